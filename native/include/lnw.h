@@ -1,0 +1,247 @@
+/*
+ * lnw.h - the libnetwork4j native core: network namespaces, rtnetlink through libnl,
+ * namespaced sysctls and nftables through libnftables.
+ *
+ * Conventions (every function below follows them):
+ *  - A fallible function returns 0 (or a non-negative value: an fd, an index, a length)
+ *    on success and -errno on failure, and fills the caller-owned struct lnw_err.
+ *    Functions returning a pointer return NULL on failure, with err filled.
+ *  - Handles: each _open/_create has exactly one _close/_free. A function that takes a
+ *    handle or an fd only borrows it; whoever opened it closes it.
+ *  - Every fd the core opens is O_CLOEXEC.
+ *  - No caller thread ever changes network namespace. Work that has to happen inside a
+ *    namespace (creating it, opening a socket in it, writing one of its sysctls, running
+ *    libnftables) runs on a short-lived private pthread that enters, works and dies.
+ *  - A struct lnw_nl is bound to the namespace it was opened in, for its whole life. Any
+ *    thread may use it afterwards, but one at a time.
+ *  - The `ip`/`nft` command each function corresponds to is given next to it.
+ */
+#ifndef LNW_H
+#define LNW_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LNW_IFNAMSIZ 16   /* IFNAMSIZ: 15 characters and the NUL */
+#define LNW_MAX_ADDR 32   /* MAX_ADDR_LEN: link-layer address bytes */
+
+/* What went wrong, filled by every fallible function. */
+struct lnw_err {
+	int code;        /* errno of the failure (positive), 0 on success */
+	int nl_code;     /* libnl's NLE_* code when libnl reported the failure, else 0 */
+	char op[32];     /* the operation, e.g. "create veth" */
+	char msg[256];   /* the object, the errno text and name, and the kernel's extended ack */
+};
+
+/* ---- network namespaces (netns.c) ---------------------------------------------------- */
+
+/* A new, anonymous network namespace. Returns an fd for it; the namespace lives as long as
+ * some fd, mount or process holds it. (`unshare --net`) */
+int lnw_netns_create(struct lnw_err *err);
+
+/* A new network namespace bind-mounted at dir/name; dir is created if missing. Returns an
+ * fd for it. Fails with EEXIST if dir/name exists. (`ip netns add`, with its own run dir) */
+int lnw_netns_create_at(const char *dir, const char *name, struct lnw_err *err);
+
+/* Opens the network namespace at path (a bind mount, /proc/PID/ns/net, ...). Fails with
+ * EINVAL if path is not a network namespace. */
+int lnw_netns_open(const char *path, struct lnw_err *err);
+
+/* Unmounts and unlinks a namespace made by lnw_netns_create_at. Returns -ENOENT if nothing
+ * is at path (callers treat that as already deleted). (`ip netns delete`) */
+int lnw_netns_delete(const char *path, struct lnw_err *err);
+
+/* The namespace's identity: out[0] = device, out[1] = inode (`stat -L`). */
+int lnw_netns_ident(int nsfd, uint64_t *out, struct lnw_err *err);
+
+/* Closes an fd returned by this library. */
+int lnw_fd_close(int fd, struct lnw_err *err);
+
+/* ---- rtnetlink handle (nl.c) --------------------------------------------------------- */
+
+struct lnw_nl;
+
+/* An rtnetlink handle bound to the namespace nsfd refers to (nsfd is borrowed; the handle
+ * keeps its own duplicate so that links can be created straight into that namespace). */
+struct lnw_nl *lnw_nl_open_at(int nsfd, struct lnw_err *err);
+void lnw_nl_close(struct lnw_nl *nl);
+
+/* Fault injection for tests of rollback paths: the nth request from now on this handle
+ * (1 = the next one) fails with errnum without being sent. nth 0 disarms it. */
+int lnw_nl_fail_request(struct lnw_nl *nl, int nth, int errnum, struct lnw_err *err);
+
+/* ---- lists returned by dumps (list.c) ------------------------------------------------ */
+
+struct lnw_list;
+int lnw_list_count(const struct lnw_list *list);
+void lnw_list_free(struct lnw_list *list);
+
+/* ---- links (link.c, link_veth.c, link_bridge.c, link_macvlan.c, link_vxlan.c) -------- */
+
+struct lnw_link {
+	int index;
+	int flags;           /* IFF_* */
+	int mtu;
+	int master;          /* ifindex of the master (bridge), 0 if none */
+	int group;
+	int link;            /* IFLA_LINK: the veth peer's or lower device's ifindex, 0 if none */
+	int link_netnsid;    /* namespace id of `link` as seen from here, -1 if the same namespace */
+	int operstate;       /* IF_OPER_* */
+	int mac_len;
+	unsigned char mac[LNW_MAX_ADDR];
+	char name[LNW_IFNAMSIZ];
+	char kind[LNW_IFNAMSIZ]; /* "veth", "bridge", ... ; "" for a device without kind */
+};
+
+/* `ip link show dev NAME` / by index */
+int lnw_link_get_by_name(struct lnw_nl *nl, const char *name, struct lnw_link *out,
+                         struct lnw_err *err);
+int lnw_link_get_by_index(struct lnw_nl *nl, int index, struct lnw_link *out,
+                          struct lnw_err *err);
+/* `ip link show`: every link in the handle's namespace */
+struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err);
+int lnw_link_list_get(const struct lnw_list *list, int i, struct lnw_link *out);
+
+/* A veth pair in one request: NAME in nl's namespace, optionally enslaved to master and
+ * set up; PEER_NAME created directly inside peer_nl's namespace (never moved: moving costs
+ * ~18 ms of kernel time), left down (the kernel refuses to create it up). peer_nl NULL puts
+ * the peer next to NAME. peer_mac may be NULL. Both ends are re-read into out/peer_out; if
+ * that fails the pair is deleted again. Returns the ifindex of NAME.
+ * (`ip link add NAME [mtu M] [master B] [up] type veth peer PEER_NAME netns NS [address MAC]`) */
+int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *peer_nl,
+                         const char *peer_name, int master, int mtu, int up,
+                         const unsigned char *peer_mac, int peer_mac_len,
+                         struct lnw_link *out, struct lnw_link *peer_out, struct lnw_err *err);
+
+/* `ip link add NAME [mtu M] [up] type bridge`; returns its ifindex. */
+int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
+                           struct lnw_link *out, struct lnw_err *err);
+
+/* `ip link add NAME link PARENT type macvlan mode MODE [netns NS]`: created in target_nl's
+ * namespace when target_nl is not NULL (the parent stays in nl's). out is read from the
+ * namespace the link ends up in. MODE is MACVLAN_MODE_* (4 = bridge). */
+int lnw_link_macvlan_create(struct lnw_nl *nl, const char *name, int parent, int mode,
+                            struct lnw_nl *target_nl, struct lnw_link *out, struct lnw_err *err);
+
+/* `ip link add NAME type vxlan id VNI [local IP] [dev PARENT] dstport PORT [nolearning]`.
+ * local may be NULL (local_len 0); port 0 means 4789. */
+int lnw_link_vxlan_create(struct lnw_nl *nl, const char *name, int vni,
+                          const unsigned char *local, int local_len, int parent, int port,
+                          int learning, int mtu, struct lnw_link *out, struct lnw_err *err);
+
+int lnw_link_set_up(struct lnw_nl *nl, int index, struct lnw_err *err);        /* ip link set up */
+int lnw_link_set_down(struct lnw_nl *nl, int index, struct lnw_err *err);      /* ip link set down */
+int lnw_link_set_mtu(struct lnw_nl *nl, int index, int mtu, struct lnw_err *err);
+int lnw_link_set_mac(struct lnw_nl *nl, int index, const unsigned char *mac, int mac_len,
+                     struct lnw_err *err);                                      /* address MAC */
+/* master 0 detaches the link from its master (`nomaster`). */
+int lnw_link_set_master(struct lnw_nl *nl, int index, int master, struct lnw_err *err);
+int lnw_link_set_name(struct lnw_nl *nl, int index, const char *name, struct lnw_err *err);
+/* Moves the link into the namespace nsfd refers to (`ip link set netns`). Slow (~18 ms). */
+int lnw_link_set_netns(struct lnw_nl *nl, int index, int nsfd, struct lnw_err *err);
+int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *err);
+/* Hairpin mode of a bridge port (`bridge link set dev X hairpin on`). */
+int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err);
+/* `ip link del`: deleting one end of a veth deletes both. */
+int lnw_link_delete(struct lnw_nl *nl, int index, struct lnw_err *err);
+/* Deletes every link of a group in one request (`ip link delete group G`). */
+int lnw_link_delete_group(struct lnw_nl *nl, int group, struct lnw_err *err);
+
+/* ---- addresses (addr.c) -------------------------------------------------------------- */
+
+struct lnw_addr {
+	int ifindex;
+	int family;          /* AF_INET or AF_INET6 */
+	int prefixlen;
+	int flags;           /* IFA_F_* (IFA_F_NODAD for IPv6 without duplicate detection) */
+	int scope;           /* RT_SCOPE_*; on add, -1 lets the kernel choose */
+	unsigned char addr[16];
+	char label[LNW_IFNAMSIZ];
+};
+
+/* `ip addr add ADDR/PLEN dev IF [nodad]`; IPv4 gets its broadcast address. */
+int lnw_addr_add(struct lnw_nl *nl, const struct lnw_addr *a, struct lnw_err *err);
+int lnw_addr_del(struct lnw_nl *nl, const struct lnw_addr *a, struct lnw_err *err);
+/* `ip addr show [dev IF]`: ifindex 0 = all links, family 0 = both families */
+struct lnw_list *lnw_addr_list(struct lnw_nl *nl, int ifindex, int family, struct lnw_err *err);
+int lnw_addr_list_get(const struct lnw_list *list, int i, struct lnw_addr *out);
+
+/* ---- routes (route.c) ---------------------------------------------------------------- */
+
+struct lnw_route {
+	int family;
+	int dst_len;         /* 0 with a zero dst = default route */
+	int table;           /* RT_TABLE_MAIN (254) when 0 on add */
+	int protocol;        /* RTPROT_*; RTPROT_BOOT when 0 on add, like `ip route add` */
+	int scope;           /* RT_SCOPE_*; -1 on add: universe with a gateway, else link */
+	int type;            /* RTN_*; RTN_UNICAST when 0 on add */
+	int oif;             /* output ifindex, 0 if none */
+	int flags;           /* RTNH_F_* (RTNH_F_ONLINK) */
+	int priority;        /* metric; -1 = none */
+	int has_gateway;
+	unsigned char dst[16];
+	unsigned char gateway[16];
+};
+
+/* `ip route add DST/LEN [via GW] [dev IF] [onlink] [metric M] [table T]` */
+int lnw_route_add(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *err);
+int lnw_route_del(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *err);
+/* `ip route show table all`: family 0 = both */
+struct lnw_list *lnw_route_list(struct lnw_nl *nl, int family, struct lnw_err *err);
+int lnw_route_list_get(const struct lnw_list *list, int i, struct lnw_route *out);
+
+/* ---- neighbours and bridge FDB (neigh.c) --------------------------------------------- */
+
+struct lnw_neigh {
+	int ifindex;
+	int family;          /* AF_INET/AF_INET6 for neighbours; ignored for FDB (AF_BRIDGE) */
+	int state;           /* NUD_*; NUD_PERMANENT when 0 */
+	int flags;           /* NTF_*; FDB entries get NTF_SELF when 0 */
+	int dst_len;         /* 0 = no IP (an FDB entry without remote) */
+	int lladdr_len;
+	unsigned char dst[16];
+	unsigned char lladdr[LNW_MAX_ADDR];
+};
+
+/* `ip neigh add|replace IP lladdr MAC dev IF nud permanent` */
+int lnw_neigh_add(struct lnw_nl *nl, const struct lnw_neigh *n, int replace, struct lnw_err *err);
+int lnw_neigh_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err);
+/* `bridge fdb add|append MAC dev IF [dst IP] self`: append adds one more remote for the
+ * same MAC (VXLAN flooding lists). */
+int lnw_fdb_add(struct lnw_nl *nl, const struct lnw_neigh *n, int append, struct lnw_err *err);
+int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err);
+
+/* ---- namespaced sysctls (sysctl.c) --------------------------------------------------- */
+
+/* Writes /proc/sys/KEY inside the namespace nsfd refers to. KEY is the path below
+ * /proc/sys with '/' separators (interface names may contain dots), e.g.
+ * "net/ipv4/ip_forward", "net/ipv6/conf/br0/accept_ra". (`sysctl -w`) */
+int lnw_sysctl_write(int nsfd, const char *key, const char *value, struct lnw_err *err);
+/* Reads it into buf (NUL-terminated, trailing newline removed); returns the length. */
+int lnw_sysctl_read(int nsfd, const char *key, char *buf, int cap, struct lnw_err *err);
+
+/* ---- nftables through libnftables (nft.c) -------------------------------------------- */
+
+/* libnftables keeps process-wide state (its interface cache, one-time initialisation):
+ * callers must serialize lnw_nft_* calls across all handles. */
+struct lnw_nft;
+
+struct lnw_nft *lnw_nft_open(int nsfd, struct lnw_err *err);
+void lnw_nft_close(struct lnw_nft *nft);
+/* Runs RULESET (nft syntax) as one transaction inside the handle's namespace: all of it or
+ * nothing. (`nft -f -`) */
+int lnw_nft_apply(struct lnw_nft *nft, const char *ruleset, struct lnw_err *err);
+/* Runs a list command (e.g. "list table inet lnw") with JSON output and copies the JSON
+ * into out. Returns its length; if that is >= cap, out holds a truncated copy and the caller
+ * retries with a larger buffer. (`nft -j list ...`) */
+int lnw_nft_list_json(struct lnw_nft *nft, const char *command, char *out, int cap,
+                      struct lnw_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LNW_H */

@@ -1,0 +1,340 @@
+/*
+ * link.c - reading links and changing the attributes every link kind shares.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <net/if.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include <netlink/addr.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+
+#include "lnw_internal.h"
+
+int lnw_ifname_check(const char *name, const char *field, const char *op, struct lnw_err *err)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len == 0)
+		return lnw_err_set(err, EINVAL, op, "%s is empty", field);
+	if (len >= LNW_IFNAMSIZ)
+		return lnw_err_set(err, EINVAL, op,
+				   "%s \"%s\" is %zu bytes; the kernel allows at most %d",
+				   field, name, len, LNW_IFNAMSIZ - 1);
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return lnw_err_set(err, EINVAL, op, "%s \"%s\" is reserved", field, name);
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return lnw_err_set(err, EINVAL, op, "%s \"%s\" contains '%c'", field,
+					   name, *p);
+	return 0;
+}
+
+void lnw_link_fill(struct rtnl_link *l, struct lnw_link *out)
+{
+	struct nl_addr *mac = rtnl_link_get_addr(l);
+	const char *name = rtnl_link_get_name(l);
+	const char *kind = rtnl_link_get_type(l);
+	int32_t netnsid;
+
+	memset(out, 0, sizeof(*out));
+	out->index = rtnl_link_get_ifindex(l);
+	out->flags = (int)rtnl_link_get_flags(l);
+	out->mtu = (int)rtnl_link_get_mtu(l);
+	out->master = rtnl_link_get_master(l);
+	out->group = (int)rtnl_link_get_group(l);
+	out->link = rtnl_link_get_link(l);
+	out->link_netnsid = rtnl_link_get_link_netnsid(l, &netnsid) == 0 ? netnsid : -1;
+	out->operstate = rtnl_link_get_operstate(l);
+	if (mac) {
+		unsigned len = nl_addr_get_len(mac);
+
+		if (len > sizeof(out->mac))
+			len = sizeof(out->mac);
+		memcpy(out->mac, nl_addr_get_binary_addr(mac), len);
+		out->mac_len = (int)len;
+	}
+	snprintf(out->name, sizeof(out->name), "%s", name ? name : "");
+	snprintf(out->kind, sizeof(out->kind), "%s", kind ? kind : "");
+}
+
+static void take_first_link(struct nl_object *obj, void *arg)
+{
+	struct lnw_link *out = arg;
+
+	if (out->index == 0 && !strcmp(nl_object_get_type(obj), "route/link"))
+		lnw_link_fill((struct rtnl_link *)obj, out);
+}
+
+static int link_get(struct lnw_nl *nl, int index, const char *name, struct lnw_link *out,
+                    struct lnw_err *err)
+{
+	struct nl_msg *msg;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = rtnl_link_build_get_request(index, name, &msg);
+	if (rc < 0)
+		return lnw_nl_fail(err, rc, "get link", name ? name : "by index");
+	if (name)
+		rc = lnw_nl_transact(nl, msg, take_first_link, out, err, "get link", "\"%s\"", name);
+	else
+		rc = lnw_nl_transact(nl, msg, take_first_link, out, err, "get link", "index %d", index);
+	if (rc < 0)
+		return rc;
+	if (out->index == 0)
+		return lnw_err_set(err, ENODEV, "get link", "no answer for %s", name ? name : "index");
+	return out->index;
+}
+
+int lnw_link_get_by_name(struct lnw_nl *nl, const char *name, struct lnw_link *out,
+                         struct lnw_err *err)
+{
+	int rc;
+
+	lnw_err_clear(err);
+	rc = lnw_ifname_check(name, "interface name", "get link", err);
+	return rc < 0 ? rc : link_get(nl, 0, name, out, err);
+}
+
+int lnw_link_get_by_index(struct lnw_nl *nl, int index, struct lnw_link *out,
+                          struct lnw_err *err)
+{
+	lnw_err_clear(err);
+	if (index <= 0)
+		return lnw_err_set(err, EINVAL, "get link", "index %d", index);
+	return link_get(nl, index, NULL, out, err);
+}
+
+struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg;
+
+	lnw_err_clear(err);
+	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		lnw_err_set(err, ENOMEM, "list links", "request");
+		return NULL;
+	}
+	return lnw_list_dump(nl, msg, err, "list links");
+}
+
+int lnw_link_list_get(const struct lnw_list *list, int i, struct lnw_link *out)
+{
+	struct nl_object *obj = lnw_list_at(list, i, "route/link");
+
+	if (!obj)
+		return -EINVAL;
+	lnw_link_fill((struct rtnl_link *)obj, out);
+	return 0;
+}
+
+int lnw_link_send_new(struct lnw_nl *nl, struct rtnl_link *l, int nlflags,
+                      struct lnw_err *err, const char *op, const char *what)
+{
+	struct nl_msg *msg;
+	int rc = rtnl_link_build_add_request(l, nlflags, &msg);
+
+	if (rc < 0)
+		return lnw_nl_fail(err, rc, op, what);
+	return lnw_nl_transact(nl, msg, NULL, NULL, err, op, "%s", what);
+}
+
+int lnw_link_create(struct lnw_nl *nl, struct rtnl_link *l, const char *name,
+                    struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
+                    const char *op, const char *what)
+{
+	struct lnw_link tmp;
+	int rc;
+
+	rc = lnw_link_send_new(nl, l, NLM_F_CREATE | NLM_F_EXCL, err, op, what);
+	if (rc < 0)
+		return rc;
+	if (!out)
+		out = &tmp;
+	rc = lnw_link_get_by_name(read_nl, name, out, err);
+	if (rc < 0) {
+		struct lnw_err ignored;
+		struct lnw_link made;
+
+		/* The link exists but cannot be read back: do not leave it half-known. */
+		if (lnw_link_get_by_name(read_nl, name, &made, &ignored) > 0)
+			lnw_link_delete(read_nl, made.index, &ignored);
+		return rc;
+	}
+	return out->index;
+}
+
+void lnw_link_delete_quietly(struct lnw_nl *nl, int index)
+{
+	struct lnw_err ignored;
+
+	lnw_link_delete(nl, index, &ignored);
+}
+
+/* RTM_NEWLINK without NLM_F_CREATE on an existing index changes only what l carries. */
+static int link_change(struct lnw_nl *nl, struct rtnl_link *l, int index, const char *op,
+                       struct lnw_err *err)
+{
+	char what[32];
+	int rc;
+
+	snprintf(what, sizeof(what), "index %d", index);
+	if (index <= 0)
+		rc = lnw_err_set(err, EINVAL, op, "%s", what);
+	else {
+		rtnl_link_set_ifindex(l, index);
+		rc = lnw_link_send_new(nl, l, 0, err, op, what);
+	}
+	rtnl_link_put(l);
+	return rc;
+}
+
+static struct rtnl_link *new_link(struct lnw_err *err, const char *op)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+
+	if (!l)
+		lnw_err_set(err, ENOMEM, op, "link object");
+	return l;
+}
+
+#define CHANGE(op, setup)                                         \
+	do {                                                      \
+		struct rtnl_link *l;                              \
+		lnw_err_clear(err);                               \
+		if (!(l = new_link(err, op)))                     \
+			return -ENOMEM;                           \
+		setup;                                            \
+		return link_change(nl, l, index, op, err);        \
+	} while (0)
+
+int lnw_link_set_up(struct lnw_nl *nl, int index, struct lnw_err *err)
+{
+	CHANGE("set link up", rtnl_link_set_flags(l, IFF_UP));
+}
+
+int lnw_link_set_down(struct lnw_nl *nl, int index, struct lnw_err *err)
+{
+	CHANGE("set link down", rtnl_link_unset_flags(l, IFF_UP));
+}
+
+int lnw_link_set_mtu(struct lnw_nl *nl, int index, int mtu, struct lnw_err *err)
+{
+	if (mtu <= 0) {
+		lnw_err_clear(err);
+		return lnw_err_set(err, EINVAL, "set link mtu", "mtu %d", mtu);
+	}
+	CHANGE("set link mtu", rtnl_link_set_mtu(l, (unsigned)mtu));
+}
+
+int lnw_link_set_mac(struct lnw_nl *nl, int index, const unsigned char *mac, int mac_len,
+                     struct lnw_err *err)
+{
+	struct nl_addr *a;
+	struct rtnl_link *l;
+
+	lnw_err_clear(err);
+	if (!mac || mac_len <= 0 || mac_len > LNW_MAX_ADDR)
+		return lnw_err_set(err, EINVAL, "set link address", "length %d", mac_len);
+	if (!(l = new_link(err, "set link address")))
+		return -ENOMEM;
+	a = nl_addr_build(AF_LLC, mac, (size_t)mac_len);
+	if (!a) {
+		rtnl_link_put(l);
+		return lnw_err_set(err, ENOMEM, "set link address", "address");
+	}
+	rtnl_link_set_addr(l, a);
+	nl_addr_put(a);
+	return link_change(nl, l, index, "set link address", err);
+}
+
+int lnw_link_set_master(struct lnw_nl *nl, int index, int master, struct lnw_err *err)
+{
+	CHANGE(master ? "set link master" : "set link nomaster", rtnl_link_set_master(l, master));
+}
+
+int lnw_link_set_name(struct lnw_nl *nl, int index, const char *name, struct lnw_err *err)
+{
+	lnw_err_clear(err);
+	if (lnw_ifname_check(name, "new name", "rename link", err) < 0)
+		return -err->code;
+	CHANGE("rename link", rtnl_link_set_name(l, name));
+}
+
+int lnw_link_set_netns(struct lnw_nl *nl, int index, int nsfd, struct lnw_err *err)
+{
+	CHANGE("move link", rtnl_link_set_ns_fd(l, nsfd));
+}
+
+int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *err)
+{
+	CHANGE("set link group", rtnl_link_set_group(l, (uint32_t)group));
+}
+
+int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err)
+{
+	/* Bridge port options travel as IFLA_PROTINFO of an AF_BRIDGE RTM_SETLINK: that is how
+	 * `bridge link set hairpin` does it, and it needs no sysfs (which shows the namespace
+	 * of whoever mounted it, not ours). */
+	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = index };
+	struct nlattr *prot;
+	struct nl_msg *msg;
+
+	lnw_err_clear(err);
+	if (index <= 0)
+		return lnw_err_set(err, EINVAL, "set hairpin", "index %d", index);
+	msg = nlmsg_alloc_simple(RTM_SETLINK, 0);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(prot = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) ||
+	    nla_put_u8(msg, IFLA_BRPORT_MODE, on ? 1 : 0) < 0) {
+		nlmsg_free(msg);
+		return lnw_err_set(err, ENOMEM, "set hairpin", "request");
+	}
+	nla_nest_end(msg, prot);
+	return lnw_nl_transact(nl, msg, NULL, NULL, err, "set hairpin", "index %d", index);
+}
+
+int lnw_link_delete(struct lnw_nl *nl, int index, struct lnw_err *err)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = index };
+	struct nl_msg *msg;
+
+	lnw_err_clear(err);
+	if (index <= 0)
+		return lnw_err_set(err, EINVAL, "delete link", "index %d", index);
+	msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return lnw_err_set(err, ENOMEM, "delete link", "request");
+	}
+	return lnw_nl_transact(nl, msg, NULL, NULL, err, "delete link", "index %d", index);
+}
+
+int lnw_link_delete_group(struct lnw_nl *nl, int group, struct lnw_err *err)
+{
+	/* ifindex 0 with IFLA_GROUP: the kernel deletes every link of the group in one go. */
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg;
+
+	lnw_err_clear(err);
+	/* group 0 is the default group of every link: deleting it would delete everything */
+	if (group <= 0)
+		return lnw_err_set(err, EINVAL, "delete link group", "group %d", group);
+	msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, IFLA_GROUP, (uint32_t)group) < 0) {
+		nlmsg_free(msg);
+		return lnw_err_set(err, ENOMEM, "delete link group", "request");
+	}
+	return lnw_nl_transact(nl, msg, NULL, NULL, err, "delete link group", "group %d", group);
+}

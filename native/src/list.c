@@ -1,0 +1,77 @@
+/*
+ * list.c - the result of a dump: libnl objects read back one by one by index, so that a
+ * caller across JNI can walk it without knowing libnl.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/msg.h>
+
+#include "lnw_internal.h"
+
+
+static void collect(struct nl_object *obj, void *arg)
+{
+	struct lnw_list *list = arg;
+
+	if (list->count == list->cap) {
+		int cap = list->cap ? list->cap * 2 : 16;
+		struct nl_object **objs = realloc(list->objs, cap * sizeof(*objs));
+
+		if (!objs) {
+			list->oom = 1;
+			return;
+		}
+		list->objs = objs;
+		list->cap = cap;
+	}
+	nl_object_get(obj);
+	list->objs[list->count++] = obj;
+}
+
+int lnw_list_count(const struct lnw_list *list)
+{
+	return list ? list->count : 0;
+}
+
+void lnw_list_free(struct lnw_list *list)
+{
+	if (!list)
+		return;
+	for (int i = 0; i < list->count; i++)
+		nl_object_put(list->objs[i]);
+	free(list->objs);
+	free(list);
+}
+
+struct lnw_list *lnw_list_dump(struct lnw_nl *nl, struct nl_msg *msg, struct lnw_err *err,
+                               const char *op)
+{
+	struct lnw_list *list = calloc(1, sizeof(*list));
+
+	if (!list) {
+		nlmsg_free(msg);
+		lnw_err_set(err, ENOMEM, op, "list");
+		return NULL;
+	}
+	if (lnw_nl_transact(nl, msg, collect, list, err, op, "dump") < 0) {
+		lnw_list_free(list);
+		return NULL;
+	}
+	if (list->oom) {
+		lnw_list_free(list);
+		lnw_err_set(err, ENOMEM, op, "list");
+		return NULL;
+	}
+	return list;
+}
+
+struct nl_object *lnw_list_at(const struct lnw_list *list, int i, const char *type)
+{
+	if (!list || i < 0 || i >= list->count)
+		return NULL;
+	if (strcmp(nl_object_get_type(list->objs[i]), type) != 0)
+		return NULL;
+	return list->objs[i];
+}

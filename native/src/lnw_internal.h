@@ -1,0 +1,94 @@
+/*
+ * Shared by the files of the native core; not part of the public API (lnw.h).
+ */
+#ifndef LNW_INTERNAL_H
+#define LNW_INTERNAL_H
+
+#include <netlink/netlink.h>
+#include <netlink/object.h>
+#include <netlink/route/link.h>
+
+#include "lnw.h"
+
+#define LNW_EXTACK_MAX 160
+
+/* An rtnetlink socket bound to one namespace, and what the kernel said last. */
+struct lnw_nl {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int nsfd;                          /* own duplicate: target of IFLA_NET_NS_FD */
+	/* state of the request in flight (the handle is used by one thread at a time) */
+	int done;
+	int kernel_errno;                  /* raw errno from NLMSG_ERROR, before libnl folds it */
+	char extack[LNW_EXTACK_MAX];       /* NLMSGERR_ATTR_MSG of that error */
+	void (*on_obj)(struct nl_object *obj, void *arg);
+	void *obj_arg;
+	int fail_countdown;                /* lnw_nl_fail_request: requests until the failure */
+	int fail_errno;
+};
+
+/* A dump's result: libnl objects, each holding a reference. */
+struct lnw_list {
+	int count;
+	int cap;
+	int oom;          /* an object could not be stored: the dump must fail with ENOMEM */
+	struct nl_object **objs;
+};
+
+/* ---- err.c ---- */
+
+void lnw_err_clear(struct lnw_err *err);
+/* Fills err with code (positive errno), op and "<what>: <strerror> (<ENAME>)". Returns -code. */
+int lnw_err_set(struct lnw_err *err, int code, const char *op, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Maps a libnl NLE_* code (positive or negative) to the closest errno. */
+int lnw_nle_to_errno(int nle);
+
+/* ---- ns_thread.c ---- */
+
+/* Runs fn(arg, err) on a private pthread that first enters the namespace nsfd refers to
+ * (nsfd >= 0) or a brand new one (nsfd < 0), then dies. Returns fn's result. */
+int lnw_ns_run(int nsfd, int (*fn)(void *arg, struct lnw_err *err), void *arg,
+               struct lnw_err *err);
+
+/* ---- nl.c ---- */
+
+/* Sends msg (always freed) on nl and reads the answer up to the ACK or the end of a dump,
+ * handing every object the kernel returns to on_obj. On a kernel error it fills err with the
+ * raw errno and the extended ack, prefixed by op and the printf-style object description. */
+int lnw_nl_transact(struct lnw_nl *nl, struct nl_msg *msg,
+                    void (*on_obj)(struct nl_object *obj, void *arg), void *obj_arg,
+                    struct lnw_err *err, const char *op, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* The same, for an error libnl returned before anything was sent (e.g. building msg). */
+int lnw_nl_fail(struct lnw_err *err, int nle, const char *op, const char *what);
+
+/* ---- list.c ---- */
+
+struct lnw_list *lnw_list_new(void);
+/* Sends a dump request (msg is always freed) and collects every object of the answer. */
+struct lnw_list *lnw_list_dump(struct lnw_nl *nl, struct nl_msg *msg, struct lnw_err *err,
+                               const char *op);
+/* The i-th object of list if it is of libnl type `type` ("route/link", ...), else NULL. */
+struct nl_object *lnw_list_at(const struct lnw_list *list, int i, const char *type);
+
+/* ---- link.c ---- */
+
+/* Checks a name for the kernel's rules (1..15 bytes, no '/', ':' or whitespace, not "." or
+ * ".."). Returns 0 or fills err with EINVAL naming `field`. */
+int lnw_ifname_check(const char *name, const char *field, const char *op, struct lnw_err *err);
+void lnw_link_fill(struct rtnl_link *l, struct lnw_link *out);
+/* Creates the link l describes (named `name`; RTM_NEWLINK, NLM_F_CREATE|NLM_F_EXCL), then
+ * re-reads it through read_nl, the handle of the namespace it was created in, into out. If
+ * the re-read fails the link is deleted again. Returns its ifindex. */
+int lnw_link_create(struct lnw_nl *nl, struct rtnl_link *l, const char *name,
+                    struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
+                    const char *op, const char *what);
+/* Deletes link `index`, keeping err as it is (cleanup after a failure must not mask it). */
+void lnw_link_delete_quietly(struct lnw_nl *nl, int index);
+/* Sends a link add/change request built from l (RTM_NEWLINK with nlflags). */
+int lnw_link_send_new(struct lnw_nl *nl, struct rtnl_link *l, int nlflags,
+                      struct lnw_err *err, const char *op, const char *what);
+
+#endif /* LNW_INTERNAL_H */

@@ -1,0 +1,121 @@
+/*
+ * neigh.c - static neighbour entries and bridge/VXLAN forwarding database entries.
+ * Both are RTM_NEWNEIGH; an FDB entry is the AF_BRIDGE flavour, keyed by MAC.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <linux/neighbour.h>
+
+#include <netlink/addr.h>
+#include <netlink/msg.h>
+#include <netlink/route/neighbour.h>
+
+#include "lnw_internal.h"
+
+static void describe(const struct lnw_neigh *n, char *buf, size_t len)
+{
+	char mac[3 * LNW_MAX_ADDR] = "";
+	int pos = 0;
+
+	for (int i = 0; i < n->lladdr_len && i < LNW_MAX_ADDR && pos < (int)sizeof(mac) - 3; i++)
+		pos += snprintf(mac + pos, sizeof(mac) - pos, i ? ":%02x" : "%02x", n->lladdr[i]);
+	snprintf(buf, len, "%s dev index %d", mac[0] ? mac : "(no lladdr)", n->ifindex);
+}
+
+static int build(const struct lnw_neigh *n, int family, const char *op, const char *what,
+                 struct rtnl_neigh **out, struct lnw_err *err)
+{
+	struct rtnl_neigh *ne = NULL;
+
+	if (n->ifindex <= 0)
+		return lnw_err_set(err, EINVAL, op, "%s: interface index %d", what, n->ifindex);
+	if (n->dst_len != 0 && n->dst_len != 4 && n->dst_len != 16)
+		return lnw_err_set(err, EINVAL, op, "%s: address length %d", what, n->dst_len);
+	if (n->lladdr_len < 0 || n->lladdr_len > LNW_MAX_ADDR)
+		return lnw_err_set(err, EINVAL, op, "%s: lladdr length %d", what, n->lladdr_len);
+	if (family == AF_BRIDGE && n->lladdr_len == 0)
+		return lnw_err_set(err, EINVAL, op, "%s: an FDB entry needs a MAC", what);
+	if (family != AF_BRIDGE && n->dst_len == 0)
+		return lnw_err_set(err, EINVAL, op, "%s: a neighbour needs an IP", what);
+
+	ne = rtnl_neigh_alloc();
+	if (!ne)
+		return lnw_err_set(err, ENOMEM, op, "%s", what);
+	rtnl_neigh_set_ifindex(ne, n->ifindex);
+	rtnl_neigh_set_state(ne, n->state ? n->state : NUD_PERMANENT);
+	if (n->flags || family == AF_BRIDGE)
+		rtnl_neigh_set_flags(ne, (unsigned)(n->flags ? n->flags : NTF_SELF));
+	if (n->dst_len) {
+		struct nl_addr *a = nl_addr_build(n->dst_len == 4 ? AF_INET : AF_INET6, n->dst,
+						  (size_t)n->dst_len);
+		if (!a)
+			goto nomem;
+		rtnl_neigh_set_dst(ne, a);
+		nl_addr_put(a);
+	}
+	if (n->lladdr_len) {
+		struct nl_addr *a = nl_addr_build(AF_LLC, n->lladdr, (size_t)n->lladdr_len);
+
+		if (!a)
+			goto nomem;
+		rtnl_neigh_set_lladdr(ne, a);
+		nl_addr_put(a);
+	}
+	/* After the addresses: libnl refuses (silently) a dst whose family differs from the
+	 * neighbour's, and an FDB entry (AF_BRIDGE) carries an IPv4/IPv6 remote. */
+	rtnl_neigh_set_family(ne, family);
+	*out = ne;
+	return 0;
+nomem:
+	rtnl_neigh_put(ne);
+	return lnw_err_set(err, ENOMEM, op, "%s", what);
+}
+
+static int neigh_send(struct lnw_nl *nl, const struct lnw_neigh *n, int family, int add,
+                      int nlflags, const char *op, struct lnw_err *err)
+{
+	struct rtnl_neigh *ne = NULL;
+	struct nl_msg *msg;
+	char what[128];
+	int rc;
+
+	lnw_err_clear(err);
+	describe(n, what, sizeof(what));
+	if ((rc = build(n, family, op, what, &ne, err)) < 0)
+		return rc;
+	rc = add ? rtnl_neigh_build_add_request(ne, nlflags, &msg)
+		 : rtnl_neigh_build_delete_request(ne, 0, &msg);
+	rtnl_neigh_put(ne);
+	if (rc < 0)
+		return lnw_nl_fail(err, rc, op, what);
+	return lnw_nl_transact(nl, msg, NULL, NULL, err, op, "%s", what);
+}
+
+int lnw_neigh_add(struct lnw_nl *nl, const struct lnw_neigh *n, int replace, struct lnw_err *err)
+{
+	int family = n->dst_len == 16 ? AF_INET6 : AF_INET;
+
+	return neigh_send(nl, n, family, 1,
+			  NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL), "add neighbour",
+			  err);
+}
+
+int lnw_neigh_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err)
+{
+	int family = n->dst_len == 16 ? AF_INET6 : AF_INET;
+
+	return neigh_send(nl, n, family, 0, 0, "delete neighbour", err);
+}
+
+int lnw_fdb_add(struct lnw_nl *nl, const struct lnw_neigh *n, int append, struct lnw_err *err)
+{
+	return neigh_send(nl, n, AF_BRIDGE, 1,
+			  NLM_F_CREATE | (append ? NLM_F_APPEND : NLM_F_EXCL), "add fdb entry", err);
+}
+
+int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err)
+{
+	return neigh_send(nl, n, AF_BRIDGE, 0, 0, "delete fdb entry", err);
+}

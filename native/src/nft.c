@@ -1,0 +1,228 @@
+/*
+ * nft.c - nftables rulesets through libnftables, in-process, inside a given namespace.
+ *
+ * libnftables opens its NETLINK_NETFILTER socket in nft_ctx_new(), so a context created on
+ * a thread inside a namespace talks to that namespace for its whole life. Commands still
+ * run on a private thread inside the namespace, because libnftables resolves interface
+ * names of `iif`/`oif` through a rtnetlink socket it opens per command in the *calling*
+ * thread's namespace.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+
+#include <nftables/libnftables.h>
+
+#include "lnw_internal.h"
+
+struct lnw_nft {
+	struct nft_ctx *ctx;
+	int nsfd;
+};
+
+/* libnftables opens its socket without SOCK_CLOEXEC and offers no way to reach it. Mark
+ * every netfilter netlink socket of the process that lacks FD_CLOEXEC: ours are the only
+ * ones libnftables leaves open, and close-on-exec is harmless on anybody else's. */
+static void cloexec_netfilter_sockets(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		int fd = atoi(e->d_name), proto = 0, domain = 0, flags;
+		socklen_t len = sizeof(int);
+
+		if (fd <= 2 || fd == dirfd(d))
+			continue;
+		flags = fcntl(fd, F_GETFD);
+		if (flags < 0 || (flags & FD_CLOEXEC))
+			continue;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_NETLINK)
+			continue;
+		len = sizeof(int);
+		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
+		    proto == NETLINK_NETFILTER)
+			fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+	}
+	closedir(d);
+}
+
+struct open_job {
+	struct nft_ctx *ctx;
+};
+
+static int open_in_ns(void *arg, struct lnw_err *err)
+{
+	struct open_job *job = arg;
+	/* nft_ctx_new() calls exit() when it cannot open its socket: try one ourselves first,
+	 * so that a missing nfnetlink or an fd limit becomes an error and not a dead JVM. */
+	int probe = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+
+	if (probe < 0)
+		return lnw_err_set(err, errno, "open nftables", "netfilter netlink socket");
+	close(probe);
+	job->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!job->ctx)
+		return lnw_err_set(err, ENOMEM, "open nftables", "context");
+	cloexec_netfilter_sockets();
+	return 0;
+}
+
+struct lnw_nft *lnw_nft_open(int nsfd, struct lnw_err *err)
+{
+	struct open_job job = { 0 };
+	struct lnw_nft *nft;
+
+	lnw_err_clear(err);
+	nft = calloc(1, sizeof(*nft));
+	if (!nft) {
+		lnw_err_set(err, ENOMEM, "open nftables", "handle");
+		return NULL;
+	}
+	nft->nsfd = fcntl(nsfd, F_DUPFD_CLOEXEC, 0);
+	if (nft->nsfd < 0) {
+		lnw_err_set(err, errno, "open nftables", "namespace fd %d", nsfd);
+		free(nft);
+		return NULL;
+	}
+	if (lnw_ns_run(nft->nsfd, open_in_ns, &job, err) < 0) {
+		close(nft->nsfd);
+		free(nft);
+		return NULL;
+	}
+	nft->ctx = job.ctx;
+	nft_ctx_buffer_output(nft->ctx);
+	nft_ctx_buffer_error(nft->ctx);
+	return nft;
+}
+
+void lnw_nft_close(struct lnw_nft *nft)
+{
+	if (!nft)
+		return;
+	nft_ctx_free(nft->ctx);
+	close(nft->nsfd);
+	free(nft);
+}
+
+struct run_job {
+	struct lnw_nft *nft;
+	const char *cmd;
+	const char *op;
+	int json;
+	char *out;
+	int cap;
+	int len;
+};
+
+/* The first lines of libnftables' error text, without its "^^^" marker lines. */
+static void error_text(const char *text, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	while (text && *text && pos + 1 < len) {
+		const char *end = strchr(text, '\n');
+		size_t n = end ? (size_t)(end - text) : strlen(text);
+
+		if (strspn(text, " ^~") < n) {
+			int w = snprintf(buf + pos, len - pos, "%s%.*s", pos ? " | " : "", (int)n, text);
+
+			if (w < 0)
+				break;
+			pos += (size_t)w;
+		}
+		if (!end)
+			break;
+		text = end + 1;
+	}
+}
+
+/* libnftables reports failures as text. For a transaction the kernel refused, errno holds
+ * the kernel's code and the text its strerror(); other failures (a cache lookup that found
+ * nothing, a parse error) leave errno at whatever the last syscall set (often EAGAIN from
+ * its non-blocking socket). So: syntax errors are EINVAL; else the errno whose strerror()
+ * the text quotes; else EINVAL, a request libnftables did not accept. */
+static int classify(const char *text, int saved)
+{
+	if (strstr(text, "syntax error"))
+		return EINVAL;
+	if (saved > 0 && strstr(text, strerror(saved)))
+		return saved;
+	for (int e = 1; e < 134; e++)
+		if (strstr(text, strerror(e)))
+			return e;
+	return EINVAL;
+}
+
+static int run_in_ns(void *arg, struct lnw_err *err)
+{
+	struct run_job *job = arg;
+	struct nft_ctx *ctx = job->nft->ctx;
+	unsigned flags = nft_ctx_output_get_flags(ctx);
+	const char *out;
+	int rc, saved;
+
+	if (job->json)
+		nft_ctx_output_set_flags(ctx, flags | NFT_CTX_OUTPUT_JSON);
+	errno = 0;
+	rc = nft_run_cmd_from_buffer(ctx, job->cmd);
+	saved = errno;
+	if (job->json)
+		nft_ctx_output_set_flags(ctx, flags);
+	out = nft_ctx_get_output_buffer(ctx); /* also rewinds it for the next command */
+	if (rc != 0) {
+		const char *raw = nft_ctx_get_error_buffer(ctx);
+		char text[200];
+
+		error_text(raw, text, sizeof(text));
+		return lnw_err_set(err, classify(raw, saved), job->op, "%s",
+				   text[0] ? text : "rejected");
+	}
+	nft_ctx_get_error_buffer(ctx); /* drop warnings */
+	if (job->out) {
+		size_t len = strlen(out);
+
+		if (job->cap > 0) {
+			size_t n = len < (size_t)job->cap - 1 ? len : (size_t)job->cap - 1;
+
+			memcpy(job->out, out, n);
+			job->out[n] = '\0';
+		}
+		job->len = (int)len;
+	}
+	return 0;
+}
+
+int lnw_nft_apply(struct lnw_nft *nft, const char *ruleset, struct lnw_err *err)
+{
+	struct run_job job = { .nft = nft, .cmd = ruleset, .op = "apply nftables ruleset" };
+
+	lnw_err_clear(err);
+	if (!ruleset)
+		return lnw_err_set(err, EINVAL, job.op, "no ruleset");
+	return lnw_ns_run(nft->nsfd, run_in_ns, &job, err);
+}
+
+int lnw_nft_list_json(struct lnw_nft *nft, const char *command, char *out, int cap,
+                      struct lnw_err *err)
+{
+	struct run_job job = { .nft = nft, .cmd = command, .op = "list nftables", .json = 1,
+			       .out = out, .cap = cap };
+	int rc;
+
+	lnw_err_clear(err);
+	if (!command || !out || cap < 1)
+		return lnw_err_set(err, EINVAL, job.op, "no command or buffer");
+	rc = lnw_ns_run(nft->nsfd, run_in_ns, &job, err);
+	return rc < 0 ? rc : job.len;
+}

@@ -1,0 +1,140 @@
+/* Links: veth pairs created straight into another namespace, bridges, every setter, groups,
+ * macvlan and vxlan, and the errors the kernel gives for each kind of mistake. */
+#include <net/if.h>
+#include <linux/if_link.h>
+
+#include "t.h"
+
+int main(void)
+{
+	struct lnw_err err;
+	struct lnw_link br, host, peer, l, again;
+	unsigned char mac[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
+	unsigned char mac2[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x09 };
+	int hostns = t_netns(), ctns = t_netns();
+	struct lnw_nl *h = lnw_nl_open_at(hostns, &err), *c = lnw_nl_open_at(ctns, &err);
+	struct lnw_list *list;
+	int n, found;
+
+	CHECK(h && c);
+	if (!h || !c)
+		return t_done("link");
+
+	OK(lnw_link_bridge_create(h, "lnwt-br0", 1400, 1, &br, &err), &err);
+	CHECK(br.index > 0 && !strcmp(br.kind, "bridge") && br.mtu == 1400 && (br.flags & IFF_UP));
+
+	/* one request: host end on the bridge and up, peer born in the container as eth0 */
+	OK(lnw_link_veth_create(h, "lnwt-v0", c, "eth0", br.index, 1400, 1, mac, 6, &host, &peer,
+				&err), &err);
+	CHECK(host.master == br.index && (host.flags & IFF_UP) && host.mtu == 1400);
+	CHECK(!strcmp(peer.name, "eth0") && peer.mac_len == 6 && !memcmp(peer.mac, mac, 6));
+	CHECK(!strcmp(host.kind, "veth") && host.link_netnsid >= 0);
+	CHECK(t_oracle_has(hostns, "ip -o link show lnwt-v0", "master lnwt-br0"));
+	CHECK(t_oracle_has(ctns, "ip -o link show eth0", "02:42:ac:11:00:02"));
+
+	/* lookups */
+	OK(lnw_link_get_by_index(c, peer.index, &l, &err), &err);
+	CHECK(!strcmp(l.name, "eth0"));
+	FAILS(lnw_link_get_by_name(h, "lnwt-nothere", &l, &err), ENODEV, &err);
+	FAILS(lnw_link_get_by_name(h, "eth0", &l, &err), ENODEV, &err); /* it is not in the host */
+	FAILS(lnw_link_get_by_index(h, 99999, &l, &err), ENODEV, &err);
+	FAILS(lnw_link_get_by_name(h, "0123456789abcdef", &l, &err), EINVAL, &err);
+	CHECK(strstr(err.msg, "at most 15") != NULL);
+
+	/* a duplicate is EEXIST, with the kernel's own words, and leaves nothing behind */
+	FAILS(lnw_link_veth_create(h, "lnwt-v0", c, "eth1", 0, 0, 0, NULL, 0, NULL, NULL, &err),
+	      EEXIST, &err);
+	FAILS(lnw_link_veth_create(h, "lnwt-v1", c, "eth0", 0, 0, 0, NULL, 0, NULL, NULL, &err),
+	      EEXIST, &err);
+	FAILS(lnw_link_get_by_name(h, "lnwt-v1", &l, &err), ENODEV, &err);
+	FAILS(lnw_link_veth_create(h, "lnwt-v2", c, "0123456789abcdef", 0, 0, 0, NULL, 0, NULL,
+				   NULL, &err), EINVAL, &err);
+	FAILS(lnw_link_veth_create(h, "lnwt-v2", c, "eth2", 999999, 0, 1, NULL, 0, NULL, NULL,
+				   &err), EINVAL, &err); /* an unknown master */
+	FAILS(lnw_link_get_by_name(h, "lnwt-v2", &l, &err), ENODEV, &err);
+
+	/* rollback: the pair is made, then reading the peer back fails: nothing may remain */
+	OK(lnw_nl_fail_request(c, 1, EIO, &err), &err);
+	FAILS(lnw_link_veth_create(h, "lnwt-rb", c, "eth5", br.index, 0, 1, NULL, 0, NULL, NULL,
+				   &err), EIO, &err);
+	CHECK(strstr(err.msg, "[injected]") != NULL);
+	CHECK(t_oracle_lacks(hostns, "ip -o link show", "lnwt-rb"));
+	CHECK(t_oracle_lacks(ctns, "ip -o link show", "eth5"));
+
+	/* setters */
+	OK(lnw_link_set_up(c, peer.index, &err), &err);
+	OK(lnw_link_set_mtu(c, peer.index, 1300, &err), &err);
+	OK(lnw_link_set_mac(c, peer.index, mac2, 6, &err), &err);
+	OK(lnw_link_get_by_index(c, peer.index, &l, &err), &err);
+	CHECK((l.flags & IFF_UP) && l.mtu == 1300 && !memcmp(l.mac, mac2, 6));
+	OK(lnw_link_set_down(c, peer.index, &err), &err);
+	OK(lnw_link_set_name(c, peer.index, "lnwt-renamed", &err), &err);
+	CHECK(t_oracle_has(ctns, "ip -o link show", "lnwt-renamed"));
+	FAILS(lnw_link_set_name(c, peer.index, "bad name", &err), EINVAL, &err);
+	OK(lnw_link_set_master(h, host.index, 0, &err), &err);
+	OK(lnw_link_get_by_index(h, host.index, &l, &err), &err);
+	CHECK(l.master == 0);
+	OK(lnw_link_set_master(h, host.index, br.index, &err), &err);
+	OK(lnw_link_set_hairpin(h, host.index, 1, &err), &err);
+	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "hairpin on"));
+	FAILS(lnw_link_set_mtu(h, 99999, 1500, &err), ENODEV, &err);
+
+	/* list */
+	list = lnw_link_list(h, &err);
+	CHECK(list != NULL);
+	n = lnw_list_count(list);
+	found = 0;
+	for (int i = 0; i < n; i++) {
+		OK(lnw_link_list_get(list, i, &l) == 0 ? 0 : -1, &err);
+		found += !strcmp(l.name, "lnwt-v0") || !strcmp(l.name, "lnwt-br0") || !strcmp(l.name, "lo");
+	}
+	CHECK(n == 3 && found == 3);
+	lnw_list_free(list);
+
+	/* groups: three pairs in group 7 go away in one request */
+	for (int i = 0; i < 3; i++) {
+		char name[16], pname[16];
+
+		snprintf(name, sizeof(name), "lnwt-g%d", i);
+		snprintf(pname, sizeof(pname), "eth%d", 10 + i);
+		OK(lnw_link_veth_create(h, name, c, pname, 0, 0, 0, NULL, 0, &l, NULL, &err), &err);
+		OK(lnw_link_set_group(h, l.index, 7, &err), &err);
+	}
+	CHECK(t_oracle_has(hostns, "ip -o link show group 7", "lnwt-g2"));
+	OK(lnw_link_delete_group(h, 7, &err), &err);
+	FAILS(lnw_link_get_by_name(h, "lnwt-g0", &l, &err), ENODEV, &err);
+	FAILS(lnw_link_get_by_name(c, "eth12", &l, &err), ENODEV, &err);
+	FAILS(lnw_link_delete_group(h, 0, &err), EINVAL, &err);
+
+	/* moving a link (the slow path, still supported) */
+	OK(lnw_link_veth_create(h, "lnwt-mv", h, "lnwt-mvp", 0, 0, 0, NULL, 0, NULL, &l, &err), &err);
+	OK(lnw_link_set_netns(h, l.index, ctns, &err), &err);
+	OK(lnw_link_get_by_name(c, "lnwt-mvp", &again, &err), &err);
+	FAILS(lnw_link_get_by_name(h, "lnwt-mvp", &l, &err), ENODEV, &err);
+
+	/* macvlan on the bridge, born in the container; vxlan in the host */
+	OK(lnw_link_macvlan_create(h, "lnwt-mac", br.index, 4 /* bridge */, c, &l, &err), &err);
+	CHECK(!strcmp(l.kind, "macvlan"));
+	CHECK(t_oracle_has(ctns, "ip -d -o link show lnwt-mac", "macvlan mode bridge"));
+	{
+		unsigned char local[4] = { 10, 99, 0, 1 };
+
+		OK(lnw_link_vxlan_create(h, "lnwt-vx", 42, local, 4, 0, 0, 0, 1450, &l, &err), &err);
+		CHECK(!strcmp(l.kind, "vxlan") && l.mtu == 1450);
+		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vx", "vxlan id 42 local 10.99.0.1"));
+		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vx", "dstport 4789"));
+		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vx", "nolearning"));
+		FAILS(lnw_link_vxlan_create(h, "lnwt-vx2", 0, NULL, 0, 0, 0, 0, 0, &l, &err), EINVAL, &err);
+	}
+
+	/* delete: one end takes the pair; deleting again is ENODEV (callers make it idempotent) */
+	OK(lnw_link_delete(h, host.index, &err), &err);
+	FAILS(lnw_link_get_by_name(c, "lnwt-renamed", &l, &err), ENODEV, &err);
+	FAILS(lnw_link_delete(h, host.index, &err), ENODEV, &err);
+
+	lnw_nl_close(h);
+	lnw_nl_close(c);
+	close(hostns);
+	close(ctns);
+	return t_done("link");
+}

@@ -1,0 +1,50 @@
+/* nftables through libnftables inside a namespace: apply, list as JSON, atomic failure. */
+#include "t.h"
+
+int main(void)
+{
+	struct lnw_err err;
+	int ns = t_netns(), ns2 = t_netns();
+	struct lnw_nft *nft = lnw_nft_open(ns, &err);
+	char small[16], *big = malloc(1 << 16);
+	int len;
+
+	CHECK(nft != NULL && big != NULL);
+	if (!nft || !big)
+		return t_done("nft");
+
+	OK(lnw_nft_apply(nft,
+			 "table inet lnwt {\n"
+			 "  chain forward { type filter hook forward priority 0; policy accept;\n"
+			 "    iifname \"lnwt-br0\" counter accept comment \"net-1\"\n"
+			 "  }\n"
+			 "}\n", &err), &err);
+	CHECK(t_oracle_has(ns, "nft list table inet lnwt", "comment \"net-1\""));
+	/* the rule went to this namespace, not to another one */
+	CHECK(t_oracle_lacks(ns2, "nft list tables", "lnwt"));
+
+	len = OK(lnw_nft_list_json(nft, "list table inet lnwt", big, 1 << 16, &err), &err);
+	CHECK(len > 0 && len < (1 << 16) && strstr(big, "\"nftables\"") && strstr(big, "net-1"));
+	/* a short buffer is filled and the needed length returned */
+	CHECK(lnw_nft_list_json(nft, "list table inet lnwt", small, sizeof(small), &err) == len);
+	CHECK(strlen(small) == sizeof(small) - 1);
+
+	/* a transaction with one bad statement changes nothing */
+	FAILS(lnw_nft_apply(nft,
+			    "add rule inet lnwt forward counter comment \"net-2\"\n"
+			    "add rule inet lnwt nosuchchain accept\n", &err), ENOENT, &err);
+	CHECK(t_oracle_lacks(ns, "nft list table inet lnwt", "net-2"));
+	FAILS(lnw_nft_apply(nft, "this is not nft", &err), EINVAL, &err);
+	CHECK(strstr(err.msg, "syntax error") != NULL);
+	FAILS(lnw_nft_list_json(nft, "list table inet nosuchtable", big, 1 << 16, &err), ENOENT,
+	      &err);
+
+	OK(lnw_nft_apply(nft, "delete table inet lnwt", &err), &err);
+	CHECK(t_oracle_lacks(ns, "nft list tables", "lnwt"));
+
+	lnw_nft_close(nft);
+	free(big);
+	close(ns);
+	close(ns2);
+	return t_done("nft");
+}
