@@ -1,0 +1,153 @@
+/*
+ * attach_bench.c - the plain C floor for attach and detach, using the native core directly.
+ *
+ *   lnw-attach-bench [N] [RUNDIR]      (N containers, default 200; must run as root)
+ *
+ * Everything happens in namespaces this program makes: a fake host (anonymous) holding a
+ * bridge with the gateway address, and N containers, named under RUNDIR (default
+ * /run/lnw-bench-<pid>) like the Java facade's sandboxes.
+ *   sandbox (timed apart): create the named namespace, open a netlink handle in it;
+ *   attach: veth pair with the host end on the bridge and up and the peer born in the
+ *           container as eth0 (both ends re-read), the IPv4 address, eth0 up, the default
+ *           route via the gateway - exactly the steps of the Java benchmark;
+ *   detach: close the handle, unmount and unlink the namespace (the kernel removes the
+ *           pair with it, asynchronously).
+ * Prints one line per phase: name, N, median, p90 (milliseconds).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "lnw.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void report(const char *phase, double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp);
+	printf("%-8s n=%d median_ms=%.3f p90_ms=%.3f\n", phase, n, v[n / 2], v[(n * 9) / 10]);
+}
+
+static void die(const char *what, const struct lnw_err *err)
+{
+	fprintf(stderr, "%s: %s: %s\n", what, err->op, err->msg);
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 200;
+	char rundir[128], name[32], path[192];
+	double *t_sandbox, *t_attach, *t_detach;
+	struct lnw_link br, host, peer;
+	struct lnw_addr gw = { .family = AF_INET, .prefixlen = 16, .scope = -1 };
+	struct lnw_err err;
+	struct lnw_nl *h;
+	int hostns, status = 0;
+
+	if (n < 1 || n > 60000) {
+		fprintf(stderr, "N must be 1..60000\n");
+		return 2;
+	}
+	if (argc > 2)
+		snprintf(rundir, sizeof(rundir), "%s", argv[2]);
+	else
+		snprintf(rundir, sizeof(rundir), "/run/lnw-bench-%d", getpid());
+	t_sandbox = calloc((size_t)n, sizeof(double));
+	t_attach = calloc((size_t)n, sizeof(double));
+	t_detach = calloc((size_t)n, sizeof(double));
+
+	hostns = lnw_netns_create(&err);
+	if (hostns < 0)
+		die("fake host", &err);
+	h = lnw_nl_open_at(hostns, &err);
+	if (!h)
+		die("fake host handle", &err);
+	if (lnw_link_bridge_create(h, "lnwb-br0", 0, 1, &br, &err) < 0)
+		die("bridge", &err);
+	gw.ifindex = br.index;
+	inet_pton(AF_INET, "10.200.0.1", gw.addr);
+	if (lnw_addr_add(h, &gw, &err) < 0)
+		die("gateway", &err);
+
+	for (int i = 0; i < n; i++) {
+		struct lnw_addr a = { .family = AF_INET, .prefixlen = 16, .scope = -1 };
+		struct lnw_route r = { .family = AF_INET, .scope = -1, .priority = -1,
+				       .has_gateway = 1 };
+		char vname[16];
+		struct lnw_nl *c;
+		double t0, t1, t2;
+		int ns;
+
+		snprintf(name, sizeof(name), "lnwb-%d", i);
+		snprintf(vname, sizeof(vname), "lnwb-v%d", i);
+		snprintf(path, sizeof(path), "%s/%s", rundir, name);
+
+		t0 = now_ms();
+		ns = lnw_netns_create_at(rundir, name, &err);
+		if (ns < 0)
+			die("sandbox", &err);
+		c = lnw_nl_open_at(ns, &err);
+		if (!c)
+			die("sandbox handle", &err);
+		t1 = now_ms();
+
+		if (lnw_link_veth_create(h, vname, c, "eth0", br.index, 0, 1, NULL, 0, &host, &peer,
+					 &err) < 0)
+			die("veth", &err);
+		a.ifindex = peer.index;
+		a.addr[0] = 10; a.addr[1] = 200; a.addr[2] = (unsigned char)((i + 2) >> 8);
+		a.addr[3] = (unsigned char)((i + 2) & 0xff);
+		if (lnw_addr_add(c, &a, &err) < 0)
+			die("address", &err);
+		if (lnw_link_set_up(c, peer.index, &err) < 0)
+			die("up", &err);
+		r.oif = peer.index;
+		memcpy(r.gateway, gw.addr, 4);
+		if (lnw_route_add(c, &r, &err) < 0)
+			die("route", &err);
+		t2 = now_ms();
+		t_sandbox[i] = t1 - t0;
+		t_attach[i] = t2 - t1;
+
+		t0 = now_ms();
+		lnw_nl_close(c);
+		if (lnw_netns_delete(path, &err) < 0)
+			die("detach", &err);
+		lnw_fd_close(ns, &err);
+		t_detach[i] = now_ms() - t0;
+	}
+	report("sandbox", t_sandbox, n);
+	report("attach", t_attach, n);
+	report("detach", t_detach, n);
+
+	lnw_nl_close(h);
+	lnw_fd_close(hostns, &err);
+	if (rmdir(rundir) < 0 && errno != ENOENT) {
+		perror(rundir);
+		status = 1;
+	}
+	free(t_sandbox);
+	free(t_attach);
+	free(t_detach);
+	return status;
+}
