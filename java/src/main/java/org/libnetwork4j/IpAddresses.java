@@ -1,0 +1,123 @@
+package org.libnetwork4j;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * IP address literals, parsed without ever asking DNS. ({@link InetAddress#getByName} looks up
+ * anything that is not a well-formed literal, so {@code "10.0.0.256"} would become a DNS
+ * query; network configuration must not depend on a resolver.)
+ */
+public final class IpAddresses {
+    private IpAddresses() {
+    }
+
+    /**
+     * Parses a dotted-quad IPv4 or an IPv6 literal (no zone, no brackets).
+     *
+     * @throws InvalidParameterException naming the text when it is not one
+     */
+    public static InetAddress parse(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new InvalidParameterException("empty IP address");
+        }
+        if (text.indexOf(':') >= 0) {
+            if (text.indexOf('%') >= 0 || text.indexOf('[') >= 0) {
+                throw new InvalidParameterException("invalid IP address \"" + text + "\"");
+            }
+            try {
+                // With a ':' the JDK parses an IPv6 literal or fails; it never resolves.
+                // ("::ffff:1.2.3.4" comes back as an Inet4Address, as the kernel reads it.)
+                return InetAddress.getByName(text);
+            } catch (UnknownHostException e) {
+                throw new InvalidParameterException("invalid IP address \"" + text + "\"");
+            }
+        }
+        return parseIpv4(text);
+    }
+
+    private static Inet4Address parseIpv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new InvalidParameterException("invalid IP address \"" + text + "\"");
+        }
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
+                throw new InvalidParameterException("invalid IP address \"" + text + "\"");
+            }
+            int v = 0;
+            for (int k = 0; k < p.length(); k++) {
+                char c = p.charAt(k);
+                if (c < '0' || c > '9') {
+                    throw new InvalidParameterException("invalid IP address \"" + text + "\"");
+                }
+                v = v * 10 + (c - '0');
+            }
+            if (v > 255) {
+                throw new InvalidParameterException("invalid IP address \"" + text + "\"");
+            }
+            b[i] = (byte) v;
+        }
+        return (Inet4Address) of(b);
+    }
+
+    /** From 4 or 16 bytes. */
+    public static InetAddress of(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new InvalidParameterException("an IP address has 4 or 16 bytes, not "
+                    + (bytes == null ? 0 : bytes.length));
+        }
+    }
+
+    /** The address in its usual text form ({@code 10.0.0.1}, {@code fd00::1}). */
+    public static String format(InetAddress a) {
+        if (a instanceof Inet6Address) {
+            // compress the JDK's full form (fd00:0:0:0:0:0:0:1) the way `ip` prints it
+            return compressIpv6(a.getAddress());
+        }
+        return a.getHostAddress();
+    }
+
+    private static String compressIpv6(byte[] b) {
+        int[] w = new int[8];
+        for (int i = 0; i < 8; i++) {
+            w[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (w[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && w[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(w[i]));
+        }
+        return sb.toString();
+    }
+}

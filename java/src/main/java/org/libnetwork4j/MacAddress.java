@@ -1,0 +1,67 @@
+package org.libnetwork4j;
+
+import java.util.Locale;
+
+/**
+ * A 48-bit Ethernet address, held as the low 48 bits of a long.
+ * {@code MacAddress.parse("02:42:ac:11:00:02")}.
+ */
+public record MacAddress(long value) {
+
+    public MacAddress {
+        if ((value & ~0xFFFF_FFFF_FFFFL) != 0) {
+            throw new InvalidParameterException("MAC address value " + Long.toHexString(value)
+                    + " has more than 48 bits");
+        }
+    }
+
+    /** Parses {@code xx:xx:xx:xx:xx:xx} (or with '-'); hex digits in either case. */
+    public static MacAddress parse(String text) {
+        String[] parts = text == null ? new String[0] : text.split("[:-]", -1);
+        if (parts.length != 6) {
+            throw new InvalidParameterException("invalid MAC address \"" + text + "\"");
+        }
+        long v = 0;
+        for (String p : parts) {
+            if (p.length() != 2 || Character.digit(p.charAt(0), 16) < 0
+                    || Character.digit(p.charAt(1), 16) < 0) {
+                throw new InvalidParameterException("invalid MAC address \"" + text + "\"");
+            }
+            v = (v << 8) | Integer.parseInt(p, 16);
+        }
+        return new MacAddress(v);
+    }
+
+    /** From 6 bytes, most significant first. */
+    public static MacAddress of(byte[] bytes) {
+        if (bytes == null || bytes.length < 6) {
+            throw new InvalidParameterException("a MAC address needs 6 bytes");
+        }
+        long v = 0;
+        for (int i = 0; i < 6; i++) {
+            v = (v << 8) | (bytes[i] & 0xFF);
+        }
+        return new MacAddress(v);
+    }
+
+    public byte[] toBytes() {
+        byte[] b = new byte[6];
+        for (int i = 5, shift = 0; i >= 0; i--, shift += 8) {
+            b[i] = (byte) (value >>> shift);
+        }
+        return b;
+    }
+
+    /** Locally administered, unicast: what Docker derives from an IPv4 address (02:42:...). */
+    public boolean isLocallyAdministeredUnicast() {
+        int first = (int) (value >>> 40);
+        return (first & 0x02) != 0 && (first & 0x01) == 0;
+    }
+
+    @Override
+    public String toString() {
+        byte[] b = toBytes();
+        return String.format(Locale.ROOT, "%02x:%02x:%02x:%02x:%02x:%02x",
+                b[0], b[1], b[2], b[3], b[4], b[5]);
+    }
+}

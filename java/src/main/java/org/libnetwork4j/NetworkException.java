@@ -1,0 +1,45 @@
+package org.libnetwork4j;
+
+/**
+ * Base of every failure the library reports. Unchecked, and typed by what the caller can do
+ * about it (libnetwork's classification), not by where it happened:
+ * {@link InvalidParameterException} (fix the request), {@link NotFoundException},
+ * {@link AlreadyExistsException} and {@link ForbiddenException} (conflict with current
+ * state), {@link NotSupportedException}, {@link PermissionDeniedException},
+ * {@link RetryableException} (try again) and {@link InternalException} (a bug or a broken
+ * host).
+ *
+ * <p>Messages read from the outside in, each layer adding its context in front:
+ * {@code create endpoint "web" on network "n1": create veth "veth1a2b" (peer "eth0"): File
+ * exists (EEXIST)}.
+ */
+public abstract class NetworkException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int errno;
+    private final String operation;
+    private final String object;
+
+    protected NetworkException(String message, int errno, String operation, String object,
+            Throwable cause) {
+        super(message, cause);
+        this.errno = errno;
+        this.operation = operation;
+        this.object = object;
+    }
+
+    /** The kernel's errno behind the failure, or 0 when it did not come from the kernel. */
+    public int errno() {
+        return errno;
+    }
+
+    /** What was being done, e.g. {@code "create veth"}. */
+    public String operation() {
+        return operation;
+    }
+
+    /** What it was done to, e.g. {@code "veth1a2b"}; may be empty. */
+    public String object() {
+        return object;
+    }
+}

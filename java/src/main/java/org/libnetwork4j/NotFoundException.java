@@ -1,0 +1,14 @@
+package org.libnetwork4j;
+
+/** The named object (network, endpoint, sandbox, link, namespace) does not exist. */
+public class NotFoundException extends NetworkException {
+    private static final long serialVersionUID = 1L;
+
+    public NotFoundException(String message) {
+        this(message, 0, "", "", null);
+    }
+
+    public NotFoundException(String message, int errno, String operation, String object, Throwable cause) {
+        super(message, errno, operation, object, cause);
+    }
+}

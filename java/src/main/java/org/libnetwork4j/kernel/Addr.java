@@ -1,0 +1,63 @@
+package org.libnetwork4j.kernel;
+
+import java.net.Inet4Address;
+import java.util.Objects;
+
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.internal.jni.LnwAddr;
+import org.libnetwork4j.internal.jni.LnwNative;
+
+/**
+ * An address on a link (`ip addr add 10.0.0.2/24 dev eth0 [nodad]`).
+ *
+ * @param flags IFA_F_* (see {@link #nodad()})
+ * @param scope RT_SCOPE_*, or -1 to let the kernel choose
+ */
+public record Addr(int ifindex, IpPrefix prefix, int flags, int scope, String label) {
+
+    public Addr {
+        Objects.requireNonNull(prefix, "prefix");
+        label = label == null ? "" : label;
+    }
+
+    public static Addr of(int ifindex, IpPrefix prefix) {
+        return new Addr(ifindex, prefix, 0, -1, "");
+    }
+
+    public static Addr of(int ifindex, String cidr) {
+        return of(ifindex, IpPrefix.parse(cidr));
+    }
+
+    /** IPv6 without duplicate address detection: usable at once, never "tentative". */
+    public Addr nodad() {
+        return new Addr(ifindex, prefix, flags | LnwNative.IFA_F_NODAD, scope, label);
+    }
+
+    public int family() {
+        return prefix.address() instanceof Inet4Address ? LnwNative.AF_INET : LnwNative.AF_INET6;
+    }
+
+    LnwAddr toNative() {
+        LnwAddr a = new LnwAddr();
+        a.ifindex = ifindex;
+        a.family = family();
+        a.prefixlen = prefix.length();
+        a.flags = flags;
+        a.scope = scope;
+        byte[] b = prefix.address().getAddress();
+        System.arraycopy(b, 0, a.addr, 0, b.length);
+        return a;
+    }
+
+    static Addr of(LnwAddr a) {
+        byte[] b = java.util.Arrays.copyOf(a.addr, a.family == LnwNative.AF_INET ? 4 : 16);
+        return new Addr(a.ifindex, new IpPrefix(IpAddresses.of(b), a.prefixlen), a.flags, a.scope,
+                Errors.cString(a.label));
+    }
+
+    @Override
+    public String toString() {
+        return prefix + " dev index " + ifindex;
+    }
+}

@@ -1,0 +1,39 @@
+package org.libnetwork4j.kernel;
+
+import java.util.Optional;
+
+import org.libnetwork4j.MacAddress;
+import org.libnetwork4j.internal.jni.LnwLink;
+import org.libnetwork4j.internal.jni.LnwNative;
+
+/**
+ * A link as the kernel reported it (`ip -d link show`).
+ *
+ * @param kind        "veth", "bridge", "macvlan", "vxlan"... or "" for a device without one
+ * @param master      ifindex of the bridge it is enslaved to, 0 if none
+ * @param peerIndex   IFLA_LINK: the veth peer's or lower device's ifindex, 0 if none
+ * @param peerNetnsId the namespace id of {@code peerIndex} as seen from here, -1 if local
+ */
+public record Link(int index, String name, String kind, int flags, int mtu, int master,
+        int group, int peerIndex, int peerNetnsId, int operState, MacAddress mac) {
+
+    static Link of(LnwLink l) {
+        MacAddress mac = l.mac_len == 6 ? MacAddress.of(l.mac) : null;
+        return new Link(l.index, Errors.cString(l.name), Errors.cString(l.kind), l.flags, l.mtu,
+                l.master, l.group, l.link, l.link_netnsid, l.operstate, mac);
+    }
+
+    /** Administratively up (IFF_UP). */
+    public boolean isUp() {
+        return (flags & LnwNative.IFF_UP) != 0;
+    }
+
+    /** Carrier present (IFF_LOWER_UP). */
+    public boolean hasCarrier() {
+        return (flags & LnwNative.IFF_LOWER_UP) != 0;
+    }
+
+    public Optional<MacAddress> macAddress() {
+        return Optional.ofNullable(mac);
+    }
+}

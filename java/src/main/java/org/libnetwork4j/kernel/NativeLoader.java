@@ -1,0 +1,114 @@
+package org.libnetwork4j.kernel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.libnetwork4j.internal.jni.LnwNative;
+
+/**
+ * Loads liblnw4j.so (from the jar, through HawtJNI) once per class loader, and explains a
+ * failure in one sentence that names what to install. Every entry point of this package calls
+ * {@link #ensureLoaded()} first.
+ */
+public final class NativeLoader {
+    /** The shared objects liblnw4j.so links against, and the Debian packages providing them. */
+    private static final Map<String, String> HOST_LIBRARIES = Map.of(
+            "libnl-3.so", "libnl-3-200",
+            "libnl-route-3.so", "libnl-route-3-200",
+            "libnftables.so", "libnftables1");
+    static final String RUNTIME_PACKAGES = "libnl-3-200 libnl-route-3-200 libnftables1";
+
+    private static final Throwable FAILURE = load();
+
+    private NativeLoader() {
+    }
+
+    private static Throwable load() {
+        try {
+            LnwNative.LIBRARY.load();
+            LnwNative.init();
+            return null;
+        } catch (Throwable t) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(describe(t,
+                    System.getProperty("os.name"), System.getProperty("os.arch")));
+            e.initCause(t);
+            return e;
+        }
+    }
+
+    /** True when the native library is loaded and usable. */
+    public static boolean isAvailable() {
+        return FAILURE == null;
+    }
+
+    /** Why it is not, if it is not. */
+    public static Optional<Throwable> unavailabilityCause() {
+        return Optional.ofNullable(FAILURE);
+    }
+
+    /** @throws UnsatisfiedLinkError with a message that says what to install */
+    public static void ensureLoaded() {
+        if (FAILURE != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(FAILURE.getMessage());
+            e.initCause(FAILURE.getCause());
+            throw e;
+        }
+    }
+
+    /** One sentence: what is missing and what to do about it. */
+    static String describe(Throwable failure, String os, String arch) {
+        String prefix = "libnetwork4j cannot load its native library liblnw4j.so: ";
+        if (os == null || !os.toLowerCase().startsWith("linux")) {
+            return prefix + "it exists for Linux only (this is " + os + ")";
+        }
+        String text = allMessages(failure);
+        Set<String> missing = new LinkedHashSet<>();
+        for (Map.Entry<String, String> lib : HOST_LIBRARIES.entrySet()) {
+            if (text.contains(lib.getKey()) && text.contains("cannot open shared object file")) {
+                missing.add(lib.getValue());
+            }
+        }
+        if (!missing.isEmpty()) {
+            return prefix + "the host lacks the runtime package(s) " + String.join(" ", missing)
+                    + "; install them (Debian/Ubuntu: apt-get install " + RUNTIME_PACKAGES + ")";
+        }
+        if (text.contains("cannot open shared object file")) {
+            return prefix + "a library it needs is missing (" + firstLine(text)
+                    + "); install " + RUNTIME_PACKAGES;
+        }
+        if (!text.contains("liblnw4j") || text.contains("Could not load library")) {
+            return prefix + "the jar carries no build for linux64/" + arch
+                    + " (build it on this platform with `mvn package`): " + firstLine(text);
+        }
+        return prefix + firstLine(text);
+    }
+
+    private static String allMessages(Throwable t) {
+        List<String> parts = new ArrayList<>();
+        Set<Throwable> seen = new java.util.HashSet<>();
+        collect(t, parts, seen);
+        return String.join(" | ", parts);
+    }
+
+    private static void collect(Throwable t, List<String> parts, Set<Throwable> seen) {
+        if (t == null || !seen.add(t)) {
+            return;
+        }
+        if (t.getMessage() != null) {
+            parts.add(t.getMessage());
+        }
+        for (Throwable s : t.getSuppressed()) {
+            collect(s, parts, seen);
+        }
+        collect(t.getCause(), parts, seen);
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+}

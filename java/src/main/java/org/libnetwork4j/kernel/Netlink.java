@@ -1,0 +1,370 @@
+package org.libnetwork4j.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongToIntFunction;
+
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.internal.jni.LnwAddr;
+import org.libnetwork4j.internal.jni.LnwErr;
+import org.libnetwork4j.internal.jni.LnwLink;
+import org.libnetwork4j.internal.jni.LnwNative;
+import org.libnetwork4j.internal.jni.LnwRoute;
+
+/**
+ * An rtnetlink handle bound to one network namespace for its whole life (vishvananda/netlink's
+ * {@code Handle}): the socket is opened inside the namespace once, on a native thread, and
+ * everything sent through it applies there, whichever JVM thread sends it.
+ *
+ * <p>Thread-safe: calls on one handle run one at a time (a netlink socket carries one
+ * request/answer exchange at a time); give each worker its own handle for parallelism.
+ * Every method names its {@code ip} equivalent. Errors are the typed exceptions of
+ * {@link org.libnetwork4j.NetworkException}, e.g. {@link NotFoundException} for a missing
+ * link (ENODEV) and {@link org.libnetwork4j.AlreadyExistsException} for a taken name
+ * (EEXIST), with the kernel's own explanation when it gives one.
+ */
+public final class Netlink implements AutoCloseable {
+    static {
+        NativeLoader.ensureLoaded();
+    }
+
+    private final NativeHandle handle;
+    private final NsId namespace;
+    // Scratch structs for the native calls, used only under the handle's exclusive lock.
+    private final LnwErr err = new LnwErr();
+    private final LnwLink link = new LnwLink();
+    private final LnwLink peerLink = new LnwLink();
+
+    private Netlink(long ptr, NsId namespace) {
+        this.handle = new NativeHandle("netlink handle of " + namespace, ptr);
+        this.namespace = namespace;
+    }
+
+    /** Opens a handle bound to ns. The handle does not need ns to stay open. */
+    public static Netlink open(Netns ns) {
+        return ns.withFd("open netlink", fd -> {
+            LnwErr e = new LnwErr();
+            long ptr = LnwNative.lnw_nl_open_at(fd, e);
+            if (ptr == 0) {
+                throw Errors.of(e, ns.toString());
+            }
+            return new Netlink(ptr, ns.id());
+        });
+    }
+
+    /** The namespace this handle is bound to. */
+    public NsId namespace() {
+        return namespace;
+    }
+
+    // ---- links ----
+
+    /** `ip link show dev NAME`. @throws NotFoundException if there is none */
+    public Link link(String name) {
+        return handle.exclusive("get link", p -> {
+            check(LnwNative.lnw_link_get_by_name(p, name, link, err), name);
+            return Link.of(link);
+        });
+    }
+
+    /** The link called name, if there is one. */
+    public Optional<Link> findLink(String name) {
+        try {
+            return Optional.of(link(name));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** `ip link show` by index. @throws NotFoundException if there is none */
+    public Link link(int index) {
+        return handle.exclusive("get link", p -> {
+            check(LnwNative.lnw_link_get_by_index(p, index, link, err), "index " + index);
+            return Link.of(link);
+        });
+    }
+
+    /** `ip link show`: every link of the namespace. */
+    public List<Link> links() {
+        return handle.exclusive("list links", p -> {
+            long list = LnwNative.lnw_link_list(p, err);
+            if (list == 0) {
+                throw Errors.of(err, "");
+            }
+            try {
+                int n = LnwNative.lnw_list_count(list);
+                List<Link> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    if (LnwNative.lnw_link_list_get(list, i, link) == 0) {
+                        out.add(Link.of(link));
+                    }
+                }
+                return out;
+            } finally {
+                LnwNative.lnw_list_free(list);
+            }
+        });
+    }
+
+    /**
+     * A veth pair in one request, the peer born in {@code spec.peerNamespace()}'s namespace
+     * (see {@link VethSpec}). Both ends are read back; if that fails, the pair is deleted and
+     * the error thrown. {@code ip link add NAME type veth peer PEER netns NS}.
+     */
+    public VethPair createVeth(VethSpec spec) {
+        Netlink peer = spec.peerNamespace() != null ? spec.peerNamespace() : this;
+        byte[] mac = spec.peerMac() != null ? spec.peerMac().toBytes() : null;
+        return NativeHandle.exclusive(handle, peer.handle, "create veth", (p, q) -> {
+            check(LnwNative.lnw_link_veth_create(p, spec.name(), q, spec.peerName(),
+                    spec.master(), spec.mtu(), spec.bringUp() ? 1 : 0, mac, mac == null ? 0 : 6,
+                    link, peerLink, err), spec.name());
+            return new VethPair(Link.of(link), Link.of(peerLink));
+        });
+    }
+
+    /** `ip link add NAME [mtu M] [up] type bridge`. */
+    public Link createBridge(BridgeSpec spec) {
+        return handle.exclusive("create bridge", p -> {
+            check(LnwNative.lnw_link_bridge_create(p, spec.name(), spec.mtu(), spec.bringUp() ? 1 : 0,
+                    link, err), spec.name());
+            return Link.of(link);
+        });
+    }
+
+    /** `ip link add NAME link PARENT type macvlan mode MODE [netns NS]`. */
+    public Link createMacvlan(MacvlanSpec spec) {
+        Netlink target = spec.targetNamespace() != null ? spec.targetNamespace() : this;
+        return NativeHandle.exclusive(handle, target.handle, "create macvlan", (p, q) -> {
+            check(LnwNative.lnw_link_macvlan_create(p, spec.name(), spec.parentIndex(),
+                    spec.mode().value(), target == this ? 0 : q, link, err), spec.name());
+            return Link.of(link);
+        });
+    }
+
+    /** `ip link add NAME type vxlan id VNI ...` (see {@link VxlanSpec}). */
+    public Link createVxlan(VxlanSpec spec) {
+        byte[] local = spec.local() != null ? spec.local().getAddress() : null;
+        return handle.exclusive("create vxlan", p -> {
+            check(LnwNative.lnw_link_vxlan_create(p, spec.name(), spec.vni(), local,
+                    local == null ? 0 : local.length, spec.parentIndex(), spec.port(),
+                    spec.learning() ? 1 : 0, spec.mtu(), link, err), spec.name());
+            return Link.of(link);
+        });
+    }
+
+    /** `ip link set dev X up`. */
+    public void setUp(int index) {
+        run("set link up", index, p -> LnwNative.lnw_link_set_up(p, index, err));
+    }
+
+    /** `ip link set dev X down`. */
+    public void setDown(int index) {
+        run("set link down", index, p -> LnwNative.lnw_link_set_down(p, index, err));
+    }
+
+    /** `ip link set dev X mtu M`. */
+    public void setMtu(int index, int mtu) {
+        run("set link mtu", index, p -> LnwNative.lnw_link_set_mtu(p, index, mtu, err));
+    }
+
+    /** `ip link set dev X address MAC`. */
+    public void setMac(int index, org.libnetwork4j.MacAddress mac) {
+        byte[] b = mac.toBytes();
+        run("set link address", index, p -> LnwNative.lnw_link_set_mac(p, index, b, 6, err));
+    }
+
+    /** `ip link set dev X master BRIDGE`. */
+    public void setMaster(int index, int bridgeIndex) {
+        run("set link master", index, p -> LnwNative.lnw_link_set_master(p, index, bridgeIndex, err));
+    }
+
+    /** `ip link set dev X nomaster`. */
+    public void setNoMaster(int index) {
+        run("set link nomaster", index, p -> LnwNative.lnw_link_set_master(p, index, 0, err));
+    }
+
+    /** `ip link set dev X name NEW`; the link must be down. */
+    public void rename(int index, String newName) {
+        run("rename link", index, p -> LnwNative.lnw_link_set_name(p, index, newName, err));
+    }
+
+    /** `ip link set dev X netns NS`. Slow (~18 ms of kernel waiting): prefer creating in place. */
+    public void moveTo(int index, Netns target) {
+        target.withFd("move link", fd -> {
+            run("move link", index, p -> LnwNative.lnw_link_set_netns(p, index, fd, err));
+            return null;
+        });
+    }
+
+    /** `ip link set dev X group G`. */
+    public void setGroup(int index, int group) {
+        run("set link group", index, p -> LnwNative.lnw_link_set_group(p, index, group, err));
+    }
+
+    /** `bridge link set dev X hairpin on|off`. */
+    public void setHairpin(int index, boolean on) {
+        run("set hairpin", index, p -> LnwNative.lnw_link_set_hairpin(p, index, on ? 1 : 0, err));
+    }
+
+    /** `ip link del dev X`; one end of a veth takes the pair. @throws NotFoundException if gone */
+    public void deleteLink(int index) {
+        run("delete link", index, p -> LnwNative.lnw_link_delete(p, index, err));
+    }
+
+    /** `ip link delete group G`: every link of the group, in one request. */
+    public void deleteGroup(int group) {
+        runOn("delete link group", "group " + group,
+                p -> LnwNative.lnw_link_delete_group(p, group, err));
+    }
+
+    // ---- addresses ----
+
+    /** `ip addr add PREFIX dev X [nodad]`; IPv4 gets its broadcast address. */
+    public void addAddr(Addr a) {
+        LnwAddr n = a.toNative();
+        runOn("add address", a.toString(), p -> LnwNative.lnw_addr_add(p, n, err));
+    }
+
+    /** `ip addr del PREFIX dev X`. */
+    public void delAddr(Addr a) {
+        LnwAddr n = a.toNative();
+        runOn("delete address", a.toString(), p -> LnwNative.lnw_addr_del(p, n, err));
+    }
+
+    /** `ip addr show`, of every link. */
+    public List<Addr> addrs() {
+        return addrs(0);
+    }
+
+    /** `ip addr show dev X` (ifindex 0: every link). */
+    public List<Addr> addrs(int ifindex) {
+        return handle.exclusive("list addresses", p -> {
+            long list = LnwNative.lnw_addr_list(p, ifindex, LnwNative.AF_UNSPEC, err);
+            if (list == 0) {
+                throw Errors.of(err, "");
+            }
+            try {
+                int n = LnwNative.lnw_list_count(list);
+                List<Addr> out = new ArrayList<>(n);
+                LnwAddr a = new LnwAddr();
+                for (int i = 0; i < n; i++) {
+                    if (LnwNative.lnw_addr_list_get(list, i, a) == 0) {
+                        out.add(Addr.of(a));
+                    }
+                }
+                return out;
+            } finally {
+                LnwNative.lnw_list_free(list);
+            }
+        });
+    }
+
+    // ---- routes ----
+
+    /** `ip route add ...` (see {@link Route}). */
+    public void addRoute(Route r) {
+        LnwRoute n = r.toNative();
+        runOn("add route", r.toString(), p -> LnwNative.lnw_route_add(p, n, err));
+    }
+
+    /** `ip route del ...`. @throws NotFoundException (ESRCH) if there is no such route */
+    public void delRoute(Route r) {
+        LnwRoute n = r.toNative();
+        runOn("delete route", r.toString(), p -> LnwNative.lnw_route_del(p, n, err));
+    }
+
+    /** `ip route show table all`, both families. */
+    public List<Route> routes() {
+        return handle.exclusive("list routes", p -> {
+            long list = LnwNative.lnw_route_list(p, LnwNative.AF_UNSPEC, err);
+            if (list == 0) {
+                throw Errors.of(err, "");
+            }
+            try {
+                int n = LnwNative.lnw_list_count(list);
+                List<Route> out = new ArrayList<>(n);
+                LnwRoute r = new LnwRoute();
+                for (int i = 0; i < n; i++) {
+                    if (LnwNative.lnw_route_list_get(list, i, r) == 0) {
+                        out.add(Route.of(r));
+                    }
+                }
+                return out;
+            } finally {
+                LnwNative.lnw_list_free(list);
+            }
+        });
+    }
+
+    // ---- neighbours and FDB ----
+
+    /** `ip neigh add|replace IP lladdr MAC dev X nud permanent`. */
+    public void addNeighbour(Neighbour n, boolean replace) {
+        var nn = n.toNative();
+        runOn("add neighbour", n.toString(),
+                p -> LnwNative.lnw_neigh_add(p, nn, replace ? 1 : 0, err));
+    }
+
+    /** `ip neigh del IP dev X`. */
+    public void delNeighbour(Neighbour n) {
+        var nn = n.toNative();
+        runOn("delete neighbour", n.toString(), p -> LnwNative.lnw_neigh_del(p, nn, err));
+    }
+
+    /** `bridge fdb add|append MAC dev X [dst IP] self permanent`. */
+    public void addFdb(FdbEntry f, boolean append) {
+        var nn = f.toNative();
+        runOn("add fdb entry", f.toString(), p -> LnwNative.lnw_fdb_add(p, nn, append ? 1 : 0, err));
+    }
+
+    /** `bridge fdb del MAC dev X [dst IP] self`. */
+    public void delFdb(FdbEntry f) {
+        var nn = f.toNative();
+        runOn("delete fdb entry", f.toString(), p -> LnwNative.lnw_fdb_del(p, nn, err));
+    }
+
+    // ---- testing ----
+
+    /**
+     * Fault injection, for tests of rollback paths: the nth request from now on this handle
+     * (1 = the next) fails with errno without reaching the kernel. 0 disarms it.
+     */
+    public void injectFailure(int nth, int errno) {
+        runOn("inject failure", "", p -> LnwNative.lnw_nl_fail_request(p, nth, errno, err));
+    }
+
+    // ----
+
+    private void check(int rc, String object) {
+        if (rc < 0) {
+            throw Errors.of(err, object);
+        }
+    }
+
+    private void run(String op, int index, LongToIntFunction call) {
+        runOn(op, "index " + index, call);
+    }
+
+    private void runOn(String op, String object, LongToIntFunction call) {
+        handle.exclusive(op, p -> {
+            check(call.applyAsInt(p), object);
+            return null;
+        });
+    }
+
+    public boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    /** Closes the socket. Idempotent; waits for a call in progress. */
+    @Override
+    public void close() {
+        handle.close(LnwNative::lnw_nl_close);
+    }
+
+    @Override
+    public String toString() {
+        return handle.what();
+    }
+}

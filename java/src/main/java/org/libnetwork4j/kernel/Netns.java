@@ -1,0 +1,161 @@
+package org.libnetwork4j.kernel;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.internal.jni.LnwErr;
+import org.libnetwork4j.internal.jni.LnwNative;
+
+/**
+ * A network namespace, held open by an fd. Anonymous ({@link #create()}) or named: bind-mounted
+ * under a run directory the caller chooses ({@link #createAt}), like {@code ip netns add} but
+ * never in /run/netns unless asked. The JVM's own threads never enter it: work inside it runs
+ * on short-lived native threads (see native/src/ns_thread.c).
+ *
+ * <p>Closing releases the fd only; a named namespace lives on until {@link #delete()}.
+ * Closing twice is harmless. Thread-safe.
+ */
+public final class Netns implements AutoCloseable {
+    static {
+        NativeLoader.ensureLoaded();
+    }
+
+    /** The namespace file of the calling thread. Threads of this JVM never change it. */
+    private static final String THREAD_NETNS = "/proc/thread-self/ns/net";
+
+    private final NativeHandle fd;
+    private final Path path;
+    private final NsId id;
+
+    private Netns(int fd, Path path) {
+        this.fd = new NativeHandle(path == null ? "namespace fd " + fd : "namespace " + path, fd);
+        this.path = path;
+        this.id = identify(fd, path);
+    }
+
+    /** A new anonymous namespace (`unshare --net`): it lives as long as this fd. */
+    public static Netns create() {
+        LnwErr err = new LnwErr();
+        int fd = LnwNative.lnw_netns_create(err);
+        if (fd < 0) {
+            throw Errors.of(err, "");
+        }
+        return new Netns(fd, null);
+    }
+
+    /**
+     * A new namespace bind-mounted at {@code runDir/name} (`ip netns add`, in runDir).
+     *
+     * @throws org.libnetwork4j.AlreadyExistsException if runDir/name exists
+     */
+    public static Netns createAt(Path runDir, String name) {
+        Objects.requireNonNull(runDir, "runDir");
+        LnwErr err = new LnwErr();
+        int fd = LnwNative.lnw_netns_create_at(runDir.toString(), name, err);
+        if (fd < 0) {
+            throw Errors.of(err, name);
+        }
+        return new Netns(fd, runDir.resolve(name));
+    }
+
+    /**
+     * Opens the namespace at path (a bind mount, {@code /proc/PID/ns/net}).
+     *
+     * @throws NotFoundException if nothing is there
+     * @throws InvalidParameterException if it is not a network namespace
+     */
+    public static Netns open(Path path) {
+        LnwErr err = new LnwErr();
+        int fd = LnwNative.lnw_netns_open(path.toString(), err);
+        if (fd < 0) {
+            throw Errors.of(err, path.toString());
+        }
+        return new Netns(fd, path);
+    }
+
+    /** The namespace this JVM runs in. */
+    public static Netns current() {
+        LnwErr err = new LnwErr();
+        int fd = LnwNative.lnw_netns_open(THREAD_NETNS, err);
+        if (fd < 0) {
+            throw Errors.of(err, THREAD_NETNS);
+        }
+        return new Netns(fd, null);
+    }
+
+    /** The identity of the namespace the calling thread is in (for checks and tests). */
+    public static NsId currentThreadId() {
+        try (Netns ns = current()) {
+            return ns.id();
+        }
+    }
+
+    /**
+     * Unmounts and unlinks a named namespace (`ip netns delete`). Processes and fds inside keep
+     * it alive; the name is gone at once.
+     *
+     * @throws NotFoundException if nothing is at path
+     */
+    public static void delete(Path path) {
+        LnwErr err = new LnwErr();
+        if (LnwNative.lnw_netns_delete(path.toString(), err) < 0) {
+            throw Errors.of(err, path.toString());
+        }
+    }
+
+    /** Closes this fd and, for a named namespace, deletes the name. Idempotent. */
+    public void delete() {
+        close();
+        if (path != null) {
+            try {
+                delete(path);
+            } catch (NotFoundException alreadyGone) {
+                // deleting twice succeeds: the name is gone either way
+            }
+        }
+    }
+
+    private static NsId identify(int fd, Path path) {
+        long[] out = new long[2];
+        LnwErr err = new LnwErr();
+        if (LnwNative.lnw_netns_ident(fd, out, err) < 0) {
+            LnwNative.lnw_fd_close(fd, new LnwErr());
+            throw Errors.of(err, path == null ? "" : path.toString());
+        }
+        return new NsId(out[0], out[1]);
+    }
+
+    public NsId id() {
+        return id;
+    }
+
+    /** Where it is mounted, for a named or opened namespace. */
+    public Optional<Path> path() {
+        return Optional.ofNullable(path);
+    }
+
+    /**
+     * Runs fn with the fd, which stays open until fn returns. For this package only: the fd is
+     * borrowed by native calls that must not see it closed under them.
+     */
+    <T> T withFd(String op, java.util.function.IntFunction<T> fn) {
+        return fd.shared(op, v -> fn.apply((int) v));
+    }
+
+    public boolean isClosed() {
+        return fd.isClosed();
+    }
+
+    @Override
+    public void close() {
+        fd.close(v -> LnwNative.lnw_fd_close((int) v, new LnwErr()));
+    }
+
+    @Override
+    public String toString() {
+        return path != null ? path + " (" + id + ")" : id.toString();
+    }
+}

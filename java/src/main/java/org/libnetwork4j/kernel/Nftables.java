@@ -1,0 +1,102 @@
+package org.libnetwork4j.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.libnetwork4j.internal.jni.LnwErr;
+import org.libnetwork4j.internal.jni.LnwNative;
+
+/**
+ * nftables through libnftables, in-process (no {@code nft} process), bound to one network
+ * namespace: {@link #apply} runs a ruleset as one transaction there, all of it or nothing;
+ * {@link #listJson} reads back what the kernel holds, as {@code nft -j list} would print it.
+ *
+ * <p>Thread-safe. libnftables keeps process-wide state (an interface cache, one-time
+ * initialisation), so calls on all instances are serialized by one lock. Only tables the
+ * caller owns should be named in rulesets; this class does not police that.
+ */
+public final class Nftables implements AutoCloseable {
+    static {
+        NativeLoader.ensureLoaded();
+    }
+
+    /** Serializes every libnftables call of the process (see class comment). */
+    private static final ReentrantLock LIBNFTABLES = new ReentrantLock();
+    private static final int FIRST_BUFFER = 64 * 1024;
+
+    private final NativeHandle handle;
+
+    private Nftables(long ptr, Netns ns) {
+        this.handle = new NativeHandle("nftables handle of " + ns.id(), ptr);
+    }
+
+    /** An nftables context whose socket lives in ns. */
+    public static Nftables open(Netns ns) {
+        return ns.withFd("open nftables", fd -> locked(() -> {
+            LnwErr err = new LnwErr();
+            long ptr = LnwNative.lnw_nft_open(fd, err);
+            if (ptr == 0) {
+                throw Errors.of(err, ns.toString());
+            }
+            return new Nftables(ptr, ns);
+        }));
+    }
+
+    /**
+     * Runs {@code ruleset} (nft syntax, any number of commands) as one transaction
+     * (`nft -f -`). On failure nothing of it is applied; the exception carries
+     * libnftables' explanation.
+     */
+    public void apply(String ruleset) {
+        handle.exclusive("apply nftables ruleset", p -> locked(() -> {
+            LnwErr err = new LnwErr();
+            if (LnwNative.lnw_nft_apply(p, ruleset, err) < 0) {
+                throw Errors.of(err, "");
+            }
+            return null;
+        }));
+    }
+
+    /** `nft -j COMMAND`, e.g. {@code listJson("list table inet libnetwork4j")}. */
+    public String listJson(String command) {
+        return handle.exclusive("list nftables", p -> locked(() -> {
+            LnwErr err = new LnwErr();
+            byte[] buf = new byte[FIRST_BUFFER];
+            // Bounded: the second round has room for what the first one reported.
+            for (int round = 0; round < 2; round++) {
+                int len = LnwNative.lnw_nft_list_json(p, command, buf, buf.length, err);
+                if (len < 0) {
+                    throw Errors.of(err, command);
+                }
+                if (len < buf.length) {
+                    return new String(buf, 0, len, StandardCharsets.UTF_8);
+                }
+                buf = new byte[len + 4096];
+            }
+            throw Errors.of(LnwNative.EAGAIN, "list nftables " + command
+                    + ": the ruleset kept growing while it was read", "list nftables", command);
+        }));
+    }
+
+    /** `nft -j list table FAMILY NAME`. */
+    public String listTableJson(String family, String table) {
+        return listJson("list table " + family + " " + table);
+    }
+
+    private static <T> T locked(java.util.function.Supplier<T> fn) {
+        LIBNFTABLES.lock();
+        try {
+            return fn.get();
+        } finally {
+            LIBNFTABLES.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        handle.close(p -> locked(() -> {
+            LnwNative.lnw_nft_close(p);
+            return null;
+        }));
+    }
+}

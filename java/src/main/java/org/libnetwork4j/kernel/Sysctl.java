@@ -1,0 +1,60 @@
+package org.libnetwork4j.kernel;
+
+import org.libnetwork4j.internal.jni.LnwErr;
+import org.libnetwork4j.internal.jni.LnwNative;
+
+/**
+ * Namespaced sysctls ({@code /proc/sys/net/...}), written inside the given namespace by a
+ * native thread that enters it; the JVM's own namespace is never touched. Keys are paths
+ * below /proc/sys with '/' separators, because interface names may contain dots.
+ */
+public final class Sysctl {
+    static {
+        NativeLoader.ensureLoaded();
+    }
+
+    private Sysctl() {
+    }
+
+    /** `sysctl -w KEY=VALUE` in ns, e.g. {@code write(ns, "net/ipv4/ip_forward", "1")}. */
+    public static void write(Netns ns, String key, String value) {
+        ns.withFd("write sysctl", fd -> {
+            LnwErr err = new LnwErr();
+            if (LnwNative.lnw_sysctl_write(fd, key, value, err) < 0) {
+                throw Errors.of(err, key);
+            }
+            return null;
+        });
+    }
+
+    /** `sysctl -n KEY` in ns, without the trailing newline. */
+    public static String read(Netns ns, String key) {
+        return ns.withFd("read sysctl", fd -> {
+            LnwErr err = new LnwErr();
+            byte[] buf = new byte[4096];
+            int n = LnwNative.lnw_sysctl_read(fd, key, buf, buf.length, err);
+            if (n < 0) {
+                throw Errors.of(err, key);
+            }
+            return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+        });
+    }
+
+    /** net.ipv4.ip_forward: routing between interfaces, which a bridge with NAT needs. */
+    public static void setIpForward(Netns ns, boolean on) {
+        write(ns, "net/ipv4/ip_forward", on ? "1" : "0");
+    }
+
+    /**
+     * net.ipv6.conf.IF.accept_ra: whether IF takes router advertisements. Host-side links of
+     * containers must not (CVE-2020-13401: a container could then route the host).
+     */
+    public static void setAcceptRa(Netns ns, String ifname, int value) {
+        write(ns, "net/ipv6/conf/" + ifname + "/accept_ra", Integer.toString(value));
+    }
+
+    /** net.ipv4.conf.IF.route_localnet: whether 127/8 may be routed to and from IF. */
+    public static void setRouteLocalnet(Netns ns, String ifname, boolean on) {
+        write(ns, "net/ipv4/conf/" + ifname + "/route_localnet", on ? "1" : "0");
+    }
+}
