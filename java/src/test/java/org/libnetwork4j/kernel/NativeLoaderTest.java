@@ -1,0 +1,45 @@
+package org.libnetwork4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The load-failure explanations (no root needed). */
+class NativeLoaderTest {
+
+    private static UnsatisfiedLinkError hawtjniFailure(String reason) {
+        // HawtJNI's shape: "Could not load library. Reasons: [...]", the causes suppressed
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("Could not load library. Reasons: [" + reason + "]");
+        e.addSuppressed(new UnsatisfiedLinkError(reason));
+        return e;
+    }
+
+    @Test
+    void namesTheMissingHostPackage() {
+        String msg = NativeLoader.describe(hawtjniFailure(
+                "/tmp/liblnw4j-123.so: libnl-route-3.so.200: cannot open shared object file: No such file or directory"),
+                "Linux", "amd64");
+        assertEquals("libnetwork4j cannot load its native library liblnw4j.so: the host lacks the runtime"
+                + " package(s) libnl-route-3-200; install them (Debian/Ubuntu: apt-get install"
+                + " libnl-3-200 libnl-route-3-200 libnftables1)", msg);
+        String nft = NativeLoader.describe(hawtjniFailure(
+                "/tmp/liblnw4j-1.so: libnftables.so.1: cannot open shared object file: No such file or directory"),
+                "Linux", "amd64");
+        assertTrue(nft.contains("lacks the runtime package(s) libnftables1;"), nft);
+    }
+
+    @Test
+    void otherPlatformsAndMissingBuilds() {
+        assertTrue(NativeLoader.describe(new UnsatisfiedLinkError("x"), "Mac OS X", "aarch64")
+                .endsWith("it exists for Linux only (this is Mac OS X)"));
+        String noBuild = NativeLoader.describe(new UnsatisfiedLinkError(
+                "Could not load library. Reasons: [no lnw4j in java.library.path]"), "Linux", "riscv64");
+        assertTrue(noBuild.contains("the jar carries no build for linux64/riscv64"), noBuild);
+    }
+
+    @Test
+    void theLibraryIsLoadedHere() {
+        assertTrue(NativeLoader.isAvailable(), () -> NativeLoader.unavailabilityCause().map(Throwable::getMessage).orElse(""));
+    }
+}

@@ -1,0 +1,67 @@
+package org.libnetwork4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.MacAddress;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.TestNs;
+
+@ExtendWith(NetnsExtension.class)
+class NeighbourFdbTest {
+
+    @Test
+    void permanentNeighbours(Namespaces ns) {
+        TestNs host = ns.host();
+        VethPair p = host.netlink().createVeth(VethSpec.of("lnwt-a", "lnwt-b"));
+        Neighbour n = new Neighbour(p.host().index(), IpAddresses.parse("10.66.0.5"),
+                MacAddress.parse("02:42:0a:42:00:05"));
+        host.netlink().addNeighbour(n, false);
+        var j = Oracle.ip(host, "neigh", "show", "dev", "lnwt-a").get(0);
+        assertEquals("10.66.0.5", j.path("dst").asText());
+        assertEquals("02:42:0a:42:00:05", j.path("lladdr").asText());
+        assertTrue(j.path("state").toString().contains("PERMANENT"));
+        assertThrows(AlreadyExistsException.class, () -> host.netlink().addNeighbour(n, false));
+        host.netlink().addNeighbour(n, true);
+        host.netlink().delNeighbour(n);
+        assertEquals(0, Oracle.ip(host, "neigh", "show", "dev", "lnwt-a").size());
+        assertThrows(NotFoundException.class, () -> host.netlink().delNeighbour(n));
+    }
+
+    @Test
+    void vxlanForwardingEntries(Namespaces ns) {
+        TestNs host = ns.host();
+        Link vx = host.netlink().createVxlan(VxlanSpec.of("lnwt-vx", 256).local(IpAddresses.parse("10.66.0.1")));
+        MacAddress mac = MacAddress.parse("02:42:0a:00:00:05");
+        FdbEntry e = new FdbEntry(vx.index(), mac, IpAddresses.parse("10.66.0.9"));
+        host.netlink().addFdb(e, false);
+        MacAddress zero = new MacAddress(0);
+        host.netlink().addFdb(new FdbEntry(vx.index(), zero, IpAddresses.parse("10.66.0.9")), true);
+        host.netlink().addFdb(new FdbEntry(vx.index(), zero, IpAddresses.parse("10.66.0.10")), true);
+
+        var fdb = Oracle.out(host, "bridge", "-j", "fdb", "show", "dev", "lnwt-vx");
+        var entries = Oracle.parse(fdb);
+        long toRemote = 0;
+        long flood = 0;
+        for (var x : entries) {
+            if (x.path("mac").asText().equals("02:42:0a:00:00:05") && x.path("dst").asText().equals("10.66.0.9")) {
+                toRemote++;
+            }
+            if (x.path("mac").asText().equals("00:00:00:00:00:00")) {
+                flood++;
+            }
+        }
+        assertEquals(1, toRemote, fdb);
+        assertEquals(2, flood, fdb);
+        host.netlink().delFdb(e);
+        assertTrue(!Oracle.out(host, "bridge", "fdb", "show", "dev", "lnwt-vx").contains("02:42:0a:00:00:05"));
+    }
+}

@@ -1,0 +1,124 @@
+package org.libnetwork4j.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.libnetwork4j.kernel.Netns;
+
+/**
+ * The throwaway namespaces of one test, all named under a private run directory
+ * (/run/lnw-test-PID/N). The fake host is a namespace like any other, so nothing a test does
+ * can reach the machine's real network namespace.
+ *
+ * <p>{@link #close()} closes every handle opened through it (newest first), deletes every
+ * namespace and the directory, and reports what it could not remove.
+ */
+public final class Namespaces implements AutoCloseable {
+    /** Names carry this prefix, so that leftovers are recognisable. */
+    public static final String PREFIX = "lnwt-";
+    static final Path RUN_ROOT = Path.of("/run", "lnw-test-" + ProcessHandle.current().pid());
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    static {
+        // Last resort for a JVM that is stopped between a test's start and its cleanup.
+        Runtime.getRuntime().addShutdownHook(new Thread(Namespaces::removeRunRoot, "lnwt-cleanup"));
+    }
+
+    private final Path dir;
+    private final Map<String, TestNs> byName = new LinkedHashMap<>();
+    private final Deque<AutoCloseable> handles = new ArrayDeque<>();
+
+    public Namespaces() {
+        this.dir = RUN_ROOT.resolve(Integer.toString(SEQUENCE.incrementAndGet()));
+    }
+
+    /** The fake host: where the controller or the code under test does its host-side work. */
+    public TestNs host() {
+        return named("host");
+    }
+
+    /** A container namespace, created on first use of role. */
+    public TestNs container(String role) {
+        return named(role);
+    }
+
+    /** The directory the namespaces are mounted in (a sandbox run directory, say). */
+    public Path dir() {
+        return dir;
+    }
+
+    private synchronized TestNs named(String role) {
+        return byName.computeIfAbsent(role, r -> {
+            String name = PREFIX + r;
+            TestNs ns = new TestNs(name, Netns.createAt(dir, name), this);
+            return ns;
+        });
+    }
+
+    synchronized <T extends AutoCloseable> T track(T handle) {
+        handles.push(handle);
+        return handle;
+    }
+
+    @Override
+    public synchronized void close() {
+        List<Throwable> errors = new ArrayList<>();
+        while (!handles.isEmpty()) {
+            try {
+                handles.pop().close();
+            } catch (Throwable t) {
+                errors.add(t);
+            }
+        }
+        for (TestNs ns : byName.values()) {
+            try {
+                ns.netns().delete();
+            } catch (Throwable t) {
+                errors.add(t);
+            }
+        }
+        byName.clear();
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            errors.add(e);
+        }
+        if (!errors.isEmpty()) {
+            IllegalStateException e = new IllegalStateException(
+                    "cleanup of test namespaces in " + dir + " failed", errors.get(0));
+            errors.subList(1, errors.size()).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private static void removeRunRoot() {
+        if (!Files.isDirectory(RUN_ROOT)) {
+            return;
+        }
+        try (var dirs = Files.list(RUN_ROOT)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                try (var entries = Files.list(d)) {
+                    for (Path ns : (Iterable<Path>) entries::iterator) {
+                        try {
+                            Netns.delete(ns);
+                        } catch (RuntimeException ignored) {
+                            // best effort at exit
+                        }
+                    }
+                }
+                Files.deleteIfExists(d);
+            }
+            Files.deleteIfExists(RUN_ROOT);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort at exit
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.libnetwork4j.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The independent view of a namespace: iproute2 and nft, run inside it with nsenter, with JSON
+ * output. Tests check what the library did through this, not through its own getters.
+ */
+public final class Oracle {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_SECONDS = 20;
+
+    private Oracle() {
+    }
+
+    /** A command's result. */
+    public record Result(int exitCode, String out, String err) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    /** Runs argv inside ns (nsenter --net=PATH argv...). Bounded by a timeout. */
+    public static Result exec(TestNs ns, String... argv) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("nsenter");
+        cmd.add("--net=" + ns.path());
+        cmd.addAll(List.of(argv));
+        return run(cmd);
+    }
+
+    public static Result run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).start();
+            p.getOutputStream().close();
+            var out = p.getInputStream().readAllBytes();
+            var err = p.getErrorStream().readAllBytes();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                    new String(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: " + cmd, e);
+        }
+    }
+
+    /** Runs argv in ns and returns stdout; fails the test if the command fails. */
+    public static String out(TestNs ns, String... argv) {
+        Result r = exec(ns, argv);
+        if (!r.ok()) {
+            throw new AssertionError(String.join(" ", argv) + " in " + ns + " failed ("
+                    + r.exitCode() + "): " + r.err());
+        }
+        return r.out();
+    }
+
+    /** `ip -j -d ARGS` in ns, parsed. */
+    public static JsonNode ip(TestNs ns, String... args) {
+        String[] argv = new String[args.length + 3];
+        argv[0] = "ip";
+        argv[1] = "-j";
+        argv[2] = "-d";
+        System.arraycopy(args, 0, argv, 3, args.length);
+        return parse(out(ns, argv));
+    }
+
+    /** The link named name in ns, as `ip -j -d link show` reports it. */
+    public static Optional<JsonNode> link(TestNs ns, String name) {
+        for (JsonNode l : ip(ns, "link", "show")) {
+            if (name.equals(l.path("ifname").asText())) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The names of all links in ns. */
+    public static List<String> linkNames(TestNs ns) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode l : ip(ns, "link", "show")) {
+            names.add(l.path("ifname").asText());
+        }
+        return names;
+    }
+
+    /** "ADDR/LEN" of every address of the given family ("inet"/"inet6") on dev in ns. */
+    public static List<String> addrs(TestNs ns, String dev, String family) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode l : ip(ns, "addr", "show", "dev", dev)) {
+            for (JsonNode a : l.path("addr_info")) {
+                if (family.equals(a.path("family").asText())) {
+                    out.add(a.path("local").asText() + "/" + a.path("prefixlen").asInt());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** `nft -j ARGS` in ns, parsed. */
+    public static JsonNode nft(TestNs ns, String... args) {
+        String[] argv = new String[args.length + 2];
+        argv[0] = "nft";
+        argv[1] = "-j";
+        System.arraycopy(args, 0, argv, 2, args.length);
+        return parse(out(ns, argv));
+    }
+
+    /** One ICMP echo from ns to ip: real traffic, 2 s at most. */
+    public static boolean ping(TestNs ns, String ip) {
+        return exec(ns, "ping", "-c", "1", "-W", "2", ip).ok();
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json.isBlank() ? "[]" : json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+}
