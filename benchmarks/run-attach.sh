@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Attach and detach, the Java facade (JMH) side by side with the plain C floor
+# (native/bench/attach_bench.c), interleaved in one session: ROUNDS rounds of C then Java.
+#
+#   sudo benchmarks/run-attach.sh [ROUNDS]        (default 3)
+#
+# Everything runs in namespaces the programs make (an anonymous fake host, sandboxes under
+# /run/lnw-bench-PID); the machine's own network namespace is not touched. Prints a table of
+# medians and writes it, with the raw lines, to benchmarks/results/attach-<date>.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+[ "$(id -u)" = 0 ] || { echo "run as root: the benchmarks create network namespaces" >&2; exit 1; }
+
+if [ ! -x java/target/cmake/lnw-attach-bench ] || [ ! -f benchmarks/target/classpath.txt ]; then
+  mvn -B -q -DskipTests package
+fi
+cfloor=java/target/cmake/lnw-attach-bench
+cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+out=benchmarks/results/attach-$(date -u +%Y%m%dT%H%M%SZ).txt
+raw=$(mktemp)
+trap 'rm -f "$raw" "$raw".json' EXIT
+
+for r in $(seq 1 "$rounds"); do
+  echo "round $r/$rounds: C floor" >&2
+  "$cfloor" 2000 200 | sed "s/^/c round=$r /" >>"$raw"
+  echo "round $r/$rounds: Java facade (JMH)" >&2
+  java --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main AttachBenchmark \
+       -rf json -rff "$raw.json" >/dev/null
+  python3 - "$raw.json" "$r" >>"$raw" <<'PY'
+import json, sys
+for b in json.load(open(sys.argv[1])):
+    name = b["benchmark"].rsplit(".", 1)[1]
+    p = b["primaryMetric"]["scorePercentiles"]
+    n = b["primaryMetric"]["rawDataHistogram"]
+    count = sum(c for fork in n for it in fork for _, c in it)
+    print(f"java round={sys.argv[2]} {name:<8} n={count} median_ms={p['50.0']/1000:.3f} p90_ms={p['90.0']/1000:.3f}")
+PY
+done
+
+python3 - "$raw" <<'PY' | tee "$out"
+import re, statistics, sys, platform, subprocess, datetime
+rows = [l.split() for l in open(sys.argv[1])]
+def pick(system, phase, key):
+    return [float(re.search(key + r"=([0-9.]+)", " ".join(r)).group(1))
+            for r in rows if r[0] == system and r[2] == phase]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+print(f"# attach/detach, Java facade vs plain C - {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC")
+print(f"# {platform.node()}: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, kernel {platform.release()}")
+print(f"# {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]}")
+print("# medians over rounds of each round's median / p90, in ms")
+print(f"{'phase':<8} {'C median':>9} {'C p90':>7} {'Java median':>12} {'Java p90':>9} {'Java/C':>7}")
+for phase in ("attach", "detach"):
+    cm, cp = statistics.median(pick("c", phase, "median_ms")), statistics.median(pick("c", phase, "p90_ms"))
+    jm, jp = statistics.median(pick("java", phase, "median_ms")), statistics.median(pick("java", phase, "p90_ms"))
+    print(f"{phase:<8} {cm:>9.3f} {cp:>7.3f} {jm:>12.3f} {jp:>9.3f} {jm/cm:>7.2f}")
+print("# raw")
+for r in rows:
+    print("# " + " ".join(r))
+PY
+echo "written to $out" >&2

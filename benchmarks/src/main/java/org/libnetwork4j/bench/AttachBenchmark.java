@@ -1,0 +1,81 @@
+package org.libnetwork4j.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Attach and detach through the Java kernel facade, one container at a time: the same steps as
+ * native/bench/attach_bench.c (see {@link FakeHost}). Sampled per invocation; creating the
+ * sandbox (namespace and handle) happens outside the measurement, as in the C program.
+ *
+ * <p>Run with benchmarks/run-attach.sh, which also runs the C floor in the same session.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class AttachBenchmark {
+    private FakeHost host;
+
+    @Setup(Level.Trial)
+    public void startHost() {
+        host = new FakeHost();
+    }
+
+    @TearDown(Level.Trial)
+    public void stopHost() throws Exception {
+        host.close();
+    }
+
+    /** attach: veth (peer born as eth0 in the sandbox) on the bridge, address, up, route. */
+    @State(Scope.Thread)
+    public static class Fresh {
+        FakeHost.Sandbox sandbox;
+
+        @Setup(Level.Invocation)
+        public void create(AttachBenchmark b) {
+            sandbox = b.host.newSandbox();
+        }
+
+        @TearDown(Level.Invocation)
+        public void delete() {
+            sandbox.close();
+        }
+    }
+
+    @Benchmark
+    public void attach(Fresh fresh) {
+        fresh.sandbox.attach();
+    }
+
+    /** detach: delete the sandbox's namespace; the kernel removes the pair with it. */
+    @State(Scope.Thread)
+    public static class Attached {
+        FakeHost.Sandbox sandbox;
+
+        @Setup(Level.Invocation)
+        public void create(AttachBenchmark b) {
+            sandbox = b.host.newSandbox();
+            sandbox.attach();
+        }
+    }
+
+    @Benchmark
+    public void detach(Attached attached) {
+        attached.sandbox.close();
+    }
+}

@@ -1,0 +1,70 @@
+package org.libnetwork4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.kernel.Addr;
+import org.libnetwork4j.kernel.BridgeSpec;
+import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.Netlink;
+import org.libnetwork4j.kernel.Netns;
+import org.libnetwork4j.kernel.Route;
+import org.libnetwork4j.kernel.VethSpec;
+
+/**
+ * What the attach benchmarks share with native/bench/attach_bench.c, step for step: an
+ * anonymous fake host with a bridge and the gateway 10.200.0.1/16, and sandboxes named under a
+ * private run directory. Nothing touches the machine's own namespace.
+ */
+final class FakeHost implements AutoCloseable {
+    static final String GATEWAY = "10.200.0.1";
+
+    final Path runDir = Path.of("/run", "lnw-bench-" + ProcessHandle.current().pid());
+    final Netns host = Netns.create();
+    final Netlink hostNl = Netlink.open(host);
+    final Link bridge;
+    private int seq;
+
+    FakeHost() {
+        bridge = hostNl.createBridge(BridgeSpec.of("lnwb-br0").up());
+        hostNl.addAddr(Addr.of(bridge.index(), GATEWAY + "/16"));
+    }
+
+    /** A container namespace and its netlink handle: what a sandbox holds before a join. */
+    final class Sandbox implements AutoCloseable {
+        final int n = seq++;
+        final Netns ns = Netns.createAt(runDir, "lnwb-" + n);
+        final Netlink nl = Netlink.open(ns);
+
+        /** The attach: veth into the sandbox as eth0 on the bridge, address, up, route. */
+        void attach() {
+            var pair = hostNl.createVeth(VethSpec.of("lnwb-v" + n, "eth0")
+                    .peerIn(nl).master(bridge.index()).up());
+            int eth0 = pair.peer().index();
+            int host = n + 2;
+            nl.addAddr(Addr.of(eth0, "10.200." + ((host >> 8) & 0xff) + "." + (host & 0xff) + "/16"));
+            nl.setUp(eth0);
+            nl.addRoute(Route.defaultVia(IpAddresses.parse(GATEWAY), eth0));
+        }
+
+        /** The detach: the kernel takes the pair away with the namespace. */
+        @Override
+        public void close() {
+            nl.close();
+            ns.delete();
+        }
+    }
+
+    Sandbox newSandbox() {
+        return new Sandbox();
+    }
+
+    @Override
+    public void close() throws IOException {
+        hostNl.close();
+        host.close();
+        Files.deleteIfExists(runDir);
+    }
+}
