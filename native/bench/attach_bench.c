@@ -1,7 +1,9 @@
 /*
  * attach_bench.c - the plain C floor for attach and detach, using the native core directly.
  *
- *   lnw-attach-bench [N] [RUNDIR]      (N containers, default 200; must run as root)
+ *   lnw-attach-bench [N] [WARMUP] [RUNDIR]
+ *       N containers measured (default 200) after WARMUP unmeasured ones (default 0);
+ *       must run as root.
  *
  * Everything happens in namespaces this program makes: a fake host (anonymous) holding a
  * bridge with the gateway address, and N containers, named under RUNDIR (default
@@ -56,6 +58,7 @@ static void die(const char *what, const struct lnw_err *err)
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 200;
+	int warmup = argc > 2 ? atoi(argv[2]) : 0;
 	char rundir[128], name[32], path[192];
 	double *t_sandbox, *t_attach, *t_detach;
 	struct lnw_link br, host, peer;
@@ -64,12 +67,12 @@ int main(int argc, char **argv)
 	struct lnw_nl *h;
 	int hostns, status = 0;
 
-	if (n < 1 || n > 60000) {
-		fprintf(stderr, "N must be 1..60000\n");
+	if (n < 1 || warmup < 0 || n + warmup > 60000) {
+		fprintf(stderr, "N must be 1..60000 and N + WARMUP at most 60000\n");
 		return 2;
 	}
-	if (argc > 2)
-		snprintf(rundir, sizeof(rundir), "%s", argv[2]);
+	if (argc > 3)
+		snprintf(rundir, sizeof(rundir), "%s", argv[3]);
 	else
 		snprintf(rundir, sizeof(rundir), "/run/lnw-bench-%d", getpid());
 	t_sandbox = calloc((size_t)n, sizeof(double));
@@ -89,7 +92,7 @@ int main(int argc, char **argv)
 	if (lnw_addr_add(h, &gw, &err) < 0)
 		die("gateway", &err);
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < warmup + n; i++) {
 		struct lnw_addr a = { .family = AF_INET, .prefixlen = 16, .scope = -1 };
 		struct lnw_route r = { .family = AF_INET, .scope = -1, .priority = -1,
 				       .has_gateway = 1 };
@@ -126,15 +129,18 @@ int main(int argc, char **argv)
 		if (lnw_route_add(c, &r, &err) < 0)
 			die("route", &err);
 		t2 = now_ms();
-		t_sandbox[i] = t1 - t0;
-		t_attach[i] = t2 - t1;
+		if (i >= warmup) {
+			t_sandbox[i - warmup] = t1 - t0;
+			t_attach[i - warmup] = t2 - t1;
+		}
 
 		t0 = now_ms();
 		lnw_nl_close(c);
 		if (lnw_netns_delete(path, &err) < 0)
 			die("detach", &err);
 		lnw_fd_close(ns, &err);
-		t_detach[i] = now_ms() - t0;
+		if (i >= warmup)
+			t_detach[i - warmup] = now_ms() - t0;
 	}
 	report("sandbox", t_sandbox, n);
 	report("attach", t_attach, n);
