@@ -1,0 +1,41 @@
+package org.libnetwork4j.ipam;
+
+import java.net.InetAddress;
+
+/**
+ * IP address management, libnetwork's {@code ipamapi.Ipam}: a network asks for a pool (its
+ * subnet), then for addresses in it (the gateway, aux addresses, one per endpoint). Storage of
+ * the allocations is the implementation's business; recovery replays reservations through
+ * {@link #requestAddress} with the address wanted.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Ipam {
+
+    /**
+     * Reserves a pool: the subnet asked for, or, with none, the first predefined one that
+     * overlaps neither another pool nor the host's networks.
+     *
+     * @throws org.libnetwork4j.InvalidParameterException for a malformed request
+     * @throws org.libnetwork4j.ForbiddenException if the subnet overlaps a pool in use
+     * @throws org.libnetwork4j.PoolExhaustedException if no predefined pool is free
+     */
+    Pool requestPool(PoolRequest request);
+
+    /** Releases a pool and every address in it. Releasing an unknown pool does nothing. */
+    void releasePool(String poolId);
+
+    /**
+     * Reserves {@code preferred} in the pool, or with null the lowest free address of its
+     * range (never the network address, the IPv4 broadcast address, or one reserved already).
+     *
+     * @throws org.libnetwork4j.AlreadyExistsException if preferred is taken
+     * @throws org.libnetwork4j.InvalidParameterException if preferred is outside the subnet
+     * @throws org.libnetwork4j.PoolExhaustedException if no address is free
+     * @throws org.libnetwork4j.NotFoundException if the pool is unknown
+     */
+    InetAddress requestAddress(String poolId, InetAddress preferred);
+
+    /** Releases an address. Releasing one that is not reserved does nothing. */
+    void releaseAddress(String poolId, InetAddress address);
+}
