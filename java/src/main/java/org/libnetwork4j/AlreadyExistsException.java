@@ -11,4 +11,9 @@ public class AlreadyExistsException extends NetworkException {
     public AlreadyExistsException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new AlreadyExistsException(message, errno(), operation(), object(), this);
+    }
 }

@@ -11,4 +11,9 @@ public class ForbiddenException extends NetworkException {
     public ForbiddenException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new ForbiddenException(message, errno(), operation(), object(), this);
+    }
 }

@@ -11,4 +11,9 @@ public class InternalException extends NetworkException {
     public InternalException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new InternalException(message, errno(), operation(), object(), this);
+    }
 }

@@ -11,4 +11,9 @@ public class InvalidParameterException extends NetworkException {
     public InvalidParameterException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new InvalidParameterException(message, errno(), operation(), object(), this);
+    }
 }

@@ -28,6 +28,18 @@ public abstract class NetworkException extends RuntimeException {
         this.object = object;
     }
 
+    /**
+     * The same failure, same type, with {@code context} in front of the message:
+     * {@code e.withContext("create endpoint \"web\" on network \"n1\"")}. The original is
+     * the cause.
+     */
+    public NetworkException withContext(String context) {
+        return rebuild(context + ": " + getMessage());
+    }
+
+    /** A copy of this exception with another message, this one as its cause. */
+    protected abstract NetworkException rebuild(String message);
+
     /** The kernel's errno behind the failure, or 0 when it did not come from the kernel. */
     public int errno() {
         return errno;

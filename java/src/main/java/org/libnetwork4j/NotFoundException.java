@@ -11,4 +11,9 @@ public class NotFoundException extends NetworkException {
     public NotFoundException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new NotFoundException(message, errno(), operation(), object(), this);
+    }
 }

@@ -11,4 +11,9 @@ public class NotSupportedException extends NetworkException {
     public NotSupportedException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new NotSupportedException(message, errno(), operation(), object(), this);
+    }
 }

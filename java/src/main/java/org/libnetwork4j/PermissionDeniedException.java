@@ -11,4 +11,9 @@ public class PermissionDeniedException extends NetworkException {
     public PermissionDeniedException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new PermissionDeniedException(message, errno(), operation(), object(), this);
+    }
 }

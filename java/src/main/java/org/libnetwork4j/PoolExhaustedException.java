@@ -10,4 +10,13 @@ public class PoolExhaustedException extends ForbiddenException {
     public PoolExhaustedException(String message) {
         super(message);
     }
+
+    private PoolExhaustedException(String message, Throwable cause) {
+        super(message, 0, "", "", cause);
+    }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new PoolExhaustedException(message, this);
+    }
 }

@@ -11,4 +11,9 @@ public class RetryableException extends NetworkException {
     public RetryableException(String message, int errno, String operation, String object, Throwable cause) {
         super(message, errno, operation, object, cause);
     }
+
+    @Override
+    protected NetworkException rebuild(String message) {
+        return new RetryableException(message, errno(), operation(), object(), this);
+    }
 }

@@ -1,0 +1,79 @@
+package org.libnetwork4j;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a controller keeps its state and in which network namespace it works.
+ *
+ * @param stateDir           sandbox files (hosts, resolv.conf) and, later, the store
+ *                           (default /var/lib/libnetwork4j)
+ * @param runDir             where sandbox namespaces are bind-mounted (default
+ *                           /run/libnetwork4j/netns)
+ * @param hostNamespace      the network namespace the controller treats as the host: bridges,
+ *                           host ends of veths and firewall rules go there. Null: the namespace
+ *                           the JVM runs in. Tests and multi-host simulations pass a namespace
+ *                           of their own.
+ * @param addressPools       where networks without a subnet get one (default: Docker's local
+ *                           defaults, 172.17-31.0.0/16 and 192.168.0.0/16 in /20s)
+ * @param hostResolvConf     the resolv.conf sandboxes' files are derived from (default
+ *                           /etc/resolv.conf)
+ */
+public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
+        List<AddressPool> addressPools, Path hostResolvConf) {
+
+    public ControllerConfig {
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(runDir, "runDir");
+        addressPools = List.copyOf(addressPools);
+        Objects.requireNonNull(hostResolvConf, "hostResolvConf");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private Path stateDir = Path.of("/var/lib/libnetwork4j");
+        private Path runDir = Path.of("/run/libnetwork4j/netns");
+        private Path hostNamespace;
+        private List<AddressPool> addressPools;
+        private Path hostResolvConf = Path.of("/etc/resolv.conf");
+
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        public Builder runDir(Path dir) {
+            this.runDir = dir;
+            return this;
+        }
+
+        /** A bind-mounted network namespace (e.g. /run/netns/NAME) to use as the host. */
+        public Builder hostNamespace(Path netns) {
+            this.hostNamespace = netns;
+            return this;
+        }
+
+        public Builder addressPool(AddressPool pool) {
+            if (addressPools == null) {
+                addressPools = new ArrayList<>();
+            }
+            addressPools.add(pool);
+            return this;
+        }
+
+        public Builder hostResolvConf(Path file) {
+            this.hostResolvConf = file;
+            return this;
+        }
+
+        public ControllerConfig build() {
+            return new ControllerConfig(stateDir, runDir, hostNamespace,
+                    addressPools == null ? List.of() : addressPools, hostResolvConf);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.libnetwork4j;
+
+import java.net.InetAddress;
+
+/**
+ * How to create an endpoint: {@code EndpointOptions.builder().ipv4("10.1.0.5").build()}.
+ *
+ * @param ipv4 a static IPv4 address in the network's subnet, or null for the lowest free one
+ * @param ipv6 a static IPv6 address, or null
+ * @param mac  the interface's MAC, or null for Docker's 02:42 + IPv4 address
+ */
+public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac) {
+
+    public EndpointOptions {
+        if (ipv4 != null && IpPrefix.bits(ipv4) != 32) {
+            throw new InvalidParameterException("ipv4 address " + IpAddresses.format(ipv4) + " is not IPv4");
+        }
+        if (ipv6 != null && IpPrefix.bits(ipv6) != 128) {
+            throw new InvalidParameterException("ipv6 address " + IpAddresses.format(ipv6) + " is not IPv6");
+        }
+    }
+
+    public static EndpointOptions defaults() {
+        return new EndpointOptions(null, null, null);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private InetAddress ipv4;
+        private InetAddress ipv6;
+        private MacAddress mac;
+
+        public Builder ipv4(String ip) {
+            this.ipv4 = IpAddresses.parse(ip);
+            return this;
+        }
+
+        public Builder ipv6(String ip) {
+            this.ipv6 = IpAddresses.parse(ip);
+            return this;
+        }
+
+        public Builder mac(String mac) {
+            this.mac = MacAddress.parse(mac);
+            return this;
+        }
+
+        public EndpointOptions build() {
+            return new EndpointOptions(ipv4, ipv6, mac);
+        }
+    }
+}

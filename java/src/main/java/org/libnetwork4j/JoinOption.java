@@ -1,0 +1,23 @@
+package org.libnetwork4j;
+
+/**
+ * One option of {@link Endpoint#join}. Made by {@link JoinOptions}: {@code
+ * ep.join("container1", JoinOptions.hostname("test"), JoinOptions.domainname("docker.io"))}.
+ * Hostname and domain name apply when the join creates the container's sandbox.
+ */
+public sealed interface JoinOption {
+    /** The sandbox's hostname, when the join creates it. */
+    record Hostname(String value) implements JoinOption {
+    }
+
+    /** The sandbox's domain name, when the join creates it. */
+    record Domainname(String value) implements JoinOption {
+    }
+
+    /**
+     * Preference of this endpoint as the sandbox's gateway endpoint (libnetwork's
+     * JoinOptionPriority): the highest wins; see {@link Sandbox}.
+     */
+    record Priority(int value) implements JoinOption {
+    }
+}

@@ -1,0 +1,106 @@
+package org.libnetwork4j;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How to create a sandbox: {@code SandboxOptions.builder().hostname("web").domainname("example.org")
+ * .dns("10.0.0.53").build()}.
+ *
+ * @param dns              nameservers for resolv.conf; empty: the host's, without loopback ones
+ * @param dnsSearch        search domains; empty: the host's
+ * @param dnsOptions       resolv.conf options (e.g. "ndots:2"); empty: the host's
+ * @param extraHosts       more lines for the hosts file ({@code --add-host})
+ * @param useHostNamespace the sandbox is the host's own network namespace (for the host
+ *                         driver's endpoints); nothing is created or deleted for it
+ */
+public record SandboxOptions(String hostname, String domainname, List<InetAddress> dns,
+        List<String> dnsSearch, List<String> dnsOptions, List<HostEntry> extraHosts,
+        boolean useHostNamespace) {
+
+    public SandboxOptions {
+        dns = List.copyOf(dns);
+        dnsSearch = List.copyOf(dnsSearch);
+        dnsOptions = List.copyOf(dnsOptions);
+        extraHosts = List.copyOf(extraHosts);
+        checkName("hostname", hostname);
+        checkName("domainname", domainname);
+    }
+
+    /** A line of the hosts file: {@code --add-host name:ip}. */
+    public record HostEntry(String name, InetAddress ip) {
+        public static HostEntry parse(String nameColonIp) {
+            int c = nameColonIp == null ? -1 : nameColonIp.indexOf(':');
+            if (c <= 0) {
+                throw new InvalidParameterException("invalid extra host \"" + nameColonIp
+                        + "\": want NAME:IP");
+            }
+            return new HostEntry(nameColonIp.substring(0, c), IpAddresses.parse(nameColonIp.substring(c + 1)));
+        }
+    }
+
+    private static void checkName(String field, String v) {
+        if (v != null && (v.length() > 253 || !v.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?"))) {
+            throw new InvalidParameterException("invalid " + field + " \"" + v + "\"");
+        }
+    }
+
+    public static SandboxOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String hostname;
+        private String domainname;
+        private final List<InetAddress> dns = new ArrayList<>();
+        private final List<String> dnsSearch = new ArrayList<>();
+        private final List<String> dnsOptions = new ArrayList<>();
+        private final List<HostEntry> extraHosts = new ArrayList<>();
+        private boolean useHostNamespace;
+
+        public Builder hostname(String h) {
+            this.hostname = h;
+            return this;
+        }
+
+        public Builder domainname(String d) {
+            this.domainname = d;
+            return this;
+        }
+
+        public Builder dns(String ip) {
+            dns.add(IpAddresses.parse(ip));
+            return this;
+        }
+
+        public Builder dnsSearch(String domain) {
+            dnsSearch.add(domain);
+            return this;
+        }
+
+        public Builder dnsOption(String option) {
+            dnsOptions.add(option);
+            return this;
+        }
+
+        public Builder extraHost(String name, String ip) {
+            extraHosts.add(new HostEntry(name, IpAddresses.parse(ip)));
+            return this;
+        }
+
+        public Builder useHostNamespace(boolean on) {
+            this.useHostNamespace = on;
+            return this;
+        }
+
+        public SandboxOptions build() {
+            return new SandboxOptions(hostname, domainname, dns, dnsSearch, dnsOptions, extraHosts,
+                    useHostNamespace);
+        }
+    }
+}
