@@ -1,0 +1,15 @@
+package org.libnetwork4j.driver;
+
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.MacAddress;
+
+/**
+ * An endpoint to prepare.
+ *
+ * @param ipv4 its IPv4 address with the subnet's prefix length, or null
+ * @param ipv6 its IPv6 address, or null
+ * @param mac  the MAC asked for, or null: the driver chooses
+ */
+public record EndpointRequest(String networkId, String endpointId, IpPrefix ipv4, IpPrefix ipv6,
+        MacAddress mac) {
+}
