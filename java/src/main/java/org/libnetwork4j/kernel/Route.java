@@ -69,6 +69,11 @@ public record Route(IpPrefix destination, InetAddress gateway, int oif, boolean 
         return new Route(destination, gateway, oif, onlink, table, m, protocol, scope, type);
     }
 
+    /** In the main routing table (what `ip route` shows without a table). */
+    public boolean isMainTable() {
+        return table == 0 || table == LnwNative.RT_TABLE_MAIN;
+    }
+
     public boolean isDefault() {
         return destination.length() == 0;
     }

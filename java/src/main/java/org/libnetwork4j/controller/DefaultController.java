@@ -1,0 +1,416 @@
+package org.libnetwork4j.controller;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.ForbiddenException;
+import org.libnetwork4j.InternalException;
+import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.IpamConfig;
+import org.libnetwork4j.Labels;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkException;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.driver.Driver;
+import org.libnetwork4j.driver.NetworkRequest;
+import org.libnetwork4j.driver.NetworkSettings;
+import org.libnetwork4j.driver.Subnet;
+import org.libnetwork4j.driver.bridge.BridgeDriver;
+import org.libnetwork4j.driver.host.HostDriver;
+import org.libnetwork4j.driver.none.NullDriver;
+import org.libnetwork4j.ipam.DefaultIpam;
+
+/**
+ * The default {@link NetworkController}.
+ *
+ * <p><b>Locks.</b> Each object has one lock, always taken in this order and never the other
+ * way round: controller, then network, then endpoint, then sandbox. Uniqueness of a name is
+ * checked under the lock of the map it goes into, and the name is reserved there (a pending
+ * set) while the kernel work runs without that lock, so that creating one network does not
+ * stall everything else. Kernel work for a join or leave runs under the endpoint's and the
+ * sandbox's locks only.
+ */
+public final class DefaultController implements NetworkController {
+    private final ControllerConfig config;
+    private final HostNamespace host;
+    private final DefaultIpam ipam;
+    private final Map<String, Driver> drivers;
+    private final Path sandboxFiles;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, NetworkImpl> networks = new LinkedHashMap<>(); // guarded by lock
+    private final Set<String> pendingNetworks = new HashSet<>();              // guarded by lock
+    private final Map<String, SandboxImpl> sandboxes = new LinkedHashMap<>(); // guarded by lock
+    private final Set<String> pendingContainers = new HashSet<>();            // guarded by lock
+    private volatile boolean closed;
+
+    public DefaultController(ControllerConfig config) {
+        this.config = config;
+        this.sandboxFiles = config.stateDir().resolve("sandboxes");
+        this.host = new HostNamespace(config.hostNamespace());
+        try {
+            Files.createDirectories(sandboxFiles);
+            Files.createDirectories(config.runDir());
+        } catch (IOException e) {
+            host.close();
+            throw new InternalException("create state directories under " + config.stateDir()
+                    + " and " + config.runDir() + ": " + e.getMessage(), 0, "create controller", "", e);
+        }
+        this.ipam = new DefaultIpam(config.addressPools().isEmpty()
+                ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host::overlapsHostRoute);
+        Map<String, Driver> d = new LinkedHashMap<>();
+        d.put(BridgeDriver.TYPE, new BridgeDriver(host));
+        d.put(HostDriver.TYPE, new HostDriver());
+        d.put(NullDriver.TYPE, new NullDriver());
+        this.drivers = Map.copyOf(d);
+    }
+
+    ControllerConfig config() {
+        return config;
+    }
+
+    HostNamespace host() {
+        return host;
+    }
+
+    DefaultIpam ipam() {
+        return ipam;
+    }
+
+    Path sandboxFiles() {
+        return sandboxFiles;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ForbiddenException("the network controller is closed");
+        }
+    }
+
+    private Driver driver(String type) {
+        Driver d = drivers.get(type);
+        if (d == null) {
+            throw new NotFoundException("network driver \"" + type + "\" not found (known: "
+                    + String.join(", ", drivers.keySet()) + ")");
+        }
+        return d;
+    }
+
+    @Override
+    public void configureNetworkDriver(String type, Map<String, String> options) {
+        checkOpen();
+        driver(type).configure(Map.copyOf(options));
+    }
+
+    // ---- networks ----
+
+    @Override
+    public Network newNetwork(String type, String name, NetworkOptions options) {
+        checkOpen();
+        String context = "create network \"" + name + "\"";
+        try {
+            Ids.checkName(name, "network");
+            Driver driver = driver(type);
+            // The edge: Docker's generic labels become typed fields, the rest the driver's
+            // settings. Nothing is allocated until all of it has parsed.
+            Map<String, String> rest = new LinkedHashMap<>(options.options());
+            boolean ipv6 = options.enableIpv6();
+            boolean internal = options.internal();
+            String prefix = "eth";
+            if (rest.containsKey(Labels.ENABLE_IPV6)) {
+                ipv6 = Labels.parseBool(Labels.ENABLE_IPV6, rest.remove(Labels.ENABLE_IPV6));
+            }
+            if (rest.containsKey(Labels.INTERNAL)) {
+                internal = Labels.parseBool(Labels.INTERNAL, rest.remove(Labels.INTERNAL));
+            }
+            if (rest.containsKey(Labels.CONTAINER_IFACE_PREFIX)) {
+                prefix = checkPrefix(rest.remove(Labels.CONTAINER_IFACE_PREFIX));
+            }
+            NetworkSettings settings = driver.parseNetworkOptions(rest);
+            List<IpamConfig> v4cfg = options.ipam().stream().filter(c -> !c.isIpv6()).toList();
+            List<IpamConfig> v6cfg = options.ipam().stream().filter(IpamConfig::isIpv6).toList();
+            if (!driver.usesIpam() && !options.ipam().isEmpty()) {
+                throw new InvalidParameterException("the " + type + " driver takes no subnets");
+            }
+            if (!v6cfg.isEmpty() && !ipv6) {
+                throw new InvalidParameterException("an IPv6 subnet (" + v6cfg.get(0).subnet()
+                        + ") needs IPv6 enabled on the network");
+            }
+
+            lock.lock();
+            try {
+                if (pendingNetworks.contains(name)
+                        || networks.values().stream().anyMatch(n -> n.name().equals(name))) {
+                    throw new AlreadyExistsException("network with name " + name + " already exists");
+                }
+                if (driver.singleInstance()
+                        && networks.values().stream().anyMatch(n -> n.type().equals(type))) {
+                    throw new ForbiddenException("only one instance of the \"" + type
+                            + "\" network is allowed");
+                }
+                pendingNetworks.add(name);
+            } finally {
+                lock.unlock();
+            }
+
+            String id = Ids.newId();
+            List<IpamAllocation> allocs = new ArrayList<>();
+            try {
+                if (driver.usesIpam()) {
+                    for (IpamConfig c : v4cfg.isEmpty() ? List.of(new IpamConfig(null, null, null, null)) : v4cfg) {
+                        allocs.add(IpamAllocation.allocate(ipam, c, false));
+                    }
+                    if (ipv6) {
+                        for (IpamConfig c : v6cfg.isEmpty() ? List.of(new IpamConfig(null, null, null, null)) : v6cfg) {
+                            allocs.add(IpamAllocation.allocate(ipam, c, true));
+                        }
+                    }
+                }
+                List<Subnet> v4 = allocs.stream().filter(a -> a.subnet().isIpv4())
+                        .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
+                List<Subnet> v6 = allocs.stream().filter(a -> !a.subnet().isIpv4())
+                        .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
+                driver.createNetwork(new NetworkRequest(id, name, settings, internal, ipv6, v4, v6));
+                NetworkImpl n = new NetworkImpl(this, id, name, type, driver, options, internal, ipv6,
+                        prefix, allocs);
+                lock.lock();
+                try {
+                    networks.put(id, n);
+                    pendingNetworks.remove(name);
+                } finally {
+                    lock.unlock();
+                }
+                return n;
+            } catch (RuntimeException e) {
+                Teardown t = new Teardown();
+                allocs.forEach(a -> t.step(() -> a.release(ipam)));
+                t.suppressInto(e);
+                lock.lock();
+                try {
+                    pendingNetworks.remove(name);
+                } finally {
+                    lock.unlock();
+                }
+                throw e;
+            }
+        } catch (NetworkException e) {
+            throw e.withContext(context);
+        }
+    }
+
+    private static String checkPrefix(String p) {
+        if (p == null || !p.matches("[A-Za-z][A-Za-z0-9_-]{0,10}")) {
+            throw new InvalidParameterException("invalid value \"" + p + "\" for option \""
+                    + Labels.CONTAINER_IFACE_PREFIX + "\": 1 to 11 letters, digits, '_' or '-',"
+                    + " starting with a letter (room is left for the index)");
+        }
+        return p;
+    }
+
+    void removeNetwork(NetworkImpl n) {
+        lock.lock();
+        try {
+            networks.remove(n.id());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Network> networks() {
+        lock.lock();
+        try {
+            return List.copyOf(networks.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Network networkByName(String name) {
+        lock.lock();
+        try {
+            return networks.values().stream().filter(n -> n.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new NotFoundException("network " + name + " not found"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Network networkById(String id) {
+        lock.lock();
+        try {
+            return Ids.byIdOrPrefix(networks.values(), NetworkImpl::id, id, "network");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void walkNetworks(Predicate<Network> walker) {
+        for (Network n : networks()) {
+            if (walker.test(n)) {
+                return;
+            }
+        }
+    }
+
+    // ---- sandboxes ----
+
+    @Override
+    public Sandbox newSandbox(String containerId, SandboxOptions options) {
+        checkOpen();
+        if (containerId == null || containerId.isEmpty()) {
+            throw new InvalidParameterException("create sandbox: empty container id");
+        }
+        lock.lock();
+        try {
+            for (SandboxImpl s : sandboxes.values()) {
+                if (s.containerId().equals(containerId)) {
+                    throw new AlreadyExistsException("container " + containerId
+                            + " already has sandbox " + s.id().substring(0, 12));
+                }
+            }
+            if (!pendingContainers.add(containerId)) {
+                throw new AlreadyExistsException("a sandbox for container " + containerId
+                        + " is being created");
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            SandboxImpl sb = SandboxImpl.create(this, Ids.newId(), containerId, options);
+            lock.lock();
+            try {
+                sandboxes.put(sb.id(), sb);
+            } finally {
+                lock.unlock();
+            }
+            return sb;
+        } catch (NetworkException e) {
+            throw e.withContext("create sandbox for container \"" + containerId + "\"");
+        } finally {
+            lock.lock();
+            try {
+                pendingContainers.remove(containerId);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The container's sandbox, created with options if it has none (join by container id). */
+    SandboxImpl sandboxFor(String containerId, SandboxOptions options) {
+        // Bounded: a concurrent creator either finishes (we find its sandbox) or fails (we
+        // create ours); a third round means the container keeps being created and deleted.
+        for (int round = 0; round < 3; round++) {
+            try {
+                return (SandboxImpl) sandboxByContainerId(containerId);
+            } catch (NotFoundException none) {
+                try {
+                    return (SandboxImpl) newSandbox(containerId, options);
+                } catch (AlreadyExistsException raced) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        throw new ForbiddenException("the sandbox of container " + containerId
+                + " is being created and deleted concurrently");
+    }
+
+    void removeSandbox(SandboxImpl sb) {
+        lock.lock();
+        try {
+            sandboxes.remove(sb.id());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<Sandbox> sandboxes() {
+        lock.lock();
+        try {
+            return List.copyOf(sandboxes.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Sandbox sandboxById(String id) {
+        lock.lock();
+        try {
+            return Ids.byIdOrPrefix(sandboxes.values(), SandboxImpl::id, id, "sandbox");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Sandbox sandboxByContainerId(String containerId) {
+        lock.lock();
+        try {
+            return sandboxes.values().stream().filter(s -> s.containerId().equals(containerId))
+                    .findFirst().orElseThrow(() -> new NotFoundException("sandbox for container "
+                            + containerId + " not found"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Teardown t = new Teardown();
+        for (Sandbox s : sandboxes()) {
+            t.step(((SandboxImpl) s)::closeHandles);
+        }
+        t.step(host::close);
+        t.throwIfFailed();
+    }
+
+    /** The subnets of a network: pool, gateway, aux addresses, as allocated. */
+    record IpamAllocation(String poolId, org.libnetwork4j.IpPrefix subnet, org.libnetwork4j.IpPrefix ipRange,
+            java.net.InetAddress gateway, Map<String, java.net.InetAddress> aux) {
+
+        static IpamAllocation allocate(DefaultIpam ipam, IpamConfig c, boolean ipv6) {
+            var pool = ipam.requestPool(new org.libnetwork4j.ipam.PoolRequest(c.subnet(), c.ipRange(), ipv6));
+            try {
+                var gw = ipam.requestAddress(pool.id(), c.gateway());
+                Map<String, java.net.InetAddress> aux = new LinkedHashMap<>();
+                for (var e : c.auxAddresses().entrySet()) {
+                    aux.put(e.getKey(), ipam.requestAddress(pool.id(), e.getValue()));
+                }
+                return new IpamAllocation(pool.id(), pool.subnet(),
+                        c.ipRange() != null ? pool.ipRange() : null, gw, aux);
+            } catch (RuntimeException e) {
+                ipam.releasePool(pool.id()); // releasing the pool releases its addresses
+                throw e;
+            }
+        }
+
+        void release(DefaultIpam ipam) {
+            ipam.releasePool(poolId);
+        }
+    }
+}

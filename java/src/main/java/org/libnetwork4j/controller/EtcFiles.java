@@ -1,0 +1,143 @@
+package org.libnetwork4j.controller;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.libnetwork4j.InternalException;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.SandboxOptions;
+
+/**
+ * The hosts and resolv.conf files of a sandbox, as Docker writes them. Pure text functions
+ * (unit-tested) plus an in-place writer.
+ */
+final class EtcFiles {
+    /** Used when the host has no nameserver a container can reach (Docker's fallback). */
+    static final List<String> FALLBACK_NAMESERVERS = List.of("8.8.8.8", "8.8.4.4");
+
+    private static final String HOSTS_HEADER = """
+            127.0.0.1\tlocalhost
+            ::1\tlocalhost ip6-localhost ip6-loopback
+            fe00::0\tip6-localnet
+            ff00::0\tip6-mcastprefix
+            ff02::1\tip6-allnodes
+            ff02::2\tip6-allrouters
+            """;
+
+    private EtcFiles() {
+    }
+
+    /**
+     * The hosts file: localhost lines, the extra hosts, then the sandbox's own name for each of
+     * its addresses ({@code IP fqdn hostname}, or {@code IP hostname} without a domain).
+     */
+    static String hosts(String hostname, String domainname, List<SandboxOptions.HostEntry> extra,
+            List<InetAddress> own) {
+        StringBuilder sb = new StringBuilder(HOSTS_HEADER);
+        for (SandboxOptions.HostEntry e : extra) {
+            sb.append(IpAddresses.format(e.ip())).append('\t').append(e.name()).append('\n');
+        }
+        if (hostname != null) {
+            String names = domainname != null && !domainname.isEmpty()
+                    ? hostname + "." + domainname + " " + hostname : hostname;
+            for (InetAddress a : own) {
+                sb.append(IpAddresses.format(a)).append('\t').append(names).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The resolv.conf: nameservers, search domains and options from the sandbox's options where
+     * given, else from the host's file; loopback nameservers are dropped (a container's
+     * loopback is its own: the host's local resolver is unreachable there); with no nameserver
+     * left, Docker's fallback (Google's public DNS).
+     */
+    static String resolvConf(String hostResolvConf, SandboxOptions o) {
+        List<String> ns = new ArrayList<>();
+        List<String> search = new ArrayList<>();
+        List<String> options = new ArrayList<>();
+        for (String raw : hostResolvConf.split("\n")) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            switch (f[0]) {
+                case "nameserver" -> {
+                    if (f.length > 1 && !isLoopback(f[1])) {
+                        ns.add(f[1]);
+                    }
+                }
+                case "search", "domain" -> {
+                    // the last search or domain line wins, as in the resolver
+                    search.clear();
+                    search.addAll(List.of(f).subList(1, f.length));
+                }
+                case "options" -> options.addAll(List.of(f).subList(1, f.length));
+                default -> {
+                }
+            }
+        }
+        if (!o.dns().isEmpty()) {
+            ns = o.dns().stream().map(IpAddresses::format).toList();
+        } else if (ns.isEmpty()) {
+            ns = FALLBACK_NAMESERVERS;
+        }
+        if (!o.dnsSearch().isEmpty()) {
+            // a lone "." means: no search domains at all (Docker's --dns-search .)
+            search = o.dnsSearch().equals(List.of(".")) ? List.of() : o.dnsSearch();
+        }
+        if (!o.dnsOptions().isEmpty()) {
+            options = o.dnsOptions();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String n : ns) {
+            sb.append("nameserver ").append(n).append('\n');
+        }
+        if (!search.isEmpty()) {
+            sb.append("search ").append(String.join(" ", search)).append('\n');
+        }
+        if (!options.isEmpty()) {
+            sb.append("options ").append(String.join(" ", options)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static boolean isLoopback(String ip) {
+        try {
+            return IpAddresses.parse(ip).isLoopbackAddress();
+        } catch (RuntimeException notAnAddress) {
+            return true; // a line the resolver would not use either
+        }
+    }
+
+    /**
+     * Rewrites file in place: truncate and write, never replace. A runtime bind-mounts these
+     * files into the container; a rename would leave the mount on the old inode.
+     */
+    static void write(Path file, String content) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            byte[] b = content.getBytes(StandardCharsets.UTF_8);
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(b), 0);
+        } catch (IOException e) {
+            throw new InternalException("write " + file + ": " + e.getMessage(), 0, "write", file.toString(), e);
+        }
+    }
+
+    static String readHost(Path resolvConf) {
+        try {
+            return Files.readString(resolvConf);
+        } catch (IOException e) {
+            return ""; // no resolv.conf on the host: the fallback applies
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.libnetwork4j.controller;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.RetryableException;
+import org.libnetwork4j.driver.HostContext;
+import org.libnetwork4j.kernel.Netlink;
+import org.libnetwork4j.kernel.Netns;
+import org.libnetwork4j.kernel.Route;
+
+/**
+ * The namespace a controller treats as the host, with a small pool of netlink handles bound to
+ * it: a netlink socket carries one exchange at a time, and concurrent joins would otherwise
+ * queue behind one. Handles are opened on demand, up to {@link #MAX_HANDLES}.
+ */
+final class HostNamespace implements HostContext, AutoCloseable {
+    static final int MAX_HANDLES = 8;
+    private static final long BORROW_TIMEOUT_SECONDS = 30;
+
+    private final Netns netns;
+    private final Path path;
+    private final BlockingQueue<Netlink> idle = new ArrayBlockingQueue<>(MAX_HANDLES);
+    private final AtomicInteger opened = new AtomicInteger();
+    private final List<Netlink> all = new ArrayList<>();
+    private volatile boolean closed;
+
+    HostNamespace(Path path) {
+        this.path = path;
+        this.netns = path == null ? Netns.current() : Netns.open(path);
+    }
+
+    /** Where the namespace is, for a sandbox that is the host's (the JVM's: /proc/PID/ns/net). */
+    Path path() {
+        return path != null ? path : Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "ns", "net");
+    }
+
+    @Override
+    public Netns namespace() {
+        return netns;
+    }
+
+    @Override
+    public <T> T withNetlink(Function<Netlink, T> fn) {
+        Netlink nl = borrow();
+        try {
+            return fn.apply(nl);
+        } finally {
+            idle.offer(nl);
+        }
+    }
+
+    private Netlink borrow() {
+        Netlink nl = idle.poll();
+        if (nl != null) {
+            return nl;
+        }
+        if (opened.incrementAndGet() <= MAX_HANDLES) {
+            nl = Netlink.open(netns);
+            synchronized (all) {
+                all.add(nl);
+            }
+            return nl;
+        }
+        opened.decrementAndGet();
+        try {
+            nl = idle.poll(BORROW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted waiting for a netlink handle of the host namespace");
+        }
+        if (nl == null) {
+            throw new RetryableException("no netlink handle of the host namespace became free in "
+                    + BORROW_TIMEOUT_SECONDS + " s");
+        }
+        return nl;
+    }
+
+    /**
+     * Fault injection for rollback tests: arms every handle opened so far (a single-threaded
+     * test only ever opens one) to fail its nth next request with errno. 0 disarms.
+     */
+    void injectFailure(int nth, int errno) {
+        withNetlink(nl -> null); // make sure one handle exists
+        synchronized (all) {
+            all.forEach(nl -> nl.injectFailure(nth, errno));
+        }
+    }
+
+    /** Whether a candidate subnet overlaps a route of the host (IPAM skips such pools). */
+    boolean overlapsHostRoute(IpPrefix candidate) {
+        List<Route> routes = withNetlink(Netlink::routes);
+        for (Route r : routes) {
+            if (r.isDefault() || !r.isMainTable()
+                    || r.destination().isIpv4() != candidate.isIpv4()) {
+                continue;
+            }
+            if (r.destination().contains(candidate.address()) || candidate.contains(r.destination().address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (all) {
+            all.forEach(Netlink::close);
+        }
+        netns.close();
+    }
+}

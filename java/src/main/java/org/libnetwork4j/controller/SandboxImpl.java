@@ -1,0 +1,435 @@
+package org.libnetwork4j.controller;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.ForbiddenException;
+import org.libnetwork4j.InternalException;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.driver.JoinResult;
+import org.libnetwork4j.driver.SandboxContext;
+import org.libnetwork4j.kernel.Addr;
+import org.libnetwork4j.kernel.Netlink;
+import org.libnetwork4j.kernel.Netns;
+import org.libnetwork4j.kernel.Route;
+
+/**
+ * A sandbox of the default controller: libnetwork's sandbox and its OS layer (osl) in one.
+ * It owns a named network namespace under the run directory and a netlink handle bound to it,
+ * programs the interfaces drivers create there (addresses, up, routes), elects the gateway
+ * endpoint, and keeps the hosts and resolv.conf files. Its lock guards the joined endpoints
+ * and everything about them; it is the last lock in the controller's order.
+ */
+final class SandboxImpl implements Sandbox, SandboxContext {
+    /** A new namespace's loopback is always ifindex 1 (LOOPBACK_IFINDEX): no lookup needed. */
+    private static final int LOOPBACK_INDEX = 1;
+
+    private final DefaultController controller;
+    private final String id;
+    private final String containerId;
+    private final SandboxOptions options;
+    private final Path key;
+    private final Netns netns;       // null when the sandbox is the host's namespace
+    private final Netlink netlink;   // likewise
+    private final Path filesDir;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Attachment> attachments = new ArrayList<>(); // guarded by lock
+    private final Map<String, Integer> nextIndex = new HashMap<>(); // guarded by lock
+    private Attachment gateway;                                     // guarded by lock
+    private boolean deleting;                                       // guarded by lock
+    private boolean deleted;                                        // guarded by lock
+
+    /** An endpoint joined here, and what its join made. */
+    private record Attachment(EndpointImpl ep, JoinResult jr, int priority) {
+        GatewayOrder.Candidate candidate() {
+            return new GatewayOrder.Candidate(priority, ep.networkImpl().internal(),
+                    ep.networkImpl().name(), ep.name());
+        }
+
+        boolean hasGateway() {
+            return jr.gatewayV4() != null || jr.gatewayV6() != null;
+        }
+    }
+
+    private SandboxImpl(DefaultController controller, String id, String containerId, SandboxOptions options,
+            Path key, Netns netns, Netlink netlink, Path filesDir) {
+        this.controller = controller;
+        this.id = id;
+        this.containerId = containerId;
+        this.options = options;
+        this.key = key;
+        this.netns = netns;
+        this.netlink = netlink;
+        this.filesDir = filesDir;
+    }
+
+    /** Namespace (unless the host's), loopback up, files; undone if a step fails. */
+    static SandboxImpl create(DefaultController c, String id, String containerId, SandboxOptions o) {
+        Path filesDir = c.sandboxFiles().resolve(id);
+        Netns ns = null;
+        Netlink nl = null;
+        try {
+            Path key;
+            if (o.useHostNamespace()) {
+                key = c.host().path();
+            } else {
+                // named like libnetwork's: the first 12 digits of the sandbox id
+                ns = Netns.createAt(c.config().runDir(), id.substring(0, 12));
+                key = ns.path().orElseThrow();
+                nl = Netlink.open(ns);
+                nl.setUp(LOOPBACK_INDEX);
+            }
+            Files.createDirectories(filesDir);
+            SandboxImpl sb = new SandboxImpl(c, id, containerId, o, key, ns, nl, filesDir);
+            sb.writeHosts(List.of());
+            EtcFiles.write(sb.resolvConfPath(),
+                    EtcFiles.resolvConf(EtcFiles.readHost(c.config().hostResolvConf()), o));
+            return sb;
+        } catch (IOException | RuntimeException e) {
+            Teardown t = new Teardown();
+            if (nl != null) {
+                t.step(nl::close);
+            }
+            if (ns != null) {
+                t.step(ns::delete);
+            }
+            t.step(() -> deleteFiles(filesDir));
+            RuntimeException r = e instanceof RuntimeException re ? re
+                    : new InternalException("create sandbox files in " + filesDir + ": " + e.getMessage(),
+                            0, "create sandbox", containerId, e);
+            t.suppressInto(r);
+            throw r;
+        }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String containerId() {
+        return containerId;
+    }
+
+    @Override
+    public String key() {
+        return key.toString();
+    }
+
+    boolean isHostNamespace() {
+        return netns == null;
+    }
+
+    @Override
+    public Netns netns() {
+        return netns;
+    }
+
+    @Override
+    public Netlink netlink() {
+        return netlink;
+    }
+
+    @Override
+    public String nextInterfaceName(String prefix) {
+        lock.lock();
+        try {
+            int n = nextIndex.merge(prefix, 1, Integer::sum) - 1;
+            return prefix + n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String hostname() {
+        return options.hostname();
+    }
+
+    @Override
+    public String domainname() {
+        return options.domainname();
+    }
+
+    @Override
+    public Path hostsPath() {
+        return filesDir.resolve("hosts");
+    }
+
+    @Override
+    public Path resolvConfPath() {
+        return filesDir.resolve("resolv.conf");
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        lock.lock();
+        try {
+            return attachments.stream().map(a -> (Endpoint) a.ep()).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Endpoint> gatewayEndpoint() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(gateway).map(Attachment::ep);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- join and leave (called by EndpointImpl with the endpoint's lock held) ----
+
+    /**
+     * The driver makes the interface (driverJoin), then the sandbox gives it its addresses,
+     * brings it up, and re-elects the gateway endpoint. Undone in reverse if a step fails.
+     */
+    void join(EndpointImpl ep, int priority, Supplier<JoinResult> driverJoin) {
+        lock.lock();
+        try {
+            if (deleted || deleting) {
+                throw new ForbiddenException("the sandbox of container " + containerId + " is "
+                        + (deleted ? "deleted" : "being deleted"));
+            }
+            JoinResult jr = driverJoin.get();
+            Attachment a = new Attachment(ep, jr, priority);
+            try {
+                configureInterface(ep, jr);
+                attachments.add(a);
+                updateGateway();
+                writeHosts(ownAddresses());
+                ep.joined(jr.ifname());
+            } catch (RuntimeException e) {
+                Teardown t = new Teardown();
+                t.step(() -> {
+                    if (attachments.remove(a) && gateway == a) {
+                        ep.networkImpl().driver().revokeExternalConnectivity(ep.networkImpl().id(), ep.id());
+                        gateway = null;
+                    }
+                });
+                t.step(() -> ep.networkImpl().driver().leave(ep.networkImpl().id(), ep.id(), false));
+                t.step(this::updateGateway);
+                t.step(() -> writeHosts(ownAddresses()));
+                t.suppressInto(e);
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Addresses (IPv6 without DAD, so it is usable at once), up, the driver's static routes. */
+    private void configureInterface(EndpointImpl ep, JoinResult jr) {
+        if (jr.ifindex() == 0) {
+            return;
+        }
+        if (ep.ipv4() != null) {
+            netlink.addAddr(Addr.of(jr.ifindex(), ep.ipv4()));
+        }
+        if (ep.ipv6() != null) {
+            netlink.addAddr(Addr.of(jr.ifindex(), ep.ipv6()).nodad());
+        }
+        netlink.setUp(jr.ifindex());
+        for (Route r : jr.staticRoutes()) {
+            netlink.addRoute(r.dev(jr.ifindex()));
+        }
+    }
+
+    /**
+     * Removes the endpoint's attachment. Without sandboxGone the driver removes the interface
+     * (and with it the routes through it); with it the namespace is about to go and takes
+     * everything along, so only bookkeeping is done.
+     */
+    void leave(EndpointImpl ep, boolean sandboxGone) {
+        lock.lock();
+        try {
+            Attachment a = attachments.stream().filter(x -> x.ep() == ep).findFirst()
+                    .orElseThrow(() -> new NotFoundException(ep + " is not attached here"));
+            var net = ep.networkImpl();
+            if (gateway == a) {
+                net.driver().revokeExternalConnectivity(net.id(), ep.id());
+                gateway = null;
+            }
+            try {
+                net.driver().leave(net.id(), ep.id(), sandboxGone);
+            } catch (RuntimeException e) {
+                if (!sandboxGone) {
+                    updateGateway(); // still attached: give it its gateway role back if it had it
+                }
+                throw e;
+            }
+            attachments.remove(a);
+            if (!sandboxGone) {
+                updateGateway();
+                writeHosts(ownAddresses());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes the best candidate the gateway endpoint: default routes via it, ports live. */
+    private void updateGateway() {
+        Attachment best = attachments.stream().filter(Attachment::hasGateway)
+                .min(Comparator.comparing(Attachment::candidate, GatewayOrder.ORDER)).orElse(null);
+        if (best == gateway) {
+            return;
+        }
+        Attachment old = gateway;
+        if (old != null) {
+            // still attached (a better one arrived): take its default routes away
+            for (Route r : defaultRoutes(old)) {
+                try {
+                    netlink.delRoute(r);
+                } catch (NotFoundException gone) {
+                    // gone already
+                }
+            }
+            old.ep().networkImpl().driver().revokeExternalConnectivity(old.ep().networkImpl().id(), old.ep().id());
+            gateway = null;
+        }
+        if (best != null) {
+            List<Route> added = new ArrayList<>();
+            try {
+                for (Route r : defaultRoutes(best)) {
+                    netlink.addRoute(r);
+                    added.add(r);
+                }
+                best.ep().networkImpl().driver().programExternalConnectivity(best.ep().networkImpl().id(),
+                        best.ep().id());
+            } catch (RuntimeException e) {
+                for (Route r : added) {
+                    try {
+                        netlink.delRoute(r);
+                    } catch (RuntimeException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                }
+                throw e;
+            }
+            gateway = best;
+        }
+    }
+
+    private static List<Route> defaultRoutes(Attachment a) {
+        List<Route> l = new ArrayList<>();
+        if (a.jr().ifindex() == 0) {
+            return l;
+        }
+        if (a.jr().gatewayV4() != null && a.ep().ipv4() != null) {
+            l.add(Route.defaultVia(a.jr().gatewayV4(), a.jr().ifindex()));
+        }
+        if (a.jr().gatewayV6() != null && a.ep().ipv6() != null) {
+            l.add(Route.defaultVia(a.jr().gatewayV6(), a.jr().ifindex()));
+        }
+        return l;
+    }
+
+    private List<InetAddress> ownAddresses() {
+        List<InetAddress> l = new ArrayList<>();
+        for (Attachment a : attachments) {
+            if (a.ep().ipv4() != null) {
+                l.add(a.ep().ipv4().address());
+            }
+            if (a.ep().ipv6() != null) {
+                l.add(a.ep().ipv6().address());
+            }
+        }
+        return l;
+    }
+
+    private void writeHosts(List<InetAddress> own) {
+        EtcFiles.write(hostsPath(), EtcFiles.hosts(options.hostname(), options.domainname(),
+                options.extraHosts(), own));
+    }
+
+    // ---- delete ----
+
+    @Override
+    public void delete() {
+        List<EndpointImpl> joined;
+        lock.lock();
+        try {
+            if (deleted) {
+                return; // deleting twice succeeds
+            }
+            deleting = true; // no joins from here on
+            joined = attachments.stream().map(Attachment::ep).toList();
+        } finally {
+            lock.unlock();
+        }
+        // Endpoint locks come before the sandbox's: this one is released while they run.
+        Teardown t = new Teardown();
+        for (EndpointImpl ep : joined) {
+            t.step(() -> ep.removeWithSandbox(this));
+        }
+        // Closing the netlink socket drops its reference on the namespace; unmounting drops
+        // the last one, and the kernel then removes the namespace and every veth in it,
+        // asynchronously: no 20 ms synchronous delete per pair.
+        t.step(this::closeHandles);
+        if (netns != null) {
+            t.step(netns::delete);
+        }
+        t.step(() -> deleteFiles(filesDir));
+        lock.lock();
+        try {
+            deleted = true;
+        } finally {
+            lock.unlock();
+        }
+        controller.removeSandbox(this);
+        try {
+            t.throwIfFailed();
+        } catch (org.libnetwork4j.NetworkException e) {
+            throw e.withContext("delete the sandbox of container \"" + containerId + "\"");
+        }
+    }
+
+    void closeHandles() {
+        if (netlink != null) {
+            netlink.close();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    private static void deleteFiles(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new InternalException("delete sandbox files in " + dir + ": " + e.getMessage(), 0,
+                    "delete sandbox", dir.toString(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "sandbox " + id.substring(0, 12) + " of container " + containerId;
+    }
+}

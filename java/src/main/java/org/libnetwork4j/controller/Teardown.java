@@ -1,0 +1,39 @@
+package org.libnetwork4j.controller;
+
+/**
+ * Runs every cleanup step even when one fails, and reports the first failure with the others
+ * suppressed on it (netavark's teardown, DESIGN.md section 3).
+ */
+final class Teardown {
+    private RuntimeException first;
+
+    interface Step {
+        void run();
+    }
+
+    Teardown step(Step s) {
+        try {
+            s.run();
+        } catch (RuntimeException e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        return this;
+    }
+
+    /** Adds the failures of this teardown to {@code e} (which is being thrown anyway). */
+    void suppressInto(Throwable e) {
+        if (first != null) {
+            e.addSuppressed(first);
+        }
+    }
+
+    void throwIfFailed() {
+        if (first != null) {
+            throw first;
+        }
+    }
+}
