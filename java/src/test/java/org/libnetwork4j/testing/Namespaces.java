@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.kernel.Netns;
 
 /**
@@ -55,6 +57,21 @@ public final class Namespaces implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * A controller bound to the fake host, with its state and run directories inside this
+     * test's directory; closed, and whatever sandboxes it left swept away, at the end.
+     */
+    public NetworkController controller() {
+        return controller(ControllerConfig.builder());
+    }
+
+    /** The same, from a builder the test has set up (its directories and host are set here). */
+    public synchronized NetworkController controller(ControllerConfig.Builder b) {
+        ControllerConfig c = b.stateDir(dir.resolve("state")).runDir(dir.resolve("run"))
+                .hostNamespace(host().path()).build();
+        return track(NetworkController.create(c));
+    }
+
     private synchronized TestNs named(String role) {
         return byName.computeIfAbsent(role, r -> {
             String name = PREFIX + r;
@@ -78,6 +95,7 @@ public final class Namespaces implements AutoCloseable {
                 errors.add(t);
             }
         }
+        sweepNamespaces(dir.resolve("run"), errors);
         for (TestNs ns : byName.values()) {
             try {
                 ns.netns().delete();
@@ -87,7 +105,7 @@ public final class Namespaces implements AutoCloseable {
         }
         byName.clear();
         try {
-            Files.deleteIfExists(dir);
+            deleteTree(dir);
         } catch (IOException e) {
             errors.add(e);
         }
@@ -99,26 +117,59 @@ public final class Namespaces implements AutoCloseable {
         }
     }
 
+    /** Sandbox namespaces a failed test left behind (a controller makes them, not us). */
+    private static void sweepNamespaces(Path runDir, List<Throwable> errors) {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        try (var entries = Files.list(runDir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                try {
+                    Netns.delete(p);
+                } catch (RuntimeException e) {
+                    errors.add(e);
+                }
+            }
+        } catch (IOException e) {
+            errors.add(e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     private static void removeRunRoot() {
         if (!Files.isDirectory(RUN_ROOT)) {
             return;
         }
+        List<Throwable> ignored = new ArrayList<>(); // best effort at exit
         try (var dirs = Files.list(RUN_ROOT)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
+                sweepNamespaces(d.resolve("run"), ignored);
                 try (var entries = Files.list(d)) {
                     for (Path ns : (Iterable<Path>) entries::iterator) {
-                        try {
-                            Netns.delete(ns);
-                        } catch (RuntimeException ignored) {
-                            // best effort at exit
+                        if (Files.isRegularFile(ns)) {
+                            try {
+                                Netns.delete(ns);
+                            } catch (RuntimeException e) {
+                                ignored.add(e);
+                            }
                         }
                     }
                 }
-                Files.deleteIfExists(d);
+                deleteTree(d);
             }
             Files.deleteIfExists(RUN_ROOT);
-        } catch (IOException | RuntimeException ignored) {
-            // best effort at exit
+        } catch (IOException | RuntimeException e) {
+            ignored.add(e);
         }
     }
 }

@@ -29,7 +29,7 @@ public final class Oracle {
     }
 
     /** Runs argv inside ns (nsenter --net=PATH argv...). Bounded by a timeout. */
-    public static Result exec(TestNs ns, String... argv) {
+    public static Result exec(NsRef ns, String... argv) {
         List<String> cmd = new ArrayList<>();
         cmd.add("nsenter");
         cmd.add("--net=" + ns.path());
@@ -58,7 +58,7 @@ public final class Oracle {
     }
 
     /** Runs argv in ns and returns stdout; fails the test if the command fails. */
-    public static String out(TestNs ns, String... argv) {
+    public static String out(NsRef ns, String... argv) {
         Result r = exec(ns, argv);
         if (!r.ok()) {
             throw new AssertionError(String.join(" ", argv) + " in " + ns + " failed ("
@@ -68,7 +68,7 @@ public final class Oracle {
     }
 
     /** `ip -j -d ARGS` in ns, parsed. */
-    public static JsonNode ip(TestNs ns, String... args) {
+    public static JsonNode ip(NsRef ns, String... args) {
         String[] argv = new String[args.length + 3];
         argv[0] = "ip";
         argv[1] = "-j";
@@ -78,7 +78,7 @@ public final class Oracle {
     }
 
     /** The link named name in ns, as `ip -j -d link show` reports it. */
-    public static Optional<JsonNode> link(TestNs ns, String name) {
+    public static Optional<JsonNode> link(NsRef ns, String name) {
         for (JsonNode l : ip(ns, "link", "show")) {
             if (name.equals(l.path("ifname").asText())) {
                 return Optional.of(l);
@@ -88,7 +88,7 @@ public final class Oracle {
     }
 
     /** The names of all links in ns. */
-    public static List<String> linkNames(TestNs ns) {
+    public static List<String> linkNames(NsRef ns) {
         List<String> names = new ArrayList<>();
         for (JsonNode l : ip(ns, "link", "show")) {
             names.add(l.path("ifname").asText());
@@ -97,7 +97,7 @@ public final class Oracle {
     }
 
     /** "ADDR/LEN" of every address of the given family ("inet"/"inet6") on dev in ns. */
-    public static List<String> addrs(TestNs ns, String dev, String family) {
+    public static List<String> addrs(NsRef ns, String dev, String family) {
         List<String> out = new ArrayList<>();
         for (JsonNode l : ip(ns, "addr", "show", "dev", dev)) {
             for (JsonNode a : l.path("addr_info")) {
@@ -110,7 +110,7 @@ public final class Oracle {
     }
 
     /** `nft -j ARGS` in ns, parsed. */
-    public static JsonNode nft(TestNs ns, String... args) {
+    public static JsonNode nft(NsRef ns, String... args) {
         String[] argv = new String[args.length + 2];
         argv[0] = "nft";
         argv[1] = "-j";
@@ -119,7 +119,7 @@ public final class Oracle {
     }
 
     /** One ICMP echo from ns to ip: real traffic, 2 s at most. */
-    public static boolean ping(TestNs ns, String ip) {
+    public static boolean ping(NsRef ns, String ip) {
         return exec(ns, "ping", "-c", "1", "-W", "2", ip).ok();
     }
 

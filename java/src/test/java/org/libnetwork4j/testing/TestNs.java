@@ -10,7 +10,7 @@ import org.libnetwork4j.kernel.Nftables;
  * One throwaway namespace of a test: a fake host or a container. Handles opened through it
  * are closed, and the namespace deleted, when the test ends (also on failure or timeout).
  */
-public final class TestNs {
+public final class TestNs implements NsRef {
     private final String name;
     private final Netns netns;
     private final Namespaces owner;
@@ -29,6 +29,7 @@ public final class TestNs {
     }
 
     /** Where it is bind-mounted: what nsenter --net= and the oracle use. */
+    @Override
     public Path path() {
         return netns.path().orElseThrow();
     }

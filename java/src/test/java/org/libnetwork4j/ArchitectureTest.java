@@ -1,0 +1,42 @@
+package org.libnetwork4j;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md's layering, checked on the compiled classes. */
+class ArchitectureTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.libnetwork4j");
+
+    @Test
+    void onlyKernelCallsTheJniBinding() {
+        noClasses().that().resideOutsideOfPackages("org.libnetwork4j.kernel..", "org.libnetwork4j.internal.jni..")
+                .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.internal.jni..")
+                .check(MAIN);
+    }
+
+    @Test
+    void theApiDependsOnNothingBelowIt() {
+        noClasses().that().resideInAPackage("org.libnetwork4j")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
+                        "org.libnetwork4j.driver..", "org.libnetwork4j.ipam..", "org.libnetwork4j.kernel..",
+                        "org.libnetwork4j.internal..")
+                .check(MAIN);
+    }
+
+    @Test
+    void driversAndIpamDoNotReachUp() {
+        noClasses().that().resideInAnyPackage("org.libnetwork4j.driver..", "org.libnetwork4j.ipam..",
+                        "org.libnetwork4j.kernel..")
+                .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.controller..")
+                .check(MAIN);
+        noClasses().that().resideInAPackage("org.libnetwork4j.ipam..")
+                .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.kernel..")
+                .check(MAIN);
+    }
+}
