@@ -39,12 +39,17 @@ struct lnw_err {
 /* ---- network namespaces (netns.c) ---------------------------------------------------- */
 
 /* A new, anonymous network namespace. Returns an fd for it; the namespace lives as long as
- * some fd, mount or process holds it. (`unshare --net`) */
-int lnw_netns_create(struct lnw_err *err);
+ * some fd, mount or process holds it. (`unshare --net`)
+ * sysctls: NULL, or "key=value" lines (keys as for lnw_sysctl_write) written inside the new
+ * namespace by the thread that creates it, before anybody else can see it: settings for every
+ * interface created in it later (net/ipv6/conf/default/...) cost nothing extra this way. */
+int lnw_netns_create(const char *sysctls, struct lnw_err *err);
 
 /* A new network namespace bind-mounted at dir/name; dir is created if missing. Returns an
- * fd for it. Fails with EEXIST if dir/name exists. (`ip netns add`, with its own run dir) */
-int lnw_netns_create_at(const char *dir, const char *name, struct lnw_err *err);
+ * fd for it. Fails with EEXIST if dir/name exists. sysctls as for lnw_netns_create.
+ * (`ip netns add`, with its own run dir) */
+int lnw_netns_create_at(const char *dir, const char *name, const char *sysctls,
+                        struct lnw_err *err);
 
 /* Opens the network namespace at path (a bind mount, /proc/PID/ns/net, ...). Fails with
  * EINVAL if path is not a network namespace. */
@@ -143,6 +148,10 @@ int lnw_link_set_name(struct lnw_nl *nl, int index, const char *name, struct lnw
 /* Moves the link into the namespace nsfd refers to (`ip link set netns`). Slow (~18 ms). */
 int lnw_link_set_netns(struct lnw_nl *nl, int index, int nsfd, struct lnw_err *err);
 int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *err);
+/* IPv6 link-local address generation: IN6_ADDR_GEN_MODE_* (1 = none: no link-local, hence
+ * no duplicate address detection, router or listener solicitations). Takes effect for the
+ * next time the link gets carrier. (`ip link set X addrgenmode none|eui64`) */
+int lnw_link_set_addr_gen_mode(struct lnw_nl *nl, int index, int mode, struct lnw_err *err);
 /* Hairpin mode of a bridge port (`bridge link set dev X hairpin on`). */
 int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err);
 /* `ip link del`: deleting one end of a veth deletes both. */

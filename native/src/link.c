@@ -15,6 +15,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet6.h>
 
 #include "lnw_internal.h"
 
@@ -149,18 +150,53 @@ int lnw_link_send_new(struct lnw_nl *nl, struct rtnl_link *l, int nlflags,
 	return lnw_nl_transact(nl, msg, NULL, NULL, err, op, "%s", what);
 }
 
+/* Keeps the echoed RTM_NEWLINK of the link called arg->name. */
+struct echo {
+	const char *name;
+	struct lnw_link *out;
+};
+
+static void take_echo(struct nl_object *obj, void *arg)
+{
+	struct echo *e = arg;
+	const char *name;
+
+	if (strcmp(nl_object_get_type(obj), "route/link") != 0)
+		return;
+	name = rtnl_link_get_name((struct rtnl_link *)obj);
+	if (name && !strcmp(name, e->name))
+		lnw_link_fill((struct rtnl_link *)obj, e->out);
+}
+
 int lnw_link_create(struct lnw_nl *nl, struct rtnl_link *l, const char *name,
                     struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
                     const char *op, const char *what)
 {
-	struct lnw_link tmp;
+	struct lnw_link echoed, tmp;
+	struct echo echo = { .name = name, .out = &echoed };
+	struct nl_msg *msg;
 	int rc;
 
-	rc = lnw_link_send_new(nl, l, NLM_F_CREATE | NLM_F_EXCL, err, op, what);
-	if (rc < 0)
-		return rc;
 	if (!out)
 		out = &tmp;
+	memset(&echoed, 0, sizeof(echoed));
+	/* NLM_F_ECHO: since Linux 6.3 the kernel sends the new link back to us in the answer, which
+	 * spares the round trip of reading it back. Older kernels ignore the flag; then, and for a
+	 * link created in another namespace (read_nl), it is read back by name. */
+	rc = rtnl_link_build_add_request(l, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO, &msg);
+	if (rc < 0)
+		return lnw_nl_fail(err, rc, op, what);
+	rc = lnw_nl_transact(nl, msg, read_nl == nl ? take_echo : NULL, &echo, err, op, "%s", what);
+	if (rc < 0)
+		return rc;
+	if (echoed.index > 0) {
+		/* The echo is sent once the link is registered and up, before the kernel enslaves
+		 * it; the request was acknowledged as a whole, so the master is the one asked for. */
+		if (rtnl_link_get_master(l) > 0)
+			echoed.master = rtnl_link_get_master(l);
+		*out = echoed;
+		return out->index;
+	}
 	rc = lnw_link_get_by_name(read_nl, name, out, err);
 	if (rc < 0) {
 		struct lnw_err ignored;
@@ -279,6 +315,16 @@ int lnw_link_set_netns(struct lnw_nl *nl, int index, int nsfd, struct lnw_err *e
 int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *err)
 {
 	CHANGE("set link group", rtnl_link_set_group(l, (uint32_t)group));
+}
+
+int lnw_link_set_addr_gen_mode(struct lnw_nl *nl, int index, int mode, struct lnw_err *err)
+{
+	lnw_err_clear(err);
+	if (mode < 0 || mode > 255)
+		return lnw_err_set(err, EINVAL, "set link addrgenmode", "mode %d", mode);
+	/* IFLA_AF_SPEC/AF_INET6: refused at creation (the inet6 device does not exist yet),
+	 * accepted on any existing link */
+	CHANGE("set link addrgenmode", rtnl_link_inet6_set_addr_gen_mode(l, (uint8_t)mode));
 }
 
 int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err)

@@ -51,6 +51,11 @@ int lnw_nle_to_errno(int nle);
 int lnw_ns_run(int nsfd, int (*fn)(void *arg, struct lnw_err *err), void *arg,
                struct lnw_err *err);
 
+/* ---- sysctl.c ---- */
+
+/* Writes "key=value" lines (sysctls may be NULL) in the calling thread's namespace. */
+int lnw_sysctl_apply_here(const char *sysctls, const char *op, struct lnw_err *err);
+
 /* ---- nl.c ---- */
 
 /* Sends msg (always freed) on nl and reads the answer up to the ACK or the end of a dump,

@@ -22,6 +22,7 @@
 
 struct create_job {
 	const char *bind_path;   /* NULL for an anonymous namespace */
+	const char *sysctls;
 	int fd;
 };
 
@@ -29,7 +30,12 @@ struct create_job {
 static int create_in_ns(void *arg, struct lnw_err *err)
 {
 	struct create_job *job = arg;
+	int rc;
 
+	/* before the bind mount: nobody sees the namespace half-configured */
+	rc = lnw_sysctl_apply_here(job->sysctls, "create namespace", err);
+	if (rc < 0)
+		return rc;
 	if (job->bind_path &&
 	    mount(THREAD_NETNS, job->bind_path, "none", MS_BIND, NULL) < 0)
 		return lnw_err_set(err, errno, "create namespace", "bind mount on \"%s\"",
@@ -46,9 +52,9 @@ static int create_in_ns(void *arg, struct lnw_err *err)
 	return 0;
 }
 
-int lnw_netns_create(struct lnw_err *err)
+int lnw_netns_create(const char *sysctls, struct lnw_err *err)
 {
-	struct create_job job = { .bind_path = NULL, .fd = -1 };
+	struct create_job job = { .bind_path = NULL, .sysctls = sysctls, .fd = -1 };
 	int rc;
 
 	lnw_err_clear(err);
@@ -80,10 +86,11 @@ static int mkdir_p(const char *dir, struct lnw_err *err)
 	return 0;
 }
 
-int lnw_netns_create_at(const char *dir, const char *name, struct lnw_err *err)
+int lnw_netns_create_at(const char *dir, const char *name, const char *sysctls,
+                        struct lnw_err *err)
 {
 	char path[PATH_MAX];
-	struct create_job job = { .bind_path = path, .fd = -1 };
+	struct create_job job = { .bind_path = path, .sysctls = sysctls, .fd = -1 };
 	int fd, rc;
 
 	lnw_err_clear(err);

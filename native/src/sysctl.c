@@ -70,6 +70,39 @@ static int sysctl_in_ns(void *arg, struct lnw_err *err)
 	return 0;
 }
 
+int lnw_sysctl_apply_here(const char *sysctls, const char *op, struct lnw_err *err)
+{
+	const char *line = sysctls;
+
+	/* Bounded by the text: each round consumes one line. */
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char key[256], value[64], path[PATH_MAX];
+		const char *eq = memchr(line, '=', len);
+		struct sysctl_job job;
+		int rc;
+
+		if (len > 0) {
+			if (!eq || (size_t)(eq - line) >= sizeof(key) ||
+			    len - (size_t)(eq - line) - 1 >= sizeof(value))
+				return lnw_err_set(err, EINVAL, op, "sysctl line \"%.*s\"", (int)len, line);
+			memcpy(key, line, (size_t)(eq - line));
+			key[eq - line] = '\0';
+			memcpy(value, eq + 1, len - (size_t)(eq - line) - 1);
+			value[len - (size_t)(eq - line) - 1] = '\0';
+			if ((rc = key_check(key, op, err)) < 0)
+				return rc;
+			snprintf(path, sizeof(path), "/proc/sys/%s", key);
+			job = (struct sysctl_job){ .path = path, .key = key, .value = value };
+			if ((rc = sysctl_in_ns(&job, err)) < 0)
+				return rc;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
 static int run(int nsfd, struct sysctl_job *job, const char *op, struct lnw_err *err)
 {
 	char path[PATH_MAX];

@@ -56,7 +56,7 @@ static int t_failures;
 static inline int t_netns(void)
 {
 	struct lnw_err err;
-	int fd = lnw_netns_create(&err);
+	int fd = lnw_netns_create(NULL, &err);
 
 	if (fd < 0) {
 		if (err.code == EPERM) {

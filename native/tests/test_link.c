@@ -76,6 +76,8 @@ int main(void)
 	CHECK(l.master == 0);
 	OK(lnw_link_set_master(h, host.index, br.index, &err), &err);
 	OK(lnw_link_set_hairpin(h, host.index, 1, &err), &err);
+	OK(lnw_link_set_addr_gen_mode(h, host.index, 1 /* none */, &err), &err);
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "addrgenmode none"));
 	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "hairpin on"));
 	FAILS(lnw_link_set_mtu(h, 99999, 1500, &err), ENODEV, &err);
 

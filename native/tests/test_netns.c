@@ -21,7 +21,7 @@ int main(void)
 
 	/* a named namespace is a bind mount: reopening the path gives the same namespace */
 	CHECK(mkdtemp(dir) != NULL);
-	named = OK(lnw_netns_create_at(dir, "lnwt-a", &err), &err);
+	named = OK(lnw_netns_create_at(dir, "lnwt-a", NULL, &err), &err);
 	snprintf(path, sizeof(path), "%s/lnwt-a", dir);
 	reopened = OK(lnw_netns_open(path, &err), &err);
 	OK(lnw_netns_ident(named, a, &err), &err);
@@ -29,10 +29,29 @@ int main(void)
 	CHECK(a[0] == b[0] && a[1] == b[1]);
 	CHECK(t_oracle_has(reopened, "ip -o link show", "lo:"));
 
+	/* sysctls given at creation are in place before the namespace is visible */
+	{
+		int cfg = OK(lnw_netns_create_at(dir, "lnwt-cfg",
+						 "net/ipv6/conf/default/disable_ipv6=1\n"
+						 "net/ipv4/ip_forward=1\n", &err), &err);
+		char p2[256];
+
+		CHECK(t_oracle_has(cfg, "cat /proc/sys/net/ipv6/conf/default/disable_ipv6", "1"));
+		CHECK(t_oracle_has(cfg, "cat /proc/sys/net/ipv4/ip_forward", "1"));
+		close(cfg);
+		snprintf(p2, sizeof(p2), "%s/lnwt-cfg", dir);
+		OK(lnw_netns_delete(p2, &err), &err);
+		/* a bad line fails the whole creation and leaves no file behind */
+		FAILS(lnw_netns_create_at(dir, "lnwt-bad", "net/ipv4/nosuch=1\n", &err), ENOENT, &err);
+		FAILS(lnw_netns_create_at(dir, "lnwt-bad", "no equals sign\n", &err), EINVAL, &err);
+		snprintf(p2, sizeof(p2), "%s/lnwt-bad", dir);
+		CHECK(access(p2, F_OK) != 0);
+	}
+
 	/* errors */
-	FAILS(lnw_netns_create_at(dir, "lnwt-a", &err), EEXIST, &err);
-	FAILS(lnw_netns_create_at(dir, "a/b", &err), EINVAL, &err);
-	FAILS(lnw_netns_create_at(dir, "..", &err), EINVAL, &err);
+	FAILS(lnw_netns_create_at(dir, "lnwt-a", NULL, &err), EEXIST, &err);
+	FAILS(lnw_netns_create_at(dir, "a/b", NULL, &err), EINVAL, &err);
+	FAILS(lnw_netns_create_at(dir, "..", NULL, &err), EINVAL, &err);
 	snprintf(plain, sizeof(plain), "%s/plain", dir);
 	fclose(fopen(plain, "w"));
 	FAILS(lnw_netns_open(plain, &err), EINVAL, &err);
