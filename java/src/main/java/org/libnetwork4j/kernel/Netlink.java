@@ -202,6 +202,16 @@ public final class Netlink implements AutoCloseable {
         run("set link group", index, p -> LnwNative.lnw_link_set_group(p, index, group, err));
     }
 
+    /**
+     * `ip link set dev X addrgenmode none|eui64`: whether the link makes itself an IPv6
+     * link-local address (and with it duplicate address detection, router and listener
+     * solicitations) when it gets carrier. A bridge port needs none: it is a layer-2 port.
+     */
+    public void setIpv6LinkLocal(int index, boolean on) {
+        int mode = on ? LnwNative.IN6_ADDR_GEN_MODE_EUI64 : LnwNative.IN6_ADDR_GEN_MODE_NONE;
+        run("set link addrgenmode", index, p -> LnwNative.lnw_link_set_addr_gen_mode(p, index, mode, err));
+    }
+
     /** `bridge link set dev X hairpin on|off`. */
     public void setHairpin(int index, boolean on) {
         run("set hairpin", index, p -> LnwNative.lnw_link_set_hairpin(p, index, on ? 1 : 0, err));

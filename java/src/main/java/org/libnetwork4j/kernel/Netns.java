@@ -1,6 +1,7 @@
 package org.libnetwork4j.kernel;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,8 +39,17 @@ public final class Netns implements AutoCloseable {
 
     /** A new anonymous namespace (`unshare --net`): it lives as long as this fd. */
     public static Netns create() {
+        return create(Map.of());
+    }
+
+    /**
+     * A new anonymous namespace with sysctls (keys as for {@link Sysctl#write}) written in it
+     * by the thread that creates it, before anyone else can see it. Defaults for interfaces
+     * created later ({@code net/ipv6/conf/default/...}) cost nothing extra this way.
+     */
+    public static Netns create(Map<String, String> sysctls) {
         LnwErr err = new LnwErr();
-        int fd = LnwNative.lnw_netns_create(err);
+        int fd = LnwNative.lnw_netns_create(lines(sysctls), err);
         if (fd < 0) {
             throw Errors.of(err, "");
         }
@@ -52,13 +62,27 @@ public final class Netns implements AutoCloseable {
      * @throws org.libnetwork4j.AlreadyExistsException if runDir/name exists
      */
     public static Netns createAt(Path runDir, String name) {
+        return createAt(runDir, name, Map.of());
+    }
+
+    /** {@link #createAt(Path, String)} with sysctls, as {@link #create(Map)}. */
+    public static Netns createAt(Path runDir, String name, Map<String, String> sysctls) {
         Objects.requireNonNull(runDir, "runDir");
         LnwErr err = new LnwErr();
-        int fd = LnwNative.lnw_netns_create_at(runDir.toString(), name, err);
+        int fd = LnwNative.lnw_netns_create_at(runDir.toString(), name, lines(sysctls), err);
         if (fd < 0) {
             throw Errors.of(err, name);
         }
         return new Netns(fd, runDir.resolve(name));
+    }
+
+    private static String lines(Map<String, String> sysctls) {
+        if (sysctls.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        sysctls.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sb.toString();
     }
 
     /**

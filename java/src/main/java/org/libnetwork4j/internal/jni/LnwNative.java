@@ -89,14 +89,19 @@ public final class LnwNative {
     @JniField(flags = {CONSTANT}) public static int MACVLAN_MODE_BRIDGE;
     @JniField(flags = {CONSTANT}) public static int MACVLAN_MODE_PASSTHRU;
     @JniField(flags = {CONSTANT}) public static int IF_OPER_UP;
+    @JniField(flags = {CONSTANT}) public static int IN6_ADDR_GEN_MODE_EUI64;
+    @JniField(flags = {CONSTANT}) public static int IN6_ADDR_GEN_MODE_NONE;
     @JniField(flags = {CONSTANT}) public static int LNW_IFNAMSIZ;
 
     // ---- network namespaces ----
-    public static final native int lnw_netns_create(@JniArg(flags = {NO_IN}) LnwErr err);
+    public static final native int lnw_netns_create(
+            @JniArg(cast = "const char *") String sysctls,
+            @JniArg(flags = {NO_IN}) LnwErr err);
 
     public static final native int lnw_netns_create_at(
             @JniArg(cast = "const char *") String dir,
             @JniArg(cast = "const char *") String name,
+            @JniArg(cast = "const char *") String sysctls,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     public static final native int lnw_netns_open(
@@ -216,6 +221,10 @@ public final class LnwNative {
 
     public static final native int lnw_link_set_group(
             @JniArg(cast = "struct lnw_nl *") long nl, int index, int group,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_link_set_addr_gen_mode(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index, int mode,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     public static final native int lnw_link_set_hairpin(
