@@ -8,10 +8,11 @@ import java.util.Objects;
 /**
  * Where a controller keeps its state and in which network namespace it works.
  *
- * @param stateDir           sandbox files (hosts, resolv.conf) and, later, the store
- *                           (default /var/lib/libnetwork4j)
- * @param runDir             where sandbox namespaces are bind-mounted (default
- *                           /run/libnetwork4j/netns)
+ * @param stateDir           what must survive a reboot: the store (default
+ *                           /var/lib/libnetwork4j)
+ * @param runDir             what lives as long as the machine runs (default /run/libnetwork4j):
+ *                           sandbox namespaces are bind-mounted under {@code netns/}, their
+ *                           hosts and resolv.conf files kept under {@code sandboxes/ID/}
  * @param hostNamespace      the network namespace the controller treats as the host: bridges,
  *                           host ends of veths and firewall rules go there. Null: the namespace
  *                           the JVM runs in. Tests and multi-host simulations pass a namespace
@@ -37,7 +38,7 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
 
     public static final class Builder {
         private Path stateDir = Path.of("/var/lib/libnetwork4j");
-        private Path runDir = Path.of("/run/libnetwork4j/netns");
+        private Path runDir = Path.of("/run/libnetwork4j");
         private Path hostNamespace;
         private List<AddressPool> addressPools;
         private Path hostResolvConf = Path.of("/etc/resolv.conf");

@@ -51,6 +51,7 @@ public final class DefaultController implements NetworkController {
     private final DefaultIpam ipam;
     private final Map<String, Driver> drivers;
     private final Path sandboxFiles;
+    private final Path netnsDir;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, NetworkImpl> networks = new LinkedHashMap<>(); // guarded by lock
@@ -61,11 +62,13 @@ public final class DefaultController implements NetworkController {
 
     public DefaultController(ControllerConfig config) {
         this.config = config;
-        this.sandboxFiles = config.stateDir().resolve("sandboxes");
+        this.sandboxFiles = config.runDir().resolve("sandboxes");
+        this.netnsDir = config.runDir().resolve("netns");
         this.host = new HostNamespace(config.hostNamespace());
         try {
+            Files.createDirectories(config.stateDir());
             Files.createDirectories(sandboxFiles);
-            Files.createDirectories(config.runDir());
+            Files.createDirectories(netnsDir);
         } catch (IOException e) {
             host.close();
             throw new InternalException("create state directories under " + config.stateDir()
@@ -92,8 +95,14 @@ public final class DefaultController implements NetworkController {
         return ipam;
     }
 
+    /** Where sandboxes keep their hosts and resolv.conf: runDir/sandboxes/ID. */
     Path sandboxFiles() {
         return sandboxFiles;
+    }
+
+    /** Where sandbox namespaces are bind-mounted: runDir/netns. */
+    Path netnsDir() {
+        return netnsDir;
     }
 
     private void checkOpen() {

@@ -12,6 +12,8 @@ import org.libnetwork4j.NotFoundException;
 /** Object ids (64 hex digits, as Docker's) and lookups by id or unique id prefix. */
 final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Compiled once: String.matches would compile it on every endpoint creation. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     private Ids() {
     }
@@ -45,7 +47,7 @@ final class Ids {
 
     /** Names as Docker allows them for networks and endpoints. */
     static void checkName(String name, String what) {
-        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") || name.length() > 255) {
+        if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
             throw new InvalidParameterException("invalid " + what + " name \"" + name
                     + "\": letters, digits, '_', '.' and '-', starting with a letter or digit");
         }

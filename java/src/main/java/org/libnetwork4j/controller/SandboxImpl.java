@@ -25,6 +25,7 @@ import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.Route;
+import org.libnetwork4j.kernel.Sysctl;
 
 /**
  * A sandbox of the default controller: libnetwork's sandbox and its OS layer (osl) in one.
@@ -36,6 +37,21 @@ import org.libnetwork4j.kernel.Route;
 final class SandboxImpl implements Sandbox, SandboxContext {
     /** A new namespace's loopback is always ifindex 1 (LOOPBACK_IFINDEX): no lookup needed. */
     private static final int LOOPBACK_INDEX = 1;
+
+    /**
+     * Written into each sandbox namespace when it is made (by the thread that makes it, so for
+     * free). Interfaces get no IPv6 unless their network has it (Docker's rule: a join to an
+     * IPv6 network turns it back on for its interface); that also spares every join the
+     * link-local address, duplicate address detection and solicitations, which the bridge
+     * floods to every port. And no router advertisement is ever obeyed: a container could
+     * otherwise route its neighbours (CVE-2020-13401). Loopback exists before these apply and
+     * keeps ::1.
+     */
+    private static final Map<String, String> SANDBOX_SYSCTLS = Map.of(
+            "net/ipv6/conf/all/accept_ra", "0",
+            "net/ipv6/conf/default/accept_ra", "0",
+            "net/ipv6/conf/default/disable_ipv6", "1");
+    private static final boolean KERNEL_HAS_IPV6 = Files.isDirectory(Path.of("/proc/sys/net/ipv6"));
 
     private final DefaultController controller;
     private final String id;
@@ -50,6 +66,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     private final List<Attachment> attachments = new ArrayList<>(); // guarded by lock
     private final Map<String, Integer> nextIndex = new HashMap<>(); // guarded by lock
     private Attachment gateway;                                     // guarded by lock
+    private String hostsContent;                                    // guarded by lock
     private boolean deleting;                                       // guarded by lock
     private boolean deleted;                                        // guarded by lock
 
@@ -88,7 +105,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 key = c.host().path();
             } else {
                 // named like libnetwork's: the first 12 digits of the sandbox id
-                ns = Netns.createAt(c.config().runDir(), id.substring(0, 12));
+                ns = Netns.createAt(c.netnsDir(), id.substring(0, 12),
+                        KERNEL_HAS_IPV6 ? SANDBOX_SYSCTLS : Map.of());
                 key = ns.path().orElseThrow();
                 nl = Netlink.open(ns);
                 nl.setUp(LOOPBACK_INDEX);
@@ -245,6 +263,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             netlink.addAddr(Addr.of(jr.ifindex(), ep.ipv4()));
         }
         if (ep.ipv6() != null) {
+            Sysctl.write(netns, "net/ipv6/conf/" + jr.ifname() + "/disable_ipv6", "0");
             netlink.addAddr(Addr.of(jr.ifindex(), ep.ipv6()).nodad());
         }
         netlink.setUp(jr.ifindex());
@@ -356,9 +375,13 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         return l;
     }
 
+    /** Rewrites the hosts file if its content changes (without a hostname, joins do not). */
     private void writeHosts(List<InetAddress> own) {
-        EtcFiles.write(hostsPath(), EtcFiles.hosts(options.hostname(), options.domainname(),
-                options.extraHosts(), own));
+        String content = EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(), own);
+        if (!content.equals(hostsContent)) {
+            EtcFiles.write(hostsPath(), content);
+            hostsContent = content;
+        }
     }
 
     // ---- delete ----

@@ -99,7 +99,7 @@ class ConcurrencyTest {
             assertTrue(n.endpoints().isEmpty(), n + " still has endpoints");
         }
         assertTrue(c.sandboxes().isEmpty());
-        try (var left = Files.list(ns.dir().resolve("run"))) {
+        try (var left = Files.list(ns.dir().resolve("run").resolve("netns"))) {
             assertEquals(0, left.count(), "sandbox namespaces left");
         }
         for (Network n : nets) {

@@ -45,13 +45,21 @@ class OriginalExampleTest {
 
         // the container side: eth0 with Docker's MAC for its address, and the default route
         NsRef box = NsRef.of(sbx);
-        assertEquals(sbx.key(), ns.dir().resolve("run").resolve(sbx.id().substring(0, 12)).toString());
+        assertEquals(sbx.key(), ns.dir().resolve("run").resolve("netns").resolve(sbx.id().substring(0, 12)).toString());
         assertEquals(List.of("172.17.0.2/16"), Oracle.addrs(box, "eth0", "inet"));
         assertEquals("02:42:ac:11:00:02", Oracle.link(box, "eth0").orElseThrow().path("address").asText());
         var def = Oracle.ip(box, "route", "show", "default").get(0);
         assertEquals("172.17.0.1", def.path("gateway").asText());
         assertTrue(Oracle.ping(box, "172.17.0.1"), "the container reaches its gateway");
         assertTrue(Oracle.link(box, "lo").orElseThrow().path("flags").toString().contains("\"UP\""));
+        // an IPv4-only network gives its interfaces no IPv6 (Docker's rule), loopback keeps ::1;
+        // the bridge port makes no link-local address and obeys no router advertisement
+        assertEquals(List.of(), Oracle.addrs(box, "eth0", "inet6"));
+        assertEquals(List.of("::1/128"), Oracle.addrs(box, "lo", "inet6"));
+        assertEquals("0", Oracle.out(box, "cat", "/proc/sys/net/ipv6/conf/all/accept_ra").trim());
+        assertTrue(Oracle.out(ns.host(), "ip", "-d", "link", "show", "dev", "veth" + ep.id().substring(0, 7))
+                .contains("addrgenmode none"));
+        assertEquals(List.of(), Oracle.addrs(ns.host(), "veth" + ep.id().substring(0, 7), "inet6"));
 
         // what the API reports agrees
         EndpointInfo info = ep.info();

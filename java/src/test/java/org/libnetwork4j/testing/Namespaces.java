@@ -95,7 +95,7 @@ public final class Namespaces implements AutoCloseable {
                 errors.add(t);
             }
         }
-        sweepNamespaces(dir.resolve("run"), errors);
+        sweepNamespaces(dir.resolve("run").resolve("netns"), errors);
         for (TestNs ns : byName.values()) {
             try {
                 ns.netns().delete();
@@ -153,7 +153,7 @@ public final class Namespaces implements AutoCloseable {
         List<Throwable> ignored = new ArrayList<>(); // best effort at exit
         try (var dirs = Files.list(RUN_ROOT)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
-                sweepNamespaces(d.resolve("run"), ignored);
+                sweepNamespaces(d.resolve("run").resolve("netns"), ignored);
                 try (var entries = Files.list(d)) {
                     for (Path ns : (Iterable<Path>) entries::iterator) {
                         if (Files.isRegularFile(ns)) {

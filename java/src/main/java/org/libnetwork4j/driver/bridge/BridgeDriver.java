@@ -242,9 +242,24 @@ public final class BridgeDriver implements Driver {
         // Named after the endpoint, so that a half-made pair can be recognised after a crash.
         String hostEnd = "veth" + req.endpointId().substring(0, 7);
         try {
-            VethPair pair = host.withNetlink(nl -> nl.createVeth(VethSpec.of(hostEnd, peer)
-                    .peerIn(req.sandbox().netlink()).master(n.bridgeIndex).mtu(n.settings.mtu())
-                    .up().peerMac(ep.mac)));
+            VethPair pair = host.withNetlink(nl -> {
+                VethPair p = nl.createVeth(VethSpec.of(hostEnd, peer).peerIn(req.sandbox().netlink())
+                        .master(n.bridgeIndex).mtu(n.settings.mtu()).up().peerMac(ep.mac));
+                try {
+                    // A bridge port is a layer-2 port: no IPv6 link-local, hence none of the
+                    // autoconfiguration traffic the bridge would flood to every other port.
+                    // In time: the port has no carrier until the peer comes up.
+                    nl.setIpv6LinkLocal(p.host().index(), false);
+                } catch (RuntimeException e) {
+                    try {
+                        nl.deleteLink(p.host().index());
+                    } catch (RuntimeException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                    throw e;
+                }
+                return p;
+            });
             ep.hostIndex = pair.host().index();
             return new JoinResult(pair.peer().index(), peer,
                     n.internal ? null : n.gatewayV4, n.internal ? null : n.gatewayV6, List.of());
