@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Attach and detach, the Java facade (JMH) side by side with the plain C floor
-# (native/bench/attach_bench.c), interleaved in one session: ROUNDS rounds of C then Java.
+# Attach and detach side by side, interleaved in one session (ROUNDS rounds of each):
+#   c       the plain C floor (native/bench/attach_bench.c) on the native core;
+#   kernel  the same steps through the Java kernel facade (AttachBenchmark, JMH);
+#   cnm     createEndpoint + join / sandbox.delete() through the public API (CnmBenchmark).
+# Containers follow each other back to back, as in ../shared/PEERS.md: each attach shares the
+# kernel with the previous container's asynchronous teardown.
 #
 #   sudo benchmarks/run-attach.sh [ROUNDS]        (default 3)
 #
@@ -19,22 +23,26 @@ cfloor=java/target/cmake/lnw-attach-bench
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 out=benchmarks/results/attach-$(date -u +%Y%m%dT%H%M%SZ).txt
 raw=$(mktemp)
-trap 'rm -f "$raw" "$raw".json' EXIT
+# Namespaces and sandbox files go to tmpfs, as /run is on a standard host; a disk file system
+# would add its own costs (an ext4 truncate alone costs ~100 us) to what is measured.
+runroot=$(mktemp -d /dev/shm/lnw-bench-XXXXXX)
+trap 'rm -f "$raw" "$raw".json; rmdir "$runroot" 2>/dev/null' EXIT
 
 for r in $(seq 1 "$rounds"); do
   echo "round $r/$rounds: C floor" >&2
-  "$cfloor" 2000 200 | sed "s/^/c round=$r /" >>"$raw"
-  echo "round $r/$rounds: Java facade (JMH)" >&2
-  java --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main AttachBenchmark \
-       -rf json -rff "$raw.json" >/dev/null
+  "$cfloor" 2000 200 "$runroot/c" | sed "s/^/c round=$r /" >>"$raw"
+  echo "round $r/$rounds: Java, kernel facade and CNM API (JMH)" >&2
+  java --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'AttachBenchmark|CnmBenchmark' \
+       -jvmArgsAppend "-Dlnw.bench.runRoot=$runroot" -rf json -rff "$raw.json" >/dev/null
   python3 - "$raw.json" "$r" >>"$raw" <<'PY'
 import json, sys
 for b in json.load(open(sys.argv[1])):
-    name = b["benchmark"].rsplit(".", 1)[1]
+    cls, name = b["benchmark"].rsplit(".", 2)[1:]
+    system = "kernel" if cls == "AttachBenchmark" else "cnm"
     p = b["primaryMetric"]["scorePercentiles"]
     n = b["primaryMetric"]["rawDataHistogram"]
     count = sum(c for fork in n for it in fork for _, c in it)
-    print(f"java round={sys.argv[2]} {name:<8} n={count} median_ms={p['50.0']/1000:.3f} p90_ms={p['90.0']/1000:.3f}")
+    print(f"{system} round={sys.argv[2]} {name:<8} n={count} median_ms={p['50.0']/1000:.3f} p90_ms={p['90.0']/1000:.3f}")
 PY
 done
 
@@ -45,15 +53,16 @@ def pick(system, phase, key):
     return [float(re.search(key + r"=([0-9.]+)", " ".join(r)).group(1))
             for r in rows if r[0] == system and r[2] == phase]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-print(f"# attach/detach, Java facade vs plain C - {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC")
+print(f"# attach/detach: plain C, Java kernel facade, CNM API - {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC")
 print(f"# {platform.node()}: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, kernel {platform.release()}")
 print(f"# {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]}")
-print("# medians over rounds of each round's median / p90, in ms")
-print(f"{'phase':<8} {'C median':>9} {'C p90':>7} {'Java median':>12} {'Java p90':>9} {'Java/C':>7}")
+print("# medians over rounds of each round's median / p90, in ms; ratio = median / C median")
+print(f"{'phase':<8} {'system':<7} {'median':>8} {'p90':>8} {'ratio':>6}")
 for phase in ("attach", "detach"):
-    cm, cp = statistics.median(pick("c", phase, "median_ms")), statistics.median(pick("c", phase, "p90_ms"))
-    jm, jp = statistics.median(pick("java", phase, "median_ms")), statistics.median(pick("java", phase, "p90_ms"))
-    print(f"{phase:<8} {cm:>9.3f} {cp:>7.3f} {jm:>12.3f} {jp:>9.3f} {jm/cm:>7.2f}")
+    cm = statistics.median(pick("c", phase, "median_ms"))
+    for system in ("c", "kernel", "cnm"):
+        m, p = statistics.median(pick(system, phase, "median_ms")), statistics.median(pick(system, phase, "p90_ms"))
+        print(f"{phase:<8} {system:<7} {m:>8.3f} {p:>8.3f} {m/cm:>6.2f}")
 print("# raw")
 for r in rows:
     print("# " + " ".join(r))

@@ -8,7 +8,9 @@
  * Everything happens in namespaces this program makes: a fake host (anonymous) holding a
  * bridge with the gateway address, and N containers, named under RUNDIR (default
  * /run/lnw-bench-<pid>) like the Java facade's sandboxes.
- *   sandbox (timed apart): create the named namespace, open a netlink handle in it;
+ *   sandbox (timed apart): create the named namespace, open a netlink handle in it, bring
+ *           loopback up (a sandbox needs it; its kernel side effects overlap the attach,
+ *           as they do for a real sandbox);
  *   attach: veth pair with the host end on the bridge and up and the peer born in the
  *           container as eth0 (both ends re-read), the IPv4 address, eth0 up, the default
  *           route via the gateway - exactly the steps of the Java benchmark;
@@ -79,7 +81,7 @@ int main(int argc, char **argv)
 	t_attach = calloc((size_t)n, sizeof(double));
 	t_detach = calloc((size_t)n, sizeof(double));
 
-	hostns = lnw_netns_create(&err);
+	hostns = lnw_netns_create(NULL, &err);
 	if (hostns < 0)
 		die("fake host", &err);
 	h = lnw_nl_open_at(hostns, &err);
@@ -106,12 +108,14 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s", rundir, name);
 
 		t0 = now_ms();
-		ns = lnw_netns_create_at(rundir, name, &err);
+		ns = lnw_netns_create_at(rundir, name, NULL, &err);
 		if (ns < 0)
 			die("sandbox", &err);
 		c = lnw_nl_open_at(ns, &err);
 		if (!c)
 			die("sandbox handle", &err);
+		if (lnw_link_set_up(c, 1 /* lo: always ifindex 1 in a new namespace */, &err) < 0)
+			die("loopback", &err);
 		t1 = now_ms();
 
 		if (lnw_link_veth_create(h, vname, c, "eth0", br.index, 0, 1, NULL, 0, &host, &peer,

@@ -21,34 +21,40 @@ import org.openjdk.jmh.annotations.Warmup;
  * sandbox (namespace and handle) happens outside the measurement, as in the C program.
  *
  * <p>Run with benchmarks/run-attach.sh, which also runs the C floor in the same session.
+ * (Shared state lives in {@link Host}, reached only through the per-invocation states: JMH
+ * gives a state used both by a benchmark method and by another state's setup two instances.)
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class AttachBenchmark {
-    private FakeHost host;
 
-    @Setup(Level.Trial)
-    public void startHost() {
-        host = new FakeHost();
+    /** The fake host with its bridge, for the whole trial. */
+    @State(Scope.Thread)
+    public static class Host {
+        FakeHost host;
+
+        @Setup(Level.Trial)
+        public void start() {
+            host = new FakeHost();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            host.close();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void stopHost() throws Exception {
-        host.close();
-    }
-
-    /** attach: veth (peer born as eth0 in the sandbox) on the bridge, address, up, route. */
+    /** A fresh sandbox per attach, deleted after it. */
     @State(Scope.Thread)
     public static class Fresh {
         FakeHost.Sandbox sandbox;
 
         @Setup(Level.Invocation)
-        public void create(AttachBenchmark b) {
-            sandbox = b.host.newSandbox();
+        public void create(Host h) {
+            sandbox = h.host.newSandbox();
         }
 
         @TearDown(Level.Invocation)
@@ -57,23 +63,26 @@ public class AttachBenchmark {
         }
     }
 
+    /** attach: veth (peer born as eth0 in the sandbox) on the bridge, address, up, route. */
     @Benchmark
     public void attach(Fresh fresh) {
         fresh.sandbox.attach();
     }
 
-    /** detach: delete the sandbox's namespace; the kernel removes the pair with it. */
+    /** An attached sandbox per detach. */
     @State(Scope.Thread)
     public static class Attached {
         FakeHost.Sandbox sandbox;
 
         @Setup(Level.Invocation)
-        public void create(AttachBenchmark b) {
-            sandbox = b.host.newSandbox();
+        public void create(Host h) {
+            sandbox = h.host.newSandbox();
             sandbox.attach();
         }
+
     }
 
+    /** detach: delete the sandbox's namespace; the kernel removes the pair with it. */
     @Benchmark
     public void detach(Attached attached) {
         attached.sandbox.close();

@@ -15,13 +15,14 @@ import org.libnetwork4j.kernel.VethSpec;
 
 /**
  * What the attach benchmarks share with native/bench/attach_bench.c, step for step: an
- * anonymous fake host with a bridge and the gateway 10.200.0.1/16, and sandboxes named under a
- * private run directory. Nothing touches the machine's own namespace.
+ * anonymous fake host with a bridge and the gateway 10.200.0.1/16, and sandboxes (namespace,
+ * handle, loopback up) named under a private run directory ({@link Bench#runRoot}). Nothing
+ * touches the machine's own namespace.
  */
 final class FakeHost implements AutoCloseable {
     static final String GATEWAY = "10.200.0.1";
 
-    final Path runDir = Path.of("/run", "lnw-bench-" + ProcessHandle.current().pid());
+    final Path runDir = Bench.runRoot().resolve("lnw-bench-" + ProcessHandle.current().pid());
     final Netns host = Netns.create();
     final Netlink hostNl = Netlink.open(host);
     final Link bridge;
@@ -32,11 +33,15 @@ final class FakeHost implements AutoCloseable {
         hostNl.addAddr(Addr.of(bridge.index(), GATEWAY + "/16"));
     }
 
-    /** A container namespace and its netlink handle: what a sandbox holds before a join. */
+    /** A container namespace, its netlink handle, loopback up: a sandbox before a join. */
     final class Sandbox implements AutoCloseable {
         final int n = seq++;
         final Netns ns = Netns.createAt(runDir, "lnwb-" + n);
         final Netlink nl = Netlink.open(ns);
+
+        Sandbox() {
+            nl.setUp(1); // lo is ifindex 1 in a new namespace
+        }
 
         /** The attach: veth into the sandbox as eth0 on the bridge, address, up, route. */
         void attach() {

@@ -1,0 +1,128 @@
+package org.libnetwork4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.kernel.Netns;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The same attach and detach through the public CNM API: a controller bound to a fake host
+ * namespace, one bridge network, and per container {@code createEndpoint} + {@code join} into a
+ * sandbox made beforehand (outside the measurement, as in the C program), then
+ * {@code sandbox.delete()}. This is the C floor's work plus IPAM, the hosts file, gateway
+ * election and bookkeeping.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class CnmBenchmark {
+
+    /** A controller bound to a fake host, with one bridge network, for the whole trial. */
+    @State(Scope.Thread)
+    public static class World {
+        private Path root;
+        private Netns fakeHost;
+        NetworkController controller;
+        Network network;
+        int seq;
+
+        @Setup(Level.Trial)
+        public void start() {
+            root = Bench.runRoot().resolve("lnw-bench-cnm-" + ProcessHandle.current().pid());
+            fakeHost = Netns.createAt(root, "host");
+            controller = NetworkController.create(ControllerConfig.builder()
+                    .hostNamespace(fakeHost.path().orElseThrow())
+                    .stateDir(root.resolve("state")).runDir(root.resolve("run")).build());
+            network = controller.newNetwork("bridge", "bench",
+                    NetworkOptions.builder().subnet("10.201.0.0/16").build());
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws IOException {
+            for (Sandbox s : controller.sandboxes()) {
+                s.delete();
+            }
+            network.delete();
+            controller.close();
+            fakeHost.delete();
+            try (var walk = Files.walk(root)) {
+                for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * A fresh sandbox for the attach, deleted after it. The benchmark reaches the world through
+     * it: had the benchmark method taken World too, JMH would have made a second one.
+     */
+    @State(Scope.Thread)
+    public static class Fresh {
+        World world;
+        Sandbox sandbox;
+        int n;
+
+        @Setup(Level.Invocation)
+        public void create(World w) {
+            world = w;
+            n = w.seq++;
+            sandbox = w.controller.newSandbox("c" + n);
+        }
+
+        @TearDown(Level.Invocation)
+        public void delete() {
+            sandbox.delete();
+        }
+    }
+
+    /** attach: createEndpoint + join (veth born in the sandbox, address, up, default route). */
+    @Benchmark
+    public Endpoint attach(Fresh f) {
+        Endpoint ep = f.world.network.createEndpoint("e" + f.n);
+        ep.join(f.sandbox);
+        return ep;
+    }
+
+    /** A joined sandbox, for the detach. */
+    @State(Scope.Thread)
+    public static class Joined {
+        Sandbox sandbox;
+
+        @Setup(Level.Invocation)
+        public void create(World w) {
+            int n = w.seq++;
+            sandbox = w.controller.newSandbox("c" + n);
+            w.network.createEndpoint("e" + n).join(sandbox);
+        }
+    }
+
+    /** detach: sandbox.delete() - leaves and deletes its endpoint, removes the namespace. */
+    @Benchmark
+    public void detach(Joined j) {
+        j.sandbox.delete();
+    }
+}
