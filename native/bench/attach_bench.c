@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 	h = lnw_nl_open_at(hostns, &err);
 	if (!h)
 		die("fake host handle", &err);
-	if (lnw_link_bridge_create(h, "lnwb-br0", 0, 1, &br, &err) < 0)
+	if (lnw_link_bridge_create(h, "lnwb-br0", 0, 1, 1, &br, &err) < 0)
 		die("bridge", &err);
 	gw.ifindex = br.index;
 	inet_pton(AF_INET, "10.200.0.1", gw.addr);

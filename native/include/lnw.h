@@ -121,9 +121,12 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
                          const unsigned char *peer_mac, int peer_mac_len,
                          struct lnw_link *out, struct lnw_link *peer_out, struct lnw_err *err);
 
-/* `ip link add NAME [mtu M] [up] type bridge`; returns its ifindex. */
+/* `ip link add NAME [mtu M] [up] type bridge [mcast_snooping 0]`; returns its ifindex.
+ * mcast_snooping 0 makes the bridge flood multicast to every port instead of only to ports it
+ * has heard a listener report from: IPv6 neighbour discovery then works at once on a new port,
+ * not after the port's first (randomly delayed) MLD report. */
 int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
-                           struct lnw_link *out, struct lnw_err *err);
+                           int mcast_snooping, struct lnw_link *out, struct lnw_err *err);
 
 /* `ip link add NAME link PARENT type macvlan mode MODE [netns NS]`: created in target_nl's
  * namespace when target_nl is not NULL (the parent stays in nl's). out is read from the
@@ -229,8 +232,30 @@ int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *er
  * /proc/sys with '/' separators (interface names may contain dots), e.g.
  * "net/ipv4/ip_forward", "net/ipv6/conf/br0/accept_ra". (`sysctl -w`) */
 int lnw_sysctl_write(int nsfd, const char *key, const char *value, struct lnw_err *err);
+/* Writes several, "key=value" lines, in one visit to the namespace (one private thread);
+ * stops at the first failure. */
+int lnw_sysctl_write_all(int nsfd, const char *sysctls, struct lnw_err *err);
 /* Reads it into buf (NUL-terminated, trailing newline removed); returns the length. */
 int lnw_sysctl_read(int nsfd, const char *key, char *buf, int cap, struct lnw_err *err);
+
+/* ---- published ports: host port reservations (port.c) -------------------------------- */
+
+/* Reserves a host port by binding a socket (not listening) in the namespace nsfd refers to:
+ * nobody else can bind it while the returned fd is open, and a port that a listening socket
+ * already holds is refused with EADDRINUSE. proto: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP;
+ * addr: 4 or 16 bytes, or NULL with family for the wildcard; an IPv6 socket is IPv6-only.
+ * port 0 takes a free port from the namespace's ephemeral range; out_port gets the port
+ * bound. Returns the fd; close it to release the port. */
+int lnw_port_reserve(int nsfd, int family, int proto, const unsigned char *addr, int addr_len,
+                     int port, int *out_port, struct lnw_err *err);
+
+/* ---- conntrack (conntrack.c) --------------------------------------------------------- */
+
+/* Deletes, in the namespace nsfd refers to, every connection tracking entry whose original
+ * destination or reply source is addr (4 or 16 bytes): what a removed endpoint's published
+ * ports left, which would otherwise keep steering packets to an address that is gone.
+ * Returns the number deleted. (`conntrack -D -d ADDR; conntrack -D -r ADDR`) */
+int lnw_ct_flush_addr(int nsfd, const unsigned char *addr, int addr_len, struct lnw_err *err);
 
 /* ---- nftables through libnftables (nft.c) -------------------------------------------- */
 
@@ -240,6 +265,11 @@ struct lnw_nft;
 
 struct lnw_nft *lnw_nft_open(int nsfd, struct lnw_err *err);
 void lnw_nft_close(struct lnw_nft *nft);
+/* The ruleset generation of the handle's namespace (NFT_MSG_GETGEN): every committed
+ * transaction, whoever makes it, increments it, so an unchanged generation proves nobody has
+ * touched any table since. Stored in out[0]. */
+int lnw_nft_generation(struct lnw_nft *nft, uint64_t *out, struct lnw_err *err);
+
 /* Runs RULESET (nft syntax) as one transaction inside the handle's namespace: all of it or
  * nothing. (`nft -f -`) */
 int lnw_nft_apply(struct lnw_nft *nft, const char *ruleset, struct lnw_err *err);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <net/if.h>
 #include <linux/if.h>   /* after net/if.h: IFF_LOWER_UP, IF_OPER_* */
 #include <linux/if_addr.h>

@@ -172,28 +172,37 @@ int lnw_link_create(struct lnw_nl *nl, struct rtnl_link *l, const char *name,
                     struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
                     const char *op, const char *what)
 {
-	struct lnw_link echoed, tmp;
-	struct echo echo = { .name = name, .out = &echoed };
 	struct nl_msg *msg;
 	int rc;
 
-	if (!out)
-		out = &tmp;
-	memset(&echoed, 0, sizeof(echoed));
 	/* NLM_F_ECHO: since Linux 6.3 the kernel sends the new link back to us in the answer, which
 	 * spares the round trip of reading it back. Older kernels ignore the flag; then, and for a
 	 * link created in another namespace (read_nl), it is read back by name. */
 	rc = rtnl_link_build_add_request(l, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO, &msg);
 	if (rc < 0)
 		return lnw_nl_fail(err, rc, op, what);
+	return lnw_link_create_msg(nl, msg, name, rtnl_link_get_master(l), read_nl, out, err, op, what);
+}
+
+int lnw_link_create_msg(struct lnw_nl *nl, struct nl_msg *msg, const char *name, int master,
+                        struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
+                        const char *op, const char *what)
+{
+	struct lnw_link echoed, tmp;
+	struct echo echo = { .name = name, .out = &echoed };
+	int rc;
+
+	if (!out)
+		out = &tmp;
+	memset(&echoed, 0, sizeof(echoed));
 	rc = lnw_nl_transact(nl, msg, read_nl == nl ? take_echo : NULL, &echo, err, op, "%s", what);
 	if (rc < 0)
 		return rc;
 	if (echoed.index > 0) {
 		/* The echo is sent once the link is registered and up, before the kernel enslaves
 		 * it; the request was acknowledged as a whole, so the master is the one asked for. */
-		if (rtnl_link_get_master(l) > 0)
-			echoed.master = rtnl_link_get_master(l);
+		if (master > 0)
+			echoed.master = master;
 		*out = echoed;
 		return out->index;
 	}

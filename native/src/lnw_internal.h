@@ -90,6 +90,10 @@ void lnw_link_fill(struct rtnl_link *l, struct lnw_link *out);
 int lnw_link_create(struct lnw_nl *nl, struct rtnl_link *l, const char *name,
                     struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
                     const char *op, const char *what);
+/* The same for a request built by the caller (msg is always freed). */
+int lnw_link_create_msg(struct lnw_nl *nl, struct nl_msg *msg, const char *name, int master,
+                        struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
+                        const char *op, const char *what);
 /* Deletes link `index`, keeping err as it is (cleanup after a failure must not mask it). */
 void lnw_link_delete_quietly(struct lnw_nl *nl, int index);
 /* Sends a link add/change request built from l (RTM_NEWLINK with nlflags). */

@@ -18,6 +18,12 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 
+#include <arpa/inet.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
 #include <nftables/libnftables.h>
 
 #include "lnw_internal.h"
@@ -25,6 +31,7 @@
 struct lnw_nft {
 	struct nft_ctx *ctx;
 	int nsfd;
+	struct nl_sock *gen_sk;  /* our own netfilter socket for NFT_MSG_GETGEN */
 };
 
 /* libnftables opens its socket without SOCK_CLOEXEC and offers no way to reach it. Mark
@@ -58,6 +65,7 @@ static void cloexec_netfilter_sockets(void)
 
 struct open_job {
 	struct nft_ctx *ctx;
+	struct nl_sock *gen_sk;
 };
 
 static int open_in_ns(void *arg, struct lnw_err *err)
@@ -66,13 +74,26 @@ static int open_in_ns(void *arg, struct lnw_err *err)
 	/* nft_ctx_new() calls exit() when it cannot open its socket: try one ourselves first,
 	 * so that a missing nfnetlink or an fd limit becomes an error and not a dead JVM. */
 	int probe = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	int rc;
 
 	if (probe < 0)
 		return lnw_err_set(err, errno, "open nftables", "netfilter netlink socket");
 	close(probe);
+	job->gen_sk = nl_socket_alloc();
+	if (!job->gen_sk)
+		return lnw_err_set(err, ENOMEM, "open nftables", "generation socket");
+	if ((rc = nl_connect(job->gen_sk, NETLINK_NETFILTER)) < 0) {
+		nl_socket_free(job->gen_sk);
+		job->gen_sk = NULL;
+		return lnw_nl_fail(err, rc, "open nftables", "generation socket");
+	}
+	nl_socket_disable_auto_ack(job->gen_sk);
 	job->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!job->ctx)
+	if (!job->ctx) {
+		nl_socket_free(job->gen_sk);
+		job->gen_sk = NULL;
 		return lnw_err_set(err, ENOMEM, "open nftables", "context");
+	}
 	cloexec_netfilter_sockets();
 	return 0;
 }
@@ -100,6 +121,7 @@ struct lnw_nft *lnw_nft_open(int nsfd, struct lnw_err *err)
 		return NULL;
 	}
 	nft->ctx = job.ctx;
+	nft->gen_sk = job.gen_sk;
 	nft_ctx_buffer_output(nft->ctx);
 	nft_ctx_buffer_error(nft->ctx);
 	return nft;
@@ -110,8 +132,54 @@ void lnw_nft_close(struct lnw_nft *nft)
 	if (!nft)
 		return;
 	nft_ctx_free(nft->ctx);
+	nl_socket_free(nft->gen_sk);
 	close(nft->nsfd);
 	free(nft);
+}
+
+static int take_gen(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[NFTA_GEN_MAX + 1];
+
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct nfgenmsg), tb, NFTA_GEN_MAX, NULL) == 0 &&
+	    tb[NFTA_GEN_ID]) {
+		*(uint64_t *)arg = ntohl(nla_get_u32(tb[NFTA_GEN_ID]));
+		return NL_OK;
+	}
+	return NL_SKIP;
+}
+
+int lnw_nft_generation(struct lnw_nft *nft, uint64_t *out, struct lnw_err *err)
+{
+	struct nfgenmsg gen = { .nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0 };
+	struct nl_msg *msg;
+	uint64_t value = UINT64_MAX;
+	struct nl_cb *cb;
+	int rc;
+
+	lnw_err_clear(err);
+	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN, 0);
+	if (!msg || nlmsg_append(msg, &gen, sizeof(gen), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return lnw_err_set(err, ENOMEM, "nftables generation", "request");
+	}
+	rc = nl_send_auto(nft->gen_sk, msg);
+	nlmsg_free(msg);
+	if (rc < 0)
+		return lnw_nl_fail(err, rc, "nftables generation", "send");
+	cb = nl_cb_clone(nl_socket_get_cb(nft->gen_sk));
+	if (!cb)
+		return lnw_err_set(err, ENOMEM, "nftables generation", "callback");
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, take_gen, &value);
+	/* the answer is one NFT_MSG_NEWGEN message, in one datagram */
+	rc = nl_recvmsgs(nft->gen_sk, cb);
+	nl_cb_put(cb);
+	if (rc < 0)
+		return lnw_nl_fail(err, rc, "nftables generation", "receive");
+	if (value == UINT64_MAX)
+		return lnw_err_set(err, EPROTO, "nftables generation", "no NFTA_GEN_ID in the answer");
+	out[0] = value;
+	return 0;
 }
 
 struct run_job {

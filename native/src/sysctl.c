@@ -138,3 +138,22 @@ int lnw_sysctl_read(int nsfd, const char *key, char *buf, int cap, struct lnw_er
 	rc = run(nsfd, &job, "read sysctl", err);
 	return rc < 0 ? rc : job.len;
 }
+
+struct apply_job {
+	const char *sysctls;
+};
+
+static int apply_in_ns(void *arg, struct lnw_err *err)
+{
+	return lnw_sysctl_apply_here(((struct apply_job *)arg)->sysctls, "write sysctl", err);
+}
+
+int lnw_sysctl_write_all(int nsfd, const char *sysctls, struct lnw_err *err)
+{
+	struct apply_job job = { .sysctls = sysctls };
+
+	lnw_err_clear(err);
+	if (nsfd < 0)
+		return lnw_err_set(err, EBADF, "write sysctl", "namespace fd %d", nsfd);
+	return lnw_ns_run(nsfd, apply_in_ns, &job, err);
+}

@@ -20,8 +20,16 @@ int main(void)
 	if (!h || !c)
 		return t_done("link");
 
-	OK(lnw_link_bridge_create(h, "lnwt-br0", 1400, 1, &br, &err), &err);
+	OK(lnw_link_bridge_create(h, "lnwt-br0", 1400, 1, 1, &br, &err), &err);
 	CHECK(br.index > 0 && !strcmp(br.kind, "bridge") && br.mtu == 1400 && (br.flags & IFF_UP));
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-br0", "mcast_snooping 1"));
+	{
+		struct lnw_link quiet;
+
+		OK(lnw_link_bridge_create(h, "lnwt-br1", 0, 0, 0, &quiet, &err), &err);
+		CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-br1", "mcast_snooping 0"));
+		OK(lnw_link_delete(h, quiet.index, &err), &err);
+	}
 
 	/* one request: host end on the bridge and up, peer born in the container as eth0 */
 	OK(lnw_link_veth_create(h, "lnwt-v0", c, "eth0", br.index, 1400, 1, mac, 6, &host, &peer,

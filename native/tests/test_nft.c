@@ -13,6 +13,23 @@ int main(void)
 	if (!nft || !big)
 		return t_done("nft");
 
+	/* the generation moves with every committed transaction, ours or anybody's */
+	{
+		uint64_t g0, g1, g2;
+
+		OK(lnw_nft_generation(nft, &g0, &err), &err);
+		OK(lnw_nft_apply(nft, "add table inet lnwt-gen", &err), &err);
+		OK(lnw_nft_generation(nft, &g1, &err), &err);
+		CHECK(g1 == g0 + 1);
+		CHECK(t_oracle_has(ns, "nft delete table inet lnwt-gen", ""));
+		OK(lnw_nft_generation(nft, &g2, &err), &err);
+		CHECK(g2 == g1 + 1);
+		/* a refused transaction commits nothing */
+		FAILS(lnw_nft_apply(nft, "delete table inet nosuch", &err), ENOENT, &err);
+		OK(lnw_nft_generation(nft, &g1, &err), &err);
+		CHECK(g1 == g2);
+	}
+
 	OK(lnw_nft_apply(nft,
 			 "table inet lnwt {\n"
 			 "  chain forward { type filter hook forward priority 0; policy accept;\n"

@@ -22,6 +22,10 @@ int main(void)
 	OK(lnw_sysctl_read(ns, "net/ipv4/conf/lo/route_localnet", buf, sizeof(buf), &err), &err);
 	CHECK(!strcmp(buf, "1"));
 
+	OK(lnw_sysctl_write_all(ns, "net/ipv4/conf/lo/route_localnet=0\nnet/ipv6/conf/lo/accept_dad=0\n", &err), &err);
+	CHECK(t_oracle_has(ns, "cat /proc/sys/net/ipv4/conf/lo/route_localnet", "0"));
+	CHECK(t_oracle_has(ns, "cat /proc/sys/net/ipv6/conf/lo/accept_dad", "0"));
+	FAILS(lnw_sysctl_write_all(ns, "net/ipv4/ip_forward=1\nnet/nope=1\n", &err), ENOENT, &err);
 	FAILS(lnw_sysctl_write(ns, "net/ipv4/conf/nope0/forwarding", "1", &err), ENOENT, &err);
 	FAILS(lnw_sysctl_write(ns, "../etc/passwd", "x", &err), EINVAL, &err);
 	FAILS(lnw_sysctl_write(ns, "/net/ipv4/ip_forward", "1", &err), EINVAL, &err);
