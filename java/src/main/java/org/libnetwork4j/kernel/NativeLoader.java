@@ -19,8 +19,9 @@ public final class NativeLoader {
     private static final Map<String, String> HOST_LIBRARIES = Map.of(
             "libnl-3.so", "libnl-3-200",
             "libnl-route-3.so", "libnl-route-3-200",
+            "libnl-nf-3.so", "libnl-nf-3-200",
             "libnftables.so", "libnftables1");
-    static final String RUNTIME_PACKAGES = "libnl-3-200 libnl-route-3-200 libnftables1";
+    static final String RUNTIME_PACKAGES = "libnl-3-200 libnl-route-3-200 libnl-nf-3-200 libnftables1";
 
     private static final Throwable FAILURE = load();
 

@@ -78,6 +78,21 @@ public final class Nftables implements AutoCloseable {
         }));
     }
 
+    /**
+     * The ruleset generation of the namespace: every committed transaction, whoever makes it,
+     * increments it. Unchanged since a transaction of ours means nobody has touched nftables.
+     */
+    public long generation() {
+        return handle.exclusive("nftables generation", p -> {
+            LnwErr err = new LnwErr();
+            long[] out = new long[1];
+            if (LnwNative.lnw_nft_generation(p, out, err) < 0) {
+                throw Errors.of(err, "");
+            }
+            return out[0];
+        });
+    }
+
     /** `nft -j list table FAMILY NAME`. */
     public String listTableJson(String family, String table) {
         return listJson("list table " + family + " " + table);

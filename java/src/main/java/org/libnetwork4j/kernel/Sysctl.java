@@ -27,6 +27,25 @@ public final class Sysctl {
         });
     }
 
+    /**
+     * Writes several in one visit to ns (one native thread instead of one per key), in order;
+     * stops at the first failure.
+     */
+    public static void writeAll(Netns ns, java.util.Map<String, String> sysctls) {
+        if (sysctls.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        sysctls.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        ns.withFd("write sysctl", fd -> {
+            LnwErr err = new LnwErr();
+            if (LnwNative.lnw_sysctl_write_all(fd, sb.toString(), err) < 0) {
+                throw Errors.of(err, String.join(",", sysctls.keySet()));
+            }
+            return null;
+        });
+    }
+
     /** `sysctl -n KEY` in ns, without the trailing newline. */
     public static String read(Netns ns, String key) {
         return ns.withFd("read sysctl", fd -> {

@@ -22,7 +22,7 @@ class NativeLoaderTest {
                 "Linux", "amd64");
         assertEquals("libnetwork4j cannot load its native library liblnw4j.so: the host lacks the runtime"
                 + " package(s) libnl-route-3-200; install them (Debian/Ubuntu: apt-get install"
-                + " libnl-3-200 libnl-route-3-200 libnftables1)", msg);
+                + " libnl-3-200 libnl-route-3-200 libnl-nf-3-200 libnftables1)", msg);
         String nft = NativeLoader.describe(hawtjniFailure(
                 "/tmp/liblnw4j-1.so: libnftables.so.1: cannot open shared object file: No such file or directory"),
                 "Linux", "amd64");

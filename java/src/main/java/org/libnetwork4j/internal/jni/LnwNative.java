@@ -92,6 +92,9 @@ public final class LnwNative {
     @JniField(flags = {CONSTANT}) public static int IN6_ADDR_GEN_MODE_EUI64;
     @JniField(flags = {CONSTANT}) public static int IN6_ADDR_GEN_MODE_NONE;
     @JniField(flags = {CONSTANT}) public static int LNW_IFNAMSIZ;
+    @JniField(flags = {CONSTANT}) public static int IPPROTO_TCP;
+    @JniField(flags = {CONSTANT}) public static int IPPROTO_UDP;
+    @JniField(flags = {CONSTANT}) public static int IPPROTO_SCTP;
 
     // ---- network namespaces ----
     public static final native int lnw_netns_create(
@@ -170,7 +173,7 @@ public final class LnwNative {
     public static final native int lnw_link_bridge_create(
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(cast = "const char *") String name,
-            int mtu, int up,
+            int mtu, int up, int mcastSnooping,
             @JniArg(flags = {NO_IN}) LnwLink out,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
@@ -305,13 +308,37 @@ public final class LnwNative {
             @JniArg(cast = "const char *") String value,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_sysctl_write_all(
+            int nsfd,
+            @JniArg(cast = "const char *") String sysctls,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     public static final native int lnw_sysctl_read(
             int nsfd,
             @JniArg(cast = "const char *") String key,
             @JniArg(cast = "char *", flags = {NO_IN}) byte[] buf, int cap,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    // ---- host port reservations ----
+    public static final native int lnw_port_reserve(
+            int nsfd, int family, int proto,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
+            int port,
+            @JniArg(cast = "int *", flags = {NO_IN}) int[] outPort,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    // ---- conntrack ----
+    public static final native int lnw_ct_flush_addr(
+            int nsfd,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     // ---- nftables ----
+    public static final native int lnw_nft_generation(
+            @JniArg(cast = "struct lnw_nft *") long nft,
+            @JniArg(cast = "uint64_t *", flags = {NO_IN}) long[] out,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     @JniMethod(cast = "struct lnw_nft *")
     public static final native long lnw_nft_open(int nsfd, @JniArg(flags = {NO_IN}) LnwErr err);
 

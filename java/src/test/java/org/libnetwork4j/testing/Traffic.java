@@ -1,0 +1,127 @@
+package org.libnetwork4j.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real TCP and UDP traffic between namespaces, with socat run inside them through nsenter.
+ * Servers answer every connection (or datagram) with a fixed text, or with the address they
+ * saw the client come from; clients give up after two seconds. Servers are processes of this
+ * JVM, stopped by their own handle (PID) when the test's namespaces go.
+ */
+public final class Traffic {
+    private static final int CLIENT_TIMEOUT_SECONDS = 2;
+
+    private Traffic() {
+    }
+
+    /** A socat server process; closing it kills exactly it. */
+    public static final class Server implements AutoCloseable {
+        private final Process process;
+
+        Server(Process process) {
+            this.process = process;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** A TCP server on port in ns (IPv4) answering {@code reply}; "$PEER" answers the client's address. */
+    public static Server tcpServer(Namespaces owner, NsRef ns, String bind, int port, String reply) {
+        return server(owner, ns, "TCP-LISTEN:" + port + ",reuseaddr,fork" + bindOpt(bind), reply);
+    }
+
+    /** The same on IPv6 and IPv4 at once (IPv4 clients show as ::ffff:a.b.c.d). */
+    public static Server tcpServerDual(Namespaces owner, NsRef ns, int port, String reply) {
+        return server(owner, ns, "TCP6-LISTEN:" + port + ",ipv6only=0,reuseaddr,fork", reply);
+    }
+
+    /** A UDP server: every datagram gets {@code reply} back. */
+    public static Server udpServer(Namespaces owner, NsRef ns, String bind, int port, String reply) {
+        return server(owner, ns, "UDP-RECVFROM:" + port + ",fork" + bindOpt(bind), reply);
+    }
+
+    private static String bindOpt(String bind) {
+        return bind == null ? "" : ",bind=" + bind;
+    }
+
+    private static Server server(Namespaces owner, NsRef ns, String listen, String reply) {
+        String answer = "$PEER".equals(reply) ? "echo $SOCAT_PEERADDR" : "echo " + reply;
+        List<String> cmd = List.of("nsenter", "--net=" + ns.path(), "socat", listen, "SYSTEM:" + answer);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Server s = owner.track(new Server(p));
+            awaitListening(ns, listen);
+            return s;
+        } catch (IOException e) {
+            throw new AssertionError("cannot start " + cmd, e);
+        }
+    }
+
+    /** Waits (bounded, 2 s) until the server's socket shows up in ss. */
+    private static void awaitListening(NsRef ns, String listen) {
+        String port = listen.replaceAll("^[A-Z0-9-]+:(\\d+).*$", "$1");
+        boolean udp = listen.startsWith("UDP");
+        for (int i = 0; i < 200; i++) {
+            var r = Oracle.exec(ns, "ss", "-Hln" + (udp ? "u" : "t"), "sport = :" + port);
+            if (r.ok() && !r.out().isBlank()) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("server " + listen + " did not start in " + ns.path());
+    }
+
+    /** Connects from ns to ip:port and returns the first line answered, empty if none. */
+    public static Optional<String> tcp(NsRef ns, String ip, int port) {
+        return client(ns, "TCP:" + host(ip) + ":" + port + ",connect-timeout=" + CLIENT_TIMEOUT_SECONDS);
+    }
+
+    /** Sends a datagram from ns to ip:port and returns the answer, empty if none. */
+    public static Optional<String> udp(NsRef ns, String ip, int port) {
+        return client(ns, "UDP:" + host(ip) + ":" + port);
+    }
+
+    private static String host(String ip) {
+        return ip.contains(":") ? "[" + ip + "]" : ip;
+    }
+
+    private static Optional<String> client(NsRef ns, String target) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.path(), "timeout",
+                Integer.toString(CLIENT_TIMEOUT_SECONDS + 1), "socat", "-T" + CLIENT_TIMEOUT_SECONDS, "-", target));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            p.getOutputStream().write("hi\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor(CLIENT_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+            return out.isEmpty() ? Optional.empty() : Optional.of(out.lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
