@@ -1,6 +1,7 @@
 package org.libnetwork4j;
 
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * What an endpoint is.
@@ -9,8 +10,13 @@ import java.net.InetAddress;
  * @param ipv4          address and prefix length, null on a network without IPv4 (host, null)
  * @param gatewayV4     the network's IPv4 gateway, null if none (internal, host, null)
  * @param sandboxId     the sandbox it is joined to, null if none
+ * @param ports         published ports as they are now (empty unless the endpoint is its
+ *                      sandbox's gateway endpoint)
  */
 public record EndpointInfo(String id, String name, String networkId, String interfaceName,
         MacAddress mac, IpPrefix ipv4, IpPrefix ipv6, InetAddress gatewayV4,
-        InetAddress gatewayV6, String sandboxId) {
+        InetAddress gatewayV6, String sandboxId, List<PortMapping> ports) {
+    public EndpointInfo {
+        ports = List.copyOf(ports);
+    }
 }

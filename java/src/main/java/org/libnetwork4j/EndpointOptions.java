@@ -1,6 +1,8 @@
 package org.libnetwork4j;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How to create an endpoint: {@code EndpointOptions.builder().ipv4("10.1.0.5").build()}.
@@ -8,10 +10,13 @@ import java.net.InetAddress;
  * @param ipv4 a static IPv4 address in the network's subnet, or null for the lowest free one
  * @param ipv6 a static IPv6 address, or null
  * @param mac  the interface's MAC, or null for Docker's 02:42 + IPv4 address
+ * @param ports published ports ({@code -p}); they go live while the endpoint is its sandbox's
+ *              gateway endpoint
  */
-public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac) {
+public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac, List<PortBinding> ports) {
 
     public EndpointOptions {
+        ports = List.copyOf(ports);
         if (ipv4 != null && IpPrefix.bits(ipv4) != 32) {
             throw new InvalidParameterException("ipv4 address " + IpAddresses.format(ipv4) + " is not IPv4");
         }
@@ -21,7 +26,7 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
     }
 
     public static EndpointOptions defaults() {
-        return new EndpointOptions(null, null, null);
+        return new EndpointOptions(null, null, null, List.of());
     }
 
     public static Builder builder() {
@@ -32,6 +37,18 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
         private InetAddress ipv4;
         private InetAddress ipv6;
         private MacAddress mac;
+        private final List<PortBinding> ports = new ArrayList<>();
+
+        /** A port to publish, as {@code -p} takes it: {@code publish("127.0.0.1:8080:80/tcp")}. */
+        public Builder publish(String spec) {
+            ports.add(PortBinding.parse(spec));
+            return this;
+        }
+
+        public Builder publish(PortBinding binding) {
+            ports.add(binding);
+            return this;
+        }
 
         public Builder ipv4(String ip) {
             this.ipv4 = IpAddresses.parse(ip);
@@ -49,7 +66,7 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
         }
 
         public EndpointOptions build() {
-            return new EndpointOptions(ipv4, ipv6, mac);
+            return new EndpointOptions(ipv4, ipv6, mac, ports);
         }
     }
 }

@@ -19,6 +19,8 @@ public final class Labels {
     public static final String ENABLE_IP_MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
     /** Bridge driver: default host address of published ports (default 0.0.0.0). */
     public static final String HOST_BINDING_IPV4 = "com.docker.network.bridge.host_binding_ipv4";
+    /** Bridge driver: SNAT traffic leaving the host to this address instead of masquerading. */
+    public static final String HOST_IPV4 = "com.docker.network.host_ipv4";
     /** Bridge driver: this is the default bridge (Docker's docker0); informational here. */
     public static final String DEFAULT_BRIDGE = "com.docker.network.bridge.default_bridge";
     /** MTU of the network's links. */

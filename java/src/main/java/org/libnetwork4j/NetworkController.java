@@ -85,6 +85,13 @@ public interface NetworkController extends AutoCloseable {
     /** The sandbox of a container. @throws NotFoundException if there is none */
     Sandbox sandboxByContainerId(String containerId);
 
+    /**
+     * Rebuilds libnetwork4j's nftables tables from the current state now. They are rebuilt by
+     * themselves at the latest on the next change after anyone else touched nftables (a
+     * flushed ruleset, a deleted table); this is for not waiting.
+     */
+    void reloadFirewall();
+
     /** Releases the controller's handles. Idempotent. */
     @Override
     void close();

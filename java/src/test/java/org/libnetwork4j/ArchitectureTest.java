@@ -32,8 +32,12 @@ class ArchitectureTest {
     @Test
     void driversAndIpamDoNotReachUp() {
         noClasses().that().resideInAnyPackage("org.libnetwork4j.driver..", "org.libnetwork4j.ipam..",
-                        "org.libnetwork4j.kernel..")
+                        "org.libnetwork4j.kernel..", "org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..")
                 .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.controller..")
+                .check(MAIN);
+        noClasses().that().resideInAnyPackage("org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..",
+                        "org.libnetwork4j.kernel..")
+                .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.driver..")
                 .check(MAIN);
         noClasses().that().resideInAPackage("org.libnetwork4j.ipam..")
                 .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.kernel..")

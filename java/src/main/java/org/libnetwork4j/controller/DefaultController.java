@@ -33,7 +33,10 @@ import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.driver.bridge.BridgeDriver;
 import org.libnetwork4j.driver.host.HostDriver;
 import org.libnetwork4j.driver.none.NullDriver;
+import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.ipam.DefaultIpam;
+import org.libnetwork4j.ipam.PoolRequest;
+import org.libnetwork4j.portmapper.PortMapper;
 
 /**
  * The default {@link NetworkController}.
@@ -48,6 +51,8 @@ import org.libnetwork4j.ipam.DefaultIpam;
 public final class DefaultController implements NetworkController {
     private final ControllerConfig config;
     private final HostNamespace host;
+    private final Firewall firewall;
+    private final PortMapper ports;
     private final DefaultIpam ipam;
     private final Map<String, Driver> drivers;
     private final Path sandboxFiles;
@@ -74,10 +79,17 @@ public final class DefaultController implements NetworkController {
             throw new InternalException("create state directories under " + config.stateDir()
                     + " and " + config.runDir() + ": " + e.getMessage(), 0, "create controller", "", e);
         }
+        try {
+            this.firewall = new Firewall(host.namespace());
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        this.ports = new PortMapper(host.namespace());
         this.ipam = new DefaultIpam(config.addressPools().isEmpty()
                 ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host::overlapsHostRoute);
         Map<String, Driver> d = new LinkedHashMap<>();
-        d.put(BridgeDriver.TYPE, new BridgeDriver(host));
+        d.put(BridgeDriver.TYPE, new BridgeDriver(host, firewall, ports));
         d.put(HostDriver.TYPE, new HostDriver());
         d.put(NullDriver.TYPE, new NullDriver());
         this.drivers = Map.copyOf(d);
@@ -93,6 +105,16 @@ public final class DefaultController implements NetworkController {
 
     DefaultIpam ipam() {
         return ipam;
+    }
+
+    Firewall firewall() {
+        return firewall;
+    }
+
+    @Override
+    public void reloadFirewall() {
+        checkOpen();
+        firewall.reload();
     }
 
     /** Where sandboxes keep their hosts and resolv.conf: runDir/sandboxes/ID. */
@@ -394,6 +416,9 @@ public final class DefaultController implements NetworkController {
         for (Sandbox s : sandboxes()) {
             t.step(((SandboxImpl) s)::closeHandles);
         }
+        // The rules stay in the kernel; the host ports' reservation sockets go with us.
+        t.step(ports::close);
+        t.step(firewall::close);
         t.step(host::close);
         t.throwIfFailed();
     }
@@ -403,7 +428,7 @@ public final class DefaultController implements NetworkController {
             java.net.InetAddress gateway, Map<String, java.net.InetAddress> aux) {
 
         static IpamAllocation allocate(DefaultIpam ipam, IpamConfig c, boolean ipv6) {
-            var pool = ipam.requestPool(new org.libnetwork4j.ipam.PoolRequest(c.subnet(), c.ipRange(), ipv6));
+            var pool = ipam.requestPool(new PoolRequest(c.subnet(), c.ipRange(), ipv6));
             try {
                 var gw = ipam.requestAddress(pool.id(), c.gateway());
                 Map<String, java.net.InetAddress> aux = new LinkedHashMap<>();

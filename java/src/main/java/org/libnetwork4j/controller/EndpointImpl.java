@@ -229,7 +229,7 @@ final class EndpointImpl implements Endpoint {
             lock.unlock();
         }
         return new EndpointInfo(id, name, network.id(), ifname, mac, ipv4, ipv6, gatewayV4, gatewayV6,
-                sb == null ? null : sb.id());
+                sb == null ? null : sb.id(), network.driver().publishedPorts(network.id(), id));
     }
 
     @Override

@@ -155,7 +155,8 @@ final class NetworkImpl implements Network {
             if (v6 != null) {
                 ip6 = new IpPrefix(ipam.requestAddress(v6.poolId(), opts.ipv6()), v6.subnet().length());
             }
-            EndpointSetup setup = driver.createEndpoint(new EndpointRequest(id, epId, ip4, ip6, opts.mac()));
+            EndpointSetup setup = driver.createEndpoint(new EndpointRequest(id, epId, ip4, ip6, opts.mac(),
+                    opts.ports()));
             return new EndpointImpl(this, epId, epName, ip4, ip6, setup.mac(),
                     v4 == null || internal ? null : v4.gateway(), v6 == null || internal ? null : v6.gateway());
         } catch (RuntimeException e) {

@@ -2,6 +2,8 @@ package org.libnetwork4j.driver;
 
 import java.util.Map;
 
+import org.libnetwork4j.InvalidParameterException;
+
 /**
  * A network driver (libnetwork's {@code driverapi.Driver}), called by the controller, which
  * has already done the bookkeeping: names are unique, addresses come from IPAM, locks are held
@@ -24,7 +26,7 @@ public interface Driver {
      */
     default void configure(Map<String, String> options) {
         if (!options.isEmpty()) {
-            throw new org.libnetwork4j.InvalidParameterException("driver \"" + type()
+            throw new InvalidParameterException("driver \"" + type()
                     + "\" takes no options, got " + options.keySet());
         }
     }
@@ -89,5 +91,10 @@ public interface Driver {
 
     /** The endpoint stopped being its sandbox's gateway endpoint. */
     default void revokeExternalConnectivity(String networkId, String endpointId) {
+    }
+
+    /** The endpoint's published ports as they are now. */
+    default java.util.List<org.libnetwork4j.PortMapping> publishedPorts(String networkId, String endpointId) {
+        return java.util.List.of();
     }
 }

@@ -16,7 +16,7 @@ import org.libnetwork4j.driver.bridge.BridgeSettings;
 /** Docker's bridge options, parsed at the edge into a record (no root needed). */
 class BridgeSettingsTest {
     private static BridgeSettings parse(Map<String, String> m) {
-        return (BridgeSettings) new BridgeDriver(null).parseNetworkOptions(m);
+        return (BridgeSettings) new BridgeDriver(null, null, null).parseNetworkOptions(m);
     }
 
     @Test

@@ -118,6 +118,63 @@ public final class Oracle {
         return parse(out(ns, argv));
     }
 
+    /** An element of an nftables set or map as {@code nft -j} shows it; value null for sets. */
+    public record NftElement(String key, String value, String comment) {
+        @Override
+        public String toString() {
+            return value == null ? key : key + " : " + value;
+        }
+    }
+
+    /** The elements of set or map NAME of TABLE (e.g. "inet libnetwork4j"), as nft -j lists them. */
+    public static List<NftElement> nftElements(NsRef ns, String table, String name) {
+        String[] t = table.split(" ");
+        JsonNode root = nft(ns, "list", "table", t[0], t[1]); // "list set" refuses maps and vice versa
+        List<NftElement> out = new ArrayList<>();
+        for (JsonNode item : root.path("nftables")) {
+            JsonNode obj = item.has("map") ? item.path("map") : item.path("set");
+            if (!name.equals(obj.path("name").asText())) {
+                continue;
+            }
+            for (JsonNode e : obj.path("elem")) {
+                JsonNode key = e.isArray() ? e.get(0) : e;
+                String value = e.isArray() ? nftValue(e.get(1)) : null;
+                String comment = key.path("elem").path("comment").asText(null);
+                if (key.has("elem")) {
+                    key = key.path("elem").path("val");
+                }
+                out.add(new NftElement(nftValue(key), value, comment));
+            }
+        }
+        return out;
+    }
+
+    /** The comments on every element of every set and map of TABLE: who owns what. */
+    public static List<String> nftElementComments(NsRef ns, String table) {
+        String[] t = table.split(" ");
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : nft(ns, "list", "table", t[0], t[1]).path("nftables")) {
+            JsonNode obj = item.has("map") ? item.path("map") : item.path("set");
+            for (JsonNode e : obj.path("elem")) {
+                JsonNode key = e.isArray() ? e.get(0) : e;
+                out.add(key.path("elem").path("comment").asText("(none)"));
+            }
+        }
+        return out;
+    }
+
+    private static String nftValue(JsonNode v) {
+        if (v.has("concat")) {
+            List<String> parts = new ArrayList<>();
+            v.path("concat").forEach(p -> parts.add(nftValue(p)));
+            return String.join(" . ", parts);
+        }
+        if (v.has("prefix")) {
+            return v.path("prefix").path("addr").asText() + "/" + v.path("prefix").path("len").asInt();
+        }
+        return v.asText();
+    }
+
     /** One ICMP echo from ns to ip: real traffic, 2 s at most. */
     public static boolean ping(NsRef ns, String ip) {
         return exec(ns, "ping", "-c", "1", "-W", "2", ip).ok();

@@ -1,6 +1,9 @@
 package org.libnetwork4j.driver.bridge;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.PortBinding;
+import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.EndpointSetup;
@@ -20,6 +26,9 @@ import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.driver.Subnet;
+import org.libnetwork4j.firewall.Firewall;
+import org.libnetwork4j.firewall.NetworkRules;
+import org.libnetwork4j.kernel.Conntrack;
 import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
@@ -27,6 +36,7 @@ import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Sysctl;
 import org.libnetwork4j.kernel.VethPair;
 import org.libnetwork4j.kernel.VethSpec;
+import org.libnetwork4j.portmapper.PortMapper;
 
 /**
  * The "bridge" driver: one Linux bridge per network in the host namespace, carrying the
@@ -46,10 +56,15 @@ public final class BridgeDriver implements Driver {
     static final int MAX_PORTS = 1023;
 
     private final HostContext host;
+    private final Firewall firewall;
+    private final PortMapper ports;
     private final Map<String, BridgeNetwork> networks = new ConcurrentHashMap<>();
 
-    public BridgeDriver(HostContext host) {
+    /** firewall and ports may be null for a driver that only parses options (tests). */
+    public BridgeDriver(HostContext host, Firewall firewall, PortMapper ports) {
         this.host = host;
+        this.firewall = firewall;
+        this.ports = ports;
     }
 
     @Override
@@ -86,6 +101,64 @@ public final class BridgeDriver implements Driver {
             networks.remove(req.id());
             throw e;
         }
+        try {
+            firewall.addNetwork(new NetworkRules(req.id(), n.bridgeName, n.internal, s.enableIpMasquerade(),
+                    s.snatIpv4(), s.enableIcc(), subnets(req), gateways(req)));
+        } catch (RuntimeException e) {
+            RuntimeException u = host.withNetlink(nl -> undo(nl, n));
+            if (u != null) {
+                e.addSuppressed(u);
+            }
+            networks.remove(req.id());
+            throw e;
+        }
+    }
+
+    /**
+     * The bridge's settings in the host namespace, written in one visit:
+     * <ul>
+     * <li>no IPv6 configuration from router advertisements (the host-side twin of
+     * CVE-2020-13401);
+     * <li>no duplicate address detection on it: until its link-local address has passed it
+     * (one to two seconds after the bridge goes up) the kernel sends no neighbour
+     * solicitation on the bridge at all, so a container's first IPv6 connection in that time
+     * would stall; nothing but our own containers shares that link anyway;
+     * <li>for a network with external connectivity: ip_forward (and IPv6 forwarding for an
+     * IPv6 network), switched on and, as Docker does, never off again, since other networks
+     * and software may rely on it by then; and route_localnet, which lets the host reach ports
+     * published on 127.0.0.1 (DNAT from loopback to a container), while the raw prerouting
+     * rule keeps 127/8 unreachable from outside (CVE-2020-8558).
+     * </ul>
+     * Keys missing because the kernel has no IPv6 are left out.
+     */
+    private void bridgeSysctls(BridgeNetwork n, NetworkRequest req) {
+        Map<String, String> w = new LinkedHashMap<>();
+        if (Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
+            w.put("net/ipv6/conf/" + n.bridgeName + "/accept_ra", "0");
+            w.put("net/ipv6/conf/" + n.bridgeName + "/accept_dad", "0");
+            if (!n.internal && req.enableIpv6()) {
+                w.put("net/ipv6/conf/all/forwarding", "1");
+            }
+        }
+        if (!n.internal) {
+            w.put("net/ipv4/ip_forward", "1");
+            w.put("net/ipv4/conf/" + n.bridgeName + "/route_localnet", "1");
+        }
+        Sysctl.writeAll(host.namespace(), w);
+    }
+
+    private static List<IpPrefix> subnets(NetworkRequest req) {
+        List<IpPrefix> l = new ArrayList<>();
+        req.v4().forEach(sn -> l.add(sn.prefix()));
+        req.v6().forEach(sn -> l.add(sn.prefix()));
+        return l;
+    }
+
+    private static List<InetAddress> gateways(NetworkRequest req) {
+        List<InetAddress> l = new ArrayList<>();
+        req.v4().forEach(sn -> l.add(sn.gateway()));
+        req.v6().forEach(sn -> l.add(sn.gateway()));
+        return l;
     }
 
     private void setUp(Netlink nl, BridgeNetwork n, NetworkRequest req) {
@@ -96,10 +169,16 @@ public final class BridgeDriver implements Driver {
                     + " that is not a bridge");
         }
         n.adopted = existing != null;
+        // Multicast snooping off on bridges we make: a container's first IPv6 neighbour
+        // discovery must not wait for its port's randomly delayed MLD report (~1-2 s).
         Link br = existing != null ? existing
-                : nl.createBridge(BridgeSpec.of(n.bridgeName).mtu(n.settings.mtu()));
+                : nl.createBridge(BridgeSpec.of(n.bridgeName).mtu(n.settings.mtu()).mcastSnooping(false));
         n.bridgeIndex = br.index();
         try {
+            // Before the bridge goes up: a bridge has carrier without ports, so its link-local
+            // address is made, and its DAD started, the moment it is up; a later accept_dad=0
+            // does not stop a DAD already running.
+            bridgeSysctls(n, req);
             List<Subnet> all = new ArrayList<>(req.v4());
             all.addAll(req.v6());
             List<String> present = nl.addrs(br.index()).stream().map(a -> a.prefix().toString()).toList();
@@ -118,13 +197,6 @@ public final class BridgeDriver implements Driver {
             }
             if (!br.isUp()) {
                 nl.setUp(br.index());
-            }
-            // A bridge must not configure itself from router advertisements (CVE-2020-13401
-            // is the container-side twin); the key is missing when IPv6 is off in the kernel.
-            try {
-                Sysctl.setAcceptRa(host.namespace(), n.bridgeName, 0);
-            } catch (NotFoundException ipv6Off) {
-                // nothing to turn off
             }
             n.ports = (int) nl.links().stream().filter(l -> l.master() == br.index()).count();
         } catch (RuntimeException e) {
@@ -174,6 +246,7 @@ public final class BridgeDriver implements Driver {
         if (n == null) {
             return;
         }
+        firewall.removeNetwork(n.bridgeName);
         RuntimeException failure = host.withNetlink(nl -> undo(nl, n));
         if (failure != null) {
             throw failure;
@@ -198,7 +271,7 @@ public final class BridgeDriver implements Driver {
     public EndpointSetup createEndpoint(EndpointRequest req) {
         BridgeNetwork n = network(req.networkId());
         MacAddress mac = req.mac() != null ? req.mac() : macFor(req);
-        n.endpoints.put(req.endpointId(), new BridgeEndpoint(mac));
+        n.endpoints.put(req.endpointId(), new BridgeEndpoint(mac, req));
         return new EndpointSetup(mac);
     }
 
@@ -250,6 +323,9 @@ public final class BridgeDriver implements Driver {
                     // autoconfiguration traffic the bridge would flood to every other port.
                     // In time: the port has no carrier until the peer comes up.
                     nl.setIpv6LinkLocal(p.host().index(), false);
+                    if (!n.settings.enableIcc()) {
+                        firewall.addNoIccPort(hostEnd, req.endpointId());
+                    }
                 } catch (RuntimeException e) {
                     try {
                         nl.deleteLink(p.host().index());
@@ -288,10 +364,68 @@ public final class BridgeDriver implements Driver {
                 // the pair is gone already: that is what leave wants
             }
         }
+        if (!n.settings.enableIcc()) {
+            firewall.removeNoIccPort("veth" + endpointId.substring(0, 7));
+        }
         ep.hostIndex = 0;
         synchronized (n) {
             n.ports--;
         }
+    }
+
+    @Override
+    public void programExternalConnectivity(String networkId, String endpointId) {
+        BridgeNetwork n = network(networkId);
+        BridgeEndpoint ep = n.endpoints.get(endpointId);
+        if (ep == null || ep.request.ports().isEmpty() || n.internal) {
+            return;
+        }
+        // host_binding_ipv4: bindings without a host address take the network's default one
+        InetAddress dflt = n.settings.hostBindingIpv4();
+        List<PortBinding> bindings = dflt.isAnyLocalAddress() ? ep.request.ports()
+                : ep.request.ports().stream().map(b -> b.hostIp() != null ? b
+                        : new PortBinding(dflt, b.hostPort(), b.hostPortEnd(),
+                                b.containerPort(), b.protocol())).toList();
+        var ipv4 = ep.request.ipv4() == null ? null : ep.request.ipv4().address();
+        var ipv6 = ep.request.ipv6() == null ? null : ep.request.ipv6().address();
+        var mappings = ports.map(endpointId, bindings, ipv4, ipv6);
+        try {
+            firewall.publish(endpointId, mappings);
+            // Hairpin, a container reaching its own published port through the host's address:
+            // with br_netfilter the DNAT'd frame is bridged straight back to the port it came
+            // from, which a bridge does only in hairpin mode (Docker sets it for the same case).
+            host.withNetlink(nl -> {
+                nl.setHairpin(ep.hostIndex, true);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            firewall.unpublish(endpointId);
+            ports.unmap(endpointId);
+            throw e;
+        }
+    }
+
+    @Override
+    public void revokeExternalConnectivity(String networkId, String endpointId) {
+        BridgeNetwork n = networks.get(networkId);
+        BridgeEndpoint ep = n == null ? null : n.endpoints.get(endpointId);
+        if (ep == null || ports.mappings(endpointId).isEmpty()) {
+            return;
+        }
+        firewall.unpublish(endpointId);
+        ports.unmap(endpointId);
+        // Connections tracked with a DNAT to this endpoint would keep steering their flows to
+        // an address that is about to go (and may be reused).
+        for (var ip : new IpPrefix[] {ep.request.ipv4(), ep.request.ipv6()}) {
+            if (ip != null) {
+                Conntrack.flush(host.namespace(), ip.address());
+            }
+        }
+    }
+
+    @Override
+    public List<PortMapping> publishedPorts(String networkId, String endpointId) {
+        return ports.mappings(endpointId);
     }
 
     private BridgeNetwork network(String id) {
@@ -308,8 +442,8 @@ public final class BridgeDriver implements Driver {
         final String bridgeName;
         final BridgeSettings settings;
         final boolean internal;
-        final java.net.InetAddress gatewayV4;
-        final java.net.InetAddress gatewayV6;
+        final InetAddress gatewayV4;
+        final InetAddress gatewayV6;
         final List<Addr> addedAddrs = new ArrayList<>();
         final Map<String, BridgeEndpoint> endpoints = new ConcurrentHashMap<>();
         volatile boolean adopted;
@@ -328,10 +462,12 @@ public final class BridgeDriver implements Driver {
 
     private static final class BridgeEndpoint {
         final MacAddress mac;
+        final EndpointRequest request;
         volatile int hostIndex;
 
-        BridgeEndpoint(MacAddress mac) {
+        BridgeEndpoint(MacAddress mac, EndpointRequest request) {
             this.mac = mac;
+            this.request = request;
         }
     }
 }

@@ -16,9 +16,11 @@ import org.libnetwork4j.driver.NetworkSettings;
  * @param enableIpMasquerade traffic from the subnet leaving the host is masqueraded
  * @param hostBindingIpv4    the default host address of published ports
  * @param mtu                of the bridge and the veths; 0 for the kernel's default
+ * @param snatIpv4           SNAT leaving traffic to this address instead of masquerading, or null
  */
 public record BridgeSettings(String bridgeName, boolean enableIcc, boolean enableIpMasquerade,
-        InetAddress hostBindingIpv4, int mtu, boolean defaultBridge) implements NetworkSettings {
+        InetAddress hostBindingIpv4, int mtu, boolean defaultBridge, InetAddress snatIpv4)
+        implements NetworkSettings {
 
     static BridgeSettings parse(Map<String, String> options) {
         String name = null;
@@ -27,6 +29,7 @@ public record BridgeSettings(String bridgeName, boolean enableIcc, boolean enabl
         InetAddress binding = IpAddresses.parse("0.0.0.0");
         int mtu = 0;
         boolean dflt = false;
+        InetAddress snat = null;
         for (Map.Entry<String, String> e : options.entrySet()) {
             String k = e.getKey();
             String v = e.getValue();
@@ -34,25 +37,30 @@ public record BridgeSettings(String bridgeName, boolean enableIcc, boolean enabl
                 case Labels.BRIDGE_NAME -> name = checkName(k, v);
                 case Labels.ENABLE_ICC -> icc = Labels.parseBool(k, v);
                 case Labels.ENABLE_IP_MASQUERADE -> masq = Labels.parseBool(k, v);
-                case Labels.HOST_BINDING_IPV4 -> {
-                    try {
-                        binding = IpAddresses.parse(v);
-                    } catch (InvalidParameterException ex) {
-                        throw new InvalidParameterException("invalid value \"" + v + "\" for option \""
-                                + k + "\": not an IP address");
-                    }
-                    if (binding.getAddress().length != 4) {
-                        throw new InvalidParameterException("invalid value \"" + v + "\" for option \""
-                                + k + "\": not an IPv4 address");
-                    }
-                }
+                case Labels.HOST_BINDING_IPV4 -> binding = ipv4(k, v);
+                case Labels.HOST_IPV4 -> snat = ipv4(k, v);
                 case Labels.MTU -> mtu = Labels.parseInt(k, v, 68, 65535);
                 case Labels.DEFAULT_BRIDGE -> dflt = Labels.parseBool(k, v);
                 default -> throw new InvalidParameterException("unknown option \"" + k
                         + "\" for driver \"bridge\"");
             }
         }
-        return new BridgeSettings(name, icc, masq, binding, mtu, dflt);
+        return new BridgeSettings(name, icc, masq, binding, mtu, dflt, snat);
+    }
+
+    private static InetAddress ipv4(String key, String v) {
+        InetAddress a;
+        try {
+            a = IpAddresses.parse(v);
+        } catch (InvalidParameterException ex) {
+            throw new InvalidParameterException("invalid value \"" + v + "\" for option \"" + key
+                    + "\": not an IP address");
+        }
+        if (a.getAddress().length != 4) {
+            throw new InvalidParameterException("invalid value \"" + v + "\" for option \"" + key
+                    + "\": not an IPv4 address");
+        }
+        return a;
     }
 
     private static String checkName(String key, String v) {

@@ -1,0 +1,68 @@
+package org.libnetwork4j.firewall;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.libnetwork4j.PortMapping;
+
+/**
+ * What the firewall must hold, in a stable order (sorted), so that the same state always
+ * renders to the same text. Not thread-safe: {@link Firewall} guards it.
+ */
+final class FirewallState {
+    private final Map<String, NetworkRules> networks = new TreeMap<>();   // by bridge
+    private final Map<String, String> noIccPorts = new TreeMap<>();       // port -> endpoint id
+    private final Map<String, List<PortMapping>> published = new TreeMap<>(); // by endpoint id
+
+    Collection<NetworkRules> networks() {
+        return networks.values();
+    }
+
+    /** Ports of networks with ICC off, to the id of the endpoint each belongs to. */
+    Map<String, String> noIccPorts() {
+        return noIccPorts;
+    }
+
+    /** Published mappings by endpoint id. */
+    Map<String, List<PortMapping>> published() {
+        return published;
+    }
+
+    NetworkRules network(String bridge) {
+        return networks.get(bridge);
+    }
+
+    void putNetwork(NetworkRules n) {
+        networks.put(n.bridge(), n);
+    }
+
+    NetworkRules removeNetwork(String bridge) {
+        return networks.remove(bridge);
+    }
+
+    boolean addNoIccPort(String port, String endpointId) {
+        return noIccPorts.putIfAbsent(port, endpointId) == null;
+    }
+
+    boolean removeNoIccPort(String port) {
+        return noIccPorts.remove(port) != null;
+    }
+
+    void publish(String endpointId, List<PortMapping> ms) {
+        published.put(endpointId, List.copyOf(ms));
+    }
+
+    List<PortMapping> unpublish(String endpointId) {
+        List<PortMapping> l = published.remove(endpointId);
+        return l == null ? List.of() : l;
+    }
+
+    List<PortMapping> publishedBy(String endpointId) {
+        return published.getOrDefault(endpointId, new ArrayList<>());
+    }
+}

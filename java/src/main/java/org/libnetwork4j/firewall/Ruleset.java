@@ -1,0 +1,284 @@
+package org.libnetwork4j.firewall;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.PortMapping;
+
+/**
+ * The nftables text of libnetwork4j's firewall, as pure functions of its state (golden-file
+ * tested). The rules never change: everything that depends on networks and endpoints is an
+ * element of a set or map, so adding or removing a network or a published port is a
+ * transaction of a few elements whatever their number, and the kernel matches each packet
+ * against a set lookup rather than a rule per network.
+ *
+ * <p>With br_netfilter active (its default when loaded: {@code bridge-nf-call-iptables=1}),
+ * frames bridged between two containers of one network also traverse the inet forward hook,
+ * with the bridge as input and output interface; the {@code intra} set lets them through. The
+ * rules hold with br_netfilter off too, where such frames never reach that hook.
+ *
+ * <p>Tables: {@code inet libnetwork4j} (filter and NAT, IPv4 and IPv6); {@code bridge
+ * libnetwork4j} (inter-container communication, see {@link #BRIDGE_TABLE}); and
+ * {@code inet libnetwork4j-user}, created once for the administrator and never touched again:
+ * its forward chain runs before ours, so a drop there is final whatever ours say.
+ */
+public final class Ruleset {
+    public static final String TABLE = "inet libnetwork4j";
+    /**
+     * ICC off is enforced in the bridge family: a frame from one container's port to another's
+     * is dropped at the bridge's forward hook. The alternative, br_netfilter, would make every
+     * bridged frame of the host traverse the IP hooks (a per-namespace switch that changes
+     * unrelated bridges too); and this kernel has no {@code meta ibrname}, so the set holds the
+     * ports of such networks rather than the bridges.
+     */
+    public static final String BRIDGE_TABLE = "bridge libnetwork4j";
+    public static final String USER_TABLE = "inet libnetwork4j-user";
+
+    private Ruleset() {
+    }
+
+    /** The administrator's table: its forward chain is evaluated before libnetwork4j's. */
+    static String userTable() {
+        return """
+                table inet libnetwork4j-user {
+                	chain forward {
+                		type filter hook forward priority filter - 10; policy accept;
+                	}
+                }
+                """;
+    }
+
+    /** Our two tables, from scratch, with every element the state has. One transaction. */
+    static String full(FirewallState s) {
+        StringBuilder sb = new StringBuilder();
+        // "add" then "delete" removes them whether or not they exist: no foreign rule of ours
+        // survives, and a table someone deleted is no error.
+        sb.append("add table ").append(TABLE).append('\n');
+        sb.append("delete table ").append(TABLE).append('\n');
+        sb.append("add table ").append(BRIDGE_TABLE).append('\n');
+        sb.append("delete table ").append(BRIDGE_TABLE).append('\n');
+        sb.append(SKELETON);
+        List<String> elements = new ArrayList<>();
+        for (NetworkRules n : s.networks()) {
+            elements.addAll(networkElements(n, true));
+        }
+        for (Map.Entry<String, String> e : s.noIccPorts().entrySet()) {
+            elements.add(noIccElement(e.getKey(), e.getValue()));
+        }
+        for (Map.Entry<String, List<PortMapping>> e : s.published().entrySet()) {
+            for (PortMapping m : e.getValue()) {
+                elements.add(portElement(m, e.getKey()));
+            }
+        }
+        for (String e : elements) {
+            sb.append("add element ").append(e).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String addNetwork(NetworkRules n) {
+        return commands("add", networkElements(n, true));
+    }
+
+    static String removeNetwork(NetworkRules n) {
+        return commands("delete", networkElements(n, false));
+    }
+
+    static String addNoIccPort(String port, String endpointId) {
+        return "add element " + noIccElement(port, endpointId) + "\n";
+    }
+
+    static String removeNoIccPort(String port) {
+        return "delete element " + noIccElement(port, null) + "\n";
+    }
+
+    static String publish(String endpointId, Collection<PortMapping> ms) {
+        StringBuilder sb = new StringBuilder();
+        for (PortMapping m : ms) {
+            sb.append("add element ").append(portElement(m, endpointId)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String unpublish(Collection<PortMapping> ms) {
+        StringBuilder sb = new StringBuilder();
+        for (PortMapping m : ms) {
+            sb.append("delete element ").append(portElement(m, null)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String commands(String verb, List<String> elements) {
+        StringBuilder sb = new StringBuilder();
+        for (String e : elements) {
+            sb.append(verb).append(" element ").append(e).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A network's elements; with its id as their comment when they are to be added (a delete
+     * names keys only). The comment is what lets an administrator, or a test, tell whose rule
+     * an element is with {@code nft list table}.
+     */
+    private static List<String> networkElements(NetworkRules n, boolean commented) {
+        List<String> l = new ArrayList<>();
+        String br = quote(n.bridge());
+        String c = commented ? comment("network " + n.id()) : "";
+        l.add(TABLE + " bridges { " + br + c + " }");
+        l.add(TABLE + " intra { " + br + " . " + br + c + " }");
+        if (n.internal()) {
+            l.add(TABLE + " internal_bridges { " + br + c + " }");
+        } else if (n.snatIpv4() != null) {
+            l.add(TABLE + " snat4 { " + br + c + " : " + IpAddresses.format(n.snatIpv4()) + " }");
+        } else if (n.masquerade()) {
+            l.add(TABLE + " masq_bridges { " + br + c + " }");
+        }
+        for (IpPrefix sn : n.subnets()) {
+            l.add(TABLE + (sn.isIpv4() ? " nets4 { " : " nets6 { ") + sn + " . " + br + c + " }");
+        }
+        for (InetAddress gw : n.gateways()) {
+            l.add(TABLE + (gw instanceof Inet4Address ? " gateways4 { " : " gateways6 { ")
+                    + IpAddresses.format(gw) + c + " }");
+        }
+        return l;
+    }
+
+    private static String comment(String text) {
+        return " comment \"" + text + "\"";
+    }
+
+    /** Without an endpoint id, the key alone (for delete). */
+    private static String noIccElement(String port, String endpointId) {
+        return BRIDGE_TABLE + " no_icc_ports { " + quote(port)
+                + (endpointId == null ? "" : comment("endpoint " + endpointId)) + " }";
+    }
+
+    /** An element of a ports map; without an endpoint id, the key alone (for delete). */
+    private static String portElement(PortMapping m, String endpointId) {
+        boolean v4 = m.containerIp() instanceof Inet4Address;
+        String key = m.protocol().label() + " . " + m.hostPort();
+        String map;
+        if (m.hostIp() == null) {
+            map = v4 ? "ports_any4" : "ports_any6";
+        } else {
+            map = v4 ? "ports_ip4" : "ports_ip6";
+            key = IpAddresses.format(m.hostIp()) + " . " + key;
+        }
+        String value = endpointId == null ? ""
+                : comment("endpoint " + endpointId) + " : " + IpAddresses.format(m.containerIp()) + " . "
+                        + m.containerPort();
+        return TABLE + " " + map + " { " + key + value + " }";
+    }
+
+    private static String quote(String ifname) {
+        // interface names cannot hold a quote or a backslash (the kernel refuses '/' ':' and
+        // whitespace; our own names are [A-Za-z0-9_.-]), so quoting is all that is needed
+        return "\"" + ifname + "\"";
+    }
+
+    /** The fixed part: tables, sets, maps, chains and every rule. */
+    static final String SKELETON = """
+            table inet libnetwork4j {
+            	set bridges {
+            		type ifname
+            	}
+            	set masq_bridges {
+            		type ifname
+            	}
+            	map snat4 {
+            		type ifname : ipv4_addr
+            	}
+            	set internal_bridges {
+            		type ifname
+            	}
+            	set intra {
+            		type ifname . ifname
+            	}
+            	set nets4 {
+            		type ipv4_addr . ifname
+            		flags interval
+            	}
+            	set nets6 {
+            		type ipv6_addr . ifname
+            		flags interval
+            	}
+            	set gateways4 {
+            		type ipv4_addr
+            	}
+            	set gateways6 {
+            		type ipv6_addr
+            	}
+            	map ports_any4 {
+            		type inet_proto . inet_service : ipv4_addr . inet_service
+            	}
+            	map ports_ip4 {
+            		type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
+            	}
+            	map ports_any6 {
+            		type inet_proto . inet_service : ipv6_addr . inet_service
+            	}
+            	map ports_ip6 {
+            		type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service
+            	}
+            	chain raw_prerouting {
+            		type filter hook prerouting priority raw; policy accept;
+            		iifname != "lo" ip daddr 127.0.0.0/8 drop comment "CVE-2020-8558: 127/8, ports published there included, only from the host itself"
+            	}
+            	chain nat_prerouting {
+            		type nat hook prerouting priority dstnat; policy accept;
+            		fib daddr type local jump published comment "DNAT only what is addressed to this host (CVE-2025-67499)"
+            	}
+            	chain nat_output {
+            		type nat hook output priority -100; policy accept;
+            		fib daddr type local jump published comment "published ports from the host itself"
+            	}
+            	chain published {
+            		meta nfproto ipv4 dnat ip addr . port to ip daddr . meta l4proto . th dport map @ports_ip4
+            		meta nfproto ipv4 dnat ip addr . port to meta l4proto . th dport map @ports_any4
+            		meta nfproto ipv6 dnat ip6 addr . port to ip6 daddr . meta l4proto . th dport map @ports_ip6
+            		meta nfproto ipv6 dnat ip6 addr . port to meta l4proto . th dport map @ports_any6
+            	}
+            	chain input {
+            		type filter hook input priority filter; policy accept;
+            		iifname != @bridges iifname != "lo" ip daddr @gateways4 drop comment "bridge gateways are not reachable from outside"
+            		iifname != @bridges iifname != "lo" ip6 daddr @gateways6 drop comment "bridge gateways are not reachable from outside"
+            	}
+            	chain forward {
+            		type filter hook forward priority filter; policy accept;
+            		oifname @bridges jump to_bridge
+            		iifname @internal_bridges drop comment "internal networks: nothing leaves"
+            	}
+            	chain to_bridge {
+            		iifname . oifname @intra accept comment "within one network (bridged frames reach here with br_netfilter)"
+            		oifname @internal_bridges drop comment "internal networks: nothing enters"
+            		ct state established,related accept
+            		ct status dnat accept comment "published ports"
+            		drop comment "no direct access to containers: from other networks or from outside"
+            	}
+            	chain nat_postrouting {
+            		type nat hook postrouting priority srcnat; policy accept;
+            		ct status dnat ip saddr . oifname @nets4 masquerade comment "a container to a port published by its own network (hairpin): replies must come back through the host"
+            		ct status dnat ip6 saddr . oifname @nets6 masquerade comment "a container to a port published by its own network (hairpin): replies must come back through the host"
+            		oifname @bridges meta nfproto ipv4 ip saddr 127.0.0.0/8 masquerade comment "the host to a port published on 127.0.0.1"
+            		oifname != @bridges iifname @bridges meta nfproto ipv4 snat ip to iifname map @snat4
+            		oifname != @bridges iifname @masq_bridges masquerade
+            	}
+            }
+            table bridge libnetwork4j {
+            	set no_icc_ports {
+            		type ifname
+            	}
+            	chain forward {
+            		type filter hook forward priority filter; policy accept;
+            		iifname @no_icc_ports drop comment "enable_icc=false: no frame from one container to another"
+            	}
+            }
+            """;
+}

@@ -1,0 +1,336 @@
+package org.libnetwork4j.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.libnetwork4j.testing.World.HOST_ON_ATTACKER_LINK;
+import static org.libnetwork4j.testing.World.HOST_ON_REMOTE_LINK;
+import static org.libnetwork4j.testing.World.HOST_ON_REMOTE_LINK6;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.EndpointOptions;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.IpamConfig;
+import org.libnetwork4j.JoinOptions;
+import org.libnetwork4j.Labels;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.kernel.Route;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
+import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.Traffic;
+import org.libnetwork4j.testing.World;
+
+/**
+ * NAT, published ports and the security defaults, decided by real TCP and UDP traffic between
+ * a fake host, a remote host and an attacker on its links, and containers.
+ */
+@ExtendWith(NetnsExtension.class)
+class FirewallTest {
+
+    private static Network bridge(NetworkController c, String name, String subnet, String... opts) {
+        NetworkOptions.Builder b = NetworkOptions.builder().subnet(subnet);
+        for (int i = 0; i + 1 < opts.length; i += 2) {
+            b.option(opts[i], opts[i + 1]);
+        }
+        return c.newNetwork("bridge", name, b.build());
+    }
+
+    @Test
+    void publishedPortsFromRemoteHostLoopbackAndHairpin(Namespaces ns) {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.61.0.0/24");
+        Endpoint web = n.createEndpoint("web", EndpointOptions.builder()
+                .publish("8080:80").publish("127.0.0.1:8081:80").publish("5353:53/udp").build());
+        Sandbox box = web.join("c1");
+        NsRef c1 = NsRef.of(box);
+        Traffic.tcpServer(ns, c1, null, 80, "hello-c1");
+        Traffic.udpServer(ns, c1, null, 53, "udp-c1");
+
+        assertEquals(Optional.of("hello-c1"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080), "from a remote host");
+        assertEquals(Optional.of("udp-c1"), Traffic.udp(w.remote, HOST_ON_REMOTE_LINK, 5353), "UDP from a remote host");
+        assertEquals(Optional.of("hello-c1"), Traffic.tcp(w.host, HOST_ON_REMOTE_LINK, 8080), "from the host itself");
+        assertEquals(Optional.of("hello-c1"), Traffic.tcp(w.host, "127.0.0.1", 8080), "from the host on 127.0.0.1");
+        assertEquals(Optional.of("hello-c1"), Traffic.tcp(w.host, "127.0.0.1", 8081), "a port published on 127.0.0.1");
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8081),
+                "a port published on 127.0.0.1 is not published on the host's other addresses");
+        assertEquals(Optional.of("hello-c1"), Traffic.tcp(c1, HOST_ON_REMOTE_LINK, 8080), "hairpin: its own port");
+        Sandbox other = n.createEndpoint("other").join("c2");
+        assertEquals(Optional.of("hello-c1"), Traffic.tcp(NsRef.of(other), HOST_ON_REMOTE_LINK, 8080),
+                "a neighbour through the host's address");
+
+        // what the API reports, and what the kernel holds
+        var ports = web.info().ports().stream().map(Object::toString).sorted().toList();
+        assertEquals(List.of("0.0.0.0:5353->53/udp", "0.0.0.0:8080->80/tcp", "127.0.0.1:8081->80/tcp"), ports);
+        String owner = "endpoint " + web.id();
+        assertEquals(List.of(new Oracle.NftElement("tcp . 8080", "10.61.0.2 . 80", owner),
+                new Oracle.NftElement("udp . 5353", "10.61.0.2 . 53", owner)),
+                Oracle.nftElements(w.host, "inet libnetwork4j", "ports_any4"));
+        assertEquals(List.of(new Oracle.NftElement("127.0.0.1 . tcp . 8081", "10.61.0.2 . 80", owner)),
+                Oracle.nftElements(w.host, "inet libnetwork4j", "ports_ip4"));
+
+        // leaving takes the ports away, and their host ports are free again
+        web.leave(box);
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080));
+        assertEquals(List.of(), Oracle.nftElements(w.host, "inet libnetwork4j", "ports_any4"));
+        assertEquals(List.of(), Oracle.nftElements(w.host, "inet libnetwork4j", "ports_ip4"));
+        assertTrue(Oracle.out(w.host, "ss", "-Hltn").lines().noneMatch(l -> l.contains(":8080")));
+    }
+
+    @Test
+    void aPortPublishedOnLoopbackIsNotReachableFromANeighbour(Namespaces ns) {
+        World w = World.of(ns);
+        w.routeLoopbackViaHost();
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.62.0.0/24");
+        Sandbox box = n.createEndpoint("db", EndpointOptions.builder().publish("127.0.0.1:5432:80").build()).join("c1");
+        Traffic.tcpServer(ns, NsRef.of(box), null, 80, "secret");
+        assertEquals(Optional.of("secret"), Traffic.tcp(w.host, "127.0.0.1", 5432));
+
+        assertEquals(Optional.empty(), Traffic.tcp(w.attacker, "127.0.0.1", 5432), "CVE-2020-8558");
+
+        // the test has teeth: without the rule the attacker gets in...
+        Oracle.out(w.host, "nft", "flush", "chain", "inet", "libnetwork4j", "raw_prerouting");
+        assertEquals(Optional.of("secret"), Traffic.tcp(w.attacker, "127.0.0.1", 5432));
+        // ...and the rule comes back when asked for, exactly as it was
+        c.reloadFirewall();
+        assertEquals(Optional.empty(), Traffic.tcp(w.attacker, "127.0.0.1", 5432));
+        assertEquals(Optional.of("secret"), Traffic.tcp(w.host, "127.0.0.1", 5432));
+    }
+
+    @Test
+    void containersAndGatewaysAreNotReachableByRoutingToTheSubnet(Namespaces ns) {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.63.0.0/24");
+        Sandbox box = n.createEndpoint("web", EndpointOptions.builder().publish("8080:80").build()).join("c1");
+        NsRef c1 = NsRef.of(box);
+        Traffic.tcpServer(ns, c1, null, 80, "hello");
+        Traffic.tcpServer(ns, c1, null, 22, "unpublished");
+        Traffic.tcpServer(ns, w.host, "10.63.0.1", 9, "gateway-service");
+        // the remote routes the bridge's subnet to the host, as a neighbour on a LAN could
+        w.remote.netlink().addRoute(Route.to(IpPrefix.parse("10.63.0.0/24"))
+                .via(IpAddresses.parse(HOST_ON_REMOTE_LINK)).dev(w.remote.netlink().link("eth0").index()));
+
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, "10.63.0.2", 22), "an unpublished port (moby#48724)");
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, "10.63.0.2", 80), "a published port at the container's address");
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, "10.63.0.1", 9), "the bridge's gateway address (moby#49325)");
+        assertFalse(Oracle.ping(w.remote, "10.63.0.1"));
+        assertEquals(Optional.of("hello"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080), "the published port is fine");
+        assertEquals(Optional.of("gateway-service"), Traffic.tcp(c1, "10.63.0.1", 9), "containers reach their gateway");
+
+        // traffic not addressed to the host is never DNAT'd to a published port (CVE-2025-67499)
+        w.remote.netlink().addRoute(Route.to(IpPrefix.parse("203.0.113.0/24"))
+                .via(IpAddresses.parse(HOST_ON_REMOTE_LINK)).dev(w.remote.netlink().link("eth0").index()));
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, "203.0.113.5", 8080));
+    }
+
+    @Test
+    void outboundTrafficIsMasqueradedOrSnatedOrNeither(Namespaces ns) {
+        World w = World.of(ns);
+        Traffic.tcpServer(ns, w.remote, null, 7, "$PEER");
+        NetworkController c = ns.controller();
+        Sandbox masq = bridge(c, "masq", "10.64.0.0/24").createEndpoint("e").join("c1");
+        assertEquals(Optional.of(HOST_ON_REMOTE_LINK), Traffic.tcp(NsRef.of(masq), World.REMOTE, 7),
+                "the remote sees the host's address");
+
+        Sandbox plain = bridge(c, "plain", "10.65.0.0/24", Labels.ENABLE_IP_MASQUERADE, "false")
+                .createEndpoint("e").join("c2");
+        w.remote.netlink().addRoute(Route.to(IpPrefix.parse("10.65.0.0/24"))
+                .via(IpAddresses.parse(HOST_ON_REMOTE_LINK)).dev(w.remote.netlink().link("eth0").index()));
+        assertEquals(Optional.of("10.65.0.2"), Traffic.tcp(NsRef.of(plain), World.REMOTE, 7),
+                "without masquerade the remote sees the container");
+
+        w.host.netlink().addAddr(org.libnetwork4j.kernel.Addr.of(w.host.netlink().link("lnwt-rem").index(), "10.98.0.100/24"));
+        Sandbox snat = bridge(c, "snat", "10.66.0.0/24", Labels.HOST_IPV4, "10.98.0.100")
+                .createEndpoint("e").join("c3");
+        assertEquals(Optional.of("10.98.0.100"), Traffic.tcp(NsRef.of(snat), World.REMOTE, 7), "host_ipv4");
+    }
+
+    @Test
+    void iccOffIsolationAndInternalNetworks(Namespaces ns) {
+        World w = World.of(ns);
+        Traffic.tcpServer(ns, w.remote, null, 7, "remote");
+        NetworkController c = ns.controller();
+        Network noIcc = bridge(c, "noicc", "10.67.0.0/24", Labels.ENABLE_ICC, "false");
+        Sandbox a = noIcc.createEndpoint("a").join("ca");
+        Sandbox b = noIcc.createEndpoint("b").join("cb");
+        Traffic.tcpServer(ns, NsRef.of(b), null, 80, "b");
+        assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(a), "10.67.0.3", 80), "ICC off");
+        assertFalse(Oracle.ping(NsRef.of(a), "10.67.0.3"));
+        assertTrue(Oracle.ping(NsRef.of(a), "10.67.0.1"), "the gateway is still there");
+        assertEquals(Optional.of("remote"), Traffic.tcp(NsRef.of(a), World.REMOTE, 7), "and the outside");
+
+        Network n1 = bridge(c, "n1", "10.68.0.0/24");
+        Network n2 = bridge(c, "n2", "10.69.0.0/24");
+        Sandbox s1 = n1.createEndpoint("e").join("c1");
+        Sandbox s2 = n2.createEndpoint("e").join("c2");
+        Sandbox s1b = n1.createEndpoint("f").join("c1b");
+        Traffic.tcpServer(ns, NsRef.of(s1), null, 80, "s1");
+        Traffic.tcpServer(ns, NsRef.of(s2), null, 80, "s2");
+        assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(s1), "10.69.0.2", 80), "n1 -> n2");
+        assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(s2), "10.68.0.2", 80), "n2 -> n1");
+        assertEquals(Optional.of("s1"), Traffic.tcp(NsRef.of(s1b), "10.68.0.2", 80), "within n1, ICC on");
+
+        Network internal = bridge(c, "int", "10.70.0.0/24", Labels.INTERNAL, "true");
+        Sandbox i1 = internal.createEndpoint("e").join("ci1");
+        Sandbox i2 = internal.createEndpoint("f").join("ci2");
+        Traffic.tcpServer(ns, NsRef.of(i2), null, 80, "i2");
+        assertEquals(Optional.of("i2"), Traffic.tcp(NsRef.of(i1), "10.70.0.3", 80), "within an internal network");
+        // even with a default route added by hand, nothing leaves (CVE-2024-29018's class)
+        var nl = org.libnetwork4j.kernel.Netlink.open(org.libnetwork4j.kernel.Netns.open(java.nio.file.Path.of(i1.key())));
+        try (nl) {
+            nl.addRoute(Route.defaultVia(IpAddresses.parse("10.70.0.1"), nl.link("eth0").index()));
+        }
+        assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(i1), World.REMOTE, 7), "internal -> outside");
+        w.remote.netlink().addRoute(Route.to(IpPrefix.parse("10.70.0.0/24"))
+                .via(IpAddresses.parse(HOST_ON_REMOTE_LINK)).dev(w.remote.netlink().link("eth0").index()));
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, "10.70.0.3", 80), "outside -> internal");
+        assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(s1), "10.70.0.3", 80), "another network -> internal");
+        assertTrue(Oracle.out(w.host, "nft", "list", "table", "inet", "libnetwork4j").contains("internal_bridges"));
+    }
+
+    @Test
+    void ipv6PortsMasqueradeAndIsolation(Namespaces ns) {
+        World w = World.of(ns);
+        Traffic.tcpServerDual(ns, w.remote, 7, "$PEER");
+        NetworkController c = ns.controller();
+        Network n1 = c.newNetwork("bridge", "v6a", NetworkOptions.builder().enableIpv6(true)
+                .subnet("10.71.0.0/24").ipam(IpamConfig.subnet("fd71::/64")).build());
+        Network n2 = c.newNetwork("bridge", "v6b", NetworkOptions.builder().enableIpv6(true)
+                .subnet("10.72.0.0/24").ipam(IpamConfig.subnet("fd72::/64")).build());
+        Sandbox a = n1.createEndpoint("web", EndpointOptions.builder().publish("8080:80").build()).join("c1");
+        Sandbox b = n2.createEndpoint("e").join("c2");
+        Traffic.tcpServerDual(ns, NsRef.of(a), 80, "hello6");
+        Traffic.tcpServerDual(ns, NsRef.of(b), 80, "b6");
+
+        assertEquals(Optional.of("hello6"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK6, 8080), "published on IPv6");
+        assertEquals(Optional.of("hello6"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080), "and on IPv4");
+        // socat prints the peer in full, bracketed form: [fd98:0000:...:0001]
+        String peer = Traffic.tcp(NsRef.of(a), "fd98::2", 7).orElse("[::]").replaceAll("[\\[\\]\\s]", "");
+        assertEquals(IpAddresses.parse(HOST_ON_REMOTE_LINK6), IpAddresses.parse(peer),
+                "IPv6 masquerade: the remote sees the host");
+        assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(a), "fd72::2", 80), "IPv6 isolation, one way");
+        assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(b), "fd71::2", 80), "IPv6 isolation, the other way");
+    }
+
+    @Test
+    void portConflictsLeaveNothingHalfMade(Namespaces ns) {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.73.0.0/24");
+        n.createEndpoint("first", EndpointOptions.builder().publish("8080:80").build()).join("c1");
+        Endpoint second = n.createEndpoint("second", EndpointOptions.builder().publish("8080:80").build());
+        Sandbox sb = c.newSandbox("c2");
+        var e = assertThrows(AlreadyExistsException.class, () -> second.join(sb));
+        assertTrue(e.getMessage().endsWith("Bind for 0.0.0.0:8080/tcp failed: port is already allocated"), e.getMessage());
+        assertEquals(List.of("lo"), Oracle.linkNames(NsRef.of(sb)), "no interface left in the sandbox");
+        assertTrue(Oracle.link(w.host, "veth" + second.id().substring(0, 7)).isEmpty(), "no veth left");
+        assertTrue(second.info().ports().isEmpty());
+
+        // a port a program on the host listens on
+        Traffic.tcpServer(ns, w.host, null, 8090, "host-program");
+        Endpoint third = n.createEndpoint("third", EndpointOptions.builder().publish("8090:80").build());
+        assertThrows(AlreadyExistsException.class, () -> third.join(c.newSandbox("c3")));
+        assertEquals(Optional.of("host-program"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8090), "untouched");
+
+        // a range takes the next free port; an empty host port takes an ephemeral one
+        Endpoint r1 = n.createEndpoint("r1", EndpointOptions.builder().publish("8100-8101:80").build());
+        Endpoint r2 = n.createEndpoint("r2", EndpointOptions.builder().publish("8100-8101:80").build());
+        Endpoint r3 = n.createEndpoint("r3", EndpointOptions.builder().publish("8100-8101:80").build());
+        r1.join("cr1");
+        r2.join("cr2");
+        assertEquals(8100, r1.info().ports().get(0).hostPort());
+        assertEquals(8101, r2.info().ports().get(0).hostPort());
+        assertThrows(AlreadyExistsException.class, () -> r3.join("cr3"));
+        Endpoint eph = n.createEndpoint("eph", EndpointOptions.builder().publish("80").build());
+        eph.join("ce");
+        int port = eph.info().ports().get(0).hostPort();
+        assertTrue(port >= 1024, "ephemeral port " + port);
+        assertTrue(Oracle.nftElements(w.host, "inet libnetwork4j", "ports_any4").stream()
+                .anyMatch(el -> el.key().equals("tcp . " + port) && el.value().startsWith("10.73.0.")));
+    }
+
+    @Test
+    void portsFollowTheGatewayEndpoint(Namespaces ns) {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network web = bridge(c, "web", "10.74.0.0/24");
+        Network db = bridge(c, "aaa-db", "10.75.0.0/24");
+        Endpoint ep = web.createEndpoint("e", EndpointOptions.builder().publish("8080:80").build());
+        Sandbox sb = ep.join("c1");
+        Traffic.tcpServer(ns, NsRef.of(sb), null, 80, "hello");
+        assertEquals(Optional.of("hello"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080));
+        // a network whose name sorts first takes over the gateway: the ports go
+        Endpoint other = db.createEndpoint("e");
+        other.join(sb);
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080));
+        assertTrue(ep.info().ports().isEmpty());
+        other.leave(sb);
+        assertEquals(Optional.of("hello"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080), "back with the gateway");
+        // a higher priority keeps them
+        other.join(sb, JoinOptions.priority(-5));
+        assertEquals(Optional.of("hello"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080));
+    }
+
+    @Test
+    void rulesComeBackAfterAFlushWithoutDeletedNetworks(Namespaces ns) {
+        World w = World.of(ns);
+        DefaultController c = (DefaultController) ns.controller();
+        Network n = bridge(c, "n1", "10.76.0.0/24");
+        Network gone = bridge(c, "gone", "10.77.0.0/24");
+        String goneBridge = "br-" + gone.id().substring(0, 12);
+        Sandbox sb = n.createEndpoint("web", EndpointOptions.builder().publish("8080:80").build()).join("c1");
+        Traffic.tcpServer(ns, NsRef.of(sb), null, 80, "hello");
+        gone.delete();
+        assertEquals(Optional.of("hello"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080));
+
+        Oracle.out(w.host, "nft", "flush", "ruleset");
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080), "flushed: the port is gone");
+        long before = c.firewall().rebuilds();
+        // the next change notices and rebuilds first
+        bridge(c, "n2", "10.78.0.0/24");
+        assertEquals(before + 1, c.firewall().rebuilds());
+        assertEquals(Optional.of("hello"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8080), "restored");
+        String now = Oracle.out(w.host, "nft", "list", "ruleset");
+        assertFalse(now.contains(goneBridge), "a deleted network's rules came back (CVE-2025-54410)");
+        var owners = new java.util.TreeSet<>(Oracle.nftElementComments(w.host, "inet libnetwork4j"));
+        var live = new java.util.TreeSet<>(List.of("network " + n.id(), "network " + c.networkByName("n2").id(),
+                "endpoint " + sb.endpoints().get(0).id()));
+        assertEquals(live, owners, "every element is owned by something alive");
+        // someone else's unrelated change costs one rebuild, then increments are trusted again
+        Oracle.out(w.host, "nft", "add", "table", "inet", "someone-else");
+        bridge(c, "n3", "10.79.0.0/24");
+        bridge(c, "n4", "10.80.0.0/24");
+        assertEquals(before + 2, c.firewall().rebuilds());
+        assertTrue(Oracle.out(w.host, "nft", "list", "tables").contains("someone-else"), "never touch others' tables");
+    }
+
+    @Test
+    void conntrackOfAnUnpublishedPortIsFlushed(Namespaces ns) {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.81.0.0/24");
+        Endpoint ep = n.createEndpoint("dns", EndpointOptions.builder().publish("5353:53/udp").build());
+        Sandbox sb = ep.join("c1");
+        Traffic.udpServer(ns, NsRef.of(sb), null, 53, "answer");
+        assertEquals(Optional.of("answer"), Traffic.udp(w.remote, HOST_ON_REMOTE_LINK, 5353));
+        assertTrue(Oracle.out(w.host, "cat", "/proc/net/nf_conntrack").contains("src=10.81.0.2"), "tracked");
+        ep.leave(sb);
+        assertFalse(Oracle.out(w.host, "cat", "/proc/net/nf_conntrack").contains("src=10.81.0.2"),
+                "the DNAT'd flow is forgotten with the endpoint");
+    }
+}
