@@ -251,11 +251,20 @@ int lnw_port_reserve(int nsfd, int family, int proto, const unsigned char *addr,
 
 /* ---- conntrack (conntrack.c) --------------------------------------------------------- */
 
-/* Deletes, in the namespace nsfd refers to, every connection tracking entry whose original
+struct lnw_ct;
+
+/* A conntrack handle: a netfilter socket made inside the namespace nsfd refers to, kept open.
+ * Kept rather than made per call: closing a netfilter socket waits for nf_tables to finish
+ * freeing what its last transaction removed (an RCU grace period, 3-10 ms) whenever that
+ * transaction deleted something, as unpublishing a port does. Use from one thread at a time. */
+struct lnw_ct *lnw_ct_open(int nsfd, struct lnw_err *err);
+void lnw_ct_close(struct lnw_ct *ct);
+
+/* Deletes every connection tracking entry of the handle's namespace whose original
  * destination or reply source is addr (4 or 16 bytes): what a removed endpoint's published
  * ports left, which would otherwise keep steering packets to an address that is gone.
  * Returns the number deleted. (`conntrack -D -d ADDR; conntrack -D -r ADDR`) */
-int lnw_ct_flush_addr(int nsfd, const unsigned char *addr, int addr_len, struct lnw_err *err);
+int lnw_ct_flush_addr(struct lnw_ct *ct, const unsigned char *addr, int addr_len, struct lnw_err *err);
 
 /* ---- nftables through libnftables (nft.c) -------------------------------------------- */
 

@@ -4,7 +4,10 @@ import java.util.List;
 
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
+import java.net.InetAddress;
+
 import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.kernel.Conntrack;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.Nftables;
 
@@ -25,6 +28,7 @@ import org.libnetwork4j.kernel.Nftables;
  */
 public final class Firewall implements AutoCloseable {
     private final Nftables nft;
+    private final Conntrack conntrack;
     private final FirewallState state = new FirewallState();
     private long generation = -1; // after our last transaction; -1: tables not installed yet
     private boolean dirty = true; // the kernel may not hold the state: rebuild before trusting it
@@ -40,6 +44,7 @@ public final class Firewall implements AutoCloseable {
                 // created once, for the administrator; never flushed or deleted by us
                 nft.apply(Ruleset.userTable());
             }
+            this.conntrack = Conntrack.open(host);
         } catch (RuntimeException e) {
             nft.close();
             throw e;
@@ -108,6 +113,15 @@ public final class Firewall implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets the tracked connections of an address whose published ports were taken away,
+     * so that their flows (UDP's especially, refreshed by every packet) stop reaching it.
+     * Outside the monitor: it does not touch the rules.
+     */
+    public int forgetConnections(InetAddress ip) {
+        return conntrack.flush(ip);
+    }
+
     /** Rebuilds our tables from the state now (after someone else changed nftables, say). */
     public synchronized void reload() {
         rebuild();
@@ -168,9 +182,13 @@ public final class Firewall implements AutoCloseable {
         }
     }
 
-    /** Releases libnftables; the rules stay in the kernel. */
+    /** Releases libnftables and the conntrack socket; the rules stay in the kernel. */
     @Override
     public void close() {
-        nft.close();
+        try {
+            conntrack.close();
+        } finally {
+            nft.close();
+        }
     }
 }

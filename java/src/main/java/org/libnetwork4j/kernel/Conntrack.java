@@ -5,29 +5,55 @@ import java.net.InetAddress;
 import org.libnetwork4j.internal.jni.LnwErr;
 import org.libnetwork4j.internal.jni.LnwNative;
 
-/** Connection tracking of a namespace. */
-public final class Conntrack {
+/**
+ * Connection tracking of one namespace, through a netfilter socket made there once and kept:
+ * closing such a socket right after an nftables transaction that deleted something waits for
+ * the kernel to free it (an RCU grace period, 3-10 ms here), so a socket per call would put
+ * that wait on every port removal. Thread-safe (calls are serialized); close once.
+ */
+public final class Conntrack implements AutoCloseable {
     static {
         NativeLoader.ensureLoaded();
     }
 
-    private Conntrack() {
+    private final NativeHandle handle;
+
+    private Conntrack(long ptr, Netns ns) {
+        this.handle = new NativeHandle("conntrack handle of " + ns.id(), ptr);
+    }
+
+    public static Conntrack open(Netns ns) {
+        return ns.withFd("open conntrack", fd -> {
+            LnwErr err = new LnwErr();
+            long ptr = LnwNative.lnw_ct_open(fd, err);
+            if (ptr == 0) {
+                throw Errors.of(err, ns.toString());
+            }
+            return new Conntrack(ptr, ns);
+        });
     }
 
     /**
      * Deletes every entry whose original destination or reply source is {@code ip} (`conntrack
      * -D -d IP; conntrack -D -r IP`); returns how many. What a removed endpoint's published
-     * ports leave behind would otherwise keep steering flows to an address that is gone.
+     * ports leave behind would otherwise keep steering flows to an address that is gone. With
+     * nothing tracked in the namespace it costs one message; otherwise the kernel walks its
+     * whole connection table (shared by all namespaces), a few milliseconds.
      */
-    public static int flush(Netns ns, InetAddress ip) {
+    public int flush(InetAddress ip) {
         byte[] a = ip.getAddress();
-        return ns.withFd("flush conntrack", nsfd -> {
+        return handle.exclusive("flush conntrack", p -> {
             LnwErr err = new LnwErr();
-            int n = LnwNative.lnw_ct_flush_addr(nsfd, a, a.length, err);
+            int n = LnwNative.lnw_ct_flush_addr(p, a, a.length, err);
             if (n < 0) {
                 throw Errors.of(err, ip.getHostAddress());
             }
             return n;
         });
+    }
+
+    @Override
+    public void close() {
+        handle.close(p -> LnwNative.lnw_ct_close(p));
     }
 }

@@ -68,9 +68,12 @@ class FirewallPrimitivesTest {
         assertEquals(Optional.of("answer"), Traffic.udp(host, "10.99.0.2", 53));
         assertTrue(Oracle.out(host, "cat", "/proc/net/nf_conntrack").contains("dst=10.99.0.2"));
 
-        assertEquals(0, Conntrack.flush(host.netns(), IpAddresses.parse("10.99.0.77")), "no flow of that address");
-        assertTrue(Conntrack.flush(host.netns(), IpAddresses.parse("10.99.0.2")) >= 1);
-        assertFalse(Oracle.out(host, "cat", "/proc/net/nf_conntrack").contains("dst=10.99.0.2"));
+        try (Conntrack ct = Conntrack.open(host.netns())) {
+            assertEquals(0, ct.flush(IpAddresses.parse("10.99.0.77")), "no flow of that address");
+            assertTrue(ct.flush(IpAddresses.parse("10.99.0.2")) >= 1);
+            assertFalse(Oracle.out(host, "cat", "/proc/net/nf_conntrack").contains("dst=10.99.0.2"));
+            assertEquals(0, ct.flush(IpAddresses.parse("10.99.0.2")), "flushed already");
+        }
     }
 
     @Test

@@ -28,7 +28,6 @@ import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.firewall.NetworkRules;
-import org.libnetwork4j.kernel.Conntrack;
 import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
@@ -418,7 +417,7 @@ public final class BridgeDriver implements Driver {
         // an address that is about to go (and may be reused).
         for (var ip : new IpPrefix[] {ep.request.ipv4(), ep.request.ipv6()}) {
             if (ip != null) {
-                Conntrack.flush(host.namespace(), ip.address());
+                firewall.forgetConnections(ip.address());
             }
         }
     }

@@ -328,8 +328,13 @@ public final class LnwNative {
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     // ---- conntrack ----
+    @JniMethod(cast = "struct lnw_ct *")
+    public static final native long lnw_ct_open(int nsfd, @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native void lnw_ct_close(@JniArg(cast = "struct lnw_ct *") long ct);
+
     public static final native int lnw_ct_flush_addr(
-            int nsfd,
+            @JniArg(cast = "struct lnw_ct *") long ct,
             @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
