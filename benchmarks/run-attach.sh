@@ -2,7 +2,8 @@
 # Attach and detach side by side, interleaved in one session (ROUNDS rounds of each):
 #   c       the plain C floor (native/bench/attach_bench.c) on the native core;
 #   kernel  the same steps through the Java kernel facade (AttachBenchmark, JMH);
-#   cnm     createEndpoint + join / sandbox.delete() through the public API (CnmBenchmark).
+#   cnm     createEndpoint + join / sandbox.delete() through the public API (CnmBenchmark);
+#           attachPort/detachPort: the same with one published port (-p 8080:80).
 # Containers follow each other back to back, as in ../shared/PEERS.md: each attach shares the
 # kernel with the previous container's asynchronous teardown.
 #
@@ -42,7 +43,7 @@ for b in json.load(open(sys.argv[1])):
     p = b["primaryMetric"]["scorePercentiles"]
     n = b["primaryMetric"]["rawDataHistogram"]
     count = sum(c for fork in n for it in fork for _, c in it)
-    print(f"{system} round={sys.argv[2]} {name:<8} n={count} median_ms={p['50.0']/1000:.3f} p90_ms={p['90.0']/1000:.3f}")
+    print(f"{system} round={sys.argv[2]} {name:<10} n={count} median_ms={p['50.0']/1000:.3f} p90_ms={p['90.0']/1000:.3f}")
 PY
 done
 
@@ -57,12 +58,15 @@ print(f"# attach/detach: plain C, Java kernel facade, CNM API - {datetime.dateti
 print(f"# {platform.node()}: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, kernel {platform.release()}")
 print(f"# {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]}")
 print("# medians over rounds of each round's median / p90, in ms; ratio = median / C median")
-print(f"{'phase':<8} {'system':<7} {'median':>8} {'p90':>8} {'ratio':>6}")
+print(f"{'phase':<10} {'system':<7} {'median':>8} {'p90':>8} {'ratio':>6}")
+med = lambda system, phase, key="median_ms": statistics.median(pick(system, phase, key))
 for phase in ("attach", "detach"):
-    cm = statistics.median(pick("c", phase, "median_ms"))
-    for system in ("c", "kernel", "cnm"):
-        m, p = statistics.median(pick(system, phase, "median_ms")), statistics.median(pick(system, phase, "p90_ms"))
-        print(f"{phase:<8} {system:<7} {m:>8.3f} {p:>8.3f} {m/cm:>6.2f}")
+    cm = med("c", phase)
+    for system, ph in (("c", phase), ("kernel", phase), ("cnm", phase), ("cnm", phase + "Port")):
+        m, p = med(system, ph), med(system, ph, "p90_ms")
+        print(f"{ph:<10} {system:<7} {m:>8.3f} {p:>8.3f} {m/cm:>6.2f}")
+for phase in ("attach", "detach"):
+    print(f"# {phase}: one published port / none = {med('cnm', phase + 'Port') / med('cnm', phase):.2f}")
 print("# raw")
 for r in rows:
     print("# " + " ".join(r))

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
@@ -107,6 +108,20 @@ public class CnmBenchmark {
         return ep;
     }
 
+    /** One port, as Docker's {@code -p 8080:80}; the previous container has freed it. */
+    static final EndpointOptions ONE_PORT = EndpointOptions.builder().publish("8080:80").build();
+
+    /**
+     * attachPort: the same with one published port: the host port reserved (a bound socket),
+     * its DNAT map elements added in one nftables transaction, hairpin mode on the port.
+     */
+    @Benchmark
+    public Endpoint attachPort(Fresh f) {
+        Endpoint ep = f.world.network.createEndpoint("e" + f.n, ONE_PORT);
+        ep.join(f.sandbox);
+        return ep;
+    }
+
     /** A joined sandbox, for the detach. */
     @State(Scope.Thread)
     public static class Joined {
@@ -123,6 +138,25 @@ public class CnmBenchmark {
     /** detach: sandbox.delete() - leaves and deletes its endpoint, removes the namespace. */
     @Benchmark
     public void detach(Joined j) {
+        j.sandbox.delete();
+    }
+
+    /** A joined sandbox with one published port, for the detach. */
+    @State(Scope.Thread)
+    public static class JoinedPort {
+        Sandbox sandbox;
+
+        @Setup(Level.Invocation)
+        public void create(World w) {
+            int n = w.seq++;
+            sandbox = w.controller.newSandbox("c" + n);
+            w.network.createEndpoint("e" + n, ONE_PORT).join(sandbox);
+        }
+    }
+
+    /** detachPort: the same, plus the port's map element, its socket and its conntrack flush. */
+    @Benchmark
+    public void detachPort(JoinedPort j) {
         j.sandbox.delete();
     }
 }
