@@ -3,6 +3,7 @@ package org.libnetwork4j.kernel;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
+import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.Protocol;
 import org.libnetwork4j.internal.jni.LnwErr;
 import org.libnetwork4j.internal.jni.LnwNative;
@@ -40,6 +41,10 @@ public final class PortReservation implements AutoCloseable {
             int fd = LnwNative.lnw_port_reserve(nsfd, family, ipproto(proto), addr,
                     addr == null ? 0 : addr.length, port, bound, err);
             if (fd < 0) {
+                if (err.code == LnwNative.EADDRNOTAVAIL && ip != null) {
+                    throw new InvalidParameterException("host IP " + ip.getHostAddress()
+                            + " is not an address of this host", err.code, "reserve port", ip.getHostAddress(), null);
+                }
                 throw Errors.of(err, Integer.toString(port));
             }
             return new PortReservation(fd, bound[0]);

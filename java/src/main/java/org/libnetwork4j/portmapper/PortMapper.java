@@ -158,6 +158,8 @@ public final class PortMapper {
                 bound = socket.port();
             } catch (AlreadyExistsException inUse) {
                 throw allocated(b, ipv6, port);
+            } catch (InvalidParameterException notLocal) {
+                throw new InvalidParameterException("port binding " + b + ": " + notLocal.getMessage());
             }
         }
         // SCTP: this kernel has no SCTP sockets to hold a port with; the table alone guards it

@@ -247,6 +247,14 @@ class FirewallTest {
         assertThrows(AlreadyExistsException.class, () -> third.join(c.newSandbox("c3")));
         assertEquals(Optional.of("host-program"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8090), "untouched");
 
+        // a host address the host does not have
+        Endpoint foreign = n.createEndpoint("foreign", EndpointOptions.builder().publish("192.0.2.77:8095:80").build());
+        Sandbox sf = c.newSandbox("cf");
+        var bad = assertThrows(org.libnetwork4j.InvalidParameterException.class, () -> foreign.join(sf));
+        assertTrue(bad.getMessage().endsWith("port binding 192.0.2.77:8095:80/tcp: host IP 192.0.2.77 is not an"
+                + " address of this host"), bad.getMessage());
+        assertEquals(List.of("lo"), Oracle.linkNames(NsRef.of(sf)));
+
         // a range takes the next free port; an empty host port takes an ephemeral one
         Endpoint r1 = n.createEndpoint("r1", EndpointOptions.builder().publish("8100-8101:80").build());
         Endpoint r2 = n.createEndpoint("r2", EndpointOptions.builder().publish("8100-8101:80").build());
