@@ -222,7 +222,7 @@ class FirewallTest {
         // socat prints the peer in full, bracketed form: [fd98:0000:...:0001]
         String peer = Traffic.tcp(NsRef.of(a), "fd98::2", 7).orElse("[::]").replaceAll("[\\[\\]\\s]", "");
         assertEquals(IpAddresses.parse(HOST_ON_REMOTE_LINK6), IpAddresses.parse(peer),
-                "IPv6 masquerade: the remote sees the host");
+                () -> "IPv6 masquerade: the remote sees the host; client: " + Traffic.lastClientError());
         assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(a), "fd72::2", 80), "IPv6 isolation, one way");
         assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(b), "fd71::2", 80), "IPv6 isolation, the other way");
     }

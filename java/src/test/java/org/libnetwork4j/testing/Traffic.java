@@ -93,6 +93,13 @@ public final class Traffic {
         throw new AssertionError("server " + listen + " did not start in " + ns.path());
     }
 
+    private static final ThreadLocal<String> LAST_ERROR = ThreadLocal.withInitial(() -> "");
+
+    /** What the last client of this thread wrote on stderr (why an answer is missing). */
+    public static String lastClientError() {
+        return LAST_ERROR.get();
+    }
+
     /** Connects from ns to ip:port and returns the first line answered, empty if none. */
     public static Optional<String> tcp(NsRef ns, String ip, int port) {
         return client(ns, "TCP:" + host(ip) + ":" + port + ",connect-timeout=" + CLIENT_TIMEOUT_SECONDS);
@@ -116,6 +123,7 @@ public final class Traffic {
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             p.waitFor(CLIENT_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+            LAST_ERROR.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
             return out.isEmpty() ? Optional.empty() : Optional.of(out.lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd, e);
