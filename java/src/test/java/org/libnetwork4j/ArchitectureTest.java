@@ -43,4 +43,13 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.kernel..")
                 .check(MAIN);
     }
+
+    @Test
+    void theStoreKnowsOnlyTheApi() {
+        noClasses().that().resideInAPackage("org.libnetwork4j.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
+                        "org.libnetwork4j.driver..", "org.libnetwork4j.ipam..", "org.libnetwork4j.kernel..",
+                        "org.libnetwork4j.internal..", "org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..")
+                .check(MAIN);
+    }
 }

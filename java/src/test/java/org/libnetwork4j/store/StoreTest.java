@@ -1,0 +1,141 @@
+package org.libnetwork4j.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.libnetwork4j.EndpointOptions;
+import org.libnetwork4j.ForbiddenException;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.IpamConfig;
+import org.libnetwork4j.MacAddress;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.Protocol;
+import org.libnetwork4j.SandboxOptions;
+
+/** The store on its own: no root, no kernel. */
+class StoreTest {
+    static final String NET = "a".repeat(64);
+    static final String EP = "b".repeat(64);
+    static final String SB = "c".repeat(64);
+
+    static NetworkRecord network() {
+        NetworkOptions o = NetworkOptions.builder().enableIpv6(true)
+                .ipam(IpamConfig.builder().subnet("10.9.0.0/24").ipRange("10.9.0.128/25").gateway("10.9.0.254")
+                        .auxAddress("router", "10.9.0.2").build())
+                .subnet("fd09::/64").option("com.docker.network.bridge.name", "br9").label("team", "x").build();
+        return new NetworkRecord(NET, "n9", "bridge", State.READY, Instant.parse("2026-11-28T08:00:00Z"), o, false, true,
+                "eth", List.of(new NetworkRecord.Allocation(IpPrefix.parse("10.9.0.0/24"), IpPrefix.parse("10.9.0.128/25"),
+                        IpAddresses.parse("10.9.0.254"), Map.of("router", IpAddresses.parse("10.9.0.2"))),
+                        new NetworkRecord.Allocation(IpPrefix.parse("fd09::/64"), null, IpAddresses.parse("fd09::1"), Map.of())),
+                Map.of("bridge", "br9", "adopted", "false"));
+    }
+
+    static EndpointRecord endpoint() {
+        EndpointOptions o = EndpointOptions.builder().publish("8080:80").publish("127.0.0.1::53/udp").ipv4("10.9.0.130").build();
+        return new EndpointRecord(EP, NET, "web", State.JOINED, o, IpPrefix.parse("10.9.0.130/24"), IpPrefix.parse("fd09::2/64"),
+                MacAddress.parse("02:42:0a:09:00:82"), SB, "eth0", 5,
+                List.of(new PortMapping(null, 8080, IpAddresses.parse("10.9.0.130"), 80, Protocol.TCP),
+                        new PortMapping(IpAddresses.parse("127.0.0.1"), 40000, IpAddresses.parse("10.9.0.130"), 53, Protocol.UDP)));
+    }
+
+    static SandboxRecord sandbox() {
+        SandboxOptions o = SandboxOptions.builder().hostname("web").domainname("example.org").dns("9.9.9.9")
+                .dnsSearch("example.org").extraHost("db", "10.9.0.3").build();
+        return new SandboxRecord(SB, "container-1", State.READY, o, "/run/libnetwork4j/netns/cccccccccccc");
+    }
+
+    @Test
+    void recordsComeBackEqual(@TempDir Path dir) {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            s.put(network(), endpoint(), sandbox());
+        }
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            Store.Snapshot snap = s.load();
+            assertEquals(List.of(network()), snap.networks());
+            assertEquals(List.of(endpoint()), snap.endpoints());
+            assertEquals(List.of(sandbox()), snap.sandboxes());
+            assertEquals(List.of(), snap.quarantined());
+            // replace and delete in one transaction
+            s.update(List.of(endpoint().unjoined()), List.of(sandbox()));
+            Store.Snapshot after = s.load();
+            assertEquals(State.READY, after.endpoints().get(0).state());
+            assertEquals(null, after.endpoints().get(0).sandboxId());
+            assertEquals(List.of(), after.sandboxes());
+            s.delete(sandbox()); // absent: no error
+        }
+    }
+
+    @Test
+    void unreadableRecordsAreQuarantinedWithWhatTheyHeld(@TempDir Path dir) throws Exception {
+        EndpointRecord second = new EndpointRecord("d".repeat(64), NET, "db", State.READY, EndpointOptions.defaults(),
+                IpPrefix.parse("10.9.0.131/24"), null, MacAddress.parse("02:42:0a:09:00:83"), null, null, 0, List.of());
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            s.put(network(), endpoint(), second, sandbox());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+                Statement st = c.createStatement()) {
+            // a truncated record, and one whose address is not an address
+            st.executeUpdate("UPDATE objects SET doc = substr(doc, 1, 40) WHERE kind = 'ENDPOINT' AND id = '" + EP + "'");
+            st.executeUpdate("UPDATE objects SET doc = replace(doc, '10.9.0.131/24', '10.9.0.300/24') WHERE id = '"
+                    + second.id() + "'");
+            st.executeUpdate("UPDATE objects SET doc = replace(doc, '" + SB + "', '" + "e".repeat(64) + "') WHERE kind = 'SANDBOX'");
+        }
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            Store.Snapshot snap = s.load();
+            assertEquals(List.of(network()), snap.networks());
+            assertEquals(List.of(), snap.endpoints());
+            assertEquals(List.of(), snap.sandboxes());
+            assertEquals(3, snap.quarantined().size(), snap.quarantined().toString());
+            var ep = snap.quarantined().stream().filter(q -> q.id().equals(EP)).findFirst().orElseThrow();
+            assertEquals(StoredObject.Kind.ENDPOINT, ep.kind());
+            assertEquals(NET, ep.parent());
+            assertEquals(List.of("10.9.0.130/24", "fd09::2/64"), ep.addresses(), "what it held stays known");
+            var sb = snap.quarantined().stream().filter(q -> q.kind() == StoredObject.Kind.SANDBOX).findFirst().orElseThrow();
+            assertTrue(sb.reason().contains("names id " + "e".repeat(64)), sb.reason());
+            // quarantine is reported again on the next load, and the records do not come back
+            Store.Snapshot again = s.load();
+            assertEquals(3, again.quarantined().size());
+            assertEquals(List.of(), again.endpoints());
+            assertEquals(1, s.clearQuarantine(StoredObject.Kind.ENDPOINT, EP));
+            assertEquals(2, s.load().quarantined().size());
+        }
+    }
+
+    @Test
+    void oneWriterPerStateDirectory(@TempDir Path dir) {
+        try (StateDirLock first = StateDirLock.acquire(dir, Duration.ZERO)) {
+            long t0 = System.nanoTime();
+            var e = assertThrows(ForbiddenException.class, () -> StateDirLock.acquire(dir, Duration.ofMillis(200)));
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e.getMessage().contains("in use by this process (pid " + ProcessHandle.current().pid()), e.getMessage());
+            assertTrue(waited >= 200 && waited < 1000, "waited " + waited + " ms");
+            // the holder is untouched by the failed attempt, and releases on close
+        }
+        StateDirLock.acquire(dir, Duration.ZERO).close();
+    }
+
+    @Test
+    void aStoreOfAnotherSchemaIsRefused(@TempDir Path dir) throws Exception {
+        SqliteStore.open(dir).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+                Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE meta SET value = '99' WHERE key = 'schema'");
+        }
+        var e = assertThrows(org.libnetwork4j.InternalException.class, () -> SqliteStore.open(dir));
+        assertTrue(e.getMessage().contains("has schema 99"), e.getMessage());
+    }
+}
