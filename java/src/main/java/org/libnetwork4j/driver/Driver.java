@@ -1,8 +1,12 @@
 package org.libnetwork4j.driver;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.PortMapping;
 
 /**
  * A network driver (libnetwork's {@code driverapi.Driver}), called by the controller, which
@@ -94,7 +98,63 @@ public interface Driver {
     }
 
     /** The endpoint's published ports as they are now. */
-    default java.util.List<org.libnetwork4j.PortMapping> publishedPorts(String networkId, String endpointId) {
-        return java.util.List.of();
+    default List<PortMapping> publishedPorts(String networkId, String endpointId) {
+        return List.of();
+    }
+
+    // ---- restart: taking up what a controller before this one made ----
+    //
+    // None of these may disturb a live network: kernel objects that are there are taken as
+    // they are; only what is missing is made, and only leftovers of interrupted work removed.
+
+    /** What the driver must remember of a network across restarts (stored with it). */
+    default Map<String, String> networkState(String networkId) {
+        return Map.of();
+    }
+
+    /**
+     * Takes up a network created before a restart, with the state {@link #networkState} gave:
+     * its kernel objects as they are, or made again if they are gone (after a reboot).
+     */
+    default void restoreNetwork(NetworkRequest request, Map<String, String> state) {
+        createNetwork(request);
+    }
+
+    /** Removes what an interrupted {@link #createNetwork} of this request may have left. */
+    default void discardNetwork(NetworkRequest request) {
+    }
+
+    /**
+     * Takes up an endpoint's join made before a restart: the interface {@code ifname} in the
+     * sandbox as the kernel has it. Empty if the kernel no longer has it (then whatever is
+     * left of it has been removed).
+     */
+    default Optional<JoinResult> restoreJoin(JoinRequest request, String ifname) {
+        return Optional.of(JoinResult.NOTHING);
+    }
+
+    /** Removes what an interrupted join or leave of the endpoint left in the kernel. */
+    default void discardJoin(String networkId, String endpointId) {
+    }
+
+    /**
+     * Makes an endpoint's published ports live again after a restart, with the host ports
+     * they had ({@code mappings}; empty: allocate as {@link #programExternalConnectivity}).
+     *
+     * @return the mappings whose host port could not be reserved again (another program took
+     *         it meanwhile); their rules are in place
+     */
+    default List<PortMapping> restoreExternalConnectivity(String networkId, String endpointId,
+            List<PortMapping> mappings) {
+        programExternalConnectivity(networkId, endpointId);
+        return List.of();
+    }
+
+    /**
+     * Removes kernel objects of this driver that belong to no endpoint in {@code joined}
+     * (interfaces of joins whose records were lost); returns what it removed, for the report.
+     */
+    default List<String> removeOrphans(Set<String> joined) {
+        return List.of();
     }
 }

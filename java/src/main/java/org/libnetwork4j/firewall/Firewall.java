@@ -32,6 +32,7 @@ public final class Firewall implements AutoCloseable {
     private final FirewallState state = new FirewallState();
     private long generation = -1; // after our last transaction; -1: tables not installed yet
     private boolean dirty = true; // the kernel may not hold the state: rebuild before trusting it
+    private boolean restoring;    // collecting the state of a restart: no transaction until the end
     private long rebuilds;
 
     /** Opens libnftables in host and makes sure the administrator's table exists. */
@@ -137,8 +138,27 @@ public final class Firewall implements AutoCloseable {
         return rebuilds;
     }
 
+    /**
+     * Collects the state of everything alive after a restart (the calls {@code fill} makes
+     * change the state only), then replaces our tables with it in one transaction: the rules
+     * of live networks and ports never go missing, not even for a packet, and nothing of
+     * anything deleted meanwhile stays.
+     */
+    public synchronized void restore(Runnable fill) {
+        restoring = true;
+        try {
+            fill.run();
+        } finally {
+            restoring = false;
+        }
+        rebuild();
+    }
+
     /** Applies an incremental change, or rebuilds if the kernel may not match our state. */
     private void sync(String incremental) {
+        if (restoring) {
+            return; // restore() writes it all at the end
+        }
         long before = nft.generation();
         if (dirty || before != generation) {
             rebuild();

@@ -14,6 +14,7 @@ import java.util.function.LongFunction;
  */
 final class NativeHandle {
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final AtomicLong OPEN = new AtomicLong();
 
     private final String what;
     private final long value;
@@ -25,6 +26,12 @@ final class NativeHandle {
     NativeHandle(String what, long value) {
         this.what = what;
         this.value = value;
+        OPEN.incrementAndGet();
+    }
+
+    /** Handles made and not closed yet, in this process (see {@link Handles#open}). */
+    static long open() {
+        return OPEN.get();
     }
 
     String what() {
@@ -79,6 +86,7 @@ final class NativeHandle {
                 return false;
             }
             closed = true;
+            OPEN.decrementAndGet();
             closer.accept(value);
             return true;
         } finally {

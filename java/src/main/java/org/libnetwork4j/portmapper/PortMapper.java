@@ -204,6 +204,35 @@ public final class PortMapper {
         }
     }
 
+    /**
+     * Takes up mappings made before a restart, with the same host ports: their sockets are
+     * bound again. A port some other program took meanwhile cannot be held again; the mapping
+     * stays (its rule keeps working) and the port is returned, for a warning.
+     *
+     * @return the mappings whose host port could not be reserved again
+     */
+    public synchronized List<PortMapping> restore(String endpointId, List<PortMapping> mappings) {
+        List<PortMapping> unheld = new ArrayList<>();
+        List<Held> hs = new ArrayList<>();
+        for (PortMapping m : mappings) {
+            boolean ipv6 = !(m.containerIp() instanceof Inet4Address);
+            Key k = new Key(ipv6, m.hostIp(), m.protocol(), m.hostPort());
+            PortReservation socket = null;
+            if (m.protocol() != Protocol.SCTP) {
+                try {
+                    socket = PortReservation.reserve(host, m.protocol(), m.hostIp(), ipv6, m.hostPort());
+                } catch (NetworkException taken) {
+                    unheld.add(m);
+                }
+            }
+            Held h = new Held(k, socket, m);
+            held.put(k, h);
+            hs.add(h);
+        }
+        byEndpoint.put(endpointId, hs);
+        return unheld;
+    }
+
     /** Releases an endpoint's host ports. Unmapping what is not mapped succeeds. */
     public synchronized void unmap(String endpointId) {
         List<Held> hs = byEndpoint.remove(endpointId);

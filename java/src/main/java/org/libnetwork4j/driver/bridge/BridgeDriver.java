@@ -5,9 +5,12 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.libnetwork4j.ForbiddenException;
@@ -76,10 +79,20 @@ public final class BridgeDriver implements Driver {
         return BridgeSettings.parse(options);
     }
 
+    /** The bridge of a network: the name given, or Docker's {@code br-} + 12 digits of its id. */
+    private static String bridgeName(NetworkRequest req) {
+        BridgeSettings s = (BridgeSettings) req.settings();
+        return s.bridgeName() != null ? s.bridgeName() : defaultBridgeName(req.id());
+    }
+
+    private static String defaultBridgeName(String networkId) {
+        return "br-" + networkId.substring(0, 12);
+    }
+
     @Override
     public void createNetwork(NetworkRequest req) {
         BridgeSettings s = (BridgeSettings) req.settings();
-        String name = s.bridgeName() != null ? s.bridgeName() : "br-" + req.id().substring(0, 12);
+        String name = bridgeName(req);
         synchronized (networks) {
             for (BridgeNetwork other : networks.values()) {
                 if (other.bridgeName.equals(name)) {
@@ -240,6 +253,185 @@ public final class BridgeDriver implements Driver {
     }
 
     @Override
+    public Map<String, String> networkState(String networkId) {
+        BridgeNetwork n = network(networkId);
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("bridge", n.bridgeName);
+        m.put("adopted", Boolean.toString(n.adopted));
+        m.put("addedAddrs", String.join(",", n.addedAddrs.stream().map(a -> a.prefix().toString()).toList()));
+        return m;
+    }
+
+    /**
+     * The bridge as it is (a restart): its addresses, MTU and settings are ensured, which
+     * changes nothing on a live bridge; after a reboot it is made again. Whether it was
+     * adopted, and which addresses this driver added to it, come from the stored state.
+     */
+    @Override
+    public void restoreNetwork(NetworkRequest req, Map<String, String> state) {
+        BridgeSettings s = (BridgeSettings) req.settings();
+        String name = state.getOrDefault("bridge", bridgeName(req));
+        BridgeNetwork n = new BridgeNetwork(req, s, name);
+        networks.put(req.id(), n);
+        try {
+            host.withNetlink(nl -> {
+                boolean existed = nl.findLink(name).isPresent();
+                setUp(nl, n, req);
+                if (existed) {
+                    n.adopted = Boolean.parseBoolean(state.getOrDefault("adopted", "false"));
+                    for (String a : state.getOrDefault("addedAddrs", "").split(",")) {
+                        if (!a.isEmpty() && n.addedAddrs.stream().noneMatch(x -> x.prefix().toString().equals(a))) {
+                            n.addedAddrs.add(Addr.of(n.bridgeIndex, a));
+                        }
+                    }
+                }
+                return null;
+            });
+            firewall.addNetwork(new NetworkRules(req.id(), n.bridgeName, n.internal, s.enableIpMasquerade(),
+                    s.snatIpv4(), s.enableIcc(), subnets(req), gateways(req)));
+        } catch (RuntimeException e) {
+            networks.remove(req.id());
+            throw e;
+        }
+    }
+
+    /**
+     * After an interrupted create: a bridge of Docker's default name ({@code br-} + this id,
+     * which nobody else would pick) is removed; a bridge of a given name may be someone's, so
+     * only the gateway addresses this network would have put on it are taken off.
+     */
+    @Override
+    public void discardNetwork(NetworkRequest req) {
+        String name = bridgeName(req);
+        host.withNetlink(nl -> {
+            Link br = nl.findLink(name).orElse(null);
+            if (br == null) {
+                return null;
+            }
+            if (name.equals(defaultBridgeName(req.id()))) {
+                deleteQuietly(nl, br.index());
+            } else {
+                List<Subnet> all = new ArrayList<>(req.v4());
+                all.addAll(req.v6());
+                for (Subnet sn : all) {
+                    try {
+                        nl.delAddr(Addr.of(br.index(), sn.gatewayPrefix()));
+                    } catch (NotFoundException absent) {
+                        // never added
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void deleteQuietly(Netlink nl, int index) {
+        try {
+            nl.deleteLink(index);
+        } catch (NotFoundException gone) {
+            // deleting what is gone succeeds
+        }
+    }
+
+    /** The host end of an endpoint's veth pair: named after the endpoint. */
+    private static String hostEnd(String endpointId) {
+        return "veth" + endpointId.substring(0, 7);
+    }
+
+    @Override
+    public Optional<JoinResult> restoreJoin(JoinRequest req, String ifname) {
+        BridgeNetwork n = network(req.networkId());
+        BridgeEndpoint ep = n.endpoints.get(req.endpointId());
+        if (ep == null) {
+            throw new NotFoundException("endpoint " + req.endpointId() + " not found in bridge network "
+                    + n.networkName);
+        }
+        Link hostLink = host.withNetlink(nl -> nl.findLink(hostEnd(req.endpointId())).orElse(null));
+        Link peer = ifname == null ? null : req.sandbox().netlink().findLink(ifname).orElse(null);
+        if (hostLink == null || peer == null || hostLink.master() != n.bridgeIndex) {
+            discardJoin(req.networkId(), req.endpointId());
+            return Optional.empty();
+        }
+        ep.hostIndex = hostLink.index();
+        if (!n.settings.enableIcc()) {
+            firewall.addNoIccPort(hostLink.name(), req.endpointId());
+        }
+        // the port is among those setUp counted on the bridge already
+        return Optional.of(new JoinResult(peer.index(), ifname, n.internal ? null : n.gatewayV4,
+                n.internal ? null : n.gatewayV6, List.of()));
+    }
+
+    @Override
+    public void discardJoin(String networkId, String endpointId) {
+        BridgeNetwork n = networks.get(networkId);
+        String name = hostEnd(endpointId);
+        host.withNetlink(nl -> {
+            nl.findLink(name).ifPresent(l -> deleteQuietly(nl, l.index()));
+            return null;
+        });
+        if (n != null) {
+            if (!n.settings.enableIcc()) {
+                firewall.removeNoIccPort(name);
+            }
+            BridgeEndpoint ep = n.endpoints.get(endpointId);
+            if (ep != null && ep.hostIndex != 0) {
+                ep.hostIndex = 0;
+                synchronized (n) {
+                    n.ports--;
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<PortMapping> restoreExternalConnectivity(String networkId, String endpointId,
+            List<PortMapping> mappings) {
+        BridgeNetwork n = network(networkId);
+        BridgeEndpoint ep = n.endpoints.get(endpointId);
+        if (ep == null || ep.request.ports().isEmpty() || n.internal) {
+            return List.of();
+        }
+        if (mappings.isEmpty()) {
+            programExternalConnectivity(networkId, endpointId);
+            return List.of();
+        }
+        List<PortMapping> unheld = ports.restore(endpointId, mappings);
+        firewall.publish(endpointId, mappings);
+        host.withNetlink(nl -> {
+            nl.setHairpin(ep.hostIndex, true);
+            return null;
+        });
+        return unheld;
+    }
+
+    /**
+     * Ports of our bridges named like our host ends ({@code veth} + 7 hex digits) that belong
+     * to no joined endpoint: left by a join whose record was lost. Other ports of an adopted
+     * bridge are someone else's and stay.
+     */
+    @Override
+    public List<String> removeOrphans(Set<String> joined) {
+        Set<String> live = new HashSet<>();
+        joined.forEach(id -> live.add(hostEnd(id)));
+        List<String> removed = new ArrayList<>();
+        host.withNetlink(nl -> {
+            for (BridgeNetwork n : networks.values()) {
+                for (Link l : nl.links()) {
+                    if (l.master() == n.bridgeIndex && l.name().matches("veth[0-9a-f]{7}") && !live.contains(l.name())) {
+                        deleteQuietly(nl, l.index());
+                        synchronized (n) {
+                            n.ports--;
+                        }
+                        removed.add(l.name() + " on " + n.bridgeName);
+                    }
+                }
+            }
+            return null;
+        });
+        return removed;
+    }
+
+    @Override
     public void deleteNetwork(String networkId) {
         BridgeNetwork n = networks.get(networkId);
         if (n == null) {
@@ -312,7 +504,7 @@ public final class BridgeDriver implements Driver {
         }
         String peer = req.sandbox().nextInterfaceName(req.interfacePrefix());
         // Named after the endpoint, so that a half-made pair can be recognised after a crash.
-        String hostEnd = "veth" + req.endpointId().substring(0, 7);
+        String hostEnd = hostEnd(req.endpointId());
         try {
             VethPair pair = host.withNetlink(nl -> {
                 VethPair p = nl.createVeth(VethSpec.of(hostEnd, peer).peerIn(req.sandbox().netlink())
@@ -364,7 +556,7 @@ public final class BridgeDriver implements Driver {
             }
         }
         if (!n.settings.enableIcc()) {
-            firewall.removeNoIccPort("veth" + endpointId.substring(0, 7));
+            firewall.removeNoIccPort(hostEnd(endpointId));
         }
         ep.hostIndex = 0;
         synchronized (n) {
