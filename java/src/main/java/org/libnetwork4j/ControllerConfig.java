@@ -1,6 +1,7 @@
 package org.libnetwork4j;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,15 +22,22 @@ import java.util.Objects;
  *                           defaults, 172.17-31.0.0/16 and 192.168.0.0/16 in /20s)
  * @param hostResolvConf     the resolv.conf sandboxes' files are derived from (default
  *                           /etc/resolv.conf)
+ * @param lockWait           how long to wait for another process that holds the state
+ *                           directory (one controller per state directory writes); zero, the
+ *                           default, fails at once, naming the holder's pid
  */
 public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
-        List<AddressPool> addressPools, Path hostResolvConf) {
+        List<AddressPool> addressPools, Path hostResolvConf, Duration lockWait) {
 
     public ControllerConfig {
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(runDir, "runDir");
         addressPools = List.copyOf(addressPools);
         Objects.requireNonNull(hostResolvConf, "hostResolvConf");
+        Objects.requireNonNull(lockWait, "lockWait");
+        if (lockWait.isNegative()) {
+            throw new InvalidParameterException("lockWait " + lockWait + " is negative");
+        }
     }
 
     public static Builder builder() {
@@ -42,6 +50,7 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         private Path hostNamespace;
         private List<AddressPool> addressPools;
         private Path hostResolvConf = Path.of("/etc/resolv.conf");
+        private Duration lockWait = Duration.ZERO;
 
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
@@ -72,9 +81,15 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
             return this;
         }
 
+        /** Wait up to this long for another process holding the state directory. */
+        public Builder lockWait(Duration wait) {
+            this.lockWait = wait;
+            return this;
+        }
+
         public ControllerConfig build() {
             return new ControllerConfig(stateDir, runDir, hostNamespace,
-                    addressPools == null ? List.of() : addressPools, hostResolvConf);
+                    addressPools == null ? List.of() : addressPools, hostResolvConf, lockWait);
         }
     }
 }

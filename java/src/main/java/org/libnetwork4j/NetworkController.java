@@ -19,8 +19,16 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Thread-safe. Names of networks are unique per controller. Closing the controller leaves
- * the networks, endpoints and sandboxes it made in place in the kernel; delete them first if
- * they should go.
+ * the networks, endpoints and sandboxes it made in place in the kernel, and their traffic
+ * undisturbed; delete them first if they should go.
+ *
+ * <p><b>Persistence.</b> Everything is recorded in a store under
+ * {@link ControllerConfig#stateDir}, intent before each kernel change and outcome after it. A
+ * controller opened on the same state directory (after a close, a crash, kill -9 or a reboot)
+ * takes up what is alive, undoes or finishes what was interrupted and drops what the kernel
+ * lost; see {@link #recoveryReport}. One controller at a time writes a state directory: a
+ * second one, in any process, fails naming the holder's pid, or waits up to
+ * {@link ControllerConfig#lockWait}.
  */
 public interface NetworkController extends AutoCloseable {
 
@@ -91,6 +99,13 @@ public interface NetworkController extends AutoCloseable {
      * flushed ruleset, a deleted table); this is for not waiting.
      */
     void reloadFirewall();
+
+    /**
+     * What opening this controller found in its state directory and the kernel, and what it
+     * did about it (interrupted work undone or finished, objects whose kernel part is gone,
+     * unreadable records).
+     */
+    RecoveryReport recoveryReport();
 
     /** Releases the controller's handles. Idempotent. */
     @Override

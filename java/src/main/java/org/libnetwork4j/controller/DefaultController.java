@@ -3,6 +3,7 @@ package org.libnetwork4j.controller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.RecoveryReport;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.driver.Driver;
@@ -37,6 +39,10 @@ import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.ipam.DefaultIpam;
 import org.libnetwork4j.ipam.PoolRequest;
 import org.libnetwork4j.portmapper.PortMapper;
+import org.libnetwork4j.store.SqliteStore;
+import org.libnetwork4j.store.State;
+import org.libnetwork4j.store.StateDirLock;
+import org.libnetwork4j.store.StoredObject;
 
 /**
  * The default {@link NetworkController}.
@@ -50,6 +56,8 @@ import org.libnetwork4j.portmapper.PortMapper;
  */
 public final class DefaultController implements NetworkController {
     private final ControllerConfig config;
+    private final StateDirLock stateLock;
+    private final SqliteStore store;
     private final HostNamespace host;
     private final Firewall firewall;
     private final PortMapper ports;
@@ -64,35 +72,87 @@ public final class DefaultController implements NetworkController {
     private final Map<String, SandboxImpl> sandboxes = new LinkedHashMap<>(); // guarded by lock
     private final Set<String> pendingContainers = new HashSet<>();            // guarded by lock
     private volatile boolean closed;
+    private final RecoveryReport recovery;
 
+    /**
+     * Opens the state directory (taking its lock, then the store), the host namespace and its
+     * firewall, and reconciles what the store holds with the kernel before anything else can
+     * happen (see {@link Recovery}).
+     */
     public DefaultController(ControllerConfig config) {
         this.config = config;
         this.sandboxFiles = config.runDir().resolve("sandboxes");
         this.netnsDir = config.runDir().resolve("netns");
-        this.host = new HostNamespace(config.hostNamespace());
+        Teardown undo = new Teardown();
         try {
-            Files.createDirectories(config.stateDir());
-            Files.createDirectories(sandboxFiles);
-            Files.createDirectories(netnsDir);
-        } catch (IOException e) {
-            host.close();
-            throw new InternalException("create state directories under " + config.stateDir()
-                    + " and " + config.runDir() + ": " + e.getMessage(), 0, "create controller", "", e);
-        }
-        try {
+            this.stateLock = StateDirLock.acquire(config.stateDir(), config.lockWait());
+            undo.push(stateLock::close);
+            this.store = SqliteStore.open(config.stateDir());
+            undo.push(store::close);
+            this.host = new HostNamespace(config.hostNamespace());
+            undo.push(host::close);
+            try {
+                Files.createDirectories(sandboxFiles);
+                Files.createDirectories(netnsDir);
+            } catch (IOException e) {
+                throw new InternalException("create directories under " + config.runDir() + ": " + e.getMessage(),
+                        0, "create controller", config.runDir().toString(), e);
+            }
             this.firewall = new Firewall(host.namespace());
+            undo.push(firewall::close);
+            this.ports = new PortMapper(host.namespace());
+            undo.push(ports::close);
+            this.ipam = new DefaultIpam(config.addressPools().isEmpty()
+                    ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host::overlapsHostRoute);
+            Map<String, Driver> d = new LinkedHashMap<>();
+            d.put(BridgeDriver.TYPE, new BridgeDriver(host, firewall, ports));
+            d.put(HostDriver.TYPE, new HostDriver());
+            d.put(NullDriver.TYPE, new NullDriver());
+            this.drivers = Map.copyOf(d);
+            this.recovery = new Recovery(this).run(store.load());
         } catch (RuntimeException e) {
-            host.close();
+            for (SandboxImpl s : sandboxes.values()) {
+                undo.push(s::closeHandles);
+            }
+            undo.runReversed(e);
             throw e;
         }
-        this.ports = new PortMapper(host.namespace());
-        this.ipam = new DefaultIpam(config.addressPools().isEmpty()
-                ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host::overlapsHostRoute);
-        Map<String, Driver> d = new LinkedHashMap<>();
-        d.put(BridgeDriver.TYPE, new BridgeDriver(host, firewall, ports));
-        d.put(HostDriver.TYPE, new HostDriver());
-        d.put(NullDriver.TYPE, new NullDriver());
-        this.drivers = Map.copyOf(d);
+    }
+
+    @Override
+    public RecoveryReport recoveryReport() {
+        return recovery;
+    }
+
+    /** Stores these in one transaction; a failure is the operation's failure. */
+    void persist(StoredObject... objects) {
+        store.put(objects);
+    }
+
+    /** Removes these records in one transaction. */
+    void forget(StoredObject... objects) {
+        store.delete(objects);
+    }
+
+    SqliteStore store() {
+        return store;
+    }
+
+    Map<String, Driver> drivers() {
+        return drivers;
+    }
+
+    PortMapper ports() {
+        return ports;
+    }
+
+    /** Registers what recovery took up, before the controller is handed out. */
+    void restored(NetworkImpl n) {
+        networks.put(n.id(), n);
+    }
+
+    void restored(SandboxImpl s) {
+        sandboxes.put(s.id(), s);
     }
 
     ControllerConfig config() {
@@ -216,9 +276,26 @@ public final class DefaultController implements NetworkController {
                         .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
                 List<Subnet> v6 = allocs.stream().filter(a -> !a.subnet().isIpv4())
                         .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
-                driver.createNetwork(new NetworkRequest(id, name, settings, internal, ipv6, v4, v6));
                 NetworkImpl n = new NetworkImpl(this, id, name, type, driver, options, internal, ipv6,
-                        prefix, allocs);
+                        prefix, allocs, Instant.now());
+                // intent: a crash from here on leaves a create that the next start undoes
+                persist(n.record(State.CREATING, Map.of()));
+                try {
+                    driver.createNetwork(new NetworkRequest(id, name, settings, internal, ipv6, v4, v6));
+                    try {
+                        persist(n.record(State.READY, driver.networkState(id)));
+                    } catch (RuntimeException e) {
+                        Teardown t = new Teardown();
+                        t.step(() -> driver.deleteNetwork(id));
+                        t.suppressInto(e);
+                        throw e;
+                    }
+                } catch (RuntimeException e) {
+                    Teardown t = new Teardown();
+                    t.step(() -> forget(n.record(State.CREATING, Map.of())));
+                    t.suppressInto(e);
+                    throw e;
+                }
                 lock.lock();
                 try {
                     networks.put(id, n);
@@ -242,6 +319,15 @@ public final class DefaultController implements NetworkController {
         } catch (NetworkException e) {
             throw e.withContext(context);
         }
+    }
+
+    /** A network's options without the generic labels the controller itself reads. */
+    static Map<String, String> driverOptions(NetworkOptions options) {
+        Map<String, String> rest = new LinkedHashMap<>(options.options());
+        rest.remove(Labels.ENABLE_IPV6);
+        rest.remove(Labels.INTERNAL);
+        rest.remove(Labels.CONTAINER_IFACE_PREFIX);
+        return rest;
     }
 
     private static String checkPrefix(String p) {
@@ -420,6 +506,8 @@ public final class DefaultController implements NetworkController {
         t.step(ports::close);
         t.step(firewall::close);
         t.step(host::close);
+        t.step(store::close);
+        t.step(stateLock::close); // last: the next controller may start as soon as it is free
         t.throwIfFailed();
     }
 

@@ -1,9 +1,11 @@
 package org.libnetwork4j.controller;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.EndpointInfo;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.IpPrefix;
@@ -14,7 +16,10 @@ import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.driver.JoinRequest;
+import org.libnetwork4j.store.EndpointRecord;
+import org.libnetwork4j.store.State;
 
 /**
  * An endpoint of the default controller. Its lock guards which sandbox it is joined to and
@@ -25,6 +30,7 @@ final class EndpointImpl implements Endpoint {
     private final NetworkImpl network;
     private final String id;
     private final String name;
+    private final EndpointOptions options;
     private final IpPrefix ipv4;
     private final IpPrefix ipv6;
     private final MacAddress mac;
@@ -36,16 +42,36 @@ final class EndpointImpl implements Endpoint {
     private volatile String ifname;     // set while joined, for info()
     private boolean deleted;            // guarded by lock
 
-    EndpointImpl(NetworkImpl network, String id, String name, IpPrefix ipv4, IpPrefix ipv6,
-            MacAddress mac, InetAddress gatewayV4, InetAddress gatewayV6) {
+    EndpointImpl(NetworkImpl network, String id, String name, EndpointOptions options, IpPrefix ipv4,
+            IpPrefix ipv6, MacAddress mac) {
         this.network = network;
         this.id = id;
         this.name = name;
+        this.options = options;
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
         this.mac = mac;
-        this.gatewayV4 = gatewayV4;
-        this.gatewayV6 = gatewayV6;
+        var v4 = network.allocation(true);
+        var v6 = network.allocation(false);
+        this.gatewayV4 = v4 == null || network.internal() ? null : v4.gateway();
+        this.gatewayV6 = v6 == null || network.internal() ? null : v6.gateway();
+    }
+
+    /** The endpoint as the store keeps it, joined to sb (or not, with null). */
+    EndpointRecord record(State state, SandboxImpl sb, String interfaceName, int priority, List<PortMapping> ports) {
+        return new EndpointRecord(id, network.id(), name, state, options, ipv4, ipv6, mac,
+                sb == null ? null : sb.id(), interfaceName, priority, ports);
+    }
+
+    /** A join taken up after a restart. */
+    void restoreJoined(SandboxImpl sb, String interfaceName) {
+        lock.lock();
+        try {
+            this.sandbox = sb;
+            this.ifname = interfaceName;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -196,6 +222,7 @@ final class EndpointImpl implements Endpoint {
                 t.step(() -> network.driver().deleteEndpoint(network.id(), id));
                 // IPAM release always runs, whatever the driver said
                 t.step(() -> network.releaseAddresses(ipv4, ipv6));
+                t.step(() -> network.controller().forget(record(State.READY, null, null, 0, List.of())));
                 deleted = true;
                 t.throwIfFailed();
             } finally {

@@ -24,6 +24,8 @@ import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.EndpointSetup;
 import org.libnetwork4j.ipam.DefaultIpam;
+import org.libnetwork4j.store.NetworkRecord;
+import org.libnetwork4j.store.State;
 
 /** A network of the default controller. Its lock guards its endpoint map and its state. */
 final class NetworkImpl implements Network {
@@ -37,7 +39,7 @@ final class NetworkImpl implements Network {
     private final boolean enableIpv6;
     private final String interfacePrefix;
     private final List<DefaultController.IpamAllocation> allocations;
-    private final Instant created = Instant.now();
+    private final Instant created;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, EndpointImpl> endpoints = new LinkedHashMap<>(); // guarded by lock
@@ -47,7 +49,8 @@ final class NetworkImpl implements Network {
 
     NetworkImpl(DefaultController controller, String id, String name, String type, Driver driver,
             NetworkOptions options, boolean internal, boolean enableIpv6, String interfacePrefix,
-            List<DefaultController.IpamAllocation> allocations) {
+            List<DefaultController.IpamAllocation> allocations, Instant created) {
+        this.created = created;
         this.controller = controller;
         this.id = id;
         this.name = name;
@@ -91,7 +94,25 @@ final class NetworkImpl implements Network {
         return interfacePrefix;
     }
 
-    private DefaultController.IpamAllocation allocation(boolean ipv4) {
+    /** The network as the store keeps it. */
+    NetworkRecord record(State state, Map<String, String> driverState) {
+        return new NetworkRecord(id, name, type, state, created, options, internal, enableIpv6, interfacePrefix,
+                allocations.stream().map(a -> new NetworkRecord.Allocation(a.subnet(), a.ipRange(), a.gateway(),
+                        a.aux())).toList(), driverState);
+    }
+
+    /** An endpoint taken up after a restart (its addresses are reserved already). */
+    void restored(EndpointImpl ep) {
+        lock.lock();
+        try {
+            endpoints.put(ep.id(), ep);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The IPv4 (ipv4 true) or IPv6 subnet's allocation, null if the network has none. */
+    DefaultController.IpamAllocation allocation(boolean ipv4) {
         return allocations.stream().filter(a -> a.subnet().isIpv4() == ipv4).findFirst().orElse(null);
     }
 
@@ -157,8 +178,15 @@ final class NetworkImpl implements Network {
             }
             EndpointSetup setup = driver.createEndpoint(new EndpointRequest(id, epId, ip4, ip6, opts.mac(),
                     opts.ports()));
-            return new EndpointImpl(this, epId, epName, ip4, ip6, setup.mac(),
-                    v4 == null || internal ? null : v4.gateway(), v6 == null || internal ? null : v6.gateway());
+            EndpointImpl ep = new EndpointImpl(this, epId, epName, opts, ip4, ip6, setup.mac());
+            try {
+                // nothing in the kernel yet: stored once, made
+                controller.persist(ep.record(State.READY, null, null, 0, List.of()));
+            } catch (RuntimeException e) {
+                driver.deleteEndpoint(id, epId);
+                throw e;
+            }
+            return ep;
         } catch (RuntimeException e) {
             releaseAddresses(ip4, ip6);
             throw e;
@@ -250,6 +278,7 @@ final class NetworkImpl implements Network {
             lock.unlock();
         }
         try {
+            controller.persist(record(State.DELETING, driver.networkState(id)));
             driver.deleteNetwork(id);
         } catch (NetworkException e) {
             lock.lock();
@@ -261,6 +290,8 @@ final class NetworkImpl implements Network {
             throw e.withContext(context);
         }
         allocations.forEach(a -> a.release(controller.ipam()));
+        // If this write is lost, the record says DELETING: the next start finishes the delete.
+        controller.forget(record(State.DELETING, Map.of()));
         lock.lock();
         try {
             deleted = true;

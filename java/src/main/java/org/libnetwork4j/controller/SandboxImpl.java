@@ -21,6 +21,10 @@ import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.SandboxContext;
+import org.libnetwork4j.store.EndpointRecord;
+import org.libnetwork4j.store.SandboxRecord;
+import org.libnetwork4j.store.State;
+import org.libnetwork4j.store.StoredObject;
 import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
@@ -97,17 +101,16 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     /** Namespace (unless the host's), loopback up, files; undone if a step fails. */
     static SandboxImpl create(DefaultController c, String id, String containerId, SandboxOptions o) {
         Path filesDir = c.sandboxFiles().resolve(id);
+        // named like libnetwork's: the first 12 digits of the sandbox id
+        Path key = o.useHostNamespace() ? c.host().path() : c.netnsDir().resolve(id.substring(0, 12));
+        SandboxRecord intent = new SandboxRecord(id, containerId, State.CREATING, o, key.toString());
+        c.persist(intent);
         Netns ns = null;
         Netlink nl = null;
         try {
-            Path key;
-            if (o.useHostNamespace()) {
-                key = c.host().path();
-            } else {
-                // named like libnetwork's: the first 12 digits of the sandbox id
+            if (!o.useHostNamespace()) {
                 ns = Netns.createAt(c.netnsDir(), id.substring(0, 12),
                         KERNEL_HAS_IPV6 ? SANDBOX_SYSCTLS : Map.of());
-                key = ns.path().orElseThrow();
                 nl = Netlink.open(ns);
                 nl.setUp(LOOPBACK_INDEX);
             }
@@ -116,6 +119,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             sb.writeHosts(List.of());
             EtcFiles.write(sb.resolvConfPath(),
                     EtcFiles.resolvConf(EtcFiles.readHost(c.config().hostResolvConf()), o));
+            c.persist(intent.with(State.READY));
             return sb;
         } catch (IOException | RuntimeException e) {
             Teardown t = new Teardown();
@@ -126,6 +130,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 t.step(ns::delete);
             }
             t.step(() -> deleteFiles(filesDir));
+            t.step(() -> c.forget(intent));
             RuntimeException r = e instanceof RuntimeException re ? re
                     : new InternalException("create sandbox files in " + filesDir + ": " + e.getMessage(),
                             0, "create sandbox", containerId, e);
@@ -227,13 +232,24 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 throw new ForbiddenException("the sandbox of container " + containerId + " is "
                         + (deleted ? "deleted" : "being deleted"));
             }
-            JoinResult jr = driverJoin.get();
+            // intent: a crash from here on leaves a join that the next start undoes
+            controller.persist(ep.record(State.JOINING, this, null, priority, List.of()));
+            JoinResult jr;
+            try {
+                jr = driverJoin.get();
+            } catch (RuntimeException e) {
+                Teardown t = new Teardown();
+                t.step(() -> controller.persist(ep.record(State.READY, null, null, 0, List.of())));
+                t.suppressInto(e);
+                throw e;
+            }
             Attachment a = new Attachment(ep, jr, priority);
             try {
                 configureInterface(ep, jr);
                 attachments.add(a);
                 updateGateway();
                 writeHosts(ownAddresses());
+                persistAttachments(List.of());
                 ep.joined(jr.ifname());
             } catch (RuntimeException e) {
                 Teardown t = new Teardown();
@@ -246,12 +262,27 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 t.step(() -> ep.networkImpl().driver().leave(ep.networkImpl().id(), ep.id(), false));
                 t.step(this::updateGateway);
                 t.step(() -> writeHosts(ownAddresses()));
+                t.step(() -> persistAttachments(List.of(ep.record(State.READY, null, null, 0, List.of()))));
                 t.suppressInto(e);
                 throw e;
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Stores every joined endpoint as it is now (ports move with the gateway endpoint), plus
+     * extra, in one transaction. Called with the lock held.
+     */
+    private void persistAttachments(List<EndpointRecord> extra) {
+        List<StoredObject> all = new ArrayList<>(extra);
+        for (Attachment x : attachments) {
+            var net = x.ep().networkImpl();
+            all.add(x.ep().record(State.JOINED, this, x.jr().ifname(), x.priority(),
+                    net.driver().publishedPorts(net.id(), x.ep().id())));
+        }
+        controller.persist(all.toArray(StoredObject[]::new));
     }
 
     /** Addresses (IPv6 without DAD, so it is usable at once), up, the driver's static routes. */
@@ -283,6 +314,10 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             Attachment a = attachments.stream().filter(x -> x.ep() == ep).findFirst()
                     .orElseThrow(() -> new NotFoundException(ep + " is not attached here"));
             var net = ep.networkImpl();
+            if (!sandboxGone) {
+                // intent: a crash from here on leaves a leave that the next start finishes
+                controller.persist(ep.record(State.LEAVING, this, a.jr().ifname(), a.priority(), List.of()));
+            }
             if (gateway == a) {
                 net.driver().revokeExternalConnectivity(net.id(), ep.id());
                 gateway = null;
@@ -299,6 +334,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             if (!sandboxGone) {
                 updateGateway();
                 writeHosts(ownAddresses());
+                persistAttachments(List.of(ep.record(State.READY, null, null, 0, List.of())));
             }
         } finally {
             lock.unlock();
@@ -399,6 +435,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         } finally {
             lock.unlock();
         }
+        // intent: a crash from here on leaves a delete that the next start finishes
+        controller.persist(record(State.DELETING));
         // Endpoint locks come before the sandbox's: this one is released while they run.
         Teardown t = new Teardown();
         for (EndpointImpl ep : joined) {
@@ -412,6 +450,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             t.step(netns::delete);
         }
         t.step(() -> deleteFiles(filesDir));
+        t.step(() -> controller.forget(record(State.DELETING)));
         lock.lock();
         try {
             deleted = true;
@@ -423,6 +462,94 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             t.throwIfFailed();
         } catch (org.libnetwork4j.NetworkException e) {
             throw e.withContext("delete the sandbox of container \"" + containerId + "\"");
+        }
+    }
+
+    SandboxRecord record(State state) {
+        return new SandboxRecord(id, containerId, state, options, key.toString());
+    }
+
+    /**
+     * A sandbox recorded before a restart, its namespace reopened by path. Throws
+     * NotFoundException or InvalidParameterException if the namespace is gone (a reboot, or
+     * someone deleted it).
+     */
+    static SandboxImpl restore(DefaultController c, SandboxRecord r) {
+        SandboxOptions o = r.options();
+        Path filesDir = c.sandboxFiles().resolve(r.id());
+        if (o.useHostNamespace()) {
+            return new SandboxImpl(c, r.id(), r.containerId(), o, c.host().path(), null, null, filesDir);
+        }
+        Netns ns = Netns.open(Path.of(r.key()));
+        try {
+            Netlink nl = Netlink.open(ns);
+            return new SandboxImpl(c, r.id(), r.containerId(), o, Path.of(r.key()), ns, nl, filesDir);
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+    }
+
+    /** An endpoint's join taken up after a restart: the interface is there as it was. */
+    void restoreAttachment(EndpointImpl ep, JoinResult jr, int priority) {
+        lock.lock();
+        try {
+            attachments.add(new Attachment(ep, jr, priority));
+            // the counter goes on after the highest index in use, as it had
+            String name = jr.ifname();
+            String prefix = ep.networkImpl().interfacePrefix();
+            if (name != null && name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d{1,5}")) {
+                int next = Integer.parseInt(name.substring(prefix.length())) + 1;
+                nextIndex.merge(prefix, next, Math::max);
+            }
+            ep.restoreJoined(this, name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Elects the gateway endpoint again (its default routes are in the kernel already) and
+     * makes its published ports live with the host ports they had; returns the mappings
+     * whose host port could not be reserved again. Then rewrites the hosts file, in place,
+     * only if its content differs.
+     */
+    List<org.libnetwork4j.PortMapping> restoreGateway(Map<String, List<org.libnetwork4j.PortMapping>> stored) {
+        lock.lock();
+        try {
+            gateway = attachments.stream().filter(Attachment::hasGateway)
+                    .min(Comparator.comparing(Attachment::candidate, GatewayOrder.ORDER)).orElse(null);
+            List<org.libnetwork4j.PortMapping> unheld = List.of();
+            if (gateway != null) {
+                var net = gateway.ep().networkImpl();
+                unheld = net.driver().restoreExternalConnectivity(net.id(), gateway.ep().id(),
+                        stored.getOrDefault(gateway.ep().id(), List.of()));
+            }
+            String content = EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(),
+                    ownAddresses());
+            String onDisk;
+            try {
+                onDisk = Files.readString(hostsPath());
+            } catch (IOException e) {
+                onDisk = null;
+            }
+            if (!content.equals(onDisk)) {
+                EtcFiles.write(hostsPath(), content);
+            }
+            hostsContent = content;
+            return unheld;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stores the joined endpoints as they are now (after recovery took them up). */
+    void persistJoined() {
+        lock.lock();
+        try {
+            persistAttachments(List.of());
+        } finally {
+            lock.unlock();
         }
     }
 

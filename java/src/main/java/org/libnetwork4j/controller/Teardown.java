@@ -6,6 +6,7 @@ package org.libnetwork4j.controller;
  */
 final class Teardown {
     private RuntimeException first;
+    private final java.util.ArrayDeque<Step> pending = new java.util.ArrayDeque<>();
 
     interface Step {
         void run();
@@ -22,6 +23,20 @@ final class Teardown {
             }
         }
         return this;
+    }
+
+    /** Remembers an undo step for {@link #runReversed}: what a multi-step setup made so far. */
+    Teardown push(Step s) {
+        pending.push(s);
+        return this;
+    }
+
+    /** Runs the pushed steps, last first, and adds their failures to {@code into}. */
+    void runReversed(Throwable into) {
+        while (!pending.isEmpty()) {
+            step(pending.pop());
+        }
+        suppressInto(into);
     }
 
     /** Adds the failures of this teardown to {@code e} (which is being thrown anyway). */

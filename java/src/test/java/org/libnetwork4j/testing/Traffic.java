@@ -29,15 +29,20 @@ public final class Traffic {
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            stop(process);
+        }
+    }
+
+    /** Stops a process of ours: TERM, then KILL after 5 s. */
+    private static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 
@@ -56,13 +61,54 @@ public final class Traffic {
         return server(owner, ns, "UDP-RECVFROM:" + port + ",fork" + bindOpt(bind), reply);
     }
 
+    /** A TCP server that echoes every line back, for connections kept open across events. */
+    public static Server echoServer(Namespaces owner, NsRef ns, int port) {
+        return start(owner, ns, "TCP-LISTEN:" + port + ",reuseaddr,fork", "EXEC:cat");
+    }
+
+    /** One TCP connection kept open, line by line: send a line, read its echo. */
+    public static final class Session implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader in;
+
+        private Session(Process process) {
+            this.process = process;
+            this.in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+        }
+
+        /** Sends line and returns what came back (null if the connection is gone). */
+        public String roundTrip(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            return in.readLine();
+        }
+
+        @Override
+        public void close() {
+            stop(process);
+        }
+    }
+
+    /** Opens a connection from ns to ip:port that stays open (socat -T 30: idle 30 s at most). */
+    public static Session session(Namespaces owner, NsRef ns, String ip, int port) throws IOException {
+        List<String> cmd = List.of("nsenter", "--net=" + ns.path(), "socat", "-T30", "-",
+                "TCP:" + host(ip) + ":" + port + ",connect-timeout=" + CLIENT_TIMEOUT_SECONDS);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return owner.track(new Session(p));
+    }
+
     private static String bindOpt(String bind) {
         return bind == null ? "" : ",bind=" + bind;
     }
 
     private static Server server(Namespaces owner, NsRef ns, String listen, String reply) {
         String answer = "$PEER".equals(reply) ? "echo $SOCAT_PEERADDR" : "echo " + reply;
-        List<String> cmd = List.of("nsenter", "--net=" + ns.path(), "socat", listen, "SYSTEM:" + answer);
+        return start(owner, ns, listen, "SYSTEM:" + answer);
+    }
+
+    private static Server start(Namespaces owner, NsRef ns, String listen, String answer) {
+        List<String> cmd = List.of("nsenter", "--net=" + ns.path(), "socat", listen, answer);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
