@@ -186,7 +186,11 @@ final class EndpointImpl implements Endpoint {
      * The sandbox is being deleted: leave it without kernel work (its namespace takes the
      * interface along) and delete the endpoint.
      */
-    void removeWithSandbox(SandboxImpl sb) {
+    /**
+     * Returns the record to forget: the sandbox forgets it with its own, in one transaction
+     * (its DELETING record makes the next start finish the job if it is lost).
+     */
+    EndpointRecord removeWithSandbox(SandboxImpl sb) {
         lock.lock();
         try {
             if (sandbox == sb) {
@@ -197,11 +201,16 @@ final class EndpointImpl implements Endpoint {
         } finally {
             lock.unlock();
         }
-        delete(false);
+        delete(false, false);
+        return record(State.READY, null, null, 0, List.of());
     }
 
     @Override
     public void delete(boolean force) {
+        delete(force, true);
+    }
+
+    private void delete(boolean force, boolean forget) {
         String context = "delete endpoint \"" + name + "\" of network \"" + network.name() + "\"";
         try {
             lock.lock();
@@ -222,7 +231,9 @@ final class EndpointImpl implements Endpoint {
                 t.step(() -> network.driver().deleteEndpoint(network.id(), id));
                 // IPAM release always runs, whatever the driver said
                 t.step(() -> network.releaseAddresses(ipv4, ipv6));
-                t.step(() -> network.controller().forget(record(State.READY, null, null, 0, List.of())));
+                if (forget) {
+                    t.step(() -> network.controller().forget(record(State.READY, null, null, 0, List.of())));
+                }
                 deleted = true;
                 t.throwIfFailed();
             } finally {

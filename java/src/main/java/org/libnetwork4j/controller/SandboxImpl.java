@@ -439,8 +439,9 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         controller.persist(record(State.DELETING));
         // Endpoint locks come before the sandbox's: this one is released while they run.
         Teardown t = new Teardown();
+        List<StoredObject> gone = new ArrayList<>();
         for (EndpointImpl ep : joined) {
-            t.step(() -> ep.removeWithSandbox(this));
+            t.step(() -> gone.add(ep.removeWithSandbox(this)));
         }
         // Closing the netlink socket drops its reference on the namespace; unmounting drops
         // the last one, and the kernel then removes the namespace and every veth in it,
@@ -450,7 +451,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             t.step(netns::delete);
         }
         t.step(() -> deleteFiles(filesDir));
-        t.step(() -> controller.forget(record(State.DELETING)));
+        gone.add(record(State.DELETING));
+        t.step(() -> controller.forget(gone.toArray(StoredObject[]::new)));
         lock.lock();
         try {
             deleted = true;

@@ -39,11 +39,17 @@ public final class SqliteStore implements Store {
 
     private final Path file;
     private final Connection db;
+    // prepared once: compiling the statement is a good part of a small transaction's cost
+    private final PreparedStatement upsert;
+    private final PreparedStatement remove;
     private boolean closed;
 
-    private SqliteStore(Path file, Connection db) {
+    private SqliteStore(Path file, Connection db) throws SQLException {
         this.file = file;
         this.db = db;
+        this.upsert = db.prepareStatement("INSERT OR REPLACE INTO objects(kind, id, parent, addresses, doc)"
+                + " VALUES (?, ?, ?, ?, ?)");
+        this.remove = db.prepareStatement("DELETE FROM objects WHERE kind = ? AND id = ?");
     }
 
     /** Opens (creating if needed) the store in dir. The caller holds the directory's lock. */
@@ -189,27 +195,18 @@ public final class SqliteStore implements Store {
     public synchronized void update(List<StoredObject> put, List<StoredObject> delete) {
         check();
         try {
-            if (!put.isEmpty()) {
-                try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO objects(kind, id, parent,"
-                        + " addresses, doc) VALUES (?, ?, ?, ?, ?)")) {
-                    for (StoredObject o : put) {
-                        ps.setString(1, o.kind().name());
-                        ps.setString(2, o.id());
-                        ps.setString(3, o.parent());
-                        ps.setString(4, String.join(",", o.addresses()));
-                        ps.setString(5, Codec.write(o));
-                        ps.executeUpdate();
-                    }
-                }
+            for (StoredObject o : put) {
+                upsert.setString(1, o.kind().name());
+                upsert.setString(2, o.id());
+                upsert.setString(3, o.parent());
+                upsert.setString(4, String.join(",", o.addresses()));
+                upsert.setString(5, Codec.write(o));
+                upsert.executeUpdate();
             }
-            if (!delete.isEmpty()) {
-                try (PreparedStatement ps = db.prepareStatement("DELETE FROM objects WHERE kind = ? AND id = ?")) {
-                    for (StoredObject o : delete) {
-                        ps.setString(1, o.kind().name());
-                        ps.setString(2, o.id());
-                        ps.executeUpdate();
-                    }
-                }
+            for (StoredObject o : delete) {
+                remove.setString(1, o.kind().name());
+                remove.setString(2, o.id());
+                remove.executeUpdate();
             }
             db.commit();
         } catch (SQLException e) {
