@@ -249,6 +249,27 @@ int lnw_sysctl_read(int nsfd, const char *key, char *buf, int cap, struct lnw_er
 int lnw_port_reserve(int nsfd, int family, int proto, const unsigned char *addr, int addr_len,
                      int port, int *out_port, struct lnw_err *err);
 
+/* ---- connectivity probes (probe.c) --------------------------------------------------- */
+
+/* One ICMP echo (IPv4 or IPv6, addr of 4 or 16 bytes) sent from inside the namespace nsfd
+ * refers to; waits up to timeout_ms for the reply. Returns the round trip in microseconds. */
+long long lnw_probe_ping(int nsfd, const unsigned char *addr, int addr_len, int seq, int timeout_ms,
+                         struct lnw_err *err);
+
+/* A TCP socket listening on port (every address, IPv6 and IPv4 where the namespace has IPv6)
+ * inside nsfd's namespace. Returns the fd; serve it from any thread, close it when done. */
+int lnw_probe_listen(int nsfd, int port, struct lnw_err *err);
+
+/* Accepts one connection on a listening fd (waiting up to timeout_ms), sends reply, closes
+ * the connection. Returns the bytes sent. */
+int lnw_probe_serve(int fd, const char *reply, int timeout_ms, struct lnw_err *err);
+
+/* Connects from inside nsfd's namespace to addr:port and reads what comes until the peer
+ * closes (at most cap - 1 bytes, NUL-terminated in out), within timeout_ms in all. Returns the
+ * bytes read. */
+int lnw_probe_fetch(int nsfd, const unsigned char *addr, int addr_len, int port, char *out, int cap,
+                    int timeout_ms, struct lnw_err *err);
+
 /* ---- conntrack (conntrack.c) --------------------------------------------------------- */
 
 struct lnw_ct;

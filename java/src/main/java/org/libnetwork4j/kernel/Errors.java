@@ -36,7 +36,8 @@ final class Errors {
             return new AlreadyExistsException(message, errno, op, object, null);
         }
         if (errno == LnwNative.ENOENT || errno == LnwNative.ENODEV || errno == LnwNative.ESRCH
-                || errno == LnwNative.ENXIO || errno == LnwNative.EADDRNOTAVAIL) {
+                || errno == LnwNative.ENXIO || errno == LnwNative.EADDRNOTAVAIL
+                || errno == LnwNative.ECONNREFUSED || errno == LnwNative.EHOSTUNREACH) {
             return new NotFoundException(message, errno, op, object, null);
         }
         if (errno == LnwNative.EINVAL || errno == LnwNative.ERANGE || errno == LnwNative.E2BIG

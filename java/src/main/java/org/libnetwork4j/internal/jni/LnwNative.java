@@ -69,6 +69,8 @@ public final class LnwNative {
     @JniField(flags = {CONSTANT}) public static int ENOBUFS;
     @JniField(flags = {CONSTANT}) public static int ENOTCONN;
     @JniField(flags = {CONSTANT}) public static int ETIMEDOUT;
+    @JniField(flags = {CONSTANT}) public static int ECONNREFUSED;
+    @JniField(flags = {CONSTANT}) public static int EHOSTUNREACH;
 
     @JniField(flags = {CONSTANT}) public static int AF_UNSPEC;
     @JniField(flags = {CONSTANT}) public static int AF_INET;
@@ -325,6 +327,25 @@ public final class LnwNative {
             @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
             int port,
             @JniArg(cast = "int *", flags = {NO_IN}) int[] outPort,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    // ---- connectivity probes ----
+    public static final native long lnw_probe_ping(
+            int nsfd,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
+            int seq, int timeoutMs,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_probe_listen(int nsfd, int port, @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_probe_serve(
+            int fd, @JniArg(cast = "const char *") String reply, int timeoutMs,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_probe_fetch(
+            int nsfd,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen, int port,
+            @JniArg(cast = "char *", flags = {NO_IN}) byte[] out, int cap, int timeoutMs,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     // ---- conntrack ----
