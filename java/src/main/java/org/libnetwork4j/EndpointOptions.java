@@ -12,11 +12,20 @@ import java.util.List;
  * @param mac  the interface's MAC, or null for Docker's 02:42 + IPv4 address
  * @param ports published ports ({@code -p}); they go live while the endpoint is its sandbox's
  *              gateway endpoint
+ * @param aliases other names of the endpoint's sandbox on this network ({@code --alias}).
+ *              libnetwork4j has no embedded DNS server: the names are written, with the
+ *              endpoint's addresses, into the hosts files of the other sandboxes joined to the
+ *              network (as Docker's legacy links did), for as long as the endpoint is joined
  */
-public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac, List<PortBinding> ports) {
+public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac, List<PortBinding> ports,
+        List<String> aliases) {
 
     public EndpointOptions {
         ports = List.copyOf(ports);
+        aliases = aliases == null ? List.of() : List.copyOf(aliases);
+        for (String a : aliases) {
+            SandboxOptions.checkName("alias", a);
+        }
         if (ipv4 != null && IpPrefix.bits(ipv4) != 32) {
             throw new InvalidParameterException("ipv4 address " + IpAddresses.format(ipv4) + " is not IPv4");
         }
@@ -26,7 +35,7 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
     }
 
     public static EndpointOptions defaults() {
-        return new EndpointOptions(null, null, null, List.of());
+        return new EndpointOptions(null, null, null, List.of(), List.of());
     }
 
     public static Builder builder() {
@@ -38,6 +47,7 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
         private InetAddress ipv6;
         private MacAddress mac;
         private final List<PortBinding> ports = new ArrayList<>();
+        private final List<String> aliases = new ArrayList<>();
 
         /** A port to publish, as {@code -p} takes it: {@code publish("127.0.0.1:8080:80/tcp")}. */
         public Builder publish(String spec) {
@@ -65,8 +75,14 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
             return this;
         }
 
+        /** Another name of the sandbox on this network ({@code --alias}). */
+        public Builder alias(String name) {
+            aliases.add(name);
+            return this;
+        }
+
         public EndpointOptions build() {
-            return new EndpointOptions(ipv4, ipv6, mac, ports);
+            return new EndpointOptions(ipv4, ipv6, mac, ports, aliases);
         }
     }
 }

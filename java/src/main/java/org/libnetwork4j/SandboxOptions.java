@@ -43,7 +43,7 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
     private static final java.util.regex.Pattern HOSTNAME =
             java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
-    private static void checkName(String field, String v) {
+    static void checkName(String field, String v) {
         if (v != null && (v.length() > 253 || !HOSTNAME.matcher(v).matches())) {
             throw new InvalidParameterException("invalid " + field + " \"" + v + "\"");
         }

@@ -146,6 +146,29 @@ public final class DefaultController implements NetworkController {
         return ports;
     }
 
+    /**
+     * After a join or leave on n by sandbox sb: sb's hosts file gets the aliases of its peers
+     * on its networks; and if the endpoint has aliases, every other sandbox on n gets them (or
+     * loses them). Called with no lock held; each sandbox takes only its own.
+     */
+    void refreshHosts(NetworkImpl n, SandboxImpl sb, boolean peersToo) {
+        sb.refreshPeers();
+        if (peersToo) {
+            refreshHosts(n);
+        }
+    }
+
+    /** Every sandbox joined to n rewrites its hosts file's alias lines. */
+    void refreshHosts(NetworkImpl n) {
+        java.util.Set<SandboxImpl> seen = new java.util.HashSet<>();
+        for (org.libnetwork4j.Endpoint e : n.endpoints()) {
+            SandboxImpl s = ((EndpointImpl) e).joinedSandbox();
+            if (s != null && seen.add(s)) {
+                s.refreshPeers();
+            }
+        }
+    }
+
     /** Registers what recovery took up, before the controller is handed out. */
     void restored(NetworkImpl n) {
         networks.put(n.id(), n);

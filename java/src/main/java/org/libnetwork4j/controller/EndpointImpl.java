@@ -38,7 +38,7 @@ final class EndpointImpl implements Endpoint {
     private final InetAddress gatewayV6;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private SandboxImpl sandbox;        // guarded by lock
+    private volatile SandboxImpl sandbox; // written under lock; read without it by peers' hosts refresh
     private volatile String ifname;     // set while joined, for info()
     private boolean deleted;            // guarded by lock
 
@@ -61,6 +61,15 @@ final class EndpointImpl implements Endpoint {
     EndpointRecord record(State state, SandboxImpl sb, String interfaceName, int priority, List<PortMapping> ports) {
         return new EndpointRecord(id, network.id(), name, state, options, ipv4, ipv6, mac,
                 sb == null ? null : sb.id(), interfaceName, priority, ports);
+    }
+
+    /** The sandbox joined to, or null (a racy read, for the hosts files of peers). */
+    SandboxImpl joinedSandbox() {
+        return sandbox;
+    }
+
+    List<String> aliases() {
+        return options.aliases();
     }
 
     /** A join taken up after a restart. */
@@ -137,6 +146,8 @@ final class EndpointImpl implements Endpoint {
         } catch (NetworkException e) {
             throw e.withContext(context);
         }
+        // no lock held: the hosts files of the sandboxes that share the network
+        network.controller().refreshHosts(network, target, !aliases().isEmpty());
     }
 
     @Override
@@ -180,6 +191,7 @@ final class EndpointImpl implements Endpoint {
         } catch (NetworkException e) {
             throw e.withContext(context);
         }
+        network.controller().refreshHosts(network, (SandboxImpl) sb, !aliases().isEmpty());
     }
 
     /**
@@ -212,6 +224,7 @@ final class EndpointImpl implements Endpoint {
 
     private void delete(boolean force, boolean forget) {
         String context = "delete endpoint \"" + name + "\" of network \"" + network.name() + "\"";
+        SandboxImpl left = null;
         try {
             lock.lock();
             try {
@@ -224,6 +237,7 @@ final class EndpointImpl implements Endpoint {
                                 + sandbox.containerId() + "; leave it first (or force)");
                     }
                     sandbox.leave(this, false);
+                    left = sandbox;
                     sandbox = null;
                     ifname = null;
                 }
@@ -244,6 +258,9 @@ final class EndpointImpl implements Endpoint {
         } finally {
             if (isDeleted()) {
                 network.removeEndpoint(this);
+            }
+            if (left != null) {
+                network.controller().refreshHosts(network, left, !aliases().isEmpty());
             }
         }
     }
@@ -267,7 +284,7 @@ final class EndpointImpl implements Endpoint {
             lock.unlock();
         }
         return new EndpointInfo(id, name, network.id(), ifname, mac, ipv4, ipv6, gatewayV4, gatewayV6,
-                sb == null ? null : sb.id(), network.driver().publishedPorts(network.id(), id));
+                sb == null ? null : sb.id(), network.driver().publishedPorts(network.id(), id), options.aliases());
     }
 
     @Override

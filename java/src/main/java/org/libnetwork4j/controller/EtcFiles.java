@@ -40,6 +40,15 @@ final class EtcFiles {
      */
     static String hosts(String hostname, String domainname, List<SandboxOptions.HostEntry> extra,
             List<InetAddress> own) {
+        return hosts(hostname, domainname, extra, own, List.of());
+    }
+
+    /**
+     * The same, plus peers: "ADDRESS NAMES" lines for the aliases of endpoints of other
+     * sandboxes on this sandbox's networks (no embedded DNS: Docker's legacy links did this).
+     */
+    static String hosts(String hostname, String domainname, List<SandboxOptions.HostEntry> extra,
+            List<InetAddress> own, List<String> peers) {
         StringBuilder sb = new StringBuilder(HOSTS_HEADER);
         for (SandboxOptions.HostEntry e : extra) {
             sb.append(IpAddresses.format(e.ip())).append('\t').append(e.name()).append('\n');
@@ -50,6 +59,9 @@ final class EtcFiles {
             for (InetAddress a : own) {
                 sb.append(IpAddresses.format(a)).append('\t').append(names).append('\n');
             }
+        }
+        for (String p : peers) {
+            sb.append(p).append('\n');
         }
         return sb.toString();
     }

@@ -102,6 +102,9 @@ final class Recovery {
             }
             removeOrphans();
         });
+        for (SandboxImpl sb : sandboxes.values()) {
+            sb.refreshPeers(); // aliases of peers, as the store says they are now
+        }
         return new RecoveryReport(restored, rolledBack, finished, dropped, orphans, quarantined, warnings);
     }
 

@@ -71,6 +71,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     private final Map<String, Integer> nextIndex = new HashMap<>(); // guarded by lock
     private Attachment gateway;                                     // guarded by lock
     private String hostsContent;                                    // guarded by lock
+    private List<String> peerLines = List.of();                     // guarded by lock
     private boolean deleting;                                       // guarded by lock
     private boolean deleted;                                        // guarded by lock
 
@@ -413,7 +414,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
 
     /** Rewrites the hosts file if its content changes (without a hostname, joins do not). */
     private void writeHosts(List<InetAddress> own) {
-        String content = EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(), own);
+        String content = EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(), own,
+                peerLines);
         if (!content.equals(hostsContent)) {
             EtcFiles.write(hostsPath(), content);
             hostsContent = content;
@@ -460,6 +462,12 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             lock.unlock();
         }
         controller.removeSandbox(this);
+        // its endpoints' aliases leave the hosts files of the sandboxes it shared networks with
+        for (EndpointImpl ep : joined) {
+            if (!ep.aliases().isEmpty()) {
+                t.step(() -> controller.refreshHosts(ep.networkImpl()));
+            }
+        }
         try {
             t.throwIfFailed();
         } catch (org.libnetwork4j.NetworkException e) {
@@ -528,7 +536,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                         stored.getOrDefault(gateway.ep().id(), List.of()));
             }
             String content = EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(),
-                    ownAddresses());
+                    ownAddresses(), peerLines);
             String onDisk;
             try {
                 onDisk = Files.readString(hostsPath());
@@ -540,6 +548,51 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             }
             hostsContent = content;
             return unheld;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Rewrites the hosts file with the aliases of the other sandboxes' endpoints on this
+     * sandbox's networks. Called with no lock held: the peers are read first (network and
+     * endpoint state), then only this sandbox's lock is taken to write.
+     */
+    void refreshPeers() {
+        List<NetworkImpl> nets;
+        lock.lock();
+        try {
+            if (deleted || deleting) {
+                return;
+            }
+            nets = attachments.stream().map(a -> a.ep().networkImpl()).distinct().toList();
+        } finally {
+            lock.unlock();
+        }
+        List<String> lines = new ArrayList<>();
+        for (NetworkImpl n : nets) {
+            for (org.libnetwork4j.Endpoint e : n.endpoints()) {
+                EndpointImpl peer = (EndpointImpl) e;
+                SandboxImpl where = peer.joinedSandbox();
+                if (where == null || where == this || peer.aliases().isEmpty()) {
+                    continue;
+                }
+                String names = String.join(" ", peer.aliases());
+                if (peer.ipv4() != null) {
+                    lines.add(org.libnetwork4j.IpAddresses.format(peer.ipv4().address()) + "\t" + names);
+                }
+                if (peer.ipv6() != null) {
+                    lines.add(org.libnetwork4j.IpAddresses.format(peer.ipv6().address()) + "\t" + names);
+                }
+            }
+        }
+        lock.lock();
+        try {
+            if (deleted || deleting) {
+                return;
+            }
+            peerLines = List.copyOf(lines);
+            writeHosts(ownAddresses());
         } finally {
             lock.unlock();
         }

@@ -109,6 +109,35 @@ class CnmTest {
     }
 
     @Test
+    void aliasesGoIntoThePeersHostsFilesWhileJoined(Namespaces ns) throws Exception {
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.12.0.0/24").build());
+        Network other = c.newNetwork("bridge", "n2", NetworkOptions.builder().subnet("10.13.0.0/24").build());
+        Sandbox peer = n.createEndpoint("peer").join("peer");
+        Sandbox stranger = other.createEndpoint("stranger").join("stranger");
+        Endpoint web = n.createEndpoint("web", org.libnetwork4j.EndpointOptions.builder().alias("www").alias("api").build());
+        Sandbox sb = web.join("web");
+        assertEquals(List.of("www", "api"), web.info().aliases());
+        String line = "10.12.0.3\twww api";
+        assertTrue(java.nio.file.Files.readString(peer.hostsPath()).contains(line), "a peer on the network knows it");
+        assertFalse(java.nio.file.Files.readString(stranger.hostsPath()).contains("www"), "another network does not");
+        assertFalse(java.nio.file.Files.readString(sb.hostsPath()).contains("www"), "its own are not peers");
+        // a sandbox joining later learns it too
+        Sandbox late = n.createEndpoint("late").join("late");
+        assertTrue(java.nio.file.Files.readString(late.hostsPath()).contains(line));
+        // gone with the leave, from every peer
+        web.leave(sb);
+        assertFalse(java.nio.file.Files.readString(peer.hostsPath()).contains("www"));
+        assertFalse(java.nio.file.Files.readString(late.hostsPath()).contains("www"));
+        web.join(sb);
+        assertTrue(java.nio.file.Files.readString(peer.hostsPath()).contains(line));
+        sb.delete();
+        assertFalse(java.nio.file.Files.readString(peer.hostsPath()).contains("www"), "and with the sandbox");
+        assertThrows(org.libnetwork4j.InvalidParameterException.class,
+                () -> org.libnetwork4j.EndpointOptions.builder().alias("no spaces").build());
+    }
+
+    @Test
     void leaveAndRejoin(Namespaces ns) {
         NetworkController c = ns.controller();
         Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.11.0.0/24").build());
