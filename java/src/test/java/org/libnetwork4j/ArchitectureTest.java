@@ -45,6 +45,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCommandLineUsesTheApiOnly() {
+        // the quickstart is the one tool that also builds its throwaway world with the facade
+        noClasses().that().resideInAPackage("org.libnetwork4j.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
+                        "org.libnetwork4j.driver..", "org.libnetwork4j.ipam..", "org.libnetwork4j.kernel..",
+                        "org.libnetwork4j.internal..", "org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..",
+                        "org.libnetwork4j.store..")
+                .check(MAIN);
+        noClasses().that().resideInAPackage("org.libnetwork4j.quickstart..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
+                        "org.libnetwork4j.driver..", "org.libnetwork4j.internal..", "org.libnetwork4j.store..")
+                .check(MAIN);
+    }
+
+    @Test
     void theStoreKnowsOnlyTheApi() {
         noClasses().that().resideInAPackage("org.libnetwork4j.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",

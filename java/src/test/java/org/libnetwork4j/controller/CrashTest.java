@@ -26,6 +26,7 @@ import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.RecoveryReport;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.testing.ControllerProcess;
+import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.HostState;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -115,7 +116,7 @@ class CrashTest {
                 }
             }
             // the kernel removes a deleted namespace's veth pairs asynchronously: give it time
-            assertEquals(empty, settled(() -> HostState.of(ns.host(), run), empty), "kill " + k + ": after deleting everything");
+            assertEquals(empty, Eventually.settled(() -> HostState.of(ns.host(), run), empty), "kill " + k + ": after deleting everything");
         }
         System.out.printf("crash test: %d kill points (seed %d), %d endpoints survived in all, %d interrupted"
                 + " operations undone, %d finished, %d orphans removed; nothing leaked%n",
@@ -161,21 +162,6 @@ class CrashTest {
         return veths;
     }
 
-    /** What read() gives once it equals expected, or after 10 s what it gives then. */
-    static <T> T settled(java.util.function.Supplier<T> read, T expected) {
-        T now = read.get();
-        for (int i = 0; i < 200 && !now.equals(expected); i++) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            now = read.get();
-        }
-        return now;
-    }
-
     private static Set<String> addresses(Network n) {
         Set<String> s = new HashSet<>();
         for (Endpoint e : n.endpoints()) {
@@ -208,7 +194,7 @@ class CrashTest {
             }
         }
         // pairs of namespaces deleted just before are removed by the kernel asynchronously
-        assertEquals(expectedVeths, settled(() -> veths(ns, bridge, what), expectedVeths), what + ": veths");
+        assertEquals(expectedVeths, Eventually.settled(() -> veths(ns, bridge, what), expectedVeths), what + ": veths");
         HostState s = HostState.of(ns.host(), run);
         Set<String> keys = new TreeSet<>();
         Set<String> ids = new TreeSet<>();

@@ -18,6 +18,7 @@ import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.kernel.Handles;
+import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.HostState;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -63,7 +64,7 @@ class EnduranceTest {
             store[i] = dc.store().sizeOnDisk();
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        HostState after = CrashTest.settled(() -> HostState.of(ns.host(), run), before);
+        HostState after = Eventually.settled(() -> HostState.of(ns.host(), run), before);
         assertEquals(before, after, "the fake host after " + CYCLES + " cycles");
         int tenth = CYCLES / 10;
         System.out.printf("endurance: %d cycles in %d ms; fds %d -> %d, native handles %d -> %d, threads %d -> %d,"

@@ -162,15 +162,27 @@ public final class Traffic {
 
     private static Optional<String> client(NsRef ns, String target) {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.path(), "timeout",
-                Integer.toString(CLIENT_TIMEOUT_SECONDS + 1), "socat", "-T" + CLIENT_TIMEOUT_SECONDS, "-", target));
+                Integer.toString(CLIENT_TIMEOUT_SECONDS + 1), "socat", "-T" + CLIENT_TIMEOUT_SECONDS,
+                // -t: after its stdin ends, wait for the answer as long as for anything (default 0.5 s)
+                "-t" + CLIENT_TIMEOUT_SECONDS, "-", target));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
             p.getOutputStream().write("hi\n".getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            // the first line answered is all we want: a UDP client would otherwise wait out -t
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            p.destroy();
             p.waitFor(CLIENT_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
-            LAST_ERROR.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
-            return out.isEmpty() ? Optional.empty() : Optional.of(out.lines().findFirst().orElse(""));
+            String err;
+            try {
+                err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            } catch (IOException closed) {
+                err = ""; // stopped by us: what it said is gone with it
+            }
+            LAST_ERROR.set(err);
+            String out = line == null ? "" : line.strip();
+            return out.isEmpty() ? Optional.empty() : Optional.of(out);
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd, e);
         } catch (InterruptedException e) {

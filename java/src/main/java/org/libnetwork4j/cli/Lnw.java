@@ -1,0 +1,161 @@
+package org.libnetwork4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkException;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.Sandbox;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lnw}: the library from the shell, in the words of {@code docker network}. State is
+ * kept in the controller's store between invocations; concurrent invocations wait for each
+ * other (the state directory's lock). The host namespace is the one lnw runs in, so
+ * {@code nsenter --net=/run/netns/HOST lnw ...} drives a fake host.
+ *
+ * <p>Exit codes: 0 ok, 1 error (one line on stderr naming what was wrong), 2 usage.
+ */
+@Command(name = "lnw", mixinStandardHelpOptions = true, version = "lnw 0.1.0 (libnetwork4j)",
+        description = "Container networks (Docker's CNM) from the shell.",
+        subcommands = {NetworkCommand.class, SandboxCommand.class, ExecCommand.class, QuickstartCommand.class,
+                CdsTrainingCommand.class})
+public final class Lnw implements Runnable {
+    /** How long a command waits for another lnw (or controller) holding the state directory. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(60);
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "where the store is kept"
+            + " (default: $LNW_STATE_DIR or /var/lib/libnetwork4j)")
+    Path stateDir;
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "where sandbox namespaces and files live"
+            + " (default: $LNW_RUN_DIR or /run/libnetwork4j)")
+    Path runDir;
+
+    @Option(names = "--debug", description = "print the whole error, with its causes")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
+    }
+
+    /** Runs lnw with these arguments; returns the exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        Lnw top = new Lnw();
+        CommandLine cl = new CommandLine(top);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // `lnw exec SANDBOX ip -br addr`: everything after the sandbox is the command's
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof NetworkException || e instanceof CliException) {
+                err.println("lnw: " + e.getMessage());
+            } else {
+                err.println("lnw: internal error: " + e);
+            }
+            if (top.debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        });
+        cl.setParameterExceptionHandler((e, params) -> {
+            err.println("lnw: " + e.getMessage());
+            err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
+        top.env = env;
+        return cl.execute(args);
+    }
+
+    Map<String, String> env = Map.of();
+
+    ControllerConfig config() {
+        Path state = stateDir != null ? stateDir : Path.of(env.getOrDefault("LNW_STATE_DIR", "/var/lib/libnetwork4j"));
+        Path run = runDir != null ? runDir : Path.of(env.getOrDefault("LNW_RUN_DIR", "/run/libnetwork4j"));
+        return ControllerConfig.builder().stateDir(state).runDir(run).lockWait(LOCK_WAIT).build();
+    }
+
+    /**
+     * The controller of this invocation. Refused in a private mount namespace (what
+     * {@code ip netns exec} makes): the sandbox namespaces lnw bind-mounts under the run
+     * directory would vanish with it when lnw exits.
+     */
+    NetworkController controller() {
+        if (!"1".equals(env.get("LNW_PRIVATE_MOUNTS_OK")) && privateMountNamespace()) {
+            throw new CliException("lnw runs in a mount namespace of its own (as `ip netns exec` makes): the sandbox"
+                    + " namespaces it mounts would vanish when it exits; use `nsenter --net=/run/netns/NAME lnw ...`"
+                    + " (or set LNW_PRIVATE_MOUNTS_OK=1 if that namespace outlives lnw)");
+        }
+        return NetworkController.create(config());
+    }
+
+    /**
+     * Whoever started lnw made it a mount namespace of its own: `ip netns exec` and
+     * `unshare -m` exec their command in a new one, so lnw's parent (the shell) is in another.
+     */
+    private static boolean privateMountNamespace() {
+        try {
+            long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+            if (parent <= 0) {
+                return false;
+            }
+            Path mine = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
+            Path theirs = Files.readSymbolicLink(Path.of("/proc", Long.toString(parent), "ns", "mnt"));
+            return !mine.equals(theirs);
+        } catch (IOException | SecurityException e) {
+            return false; // cannot tell: do not stand in the way
+        }
+    }
+
+    /** A network by name, else by id or unique id prefix. */
+    static Network network(NetworkController c, String nameOrId) {
+        return find("network", nameOrId, c.networks(), Network::name, c::networkById);
+    }
+
+    /** A sandbox by its name (the container id it was made for), else by id or unique prefix. */
+    static Sandbox sandbox(NetworkController c, String nameOrId) {
+        return find("sandbox", nameOrId, c.sandboxes(), Sandbox::containerId, c::sandboxById);
+    }
+
+    private static <T> T find(String kind, String nameOrId, java.util.List<T> all,
+            java.util.function.Function<T, String> name, java.util.function.Function<String, T> byId) {
+        for (T t : all) {
+            if (name.apply(t).equals(nameOrId)) {
+                return t;
+            }
+        }
+        try {
+            return byId.apply(nameOrId);
+        } catch (NotFoundException | org.libnetwork4j.InvalidParameterException e) {
+            throw new CliException(kind + " \"" + nameOrId + "\" not found");
+        }
+    }
+
+    /** An error of the command line's own: one line, exit 1. */
+    static final class CliException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CliException(String message) {
+            super(message);
+        }
+    }
+}

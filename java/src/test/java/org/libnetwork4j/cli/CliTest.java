@@ -1,0 +1,229 @@
+package org.libnetwork4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.testing.Eventually;
+import org.libnetwork4j.testing.HostState;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
+import org.libnetwork4j.testing.Oracle;
+
+/**
+ * lnw driven as a user drives it: separate processes, run with nsenter inside a throwaway
+ * host namespace (the namespace lnw runs in is its host), its state and run directories in
+ * the test's directory. Results are read back through ip, nft and real traffic.
+ */
+@ExtendWith(NetnsExtension.class)
+class CliTest {
+
+    record Run(int exit, String out, String err) {
+        Run ok() {
+            assertEquals(0, exit, "exit code; stderr: " + err);
+            return this;
+        }
+
+        /** A failure with one line on stderr. */
+        String fails(int code) {
+            assertEquals(code, exit, "exit code; stdout: " + out + "; stderr: " + err);
+            return err.lines().findFirst().orElse("");
+        }
+    }
+
+    /** lnw ARGS in ns's fake host, with this test's directories; optionally under a wrapper. */
+    static Run lnw(Namespaces ns, List<String> wrapper, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
+        cmd.addAll(wrapper);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", classPath(), Lnw.class.getName(),
+                "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", ns.dir().resolve("run").toString()));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).start();
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+            String out = read(p.getInputStream());
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "lnw " + String.join(" ", args) + " did not end");
+            return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new AssertionError("cannot run lnw " + String.join(" ", args), e);
+        }
+    }
+
+    /**
+     * lnw's own class path (the launcher's: the classes and the runtime dependencies), not the
+     * tests': whatever the tests bring along (an SLF4J without provider, say) is not lnw's.
+     */
+    static String classPath() {
+        Path target = Path.of(System.getProperty("user.dir"), "target");
+        try {
+            return target.resolve("classes") + ":" + Files.readString(target.resolve("classpath.txt")).strip();
+        } catch (IOException e) {
+            throw new AssertionError("no " + target.resolve("classpath.txt") + ": it is written at generate-resources", e);
+        }
+    }
+
+    static Run lnw(Namespaces ns, String... args) {
+        return lnw(ns, List.of(), args);
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void networksAndSandboxesFromTheShell(Namespaces ns) throws Exception {
+        Path run = ns.dir().resolve("run");
+        HostState empty = HostState.of(ns.host(), run);
+        String id = lnw(ns, "network", "create", "--subnet", "10.51.0.0/24", "--gateway", "10.51.0.254",
+                "--aux-address", "router=10.51.0.200", "-o", "com.docker.network.bridge.name=lnwt-cli0",
+                "--label", "team=x", "n1").ok().out().strip();
+        assertTrue(id.matches("[0-9a-f]{64}"), id);
+        assertTrue(Oracle.addrs(ns.host(), "lnwt-cli0", "inet").contains("10.51.0.254/24"), "the bridge, by ip");
+
+        // ls: docker's table, ids only, JSON lines
+        List<String> table = lnw(ns, "network", "ls").ok().out().lines().toList();
+        assertEquals("NETWORK ID     NAME   DRIVER   SCOPE", table.get(0));
+        assertEquals(id.substring(0, 12) + "   n1     bridge   local", table.get(1));
+        assertEquals(id.substring(0, 12) + "\n", lnw(ns, "network", "ls", "-q").ok().out());
+        JsonNode line = Oracle.parse(lnw(ns, "network", "ls", "--format", "json").ok().out());
+        assertEquals("n1", line.path("Name").asText());
+        assertEquals("bridge", line.path("Driver").asText());
+
+        // two sandboxes, connected; one publishes a port and has an alias
+        String keyA = lnw(ns, "sandbox", "create", "--hostname", "a", "a").ok().out().strip();
+        String keyB = lnw(ns, "sandbox", "create", "b").ok().out().strip();
+        assertTrue(HostState.mountsUnder(run).contains(run.relativize(Path.of(keyA)).toString()), "a namespace, mounted");
+        lnw(ns, "network", "connect", "-p", "8080:80", "--alias", "web", "n1", "a").ok();
+        lnw(ns, "network", "connect", "--ip", "10.51.0.10", "n1", "b").ok();
+        assertTrue(Oracle.addrs(NsRef.of(Path.of(keyB)), "eth0", "inet").contains("10.51.0.10/24"));
+
+        // inspect: docker's field names and values
+        JsonNode net = Oracle.parse(lnw(ns, "network", "inspect", "n1").ok().out()).get(0);
+        assertEquals("n1", net.path("Name").asText());
+        assertEquals(id, net.path("Id").asText());
+        assertEquals("local", net.path("Scope").asText());
+        assertEquals("10.51.0.0/24", net.path("IPAM").path("Config").get(0).path("Subnet").asText());
+        assertEquals("10.51.0.254", net.path("IPAM").path("Config").get(0).path("Gateway").asText());
+        assertEquals("10.51.0.200", net.path("IPAM").path("Config").get(0).path("AuxiliaryAddresses").path("router").asText());
+        assertEquals("x", net.path("Labels").path("team").asText());
+        List<String> names = new ArrayList<>();
+        net.path("Containers").forEach(c -> names.add(c.path("Name").asText() + " " + c.path("IPv4Address").asText()));
+        names.sort(null);
+        assertEquals(List.of("a 10.51.0.1/24", "b 10.51.0.10/24"), names);
+        JsonNode sb = Oracle.parse(lnw(ns, "sandbox", "inspect", "a").ok().out()).get(0);
+        assertEquals(keyA, sb.path("SandboxKey").asText());
+        assertEquals("8080", sb.path("Ports").path("80/tcp").get(0).path("HostPort").asText());
+        assertEquals("web", sb.path("Networks").path("n1").path("Aliases").get(0).asText());
+
+        // real traffic, from inside b, through lnw exec; and b's hosts file knows a by its alias
+        assertEquals(0, lnw(ns, "exec", "b", "ping", "-c", "1", "-W", "2", "10.51.0.1").exit());
+        assertEquals(3, lnw(ns, "exec", "b", "--", "sh", "-c", "exit 3").exit(), "the command's exit code");
+        String hostsB = Files.readString(Path.of(Oracle.parse(lnw(ns, "sandbox", "inspect", "b").ok().out()).get(0)
+                .path("HostsPath").asText()));
+        assertTrue(hostsB.contains("10.51.0.1\tweb"), hostsB);
+
+        // disconnect, rm, prune: and the host is as it was
+        lnw(ns, "network", "disconnect", "n1", "b").ok();
+        assertEquals(List.of("lo"), Oracle.linkNames(NsRef.of(Path.of(keyB))));
+        assertEquals("b\n", lnw(ns, "sandbox", "rm", "b").ok().out());
+        lnw(ns, "sandbox", "rm", "a").ok();
+        lnw(ns, "network", "create", "--internal", "n2").ok();
+        Run prune = lnw(ns, "network", "prune").ok();
+        assertEquals(List.of("Deleted Networks:", "n1", "n2"), prune.out().lines().toList());
+        assertEquals("", lnw(ns, "network", "ls", "-q").ok().out());
+        assertEquals(empty, Eventually.settled(() -> HostState.of(ns.host(), run), empty));
+    }
+
+    @Test
+    void errorsAreOneLineAndUsageIsExitTwo(Namespaces ns) {
+        lnw(ns, "network", "create", "--subnet", "10.52.0.0/24", "n1").ok();
+        lnw(ns, "sandbox", "create", "s1").ok();
+        lnw(ns, "network", "connect", "n1", "s1").ok();
+        assertEquals("lnw: network \"x\" not found", lnw(ns, "network", "rm", "x").fails(1));
+        assertEquals("lnw: network \"x\" not found", lnw(ns, "network", "inspect", "x").fails(1));
+        assertEquals("lnw: sandbox \"nope\" not found", lnw(ns, "network", "connect", "n1", "nope").fails(1));
+        assertEquals("lnw: sandbox \"nope\" not found", lnw(ns, "exec", "nope", "true").fails(1));
+        assertEquals("lnw: invalid subnet \"10.0.0.0/33\"",
+                lnw(ns, "network", "create", "--subnet", "10.0.0.0/33", "n9").fails(1));
+        assertEquals("lnw: no --subnet contains the gateway \"10.9.9.9\"",
+                lnw(ns, "network", "create", "--subnet", "10.53.0.0/24", "--gateway", "10.9.9.9", "n9").fails(1));
+        assertEquals("lnw: create network \"n1\": network with name n1 already exists",
+                lnw(ns, "network", "create", "n1").fails(1));
+        assertTrue(lnw(ns, "network", "rm", "n1").fails(1).contains("has active endpoints [s1]"));
+        assertTrue(lnw(ns, "network", "connect", "-p", "99999:80", "n1", "s1").fails(1)
+                .startsWith("lnw: invalid port binding \"99999:80\""));
+        lnw(ns, "network", "create", "n2").ok();
+        assertEquals("lnw: sandbox \"s1\" is not connected to network \"n2\"",
+                lnw(ns, "network", "disconnect", "n2", "s1").fails(1));
+        assertEquals("lnw: invalid --format \"yaml\": only json is known", lnw(ns, "network", "ls", "--format", "yaml").fails(1));
+        assertTrue(lnw(ns, "network", "create", "-o", "com.docker.network.bridge.enable_icc=maybe", "n3").fails(1)
+                .contains("enable_icc"));
+        // usage: unknown command, unknown flag, missing argument
+        assertTrue(lnw(ns, "network", "bogus").fails(2).startsWith("lnw: Unmatched argument"));
+        assertTrue(lnw(ns, "network", "ls", "--nope").fails(2).startsWith("lnw: Unknown option: '--nope'"));
+        assertTrue(lnw(ns, "network", "create").fails(2).startsWith("lnw: Missing required parameter: 'NAME'"));
+        assertTrue(lnw(ns).fails(2).startsWith("lnw: a command is needed"));
+        assertEquals(0, lnw(ns, "--help").exit());
+        // nothing was made by the failed commands
+        assertEquals("n1\nn2\n", lnw(ns, "network", "ls", "--format", "json").ok().out().lines()
+                .map(l -> Oracle.parse(l).path("Name").asText() + "\n").reduce("", String::concat));
+    }
+
+    @Test
+    void concurrentInvocationsWaitForEachOther(Namespaces ns) throws Exception {
+        List<CompletableFuture<Run>> runs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String name = "c" + i;
+            runs.add(CompletableFuture.supplyAsync(() -> lnw(ns, "network", "create", "--subnet", "10.54." + name.substring(1)
+                    + ".0/24", name)));
+        }
+        for (CompletableFuture<Run> r : runs) {
+            r.get(180, TimeUnit.SECONDS).ok();
+        }
+        assertEquals(6, lnw(ns, "network", "ls", "-q").ok().out().lines().count());
+    }
+
+    @Test
+    void aPrivateMountNamespaceIsRefused(Namespaces ns) {
+        // what `ip netns exec` does: a mount namespace of its own, mounts not propagated back
+        String err = lnw(ns, List.of("unshare", "--mount", "--propagation", "slave"), "network", "ls").fails(1);
+        assertTrue(err.contains("ip netns exec") && err.contains("nsenter --net="), err);
+        assertFalse(Files.exists(ns.dir().resolve("state").resolve("state.db")), "refused before opening anything");
+    }
+
+    @Test
+    void quickstart(Namespaces ns) throws IOException {
+        List<String> before = lnwRunDirs();
+        Run r = lnw(ns, "quickstart").ok();
+        assertTrue(r.out().contains("hello from beta"), r.out());
+        assertTrue(r.out().contains("reply in"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +[0-9.]+ ms  in all")), r.out());
+        assertEquals(before, lnwRunDirs(), "the quickstart's directory is gone");
+    }
+
+    private static List<String> lnwRunDirs() throws IOException {
+        try (var s = Files.list(Path.of("/run"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("lnw-quickstart-")).sorted().toList();
+        }
+    }
+}
