@@ -146,6 +146,19 @@ int main(int argc, char **argv)
 		if (i >= warmup)
 			t_detach[i - warmup] = now_ms() - t0;
 	}
+	if (getenv("LNW_BENCH_RAW")) {
+		/* every measurement, for the side-by-side harness (benchmarks/peers) */
+		FILE *raw = fopen(getenv("LNW_BENCH_RAW"), "a");
+
+		if (!raw) {
+			perror(getenv("LNW_BENCH_RAW"));
+			return 1;
+		}
+		for (int i = 0; i < n; i++)
+			fprintf(raw, "c,sandbox,%d,%.1f\nc,attach,%d,%.1f\nc,detach,%d,%.1f\n", i,
+				t_sandbox[i] * 1000, i, t_attach[i] * 1000, i, t_detach[i] * 1000);
+		fclose(raw);
+	}
 	report("sandbox", t_sandbox, n);
 	report("attach", t_attach, n);
 	report("detach", t_detach, n);

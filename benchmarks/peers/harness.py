@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""Side-by-side: libnetwork4j against the peers of ../shared/PEERS.md, in one run.
+
+N containers one after the other for each system (fewer where a peer is slow: --n-slow), each
+system in a throwaway host namespace of its own, with its own names (prefix lnwp<PID>) and
+private subnets. What is timed, per PEERS.md:
+
+  create  the network (for CNI and netavark: the first ADD/setup, which makes the bridge)
+  attach  veth pair, the peer in the container's namespace as eth0, address, up, default
+          route, plus what the tool adds (IPAM, NAT rules, a published port)
+  detach  what the tool does to remove it
+
+Namespaces of containers are made beforehand and timed apart (for libnetwork4j and the C
+floor they are the "sandbox" phase). Everything made is removed on exit, also on failure; no
+rule, link or address touches the machine's own namespace (dockerd runs inside the fake host,
+in a mount namespace of its own).
+
+Writes RESULTS-CSV rows "system,phase,index,microseconds", a summary table and a chart.
+"""
+import argparse
+import atexit
+import csv
+import datetime
+import http.client
+import io
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PREFIX = f"lnwp{os.getpid()}"
+CNI = Path("/usr/lib/cni")
+NETAVARK = Path("/usr/lib/podman/netavark")
+cleanups = []
+rows = []
+
+
+def at_exit():
+    while cleanups:
+        f = cleanups.pop()
+        try:
+            f()
+        except Exception as e:  # cleanup must go on
+            print(f"cleanup: {e}", file=sys.stderr)
+
+
+atexit.register(at_exit)
+for s in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(s, lambda *_: sys.exit(1))
+
+
+def run(cmd, stdin=None, check=True, env=None):
+    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))}: exit {r.returncode}: {r.stderr.strip() or r.stdout.strip()}")
+    return r
+
+
+def timed(fn):
+    t0 = time.perf_counter_ns()
+    out = fn()
+    return (time.perf_counter_ns() - t0) / 1000, out
+
+
+def record(system, phase, i, us):
+    rows.append((system, phase, i, round(us, 1)))
+
+
+class FakeHost:
+    """An `ip netns` namespace playing the host: loopback up, removed at exit."""
+
+    def __init__(self, tag):
+        self.name = f"{PREFIX}-{tag}"
+        run(["ip", "netns", "add", self.name])
+        cleanups.append(lambda: run(["ip", "netns", "del", self.name], check=False))
+        run(["ip", "-n", self.name, "link", "set", "lo", "up"])
+        self.path = f"/run/netns/{self.name}"
+
+    def enter(self, cmd):
+        return ["nsenter", f"--net={self.path}"] + list(cmd)
+
+
+class Containers:
+    """Container namespaces (ip netns), made beforehand for the peers that take one."""
+
+    def __init__(self, tag, n):
+        self.names = [f"{PREFIX}-{tag}{i}" for i in range(n)]
+        for c in self.names:
+            run(["ip", "netns", "add", c])
+        cleanups.append(self.remove)
+
+    def remove(self):
+        for c in self.names:
+            run(["ip", "netns", "del", c], check=False)
+
+
+def addr(base, i):
+    h = i + 2
+    return f"{base}.{h >> 8}.{h & 255}"
+
+
+# ---- libnetwork4j and the C floor ------------------------------------------------------
+
+def lnw4j(variant, n, warmup, workdir, csv_path):
+    cp = f"{REPO}/benchmarks/target/classes:" + (REPO / "benchmarks/target/classpath.txt").read_text().strip()
+    run(["java", "--enable-native-access=ALL-UNNAMED", "-cp", cp, "org.libnetwork4j.bench.PeerRun", variant,
+         str(n), str(warmup), str(workdir), str(csv_path)])
+
+
+def c_floor(n, warmup, workdir, csv_path):
+    env = dict(os.environ, LNW_BENCH_RAW=str(csv_path))
+    run([str(REPO / "java/target/cmake/lnw-attach-bench"), str(n), str(warmup), str(workdir / "c")], env=env)
+
+
+# ---- ip ------------------------------------------------------------------------------
+
+def ip_steps(n, batch):
+    system = "ip-batch" if batch else "ip"
+    h = FakeHost("ipb" if batch else "ip")
+    us, _ = timed(lambda: [run(["ip", "-n", h.name] + a.split()) for a in (
+        "link add br0 type bridge", "addr add 10.202.0.1/16 dev br0", "link set br0 up")])
+    record(system, "create", 0, us)
+    cs = Containers("ipb" if batch else "ip", n)
+    for i, c in enumerate(cs.names):
+        v = f"v{i}"
+        if batch:
+            def attach():
+                run(["ip", "-n", h.name, "-batch", "-"],
+                    stdin=f"link add {v} master br0 up type veth peer name eth0 netns {c}\n")
+                run(["ip", "-n", c, "-batch", "-"],
+                    stdin=f"addr add {addr('10.202', i)}/16 dev eth0\nlink set eth0 up\n"
+                          f"route add default via 10.202.0.1\n")
+        else:
+            def attach():
+                for a in (["-n", h.name, "link", "add", v, "type", "veth", "peer", "name", f"t{i}"],
+                          ["-n", h.name, "link", "set", v, "master", "br0", "up"],
+                          ["-n", h.name, "link", "set", f"t{i}", "netns", c],
+                          ["-n", c, "link", "set", f"t{i}", "name", "eth0"],
+                          ["-n", c, "addr", "add", f"{addr('10.202', i)}/16", "dev", "eth0"],
+                          ["-n", c, "link", "set", "eth0", "up"],
+                          ["-n", c, "route", "add", "default", "via", "10.202.0.1"]):
+                    run(["ip"] + a)
+        record(system, "attach", i, timed(attach)[0])
+        record(system, "detach", i, timed(lambda: run(["ip", "-n", h.name, "link", "del", v]))[0])
+
+
+# ---- CNI -----------------------------------------------------------------------------
+
+def cni(n, masq, portmap, workdir):
+    system = "cni" + ("-masq" if masq else "") + ("-portmap" if portmap else "")
+    h = FakeHost(system)
+    cs = Containers(system.replace("-", ""), n)
+    data = workdir / f"cni-{system}"
+    conf = {"cniVersion": "1.0.0", "name": f"{PREFIX}-net", "type": "bridge", "bridge": "cni0",
+            "isGateway": True, "ipMasq": masq,
+            "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.203.0.0/16", "gateway": "10.203.0.1"}]],
+                     "routes": [{"dst": "0.0.0.0/0"}], "dataDir": str(data)}}
+
+    def plugin(kind, command, c, i, config):
+        env = dict(os.environ, CNI_COMMAND=command, CNI_CONTAINERID=f"{PREFIX}{i}", CNI_NETNS=f"/run/netns/{c}",
+                   CNI_IFNAME="eth0", CNI_PATH=str(CNI))
+        return run(h.enter([str(CNI / kind)]), stdin=json.dumps(config), env=env).stdout
+
+    def pm_conf(prev):
+        return {"cniVersion": "1.0.0", "name": f"{PREFIX}-net", "type": "portmap",
+                "capabilities": {"portMappings": True},
+                "runtimeConfig": {"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]},
+                "prevResult": prev}
+
+    added = []
+
+    def teardown():
+        for i, c, prev in reversed(added):
+            if portmap:
+                plugin("portmap", "DEL", c, i, pm_conf(prev))
+            plugin("bridge", "DEL", c, i, dict(conf, prevResult=prev))
+    cleanups.append(lambda: teardown())
+    for i, c in enumerate(cs.names):
+        def attach():
+            prev = json.loads(plugin("bridge", "ADD", c, i, conf))
+            if portmap:
+                plugin("portmap", "ADD", c, i, pm_conf(prev))
+            return prev
+        us, prev = timed(attach)
+        added.append((i, c, prev))
+        record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
+
+        def detach():
+            if portmap:
+                plugin("portmap", "DEL", c, i, pm_conf(prev))
+            plugin("bridge", "DEL", c, i, dict(conf, prevResult=prev))
+        record(system, "detach", i, timed(detach)[0])
+        added.pop()
+
+
+# ---- netavark ------------------------------------------------------------------------
+
+def netavark(n, port, workdir):
+    system = "netavark" + ("-port" if port else "")
+    h = FakeHost(system)
+    cs = Containers(system.replace("-", ""), n)
+    cfg = workdir / f"netavark-{system}"
+    cfg.mkdir()
+
+    def opts(i):
+        o = {"container_id": f"{i:064x}", "container_name": f"{PREFIX}c{i}",
+             "networks": {"lnwp": {"static_ips": [addr("10.204", i)], "interface_name": "eth0"}},
+             "network_info": {"lnwp": {"name": "lnwp", "id": "f" * 64, "driver": "bridge",
+                                       "network_interface": "lnwpnv0", "created": "2026-11-28T00:00:00Z",
+                                       "subnets": [{"subnet": "10.204.0.0/16", "gateway": "10.204.0.1"}],
+                                       "ipv6_enabled": False, "internal": False, "dns_enabled": False,
+                                       "ipam_options": {"driver": "host-local"}}}}
+        if port:
+            o["port_mappings"] = [{"host_ip": "", "container_port": 80, "host_port": 8080, "range": 1,
+                                   "protocol": "tcp"}]
+        return json.dumps(o)
+
+    def nv(verb, c, i):
+        run(h.enter([str(NETAVARK), "--config", str(cfg), verb, f"/run/netns/{c}"]), stdin=opts(i))
+
+    live = []
+    cleanups.append(lambda: [nv("teardown", c, i) for i, c in reversed(live)])
+    for i, c in enumerate(cs.names):
+        us, _ = timed(lambda: nv("setup", c, i))
+        live.append((i, c))
+        record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
+        record(system, "detach", i, timed(lambda: nv("teardown", c, i))[0])
+        live.pop()
+
+
+# ---- dockerd 20.10, Engine API -------------------------------------------------------
+
+class UnixHTTP(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=120)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+
+
+def dockerd(n, workdir):
+    system = "dockerd-api"
+    h = FakeHost("docker")
+    root = workdir / "docker"
+    (root / "data").mkdir(parents=True)
+    (root / "exec").mkdir()
+    sock = root / "docker.sock"
+    log = open(root / "dockerd.log", "w")
+    # its own mount namespace: whatever dockerd and containerd mount goes with them
+    proc = subprocess.Popen(h.enter(["unshare", "--mount", "--propagation", "private", "dockerd",
+                                     "--storage-driver=vfs", "--iptables=true", "--bridge=none",
+                                     f"--data-root={root / 'data'}", f"--exec-root={root / 'exec'}",
+                                     f"-H=unix://{sock}", f"--pidfile={root / 'dockerd.pid'}"]),
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop():
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+        except Exception:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    cleanups.append(stop)
+
+    def api(method, url, body=None, raw=None):
+        c = UnixHTTP(str(sock))
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        c.request(method, url, body=data, headers=headers)
+        r = c.getresponse()
+        text = r.read().decode()
+        c.close()
+        if r.status >= 300:
+            raise RuntimeError(f"docker {method} {url}: {r.status} {text}")
+        return json.loads(text) if text.strip().startswith(("{", "[")) else text
+
+    for _ in range(300):
+        if sock.exists():
+            try:
+                api("GET", "/_ping")
+                break
+            except Exception:
+                pass
+        time.sleep(0.1)
+    else:
+        raise RuntimeError(f"dockerd did not start; see {root / 'dockerd.log'}")
+    # an image holding busybox (from busybox-static), imported from a tar
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        t.add("/bin/busybox", arcname="bin/busybox")
+        for name in ("sleep", "sh"):
+            link = tarfile.TarInfo(f"bin/{name}")
+            link.type = tarfile.SYMTYPE
+            link.linkname = "busybox"
+            t.addfile(link)
+    api("POST", f"/images/create?fromSrc=-&repo={PREFIX}-busybox&tag=1", raw=buf.getvalue())
+    us, net = timed(lambda: api("POST", "/networks/create",
+                                {"Name": f"{PREFIX}-net", "Driver": "bridge",
+                                 "IPAM": {"Config": [{"Subnet": "10.205.0.0/16"}]}}))
+    record(system, "create", 0, us)
+    nid = net["Id"]
+    # containers live on a network of their own (untimed; "none" cannot be combined with another)
+    api("POST", "/networks/create", {"Name": f"{PREFIX}-home", "Driver": "bridge",
+                                      "IPAM": {"Config": [{"Subnet": "10.206.0.0/16"}]}})
+    ids = []
+    for i in range(n):
+        cid = api("POST", f"/containers/create?name={PREFIX}c{i}",
+                  {"Image": f"{PREFIX}-busybox:1", "Cmd": ["sleep", "1000000"],
+                   "HostConfig": {"NetworkMode": f"{PREFIX}-home"}})["Id"]
+        ids.append(cid)
+        api("POST", f"/containers/{cid}/start")
+    cleanups.append(lambda: [api("DELETE", f"/containers/{c}?force=true") for c in ids])
+    for i, cid in enumerate(ids):
+        record(system, "attach", i, timed(lambda: api("POST", f"/networks/{nid}/connect", {"Container": cid}))[0])
+        record(system, "detach", i, timed(lambda: api("POST", f"/networks/{nid}/disconnect",
+                                                       {"Container": cid, "Force": False}))[0])
+
+
+# ---- summary -------------------------------------------------------------------------
+
+ORDER = ["lnw4j", "lnw4j-port", "c", "ip", "ip-batch", "cni", "cni-masq", "cni-masq-portmap", "netavark",
+         "netavark-port", "dockerd-api"]
+LABEL = {"lnw4j": "libnetwork4j, Java API (bridge, NAT)", "lnw4j-port": "libnetwork4j, Java API, 1 published port",
+         "c": "plain C on libnl (native/bench)", "ip": "ip, one process per step", "ip-batch": "ip -batch (peer made in netns)",
+         "cni": "CNI bridge + host-local", "cni-masq": "CNI bridge, ipMasq", "cni-masq-portmap": "CNI bridge, ipMasq + portmap",
+         "netavark": "netavark", "netavark-port": "netavark, 1 port", "dockerd-api": "dockerd 20.10 Engine API"}
+
+
+def summarize(csv_path, out, versions, n, n_slow):
+    data = {}
+    for system, phase, _, us in csv.reader(open(csv_path)):
+        data.setdefault(system, {}).setdefault(phase, []).append(float(us) / 1000)
+
+    def med(s, p):
+        v = data.get(s, {}).get(p)
+        return statistics.median(v) if v else None
+
+    def p90(s, p):
+        v = sorted(data.get(s, {}).get(p, []))
+        return v[max(0, int(len(v) * 0.9) - 1)] if v else None
+    ref_a, ref_d = med("lnw4j", "attach"), med("lnw4j", "detach")
+    ref_pa, ref_pd = med("lnw4j-port", "attach"), med("lnw4j-port", "detach")
+    print(f"# libnetwork4j and its peers, side by side - {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC", file=out)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"# {platform.node()}: {cpu}, {os.cpu_count()} cores, kernel {platform.release()}", file=out)
+    for v in versions:
+        print(f"# {v}", file=out)
+    print(f"# N={n} sequential containers (N={n_slow} for the iptables-based variants and dockerd); ms", file=out)
+    fmt = "{:<42} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}"
+    print(fmt.format("system", "create", "att.med", "att.p90", "det.med", "det.p90", "per 100", "x attach",
+                     "x detach"), file=out)
+    for s in [x for x in ORDER if x in data]:
+        a, d = med(s, "attach"), med(s, "detach")
+        ra = ref_pa if s.endswith(("portmap", "-port")) and ref_pa else ref_a
+        rd = ref_pd if s.endswith(("portmap", "-port")) and ref_pd else ref_d
+
+        def f(x):
+            return "-" if x is None else f"{x:.3f}" if x < 10 else f"{x:.1f}"
+        print(fmt.format(LABEL.get(s, s), f(med(s, "create")), f(a), f(p90(s, "attach")), f(d), f(p90(s, "detach")),
+                         f((a + d) * 100), f"{a / ra:.1f}", f"{d / rd:.1f}"), file=out)
+    print("# x attach / x detach: the system's median over libnetwork4j's (with a port: over libnetwork4j's"
+          " with one published port)", file=out)
+    return data, med
+
+
+def chart(data, med, png):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    systems = [s for s in ORDER if s in data and "attach" in data[s]]
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    x = range(len(systems))
+    w = 0.38
+    a = [med(s, "attach") for s in systems]
+    d = [med(s, "detach") for s in systems]
+    ax.bar([i - w / 2 for i in x], a, w, label="attach (median)", color="#3b6fb6")
+    ax.bar([i + w / 2 for i in x], d, w, label="detach (median)", color="#e0803a")
+    ax.set_yscale("log")
+    ax.set_ylabel("ms per container (log scale)")
+    ax.set_xticks(list(x))
+    ax.set_xticklabels([LABEL.get(s, s).replace(", ", ",\n") for s in systems], rotation=35, ha="right", fontsize=8)
+    for i, (va, vd) in enumerate(zip(a, d)):
+        ax.text(i - w / 2, va * 1.1, f"{va:.2g}", ha="center", fontsize=7)
+        ax.text(i + w / 2, vd * 1.1, f"{vd:.2g}", ha="center", fontsize=7)
+    ax.set_title("Attach and detach per container, N sequential containers, one run")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+
+
+def versions():
+    out = []
+    r = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n", "containernetworking-plugins",
+                        "netavark", "docker.io", "containerd", "runc", "iproute2", "iptables", "libnl-3-200",
+                        "libnftables1"], capture_output=True, text=True)
+    out.append("Debian packages: " + ", ".join(r.stdout.split("\n")[:-1]))
+    for cmd in (["java", "-version"],):
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+            out.append((r.stdout or r.stderr).strip().splitlines()[0])
+        except Exception as e:
+            out.append(f"{cmd[0]}: {e}")
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=200)
+    p.add_argument("--n-slow", type=int, default=50, help="N for CNI ipMasq/portmap, netavark with a port, dockerd")
+    p.add_argument("--warmup", type=int, default=200, help="unmeasured containers for the JVM and C before N")
+    p.add_argument("--only", default="", help="comma-separated systems (default: all)")
+    p.add_argument("--out", default=str(REPO / "benchmarks/results"))
+    a = p.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("run as root: the harness makes network namespaces")
+    only = set(filter(None, a.only.split(",")))
+    want = lambda s: not only or s in only
+    work = Path(tempfile.mkdtemp(prefix="lnwp-", dir="/dev/shm"))
+    atexit.register(lambda: shutil.rmtree(work, ignore_errors=True))  # runs after at_exit (registered first)
+    stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
+    out = Path(a.out)
+    raw = out / f"peers-{stamp}.csv"
+    steps = [("lnw4j", lambda: lnw4j("plain", a.n, a.warmup, work, raw)),
+             ("lnw4j-port", lambda: lnw4j("port", a.n, a.warmup, work, raw)),
+             ("c", lambda: c_floor(a.n, a.warmup, work, raw)),
+             ("ip", lambda: ip_steps(a.n, False)), ("ip-batch", lambda: ip_steps(a.n, True)),
+             ("cni", lambda: cni(a.n, False, False, work)), ("cni-masq", lambda: cni(a.n_slow, True, False, work)),
+             ("cni-masq-portmap", lambda: cni(a.n_slow, True, True, work)),
+             ("netavark", lambda: netavark(a.n, False, work)), ("netavark-port", lambda: netavark(a.n_slow, True, work)),
+             ("dockerd-api", lambda: dockerd(a.n_slow, work))]
+    for name, fn in steps:
+        if not want(name):
+            continue
+        print(f"{name}...", file=sys.stderr, flush=True)
+        t0 = time.time()
+        try:
+            fn()
+        finally:
+            with open(raw, "a", newline="") as f:
+                csv.writer(f).writerows(rows)
+            rows.clear()
+            at_exit()  # each system leaves nothing for the next
+        print(f"{name}: {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+    text = io.StringIO()
+    data, med = summarize(raw, text, versions(), a.n, a.n_slow)
+    print(text.getvalue(), end="")
+    (out / f"peers-{stamp}.txt").write_text(text.getvalue())
+    chart(data, med, out / f"peers-{stamp}.png")
+    print(f"written: {raw}, {out / f'peers-{stamp}.txt'}, {out / f'peers-{stamp}.png'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

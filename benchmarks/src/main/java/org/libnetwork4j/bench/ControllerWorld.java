@@ -1,0 +1,62 @@
+package org.libnetwork4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.kernel.Netlink;
+import org.libnetwork4j.kernel.Netns;
+
+/**
+ * A controller bound to a fake host namespace of its own, with one bridge network, for the
+ * JMH suites: made in a trial's setup, everything removed in its teardown.
+ */
+final class ControllerWorld implements AutoCloseable {
+    private final Path root;
+    private final Netns host;
+    final NetworkController controller;
+    final Network network;
+    private int seq;
+
+    ControllerWorld(String tag) throws IOException {
+        root = Files.createTempDirectory(Bench.runRoot(), "lnw-bench-" + tag + "-");
+        host = Netns.createAt(root, "host");
+        try (Netlink nl = Netlink.open(host)) {
+            nl.setUp(nl.link("lo").index());
+        }
+        controller = NetworkController.create(ControllerConfig.builder().hostNamespace(host.path().orElseThrow())
+                .stateDir(root.resolve("state")).runDir(root.resolve("run")).build());
+        network = controller.newNetwork("bridge", "bench", NetworkOptions.builder().subnet("10.201.0.0/16").build());
+    }
+
+    /** A unique suffix for names. */
+    int next() {
+        return seq++;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Sandbox s : controller.sandboxes()) {
+            s.delete();
+        }
+        for (var n : controller.networks()) {
+            for (var e : n.endpoints()) {
+                e.delete(true);
+            }
+            n.delete();
+        }
+        controller.close();
+        host.delete();
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

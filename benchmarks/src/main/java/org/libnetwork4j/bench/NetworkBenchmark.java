@@ -1,0 +1,87 @@
+package org.libnetwork4j.bench;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkOptions;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Network create (a bridge, its gateway, its sysctls, its firewall elements, the store) and
+ * network delete (the bridge deleted: a synchronous link delete, which waits for an RCU grace
+ * period in the kernel), each alone.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class NetworkBenchmark {
+
+    @State(Scope.Thread)
+    public static class World {
+        ControllerWorld w;
+
+        @Setup(Level.Trial)
+        public void start() throws IOException {
+            w = new ControllerWorld("net");
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws IOException {
+            w.close();
+        }
+    }
+
+    /** Deletes, after the measurement, the network the create made. */
+    @State(Scope.Thread)
+    public static class ToCreate {
+        World world;
+        Network made;
+
+        @Setup(Level.Invocation)
+        public void before(World w) {
+            world = w;
+        }
+
+        @TearDown(Level.Invocation)
+        public void after() {
+            made.delete();
+        }
+    }
+
+    @Benchmark
+    public Network create(ToCreate t) {
+        t.made = t.world.w.controller.newNetwork("bridge", "n" + t.world.w.next(),
+                NetworkOptions.builder().subnet("10.202.0.0/24").build());
+        return t.made;
+    }
+
+    @State(Scope.Thread)
+    public static class ToDelete {
+        Network network;
+
+        @Setup(Level.Invocation)
+        public void before(World w) {
+            network = w.w.controller.newNetwork("bridge", "d" + w.w.next(),
+                    NetworkOptions.builder().subnet("10.203.0.0/24").build());
+        }
+    }
+
+    @Benchmark
+    public void delete(ToDelete t) {
+        t.network.delete();
+    }
+}
