@@ -338,7 +338,7 @@ LABEL = {"lnw4j": "libnetwork4j, Java API (bridge, NAT)", "lnw4j-port": "libnetw
          "netavark": "netavark", "netavark-port": "netavark, 1 port", "dockerd-api": "dockerd 20.10 Engine API"}
 
 
-def summarize(csv_path, out, versions, n, n_slow):
+def summarize(csv_path, out, versions, n, n_slow, warmup):
     data = {}
     for system, phase, _, us in csv.reader(open(csv_path)):
         data.setdefault(system, {}).setdefault(phase, []).append(float(us) / 1000)
@@ -357,7 +357,8 @@ def summarize(csv_path, out, versions, n, n_slow):
     print(f"# {platform.node()}: {cpu}, {os.cpu_count()} cores, kernel {platform.release()}", file=out)
     for v in versions:
         print(f"# {v}", file=out)
-    print(f"# N={n} sequential containers (N={n_slow} for the iptables-based variants and dockerd); ms", file=out)
+    print(f"# N={n} sequential containers (N={n_slow} for the iptables-based variants and dockerd), after"
+          f" {warmup} unmeasured ones for libnetwork4j's JVM; ms", file=out)
     fmt = "{:<42} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}"
     print(fmt.format("system", "create", "att.med", "att.p90", "det.med", "det.p90", "per 100", "x attach",
                      "x detach"), file=out)
@@ -391,9 +392,11 @@ def chart(data, med, png):
     ax.set_ylabel("ms per container (log scale)")
     ax.set_xticks(list(x))
     ax.set_xticklabels([LABEL.get(s, s).replace(", ", ",\n") for s in systems], rotation=35, ha="right", fontsize=8)
+    def label(v):
+        return f"{v:.0f}" if v >= 10 else f"{v:.2g}"
     for i, (va, vd) in enumerate(zip(a, d)):
-        ax.text(i - w / 2, va * 1.1, f"{va:.2g}", ha="center", fontsize=7)
-        ax.text(i + w / 2, vd * 1.1, f"{vd:.2g}", ha="center", fontsize=7)
+        ax.text(i - w / 2, va * 1.1, label(va), ha="center", fontsize=7)
+        ax.text(i + w / 2, vd * 1.1, label(vd), ha="center", fontsize=7)
     ax.set_title("Attach and detach per container, N sequential containers, one run")
     ax.legend()
     fig.tight_layout()
@@ -419,10 +422,23 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=200)
     p.add_argument("--n-slow", type=int, default=50, help="N for CNI ipMasq/portmap, netavark with a port, dockerd")
-    p.add_argument("--warmup", type=int, default=200, help="unmeasured containers for the JVM and C before N")
+    p.add_argument("--warmup", type=int, default=2000,
+                   help="unmeasured containers before N for libnetwork4j: the JIT's warm-up, as in a long-running"
+                        " JVM that embeds the library (the peers are processes, which have no warm state to keep)")
+    p.add_argument("--warmup-c", type=int, default=200, help="unmeasured containers before N for the C floor")
     p.add_argument("--only", default="", help="comma-separated systems (default: all)")
     p.add_argument("--out", default=str(REPO / "benchmarks/results"))
+    p.add_argument("--replot", metavar="CSV", help="only make the table and chart again from a run's CSV")
     a = p.parse_args()
+    if a.replot:
+        raw = Path(a.replot)
+        header = raw.with_suffix(".txt").read_text().splitlines()
+        text = io.StringIO()
+        data, med = summarize(raw, text, [l[2:] for l in header[2:-2] if l.startswith("# ") and
+                                          not l.startswith("# N=")][:2], a.n, a.n_slow, a.warmup)
+        chart(data, med, raw.with_suffix(".png"))
+        print(f"written: {raw.with_suffix('.png')}", file=sys.stderr)
+        return
     if os.geteuid() != 0:
         sys.exit("run as root: the harness makes network namespaces")
     only = set(filter(None, a.only.split(",")))
@@ -434,7 +450,7 @@ def main():
     raw = out / f"peers-{stamp}.csv"
     steps = [("lnw4j", lambda: lnw4j("plain", a.n, a.warmup, work, raw)),
              ("lnw4j-port", lambda: lnw4j("port", a.n, a.warmup, work, raw)),
-             ("c", lambda: c_floor(a.n, a.warmup, work, raw)),
+             ("c", lambda: c_floor(a.n, a.warmup_c, work, raw)),
              ("ip", lambda: ip_steps(a.n, False)), ("ip-batch", lambda: ip_steps(a.n, True)),
              ("cni", lambda: cni(a.n, False, False, work)), ("cni-masq", lambda: cni(a.n_slow, True, False, work)),
              ("cni-masq-portmap", lambda: cni(a.n_slow, True, True, work)),
@@ -454,7 +470,7 @@ def main():
             at_exit()  # each system leaves nothing for the next
         print(f"{name}: {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
     text = io.StringIO()
-    data, med = summarize(raw, text, versions(), a.n, a.n_slow)
+    data, med = summarize(raw, text, versions(), a.n, a.n_slow, a.warmup)
     print(text.getvalue(), end="")
     (out / f"peers-{stamp}.txt").write_text(text.getvalue())
     chart(data, med, out / f"peers-{stamp}.png")

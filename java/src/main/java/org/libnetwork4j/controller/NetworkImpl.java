@@ -43,6 +43,9 @@ final class NetworkImpl implements Network {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, EndpointImpl> endpoints = new LinkedHashMap<>(); // guarded by lock
+    // by name, so that a name check costs the same with 1 or 1000 endpoints
+    private final Map<String, EndpointImpl> byName = new java.util.HashMap<>(); // guarded by lock
+    private int aliased;                                                       // guarded by lock
     private final Set<String> pendingNames = new HashSet<>();                  // guarded by lock
     private boolean deleting;                                                  // guarded by lock
     private boolean deleted;                                                   // guarded by lock
@@ -105,7 +108,26 @@ final class NetworkImpl implements Network {
     void restored(EndpointImpl ep) {
         lock.lock();
         try {
-            endpoints.put(ep.id(), ep);
+            added(ep);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called with the lock held. */
+    private void added(EndpointImpl ep) {
+        endpoints.put(ep.id(), ep);
+        byName.put(ep.name(), ep);
+        if (!ep.aliases().isEmpty()) {
+            aliased++;
+        }
+    }
+
+    /** Whether any endpoint of this network has aliases (else nobody's hosts file needs its peers). */
+    boolean hasAliases() {
+        lock.lock();
+        try {
+            return aliased > 0;
         } finally {
             lock.unlock();
         }
@@ -127,7 +149,7 @@ final class NetworkImpl implements Network {
                     throw new NotFoundException("network " + name + " is " + (deleted ? "deleted" : "being deleted"));
                 }
                 if (pendingNames.contains(epName)
-                        || endpoints.values().stream().anyMatch(e -> e.name().equals(epName))) {
+                        || byName.containsKey(epName)) {
                     throw new AlreadyExistsException("endpoint with name " + epName
                             + " already exists in network " + name);
                 }
@@ -139,7 +161,7 @@ final class NetworkImpl implements Network {
                 EndpointImpl ep = newEndpoint(epName, opts);
                 lock.lock();
                 try {
-                    endpoints.put(ep.id(), ep);
+                    added(ep);
                 } finally {
                     lock.unlock();
                 }
@@ -206,7 +228,12 @@ final class NetworkImpl implements Network {
     void removeEndpoint(EndpointImpl ep) {
         lock.lock();
         try {
-            endpoints.remove(ep.id());
+            if (endpoints.remove(ep.id()) != null) {
+                byName.remove(ep.name());
+                if (!ep.aliases().isEmpty()) {
+                    aliased--;
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -226,7 +253,7 @@ final class NetworkImpl implements Network {
     public Endpoint endpointByName(String epName) {
         lock.lock();
         try {
-            return endpoints.values().stream().filter(e -> e.name().equals(epName)).findFirst()
+            return java.util.Optional.ofNullable(byName.get(epName))
                     .orElseThrow(() -> new NotFoundException("endpoint " + epName + " not found in network " + name));
         } finally {
             lock.unlock();

@@ -571,6 +571,9 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
         List<String> lines = new ArrayList<>();
         for (NetworkImpl n : nets) {
+            if (!n.hasAliases()) {
+                continue; // the common case: nothing to read, whatever the number of peers
+            }
             for (org.libnetwork4j.Endpoint e : n.endpoints()) {
                 EndpointImpl peer = (EndpointImpl) e;
                 SandboxImpl where = peer.joinedSandbox();
@@ -588,7 +591,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
         lock.lock();
         try {
-            if (deleted || deleting) {
+            if (deleted || deleting || (lines.isEmpty() && peerLines.isEmpty())) {
                 return;
             }
             peerLines = List.copyOf(lines);
