@@ -44,6 +44,16 @@ done
 t0=$(date +%s%N); ./lnw --version >/dev/null; t1=$(date +%s%N)
 echo "version $(us "$t0" "$t1")" >>"$raw"
 
+# docker's command line beside it, in the same session: a private dockerd in a throwaway
+# namespace (benchmarks/peers/harness.py), `docker network connect/disconnect` as processes
+if command -v dockerd >/dev/null; then
+  /usr/bin/python3 benchmarks/peers/harness.py --only docker-cli --n-slow "$n" --out "$dir" >/dev/null
+  awk -F, '$1 == "docker-cli" && ($2 == "attach" || $2 == "detach") {
+             printf "docker-%s %d\n", ($2 == "attach" ? "connect" : "disconnect"), $4 }' "$dir"/peers-*.csv >>"$raw"
+else
+  echo "(no dockerd: install docker.io, as benchmarks/peers/run.sh does, to time docker beside lnw)" >&2
+fi
+
 out=benchmarks/results/cli-$(date -u +%Y%m%dT%H%M%SZ).txt
 python3 - "$raw" "$n" <<'PY' | tee "$out"
 import sys, statistics, platform, subprocess, datetime
@@ -53,12 +63,14 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 print(f"# lnw as whole processes - {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, N={sys.argv[2]}")
 print(f"# {platform.node()}: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, kernel {platform.release()}")
 print(f"# {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]}")
-print(f"{'command':<22} {'median':>8} {'p90':>8}   (ms)")
-for k, label in (("connect", "lnw network connect"), ("disconnect", "lnw network disconnect")):
+print(f"{'command':<26} {'median':>8} {'p90':>8}   (ms)")
+for k, label in (("connect", "lnw network connect"), ("disconnect", "lnw network disconnect"),
+                 ("docker-connect", "docker network connect"), ("docker-disconnect", "docker network disconnect")):
     t = times(k)
-    print(f"{label:<22} {statistics.median(t):>8.1f} {t[int(len(t) * 0.9) - 1]:>8.1f}")
-print(f"{'lnw --version':<22} {times('version')[0]:>8.1f}")
-print("# docker network connect/disconnect on this machine kind (../shared/PEERS.md): 57.5 / 83.3 ms median")
+    if t:
+        print(f"{label:<26} {statistics.median(t):>8.1f} {t[int(len(t) * 0.9) - 1]:>8.1f}")
+print(f"{'lnw --version':<26} {times('version')[0]:>8.1f}")
+print("# docker: its CLI against a private dockerd 20.10 in a throwaway namespace, same containers count")
 print("# raw, in microseconds")
 for r in rows:
     print("# " + " ".join(r))

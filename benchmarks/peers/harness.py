@@ -250,7 +250,7 @@ class UnixHTTP(http.client.HTTPConnection):
         self.sock.connect(self.path)
 
 
-def dockerd(n, workdir):
+def dockerd(n, workdir, api_too=True, cli_too=False):
     system = "dockerd-api"
     h = FakeHost("docker")
     root = workdir / "docker"
@@ -309,7 +309,8 @@ def dockerd(n, workdir):
     us, net = timed(lambda: api("POST", "/networks/create",
                                 {"Name": f"{PREFIX}-net", "Driver": "bridge",
                                  "IPAM": {"Config": [{"Subnet": "10.205.0.0/16"}]}}))
-    record(system, "create", 0, us)
+    if api_too:
+        record(system, "create", 0, us)
     nid = net["Id"]
     # containers live on a network of their own (untimed; "none" cannot be combined with another)
     api("POST", "/networks/create", {"Name": f"{PREFIX}-home", "Driver": "bridge",
@@ -322,20 +323,26 @@ def dockerd(n, workdir):
         ids.append(cid)
         api("POST", f"/containers/{cid}/start")
     cleanups.append(lambda: [api("DELETE", f"/containers/{c}?force=true") for c in ids])
-    for i, cid in enumerate(ids):
+    for i, cid in enumerate(ids if api_too else []):
         record(system, "attach", i, timed(lambda: api("POST", f"/networks/{nid}/connect", {"Container": cid}))[0])
         record(system, "detach", i, timed(lambda: api("POST", f"/networks/{nid}/disconnect",
                                                        {"Container": cid, "Force": False}))[0])
+    # the same through the docker command line, one process per command, as a user types it
+    docker = ["docker", "-H", f"unix://{sock}"]
+    for i, cid in enumerate(ids if cli_too else []):
+        record("docker-cli", "attach", i, timed(lambda: run(docker + ["network", "connect", nid, cid]))[0])
+        record("docker-cli", "detach", i, timed(lambda: run(docker + ["network", "disconnect", nid, cid]))[0])
 
 
 # ---- summary -------------------------------------------------------------------------
 
 ORDER = ["lnw4j", "lnw4j-port", "c", "ip", "ip-batch", "cni", "cni-masq", "cni-masq-portmap", "netavark",
-         "netavark-port", "dockerd-api"]
+         "netavark-port", "dockerd-api", "docker-cli"]
 LABEL = {"lnw4j": "libnetwork4j, Java API (bridge, NAT)", "lnw4j-port": "libnetwork4j, Java API, 1 published port",
          "c": "plain C on libnl (native/bench)", "ip": "ip, one process per step", "ip-batch": "ip -batch (peer made in netns)",
          "cni": "CNI bridge + host-local", "cni-masq": "CNI bridge, ipMasq", "cni-masq-portmap": "CNI bridge, ipMasq + portmap",
-         "netavark": "netavark", "netavark-port": "netavark, 1 port", "dockerd-api": "dockerd 20.10 Engine API"}
+         "netavark": "netavark", "netavark-port": "netavark, 1 port", "dockerd-api": "dockerd 20.10 Engine API",
+         "docker-cli": "docker network connect/disconnect (CLI)"}
 
 
 def summarize(csv_path, out, versions, n, n_slow, warmup):
@@ -369,8 +376,11 @@ def summarize(csv_path, out, versions, n, n_slow, warmup):
 
         def f(x):
             return "-" if x is None else f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+        def ratio(x, ref):  # a run without libnetwork4j (--only) has nothing to divide by
+            return "-" if x is None or not ref else f"{x / ref:.1f}"
         print(fmt.format(LABEL.get(s, s), f(med(s, "create")), f(a), f(p90(s, "attach")), f(d), f(p90(s, "detach")),
-                         f((a + d) * 100), f"{a / ra:.1f}", f"{d / rd:.1f}"), file=out)
+                         f((a + d) * 100), ratio(a, ra), ratio(d, rd)), file=out)
     print("# x attach / x detach: the system's median over libnetwork4j's (with a port: over libnetwork4j's"
           " with one published port)", file=out)
     return data, med
@@ -426,7 +436,8 @@ def main():
                    help="unmeasured containers before N for libnetwork4j: the JIT's warm-up, as in a long-running"
                         " JVM that embeds the library (the peers are processes, which have no warm state to keep)")
     p.add_argument("--warmup-c", type=int, default=200, help="unmeasured containers before N for the C floor")
-    p.add_argument("--only", default="", help="comma-separated systems (default: all)")
+    p.add_argument("--only", default="", help="comma-separated systems (default: all but docker-cli, which"
+                                              " run-cli.sh runs beside lnw's own command line)")
     p.add_argument("--out", default=str(REPO / "benchmarks/results"))
     p.add_argument("--replot", metavar="CSV", help="only make the table and chart again from a run's CSV")
     a = p.parse_args()
@@ -442,7 +453,7 @@ def main():
     if os.geteuid() != 0:
         sys.exit("run as root: the harness makes network namespaces")
     only = set(filter(None, a.only.split(",")))
-    want = lambda s: not only or s in only
+    want = lambda s: s in only if only else s != "docker-cli"
     work = Path(tempfile.mkdtemp(prefix="lnwp-", dir="/dev/shm"))
     atexit.register(lambda: shutil.rmtree(work, ignore_errors=True))  # runs after at_exit (registered first)
     stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
@@ -455,7 +466,8 @@ def main():
              ("cni", lambda: cni(a.n, False, False, work)), ("cni-masq", lambda: cni(a.n_slow, True, False, work)),
              ("cni-masq-portmap", lambda: cni(a.n_slow, True, True, work)),
              ("netavark", lambda: netavark(a.n, False, work)), ("netavark-port", lambda: netavark(a.n_slow, True, work)),
-             ("dockerd-api", lambda: dockerd(a.n_slow, work))]
+             ("dockerd-api", lambda: dockerd(a.n_slow, work)),
+             ("docker-cli", lambda: dockerd(a.n_slow, work, api_too=False, cli_too=True))]
     for name, fn in steps:
         if not want(name):
             continue
