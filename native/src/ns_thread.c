@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lnw_internal.h"
 
@@ -44,6 +45,15 @@ static void *ns_thread_main(void *p)
 	return NULL; /* the thread ends here, still inside the namespace: that is the point */
 }
 
+/* Whether the calling thread is in the namespace nsfd refers to already. */
+static int already_in(int nsfd)
+{
+	struct stat target, here;
+
+	return fstat(nsfd, &target) == 0 && stat("/proc/thread-self/ns/net", &here) == 0 &&
+	       target.st_dev == here.st_dev && target.st_ino == here.st_ino;
+}
+
 int lnw_ns_run(int nsfd, int (*fn)(void *arg, struct lnw_err *err), void *arg,
                struct lnw_err *err)
 {
@@ -51,6 +61,12 @@ int lnw_ns_run(int nsfd, int (*fn)(void *arg, struct lnw_err *err), void *arg,
 	sigset_t all, old;
 	pthread_t tid;
 	int rc;
+
+	/* Work for the namespace the caller is in (a controller whose host is the JVM's own
+	 * namespace, the usual case) needs no thread: the jobs never move the thread that runs
+	 * them, so the caller stays where it is. Saves a thread's creation and join (~60 us). */
+	if (nsfd >= 0 && already_in(nsfd))
+		return fn(arg, err);
 
 	/* The worker blocks every signal: process-directed signals (the JVM's SIGQUIT, a
 	 * shell's SIGINT) must go to threads that expect them, not to a thread that lives

@@ -1,4 +1,5 @@
-/* nftables through libnftables inside a namespace: apply, list as JSON, atomic failure. */
+/* nftables through libnftables inside a namespace: apply, list as JSON, atomic failure,
+ * interface names resolved in the namespace. */
 #include "t.h"
 
 int main(void)
@@ -55,6 +56,14 @@ int main(void)
 	CHECK(strstr(err.msg, "syntax error") != NULL);
 	FAILS(lnw_nft_list_json(nft, "list table inet nosuchtable", big, 1 << 16, &err), ENOENT,
 	      &err);
+
+	/* `iif` names an interface by index, resolved in the namespace of the thread running the
+	 * command: one that exists only in ns must still be found (such commands take the
+	 * namespace's thread; the others run on the caller's) */
+	CHECK(t_oracle_has(ns, "ip link add lnwt-only type veth peer name lnwt-only1", ""));
+	OK(lnw_nft_apply(nft, "add rule inet lnwt forward iif \"lnwt-only\" counter comment \"by-index\"",
+			 &err), &err);
+	CHECK(t_oracle_has(ns, "nft list table inet lnwt", "by-index"));
 
 	OK(lnw_nft_apply(nft, "delete table inet lnwt", &err), &err);
 	CHECK(t_oracle_lacks(ns, "nft list tables", "lnwt"));
