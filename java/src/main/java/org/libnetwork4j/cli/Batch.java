@@ -1,5 +1,6 @@
 package org.libnetwork4j.cli;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,7 +12,7 @@ final class Batch {
     private Batch() {
     }
 
-    static void each(List<String> names, Consumer<String> action) {
+    static void each(List<String> names, PrintWriter err, Consumer<String> action) {
         List<String> failed = new ArrayList<>();
         for (String n : names) {
             try {
@@ -23,7 +24,7 @@ final class Batch {
         if (!failed.isEmpty()) {
             // every failure but the last on its own line now; the last is the command's error
             for (int i = 0; i < failed.size() - 1; i++) {
-                System.err.println("lnw: " + failed.get(i));
+                err.println("lnw: " + failed.get(i));
             }
             throw new Lnw.CliException(failed.get(failed.size() - 1));
         }

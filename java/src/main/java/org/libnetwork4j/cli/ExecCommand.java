@@ -39,6 +39,12 @@ final class ExecCommand implements java.util.concurrent.Callable<Integer> {
         if (cmd.isEmpty()) {
             throw new Lnw.CliException("no command to run in sandbox \"" + sandbox + "\"");
         }
+        if (lnw.session != null) {
+            // run by lnw daemon: the client enters the namespace and becomes the command, on
+            // the caller's terminal
+            lnw.session.handOff(key, cmd);
+            return 0;
+        }
         List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + key, "--"));
         argv.addAll(cmd);
         Process p;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "lnw", mixinStandardHelpOptions = true, version = "lnw 0.1.0 (libnetwork4j)",
         description = "Container networks (Docker's CNM) from the shell.",
         subcommands = {NetworkCommand.class, SandboxCommand.class, ExecCommand.class, QuickstartCommand.class,
-                CdsTrainingCommand.class})
+                DaemonCommand.class, CdsTrainingCommand.class})
 public final class Lnw implements Runnable {
     /** How long a command waits for another lnw (or controller) holding the state directory. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(60);
@@ -59,34 +59,66 @@ public final class Lnw implements Runnable {
 
     /** Runs lnw with these arguments; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        Lnw top = new Lnw();
-        CommandLine cl = new CommandLine(top);
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        // `lnw exec SANDBOX ip -br addr`: everything after the sandbox is the command's
-        cl.getSubcommands().get("exec").setStopAtPositional(true);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof NetworkException || e instanceof CliException) {
+        return new Runner().run(args, out, err, env, null);
+    }
+
+    /**
+     * lnw's command line, built once (picocli's model of every command, from annotations:
+     * milliseconds) and reusable for many runs, one at a time: picocli resets every option to
+     * its initial value before it parses. lnw daemon keeps one.
+     */
+    static final class Runner {
+        private final Lnw top = new Lnw();
+        private final CommandLine cl = new CommandLine(top);
+
+        Runner() {
+            cl.setCaseInsensitiveEnumValuesAllowed(true);
+            // `lnw exec SANDBOX ip -br addr`: everything after the sandbox is the command's
+            cl.getSubcommands().get("exec").setStopAtPositional(true);
+            cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+                PrintWriter err = cmd.getErr();
+                if (e instanceof NetworkException || e instanceof CliException) {
+                    err.println("lnw: " + e.getMessage());
+                } else {
+                    err.println("lnw: internal error: " + e);
+                }
+                if (top.debug) {
+                    e.printStackTrace(err);
+                }
+                return 1;
+            });
+            cl.setParameterExceptionHandler((e, params) -> {
+                PrintWriter err = e.getCommandLine().getErr();
                 err.println("lnw: " + e.getMessage());
-            } else {
-                err.println("lnw: internal error: " + e);
+                err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+                return 2;
+            });
+        }
+
+        /** One command; session: the daemon's, when a daemon runs it, else null. */
+        int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
+                DaemonCommand.Session session) {
+            top.session = session;
+            top.env = env;
+            cl.setOut(out);
+            cl.setErr(err);
+            try {
+                return cl.execute(args);
+            } finally {
+                top.session = null;
+                out.flush();
+                err.flush();
             }
-            if (top.debug) {
-                e.printStackTrace(err);
-            }
-            return 1;
-        });
-        cl.setParameterExceptionHandler((e, params) -> {
-            err.println("lnw: " + e.getMessage());
-            err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return 2;
-        });
-        top.env = env;
-        return cl.execute(args);
+        }
     }
 
     Map<String, String> env = Map.of();
+    /** Set when a daemon runs this command (lnw daemon): its controller stands in for a new one. */
+    DaemonCommand.Session session;
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
 
     ControllerConfig config() {
         Path state = stateDir != null ? stateDir : Path.of(env.getOrDefault("LNW_STATE_DIR", "/var/lib/libnetwork4j"));
@@ -100,6 +132,9 @@ public final class Lnw implements Runnable {
      * directory would vanish with it when lnw exits.
      */
     NetworkController controller() {
+        if (session != null) {
+            return session.controller(config()); // the daemon checked the caller's namespaces
+        }
         if (!"1".equals(env.get("LNW_PRIVATE_MOUNTS_OK")) && privateMountNamespace()) {
             throw new CliException("lnw runs in a mount namespace of its own (as `ip netns exec` makes): the sandbox"
                     + " namespaces it mounts would vanish when it exits; use `nsenter --net=/run/netns/NAME lnw ...`"

@@ -213,7 +213,7 @@ final class NetworkCommand implements Runnable {
         @Override
         public void run() {
             try (NetworkController c = parent.lnw.controller()) {
-                Batch.each(names, n -> {
+                Batch.each(names, parent.lnw.err(), n -> {
                     Lnw.network(c, n).delete();
                     out(parent).println(n);
                 });

@@ -156,7 +156,7 @@ final class SandboxCommand implements Runnable {
         @Override
         public void run() {
             try (NetworkController c = parent.lnw.controller()) {
-                Batch.each(names, n -> {
+                Batch.each(names, parent.lnw.err(), n -> {
                     Sandbox s = Lnw.sandbox(c, n);
                     List<Endpoint> eps = s.endpoints();
                     s.delete();

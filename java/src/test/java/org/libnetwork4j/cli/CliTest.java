@@ -49,11 +49,21 @@ class CliTest {
     static Run lnw(Namespaces ns, List<String> wrapper, String... args) {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
         cmd.addAll(wrapper);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        cmd.addAll(jvm(ns));
+        cmd.addAll(List.of(args));
+        return run(cmd, args);
+    }
+
+    /** The JVM running lnw with this test's state and run directories (arguments to follow). */
+    static List<String> jvm(Namespaces ns) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", classPath(), Lnw.class.getName(),
-                "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", ns.dir().resolve("run").toString()));
-        cmd.addAll(List.of(args));
+                "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", ns.dir().resolve("run").toString());
+    }
+
+    /** Runs cmd (an lnw invocation with these arguments) to its end. */
+    static Run run(List<String> cmd, String... args) {
         try {
             Process p = new ProcessBuilder(cmd).start();
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));

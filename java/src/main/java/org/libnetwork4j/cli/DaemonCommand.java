@@ -1,0 +1,272 @@
+package org.libnetwork4j.cli;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.NetworkController;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code lnw daemon}: keeps one controller open on the state directory and runs lnw commands
+ * for the thin client ({@code native/client/lnw_client.c}) that the launcher starts when the
+ * daemon's socket, {@code STATE_DIR/lnw.sock}, exists. A command then costs what its work
+ * costs, not a JVM start and a cold controller (see benchmarks/RESULTS.md).
+ *
+ * <p>The daemon is the host namespace's controller like any lnw: it serves only callers in the
+ * network and mount namespaces it was started in (a caller elsewhere would drive the wrong
+ * host, or get namespace paths that mean nothing where it runs), and only the state and run
+ * directories it holds. Commands run one at a time, in arrival order, as lnw processes wait
+ * for each other without it. {@code lnw exec} comes back to the client, which enters the
+ * sandbox's namespace itself: the command belongs to the caller's terminal.
+ *
+ * <p>SIGTERM or SIGINT: the command in progress finishes, the controller is closed (the
+ * network stays as it is, as at any controller close), the socket goes. After a kill -9 the
+ * socket file stays; clients find nobody behind it and run the command themselves.
+ */
+@Command(name = "daemon", mixinStandardHelpOptions = true,
+        description = "Keep the controller open and run lnw commands sent through STATE_DIR/lnw.sock"
+                + " (the lnw launcher sends them there while it exists); stops on SIGTERM or SIGINT.")
+final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
+    static final String SOCKET = "lnw.sock";
+    private static final int MAX_ARGS = 4096;
+    private static final int MAX_ARG_BYTES = 1 << 20;
+
+    @ParentCommand
+    Lnw lnw;
+
+    /** The command line the requests run through: built once, used one request at a time. */
+    private Lnw.Runner runner;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (lnw.session != null) {
+            throw new Lnw.CliException("this is a daemon already");
+        }
+        ControllerConfig config = lnw.config();
+        Path socket = config.stateDir().resolve(SOCKET).toAbsolutePath();
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length >= 108) {
+            throw new Lnw.CliException("the state directory's path is too long for a socket in it (" + socket
+                    + ": the kernel takes 107 bytes)");
+        }
+        NetworkController controller = lnw.controller();
+        ServerSocketChannel server;
+        try {
+            // Whoever made this file is gone: we hold the state directory's lock.
+            Files.deleteIfExists(socket);
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            controller.close();
+            throw new Lnw.CliException("cannot listen on " + socket + ": " + e.getMessage());
+        }
+        Identity here = Identity.ofSelf();
+        runner = new Lnw.Runner();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            try {
+                server.close(); // ends accept(); a command in progress finishes first
+                done.await(30, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // stopping anyway
+            }
+        }, "lnw-daemon-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        PrintWriter log = lnw.err();
+        log.println("lnw daemon: serving " + config.stateDir() + " on " + socket + " for network namespace "
+                + here.net());
+        try {
+            while (true) {
+                try (SocketChannel client = server.accept()) {
+                    serve(client, controller, config, here);
+                } catch (ClosedChannelException stop) { // closed by the stopper
+                    break;
+                } catch (IOException e) {
+                    log.println("lnw daemon: a client went away: " + e.getMessage()); // the next one is served
+                }
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(socket);
+                controller.close();
+            } finally {
+                done.countDown();
+            }
+        }
+        log.println("lnw daemon: stopped");
+        return 0;
+    }
+
+    /** One request: read it, run it with the open controller, send what it printed and its code. */
+    private void serve(SocketChannel ch, NetworkController controller, ControllerConfig config, Identity here)
+            throws IOException {
+        DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+        DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
+        byte[] magic = in.readNBytes(4);
+        if (!"LNW1".equals(new String(magic, StandardCharsets.US_ASCII))) {
+            return; // not our client: say nothing
+        }
+        Identity caller = new Identity(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+        int argc = in.readInt();
+        if (argc < 0 || argc > MAX_ARGS) {
+            return;
+        }
+        List<String> args = new ArrayList<>(argc);
+        for (int i = 0; i < argc; i++) {
+            int len = in.readInt();
+            if (len < 0 || len > MAX_ARG_BYTES) {
+                return;
+            }
+            args.add(new String(in.readNBytes(len), StandardCharsets.UTF_8));
+        }
+        if (!caller.sameNamespaces(here)) {
+            text(out, 'E', "lnw: the lnw daemon of " + config.stateDir() + " works for network namespace "
+                    + here.net() + " and mount namespace " + here.mnt() + "; this lnw runs in " + caller.net()
+                    + " and " + caller.mnt() + " (stop the daemon, or run lnw where it runs)\n");
+            exit(out, 1);
+            return;
+        }
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        Session session = new Session(controller, config);
+        // Requests name the daemon's directories by default, whatever the daemon's own
+        // environment says: they came through its socket.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("LNW_STATE_DIR", config.stateDir().toString());
+        env.put("LNW_RUN_DIR", config.runDir().toString());
+        int code;
+        try (PrintWriter o = new PrintWriter(stdout); PrintWriter e = new PrintWriter(stderr)) {
+            code = runner.run(args.toArray(String[]::new), o, e, env, session);
+        }
+        text(out, 'O', stdout.toString());
+        text(out, 'E', stderr.toString());
+        if (session.execKey != null && code == 0) {
+            out.writeByte('N');
+            bytes(out, session.execKey);
+            out.writeInt(session.execCommand.size());
+            for (String a : session.execCommand) {
+                bytes(out, a);
+            }
+            out.flush();
+            return;
+        }
+        exit(out, code);
+    }
+
+    private static void text(DataOutputStream out, char type, String s) throws IOException {
+        if (!s.isEmpty()) {
+            out.writeByte(type);
+            bytes(out, s);
+        }
+    }
+
+    private static void bytes(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static void exit(DataOutputStream out, int code) throws IOException {
+        out.writeByte('X');
+        out.writeInt(code);
+        out.flush();
+    }
+
+    /**
+     * What a command run by the daemon gets instead of a controller of its own: the daemon's,
+     * which it must not close, and a place to leave {@code lnw exec}'s command for the client.
+     */
+    static final class Session {
+        private final NetworkController controller;
+        private final ControllerConfig config;
+        String execKey;
+        List<String> execCommand;
+
+        Session(NetworkController controller, ControllerConfig config) {
+            this.controller = controller;
+            this.config = config;
+        }
+
+        /** The daemon's controller, if the command asks for the daemon's directories. */
+        NetworkController controller(ControllerConfig wanted) {
+            if (!wanted.stateDir().toAbsolutePath().normalize().equals(config.stateDir().toAbsolutePath().normalize())
+                    || !wanted.runDir().toAbsolutePath().normalize().equals(config.runDir().toAbsolutePath().normalize())) {
+                throw new Lnw.CliException("this lnw daemon serves state directory " + config.stateDir()
+                        + " and run directory " + config.runDir() + ", not " + wanted.stateDir() + " and "
+                        + wanted.runDir());
+            }
+            return unclosable(controller);
+        }
+
+        void handOff(String key, List<String> command) {
+            execKey = key;
+            execCommand = List.copyOf(command);
+        }
+    }
+
+    /**
+     * The commands close the controller they are given when they are done; the daemon's must
+     * stay open, so they get a view of it whose close() does nothing. Every other call goes to
+     * the controller as it is.
+     */
+    private static NetworkController unclosable(NetworkController c) {
+        return (NetworkController) java.lang.reflect.Proxy.newProxyInstance(NetworkController.class.getClassLoader(),
+                new Class<?>[] {NetworkController.class}, (proxy, method, margs) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(c, margs);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** A process's network and mount namespaces, as (inode, device) pairs. */
+    record Identity(long netIno, long netDev, long mntIno, long mntDev) {
+        static Identity ofSelf() throws IOException {
+            Path net = Path.of("/proc/self/ns/net");
+            Path mnt = Path.of("/proc/self/ns/mnt");
+            return new Identity(attr(net, "ino"), attr(net, "dev"), attr(mnt, "ino"), attr(mnt, "dev"));
+        }
+
+        private static long attr(Path p, String name) throws IOException {
+            return ((Number) Files.getAttribute(p, "unix:" + name)).longValue();
+        }
+
+        boolean sameNamespaces(Identity o) {
+            return netIno == o.netIno && netDev == o.netDev && mntIno == o.mntIno && mntDev == o.mntDev;
+        }
+
+        String net() {
+            return "net:[" + netIno + "]";
+        }
+
+        String mnt() {
+            return "mnt:[" + mntIno + "]";
+        }
+    }
+}

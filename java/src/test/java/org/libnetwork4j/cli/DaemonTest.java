@@ -1,0 +1,148 @@
+package org.libnetwork4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.cli.CliTest.Run;
+import org.libnetwork4j.testing.Eventually;
+import org.libnetwork4j.testing.HostState;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
+import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.TestNs;
+
+/**
+ * lnw daemon and its thin client (native/client/lnw_client.c), as the launcher uses them: the
+ * daemon started in a throwaway host namespace, commands sent by the client from there (and
+ * from elsewhere, refused), results read back through ip and real traffic; then the daemon
+ * stopped (the state stays) and killed (the client falls back to a JVM of its own).
+ */
+@ExtendWith(NetnsExtension.class)
+class DaemonTest {
+
+    @Test
+    void theDaemonRunsCommandsForTheClient(Namespaces ns) throws Exception {
+        Path run = ns.dir().resolve("run");
+        Path socket = ns.dir().resolve("state").resolve("lnw.sock");
+        HostState empty = HostState.of(ns.host(), run);
+        Process daemon = startDaemon(ns, socket);
+        try {
+            String id = client(ns, ns.host(), "network", "create", "--subnet", "10.57.0.0/24",
+                    "-o", "com.docker.network.bridge.name=lnwt-dmn0", "dn").ok().out().strip();
+            assertTrue(id.matches("[0-9a-f]{64}"), id);
+            assertTrue(Oracle.addrs(ns.host(), "lnwt-dmn0", "inet").contains("10.57.0.1/24"), "the bridge, by ip");
+            String keyA = client(ns, ns.host(), "sandbox", "create", "a").ok().out().strip();
+            String keyB = client(ns, ns.host(), "sandbox", "create", "b").ok().out().strip();
+            client(ns, ns.host(), "network", "connect", "-p", "8080:80", "dn", "a").ok();
+            // one command line serves every request: b must not inherit a's -p
+            client(ns, ns.host(), "network", "connect", "dn", "b").ok();
+            assertTrue(Oracle.addrs(NsRef.of(Path.of(keyA)), "eth0", "inet").contains("10.57.0.2/24"));
+            assertTrue(Oracle.addrs(NsRef.of(Path.of(keyB)), "eth0", "inet").contains("10.57.0.3/24"));
+            JsonNode a = Oracle.parse(client(ns, ns.host(), "sandbox", "inspect", "a").ok().out()).get(0);
+            JsonNode b = Oracle.parse(client(ns, ns.host(), "sandbox", "inspect", "b").ok().out()).get(0);
+            assertEquals("8080", a.path("Ports").path("80/tcp").get(0).path("HostPort").asText());
+            assertEquals(0, b.path("Ports").size(), b.toString());
+            // likewise --format: JSON once, then the table again
+            assertEquals("dn", Oracle.parse(client(ns, ns.host(), "network", "ls", "--format", "json").ok().out())
+                    .path("Name").asText());
+            assertEquals("NETWORK ID     NAME   DRIVER   SCOPE",
+                    client(ns, ns.host(), "network", "ls").ok().out().lines().findFirst().orElse(""));
+
+            // exec comes back to the client, which enters the sandbox: real traffic, the exit code
+            assertEquals(0, client(ns, ns.host(), "exec", "b", "ping", "-c", "1", "-W", "2", "10.57.0.2").exit());
+            assertEquals(3, client(ns, ns.host(), "exec", "b", "--", "sh", "-c", "exit 3").exit());
+            assertEquals(127, client(ns, ns.host(), "exec", "b", "lnwt-no-such-program").exit());
+
+            // errors and usage as without the daemon
+            assertEquals("lnw: network \"x\" not found", client(ns, ns.host(), "network", "inspect", "x").fails(1));
+            assertTrue(client(ns, ns.host(), "network", "ls", "--nope").fails(2).startsWith("lnw: Unknown option"));
+            // several names: every failure on stderr, through the daemon too
+            Run rm = client(ns, ns.host(), "network", "rm", "x", "dn");
+            assertEquals(1, rm.exit());
+            assertTrue(rm.err().contains("network \"x\" not found") && rm.err().contains("has active endpoints"), rm.err());
+            assertEquals("lnw: this is a daemon already", client(ns, ns.host(), "daemon").fails(1));
+            // a caller in another namespace would drive the wrong host: refused, nothing done
+            TestNs elsewhere = ns.container("elsewhere");
+            String refused = client(ns, elsewhere, "network", "rm", "dn").fails(1);
+            assertTrue(refused.contains("works for network namespace"), refused);
+            // and other directories than the daemon's
+            Run other = CliTest.run(clientCommand(ns, ns.host(), List.of("--state-dir", ns.dir().resolve("state").toString(),
+                    "--run-dir", ns.dir().resolve("elsewhere").toString(), "network", "ls")));
+            assertTrue(other.fails(1).contains("this lnw daemon serves state directory"), other.err());
+
+            // SIGTERM: the socket goes, the state stays (a plain lnw sees it), the network too
+            daemon.destroy();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon stops on SIGTERM");
+            assertFalse(Files.exists(socket), "its socket is removed");
+            assertEquals(id.substring(0, 12) + "\n", CliTest.lnw(ns, "network", "ls", "-q").ok().out());
+            assertEquals(0, CliTest.lnw(ns, "exec", "b", "ping", "-c", "1", "-W", "2", "10.57.0.2").exit());
+
+            // kill -9 leaves the socket file; the client then runs the JVM it was given
+            daemon = startDaemon(ns, socket);
+            daemon.destroyForcibly();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(Files.exists(socket), "a killed daemon leaves its socket");
+            assertEquals(List.of("a", "b"), client(ns, ns.host(), "sandbox", "ls", "--format", "json").ok().out().lines()
+                    .map(l -> Oracle.parse(l).path("Name").asText()).sorted().toList());
+
+            client(ns, ns.host(), "sandbox", "rm", "a", "b").ok();
+            client(ns, ns.host(), "network", "rm", "dn").ok();
+            assertEquals(empty, Eventually.settled(() -> HostState.of(ns.host(), run), empty));
+        } finally {
+            daemon.destroyForcibly();
+            daemon.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** lnw daemon in the fake host, ready when its socket is. */
+    private static Process startDaemon(Namespaces ns, Path socket) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
+        cmd.addAll(CliTest.jvm(ns));
+        cmd.add("daemon");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ns.dir().resolve("daemon.log").toFile()).start();
+        for (int i = 0; i < 600 && !(Files.exists(socket) && p.isAlive()); i++) {
+            if (!p.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(p.isAlive() && Files.exists(socket), "the daemon is listening; its log: "
+                + (Files.exists(ns.dir().resolve("daemon.log")) ? Files.readString(ns.dir().resolve("daemon.log")) : ""));
+        return p;
+    }
+
+    /** The client, run in where, sending args to the daemon; the in-process JVM as fallback. */
+    private static Run client(Namespaces ns, TestNs where, String... args) {
+        return CliTest.run(clientCommand(ns, where, List.of(args)), args);
+    }
+
+    private static List<String> clientCommand(Namespaces ns, TestNs where, List<String> args) {
+        Path client = Path.of(System.getProperty("user.dir"), "target", "cmake", "lnw-client");
+        assertTrue(Files.isExecutable(client), "no " + client + ": CMake builds it with the native library");
+        List<String> jvm = CliTest.jvm(ns);
+        List<String> request = new ArrayList<>(jvm.subList(jvm.indexOf(Lnw.class.getName()) + 1, jvm.size()));
+        if (args.contains("--state-dir")) {
+            request.clear(); // the caller names its directories itself
+        }
+        request.addAll(args);
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + where.path(), client.toString(),
+                ns.dir().resolve("state").resolve(DaemonCommand.SOCKET).toString(), Integer.toString(request.size())));
+        cmd.addAll(request);
+        cmd.addAll(jvm);
+        cmd.addAll(args);
+        return cmd;
+    }
+}
