@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `lnw network connect` and `lnw network disconnect` as whole processes, the way a user or a
 # script runs them: JVM start, argument parsing, the controller opened on its state directory
-# (store, recovery), the work, the controller closed. N sandboxes one after the other.
+# (store, recovery), the work, the controller closed. N sandboxes one after the other. Then
+# the same with `lnw daemon` running (the launcher's thin client sends each command to it),
+# and docker's command line against a private dockerd.
 #
 #   sudo benchmarks/run-cli.sh [N]        (default 30)
 #
@@ -17,8 +19,10 @@ ns=lnwb-cli-$$
 dir=$(mktemp -d /dev/shm/lnwb-cli-XXXXXX)
 raw=$(mktemp)
 lnw() { nsenter --net=/run/netns/$ns ./lnw --state-dir "$dir/state" --run-dir "$dir/run" "$@"; }
+daemon=
 cleanup() {
   set +e
+  if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null; fi
   if [ -d "$dir/state" ]; then
     for s in $(lnw sandbox ls -q 2>/dev/null); do lnw sandbox rm "$s" >/dev/null 2>&1; done
     lnw network rm bench >/dev/null 2>&1
@@ -44,6 +48,21 @@ done
 t0=$(date +%s%N); ./lnw --version >/dev/null; t1=$(date +%s%N)
 echo "version $(us "$t0" "$t1")" >>"$raw"
 
+# the same commands with `lnw daemon` running: the launcher hands them to its thin client
+# started directly (not through the lnw function, a subshell): $! is then the JVM's own pid,
+# as nsenter and the launcher exec into it
+nsenter --net=/run/netns/$ns ./lnw --state-dir "$dir/state" --run-dir "$dir/run" daemon 2>/dev/null &
+daemon=$!
+for _ in $(seq 1 600); do [ -S "$dir/state/lnw.sock" ] && break; sleep 0.05; done
+[ -S "$dir/state/lnw.sock" ] || { echo "lnw daemon did not start" >&2; exit 1; }
+for i in $(seq 1 "$n"); do
+  t0=$(date +%s%N); lnw network connect bench "c$i"; t1=$(date +%s%N)
+  lnw network disconnect bench "c$i"; t2=$(date +%s%N)
+  echo "daemon-connect $(us "$t0" "$t1")" >>"$raw"
+  echo "daemon-disconnect $(us "$t1" "$t2")" >>"$raw"
+done
+kill "$daemon"; wait "$daemon" || true; daemon=
+
 # docker's command line beside it, in the same session: a private dockerd in a throwaway
 # namespace (benchmarks/peers/harness.py), `docker network connect/disconnect` as processes
 if command -v dockerd >/dev/null; then
@@ -65,6 +84,7 @@ print(f"# {platform.node()}: {cpu}, {subprocess.run(['nproc'], capture_output=Tr
 print(f"# {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]}")
 print(f"{'command':<26} {'median':>8} {'p90':>8}   (ms)")
 for k, label in (("connect", "lnw network connect"), ("disconnect", "lnw network disconnect"),
+                 ("daemon-connect", "  with lnw daemon"), ("daemon-disconnect", "  with lnw daemon (disc.)"),
                  ("docker-connect", "docker network connect"), ("docker-disconnect", "docker network disconnect")):
     t = times(k)
     if t:
