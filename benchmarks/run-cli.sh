@@ -39,12 +39,17 @@ lnw network create --subnet 10.210.0.0/16 bench >/dev/null
 for i in $(seq 1 "$n"); do lnw sandbox create "c$i" >/dev/null; done
 
 us() { echo $(( ($2 - $1) / 1000 )); }
-for i in $(seq 1 "$n"); do
-  t0=$(date +%s%N); lnw network connect bench "c$i"; t1=$(date +%s%N)
-  lnw network disconnect bench "c$i"; t2=$(date +%s%N)
-  echo "connect $(us "$t0" "$t1")" >>"$raw"
-  echo "disconnect $(us "$t1" "$t2")" >>"$raw"
-done
+# connect and disconnect every sandbox in turn; the times go to $raw as PREFIXconnect/disconnect
+connect_all() {
+  local i t0 t1 t2
+  for i in $(seq 1 "$n"); do
+    t0=$(date +%s%N); lnw network connect bench "c$i"; t1=$(date +%s%N)
+    lnw network disconnect bench "c$i"; t2=$(date +%s%N)
+    echo "${1}connect $(us "$t0" "$t1")" >>"$raw"
+    echo "${1}disconnect $(us "$t1" "$t2")" >>"$raw"
+  done
+}
+connect_all ""
 t0=$(date +%s%N); ./lnw --version >/dev/null; t1=$(date +%s%N)
 echo "version $(us "$t0" "$t1")" >>"$raw"
 
@@ -55,12 +60,7 @@ nsenter --net=/run/netns/$ns ./lnw --state-dir "$dir/state" --run-dir "$dir/run"
 daemon=$!
 for _ in $(seq 1 600); do [ -S "$dir/state/lnw.sock" ] && break; sleep 0.05; done
 [ -S "$dir/state/lnw.sock" ] || { echo "lnw daemon did not start" >&2; exit 1; }
-for i in $(seq 1 "$n"); do
-  t0=$(date +%s%N); lnw network connect bench "c$i"; t1=$(date +%s%N)
-  lnw network disconnect bench "c$i"; t2=$(date +%s%N)
-  echo "daemon-connect $(us "$t0" "$t1")" >>"$raw"
-  echo "daemon-disconnect $(us "$t1" "$t2")" >>"$raw"
-done
+connect_all daemon-
 kill "$daemon"; wait "$daemon" || true; daemon=
 
 # docker's command line beside it, in the same session: a private dockerd in a throwaway

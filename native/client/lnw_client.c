@@ -33,12 +33,13 @@
 
 #define MAX_FRAME (64u << 20)
 
-static int put(int fd, const void *buf, size_t len)
+/* Writes (out) or reads all of len bytes; -1 on an error or an early end. */
+static int all(int fd, void *buf, size_t len, int out)
 {
-	const char *p = buf;
+	char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -50,21 +51,14 @@ static int put(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+static int put(int fd, const void *buf, size_t len)
+{
+	return all(fd, (void *)buf, len, 1);
+}
+
 static int get(int fd, void *buf, size_t len)
 {
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return all(fd, buf, len, 0);
 }
 
 static int put_u32(int fd, uint32_t v)
