@@ -20,6 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.libnetwork4j.ControllerConfig;
@@ -50,6 +53,8 @@ import picocli.CommandLine.ParentCommand;
                 + " (the lnw launcher sends them there while it exists); stops on SIGTERM or SIGINT.")
 final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     static final String SOCKET = "lnw.sock";
+    /** How long a client may take to send its request, or to take its answer. */
+    static final long IO_DEADLINE_MS = Long.getLong("lnw.daemon.ioDeadlineMs", 10_000);
     private static final int MAX_ARGS = 4096;
     private static final int MAX_ARG_BYTES = 1 << 20;
 
@@ -97,17 +102,29 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter log = lnw.err();
         log.println("lnw daemon: serving " + config.stateDir() + " on " + socket + " for network namespace "
                 + here.net());
+        // A client that stops halfway (stopped, or not ours) must not hold up the ones after it:
+        // reading its request and writing its answer each have a deadline.
+        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lnw-daemon-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             while (true) {
-                try (SocketChannel client = server.accept()) {
-                    serve(client, controller, config, here);
+                SocketChannel client;
+                try {
+                    client = server.accept();
                 } catch (ClosedChannelException stop) { // closed by the stopper
                     break;
+                }
+                try (client) {
+                    serve(client, controller, config, here, deadlines);
                 } catch (IOException e) {
-                    log.println("lnw daemon: a client went away: " + e.getMessage()); // the next one is served
+                    log.println("lnw daemon: a client went away: " + e); // the next one is served
                 }
             }
         } finally {
+            deadlines.shutdownNow();
             try {
                 Files.deleteIfExists(socket);
                 controller.close();
@@ -120,32 +137,22 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** One request: read it, run it with the open controller, send what it printed and its code. */
-    private void serve(SocketChannel ch, NetworkController controller, ControllerConfig config, Identity here)
-            throws IOException {
-        DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+    private void serve(SocketChannel ch, NetworkController controller, ControllerConfig config, Identity here,
+            ScheduledExecutorService deadlines) throws IOException {
         DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
-        byte[] magic = in.readNBytes(4);
-        if (!"LNW1".equals(new String(magic, StandardCharsets.US_ASCII))) {
-            return; // not our client: say nothing
+        Request req = withDeadline(ch, deadlines, () -> Request.read(new DataInputStream(Channels.newInputStream(ch))));
+        if (req == null) {
+            return; // not our client, or not a request: say nothing
         }
-        Identity caller = new Identity(in.readLong(), in.readLong(), in.readLong(), in.readLong());
-        int argc = in.readInt();
-        if (argc < 0 || argc > MAX_ARGS) {
-            return;
-        }
-        List<String> args = new ArrayList<>(argc);
-        for (int i = 0; i < argc; i++) {
-            int len = in.readInt();
-            if (len < 0 || len > MAX_ARG_BYTES) {
-                return;
-            }
-            args.add(new String(in.readNBytes(len), StandardCharsets.UTF_8));
-        }
-        if (!caller.sameNamespaces(here)) {
-            text(out, 'E', "lnw: the lnw daemon of " + config.stateDir() + " works for network namespace "
-                    + here.net() + " and mount namespace " + here.mnt() + "; this lnw runs in " + caller.net()
-                    + " and " + caller.mnt() + " (stop the daemon, or run lnw where it runs)\n");
-            exit(out, 1);
+        if (!req.caller().sameNamespaces(here)) {
+            withDeadline(ch, deadlines, () -> {
+                text(out, 'E', "lnw: the lnw daemon of " + config.stateDir() + " works for network namespace "
+                        + here.net() + " and mount namespace " + here.mnt() + "; this lnw runs in "
+                        + req.caller().net() + " and " + req.caller().mnt()
+                        + " (stop the daemon, or run lnw where it runs)\n");
+                exit(out, 1);
+                return null;
+            });
             return;
         }
         StringWriter stdout = new StringWriter();
@@ -156,23 +163,71 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("LNW_STATE_DIR", config.stateDir().toString());
         env.put("LNW_RUN_DIR", config.runDir().toString());
-        int code;
+        int code; // the command itself takes what it takes: no deadline
         try (PrintWriter o = new PrintWriter(stdout); PrintWriter e = new PrintWriter(stderr)) {
-            code = runner.run(args.toArray(String[]::new), o, e, env, session);
+            code = runner.run(req.args().toArray(String[]::new), o, e, env, session);
         }
-        text(out, 'O', stdout.toString());
-        text(out, 'E', stderr.toString());
-        if (session.execKey != null && code == 0) {
-            out.writeByte('N');
-            bytes(out, session.execKey);
-            out.writeInt(session.execCommand.size());
-            for (String a : session.execCommand) {
-                bytes(out, a);
+        withDeadline(ch, deadlines, () -> {
+            text(out, 'O', stdout.toString());
+            text(out, 'E', stderr.toString());
+            if (session.execKey != null && code == 0) {
+                out.writeByte('N');
+                bytes(out, session.execKey);
+                out.writeInt(session.execCommand.size());
+                for (String a : session.execCommand) {
+                    bytes(out, a);
+                }
+                out.flush();
+            } else {
+                exit(out, code);
             }
-            out.flush();
-            return;
+            return null;
+        });
+    }
+
+    /** What a client sends: its namespaces and its command line. */
+    private record Request(Identity caller, List<String> args) {
+        /** The request, or null if what came is none. */
+        static Request read(DataInputStream in) throws IOException {
+            if (!"LNW1".equals(new String(in.readNBytes(4), StandardCharsets.US_ASCII))) {
+                return null;
+            }
+            Identity caller = new Identity(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            int argc = in.readInt();
+            if (argc < 0 || argc > MAX_ARGS) {
+                return null;
+            }
+            List<String> args = new ArrayList<>(argc);
+            for (int i = 0; i < argc; i++) {
+                int len = in.readInt();
+                if (len < 0 || len > MAX_ARG_BYTES) {
+                    return null;
+                }
+                args.add(new String(in.readNBytes(len), StandardCharsets.UTF_8));
+            }
+            return new Request(caller, args);
         }
-        exit(out, code);
+    }
+
+    private interface Io<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs io, hanging up on the client if it has not finished within the deadline. */
+    private static <T> T withDeadline(SocketChannel ch, ScheduledExecutorService deadlines, Io<T> io)
+            throws IOException {
+        ScheduledFuture<?> hangUp = deadlines.schedule(() -> {
+            try {
+                ch.close(); // what blocks on it fails, and the next client is served
+            } catch (IOException e) {
+                // closing is all we wanted
+            }
+        }, IO_DEADLINE_MS, TimeUnit.MILLISECONDS);
+        try {
+            return io.run();
+        } finally {
+            hangUp.cancel(false);
+        }
     }
 
     private static void text(DataOutputStream out, char type, String s) throws IOException {

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +35,8 @@ import org.libnetwork4j.testing.TestNs;
  */
 @ExtendWith(NetnsExtension.class)
 class DaemonTest {
+    /** The daemon's deadline for a client's request or answer, short here to test it. */
+    private static final long IO_DEADLINE_MS = 1500;
 
     @Test
     void theDaemonRunsCommandsForTheClient(Namespaces ns) throws Exception {
@@ -64,6 +70,17 @@ class DaemonTest {
             assertEquals(0, client(ns, ns.host(), "exec", "b", "ping", "-c", "1", "-W", "2", "10.57.0.2").exit());
             assertEquals(3, client(ns, ns.host(), "exec", "b", "--", "sh", "-c", "exit 3").exit());
             assertEquals(127, client(ns, ns.host(), "exec", "b", "lnwt-no-such-program").exit());
+
+            // a client that connects and says nothing holds the next ones up for the deadline only
+            try (SocketChannel stalled = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                stalled.write(ByteBuffer.wrap("LNW1".getBytes(StandardCharsets.US_ASCII))); // and no more
+                long t0 = System.nanoTime();
+                String listed = client(ns, ns.host(), "network", "ls", "--format", "json").ok().out();
+                assertTrue(listed.contains("\"dn\""), listed);
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(waited >= IO_DEADLINE_MS / 2 && waited < IO_DEADLINE_MS + 5_000, "waited " + waited + " ms");
+                assertEquals(-1, stalled.read(ByteBuffer.allocate(1)), "the daemon hung up on it");
+            }
 
             // errors and usage as without the daemon
             assertEquals("lnw: network \"x\" not found", client(ns, ns.host(), "network", "inspect", "x").fails(1));
@@ -109,7 +126,9 @@ class DaemonTest {
     /** lnw daemon in the fake host, ready when its socket is. */
     private static Process startDaemon(Namespaces ns, Path socket) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
-        cmd.addAll(CliTest.jvm(ns));
+        List<String> jvm = new ArrayList<>(CliTest.jvm(ns));
+        jvm.add(1, "-Dlnw.daemon.ioDeadlineMs=" + IO_DEADLINE_MS);
+        cmd.addAll(jvm);
         cmd.add("daemon");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ns.dir().resolve("daemon.log").toFile()).start();
