@@ -55,6 +55,13 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
 		rtnl_link_set_mtu(l, (unsigned)mtu);
 		rtnl_link_set_mtu(peer, (unsigned)mtu);
 	}
+	/* One queue each way, asked for: left to the kernel, a veth gets one per possible CPU and
+	 * is then cut back to one while registered, which waits for an expedited RCU grace
+	 * period per end (netif_set_real_num_tx_queues -> synchronize_net), under RTNL. */
+	rtnl_link_set_num_tx_queues(l, 1);
+	rtnl_link_set_num_rx_queues(l, 1);
+	rtnl_link_set_num_tx_queues(peer, 1);
+	rtnl_link_set_num_rx_queues(peer, 1);
 	if (master > 0)
 		rtnl_link_set_master(l, master);
 	if (up)

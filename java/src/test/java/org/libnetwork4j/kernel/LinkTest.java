@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,11 @@ class LinkTest {
         assertEquals("02:42:ac:11:00:02", peerEnd.path("address").asText());
         assertEquals(pair.peer().index(), peerEnd.path("ifindex").asInt());
         assertFalse(Oracle.linkNames(host).contains("eth0"));
+        // one queue each way, asked for at creation (else one per CPU, cut back while registered)
+        for (var end : List.of(hostEnd, peerEnd)) {
+            assertEquals(1, end.path("num_tx_queues").asInt(), end.toString());
+            assertEquals(1, end.path("num_rx_queues").asInt(), end.toString());
+        }
     }
 
     @Test
