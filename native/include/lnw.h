@@ -248,6 +248,12 @@ int lnw_sysctl_read(int nsfd, const char *key, char *buf, int cap, struct lnw_er
  * bound. Returns the fd; close it to release the port. */
 int lnw_port_reserve(int nsfd, int family, int proto, const unsigned char *addr, int addr_len,
                      int port, int *out_port, struct lnw_err *err);
+/* The two halves of lnw_port_reserve: an unbound socket made inside the namespace nsfd refers
+ * to (on a private thread; IPv6 ones IPv6-only), and its binding, on the calling thread (the
+ * socket's namespace decides addresses and the ephemeral range). A failed bind leaves fd open. */
+int lnw_port_socket(int nsfd, int family, int proto, struct lnw_err *err);
+int lnw_port_bind(int fd, int family, const unsigned char *addr, int addr_len, int port,
+                  int *out_port, struct lnw_err *err);
 
 /* ---- connectivity probes (probe.c) --------------------------------------------------- */
 

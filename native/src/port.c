@@ -5,7 +5,8 @@
  * other programs on the host, and a port some program already listens on must be refused.
  * Both come from binding a socket to it (without listening: the DNAT rule sees the packets
  * first) and keeping that socket open. The socket belongs to the namespace it was created in,
- * so it is made on a private thread inside the host namespace.
+ * so it is made on a private thread inside the host namespace; binding it takes any thread,
+ * which lets a caller keep a socket made ahead of time and bind it when the port is wanted.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -18,71 +19,58 @@
 
 #include "lnw_internal.h"
 
-struct reserve_job {
-	int family, proto, port, fd, bound;
-	const unsigned char *addr;
+static int check_kind(int family, int proto, const char *op, struct lnw_err *err)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return lnw_err_set(err, EAFNOSUPPORT, op, "family %d", family);
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != IPPROTO_SCTP)
+		return lnw_err_set(err, EPROTONOSUPPORT, op, "protocol %d", proto);
+	return 0;
+}
+
+struct socket_job {
+	int family, proto, fd;
 };
 
-static int reserve_in_ns(void *arg, struct lnw_err *err)
+static int socket_in_ns(void *arg, struct lnw_err *err)
 {
-	struct reserve_job *job = arg;
-	struct sockaddr_storage ss;
-	socklen_t len;
+	struct socket_job *job = arg;
 	int type = job->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	char ip[INET6_ADDRSTRLEN] = "*";
 	int one = 1;
-
-	memset(&ss, 0, sizeof(ss));
-	if (job->family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)job->port);
-		if (job->addr)
-			memcpy(&in->sin_addr, job->addr, 4);
-		len = sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)job->port);
-		if (job->addr)
-			memcpy(&in6->sin6_addr, job->addr, 16);
-		len = sizeof(*in6);
-	}
-	if (job->addr)
-		inet_ntop(job->family, job->addr, ip, sizeof(ip));
 
 	job->fd = socket(job->family, type | SOCK_CLOEXEC, job->proto);
 	if (job->fd < 0)
-		return lnw_err_set(err, errno, "reserve port", "%s port %d", ip, job->port);
+		return lnw_err_set(err, errno, "reserve port", "socket");
 	/* An IPv6 wildcard must not also take the IPv4 port: that is a reservation of its own. */
 	if (job->family == AF_INET6 &&
-	    setsockopt(job->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
-		goto fail;
-	if (bind(job->fd, (struct sockaddr *)&ss, len) < 0)
-		goto fail;
-	if (getsockname(job->fd, (struct sockaddr *)&ss, &len) < 0)
-		goto fail;
-	job->bound = ntohs(job->family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-						  : ((struct sockaddr_in6 *)&ss)->sin6_port);
-	return 0;
-fail:
-	{
+	    setsockopt(job->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) {
 		int saved = errno;
 
 		close(job->fd);
 		job->fd = -1;
-		return lnw_err_set(err, saved, "reserve port", "%s port %d", ip, job->port);
+		return lnw_err_set(err, saved, "reserve port", "IPV6_V6ONLY");
 	}
+	return 0;
 }
 
-int lnw_port_reserve(int nsfd, int family, int proto, const unsigned char *addr, int addr_len,
-                     int port, int *out_port, struct lnw_err *err)
+int lnw_port_socket(int nsfd, int family, int proto, struct lnw_err *err)
 {
-	struct reserve_job job = { .family = family, .proto = proto, .port = port, .fd = -1,
-				   .addr = addr };
+	struct socket_job job = { .family = family, .proto = proto, .fd = -1 };
 	int rc;
+
+	lnw_err_clear(err);
+	if ((rc = check_kind(family, proto, "reserve port", err)) < 0)
+		return rc;
+	rc = lnw_ns_run(nsfd, socket_in_ns, &job, err);
+	return rc < 0 ? rc : job.fd;
+}
+
+int lnw_port_bind(int fd, int family, const unsigned char *addr, int addr_len, int port,
+                  int *out_port, struct lnw_err *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char ip[INET6_ADDRSTRLEN] = "*";
 
 	lnw_err_clear(err);
 	if (family != AF_INET && family != AF_INET6)
@@ -91,12 +79,46 @@ int lnw_port_reserve(int nsfd, int family, int proto, const unsigned char *addr,
 		return lnw_err_set(err, EINVAL, "reserve port", "address of %d bytes", addr_len);
 	if (port < 0 || port > 65535)
 		return lnw_err_set(err, EINVAL, "reserve port", "port %d", port);
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != IPPROTO_SCTP)
-		return lnw_err_set(err, EPROTONOSUPPORT, "reserve port", "protocol %d", proto);
-	rc = lnw_ns_run(nsfd, reserve_in_ns, &job, err);
-	if (rc < 0)
-		return rc;
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		if (addr)
+			memcpy(&in->sin_addr, addr, 4);
+		len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		if (addr)
+			memcpy(&in6->sin6_addr, addr, 16);
+		len = sizeof(*in6);
+	}
+	if (addr)
+		inet_ntop(family, addr, ip, sizeof(ip));
+	/* The socket's namespace decides (its addresses, its ephemeral range), not the thread's. */
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return lnw_err_set(err, errno, "reserve port", "%s port %d", ip, port);
 	if (out_port)
-		*out_port = job.bound;
-	return job.fd;
+		*out_port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+						 : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
+}
+
+int lnw_port_reserve(int nsfd, int family, int proto, const unsigned char *addr, int addr_len,
+                     int port, int *out_port, struct lnw_err *err)
+{
+	int fd = lnw_port_socket(nsfd, family, proto, err), rc;
+
+	if (fd < 0)
+		return fd;
+	rc = lnw_port_bind(fd, family, addr, addr_len, port, out_port, err);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
 }

@@ -23,7 +23,12 @@ public final class PortReservation implements AutoCloseable {
     private final int port;
 
     private PortReservation(int fd, int port) {
-        this.fd = new NativeHandle("port reservation " + port, fd);
+        this(new NativeHandle("port reservation " + port, fd), port);
+    }
+
+    /** Takes over fd, a socket bound to port. */
+    PortReservation(NativeHandle fd, int port) {
+        this.fd = fd;
         this.port = port;
     }
 
@@ -33,25 +38,35 @@ public final class PortReservation implements AutoCloseable {
      */
     public static PortReservation reserve(Netns ns, Protocol proto, InetAddress ip, boolean ipv6, int port) {
         byte[] addr = ip == null ? null : ip.getAddress();
-        int family = ip != null ? (ip instanceof Inet4Address ? LnwNative.AF_INET : LnwNative.AF_INET6)
-                : (ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET);
+        int family = family(ip, ipv6);
         return ns.withFd("reserve port", nsfd -> {
             LnwErr err = new LnwErr();
             int[] bound = new int[1];
             int fd = LnwNative.lnw_port_reserve(nsfd, family, ipproto(proto), addr,
                     addr == null ? 0 : addr.length, port, bound, err);
             if (fd < 0) {
-                if (err.code == LnwNative.EADDRNOTAVAIL && ip != null) {
-                    throw new InvalidParameterException("host IP " + ip.getHostAddress()
-                            + " is not an address of this host", err.code, "reserve port", ip.getHostAddress(), null);
-                }
-                throw Errors.of(err, Integer.toString(port));
+                throw failure(err, ip, port);
             }
             return new PortReservation(fd, bound[0]);
         });
     }
 
-    private static int ipproto(Protocol p) {
+    /** The family of a reservation on ip (null: the wildcard of ipv6's family). */
+    static int family(InetAddress ip, boolean ipv6) {
+        return ip != null ? (ip instanceof Inet4Address ? LnwNative.AF_INET : LnwNative.AF_INET6)
+                : (ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET);
+    }
+
+    /** A reservation the kernel refused, as the error a caller of reserve gets. */
+    static RuntimeException failure(LnwErr err, InetAddress ip, int port) {
+        if (err.code == LnwNative.EADDRNOTAVAIL && ip != null) {
+            return new InvalidParameterException("host IP " + ip.getHostAddress()
+                    + " is not an address of this host", err.code, "reserve port", ip.getHostAddress(), null);
+        }
+        return Errors.of(err, Integer.toString(port));
+    }
+
+    static int ipproto(Protocol p) {
         return switch (p) {
             case TCP -> LnwNative.IPPROTO_TCP;
             case UDP -> LnwNative.IPPROTO_UDP;

@@ -18,6 +18,7 @@ import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.Protocol;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.PortReservation;
+import org.libnetwork4j.kernel.PortSockets;
 import org.libnetwork4j.kernel.Sysctl;
 
 /**
@@ -30,11 +31,13 @@ import org.libnetwork4j.kernel.Sysctl;
  */
 public final class PortMapper {
     private final Netns host;
+    private final PortSockets sockets;
     private final Map<Key, Held> held = new HashMap<>();                     // guarded by this
     private final Map<String, List<Held>> byEndpoint = new HashMap<>();      // guarded by this
 
     public PortMapper(Netns host) {
         this.host = host;
+        this.sockets = new PortSockets(host);
     }
 
     /** One taken (family, address, protocol, port); address null = wildcard of the family. */
@@ -154,7 +157,7 @@ public final class PortMapper {
         int bound = port;
         if (b.protocol() != Protocol.SCTP) {
             try {
-                socket = PortReservation.reserve(host, b.protocol(), b.hostIp(), ipv6, port);
+                socket = sockets.reserve(b.protocol(), b.hostIp(), ipv6, port);
                 bound = socket.port();
             } catch (AlreadyExistsException inUse) {
                 throw allocated(b, ipv6, port);
@@ -220,7 +223,7 @@ public final class PortMapper {
             PortReservation socket = null;
             if (m.protocol() != Protocol.SCTP) {
                 try {
-                    socket = PortReservation.reserve(host, m.protocol(), m.hostIp(), ipv6, m.hostPort());
+                    socket = sockets.reserve(m.protocol(), m.hostIp(), ipv6, m.hostPort());
                 } catch (NetworkException taken) {
                     unheld.add(m);
                 }
@@ -252,5 +255,6 @@ public final class PortMapper {
         for (String id : List.copyOf(byEndpoint.keySet())) {
             unmap(id);
         }
+        sockets.close();
     }
 }

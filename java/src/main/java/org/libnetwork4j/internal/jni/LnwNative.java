@@ -329,6 +329,17 @@ public final class LnwNative {
             @JniArg(cast = "int *", flags = {NO_IN}) int[] outPort,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_port_socket(
+            int nsfd, int family, int proto,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_port_bind(
+            int fd, int family,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
+            int port,
+            @JniArg(cast = "int *", flags = {NO_IN}) int[] outPort,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     // ---- connectivity probes ----
     public static final native long lnw_probe_ping(
             int nsfd,
