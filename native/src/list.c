@@ -45,26 +45,40 @@ void lnw_list_free(struct lnw_list *list)
 	free(list);
 }
 
+/* A dump the kernel marks as interrupted (NLM_F_DUMP_INTR: the table changed while it was
+ * being read; libnl reports NLE_DUMP_INTR, here EINTR) may lack or repeat entries. Asked again,
+ * it is consistent unless the table changed again: a few attempts, not an unbounded loop. */
+#define DUMP_ATTEMPTS 10
+
 struct lnw_list *lnw_list_dump(struct lnw_nl *nl, struct nl_msg *msg, struct lnw_err *err,
                                const char *op)
 {
-	struct lnw_list *list = calloc(1, sizeof(*list));
+	for (int attempt = 1;; attempt++) {
+		struct lnw_list *list = calloc(1, sizeof(*list));
+		struct nl_msg *copy = list ? nlmsg_convert(nlmsg_hdr(msg)) : NULL;
 
-	if (!list) {
+		lnw_err_clear(err);
+		if (!list || !copy) {
+			free(list);
+			nlmsg_free(msg);
+			lnw_err_set(err, ENOMEM, op, "list");
+			return NULL;
+		}
+		if (lnw_nl_transact(nl, copy, collect, list, err, op, "dump") < 0) {
+			lnw_list_free(list);
+			if (err->code == EINTR && attempt < DUMP_ATTEMPTS)
+				continue;
+			nlmsg_free(msg);
+			return NULL;
+		}
 		nlmsg_free(msg);
-		lnw_err_set(err, ENOMEM, op, "list");
-		return NULL;
+		if (list->oom) {
+			lnw_list_free(list);
+			lnw_err_set(err, ENOMEM, op, "list");
+			return NULL;
+		}
+		return list;
 	}
-	if (lnw_nl_transact(nl, msg, collect, list, err, op, "dump") < 0) {
-		lnw_list_free(list);
-		return NULL;
-	}
-	if (list->oom) {
-		lnw_list_free(list);
-		lnw_err_set(err, ENOMEM, op, "list");
-		return NULL;
-	}
-	return list;
 }
 
 struct nl_object *lnw_list_at(const struct lnw_list *list, int i, const char *type)
