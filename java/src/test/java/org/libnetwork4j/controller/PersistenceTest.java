@@ -89,8 +89,7 @@ class PersistenceTest {
         assertEquals(n.info().labels(), n2.info().labels());
         assertEquals(info, n2.endpointByName("web").info().toString(), "same address, MAC, sandbox, host port");
         assertEquals(List.of("db", "q"), c2.sandboxByContainerId("b").endpoints().stream().map(Endpoint::name).sorted().toList());
-        assertEquals(Optional.of("web"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, hostPort),
-                () -> "its port still works; socat: " + Traffic.lastClientError());
+        w.assertRemoteGets("web", hostPort, "its port still works");
         // new work after the restart: the next address is fresh, the taken ones stay taken
         Endpoint more = n2.createEndpoint("more");
         assertFalse(List.of(web, db, spare).stream().anyMatch(e -> e.info().ipv4().equals(more.info().ipv4())));

@@ -59,6 +59,22 @@ public final class World {
     }
 
     /**
+     * Asserts that a TCP connection from remote to the host's address on its link, port, is
+     * answered with expected. When it is not, the failure says why as far as can be seen at that
+     * moment: what socat said, and the fake host's ruleset and TCP sockets.
+     */
+    public void assertRemoteGets(String expected, int port, String what) {
+        java.util.Optional<String> got = Traffic.tcp(remote, HOST_ON_REMOTE_LINK, port);
+        if (!got.equals(java.util.Optional.of(expected))) {
+            String why = "socat: " + Traffic.lastClientError() + "\n--- nft list ruleset (host)\n"
+                    + Oracle.exec(host, "nft", "list", "ruleset").out() + "\n--- ss -tan (host)\n"
+                    + Oracle.exec(host, "ss", "-tan").out();
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of(expected), got,
+                    (what == null ? "" : what + "; ") + why);
+        }
+    }
+
+    /**
      * The attacker sends packets for 127.0.0.0/8 to the fake host, as a neighbour of a
      * CVE-2020-8558 host could: its own loopback stays down (no local 127/8 routes) and it
      * may route 127/8 out of eth0.
