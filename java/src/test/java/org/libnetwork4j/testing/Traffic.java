@@ -172,8 +172,13 @@ public final class Traffic {
             // the first line answered is all we want: a UDP client would otherwise wait out -t
             String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
-            p.destroy();
-            p.waitFor(CLIENT_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+            if (line != null) {
+                p.destroy(); // a UDP client would otherwise wait out -t
+            }
+            // (no answer: socat has ended or is ending; let it, so that what it said is kept)
+            if (!p.waitFor(CLIENT_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
             String err;
             try {
                 err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -182,6 +187,10 @@ public final class Traffic {
             }
             LAST_ERROR.set(err);
             String out = line == null ? "" : line.strip();
+            if (out.isEmpty() && !err.isEmpty()) {
+                // in the test's output: why a connection got no answer, expected or not
+                System.err.println("traffic: no answer from " + target + " in " + ns + ": " + err.replace('\n', ' '));
+            }
             return out.isEmpty() ? Optional.empty() : Optional.of(out);
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd, e);
