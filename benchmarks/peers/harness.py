@@ -454,6 +454,7 @@ def main():
         sys.exit("run as root: the harness makes network namespaces")
     only = set(filter(None, a.only.split(",")))
     want = lambda s: s in only if only else s != "docker-cli"
+    Path(a.out).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="lnwp-", dir="/dev/shm"))
     atexit.register(lambda: shutil.rmtree(work, ignore_errors=True))  # runs after at_exit (registered first)
     stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
