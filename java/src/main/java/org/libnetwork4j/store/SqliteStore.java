@@ -31,7 +31,8 @@ import org.libnetwork4j.InternalException;
  * cut the kernel objects those transactions described are gone too. {@code FULL} would add an
  * fsync to every change (milliseconds on a disk) for no gain in that case.
  *
- * <p>Thread-safe: one connection, used under this object's monitor.
+ * <p>Thread-safe: one connection, used under this object's monitor. Exclusive: no other
+ * connection, in this process or another, can read the file until this store is closed.
  */
 public final class SqliteStore implements Store {
     static final String FILE = "state.db";
@@ -62,6 +63,11 @@ public final class SqliteStore implements Store {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
+                // The state directory's lock (StateDirLock) keeps every other process out while
+                // we are open, so SQLite's own file locks per transaction and its shared-memory
+                // WAL index buy nothing: held once, the index in our heap, each transaction is
+                // ~4 us cheaper (three of them per attach). Readers come after close().
+                s.execute("PRAGMA locking_mode=EXCLUSIVE");
                 // the log is folded into the database every 256 pages and cut back to 1 MB then,
                 // so the store's size follows what it holds, not how much was written
                 s.execute("PRAGMA wal_autocheckpoint=256");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +57,24 @@ class StoreTest {
         SandboxOptions o = SandboxOptions.builder().hostname("web").domainname("example.org").dns("9.9.9.9")
                 .dnsSearch("example.org").extraHost("db", "10.9.0.3").build();
         return new SandboxRecord(SB, "container-1", State.READY, o, "/run/libnetwork4j/netns/cccccccccccc");
+    }
+
+    @Test
+    void nobodyElseReadsTheFileWhileTheStoreIsOpen(@TempDir Path dir) throws Exception {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            s.put(network());
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+                    Statement st = c.createStatement()) {
+                SQLException e = assertThrows(SQLException.class, () -> st.executeQuery("SELECT count(*) FROM objects"));
+                assertTrue(e.getMessage().contains("SQLITE_BUSY"), e.getMessage());
+            }
+            s.put(endpoint()); // and the store itself is not disturbed by the attempt
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+                Statement st = c.createStatement(); var r = st.executeQuery("SELECT count(*) FROM objects")) {
+            assertTrue(r.next());
+            assertEquals(2, r.getInt(1), "readable, with both records, once closed");
+        }
     }
 
     @Test
