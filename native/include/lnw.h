@@ -203,6 +203,23 @@ int lnw_route_add(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *
 int lnw_route_del(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *err);
 /* `ip route show table all`: family 0 = both */
 struct lnw_list *lnw_route_list(struct lnw_nl *nl, int family, struct lnw_err *err);
+
+/* ---- batches (batch.c) --------------------------------------------------------------- */
+
+/* Changes queued here and run in one call, back to back, in the order queued: the kernel's
+ * own work after a change (linkwatch after a link comes up) cannot slip in between steps as
+ * it does between separate calls from a slower caller. Queuing sends nothing. */
+struct lnw_batch;
+struct lnw_batch *lnw_batch_new(void);                                   /* NULL: ENOMEM */
+void lnw_batch_free(struct lnw_batch *b);
+int lnw_batch_count(const struct lnw_batch *b);
+int lnw_batch_addr_add(struct lnw_batch *b, const struct lnw_addr *a);   /* 0 or -ENOMEM */
+int lnw_batch_link_up(struct lnw_batch *b, int index);
+int lnw_batch_route_add(struct lnw_batch *b, const struct lnw_route *r);
+/* Runs the steps on nl and stops at the first failure. Returns the number of steps run, or
+ * -errno with err filled by the failed step and *failed set to its position (0-based);
+ * the steps before it stay done. The batch can be run again or freed. */
+int lnw_batch_run(struct lnw_nl *nl, const struct lnw_batch *b, int *failed, struct lnw_err *err);
 int lnw_route_list_get(const struct lnw_list *list, int i, struct lnw_route *out);
 
 /* ---- neighbours and bridge FDB (neigh.c) --------------------------------------------- */

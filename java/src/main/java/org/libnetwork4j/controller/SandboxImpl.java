@@ -246,9 +246,16 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             }
             Attachment a = new Attachment(ep, jr, priority);
             try {
-                configureInterface(ep, jr);
                 attachments.add(a);
-                updateGateway();
+                // A new gateway endpoint gets its default routes with its addresses, in one
+                // batch (see Netlink.apply); the old one's routes must go first, as they are
+                // the same default routes.
+                boolean routed = electGateway() == a;
+                if (routed) {
+                    dropGateway();
+                }
+                configureInterface(ep, jr, routed ? defaultRoutes(a) : List.of());
+                updateGateway(routed ? a : null);
                 writeHosts(ownAddresses());
                 persistAttachments(List.of());
                 ep.joined(jr.ifname());
@@ -286,22 +293,28 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         controller.persist(all.toArray(StoredObject[]::new));
     }
 
-    /** Addresses (IPv6 without DAD, so it is usable at once), up, the driver's static routes. */
-    private void configureInterface(EndpointImpl ep, JoinResult jr) {
+    /**
+     * Addresses (IPv6 without DAD, so it is usable at once), up, the driver's static routes and
+     * then routes, in one batch.
+     */
+    private void configureInterface(EndpointImpl ep, JoinResult jr, List<Route> then) {
         if (jr.ifindex() == 0) {
             return;
         }
+        Netlink.Batch b = new Netlink.Batch();
         if (ep.ipv4() != null) {
-            netlink.addAddr(Addr.of(jr.ifindex(), ep.ipv4()));
+            b.addAddr(Addr.of(jr.ifindex(), ep.ipv4()));
         }
         if (ep.ipv6() != null) {
             Sysctl.write(netns, "net/ipv6/conf/" + jr.ifname() + "/disable_ipv6", "0");
-            netlink.addAddr(Addr.of(jr.ifindex(), ep.ipv6()).nodad());
+            b.addAddr(Addr.of(jr.ifindex(), ep.ipv6()).nodad());
         }
-        netlink.setUp(jr.ifindex());
+        b.setUp(jr.ifindex());
         for (Route r : jr.staticRoutes()) {
-            netlink.addRoute(r.dev(jr.ifindex()));
+            b.addRoute(r.dev(jr.ifindex()));
         }
+        then.forEach(b::addRoute);
+        netlink.apply(b);
     }
 
     /**
@@ -342,32 +355,34 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
     }
 
-    /** Makes the best candidate the gateway endpoint: default routes via it, ports live. */
     private void updateGateway() {
-        Attachment best = attachments.stream().filter(Attachment::hasGateway)
+        updateGateway(null);
+    }
+
+    /** The attachment that should be the gateway endpoint (priority, non-internal, names). */
+    private Attachment electGateway() {
+        return attachments.stream().filter(Attachment::hasGateway)
                 .min(Comparator.comparing(Attachment::candidate, GatewayOrder.ORDER)).orElse(null);
+    }
+
+    /**
+     * Makes the best candidate the gateway endpoint: default routes via it, ports live.
+     * routed: an attachment whose default routes are in place already.
+     */
+    private void updateGateway(Attachment routed) {
+        Attachment best = electGateway();
         if (best == gateway) {
             return;
         }
-        Attachment old = gateway;
-        if (old != null) {
-            // still attached (a better one arrived): take its default routes away
-            for (Route r : defaultRoutes(old)) {
-                try {
-                    netlink.delRoute(r);
-                } catch (NotFoundException gone) {
-                    // gone already
-                }
-            }
-            old.ep().networkImpl().driver().revokeExternalConnectivity(old.ep().networkImpl().id(), old.ep().id());
-            gateway = null;
-        }
+        dropGateway();
         if (best != null) {
             List<Route> added = new ArrayList<>();
             try {
-                for (Route r : defaultRoutes(best)) {
-                    netlink.addRoute(r);
-                    added.add(r);
+                if (best != routed) {
+                    for (Route r : defaultRoutes(best)) {
+                        netlink.addRoute(r);
+                        added.add(r);
+                    }
                 }
                 best.ep().networkImpl().driver().programExternalConnectivity(best.ep().networkImpl().id(),
                         best.ep().id());
@@ -383,6 +398,24 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             }
             gateway = best;
         }
+    }
+
+    /** The gateway endpoint, if any, stops being one: its default routes go, its ports too. */
+    private void dropGateway() {
+        Attachment old = gateway;
+        if (old == null) {
+            return;
+        }
+        // may still be attached (a better one arrived): take its default routes away
+        for (Route r : defaultRoutes(old)) {
+            try {
+                netlink.delRoute(r);
+            } catch (NotFoundException gone) {
+                // gone already
+            }
+        }
+        old.ep().networkImpl().driver().revokeExternalConnectivity(old.ep().networkImpl().id(), old.ep().id());
+        gateway = null;
     }
 
     private static List<Route> defaultRoutes(Attachment a) {

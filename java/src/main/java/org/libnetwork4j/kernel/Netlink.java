@@ -284,6 +284,77 @@ public final class Netlink implements AutoCloseable {
         runOn("delete route", r.toString(), p -> LnwNative.lnw_route_del(p, n, err));
     }
 
+    // ---- batches ----
+
+    /**
+     * Changes for {@link #apply}: {@code ip addr add}, {@code ip link set up} and {@code ip route
+     * add}, in the order given. Building one sends nothing.
+     */
+    public static final class Batch {
+        private final List<Object> steps = new ArrayList<>();
+
+        public Batch addAddr(Addr a) {
+            steps.add(a);
+            return this;
+        }
+
+        public Batch setUp(int index) {
+            steps.add(index);
+            return this;
+        }
+
+        public Batch addRoute(Route r) {
+            steps.add(r);
+            return this;
+        }
+
+        public boolean isEmpty() {
+            return steps.isEmpty();
+        }
+    }
+
+    /**
+     * Runs the batch's changes back to back in one native call. Right after a link comes up
+     * the kernel queues work of its own that takes RTNL; separate calls from the JVM leave it
+     * the time to start, and the next change waits for it (a default route: 32-36 us instead
+     * of 7). Stops at the first failure and throws what that change alone would have thrown;
+     * the changes before it stay made.
+     */
+    public void apply(Batch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        handle.exclusive("apply batch", p -> {
+            long b = LnwNative.lnw_batch_new();
+            if (b == 0) {
+                throw Errors.of(LnwNative.ENOMEM, "cannot allocate a batch", "apply batch", namespace.toString());
+            }
+            try {
+                int rc = 0;
+                for (Object step : batch.steps) {
+                    if (step instanceof Addr a) {
+                        rc = LnwNative.lnw_batch_addr_add(b, a.toNative());
+                    } else if (step instanceof Route r) {
+                        rc = LnwNative.lnw_batch_route_add(b, r.toNative());
+                    } else {
+                        rc = LnwNative.lnw_batch_link_up(b, (Integer) step);
+                    }
+                    if (rc < 0) {
+                        throw Errors.of(-rc, "cannot queue a change", "apply batch", namespace.toString());
+                    }
+                }
+                int[] failed = {-1};
+                if (LnwNative.lnw_batch_run(p, b, failed, err) < 0) {
+                    Object step = batch.steps.get(failed[0]);
+                    throw Errors.of(err, step instanceof Integer i ? "index " + i : step.toString());
+                }
+                return null;
+            } finally {
+                LnwNative.lnw_batch_free(b);
+            }
+        });
+    }
+
     /** `ip route show table all`, both families. */
     public List<Route> routes() {
         return handle.exclusive("list routes", p -> {

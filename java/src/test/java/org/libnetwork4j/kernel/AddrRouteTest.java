@@ -58,6 +58,36 @@ class AddrRouteTest {
     }
 
     @Test
+    void aBatchMakesTheAttachSequenceAndStopsAtItsFirstFailure(Namespaces ns) {
+        TestNs host = ns.host();
+        TestNs c = ns.container("c1");
+        Link br = host.netlink().createBridge(BridgeSpec.of("lnwt-br0").up());
+        host.netlink().addAddr(Addr.of(br.index(), "10.77.0.1/24"));
+        int eth0 = host.netlink().createVeth(VethSpec.of("lnwt-v1", "eth0").peerIn(c.netlink())
+                .master(br.index()).up()).peer().index();
+        Netlink.Batch attach = new Netlink.Batch().addAddr(Addr.of(eth0, "10.77.0.2/24")).setUp(eth0)
+                .addRoute(Route.defaultVia(IpAddresses.parse("10.77.0.1"), eth0));
+        assertTrue(Oracle.addrs(c, "eth0", "inet").isEmpty(), "building a batch sends nothing");
+
+        c.netlink().apply(attach);
+        assertEquals(List.of("10.77.0.2/24"), Oracle.addrs(c, "eth0", "inet"));
+        assertTrue(Oracle.ip(c, "link", "show", "dev", "eth0").get(0).path("flags").toString().contains("\"UP\""));
+        assertEquals("10.77.0.1", Oracle.ip(c, "route", "show", "default").get(0).path("gateway").asText());
+        assertTrue(Oracle.ping(c, "10.77.0.1"), "container -> gateway");
+
+        // a second default route cannot be added: the step before it stays done, the error is
+        // the route's own
+        int eth1 = host.netlink().createVeth(VethSpec.of("lnwt-v2", "eth1").peerIn(c.netlink())
+                .master(br.index()).up()).peer().index();
+        var e = assertThrows(AlreadyExistsException.class, () -> c.netlink().apply(new Netlink.Batch()
+                .setUp(eth1).addRoute(Route.defaultVia(IpAddresses.parse("10.77.0.1"), eth0))));
+        assertTrue(e.getMessage().contains("route"), e.getMessage());
+        assertTrue(e.object().contains("10.77.0.1"), e.object());
+        assertTrue(Oracle.ip(c, "link", "show", "dev", "eth1").get(0).path("flags").toString().contains("\"UP\""));
+        assertEquals(1, Oracle.ip(c, "route", "show", "default").size());
+    }
+
+    @Test
     void listsAgreeWithIp(Namespaces ns) {
         TestNs c = ns.container("c1");
         Netlink nl = c.netlink();

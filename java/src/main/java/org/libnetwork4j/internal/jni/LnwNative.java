@@ -282,6 +282,28 @@ public final class LnwNative {
             @JniArg(cast = "const struct lnw_list *") long list, int i,
             @JniArg(flags = {NO_IN}) LnwRoute out);
 
+    // ---- batches ----
+    @JniMethod(cast = "struct lnw_batch *")
+    public static final native long lnw_batch_new();
+
+    public static final native void lnw_batch_free(@JniArg(cast = "struct lnw_batch *") long batch);
+
+    public static final native int lnw_batch_addr_add(
+            @JniArg(cast = "struct lnw_batch *") long batch,
+            @JniArg(cast = "const struct lnw_addr *", flags = {NO_OUT}) LnwAddr a);
+
+    public static final native int lnw_batch_link_up(@JniArg(cast = "struct lnw_batch *") long batch, int index);
+
+    public static final native int lnw_batch_route_add(
+            @JniArg(cast = "struct lnw_batch *") long batch,
+            @JniArg(cast = "const struct lnw_route *", flags = {NO_OUT}) LnwRoute r);
+
+    public static final native int lnw_batch_run(
+            @JniArg(cast = "struct lnw_nl *") long nl,
+            @JniArg(cast = "const struct lnw_batch *") long batch,
+            @JniArg(cast = "int *", flags = {NO_IN}) int[] failed,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     // ---- neighbours and FDB ----
     public static final native int lnw_neigh_add(
             @JniArg(cast = "struct lnw_nl *") long nl,

@@ -1,0 +1,123 @@
+/*
+ * batch.c - rtnetlink changes queued on the caller's side and run back to back in one call.
+ *
+ * Why: a link coming up makes the kernel queue work of its own for it (linkwatch, IPv6
+ * address configuration), which takes RTNL as soon as a CPU is free for it. A route added
+ * a few microseconds later - the time a JVM takes to return from one native call and make
+ * the next - waits for that work: 32-36 us for `ip route add default` measured here right
+ * after `ip link set up` through single calls, against 7 us in plain C. Run from one call,
+ * the steps follow each other as closely as in plain C.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lnw_internal.h"
+
+enum step_kind { STEP_ADDR_ADD, STEP_LINK_UP, STEP_ROUTE_ADD };
+
+struct step {
+	enum step_kind kind;
+	union {
+		struct lnw_addr addr;
+		int index;
+		struct lnw_route route;
+	} u;
+};
+
+struct lnw_batch {
+	int n, cap;
+	struct step *steps;
+};
+
+struct lnw_batch *lnw_batch_new(void)
+{
+	return calloc(1, sizeof(struct lnw_batch));
+}
+
+void lnw_batch_free(struct lnw_batch *b)
+{
+	if (b) {
+		free(b->steps);
+		free(b);
+	}
+}
+
+int lnw_batch_count(const struct lnw_batch *b)
+{
+	return b ? b->n : 0;
+}
+
+static struct step *push(struct lnw_batch *b, enum step_kind kind)
+{
+	if (b->n == b->cap) {
+		int cap = b->cap ? 2 * b->cap : 4;
+		struct step *s = realloc(b->steps, (size_t)cap * sizeof(*s));
+
+		if (!s)
+			return NULL;
+		b->steps = s;
+		b->cap = cap;
+	}
+	b->steps[b->n].kind = kind;
+	return &b->steps[b->n++];
+}
+
+int lnw_batch_addr_add(struct lnw_batch *b, const struct lnw_addr *a)
+{
+	struct step *s = push(b, STEP_ADDR_ADD);
+
+	if (!s)
+		return -ENOMEM;
+	s->u.addr = *a;
+	return 0;
+}
+
+int lnw_batch_link_up(struct lnw_batch *b, int index)
+{
+	struct step *s = push(b, STEP_LINK_UP);
+
+	if (!s)
+		return -ENOMEM;
+	s->u.index = index;
+	return 0;
+}
+
+int lnw_batch_route_add(struct lnw_batch *b, const struct lnw_route *r)
+{
+	struct step *s = push(b, STEP_ROUTE_ADD);
+
+	if (!s)
+		return -ENOMEM;
+	s->u.route = *r;
+	return 0;
+}
+
+int lnw_batch_run(struct lnw_nl *nl, const struct lnw_batch *b, int *failed, struct lnw_err *err)
+{
+	lnw_err_clear(err);
+	if (failed)
+		*failed = -1;
+	for (int i = 0; i < b->n; i++) {
+		const struct step *s = &b->steps[i];
+		int rc;
+
+		switch (s->kind) {
+		case STEP_ADDR_ADD:
+			rc = lnw_addr_add(nl, &s->u.addr, err);
+			break;
+		case STEP_LINK_UP:
+			rc = lnw_link_set_up(nl, s->u.index, err);
+			break;
+		default:
+			rc = lnw_route_add(nl, &s->u.route, err);
+			break;
+		}
+		if (rc < 0) {
+			if (failed)
+				*failed = i;
+			return rc;
+		}
+	}
+	return b->n;
+}
