@@ -7,7 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.libnetwork4j.internal.jni.LnwAddr;
+import org.libnetwork4j.internal.jni.LnwErr;
+import org.libnetwork4j.internal.jni.LnwLink;
 import org.libnetwork4j.internal.jni.LnwNative;
+import org.libnetwork4j.internal.jni.LnwNeigh;
+import org.libnetwork4j.internal.jni.LnwRoute;
 
 /**
  * Loads liblnw4j.so (from the jar, through HawtJNI) once per class loader, and explains a
@@ -32,6 +37,9 @@ public final class NativeLoader {
         try {
             LnwNative.LIBRARY.load();
             LnwNative.init();
+            // before any other thread can call in: HawtJNI's struct caches are not thread-safe
+            LnwNative.lnw4j_cache_structs(new LnwAddr(), new LnwRoute(), new LnwLink(), new LnwNeigh(),
+                    new LnwErr());
             return null;
         } catch (Throwable t) {
             UnsatisfiedLinkError e = new UnsatisfiedLinkError(describe(t,

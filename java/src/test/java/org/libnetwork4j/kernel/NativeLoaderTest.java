@@ -3,7 +3,16 @@ package org.libnetwork4j.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+
+import org.fusesource.hawtjni.runtime.ClassFlag;
+import org.fusesource.hawtjni.runtime.JniClass;
 import org.junit.jupiter.api.Test;
+import org.libnetwork4j.internal.jni.LnwNative;
 
 /** The load-failure explanations (no root needed). */
 class NativeLoaderTest {
@@ -41,5 +50,24 @@ class NativeLoaderTest {
     @Test
     void theLibraryIsLoadedHere() {
         assertTrue(NativeLoader.isAvailable(), () -> NativeLoader.unavailabilityCause().map(Throwable::getMessage).orElse(""));
+    }
+
+    @Test
+    void everyStructOfTheBindingIsCachedAtLoad() throws Exception {
+        Set<String> structs = new TreeSet<>();
+        for (var c : new ClassFileImporter().importPackages("org.libnetwork4j.internal.jni")) {
+            JniClass jni = c.reflect().getAnnotation(JniClass.class);
+            if (jni != null && Arrays.asList(jni.flags()).contains(ClassFlag.STRUCT)) {
+                structs.add(c.getSimpleName());
+            }
+        }
+        Set<String> cached = new TreeSet<>();
+        for (var m : LnwNative.class.getMethods()) {
+            if (m.getName().equals("lnw4j_cache_structs")) {
+                Arrays.stream(m.getParameterTypes()).forEach(t -> cached.add(t.getSimpleName()));
+            }
+        }
+        assertTrue(structs.size() >= 5, structs.toString());
+        assertEquals(structs, cached, "a struct left out is cached lazily, racily, by HawtJNI (see lnw4j.h)");
     }
 }

@@ -282,6 +282,15 @@ public final class LnwNative {
             @JniArg(cast = "const struct lnw_list *") long list, int i,
             @JniArg(flags = {NO_IN}) LnwRoute out);
 
+    // ---- the binding itself ----
+    /** Fills HawtJNI's field caches of every struct on one thread (why: native/jni/lnw4j.h). */
+    public static final native int lnw4j_cache_structs(
+            @JniArg(cast = "const struct lnw_addr *", flags = {NO_OUT}) LnwAddr a,
+            @JniArg(cast = "const struct lnw_route *", flags = {NO_OUT}) LnwRoute r,
+            @JniArg(cast = "const struct lnw_link *", flags = {NO_OUT}) LnwLink l,
+            @JniArg(cast = "const struct lnw_neigh *", flags = {NO_OUT}) LnwNeigh n,
+            @JniArg(cast = "const struct lnw_err *", flags = {NO_OUT}) LnwErr e);
+
     // ---- batches ----
     @JniMethod(cast = "struct lnw_batch *")
     public static final native long lnw_batch_new();
