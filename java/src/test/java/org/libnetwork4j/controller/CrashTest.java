@@ -84,6 +84,7 @@ class CrashTest {
                 p.destroyForcibly();
                 p.waitFor();
             }
+            ControllerProcess.assertKilledOrDone(p, state, "kill " + k);
 
             try (NetworkController c = ns.controller()) {
                 RecoveryReport r = c.recoveryReport();

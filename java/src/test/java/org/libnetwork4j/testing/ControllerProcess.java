@@ -96,9 +96,37 @@ public final class ControllerProcess {
     public static Process start(Path hostNs, Path stateDir, Path runDir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                // a crash report beside the state, not in the build's working directory
+                "-XX:ErrorFile=" + crashFile(stateDir, "%p"),
                 "-cp", System.getProperty("java.class.path"), ControllerProcess.class.getName(),
                 hostNs.toString(), stateDir.toString(), runDir.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static Path crashFile(Path stateDir, String pid) {
+        return stateDir.resolveSibling("hs_err_pid" + pid + ".log");
+    }
+
+    /**
+     * Fails unless p ended by our SIGKILL (exit 137) or finished its work (0): a child that
+     * died by itself, a JVM crash above all, must not pass for one of our kill points.
+     */
+    public static void assertKilledOrDone(Process p, Path stateDir, String what) {
+        int exit = p.exitValue();
+        if (exit == 137 || exit == 0) {
+            return;
+        }
+        Path report = crashFile(stateDir, Long.toString(p.pid()));
+        String head = "";
+        try {
+            if (java.nio.file.Files.exists(report)) {
+                head = "; its crash report " + report + " begins:\n"
+                        + String.join("\n", java.nio.file.Files.readAllLines(report).stream().limit(40).toList());
+            }
+        } catch (java.io.IOException e) {
+            head = "; its crash report " + report + " is unreadable: " + e;
+        }
+        throw new AssertionError(what + ": the controller process ended by itself with exit " + exit + head);
     }
 }
