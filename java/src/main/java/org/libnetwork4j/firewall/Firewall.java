@@ -24,6 +24,12 @@ import org.libnetwork4j.kernel.Nftables;
  * tables come back at the latest on the next change, exactly as the state requires, without
  * rules of anything deleted; {@link #reload} does it on demand.
  *
+ * <p><b>Only while needed.</b> Our tables exist while there is something to hold (a network,
+ * a port): they are made with the first network and deleted with the last. A controller that
+ * only looks (a read-only {@code lnw network ls}, a controller opened on an empty state)
+ * leaves the host's nftables as it found them, and one opened after everything was deleted
+ * removes tables a crashed process left behind.
+ *
  * <p>Thread-safe: one monitor (changes are a few hundred microseconds).
  */
 public final class Firewall implements AutoCloseable {
@@ -32,19 +38,14 @@ public final class Firewall implements AutoCloseable {
     private final FirewallState state = new FirewallState();
     private long generation = -1; // after our last transaction; -1: tables not installed yet
     private boolean dirty = true; // the kernel may not hold the state: rebuild before trusting it
+    private boolean installed;    // our tables are in the kernel (as far as we know)
     private boolean restoring;    // collecting the state of a restart: no transaction until the end
     private long rebuilds;
 
-    /** Opens libnftables in host and makes sure the administrator's table exists. */
+    /** Opens libnftables in host; nothing is written until there is something to hold. */
     public Firewall(Netns host) {
         this.nft = Nftables.open(host);
         try {
-            try {
-                nft.listJson("list table " + Ruleset.USER_TABLE);
-            } catch (NotFoundException absent) {
-                // created once, for the administrator; never flushed or deleted by us
-                nft.apply(Ruleset.userTable());
-            }
             this.conntrack = Conntrack.open(host);
         } catch (RuntimeException e) {
             nft.close();
@@ -160,7 +161,8 @@ public final class Firewall implements AutoCloseable {
             return; // restore() writes it all at the end
         }
         long before = nft.generation();
-        if (dirty || before != generation) {
+        // the first thing to hold installs the tables, the last one gone removes them
+        if (dirty || before != generation || !installed || state.isEmpty()) {
             rebuild();
             return;
         }
@@ -192,13 +194,34 @@ public final class Firewall implements AutoCloseable {
 
     private void rebuild() {
         try {
-            nft.apply(Ruleset.full(state));
+            if (state.isEmpty()) {
+                if (exists(Ruleset.TABLE) || exists(Ruleset.BRIDGE_TABLE)) {
+                    nft.apply(Ruleset.removeAll());
+                }
+                installed = false;
+            } else {
+                if (!exists(Ruleset.USER_TABLE)) {
+                    // made once, for the administrator; never flushed or deleted by us
+                    nft.apply(Ruleset.userTable());
+                }
+                nft.apply(Ruleset.full(state));
+                installed = true;
+            }
             generation = nft.generation();
             dirty = false;
             rebuilds++;
         } catch (RuntimeException e) {
             dirty = true;
             throw e;
+        }
+    }
+
+    private boolean exists(String table) {
+        try {
+            nft.listJson("list table " + table);
+            return true;
+        } catch (NotFoundException absent) {
+            return false;
         }
     }
 

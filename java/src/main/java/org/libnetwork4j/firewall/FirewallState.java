@@ -19,6 +19,11 @@ final class FirewallState {
     private final Map<String, String> noIccPorts = new TreeMap<>();       // port -> endpoint id
     private final Map<String, List<PortMapping>> published = new TreeMap<>(); // by endpoint id
 
+    /** Nothing to hold: no network, no ICC-off port, no published port. */
+    boolean isEmpty() {
+        return networks.isEmpty() && noIccPorts.isEmpty() && published.isEmpty();
+    }
+
     Collection<NetworkRules> networks() {
         return networks.values();
     }

@@ -25,8 +25,10 @@ import org.libnetwork4j.PortMapping;
  *
  * <p>Tables: {@code inet libnetwork4j} (filter and NAT, IPv4 and IPv6); {@code bridge
  * libnetwork4j} (inter-container communication, see {@link #BRIDGE_TABLE}); and
- * {@code inet libnetwork4j-user}, created once for the administrator and never touched again:
- * its forward chain runs before ours, so a drop there is final whatever ours say.
+ * {@code inet libnetwork4j-user}, made for the administrator with our tables the first time
+ * they are needed and never touched again: its forward chain runs before ours, so a drop there
+ * is final whatever ours say. Ours exist only while there is something to hold ({@link
+ * Firewall}); the administrator's stays.
  */
 public final class Ruleset {
     public static final String TABLE = "inet libnetwork4j";
@@ -52,6 +54,12 @@ public final class Ruleset {
                 	}
                 }
                 """;
+    }
+
+    /** Our two tables gone (whether or not they exist); the administrator's stays. */
+    static String removeAll() {
+        return "add table " + TABLE + "\ndelete table " + TABLE + "\nadd table " + BRIDGE_TABLE + "\ndelete table "
+                + BRIDGE_TABLE + "\n";
     }
 
     /** Our two tables, from scratch, with every element the state has. One transaction. */

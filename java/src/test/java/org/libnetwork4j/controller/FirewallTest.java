@@ -30,6 +30,7 @@ import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.NsRef;
 import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.TestNs;
 import org.libnetwork4j.testing.Traffic;
 import org.libnetwork4j.testing.World;
 
@@ -328,6 +329,33 @@ class FirewallTest {
         bridge(c, "n4", "10.80.0.0/24");
         assertEquals(before + 2, c.firewall().rebuilds());
         assertTrue(Oracle.out(w.host, "nft", "list", "tables").contains("someone-else"), "never touch others' tables");
+    }
+
+    @Test
+    void ourTablesExistOnlyWhileANetworkNeedsThem(Namespaces ns) {
+        TestNs host = ns.host();
+        NetworkController c = ns.controller();
+        assertEquals(List.of(), c.networks().stream().filter(n -> n.type().equals("bridge")).toList());
+        assertEquals("", Oracle.out(host, "nft", "list", "tables").strip(), "opening and looking writes nothing");
+
+        Network n = bridge(c, "n1", "10.81.0.0/24");
+        String tables = Oracle.out(host, "nft", "list", "tables");
+        for (String t : List.of("inet libnetwork4j", "bridge libnetwork4j", "inet libnetwork4j-user")) {
+            assertTrue(tables.contains("table " + t + "\n"), t + " with the first network:\n" + tables);
+        }
+        Oracle.out(host, "nft", "add", "rule", "inet", "libnetwork4j-user", "forward", "ip", "saddr", "192.0.2.7", "drop");
+        n.delete();
+        assertEquals("table inet libnetwork4j-user", Oracle.out(host, "nft", "list", "tables").strip(),
+                "ours go with the last network, the administrator's stays");
+        assertTrue(Oracle.out(host, "nft", "list", "table", "inet", "libnetwork4j-user").contains("192.0.2.7"),
+                "with its rule");
+        c.close();
+
+        // left by a process that died after its last network went: removed by the next controller
+        Oracle.out(host, "nft", "add", "table", "inet", "libnetwork4j");
+        Oracle.out(host, "nft", "add", "table", "bridge", "libnetwork4j");
+        ns.controller().close();
+        assertEquals("table inet libnetwork4j-user", Oracle.out(host, "nft", "list", "tables").strip());
     }
 
     @Test
