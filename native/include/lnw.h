@@ -203,12 +203,13 @@ int lnw_route_add(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *
 int lnw_route_del(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *err);
 /* `ip route show table all`: family 0 = both */
 struct lnw_list *lnw_route_list(struct lnw_nl *nl, int family, struct lnw_err *err);
+int lnw_route_list_get(const struct lnw_list *list, int i, struct lnw_route *out);
 
 /* ---- batches (batch.c) --------------------------------------------------------------- */
 
-/* Changes queued here and run in one call, back to back, in the order queued: the kernel's
- * own work after a change (linkwatch after a link comes up) cannot slip in between steps as
- * it does between separate calls from a slower caller. Queuing sends nothing. */
+/* Address, link-up and route changes queued here and sent back to back, in the order queued,
+ * from one call: a join's whole interface setup is one crossing from the JVM instead of three
+ * to five. Queuing sends nothing. */
 struct lnw_batch;
 struct lnw_batch *lnw_batch_new(void);                                   /* NULL: ENOMEM */
 void lnw_batch_free(struct lnw_batch *b);
@@ -220,7 +221,6 @@ int lnw_batch_route_add(struct lnw_batch *b, const struct lnw_route *r);
  * -errno with err filled by the failed step and *failed set to its position (0-based);
  * the steps before it stay done. The batch can be run again or freed. */
 int lnw_batch_run(struct lnw_nl *nl, const struct lnw_batch *b, int *failed, struct lnw_err *err);
-int lnw_route_list_get(const struct lnw_list *list, int i, struct lnw_route *out);
 
 /* ---- neighbours and bridge FDB (neigh.c) --------------------------------------------- */
 

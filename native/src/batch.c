@@ -1,12 +1,12 @@
 /*
  * batch.c - rtnetlink changes queued on the caller's side and run back to back in one call.
  *
- * Why: a link coming up makes the kernel queue work of its own for it (linkwatch, IPv6
- * address configuration), which takes RTNL as soon as a CPU is free for it. A route added
- * a few microseconds later - the time a JVM takes to return from one native call and make
- * the next - waits for that work: 32-36 us for `ip route add default` measured here right
- * after `ip link set up` through single calls, against 7 us in plain C. Run from one call,
- * the steps follow each other as closely as in plain C.
+ * Why: a join sets up its interface with three to five requests (addresses, up, routes);
+ * from the JVM each was a native call of its own. The hope was also to beat the kernel's own
+ * work for a link that comes up (linkwatch, under RTNL), which a route sent a few
+ * microseconds after `up` waits for; measured, the three requests take 90 us from one batch
+ * against 92-101 us as three calls (56 us in the plain C floor), so what remains is not the
+ * calls but cache pressure (benchmarks/RESULTS.md). Kept for the fewer crossings.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "lnw.h"
 
@@ -51,6 +52,25 @@ static int t_failures;
 			t_failures++;                                                 \
 		}                                                                     \
 	} while (0)
+
+/* An IPv4 address ip/plen on ifindex, the kernel choosing its scope. */
+static inline struct lnw_addr t_v4(int ifindex, const char *ip, int plen)
+{
+	struct lnw_addr a = { .ifindex = ifindex, .family = AF_INET, .prefixlen = plen, .scope = -1 };
+
+	inet_pton(AF_INET, ip, a.addr);
+	return a;
+}
+
+/* `ip route add default via gw dev oif` (IPv4). */
+static inline struct lnw_route t_default_via(int oif, const char *gw)
+{
+	struct lnw_route r = { .family = AF_INET, .scope = -1, .priority = -1, .has_gateway = 1,
+			       .oif = oif };
+
+	inet_pton(AF_INET, gw, r.gateway);
+	return r;
+}
 
 /* A new anonymous namespace, or exit 77 when this process may not make one. */
 static inline int t_netns(void)

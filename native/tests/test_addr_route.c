@@ -7,14 +7,6 @@
 
 #include "t.h"
 
-static struct lnw_addr v4(int ifindex, const char *ip, int plen)
-{
-	struct lnw_addr a = { .ifindex = ifindex, .family = AF_INET, .prefixlen = plen, .scope = -1 };
-
-	inet_pton(AF_INET, ip, a.addr);
-	return a;
-}
-
 int main(void)
 {
 	struct lnw_err err;
@@ -30,22 +22,16 @@ int main(void)
 	if (!h || !c)
 		return t_done("addr_route");
 	OK(lnw_link_bridge_create(h, "lnwt-br0", 0, 1, 1, &br, &err), &err);
-	gw = v4(br.index, "10.77.0.1", 24);
+	gw = t_v4(br.index, "10.77.0.1", 24);
 	OK(lnw_addr_add(h, &gw, &err), &err);
 	OK(lnw_link_veth_create(h, "lnwt-v0", c, "eth0", br.index, 0, 1, NULL, 0, &host, &peer, &err),
 	   &err);
 
 	/* the attach sequence inside the container */
-	a = v4(peer.index, "10.77.0.2", 24);
+	a = t_v4(peer.index, "10.77.0.2", 24);
 	OK(lnw_addr_add(c, &a, &err), &err);
 	OK(lnw_link_set_up(c, peer.index, &err), &err);
-	memset(&r, 0, sizeof(r));
-	r.family = AF_INET;
-	r.scope = -1;
-	r.priority = -1;
-	r.has_gateway = 1;
-	inet_pton(AF_INET, "10.77.0.1", r.gateway);
-	r.oif = peer.index;
+	r = t_default_via(peer.index, "10.77.0.1");
 	OK(lnw_route_add(c, &r, &err), &err);
 	CHECK(t_oracle_has(ctns, "ip -4 -o addr show dev eth0", "inet 10.77.0.2/24 brd 10.77.0.255"));
 	CHECK(t_oracle_has(ctns, "ip route show default", "default via 10.77.0.1 dev eth0"));
@@ -74,7 +60,7 @@ int main(void)
 
 		bad.prefixlen = 33;
 		FAILS(lnw_addr_add(c, &bad, &err), EINVAL, &err);
-		bad = v4(9999, "10.77.0.3", 24);
+		bad = t_v4(9999, "10.77.0.3", 24);
 		FAILS(lnw_addr_add(c, &bad, &err), ENODEV, &err);
 	}
 

@@ -5,23 +5,6 @@
 
 #include "t.h"
 
-static struct lnw_addr v4(int ifindex, const char *ip, int plen)
-{
-	struct lnw_addr a = { .ifindex = ifindex, .family = AF_INET, .prefixlen = plen, .scope = -1 };
-
-	inet_pton(AF_INET, ip, a.addr);
-	return a;
-}
-
-static struct lnw_route default_via(int oif, const char *gw)
-{
-	struct lnw_route r = { .family = AF_INET, .scope = -1, .priority = -1, .has_gateway = 1,
-			       .oif = oif };
-
-	inet_pton(AF_INET, gw, r.gateway);
-	return r;
-}
-
 int main(void)
 {
 	struct lnw_err err;
@@ -37,7 +20,7 @@ int main(void)
 	if (!h || !c)
 		return t_done("batch");
 	OK(lnw_link_bridge_create(h, "lnwt-br0", 0, 1, 1, &br, &err), &err);
-	a = v4(br.index, "10.78.0.1", 24);
+	a = t_v4(br.index, "10.78.0.1", 24);
 	OK(lnw_addr_add(h, &a, &err), &err);
 	OK(lnw_link_veth_create(h, "lnwt-v0", c, "eth0", br.index, 0, 1, NULL, 0, &host, &peer, &err),
 	   &err);
@@ -45,8 +28,8 @@ int main(void)
 	/* queuing sends nothing */
 	b = lnw_batch_new();
 	CHECK(b != NULL);
-	a = v4(peer.index, "10.78.0.2", 24);
-	r = default_via(peer.index, "10.78.0.1");
+	a = t_v4(peer.index, "10.78.0.2", 24);
+	r = t_default_via(peer.index, "10.78.0.1");
 	CHECK(lnw_batch_addr_add(b, &a) == 0);
 	CHECK(lnw_batch_link_up(b, peer.index) == 0);
 	CHECK(lnw_batch_route_add(b, &r) == 0);
@@ -71,8 +54,8 @@ int main(void)
 	OK(lnw_link_veth_create(h, "lnwt-v1", c, "eth1", br.index, 0, 1, NULL, 0, &host2, &peer2, &err),
 	   &err);
 	b = lnw_batch_new();
-	a = v4(peer2.index, "10.79.0.2", 24);
-	r = default_via(peer2.index, "10.78.0.1"); /* the gateway is not on eth1's subnet */
+	a = t_v4(peer2.index, "10.79.0.2", 24);
+	r = t_default_via(peer2.index, "10.78.0.1"); /* the gateway is not on eth1's subnet */
 	CHECK(lnw_batch_addr_add(b, &a) == 0);
 	CHECK(lnw_batch_link_up(b, peer2.index) == 0);
 	CHECK(lnw_batch_route_add(b, &r) == 0);

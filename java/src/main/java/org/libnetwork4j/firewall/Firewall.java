@@ -36,9 +36,8 @@ public final class Firewall implements AutoCloseable {
     private final Nftables nft;
     private final Conntrack conntrack;
     private final FirewallState state = new FirewallState();
-    private long generation = -1; // after our last transaction; -1: tables not installed yet
+    private long generation = -1; // after our last transaction; -1: no tables of ours in the kernel
     private boolean dirty = true; // the kernel may not hold the state: rebuild before trusting it
-    private boolean installed;    // our tables are in the kernel (as far as we know)
     private boolean restoring;    // collecting the state of a restart: no transaction until the end
     private long rebuilds;
 
@@ -161,8 +160,9 @@ public final class Firewall implements AutoCloseable {
             return; // restore() writes it all at the end
         }
         long before = nft.generation();
-        // the first thing to hold installs the tables, the last one gone removes them
-        if (dirty || before != generation || !installed || state.isEmpty()) {
+        // without tables (generation -1) the first thing to hold installs them; the last one
+        // gone removes them
+        if (dirty || before != generation || state.isEmpty()) {
             rebuild();
             return;
         }
@@ -198,16 +198,15 @@ public final class Firewall implements AutoCloseable {
                 if (exists(Ruleset.TABLE) || exists(Ruleset.BRIDGE_TABLE)) {
                     nft.apply(Ruleset.removeAll());
                 }
-                installed = false;
+                generation = -1;
             } else {
                 if (!exists(Ruleset.USER_TABLE)) {
                     // made once, for the administrator; never flushed or deleted by us
                     nft.apply(Ruleset.userTable());
                 }
                 nft.apply(Ruleset.full(state));
-                installed = true;
+                generation = nft.generation();
             }
-            generation = nft.generation();
             dirty = false;
             rebuilds++;
         } catch (RuntimeException e) {

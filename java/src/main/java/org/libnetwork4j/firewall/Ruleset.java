@@ -56,7 +56,10 @@ public final class Ruleset {
                 """;
     }
 
-    /** Our two tables gone (whether or not they exist); the administrator's stays. */
+    /**
+     * Our two tables gone, whether or not they exist ("add" then "delete": a table someone
+     * deleted is no error); the administrator's stays.
+     */
     static String removeAll() {
         return "add table " + TABLE + "\ndelete table " + TABLE + "\nadd table " + BRIDGE_TABLE + "\ndelete table "
                 + BRIDGE_TABLE + "\n";
@@ -64,13 +67,8 @@ public final class Ruleset {
 
     /** Our two tables, from scratch, with every element the state has. One transaction. */
     static String full(FirewallState s) {
-        StringBuilder sb = new StringBuilder();
-        // "add" then "delete" removes them whether or not they exist: no foreign rule of ours
-        // survives, and a table someone deleted is no error.
-        sb.append("add table ").append(TABLE).append('\n');
-        sb.append("delete table ").append(TABLE).append('\n');
-        sb.append("add table ").append(BRIDGE_TABLE).append('\n');
-        sb.append("delete table ").append(BRIDGE_TABLE).append('\n');
+        // removed first, whether or not they exist: no foreign rule of ours survives
+        StringBuilder sb = new StringBuilder(removeAll());
         sb.append(SKELETON);
         List<String> elements = new ArrayList<>();
         for (NetworkRules n : s.networks()) {

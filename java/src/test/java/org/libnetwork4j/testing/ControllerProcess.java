@@ -1,6 +1,7 @@
 package org.libnetwork4j.testing;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,11 +121,11 @@ public final class ControllerProcess {
         Path report = crashFile(stateDir, Long.toString(p.pid()));
         String head = "";
         try {
-            if (java.nio.file.Files.exists(report)) {
+            if (Files.exists(report)) {
                 head = "; its crash report " + report + " begins:\n"
-                        + String.join("\n", java.nio.file.Files.readAllLines(report).stream().limit(40).toList());
+                        + String.join("\n", Files.readAllLines(report).stream().limit(40).toList());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             head = "; its crash report " + report + " is unreadable: " + e;
         }
         throw new AssertionError(what + ": the controller process ended by itself with exit " + exit + head);
