@@ -77,6 +77,44 @@ class StoreTest {
         }
     }
 
+    /**
+     * What a kill -9 right after a write returns leaves: the database and its log as they are
+     * on disk at that moment, without the in-memory log index or a closing checkpoint. Taken
+     * after one-record writes (their own transactions) and several-record ones (BEGIN ...
+     * COMMIT), each copy must hold every change made so far and nothing else.
+     */
+    @Test
+    void everyWriteIsCommittedWhenItReturns(@TempDir Path dir) throws Exception {
+        try (SqliteStore s = SqliteStore.open(dir.resolve("live"))) {
+            s.put(network());
+            assertCopy(dir, s, "1", List.of(network()), List.of(), List.of());
+            s.put(endpoint(), sandbox());
+            assertCopy(dir, s, "2", List.of(network()), List.of(endpoint()), List.of(sandbox()));
+            s.update(List.of(endpoint().unjoined()), List.of(sandbox()));
+            assertCopy(dir, s, "3", List.of(network()), List.of(endpoint().unjoined()), List.of());
+            s.delete(endpoint());
+            assertCopy(dir, s, "4", List.of(network()), List.of(), List.of());
+            s.put(endpoint()); // and the store goes on after the copies
+        }
+    }
+
+    private static void assertCopy(Path dir, SqliteStore live, String name, List<NetworkRecord> networks,
+            List<EndpointRecord> endpoints, List<SandboxRecord> sandboxes) throws Exception {
+        Path copy = java.nio.file.Files.createDirectories(dir.resolve("copy-" + name));
+        for (String f : new String[] {"state.db", "state.db-wal"}) {
+            Path from = live.file().resolveSibling(f);
+            if (java.nio.file.Files.exists(from)) {
+                java.nio.file.Files.copy(from, copy.resolve(f));
+            }
+        }
+        try (SqliteStore s = SqliteStore.open(copy)) {
+            Store.Snapshot snap = s.load();
+            assertEquals(networks, snap.networks(), "copy " + name);
+            assertEquals(endpoints, snap.endpoints(), "copy " + name);
+            assertEquals(sandboxes, snap.sandboxes(), "copy " + name);
+        }
+    }
+
     @Test
     void recordsComeBackEqual(@TempDir Path dir) {
         try (SqliteStore s = SqliteStore.open(dir)) {
