@@ -152,6 +152,13 @@ public final class DefaultController implements NetworkController {
      * loses them). Called with no lock held; each sandbox takes only its own.
      */
     void refreshHosts(NetworkImpl n, SandboxImpl sb, boolean peersToo) {
+        if (!peersToo && !n.hasAliases()) {
+            // The usual case. n adds no line to sb's hosts file nor takes one away, and sb's
+            // other networks did not change. (peersToo is checked first: an endpoint with
+            // aliases that was just deleted no longer counts in n, but its lines are still in
+            // its peers' files.)
+            return;
+        }
         sb.refreshPeers();
         if (peersToo) {
             refreshHosts(n);

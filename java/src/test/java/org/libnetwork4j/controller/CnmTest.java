@@ -133,6 +133,13 @@ class CnmTest {
         assertTrue(java.nio.file.Files.readString(peer.hostsPath()).contains(line));
         sb.delete();
         assertFalse(java.nio.file.Files.readString(peer.hostsPath()).contains("www"), "and with the sandbox");
+        // the network's last endpoint with aliases, deleted while joined: its peers still lose it
+        Endpoint db = n.createEndpoint("db", org.libnetwork4j.EndpointOptions.builder().alias("pg").build());
+        db.join("db");
+        assertTrue(java.nio.file.Files.readString(peer.hostsPath()).contains("\tpg"));
+        db.delete(true);
+        assertFalse(java.nio.file.Files.readString(peer.hostsPath()).contains("pg"), "and with a forced delete");
+        assertFalse(java.nio.file.Files.readString(late.hostsPath()).contains("pg"));
         assertThrows(org.libnetwork4j.InvalidParameterException.class,
                 () -> org.libnetwork4j.EndpointOptions.builder().alias("no spaces").build());
     }
