@@ -65,6 +65,9 @@ int main(int argc, char **argv)
 	double *t_sandbox, *t_attach, *t_detach;
 	struct lnw_link br, host, peer;
 	struct lnw_addr gw = { .family = AF_INET, .prefixlen = 16, .scope = -1 };
+	/* left to the kernel, the bridge's address would follow the lowest port address as ports
+	 * come and go, with notifications each time */
+	static const unsigned char brmac[6] = { 0x02, 0x6c, 0x6e, 0x77, 0x00, 0x01 };
 	struct lnw_err err;
 	struct lnw_nl *h;
 	int hostns, status = 0;
@@ -87,7 +90,8 @@ int main(int argc, char **argv)
 	h = lnw_nl_open_at(hostns, &err);
 	if (!h)
 		die("fake host handle", &err);
-	if (lnw_link_bridge_create(h, "lnwb-br0", 0, 1, 1, &br, &err) < 0)
+	/* an address of its own, as the bridge driver gives its bridges */
+	if (lnw_link_bridge_create(h, "lnwb-br0", 0, 1, 1, brmac, 6, &br, &err) < 0)
 		die("bridge", &err);
 	gw.ifindex = br.index;
 	inet_pton(AF_INET, "10.200.0.1", gw.addr);

@@ -124,9 +124,13 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
 /* `ip link add NAME [mtu M] [up] type bridge [mcast_snooping 0]`; returns its ifindex.
  * mcast_snooping 0 makes the bridge flood multicast to every port instead of only to ports it
  * has heard a listener report from: IPv6 neighbour discovery then works at once on a new port,
- * not after the port's first (randomly delayed) MLD report. */
+ * not after the port's first (randomly delayed) MLD report.
+ * mac (mac_len bytes), if not NULL, is the bridge's address. Given, it stays the bridge's
+ * address; left to the kernel, the bridge takes the lowest address among its ports whenever
+ * a port comes or goes, so the gateway address its hosts have cached stops working. */
 int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
-                           int mcast_snooping, struct lnw_link *out, struct lnw_err *err);
+                           int mcast_snooping, const unsigned char *mac, int mac_len,
+                           struct lnw_link *out, struct lnw_err *err);
 
 /* `ip link add NAME link PARENT type macvlan mode MODE [netns NS]`: created in target_nl's
  * namespace when target_nl is not NULL (the parent stays in nl's). out is read from the

@@ -16,7 +16,8 @@
 #define OP "create bridge"
 
 int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
-                           int mcast_snooping, struct lnw_link *out, struct lnw_err *err)
+                           int mcast_snooping, const unsigned char *mac, int mac_len,
+                           struct lnw_link *out, struct lnw_err *err)
 {
 	struct nlattr *info, *data;
 	struct rtnl_link *l;
@@ -29,6 +30,8 @@ int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
 		return rc;
 	if (mtu < 0)
 		return lnw_err_set(err, EINVAL, OP, "\"%s\": mtu %d", name, mtu);
+	if (mac && (mac_len <= 0 || mac_len > LNW_MAX_ADDR))
+		return lnw_err_set(err, EINVAL, OP, "\"%s\": address length %d", name, mac_len);
 	snprintf(what, sizeof(what), "\"%s\"", name);
 	/* libnl 3.7 knows no bridge attributes: the object gives the common part of the request,
 	 * IFLA_LINKINFO (kind and IFLA_BR_* data) is appended by hand. */
@@ -40,6 +43,16 @@ int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
 		rtnl_link_set_mtu(l, (unsigned)mtu);
 	if (up)
 		rtnl_link_set_flags(l, IFF_UP);
+	if (mac) {
+		struct nl_addr *a = nl_addr_build(AF_LLC, mac, (size_t)mac_len);
+
+		if (!a) {
+			rtnl_link_put(l);
+			return lnw_err_set(err, ENOMEM, OP, "%s", what);
+		}
+		rtnl_link_set_addr(l, a);
+		nl_addr_put(a);
+	}
 	rc = rtnl_link_build_add_request(l, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO, &msg);
 	rtnl_link_put(l);
 	if (rc < 0)

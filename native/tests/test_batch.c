@@ -19,7 +19,7 @@ int main(void)
 	CHECK(h && c);
 	if (!h || !c)
 		return t_done("batch");
-	OK(lnw_link_bridge_create(h, "lnwt-br0", 0, 1, 1, &br, &err), &err);
+	OK(lnw_link_bridge_create(h, "lnwt-br0", 0, 1, 1, NULL, 0, &br, &err), &err);
 	a = t_v4(br.index, "10.78.0.1", 24);
 	OK(lnw_addr_add(h, &a, &err), &err);
 	OK(lnw_link_veth_create(h, "lnwt-v0", c, "eth0", br.index, 0, 1, NULL, 0, &host, &peer, &err),

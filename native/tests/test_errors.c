@@ -13,10 +13,10 @@ int main(void)
 	CHECK(h != NULL);
 	if (!h)
 		return t_done("errors");
-	OK(lnw_link_bridge_create(h, "lnwt-br0", 0, 0, 1, &br, &err), &err);
+	OK(lnw_link_bridge_create(h, "lnwt-br0", 0, 0, 1, NULL, 0, &br, &err), &err);
 
 	/* EEXIST stays EEXIST, with its name, the operation and the object */
-	FAILS(lnw_link_bridge_create(h, "lnwt-br0", 0, 0, 1, &br, &err), EEXIST, &err);
+	FAILS(lnw_link_bridge_create(h, "lnwt-br0", 0, 0, 1, NULL, 0, &br, &err), EEXIST, &err);
 	CHECK(!strcmp(err.op, "create bridge"));
 	CHECK(strstr(err.msg, "\"lnwt-br0\"") && strstr(err.msg, "(EEXIST)"));
 

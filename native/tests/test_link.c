@@ -20,15 +20,34 @@ int main(void)
 	if (!h || !c)
 		return t_done("link");
 
-	OK(lnw_link_bridge_create(h, "lnwt-br0", 1400, 1, 1, &br, &err), &err);
+	OK(lnw_link_bridge_create(h, "lnwt-br0", 1400, 1, 1, NULL, 0, &br, &err), &err);
 	CHECK(br.index > 0 && !strcmp(br.kind, "bridge") && br.mtu == 1400 && (br.flags & IFF_UP));
 	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-br0", "mcast_snooping 1"));
 	{
 		struct lnw_link quiet;
 
-		OK(lnw_link_bridge_create(h, "lnwt-br1", 0, 0, 0, &quiet, &err), &err);
+		OK(lnw_link_bridge_create(h, "lnwt-br1", 0, 0, 0, NULL, 0, &quiet, &err), &err);
 		CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-br1", "mcast_snooping 0"));
 		OK(lnw_link_delete(h, quiet.index, &err), &err);
+	}
+	{
+		/* an address given keeps it when a port with a lower one comes (left to the kernel,
+		 * the bridge would take 02:00:00:00:00:01 from the port) */
+		unsigned char brmac[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x07 };
+		unsigned char low[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+		struct lnw_link fixed, p1, p2;
+
+		OK(lnw_link_bridge_create(h, "lnwt-br2", 0, 1, 0, brmac, 6, &fixed, &err), &err);
+		CHECK(fixed.mac_len == 6 && !memcmp(fixed.mac, brmac, 6));
+		OK(lnw_link_veth_create(h, "lnwt-v9", c, "eth9", fixed.index, 0, 1, NULL, 0, &p1, &p2,
+					&err), &err);
+		OK(lnw_link_set_mac(h, p1.index, low, 6, &err), &err);
+		CHECK(t_oracle_has(hostns, "ip -o link show lnwt-br2", "link/ether 02:5e:00:00:00:07"));
+		OK(lnw_link_delete(h, p1.index, &err), &err);
+		OK(lnw_link_delete(h, fixed.index, &err), &err);
+		FAILS(lnw_link_bridge_create(h, "lnwt-br3", 0, 0, 0, brmac, 0, &fixed, &err), EINVAL,
+		      &err);
+		FAILS(lnw_link_get_by_name(h, "lnwt-br3", &l, &err), ENODEV, &err);
 	}
 
 	/* one request: host end on the bridge and up, peer born in the container as eth0 */

@@ -32,6 +32,13 @@ public record MacAddress(long value) {
         return new MacAddress(v);
     }
 
+    /** A random locally administered unicast address (as Docker gives its bridges). */
+    public static MacAddress random() {
+        long v = java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFF_FFFFL;
+        // first octet: bit 1 set (locally administered), bit 0 clear (unicast)
+        return new MacAddress((v & ~(0x01L << 40)) | (0x02L << 40));
+    }
+
     /** From 6 bytes, most significant first. */
     public static MacAddress of(byte[] bytes) {
         if (bytes == null || bytes.length < 6) {

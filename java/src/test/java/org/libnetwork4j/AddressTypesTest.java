@@ -50,4 +50,15 @@ class AddressTypesTest {
         assertThrows(InvalidParameterException.class, () -> MacAddress.parse("02:42:ac:11:00"));
         assertThrows(InvalidParameterException.class, () -> MacAddress.parse("02:42:ac:11:00:0g"));
     }
+
+    @Test
+    void randomMacsAreLocallyAdministeredUnicastAndVary() {
+        java.util.Set<MacAddress> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            MacAddress m = MacAddress.random();
+            assertTrue(m.isLocallyAdministeredUnicast(), m.toString());
+            seen.add(m);
+        }
+        assertTrue(seen.size() > 990, "distinct: " + seen.size());
+    }
 }

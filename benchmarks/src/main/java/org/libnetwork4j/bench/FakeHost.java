@@ -29,7 +29,9 @@ final class FakeHost implements AutoCloseable {
     private int seq;
 
     FakeHost() {
-        bridge = hostNl.createBridge(BridgeSpec.of("lnwb-br0").up());
+        // an address of its own, as the bridge driver and the C floor give theirs
+        bridge = hostNl.createBridge(BridgeSpec.of("lnwb-br0").up()
+                .mac(org.libnetwork4j.MacAddress.parse("02:6c:6e:77:00:01")));
         hostNl.addAddr(Addr.of(bridge.index(), GATEWAY + "/16"));
     }
 

@@ -123,11 +123,12 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link add NAME [mtu M] [up] type bridge [mcast_snooping 0]`. */
+    /** `ip link add NAME [address MAC] [mtu M] [up] type bridge [mcast_snooping 0]`. */
     public Link createBridge(BridgeSpec spec) {
+        byte[] mac = spec.mac() != null ? spec.mac().toBytes() : null;
         return handle.exclusive("create bridge", p -> {
             check(LnwNative.lnw_link_bridge_create(p, spec.name(), spec.mtu(), spec.bringUp() ? 1 : 0,
-                    spec.mcastSnooping() ? 1 : 0, link, err), spec.name());
+                    spec.mcastSnooping() ? 1 : 0, mac, mac == null ? 0 : 6, link, err), spec.name());
             return Link.of(link);
         });
     }

@@ -252,6 +252,44 @@ class CnmTest {
                 e.getMessage());
     }
 
+    /**
+     * Left to the kernel, a bridge's address is the lowest among its ports' and moves when a
+     * port comes or goes; a container that had the old one cached for its gateway then has its
+     * packets to it dropped until its ARP entry expires. Our bridges get an address of their own.
+     */
+    @Test
+    void theGatewayKeepsItsAddressWhileContainersComeAndGo(Namespaces ns) {
+        TestNs host = ns.host();
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.15.0.0/24").build());
+        String bridge = n.info().driverInfo().get("bridge");
+        Sandbox a = n.createEndpoint("a").join("a");
+        assertTrue(Oracle.ping(NsRef.of(a), "10.15.0.1"));
+        String mac = Oracle.link(host, bridge).orElseThrow().path("address").asText();
+        assertTrue(org.libnetwork4j.MacAddress.parse(mac).isLocallyAdministeredUnicast(), mac);
+        assertEquals(mac, gatewayMacSeenBy(a), "what the container has cached");
+
+        // a port with the lowest address there is: the kernel would have made it the bridge's
+        Link low = host.netlink().createVeth(VethSpec.of("lnwt-low", "lnwt-lowp")
+                .master(Oracle.link(host, bridge).orElseThrow().path("ifindex").asInt())).host();
+        host.netlink().setMac(low.index(), org.libnetwork4j.MacAddress.parse("02:00:00:00:00:01"));
+        host.netlink().setUp(low.index());
+        Sandbox b = n.createEndpoint("b").join("b");
+        assertEquals(mac, Oracle.link(host, bridge).orElseThrow().path("address").asText());
+        assertTrue(Oracle.ping(NsRef.of(a), "10.15.0.1"), "the cached gateway address still answers");
+        b.delete();
+        host.netlink().deleteLink(low.index());
+        assertEquals(mac, Oracle.link(host, bridge).orElseThrow().path("address").asText());
+        assertTrue(Oracle.ping(NsRef.of(a), "10.15.0.1"));
+    }
+
+    private static String gatewayMacSeenBy(Sandbox sb) {
+        for (var e : Oracle.ip(NsRef.of(sb), "neigh", "show", "10.15.0.1")) {
+            return e.path("lladdr").asText();
+        }
+        return "";
+    }
+
     @Test
     void aFullBridgeIsRefusedBeforeTheKernelRefusesIt(Namespaces ns) {
         TestNs host = ns.host();

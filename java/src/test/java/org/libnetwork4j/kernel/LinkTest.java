@@ -62,6 +62,10 @@ class LinkTest {
         TestNs host = ns.host();
         Link br = host.netlink().createBridge(BridgeSpec.of("lnwt-br0"));
         assertEquals(br, host.netlink().link("lnwt-br0"));
+        Link own = host.netlink().createBridge(BridgeSpec.of("lnwt-br1").mac(MacAddress.parse("02:5e:00:00:00:07")));
+        assertEquals("02:5e:00:00:00:07", Oracle.link(host, "lnwt-br1").orElseThrow().path("address").asText());
+        assertEquals(MacAddress.parse("02:5e:00:00:00:07"), own.mac());
+        host.netlink().deleteLink(own.index());
         assertEquals(br.name(), host.netlink().link(br.index()).name());
         assertTrue(host.netlink().findLink("lnwt-none").isEmpty());
 

@@ -183,8 +183,13 @@ public final class BridgeDriver implements Driver {
         n.adopted = existing != null;
         // Multicast snooping off on bridges we make: a container's first IPv6 neighbour
         // discovery must not wait for its port's randomly delayed MLD report (~1-2 s).
+        // And an address of its own, as Docker does: left to the kernel, the bridge takes the
+        // lowest address among its ports each time one comes or goes, and the gateway address
+        // the containers have cached stops answering (their packets to it are dropped) until
+        // their ARP entries expire. A bridge we adopt keeps what its owner gave it.
         Link br = existing != null ? existing
-                : nl.createBridge(BridgeSpec.of(n.bridgeName).mtu(n.settings.mtu()).mcastSnooping(false));
+                : nl.createBridge(BridgeSpec.of(n.bridgeName).mtu(n.settings.mtu()).mcastSnooping(false)
+                        .mac(MacAddress.random()));
         n.bridgeIndex = br.index();
         try {
             // Before the bridge goes up: a bridge has carrier without ports, so its link-local

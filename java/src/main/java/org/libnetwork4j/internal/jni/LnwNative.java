@@ -176,6 +176,8 @@ public final class LnwNative {
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(cast = "const char *") String name,
             int mtu, int up, int mcastSnooping,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] mac,
+            int macLen,
             @JniArg(flags = {NO_IN}) LnwLink out,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
