@@ -30,15 +30,24 @@ public record HostState(List<String> links, List<String> addresses, List<String>
             links.add(l.path("ifname").asText() + " " + l.path("linkinfo").path("info_kind").asText("-") + " "
                     + l.path("master").asText("-") + (up ? " up" : " down"));
         }
+        // IPv6 link-local addresses (and their fe80::/64 routes) are the kernel's, made from
+        // the link's address when it first has carrier (a bridge: when a port comes); we never
+        // add one. Whether one is there yet is a matter of timing, not of what we leaked.
         TreeSet<String> addrs = new TreeSet<>();
         for (JsonNode l : Oracle.ip(host, "addr", "show")) {
             for (JsonNode a : l.path("addr_info")) {
+                if (a.path("family").asText().equals("inet6") && a.path("scope").asText().equals("link")) {
+                    continue;
+                }
                 addrs.add(l.path("ifname").asText() + " " + a.path("local").asText() + "/" + a.path("prefixlen").asInt());
             }
         }
         TreeSet<String> routes = new TreeSet<>();
         for (String family : new String[] {"-4", "-6"}) {
             for (JsonNode r : Oracle.ip(host, family, "route", "show")) {
+                if (r.path("dst").asText().equals("fe80::/64")) {
+                    continue;
+                }
                 routes.add(r.path("dst").asText() + " via " + r.path("gateway").asText("-") + " dev "
                         + r.path("dev").asText());
             }

@@ -192,9 +192,10 @@ public final class BridgeDriver implements Driver {
                         .mac(MacAddress.random()));
         n.bridgeIndex = br.index();
         try {
-            // Before the bridge goes up: a bridge has carrier without ports, so its link-local
-            // address is made, and its DAD started, the moment it is up; a later accept_dad=0
-            // does not stop a DAD already running.
+            // Before the bridge goes up: it may have carrier without ports (an adopted one whose
+            // address the kernel chose does; ours get carrier with their first port), and then
+            // its link-local address is made, and its DAD started, the moment it is up; a later
+            // accept_dad=0 does not stop a DAD already running.
             bridgeSysctls(n, req);
             List<Subnet> all = new ArrayList<>(req.v4());
             all.addAll(req.v6());
