@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The JMH suites: network create/delete, endpoint create/join/leave/delete (both through the
-# API, in fake host namespaces of their own), IPAM allocate/release (pure Java).
+# API, in fake host namespaces of their own), IPAM allocate/release and one store write (no
+# kernel).
 #
 #   sudo benchmarks/run-jmh.sh           the suites' own settings (3-5 minutes)
 #   sudo benchmarks/run-jmh.sh --short   for a 2-core machine in a hurry: 1 warm-up and 2
@@ -15,5 +16,5 @@ short=()
 root=$(mktemp -d /dev/shm/lnw-jmh-XXXXXX)
 trap 'rmdir "$root" 2>/dev/null || true' EXIT
 java --enable-native-access=ALL-UNNAMED -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
-  org.openjdk.jmh.Main 'NetworkBenchmark|EndpointBenchmark|IpamBenchmark' "${short[@]}" \
+  org.openjdk.jmh.Main 'NetworkBenchmark|EndpointBenchmark|IpamBenchmark|StoreBenchmark' "${short[@]}" \
   -jvmArgsAppend "-Dlnw.bench.runRoot=$root"
