@@ -161,6 +161,14 @@ int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *
 int lnw_link_set_addr_gen_mode(struct lnw_nl *nl, int index, int mode, struct lnw_err *err);
 /* Hairpin mode of a bridge port (`bridge link set dev X hairpin on`). */
 int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err);
+/* Makes the kernel carry out now what the last carrier change of link `name` implies, which
+ * it otherwise leaves to its link-watch worker, a few milliseconds later: until then a link
+ * that just got carrier drops what it sends (its queue is not attached) and a bridge port
+ * stays disabled. A veth end whose peer just came up, and a bridge whose first port just did,
+ * are such links. (ETHTOOL_GLINK, which runs the pending link-watch work of the link first.)
+ * Returns 1 if the link has carrier, 0 if not, -EOPNOTSUPP for a link that does not report
+ * one (nothing to settle), or another negative errno. */
+int lnw_link_settle(struct lnw_nl *nl, const char *name, struct lnw_err *err);
 /* `ip link del`: deleting one end of a veth deletes both. */
 int lnw_link_delete(struct lnw_nl *nl, int index, struct lnw_err *err);
 /* Deletes every link of a group in one request (`ip link delete group G`). */

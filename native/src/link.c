@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <linux/ethtool.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/sockios.h>
 
 #include <netlink/addr.h>
 #include <netlink/attr.h>
@@ -357,6 +360,25 @@ int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *e
 	}
 	nla_nest_end(msg, prot);
 	return lnw_nl_transact(nl, msg, NULL, NULL, err, "set hairpin", "index %d", index);
+}
+
+int lnw_link_settle(struct lnw_nl *nl, const char *name, struct lnw_err *err)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_GLINK };
+	struct ifreq req;
+	int rc;
+
+	lnw_err_clear(err);
+	if ((rc = lnw_ifname_check(name, "interface name", "settle link", err)) < 0)
+		return rc;
+	memset(&req, 0, sizeof(req));
+	snprintf(req.ifr_name, sizeof(req.ifr_name), "%s", name);
+	req.ifr_data = (void *)&v;
+	/* Any socket will do for the ioctl, and it acts in the socket's namespace, not the
+	 * calling thread's: the netlink socket of the handle, made in the handle's namespace. */
+	if (ioctl(nl_socket_get_fd(nl->sk), SIOCETHTOOL, &req) < 0)
+		return lnw_err_set(err, errno, "settle link", "\"%s\"", name);
+	return v.data ? 1 : 0;
 }
 
 int lnw_link_delete(struct lnw_nl *nl, int index, struct lnw_err *err)

@@ -45,7 +45,11 @@ final class FakeHost implements AutoCloseable {
             nl.setUp(1); // lo is ifindex 1 in a new namespace
         }
 
-        /** The attach: veth into the sandbox as eth0 on the bridge, address, up, route. */
+        /**
+         * The attach: veth into the sandbox as eth0 on the bridge, address, up, route, and the
+         * host end and the bridge settled (their queues attached now, as the bridge driver and
+         * the C floor do).
+         */
         void attach() {
             var pair = hostNl.createVeth(VethSpec.of("lnwb-v" + n, "eth0")
                     .peerIn(nl).master(bridge.index()).up());
@@ -54,6 +58,8 @@ final class FakeHost implements AutoCloseable {
             nl.addAddr(Addr.of(eth0, "10.200." + ((host >> 8) & 0xff) + "." + (host & 0xff) + "/16"));
             nl.setUp(eth0);
             nl.addRoute(Route.defaultVia(IpAddresses.parse(GATEWAY), eth0));
+            hostNl.settle("lnwb-v" + n);
+            hostNl.settle(bridge.name());
         }
 
         /** The detach: the kernel takes the pair away with the namespace. */

@@ -255,6 +255,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                     dropGateway();
                 }
                 configureInterface(ep, jr, routed ? defaultRoutes(a) : List.of());
+                ep.networkImpl().driver().interfaceUp(ep.networkImpl().id(), ep.id());
                 updateGateway(routed ? a : null);
                 writeHosts(ownAddresses());
                 persistAttachments(List.of());

@@ -82,6 +82,13 @@ public interface Driver {
     JoinResult join(JoinRequest request);
 
     /**
+     * The sandbox has given the endpoint's interface its addresses and brought it up; join
+     * returns after this. Whatever the driver must do for traffic to flow at once goes here.
+     */
+    default void interfaceUp(String networkId, String endpointId) {
+    }
+
+    /**
      * Removes the endpoint's interface.
      *
      * @param sandboxGone the sandbox's namespace is being deleted: the kernel removes the

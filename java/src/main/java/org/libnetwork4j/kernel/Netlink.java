@@ -218,6 +218,24 @@ public final class Netlink implements AutoCloseable {
         run("set hairpin", index, p -> LnwNative.lnw_link_set_hairpin(p, index, on ? 1 : 0, err));
     }
 
+    /**
+     * Has the kernel carry out now what the last carrier change of the link implies (its queue
+     * attached, a bridge port enabled), instead of its link-watch worker some milliseconds
+     * later, meanwhile dropping what the link sends. See {@code lnw_link_settle}.
+     *
+     * @return whether the link has carrier; false too for a link that reports none
+     */
+    public boolean settle(String name) {
+        return handle.exclusive("settle link", p -> {
+            int rc = LnwNative.lnw_link_settle(p, name, err);
+            if (rc == -LnwNative.EOPNOTSUPP) {
+                return false;
+            }
+            check(rc, name);
+            return rc == 1;
+        });
+    }
+
     /** `ip link del dev X`; one end of a veth takes the pair. @throws NotFoundException if gone */
     public void deleteLink(int index) {
         run("delete link", index, p -> LnwNative.lnw_link_delete(p, index, err));

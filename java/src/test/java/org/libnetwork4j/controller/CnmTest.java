@@ -1,5 +1,6 @@
 package org.libnetwork4j.controller;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -288,6 +289,42 @@ class CnmTest {
             return e.path("lladdr").asText();
         }
         return "";
+    }
+
+    /**
+     * A joined container can talk at once. The kernel attaches the queues of the veth's host
+     * end, and of a bridge whose first live port it is, from its link-watch worker some
+     * milliseconds after the container's end comes up, and drops the gateway's ARP reply
+     * meanwhile; the driver settles both before join returns. Right after each join, a ping
+     * sent in-process from inside the sandbox must be answered before the ARP retry (1 s)
+     * could have helped it, and the host's links, as a dump shows them (a dump settles
+     * nothing by itself), have their queues and are up. The native test_settle.c shows the
+     * loss without the settling.
+     */
+    @Test
+    void aJoinedContainerCanTalkAtOnce(Namespaces ns) {
+        TestNs host = ns.host();
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.17.0.0/24").build());
+        String bridge = n.info().driverInfo().get("bridge");
+        InetAddress gateway = org.libnetwork4j.IpAddresses.parse("10.17.0.1");
+        for (int i = 0; i < 20; i++) {
+            Endpoint ep = n.createEndpoint("e" + i);
+            Sandbox sb = c.newSandbox("c" + i);
+            ep.join(sb);
+            try (org.libnetwork4j.kernel.Netns inside = org.libnetwork4j.kernel.Netns.open(java.nio.file.Path.of(sb.key()))) {
+                int seq = i + 1;
+                assertDoesNotThrow(() -> org.libnetwork4j.kernel.Probe.ping(inside, gateway, seq,
+                        java.time.Duration.ofMillis(500)), "container " + i + "'s first ping");
+            }
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> links = new java.util.HashMap<>();
+            Oracle.ip(host, "link", "show").forEach(l -> links.put(l.path("ifname").asText(), l));
+            for (String name : List.of("veth" + ep.id().substring(0, 7), bridge)) {
+                assertEquals("noqueue", links.get(name).path("qdisc").asText(), name);
+                assertEquals("UP", links.get(name).path("operstate").asText(), name);
+            }
+            sb.delete(); // the bridge's only port goes: the next join is its first again
+        }
     }
 
     @Test

@@ -544,6 +544,24 @@ public final class BridgeDriver implements Driver {
         }
     }
 
+    /**
+     * The veth's host end got carrier when the container's end came up, and the bridge got its
+     * own with its first live port. The kernel attaches their queues, and enables the port,
+     * from its link-watch worker some milliseconds later, and drops what they send meanwhile:
+     * the gateway's ARP reply to the container's first packet, which then waits a second for
+     * the ARP retry (about every other attach, for a datagram sent at once). Settled here, in
+     * that order, a joined container can talk at once (native/tests/test_settle.c).
+     */
+    @Override
+    public void interfaceUp(String networkId, String endpointId) {
+        BridgeNetwork n = network(networkId);
+        host.withNetlink(nl -> {
+            nl.settle(hostEnd(endpointId));
+            nl.settle(n.bridgeName);
+            return null;
+        });
+    }
+
     @Override
     public void leave(String networkId, String endpointId, boolean sandboxGone) {
         BridgeNetwork n = networks.get(networkId);
