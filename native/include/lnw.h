@@ -121,7 +121,8 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
                          const unsigned char *peer_mac, int peer_mac_len,
                          struct lnw_link *out, struct lnw_link *peer_out, struct lnw_err *err);
 
-/* `ip link add NAME [mtu M] [up] type bridge [mcast_snooping 0]`; returns its ifindex.
+/* `ip link add NAME [address MAC] [mtu M] [up] type bridge [mcast_snooping 0]`; returns its
+ * ifindex.
  * mcast_snooping 0 makes the bridge flood multicast to every port instead of only to ports it
  * has heard a listener report from: IPv6 neighbour discovery then works at once on a new port,
  * not after the port's first (randomly delayed) MLD report.
