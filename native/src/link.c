@@ -285,10 +285,20 @@ int lnw_link_set_mtu(struct lnw_nl *nl, int index, int mtu, struct lnw_err *err)
 	CHANGE("set link mtu", rtnl_link_set_mtu(l, (unsigned)mtu));
 }
 
+int lnw_link_obj_set_mac(struct rtnl_link *l, const unsigned char *mac, int mac_len)
+{
+	struct nl_addr *a = nl_addr_build(AF_LLC, mac, (size_t)mac_len);
+
+	if (!a)
+		return -ENOMEM;
+	rtnl_link_set_addr(l, a);
+	nl_addr_put(a);
+	return 0;
+}
+
 int lnw_link_set_mac(struct lnw_nl *nl, int index, const unsigned char *mac, int mac_len,
                      struct lnw_err *err)
 {
-	struct nl_addr *a;
 	struct rtnl_link *l;
 
 	lnw_err_clear(err);
@@ -296,13 +306,10 @@ int lnw_link_set_mac(struct lnw_nl *nl, int index, const unsigned char *mac, int
 		return lnw_err_set(err, EINVAL, "set link address", "length %d", mac_len);
 	if (!(l = new_link(err, "set link address")))
 		return -ENOMEM;
-	a = nl_addr_build(AF_LLC, mac, (size_t)mac_len);
-	if (!a) {
+	if (lnw_link_obj_set_mac(l, mac, mac_len) < 0) {
 		rtnl_link_put(l);
 		return lnw_err_set(err, ENOMEM, "set link address", "address");
 	}
-	rtnl_link_set_addr(l, a);
-	nl_addr_put(a);
 	return link_change(nl, l, index, "set link address", err);
 }
 

@@ -43,15 +43,9 @@ int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
 		rtnl_link_set_mtu(l, (unsigned)mtu);
 	if (up)
 		rtnl_link_set_flags(l, IFF_UP);
-	if (mac) {
-		struct nl_addr *a = nl_addr_build(AF_LLC, mac, (size_t)mac_len);
-
-		if (!a) {
-			rtnl_link_put(l);
-			return lnw_err_set(err, ENOMEM, OP, "%s", what);
-		}
-		rtnl_link_set_addr(l, a);
-		nl_addr_put(a);
+	if (mac && lnw_link_obj_set_mac(l, mac, mac_len) < 0) {
+		rtnl_link_put(l);
+		return lnw_err_set(err, ENOMEM, OP, "%s", what);
 	}
 	rc = rtnl_link_build_add_request(l, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO, &msg);
 	rtnl_link_put(l);

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <net/if.h>
 
-#include <netlink/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
 
@@ -66,16 +65,10 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
 		rtnl_link_set_master(l, master);
 	if (up)
 		rtnl_link_set_flags(l, IFF_UP);
-	if (peer_mac) {
-		struct nl_addr *a = nl_addr_build(AF_LLC, peer_mac, (size_t)peer_mac_len);
-
-		if (!a) {
-			rtnl_link_put(peer);
-			rtnl_link_put(l);
-			return lnw_err_set(err, ENOMEM, OP, "%s", what);
-		}
-		rtnl_link_set_addr(peer, a);
-		nl_addr_put(a);
+	if (peer_mac && lnw_link_obj_set_mac(peer, peer_mac, peer_mac_len) < 0) {
+		rtnl_link_put(peer);
+		rtnl_link_put(l);
+		return lnw_err_set(err, ENOMEM, OP, "%s", what);
 	}
 	rc = lnw_link_create(nl, l, name, nl, out, err, OP, what);
 	rtnl_link_put(peer);

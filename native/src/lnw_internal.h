@@ -84,6 +84,9 @@ struct nl_object *lnw_list_at(const struct lnw_list *list, int i, const char *ty
  * ".."). Returns 0 or fills err with EINVAL naming `field`. */
 int lnw_ifname_check(const char *name, const char *field, const char *op, struct lnw_err *err);
 void lnw_link_fill(struct rtnl_link *l, struct lnw_link *out);
+/* Gives the link object l the hardware address mac (mac_len bytes, 1..LNW_MAX_ADDR; the caller
+ * checks the length). Returns 0 or -ENOMEM. */
+int lnw_link_obj_set_mac(struct rtnl_link *l, const unsigned char *mac, int mac_len);
 /* Creates the link l describes (named `name`; RTM_NEWLINK, NLM_F_CREATE|NLM_F_EXCL), then
  * re-reads it through read_nl, the handle of the namespace it was created in, into out. If
  * the re-read fails the link is deleted again. Returns its ifindex. */

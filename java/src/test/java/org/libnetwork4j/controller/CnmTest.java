@@ -7,18 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.ForbiddenException;
+import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.JoinOptions;
 import org.libnetwork4j.Labels;
+import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
@@ -26,6 +34,8 @@ import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.Netns;
+import org.libnetwork4j.kernel.Probe;
 import org.libnetwork4j.kernel.VethSpec;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -266,14 +276,16 @@ class CnmTest {
         String bridge = n.info().driverInfo().get("bridge");
         Sandbox a = n.createEndpoint("a").join("a");
         assertTrue(Oracle.ping(NsRef.of(a), "10.15.0.1"));
-        String mac = Oracle.link(host, bridge).orElseThrow().path("address").asText();
-        assertTrue(org.libnetwork4j.MacAddress.parse(mac).isLocallyAdministeredUnicast(), mac);
-        assertEquals(mac, gatewayMacSeenBy(a), "what the container has cached");
+        JsonNode br = Oracle.link(host, bridge).orElseThrow();
+        String mac = br.path("address").asText();
+        assertTrue(MacAddress.parse(mac).isLocallyAdministeredUnicast(), mac);
+        assertEquals(mac, Oracle.ip(NsRef.of(a), "neigh", "show", "10.15.0.1").path(0).path("lladdr").asText(),
+                "what the container has cached for its gateway");
 
         // a port with the lowest address there is: the kernel would have made it the bridge's
         Link low = host.netlink().createVeth(VethSpec.of("lnwt-low", "lnwt-lowp")
-                .master(Oracle.link(host, bridge).orElseThrow().path("ifindex").asInt())).host();
-        host.netlink().setMac(low.index(), org.libnetwork4j.MacAddress.parse("02:00:00:00:00:01"));
+                .master(br.path("ifindex").asInt())).host();
+        host.netlink().setMac(low.index(), MacAddress.parse("02:00:00:00:00:01"));
         host.netlink().setUp(low.index());
         Sandbox b = n.createEndpoint("b").join("b");
         assertEquals(mac, Oracle.link(host, bridge).orElseThrow().path("address").asText());
@@ -282,13 +294,6 @@ class CnmTest {
         host.netlink().deleteLink(low.index());
         assertEquals(mac, Oracle.link(host, bridge).orElseThrow().path("address").asText());
         assertTrue(Oracle.ping(NsRef.of(a), "10.15.0.1"));
-    }
-
-    private static String gatewayMacSeenBy(Sandbox sb) {
-        for (var e : Oracle.ip(NsRef.of(sb), "neigh", "show", "10.15.0.1")) {
-            return e.path("lladdr").asText();
-        }
-        return "";
     }
 
     /**
@@ -307,17 +312,17 @@ class CnmTest {
         NetworkController c = ns.controller();
         Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.17.0.0/24").build());
         String bridge = n.info().driverInfo().get("bridge");
-        InetAddress gateway = org.libnetwork4j.IpAddresses.parse("10.17.0.1");
+        InetAddress gateway = IpAddresses.parse("10.17.0.1");
         for (int i = 0; i < 20; i++) {
             Endpoint ep = n.createEndpoint("e" + i);
             Sandbox sb = c.newSandbox("c" + i);
             ep.join(sb);
-            try (org.libnetwork4j.kernel.Netns inside = org.libnetwork4j.kernel.Netns.open(java.nio.file.Path.of(sb.key()))) {
+            try (Netns inside = Netns.open(Path.of(sb.key()))) {
                 int seq = i + 1;
-                assertDoesNotThrow(() -> org.libnetwork4j.kernel.Probe.ping(inside, gateway, seq,
-                        java.time.Duration.ofMillis(500)), "container " + i + "'s first ping");
+                assertDoesNotThrow(() -> Probe.ping(inside, gateway, seq, Duration.ofMillis(500)),
+                        "container " + i + "'s first ping");
             }
-            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> links = new java.util.HashMap<>();
+            Map<String, JsonNode> links = new HashMap<>();
             Oracle.ip(host, "link", "show").forEach(l -> links.put(l.path("ifname").asText(), l));
             for (String name : List.of("veth" + ep.id().substring(0, 7), bridge)) {
                 assertEquals("noqueue", links.get(name).path("qdisc").asText(), name);
@@ -365,7 +370,7 @@ class CnmTest {
         assertEquals("fd15::1", def6.path("gateway").asText());
         assertTrue(Oracle.ping(NsRef.of(sb), "fd15::1"), "IPv6 to the gateway");
         InetAddress gw6 = n.info().ipam().get(1).gateway();
-        assertEquals("fd15::1", org.libnetwork4j.IpAddresses.format(gw6));
+        assertEquals("fd15::1", IpAddresses.format(gw6));
     }
 
     @Test
