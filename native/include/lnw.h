@@ -27,11 +27,13 @@ extern "C" {
 
 #define LNW_IFNAMSIZ 16   /* IFNAMSIZ: 15 characters and the NUL */
 #define LNW_MAX_ADDR 32   /* MAX_ADDR_LEN: link-layer address bytes */
+#define LNW_IFALIASZ 256  /* IFALIASZ: an interface alias and its NUL */
 
 /* What went wrong, filled by every fallible function. */
 struct lnw_err {
 	int code;        /* errno of the failure (positive), 0 on success */
-	int nl_code;     /* libnl's NLE_* code when libnl reported the failure, else 0 */
+	int nl_code;     /* libnl's NLE_* code of the failure (for a kernel refusal: libnl's folding
+	                  * of code, e.g. NLE_EXIST for EEXIST and EADDRINUSE), 0 if none */
 	char op[32];     /* the operation, e.g. "create veth" */
 	char msg[256];   /* the object, the errno text and name, and the kernel's extended ack */
 };
@@ -110,6 +112,10 @@ int lnw_link_get_by_index(struct lnw_nl *nl, int index, struct lnw_link *out,
 struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err);
 int lnw_link_list_get(const struct lnw_list *list, int i, struct lnw_link *out);
 
+/* The alias of the i-th link of a dump (`ip link show` prints it as "alias ..."), into buf;
+ * "" when it has none. Returns its length. Dumps carry it, so reading it costs no request. */
+int lnw_link_list_get_alias(const struct lnw_list *list, int i, char *buf, int cap);
+
 /* A veth pair in one request: NAME in nl's namespace, optionally enslaved to master and
  * set up; PEER_NAME created directly inside peer_nl's namespace (never moved: moving costs
  * ~18 ms of kernel time), left down (the kernel refuses to create it up). peer_nl NULL puts
@@ -155,11 +161,21 @@ int lnw_link_set_master(struct lnw_nl *nl, int index, int master, struct lnw_err
 int lnw_link_set_name(struct lnw_nl *nl, int index, const char *name, struct lnw_err *err);
 /* Moves the link into the namespace nsfd refers to (`ip link set netns`). Slow (~18 ms). */
 int lnw_link_set_netns(struct lnw_nl *nl, int index, int nsfd, struct lnw_err *err);
+/* The same, renamed to name on arrival (NULL: keeps its name), in one request. Not atomic:
+ * if name is taken in the target, the link is moved but keeps its old name there, and the
+ * answer is -EEXIST. (`ip link set dev X netns NS name NAME`) */
+int lnw_link_move(struct lnw_nl *nl, int index, int nsfd, const char *name, struct lnw_err *err);
 int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *err);
 /* IPv6 link-local address generation: IN6_ADDR_GEN_MODE_* (1 = none: no link-local, hence
  * no duplicate address detection, router or listener solicitations). Takes effect for the
  * next time the link gets carrier. (`ip link set X addrgenmode none|eui64`) */
 int lnw_link_set_addr_gen_mode(struct lnw_nl *nl, int index, int mode, struct lnw_err *err);
+/* `ip link set dev X [up|down] [alias ALIAS] [addrgenmode MODE]` in one request: up 1 or 0
+ * (-1 leaves it); alias NULL leaves it as it is; addr_gen_mode -1 leaves it, else
+ * IN6_ADDR_GEN_MODE_* as for lnw_link_set_addr_gen_mode. An alias lets a kernel object name
+ * its owner (recovery reads it back from a dump); at most LNW_IFALIASZ - 1 bytes. */
+int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, int addr_gen_mode,
+                       struct lnw_err *err);
 /* Hairpin mode of a bridge port (`bridge link set dev X hairpin on`). */
 int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err);
 /* Makes the kernel carry out now what the last carrier change of link `name` implies, which

@@ -142,6 +142,18 @@ int lnw_link_list_get(const struct lnw_list *list, int i, struct lnw_link *out)
 	return 0;
 }
 
+int lnw_link_list_get_alias(const struct lnw_list *list, int i, char *buf, int cap)
+{
+	struct nl_object *obj = lnw_list_at(list, i, "route/link");
+	const char *alias;
+
+	if (!obj || !buf || cap <= 0)
+		return -EINVAL;
+	alias = rtnl_link_get_ifalias((struct rtnl_link *)obj);
+	snprintf(buf, (size_t)cap, "%s", alias ? alias : "");
+	return (int)strlen(buf);
+}
+
 int lnw_link_send_new(struct lnw_nl *nl, struct rtnl_link *l, int nlflags,
                       struct lnw_err *err, const char *op, const char *what)
 {
@@ -331,6 +343,22 @@ int lnw_link_set_netns(struct lnw_nl *nl, int index, int nsfd, struct lnw_err *e
 	CHANGE("move link", rtnl_link_set_ns_fd(l, nsfd));
 }
 
+int lnw_link_move(struct lnw_nl *nl, int index, int nsfd, const char *name, struct lnw_err *err)
+{
+	lnw_err_clear(err);
+	if (name && lnw_ifname_check(name, "new name", "move link", err) < 0)
+		return -err->code;
+	/* do_setlink moves the link, then renames it there: one request, not one step. Its old
+	 * name taken in the target, it arrives under the new one directly (IFLA_IFNAME is also
+	 * the name pattern of the move); the new name taken there, the move stays done and the
+	 * answer is EEXIST. */
+	CHANGE("move link", {
+		rtnl_link_set_ns_fd(l, nsfd);
+		if (name)
+			rtnl_link_set_name(l, name);
+	});
+}
+
 int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *err)
 {
 	CHANGE("set link group", rtnl_link_set_group(l, (uint32_t)group));
@@ -344,6 +372,31 @@ int lnw_link_set_addr_gen_mode(struct lnw_nl *nl, int index, int mode, struct ln
 	/* IFLA_AF_SPEC/AF_INET6: refused at creation (the inet6 device does not exist yet),
 	 * accepted on any existing link */
 	CHANGE("set link addrgenmode", rtnl_link_inet6_set_addr_gen_mode(l, (uint8_t)mode));
+}
+
+int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, int addr_gen_mode,
+                       struct lnw_err *err)
+{
+	lnw_err_clear(err);
+	if (up < -1 || up > 1)
+		return lnw_err_set(err, EINVAL, "configure link", "up %d", up);
+	if (alias && strlen(alias) >= LNW_IFALIASZ)
+		return lnw_err_set(err, EINVAL, "configure link", "alias of %zu bytes; the kernel allows"
+				   " at most %d", strlen(alias), LNW_IFALIASZ - 1);
+	if (addr_gen_mode < -1 || addr_gen_mode > 255)
+		return lnw_err_set(err, EINVAL, "configure link", "addrgenmode %d", addr_gen_mode);
+	/* IFLA_IFALIAS and IFLA_AF_SPEC are both taken by do_setlink, in one request; neither is
+	 * accepted at creation (the alias is ignored there, the inet6 device does not exist yet). */
+	CHANGE("configure link", {
+		if (up == 1)
+			rtnl_link_set_flags(l, IFF_UP);
+		else if (up == 0)
+			rtnl_link_unset_flags(l, IFF_UP);
+		if (alias)
+			rtnl_link_set_ifalias(l, alias);
+		if (addr_gen_mode >= 0)
+			rtnl_link_inet6_set_addr_gen_mode(l, (uint8_t)addr_gen_mode);
+	});
 }
 
 int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err)

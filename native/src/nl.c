@@ -213,6 +213,10 @@ int lnw_nl_transact(struct lnw_nl *nl, struct nl_msg *msg,
 	va_end(ap);
 	if (nl->kernel_errno > 0) {
 		rc = lnw_err_set(err, nl->kernel_errno, op, "%s", what);
+		/* libnl's folded code beside the kernel's raw errno (EADDRINUSE and EEXIST are
+		 * both NLE_EXIST there), for callers that speak libnl's codes */
+		if (err)
+			err->nl_code = nl_syserr2nlerr(nl->kernel_errno);
 		if (nl->extack[0] && err) {
 			size_t len = strlen(err->msg);
 

@@ -1,5 +1,6 @@
-/* struct lnw_err: raw errnos (not libnl's folded codes), names, extended ack text. */
+/* struct lnw_err: raw errnos, libnl's folded codes beside them, names, extended ack text. */
 #include <arpa/inet.h>
+#include <netlink/errno.h>
 
 #include "t.h"
 
@@ -17,15 +18,17 @@ int main(void)
 
 	/* EEXIST stays EEXIST, with its name, the operation and the object */
 	FAILS(lnw_link_bridge_create(h, "lnwt-br0", 0, 0, 1, NULL, 0, &br, &err), EEXIST, &err);
+	CHECK(err.nl_code == NLE_EXIST);
 	CHECK(!strcmp(err.op, "create bridge"));
 	CHECK(strstr(err.msg, "\"lnwt-br0\"") && strstr(err.msg, "(EEXIST)"));
 
 	/* errnos libnl has no code for (it folds them all into NLE_FAILURE) come through raw:
 	 * enslaving a bridge to itself is ELOOP */
 	FAILS(lnw_link_set_master(h, br.index, br.index, &err), ELOOP, &err);
-	CHECK(err.nl_code == 0);
-	/* and libnl's own folds are undone: ENODEV (libnl: NLE_OBJ_NOTFOUND) stays ENODEV */
+	CHECK(err.nl_code == NLE_FAILURE);
+	/* and errno is never libnl's fold: ENODEV stays ENODEV beside libnl's NLE_NODEV */
 	FAILS(lnw_link_set_up(h, 4242, &err), ENODEV, &err);
+	CHECK(err.nl_code == NLE_NODEV);
 
 	/* the kernel's extended ack reaches the message: a route via a link that is down */
 	{

@@ -107,6 +107,28 @@ int main(void)
 	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "addrgenmode none"));
 	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "hairpin on"));
 	FAILS(lnw_link_set_mtu(h, 99999, 1500, &err), ENODEV, &err);
+	/* alias and addrgenmode in one request; NULL / -1 leave either as it is */
+	OK(lnw_link_set_addr_gen_mode(h, host.index, 0 /* eui64 */, &err), &err);
+	OK(lnw_link_configure(h, host.index, -1, "lnwt owner=1", 1 /* none */, &err), &err);
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "addrgenmode none"));
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "alias lnwt owner=1"));
+	OK(lnw_link_configure(h, host.index, -1, NULL, -1, &err), &err);
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "alias lnwt owner=1"));
+	CHECK(t_oracle_has(hostns, "ip link show dev lnwt-v0", ",UP"));
+	OK(lnw_link_configure(h, host.index, 0, "lnwt gone", -1, &err), &err);
+	CHECK(t_oracle_lacks(hostns, "ip link show dev lnwt-v0", ",UP"));
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "alias lnwt gone"));
+	OK(lnw_link_configure(h, host.index, 1, "lnwt owner=1", -1, &err), &err);
+	{
+		char longer[LNW_IFALIASZ + 1];
+
+		memset(longer, 'a', sizeof(longer) - 1);
+		longer[sizeof(longer) - 1] = 0;
+		FAILS(lnw_link_configure(h, host.index, -1, longer, -1, &err), EINVAL, &err);
+		FAILS(lnw_link_configure(h, host.index, -1, NULL, 256, &err), EINVAL, &err);
+		FAILS(lnw_link_configure(h, host.index, 2, NULL, -1, &err), EINVAL, &err);
+		FAILS(lnw_link_configure(h, 99999, -1, "x", -1, &err), ENODEV, &err);
+	}
 
 	/* list */
 	list = lnw_link_list(h, &err);
@@ -116,6 +138,16 @@ int main(void)
 	for (int i = 0; i < n; i++) {
 		OK(lnw_link_list_get(list, i, &l) == 0 ? 0 : -1, &err);
 		found += !strcmp(l.name, "lnwt-v0") || !strcmp(l.name, "lnwt-br0") || !strcmp(l.name, "lo");
+		if (!strcmp(l.name, "lnwt-v0")) {
+			char alias[LNW_IFALIASZ];
+
+			CHECK(lnw_link_list_get_alias(list, i, alias, sizeof(alias)) == 12);
+			CHECK(!strcmp(alias, "lnwt owner=1"));
+		} else if (!strcmp(l.name, "lo")) {
+			char alias[8] = "x";
+
+			CHECK(lnw_link_list_get_alias(list, i, alias, sizeof(alias)) == 0 && !alias[0]);
+		}
 	}
 	CHECK(n == 3 && found == 3);
 	lnw_list_free(list);
@@ -140,6 +172,14 @@ int main(void)
 	OK(lnw_link_set_netns(h, l.index, ctns, &err), &err);
 	OK(lnw_link_get_by_name(c, "lnwt-mvp", &again, &err), &err);
 	FAILS(lnw_link_get_by_name(h, "lnwt-mvp", &l, &err), ENODEV, &err);
+	/* and back, renamed on the way: in one request, and the old name never shows there */
+	OK(lnw_link_move(c, again.index, hostns, "lnwt-back", &err), &err);
+	OK(lnw_link_get_by_name(h, "lnwt-back", &l, &err), &err);
+	FAILS(lnw_link_get_by_name(c, "lnwt-mvp", &again, &err), ENODEV, &err);
+	/* a new name taken in the target: the kernel has moved it already when the rename fails */
+	FAILS(lnw_link_move(h, l.index, ctns, "lo", &err), EEXIST, &err);
+	OK(lnw_link_get_by_name(c, "lnwt-back", &again, &err), &err);
+	FAILS(lnw_link_move(c, again.index, hostns, "bad name", &err), EINVAL, &err);
 
 	/* macvlan on the bridge, born in the container; vxlan in the host */
 	OK(lnw_link_macvlan_create(h, "lnwt-mac", br.index, 4 /* bridge */, c, &l, &err), &err);

@@ -12,8 +12,13 @@ public class AlreadyExistsException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public AlreadyExistsException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new AlreadyExistsException(message, errno(), operation(), object(), this);
+        return new AlreadyExistsException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

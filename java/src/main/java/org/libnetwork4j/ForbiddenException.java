@@ -12,8 +12,13 @@ public class ForbiddenException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public ForbiddenException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new ForbiddenException(message, errno(), operation(), object(), this);
+        return new ForbiddenException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

@@ -12,8 +12,13 @@ public class InternalException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public InternalException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new InternalException(message, errno(), operation(), object(), this);
+        return new InternalException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

@@ -12,8 +12,13 @@ public class InvalidParameterException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public InvalidParameterException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new InvalidParameterException(message, errno(), operation(), object(), this);
+        return new InvalidParameterException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

@@ -17,13 +17,20 @@ public abstract class NetworkException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int errno;
+    private final int netlinkCode;
     private final String operation;
     private final String object;
 
     protected NetworkException(String message, int errno, String operation, String object,
             Throwable cause) {
+        this(message, errno, 0, operation, object, cause);
+    }
+
+    protected NetworkException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
         super(message, cause);
         this.errno = errno;
+        this.netlinkCode = netlinkCode;
         this.operation = operation;
         this.object = object;
     }
@@ -45,12 +52,24 @@ public abstract class NetworkException extends RuntimeException {
         return errno;
     }
 
+    /**
+     * libnl's own error code ({@code NLE_*} of {@code <netlink/errno.h>}, e.g. 6 for
+     * NLE_EXIST) when libnl reported the failure, else 0. libnl folds several errnos into one
+     * code (EEXIST and EADDRINUSE both become NLE_EXIST); {@link #errno} is the kernel's own.
+     */
+    public int netlinkCode() {
+        return netlinkCode;
+    }
+
     /** What was being done, e.g. {@code "create veth"}. */
     public String operation() {
         return operation;
     }
 
-    /** What it was done to, e.g. {@code "veth1a2b"}; may be empty. */
+    /**
+     * What it was done to, e.g. {@code "veth1a2b"}; empty only for failures raised above the
+     * kernel, whose message names the object.
+     */
     public String object() {
         return object;
     }

@@ -12,8 +12,13 @@ public class NotFoundException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public NotFoundException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new NotFoundException(message, errno(), operation(), object(), this);
+        return new NotFoundException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

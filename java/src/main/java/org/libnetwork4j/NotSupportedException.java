@@ -12,8 +12,13 @@ public class NotSupportedException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public NotSupportedException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new NotSupportedException(message, errno(), operation(), object(), this);
+        return new NotSupportedException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

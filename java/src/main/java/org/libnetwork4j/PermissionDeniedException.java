@@ -12,8 +12,13 @@ public class PermissionDeniedException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public PermissionDeniedException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new PermissionDeniedException(message, errno(), operation(), object(), this);
+        return new PermissionDeniedException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

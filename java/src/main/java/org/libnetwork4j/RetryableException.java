@@ -12,8 +12,13 @@ public class RetryableException extends NetworkException {
         super(message, errno, operation, object, cause);
     }
 
+    public RetryableException(String message, int errno, int netlinkCode, String operation, String object,
+            Throwable cause) {
+        super(message, errno, netlinkCode, operation, object, cause);
+    }
+
     @Override
     protected NetworkException rebuild(String message) {
-        return new RetryableException(message, errno(), operation(), object(), this);
+        return new RetryableException(message, errno(), netlinkCode(), operation(), object(), this);
     }
 }

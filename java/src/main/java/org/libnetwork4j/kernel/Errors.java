@@ -27,42 +27,46 @@ final class Errors {
     static NetworkException of(LnwErr err, String object) {
         String op = cString(err.op);
         String msg = cString(err.msg);
-        return of(err.code, op.isEmpty() ? msg : op + " " + msg, op, object);
+        return of(err.code, err.nl_code, op.isEmpty() ? msg : op + " " + msg, op, object);
     }
 
     /** The exception class for errno, libnetwork-style: what can the caller do about it. */
     static NetworkException of(int errno, String message, String op, String object) {
+        return of(errno, 0, message, op, object);
+    }
+
+    private static NetworkException of(int errno, int nl, String message, String op, String object) {
         if (errno == LnwNative.EEXIST || errno == LnwNative.EADDRINUSE) {
-            return new AlreadyExistsException(message, errno, op, object, null);
+            return new AlreadyExistsException(message, errno, nl, op, object, null);
         }
         if (errno == LnwNative.ENOENT || errno == LnwNative.ENODEV || errno == LnwNative.ESRCH
                 || errno == LnwNative.ENXIO || errno == LnwNative.EADDRNOTAVAIL
                 || errno == LnwNative.ECONNREFUSED || errno == LnwNative.EHOSTUNREACH) {
-            return new NotFoundException(message, errno, op, object, null);
+            return new NotFoundException(message, errno, nl, op, object, null);
         }
         if (errno == LnwNative.EINVAL || errno == LnwNative.ERANGE || errno == LnwNative.E2BIG
                 || errno == LnwNative.ENAMETOOLONG || errno == LnwNative.EBADF
                 || errno == LnwNative.ENOTDIR || errno == LnwNative.EMSGSIZE
                 || errno == LnwNative.ENETUNREACH || errno == LnwNative.ELOOP) {
-            return new InvalidParameterException(message, errno, op, object, null);
+            return new InvalidParameterException(message, errno, nl, op, object, null);
         }
         if (errno == LnwNative.EBUSY || errno == LnwNative.ENOTEMPTY || errno == LnwNative.ENOSPC
                 || errno == LnwNative.ENETDOWN) {
-            return new ForbiddenException(message, errno, op, object, null);
+            return new ForbiddenException(message, errno, nl, op, object, null);
         }
         if (errno == LnwNative.EOPNOTSUPP || errno == LnwNative.EAFNOSUPPORT
                 || errno == LnwNative.EPROTONOSUPPORT || errno == LnwNative.ENOSYS) {
-            return new NotSupportedException(message, errno, op, object, null);
+            return new NotSupportedException(message, errno, nl, op, object, null);
         }
         if (errno == LnwNative.EPERM || errno == LnwNative.EACCES) {
-            return new PermissionDeniedException(message, errno, op, object, null);
+            return new PermissionDeniedException(message, errno, nl, op, object, null);
         }
         if (errno == LnwNative.EAGAIN || errno == LnwNative.EINTR || errno == LnwNative.ENOBUFS
                 || errno == LnwNative.ETIMEDOUT || errno == LnwNative.ENOMEM
                 || errno == LnwNative.EMFILE || errno == LnwNative.ENFILE) {
-            return new RetryableException(message, errno, op, object, null);
+            return new RetryableException(message, errno, nl, op, object, null);
         }
-        return new InternalException(message, errno, op, object, null);
+        return new InternalException(message, errno, nl, op, object, null);
     }
 
     /** A call on a handle that was closed: the caller's mistake, reported as EBADF. */

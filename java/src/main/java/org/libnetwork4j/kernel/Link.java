@@ -13,14 +13,20 @@ import org.libnetwork4j.internal.jni.LnwNative;
  * @param master      ifindex of the bridge it is enslaved to, 0 if none
  * @param peerIndex   IFLA_LINK: the veth peer's or lower device's ifindex, 0 if none
  * @param peerNetnsId the namespace id of {@code peerIndex} as seen from here, -1 if local
+ * @param alias       its alias ({@code ip link set X alias A}), "" if none; read from dumps
+ *                    ({@link Netlink#links}) only, "" elsewhere
  */
 public record Link(int index, String name, String kind, int flags, int mtu, int master,
-        int group, int peerIndex, int peerNetnsId, int operState, MacAddress mac) {
+        int group, int peerIndex, int peerNetnsId, int operState, MacAddress mac, String alias) {
 
     static Link of(LnwLink l) {
+        return of(l, "");
+    }
+
+    static Link of(LnwLink l, String alias) {
         MacAddress mac = l.mac_len == 6 ? MacAddress.of(l.mac) : null;
         return new Link(l.index, Errors.cString(l.name), Errors.cString(l.kind), l.flags, l.mtu,
-                l.master, l.group, l.link, l.link_netnsid, l.operstate, mac);
+                l.master, l.group, l.link, l.link_netnsid, l.operstate, mac, alias);
     }
 
     /** Administratively up (IFF_UP). */

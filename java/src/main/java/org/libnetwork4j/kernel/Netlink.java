@@ -70,11 +70,15 @@ public final class Netlink implements AutoCloseable {
 
     /** The link called name, if there is one. */
     public Optional<Link> findLink(String name) {
-        try {
-            return Optional.of(link(name));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        return handle.exclusive("get link", p -> {
+            int rc = LnwNative.lnw_link_get_by_name(p, name, link, err);
+            // absent is an answer here, not a failure: no exception made and dropped for it
+            if (rc == -LnwNative.ENODEV) {
+                return Optional.<Link>empty();
+            }
+            check(rc, name);
+            return Optional.of(Link.of(link));
+        });
     }
 
     /** `ip link show` by index. @throws NotFoundException if there is none */
@@ -85,19 +89,21 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link show`: every link of the namespace. */
+    /** `ip link show`: every link of the namespace, with its alias. */
     public List<Link> links() {
         return handle.exclusive("list links", p -> {
             long list = LnwNative.lnw_link_list(p, err);
             if (list == 0) {
-                throw Errors.of(err, "");
+                throw Errors.of(err, "links of " + namespace);
             }
             try {
                 int n = LnwNative.lnw_list_count(list);
                 List<Link> out = new ArrayList<>(n);
+                byte[] alias = new byte[LnwNative.LNW_IFALIASZ];
                 for (int i = 0; i < n; i++) {
                     if (LnwNative.lnw_link_list_get(list, i, link) == 0) {
-                        out.add(Link.of(link));
+                        int len = LnwNative.lnw_link_list_get_alias(list, i, alias, alias.length);
+                        out.add(Link.of(link, len > 0 ? Errors.cString(alias) : ""));
                     }
                 }
                 return out;
@@ -198,6 +204,18 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
+    /**
+     * `ip link set dev X netns NS name NEW`: moved and renamed in one request. Not atomic: with
+     * NEW taken in the target, the link is there under its old name and this throws
+     * {@link org.libnetwork4j.AlreadyExistsException}. Slow, as any move.
+     */
+    public void moveTo(int index, Netns target, String newName) {
+        target.withFd("move link", fd -> {
+            run("move link", index, p -> LnwNative.lnw_link_move(p, index, fd, newName, err));
+            return null;
+        });
+    }
+
     /** `ip link set dev X group G`. */
     public void setGroup(int index, int group) {
         run("set link group", index, p -> LnwNative.lnw_link_set_group(p, index, group, err));
@@ -211,6 +229,18 @@ public final class Netlink implements AutoCloseable {
     public void setIpv6LinkLocal(int index, boolean on) {
         int mode = on ? LnwNative.IN6_ADDR_GEN_MODE_EUI64 : LnwNative.IN6_ADDR_GEN_MODE_NONE;
         run("set link addrgenmode", index, p -> LnwNative.lnw_link_set_addr_gen_mode(p, index, mode, err));
+    }
+
+    /**
+     * `ip link set dev X [up|down] [alias ALIAS] [addrgenmode none|eui64]`, in one request (see
+     * {@link LinkChange}). An alias names the link's owner for whoever reads the links back
+     * ({@link #links}).
+     */
+    public void change(int index, LinkChange c) {
+        int up = c.up() == null ? -1 : c.up() ? 1 : 0;
+        int mode = c.ipv6LinkLocal() == null ? -1
+                : c.ipv6LinkLocal() ? LnwNative.IN6_ADDR_GEN_MODE_EUI64 : LnwNative.IN6_ADDR_GEN_MODE_NONE;
+        run("configure link", index, p -> LnwNative.lnw_link_configure(p, index, up, c.alias(), mode, err));
     }
 
     /** `bridge link set dev X hairpin on|off`. */
@@ -271,7 +301,7 @@ public final class Netlink implements AutoCloseable {
         return handle.exclusive("list addresses", p -> {
             long list = LnwNative.lnw_addr_list(p, ifindex, LnwNative.AF_UNSPEC, err);
             if (list == 0) {
-                throw Errors.of(err, "");
+                throw Errors.of(err, ifindex == 0 ? "addresses of " + namespace : "addresses of index " + ifindex);
             }
             try {
                 int n = LnwNative.lnw_list_count(list);
@@ -378,7 +408,7 @@ public final class Netlink implements AutoCloseable {
         return handle.exclusive("list routes", p -> {
             long list = LnwNative.lnw_route_list(p, LnwNative.AF_UNSPEC, err);
             if (list == 0) {
-                throw Errors.of(err, "");
+                throw Errors.of(err, "routes of " + namespace);
             }
             try {
                 int n = LnwNative.lnw_list_count(list);
@@ -430,7 +460,7 @@ public final class Netlink implements AutoCloseable {
      * (1 = the next) fails with errno without reaching the kernel. 0 disarms it.
      */
     public void injectFailure(int nth, int errno) {
-        runOn("inject failure", "", p -> LnwNative.lnw_nl_fail_request(p, nth, errno, err));
+        runOn("inject failure", "request " + nth, p -> LnwNative.lnw_nl_fail_request(p, nth, errno, err));
     }
 
     // ----

@@ -51,7 +51,7 @@ public final class Netns implements AutoCloseable {
         LnwErr err = new LnwErr();
         int fd = LnwNative.lnw_netns_create(lines(sysctls), err);
         if (fd < 0) {
-            throw Errors.of(err, "");
+            throw Errors.of(err, "anonymous network namespace");
         }
         return new Netns(fd, null);
     }
@@ -147,7 +147,7 @@ public final class Netns implements AutoCloseable {
         LnwErr err = new LnwErr();
         if (LnwNative.lnw_netns_ident(fd, out, err) < 0) {
             LnwNative.lnw_fd_close(fd, new LnwErr());
-            throw Errors.of(err, path == null ? "" : path.toString());
+            throw Errors.of(err, path == null ? "anonymous network namespace" : path.toString());
         }
         return new NsId(out[0], out[1]);
     }

@@ -25,9 +25,11 @@ public final class Nftables implements AutoCloseable {
     private static final int FIRST_BUFFER = 64 * 1024;
 
     private final NativeHandle handle;
+    private final String namespace;
 
     private Nftables(long ptr, Netns ns) {
         this.handle = new NativeHandle("nftables handle of " + ns.id(), ptr);
+        this.namespace = ns.toString();
     }
 
     /** An nftables context whose socket lives in ns. */
@@ -51,7 +53,7 @@ public final class Nftables implements AutoCloseable {
         handle.exclusive("apply nftables ruleset", p -> locked(() -> {
             LnwErr err = new LnwErr();
             if (LnwNative.lnw_nft_apply(p, ruleset, err) < 0) {
-                throw Errors.of(err, "");
+                throw Errors.of(err, "nftables ruleset of " + namespace);
             }
             return null;
         }));
@@ -87,7 +89,7 @@ public final class Nftables implements AutoCloseable {
             LnwErr err = new LnwErr();
             long[] out = new long[1];
             if (LnwNative.lnw_nft_generation(p, out, err) < 0) {
-                throw Errors.of(err, "");
+                throw Errors.of(err, "nftables generation of " + namespace);
             }
             return out[0];
         });

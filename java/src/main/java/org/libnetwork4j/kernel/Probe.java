@@ -79,7 +79,7 @@ public final class Probe {
             fd.shared("serve", v -> {
                 LnwErr err = new LnwErr();
                 if (LnwNative.lnw_probe_serve((int) v, reply, (int) timeout.toMillis(), err) < 0) {
-                    throw Errors.of(err, "");
+                    throw Errors.of(err, fd.what());
                 }
                 return null;
             });

@@ -26,6 +26,30 @@ import org.libnetwork4j.testing.TestNs;
 class LinkTest {
 
     @Test
+    void anAliasAndTheAddressModeGoInOneRequestAndDumpsReadTheAliasBack(Namespaces ns) {
+        TestNs host = ns.host();
+        Netlink nl = host.netlink();
+        VethPair pair = nl.createVeth(VethSpec.of("lnwt-v0", "lnwt-p0").up());
+        nl.change(pair.host().index(), LinkChange.NONE.alias("lnwt owner=abc").ipv6LinkLocal(false));
+
+        var l = Oracle.link(host, "lnwt-v0").orElseThrow();
+        assertEquals("lnwt owner=abc", l.path("ifalias").asText());
+        assertEquals("none", l.path("inet6_addr_gen_mode").asText(), l.toString());
+        var dumped = nl.links().stream().filter(x -> x.name().equals("lnwt-v0")).findFirst().orElseThrow();
+        assertEquals("lnwt owner=abc", dumped.alias());
+        assertEquals("", nl.links().stream().filter(x -> x.name().equals("lnwt-p0")).findFirst()
+                .orElseThrow().alias());
+        var tooLong = assertThrows(InvalidParameterException.class,
+                () -> nl.change(pair.host().index(), LinkChange.NONE.alias("a".repeat(256))));
+        assertTrue(tooLong.getMessage().contains("at most 255"), tooLong.getMessage());
+        assertEquals("lnwt owner=abc", Oracle.link(host, "lnwt-v0").orElseThrow().path("ifalias").asText());
+        nl.change(pair.host().index(), LinkChange.NONE.up(false));
+        assertFalse(Oracle.link(host, "lnwt-v0").orElseThrow().path("flags").toString().contains("\"UP\""));
+        assertEquals("none", Oracle.link(host, "lnwt-v0").orElseThrow().path("inet6_addr_gen_mode").asText(),
+                "what a change does not name stays");
+    }
+
+    @Test
     void vethIsCreatedInOneRequestWithThePeerInTheContainer(Namespaces ns) {
         TestNs host = ns.host();
         TestNs c1 = ns.container("c1");
@@ -84,6 +108,7 @@ class LinkTest {
         var exists = assertThrows(AlreadyExistsException.class,
                 () -> nl.createVeth(VethSpec.of("lnwt-v0", "eth1").peerIn(c1.netlink())));
         assertEquals(LnwNative.EEXIST, exists.errno());
+        assertEquals(6, exists.netlinkCode(), "libnl's NLE_EXIST beside the kernel's EEXIST");
         assertEquals("create veth", exists.operation());
         assertEquals("lnwt-v0", exists.object());
         assertTrue(exists.getMessage().startsWith("create veth \"lnwt-v0\" (peer \"eth1\"): File exists (EEXIST)"),

@@ -94,6 +94,7 @@ public final class LnwNative {
     @JniField(flags = {CONSTANT}) public static int IN6_ADDR_GEN_MODE_EUI64;
     @JniField(flags = {CONSTANT}) public static int IN6_ADDR_GEN_MODE_NONE;
     @JniField(flags = {CONSTANT}) public static int LNW_IFNAMSIZ;
+    @JniField(flags = {CONSTANT}) public static int LNW_IFALIASZ;
     @JniField(flags = {CONSTANT}) public static int IPPROTO_TCP;
     @JniField(flags = {CONSTANT}) public static int IPPROTO_UDP;
     @JniField(flags = {CONSTANT}) public static int IPPROTO_SCTP;
@@ -159,6 +160,10 @@ public final class LnwNative {
     public static final native int lnw_link_list_get(
             @JniArg(cast = "const struct lnw_list *") long list, int i,
             @JniArg(flags = {NO_IN}) LnwLink out);
+
+    public static final native int lnw_link_list_get_alias(
+            @JniArg(cast = "const struct lnw_list *") long list, int i,
+            @JniArg(cast = "char *", flags = {NO_IN}) byte[] buf, int cap);
 
     public static final native int lnw_link_veth_create(
             @JniArg(cast = "struct lnw_nl *") long nl,
@@ -228,6 +233,16 @@ public final class LnwNative {
 
     public static final native int lnw_link_set_group(
             @JniArg(cast = "struct lnw_nl *") long nl, int index, int group,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_link_move(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index, int nsfd,
+            @JniArg(cast = "const char *") String name,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_link_configure(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index, int up,
+            @JniArg(cast = "const char *") String alias, int addrGenMode,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     public static final native int lnw_link_set_addr_gen_mode(
