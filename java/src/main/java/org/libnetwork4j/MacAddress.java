@@ -1,6 +1,5 @@
 package org.libnetwork4j;
 
-import java.util.Locale;
 
 /**
  * A 48-bit Ethernet address, held as the low 48 bits of a long.
@@ -65,10 +64,20 @@ public record MacAddress(long value) {
         return (first & 0x02) != 0 && (first & 0x01) == 0;
     }
 
+    /** {@code 02:42:0a:00:00:02}. (Not String.format: it parses its pattern on every call.) */
     @Override
     public String toString() {
-        byte[] b = toBytes();
-        return String.format(Locale.ROOT, "%02x:%02x:%02x:%02x:%02x:%02x",
-                b[0], b[1], b[2], b[3], b[4], b[5]);
+        char[] c = new char[17];
+        for (int i = 0; i < 6; i++) {
+            int b = (int) (value >>> (40 - 8 * i)) & 0xFF;
+            c[3 * i] = HEX[b >>> 4];
+            c[3 * i + 1] = HEX[b & 0xF];
+            if (i < 5) {
+                c[3 * i + 2] = ':';
+            }
+        }
+        return new String(c);
     }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 }

@@ -40,6 +40,25 @@ final class ControllerWorld implements AutoCloseable {
         return seq++;
     }
 
+    /**
+     * Waits until the kernel has removed the bridges of deleted networks, which the bridge
+     * driver leaves to a background thread (bounded: 10 s): a delete holds the kernel's link
+     * lock for part of its 30-40 ms, and a create measured meanwhile would wait for it.
+     */
+    void awaitDeletedBridges() {
+        try (Netlink nl = Netlink.open(host)) {
+            for (int i = 0; i < 1000; i++) {
+                if (nl.links().stream().noneMatch(l -> l.alias().startsWith("lnw4j deleted network="))) {
+                    return;
+                }
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("deleted bridges still there after 10 s");
+    }
+
     @Override
     public void close() throws IOException {
         for (Sandbox s : controller.sandboxes()) {

@@ -8,6 +8,7 @@ import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.LinkChange;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.Route;
@@ -46,15 +47,19 @@ final class FakeHost implements AutoCloseable {
         }
 
         /**
-         * The attach: veth into the sandbox as eth0 on the bridge, address, up, route, and the
-         * host end and the bridge settled (their queues attached now, as the bridge driver and
-         * the C floor do).
+         * The attach: veth into the sandbox as eth0 (with its MAC) on the bridge, the host end's
+         * alias and no IPv6 link-local on it, address, up, route, and the host end and the
+         * bridge settled (their queues attached now, as the bridge driver and the C floor do).
          */
         void attach() {
-            var pair = hostNl.createVeth(VethSpec.of("lnwb-v" + n, "eth0")
-                    .peerIn(nl).master(bridge.index()).up());
-            int eth0 = pair.peer().index();
             int host = n + 2;
+            var mac = org.libnetwork4j.MacAddress.of(new byte[] {0x02, 0x42, 10, (byte) 200, (byte) (host >> 8),
+                (byte) host});
+            var pair = hostNl.createVeth(VethSpec.of("lnwb-v" + n, "eth0")
+                    .peerIn(nl).master(bridge.index()).up().peerMac(mac));
+            hostNl.change(pair.host().index(), LinkChange.NONE.alias(String.format(
+                    "lnw4j endpoint=%064d sandbox=%064d priority=0", n, n)).ipv6LinkLocal(false));
+            int eth0 = pair.peer().index();
             nl.addAddr(Addr.of(eth0, "10.200." + ((host >> 8) & 0xff) + "." + (host & 0xff) + "/16"));
             nl.setUp(eth0);
             nl.addRoute(Route.defaultVia(IpAddresses.parse(GATEWAY), eth0));

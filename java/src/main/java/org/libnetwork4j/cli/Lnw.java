@@ -54,7 +54,22 @@ public final class Lnw implements Runnable {
     }
 
     public static void main(String[] args) {
+        configureLogging(System.getenv());
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
+    }
+
+    /**
+     * The library logs through SLF4J; the command line carries SLF4J's simple binding, which
+     * writes to stderr. Warnings only, unless LNW_LOG_LEVEL says otherwise (info shows what
+     * recovery and self-healing did, debug every create and delete): a command's own output
+     * stays clean. Set before the first logger is made.
+     */
+    static void configureLogging(Map<String, String> env) {
+        String level = env.getOrDefault("LNW_LOG_LEVEL", "warn");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
     }
 
     /** Runs lnw with these arguments; returns the exit code. */

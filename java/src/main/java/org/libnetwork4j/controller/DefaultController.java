@@ -1,22 +1,14 @@
 package org.libnetwork4j.controller;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
-import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.ForbiddenException;
-import org.libnetwork4j.InternalException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.Labels;
@@ -24,99 +16,66 @@ import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkOptions;
-import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.RecoveryReport;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.Driver;
-import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
-import org.libnetwork4j.driver.Subnet;
-import org.libnetwork4j.driver.bridge.BridgeDriver;
-import org.libnetwork4j.driver.host.HostDriver;
-import org.libnetwork4j.driver.none.NullDriver;
 import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.ipam.DefaultIpam;
-import org.libnetwork4j.ipam.PoolRequest;
-import org.libnetwork4j.portmapper.PortMapper;
-import org.libnetwork4j.store.SqliteStore;
 import org.libnetwork4j.store.State;
-import org.libnetwork4j.store.StateDirLock;
-import org.libnetwork4j.store.StoredObject;
+import org.libnetwork4j.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The default {@link NetworkController}.
+ * The default {@link NetworkController}: its networks and sandboxes, and the services they
+ * share ({@link Context}). It makes networks and sandboxes and hands them out; everything
+ * after that (endpoints, joins, deletes) runs in those objects and calls down, never back here.
+ * {@link Wiring#open} builds one on the kernel; tests build one on fakes.
  *
  * <p><b>Locks.</b> Each object has one lock, always taken in this order and never the other
- * way round: controller, then network, then endpoint, then sandbox. Uniqueness of a name is
- * checked under the lock of the map it goes into, and the name is reserved there (a pending
- * set) while the kernel work runs without that lock, so that creating one network does not
- * stall everything else. Kernel work for a join or leave runs under the endpoint's and the
- * sandbox's locks only.
+ * way round: network, then endpoint, then sandbox. The registries of networks, endpoints and
+ * sandboxes have locks of their own, held only inside them. A name is unique because it is
+ * reserved in its registry while the object is made, with no lock held for the kernel work,
+ * so that making one object does not stall the others. Kernel work for a join or leave runs
+ * under the endpoint's and the sandbox's locks only.
  */
 public final class DefaultController implements NetworkController {
-    private final ControllerConfig config;
-    private final StateDirLock stateLock;
-    private final SqliteStore store;
-    private final HostNamespace host;
-    private final Firewall firewall;
-    private final PortMapper ports;
-    private final DefaultIpam ipam;
-    private final Map<String, Driver> drivers;
-    private final Path sandboxFiles;
-    private final Path netnsDir;
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultController.class);
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, NetworkImpl> networks = new LinkedHashMap<>(); // guarded by lock
-    private final Set<String> pendingNetworks = new HashSet<>();              // guarded by lock
-    private final Map<String, SandboxImpl> sandboxes = new LinkedHashMap<>(); // guarded by lock
-    private final Set<String> pendingContainers = new HashSet<>();            // guarded by lock
-    private volatile boolean closed;
+    private final Context ctx;
+    private final Teardown.Step resources;
+    private final Registry<NetworkImpl> networks = new Registry<>("network", NetworkImpl::id, NetworkImpl::name,
+            n -> "network with name " + n + " already exists");
+    private final Sandboxes sandboxes;
     private final RecoveryReport recovery;
+    private volatile boolean closed;
 
     /**
-     * Opens the state directory (taking its lock, then the store), the host namespace and its
-     * firewall, and reconciles what the store holds with the kernel before anything else can
-     * happen (see {@link Recovery}).
+     * A controller on these services: reconciles what the store holds with the kernel before
+     * anything else can happen ({@link Recovery}). resources are closed last on close (the
+     * store, then the state directory's lock).
      */
-    public DefaultController(ControllerConfig config) {
-        this.config = config;
-        this.sandboxFiles = config.runDir().resolve("sandboxes");
-        this.netnsDir = config.runDir().resolve("netns");
-        Teardown undo = new Teardown();
+    DefaultController(Context ctx, Teardown.Step resources) {
+        this.ctx = ctx;
+        this.resources = resources;
+        this.sandboxes = new Sandboxes(ctx);
         try {
-            this.stateLock = StateDirLock.acquire(config.stateDir(), config.lockWait());
-            undo.push(stateLock::close);
-            this.store = SqliteStore.open(config.stateDir());
-            undo.push(store::close);
-            this.host = new HostNamespace(config.hostNamespace());
-            undo.push(host::close);
-            try {
-                Files.createDirectories(sandboxFiles);
-                Files.createDirectories(netnsDir);
-            } catch (IOException e) {
-                throw new InternalException("create directories under " + config.runDir() + ": " + e.getMessage(),
-                        0, "create controller", config.runDir().toString(), e);
-            }
-            this.firewall = new Firewall(host.namespace());
-            undo.push(firewall::close);
-            this.ports = new PortMapper(host.namespace());
-            undo.push(ports::close);
-            this.ipam = new DefaultIpam(config.addressPools().isEmpty()
-                    ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host::overlapsHostRoute);
-            Map<String, Driver> d = new LinkedHashMap<>();
-            d.put(BridgeDriver.TYPE, new BridgeDriver(host, firewall, ports));
-            d.put(HostDriver.TYPE, new HostDriver());
-            d.put(NullDriver.TYPE, new NullDriver());
-            this.drivers = Map.copyOf(d);
-            this.recovery = new Recovery(this).run(store.load());
+            this.recovery = new Recovery(ctx, networks, sandboxes).run(ctx.store().store().load());
         } catch (RuntimeException e) {
-            for (SandboxImpl s : sandboxes.values()) {
-                undo.push(s::closeHandles);
-            }
-            undo.runReversed(e);
+            sandboxes.registry.all().forEach(SandboxImpl::close);
             throw e;
         }
+        if (!recovery.clean()) {
+            LOG.info("recovery: {}", recovery);
+        }
+    }
+
+    /** Opens a controller on the kernel, per config (see {@link Wiring}). */
+    public static DefaultController open(ControllerConfig config) {
+        return Wiring.open(config);
     }
 
     @Override
@@ -124,97 +83,14 @@ public final class DefaultController implements NetworkController {
         return recovery;
     }
 
-    /** Stores these in one transaction; a failure is the operation's failure. */
-    void persist(StoredObject... objects) {
-        store.put(objects);
-    }
-
-    /** Removes these records in one transaction. */
-    void forget(StoredObject... objects) {
-        store.delete(objects);
-    }
-
-    SqliteStore store() {
-        return store;
-    }
-
-    Map<String, Driver> drivers() {
-        return drivers;
-    }
-
-    PortMapper ports() {
-        return ports;
-    }
-
-    /**
-     * After a join or leave on n by sandbox sb: sb's hosts file gets the aliases of its peers
-     * on its networks; and if the endpoint has aliases, every other sandbox on n gets them (or
-     * loses them). Called with no lock held; each sandbox takes only its own.
-     */
-    void refreshHosts(NetworkImpl n, SandboxImpl sb, boolean peersToo) {
-        if (!peersToo && !n.hasAliases()) {
-            // The usual case. n adds no line to sb's hosts file nor takes one away, and sb's
-            // other networks did not change. (peersToo is checked first: an endpoint with
-            // aliases that was just deleted no longer counts in n, but its lines are still in
-            // its peers' files.)
-            return;
-        }
-        sb.refreshPeers();
-        if (peersToo) {
-            refreshHosts(n);
-        }
-    }
-
-    /** Every sandbox joined to n rewrites its hosts file's alias lines. */
-    void refreshHosts(NetworkImpl n) {
-        java.util.Set<SandboxImpl> seen = new java.util.HashSet<>();
-        for (org.libnetwork4j.Endpoint e : n.endpoints()) {
-            SandboxImpl s = ((EndpointImpl) e).joinedSandbox();
-            if (s != null && seen.add(s)) {
-                s.refreshPeers();
-            }
-        }
-    }
-
-    /** Registers what recovery took up, before the controller is handed out. */
-    void restored(NetworkImpl n) {
-        networks.put(n.id(), n);
-    }
-
-    void restored(SandboxImpl s) {
-        sandboxes.put(s.id(), s);
-    }
-
-    ControllerConfig config() {
-        return config;
-    }
-
-    HostNamespace host() {
-        return host;
-    }
-
-    DefaultIpam ipam() {
-        return ipam;
-    }
-
-    Firewall firewall() {
-        return firewall;
+    Context context() {
+        return ctx;
     }
 
     @Override
     public void reloadFirewall() {
         checkOpen();
-        firewall.reload();
-    }
-
-    /** Where sandboxes keep their hosts and resolv.conf: runDir/sandboxes/ID. */
-    Path sandboxFiles() {
-        return sandboxFiles;
-    }
-
-    /** Where sandbox namespaces are bind-mounted: runDir/netns. */
-    Path netnsDir() {
-        return netnsDir;
+        ctx.host().reloadFirewall();
     }
 
     private void checkOpen() {
@@ -223,19 +99,10 @@ public final class DefaultController implements NetworkController {
         }
     }
 
-    private Driver driver(String type) {
-        Driver d = drivers.get(type);
-        if (d == null) {
-            throw new NotFoundException("network driver \"" + type + "\" not found (known: "
-                    + String.join(", ", drivers.keySet()) + ")");
-        }
-        return d;
-    }
-
     @Override
     public void configureNetworkDriver(String type, Map<String, String> options) {
         checkOpen();
-        driver(type).configure(Map.copyOf(options));
+        ctx.drivers().get(type).configure(Map.copyOf(options));
     }
 
     // ---- networks ----
@@ -243,111 +110,61 @@ public final class DefaultController implements NetworkController {
     @Override
     public Network newNetwork(String type, String name, NetworkOptions options) {
         checkOpen();
-        String context = "create network \"" + name + "\"";
         try {
             Ids.checkName(name, "network");
-            Driver driver = driver(type);
+            Driver driver = ctx.drivers().get(type);
+            Capabilities caps = driver.capabilities();
             // The edge: Docker's generic labels become typed fields, the rest the driver's
             // settings. Nothing is allocated until all of it has parsed.
             Map<String, String> rest = new LinkedHashMap<>(options.options());
-            boolean ipv6 = options.enableIpv6();
-            boolean internal = options.internal();
-            String prefix = "eth";
-            if (rest.containsKey(Labels.ENABLE_IPV6)) {
-                ipv6 = Labels.parseBool(Labels.ENABLE_IPV6, rest.remove(Labels.ENABLE_IPV6));
-            }
-            if (rest.containsKey(Labels.INTERNAL)) {
-                internal = Labels.parseBool(Labels.INTERNAL, rest.remove(Labels.INTERNAL));
-            }
-            if (rest.containsKey(Labels.CONTAINER_IFACE_PREFIX)) {
-                prefix = checkPrefix(rest.remove(Labels.CONTAINER_IFACE_PREFIX));
-            }
+            boolean ipv6 = rest.containsKey(Labels.ENABLE_IPV6)
+                    ? Labels.parseBool(Labels.ENABLE_IPV6, rest.remove(Labels.ENABLE_IPV6)) : options.enableIpv6();
+            boolean internal = rest.containsKey(Labels.INTERNAL)
+                    ? Labels.parseBool(Labels.INTERNAL, rest.remove(Labels.INTERNAL)) : options.internal();
+            String prefix = rest.containsKey(Labels.CONTAINER_IFACE_PREFIX)
+                    ? checkPrefix(rest.remove(Labels.CONTAINER_IFACE_PREFIX)) : "eth";
             NetworkSettings settings = driver.parseNetworkOptions(rest);
-            List<IpamConfig> v4cfg = options.ipam().stream().filter(c -> !c.isIpv6()).toList();
-            List<IpamConfig> v6cfg = options.ipam().stream().filter(IpamConfig::isIpv6).toList();
-            if (!driver.usesIpam() && !options.ipam().isEmpty()) {
+            List<IpamConfig> v4 = options.ipam().stream().filter(c -> !c.isIpv6()).toList();
+            List<IpamConfig> v6 = options.ipam().stream().filter(IpamConfig::isIpv6).toList();
+            if (!caps.usesIpam() && !options.ipam().isEmpty()) {
                 throw new InvalidParameterException("the " + type + " driver takes no subnets");
             }
-            if (!v6cfg.isEmpty() && !ipv6) {
-                throw new InvalidParameterException("an IPv6 subnet (" + v6cfg.get(0).subnet()
+            if (!v6.isEmpty() && !ipv6) {
+                throw new InvalidParameterException("an IPv6 subnet (" + v6.get(0).subnet()
                         + ") needs IPv6 enabled on the network");
             }
-
-            lock.lock();
-            try {
-                if (pendingNetworks.contains(name)
-                        || networks.values().stream().anyMatch(n -> n.name().equals(name))) {
-                    throw new AlreadyExistsException("network with name " + name + " already exists");
+            var spec = new NetworkImpl.Spec(Ids.newId(), name, type, options, settings, internal, ipv6, prefix,
+                    Instant.now());
+            NetworkImpl n = networks.create(name, all -> {
+                if (caps.singleInstance() && all.stream().anyMatch(x -> x.type().equals(type))) {
+                    throw new ForbiddenException("only one instance of the \"" + type + "\" network is allowed");
                 }
-                if (driver.singleInstance()
-                        && networks.values().stream().anyMatch(n -> n.type().equals(type))) {
-                    throw new ForbiddenException("only one instance of the \"" + type
-                            + "\" network is allowed");
-                }
-                pendingNetworks.add(name);
-            } finally {
-                lock.unlock();
-            }
-
-            String id = Ids.newId();
-            List<IpamAllocation> allocs = new ArrayList<>();
-            try {
-                if (driver.usesIpam()) {
-                    for (IpamConfig c : v4cfg.isEmpty() ? List.of(new IpamConfig(null, null, null, null)) : v4cfg) {
-                        allocs.add(IpamAllocation.allocate(ipam, c, false));
-                    }
-                    if (ipv6) {
-                        for (IpamConfig c : v6cfg.isEmpty() ? List.of(new IpamConfig(null, null, null, null)) : v6cfg) {
-                            allocs.add(IpamAllocation.allocate(ipam, c, true));
-                        }
-                    }
-                }
-                List<Subnet> v4 = allocs.stream().filter(a -> a.subnet().isIpv4())
-                        .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
-                List<Subnet> v6 = allocs.stream().filter(a -> !a.subnet().isIpv4())
-                        .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
-                NetworkImpl n = new NetworkImpl(this, id, name, type, driver, options, internal, ipv6,
-                        prefix, allocs, Instant.now());
-                // intent: a crash from here on leaves a create that the next start undoes
-                persist(n.record(State.CREATING, Map.of()));
-                try {
-                    driver.createNetwork(new NetworkRequest(id, name, settings, internal, ipv6, v4, v6));
-                    try {
-                        persist(n.record(State.READY, driver.networkState(id)));
-                    } catch (RuntimeException e) {
-                        Teardown t = new Teardown();
-                        t.step(() -> driver.deleteNetwork(id));
-                        t.suppressInto(e);
-                        throw e;
-                    }
-                } catch (RuntimeException e) {
-                    Teardown t = new Teardown();
-                    t.step(() -> forget(n.record(State.CREATING, Map.of())));
-                    t.suppressInto(e);
-                    throw e;
-                }
-                lock.lock();
-                try {
-                    networks.put(id, n);
-                    pendingNetworks.remove(name);
-                } finally {
-                    lock.unlock();
-                }
-                return n;
-            } catch (RuntimeException e) {
-                Teardown t = new Teardown();
-                allocs.forEach(a -> t.step(() -> a.release(ipam)));
-                t.suppressInto(e);
-                lock.lock();
-                try {
-                    pendingNetworks.remove(name);
-                } finally {
-                    lock.unlock();
-                }
-                throw e;
-            }
+            }, () -> make(driver, spec, v4, v6));
+            LOG.debug("created {}", n);
+            return n;
         } catch (NetworkException e) {
-            throw e.withContext(context);
+            throw e.withContext("create network \"" + name + "\"");
+        }
+    }
+
+    /** Addresses, the intent, the driver's network, the record; undone if a step fails. */
+    private NetworkImpl make(Driver driver, NetworkImpl.Spec spec, List<IpamConfig> v4, List<IpamConfig> v6) {
+        NetworkAddresses addresses = driver.capabilities().usesIpam()
+                ? NetworkAddresses.allocate(ctx.ipam(), v4, v6, spec.enableIpv6()) : NetworkAddresses.none(ctx.ipam());
+        Teardown undo = new Teardown();
+        undo.push(addresses::releaseAll);
+        try {
+            NetworkImpl n = new NetworkImpl(ctx, networks, sandboxes, driver, spec, addresses);
+            // intent: a crash from here on leaves a create that the next start undoes
+            ctx.store().put(n.record(State.CREATING, Map.of()));
+            undo.push(() -> ctx.store().delete(n.record(State.CREATING, Map.of())));
+            driver.createNetwork(n.request());
+            undo.push(() -> driver.deleteNetwork(spec.id()));
+            ctx.store().put(n.record(State.READY, n.driverState()));
+            return n;
+        } catch (RuntimeException e) {
+            undo.runReversed(e);
+            throw e;
         }
     }
 
@@ -369,44 +186,19 @@ public final class DefaultController implements NetworkController {
         return p;
     }
 
-    void removeNetwork(NetworkImpl n) {
-        lock.lock();
-        try {
-            networks.remove(n.id());
-        } finally {
-            lock.unlock();
-        }
-    }
-
     @Override
     public List<Network> networks() {
-        lock.lock();
-        try {
-            return List.copyOf(networks.values());
-        } finally {
-            lock.unlock();
-        }
+        return List.copyOf(networks.all());
     }
 
     @Override
     public Network networkByName(String name) {
-        lock.lock();
-        try {
-            return networks.values().stream().filter(n -> n.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new NotFoundException("network " + name + " not found"));
-        } finally {
-            lock.unlock();
-        }
+        return networks.byKey(name, () -> "network " + name + " not found");
     }
 
     @Override
     public Network networkById(String id) {
-        lock.lock();
-        try {
-            return Ids.byIdOrPrefix(networks.values(), NetworkImpl::id, id, "network");
-        } finally {
-            lock.unlock();
-        }
+        return networks.byIdOrPrefix(id);
     }
 
     @Override
@@ -423,105 +215,28 @@ public final class DefaultController implements NetworkController {
     @Override
     public Sandbox newSandbox(String containerId, SandboxOptions options) {
         checkOpen();
-        if (containerId == null || containerId.isEmpty()) {
-            throw new InvalidParameterException("create sandbox: empty container id");
-        }
-        lock.lock();
-        try {
-            for (SandboxImpl s : sandboxes.values()) {
-                if (s.containerId().equals(containerId)) {
-                    throw new AlreadyExistsException("container " + containerId
-                            + " already has sandbox " + s.id().substring(0, 12));
-                }
-            }
-            if (!pendingContainers.add(containerId)) {
-                throw new AlreadyExistsException("a sandbox for container " + containerId
-                        + " is being created");
-            }
-        } finally {
-            lock.unlock();
-        }
-        try {
-            SandboxImpl sb = SandboxImpl.create(this, Ids.newId(), containerId, options);
-            lock.lock();
-            try {
-                sandboxes.put(sb.id(), sb);
-            } finally {
-                lock.unlock();
-            }
-            return sb;
-        } catch (NetworkException e) {
-            throw e.withContext("create sandbox for container \"" + containerId + "\"");
-        } finally {
-            lock.lock();
-            try {
-                pendingContainers.remove(containerId);
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /** The container's sandbox, created with options if it has none (join by container id). */
-    SandboxImpl sandboxFor(String containerId, SandboxOptions options) {
-        // Bounded: a concurrent creator either finishes (we find its sandbox) or fails (we
-        // create ours); a third round means the container keeps being created and deleted.
-        for (int round = 0; round < 3; round++) {
-            try {
-                return (SandboxImpl) sandboxByContainerId(containerId);
-            } catch (NotFoundException none) {
-                try {
-                    return (SandboxImpl) newSandbox(containerId, options);
-                } catch (AlreadyExistsException raced) {
-                    Thread.onSpinWait();
-                }
-            }
-        }
-        throw new ForbiddenException("the sandbox of container " + containerId
-                + " is being created and deleted concurrently");
-    }
-
-    void removeSandbox(SandboxImpl sb) {
-        lock.lock();
-        try {
-            sandboxes.remove(sb.id());
-        } finally {
-            lock.unlock();
-        }
+        return sandboxes.create(containerId, options);
     }
 
     @Override
     public List<Sandbox> sandboxes() {
-        lock.lock();
-        try {
-            return List.copyOf(sandboxes.values());
-        } finally {
-            lock.unlock();
-        }
+        return List.copyOf(sandboxes.registry.all());
     }
 
     @Override
     public Sandbox sandboxById(String id) {
-        lock.lock();
-        try {
-            return Ids.byIdOrPrefix(sandboxes.values(), SandboxImpl::id, id, "sandbox");
-        } finally {
-            lock.unlock();
-        }
+        return sandboxes.registry.byIdOrPrefix(id);
     }
 
     @Override
     public Sandbox sandboxByContainerId(String containerId) {
-        lock.lock();
-        try {
-            return sandboxes.values().stream().filter(s -> s.containerId().equals(containerId))
-                    .findFirst().orElseThrow(() -> new NotFoundException("sandbox for container "
-                            + containerId + " not found"));
-        } finally {
-            lock.unlock();
-        }
+        return sandboxes.byContainer(containerId);
     }
 
+    /**
+     * Leaves networks, endpoints and sandboxes in the kernel as they are; writes what the
+     * store was still to be told, releases the handles, and the state directory last.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -529,40 +244,41 @@ public final class DefaultController implements NetworkController {
         }
         closed = true;
         Teardown t = new Teardown();
-        for (Sandbox s : sandboxes()) {
-            t.step(((SandboxImpl) s)::closeHandles);
+        t.step(ctx.store()::close);
+        for (SandboxImpl s : sandboxes.registry.all()) {
+            t.step(s::close);
         }
-        // The rules stay in the kernel; the host ports' reservation sockets go with us.
-        t.step(ports::close);
-        t.step(firewall::close);
-        t.step(host::close);
-        t.step(store::close);
-        t.step(stateLock::close); // last: the next controller may start as soon as it is free
+        t.step(ctx.host()::close);
+        t.step(resources); // last: the next controller may start as soon as the directory is free
         t.throwIfFailed();
     }
 
-    /** The subnets of a network: pool, gateway, aux addresses, as allocated. */
-    record IpamAllocation(String poolId, org.libnetwork4j.IpPrefix subnet, org.libnetwork4j.IpPrefix ipRange,
-            java.net.InetAddress gateway, Map<String, java.net.InetAddress> aux) {
+    // ---- for tests in this package ----
 
-        static IpamAllocation allocate(DefaultIpam ipam, IpamConfig c, boolean ipv6) {
-            var pool = ipam.requestPool(new PoolRequest(c.subnet(), c.ipRange(), ipv6));
-            try {
-                var gw = ipam.requestAddress(pool.id(), c.gateway());
-                Map<String, java.net.InetAddress> aux = new LinkedHashMap<>();
-                for (var e : c.auxAddresses().entrySet()) {
-                    aux.put(e.getKey(), ipam.requestAddress(pool.id(), e.getValue()));
-                }
-                return new IpamAllocation(pool.id(), pool.subnet(),
-                        c.ipRange() != null ? pool.ipRange() : null, gw, aux);
-            } catch (RuntimeException e) {
-                ipam.releasePool(pool.id()); // releasing the pool releases its addresses
-                throw e;
-            }
-        }
+    DefaultIpam ipam() {
+        return (DefaultIpam) ctx.ipam();
+    }
 
-        void release(DefaultIpam ipam) {
-            ipam.releasePool(poolId);
-        }
+    /** The host namespace's netlink handles, for fault injection. */
+    HostNamespace host() {
+        return ((KernelHost) ctx.host()).namespace;
+    }
+
+    Firewall firewall() {
+        return ((KernelHost) ctx.host()).firewall;
+    }
+
+    Path sandboxFiles() {
+        return ctx.paths().sandboxFiles();
+    }
+
+    /** The store behind the controller's deferred writes (for tests). */
+    Store store() {
+        return ctx.store().store();
+    }
+
+    /** Writes the store's deferred records now (for tests). */
+    void flushStore() {
+        ctx.store().flush();
     }
 }

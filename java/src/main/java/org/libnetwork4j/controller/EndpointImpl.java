@@ -5,21 +5,20 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.libnetwork4j.Endpoint;
-import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.EndpointInfo;
+import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.JoinOption;
 import org.libnetwork4j.MacAddress;
-import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
-import org.libnetwork4j.PortMapping;
-import org.libnetwork4j.driver.JoinRequest;
 import org.libnetwork4j.store.EndpointRecord;
-import org.libnetwork4j.store.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An endpoint of the default controller. Its lock guards which sandbox it is joined to and
@@ -27,60 +26,35 @@ import org.libnetwork4j.store.State;
  * and are guarded by the sandbox's lock, which is always taken after this one.
  */
 final class EndpointImpl implements Endpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointImpl.class);
+
+    private final Context ctx;
     private final NetworkImpl network;
+    private final Sandboxes sandboxes;
     private final String id;
     private final String name;
     private final EndpointOptions options;
     private final IpPrefix ipv4;
     private final IpPrefix ipv6;
     private final MacAddress mac;
-    private final InetAddress gatewayV4;
-    private final InetAddress gatewayV6;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile SandboxImpl sandbox; // written under lock; read without it by peers' hosts refresh
-    private volatile String ifname;     // set while joined, for info()
-    private boolean deleted;            // guarded by lock
+    private volatile SandboxImpl sandbox;  // written under lock; read without it by peers' hosts refresh
+    private volatile Attachment attachment; // likewise: what the join made, for info()
+    private volatile Persisted persisted = Persisted.READY; // what the store was last told
+    private boolean deleted;               // guarded by lock
 
-    EndpointImpl(NetworkImpl network, String id, String name, EndpointOptions options, IpPrefix ipv4,
-            IpPrefix ipv6, MacAddress mac) {
+    EndpointImpl(Context ctx, NetworkImpl network, Sandboxes sandboxes, String id, String name, EndpointOptions options,
+            IpPrefix ipv4, IpPrefix ipv6, MacAddress mac) {
+        this.ctx = ctx;
         this.network = network;
+        this.sandboxes = sandboxes;
         this.id = id;
         this.name = name;
         this.options = options;
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
         this.mac = mac;
-        var v4 = network.allocation(true);
-        var v6 = network.allocation(false);
-        this.gatewayV4 = v4 == null || network.internal() ? null : v4.gateway();
-        this.gatewayV6 = v6 == null || network.internal() ? null : v6.gateway();
-    }
-
-    /** The endpoint as the store keeps it, joined to sb (or not, with null). */
-    EndpointRecord record(State state, SandboxImpl sb, String interfaceName, int priority, List<PortMapping> ports) {
-        return new EndpointRecord(id, network.id(), name, state, options, ipv4, ipv6, mac,
-                sb == null ? null : sb.id(), interfaceName, priority, ports);
-    }
-
-    /** The sandbox joined to, or null (a racy read, for the hosts files of peers). */
-    SandboxImpl joinedSandbox() {
-        return sandbox;
-    }
-
-    List<String> aliases() {
-        return options.aliases();
-    }
-
-    /** A join taken up after a restart. */
-    void restoreJoined(SandboxImpl sb, String interfaceName) {
-        lock.lock();
-        try {
-            this.sandbox = sb;
-            this.ifname = interfaceName;
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override
@@ -94,12 +68,16 @@ final class EndpointImpl implements Endpoint {
     }
 
     @Override
-    public Network network() {
+    public NetworkImpl network() {
         return network;
     }
 
-    NetworkImpl networkImpl() {
-        return network;
+    String networkId() {
+        return network.id();
+    }
+
+    EndpointOptions options() {
+        return options;
     }
 
     IpPrefix ipv4() {
@@ -108,6 +86,52 @@ final class EndpointImpl implements Endpoint {
 
     IpPrefix ipv6() {
         return ipv6;
+    }
+
+    MacAddress mac() {
+        return mac;
+    }
+
+    List<String> aliases() {
+        return options.aliases();
+    }
+
+    /** The sandbox joined to, or null (a racy read, for the hosts files of peers). */
+    SandboxImpl joinedSandbox() {
+        return sandbox;
+    }
+
+    /**
+     * What the store was last told of the endpoint's join (written or deferred), so that only
+     * changes are written, and a leave knows whether its record must be on disk before it
+     * returns.
+     *
+     * @param joined     the record says joined
+     * @param attachment the join it says, if made by this controller (null after a restart)
+     * @param ports      the published ports it holds
+     * @param unlabelled the kernel cannot tell of that join: its record is the only trace
+     */
+    record Persisted(boolean joined, Attachment attachment, List<PortMapping> ports, boolean unlabelled) {
+        static final Persisted READY = new Persisted(false, null, List.of(), false);
+    }
+
+    Persisted persisted() {
+        return persisted;
+    }
+
+    void persisted(Persisted p) {
+        persisted = p;
+    }
+
+    /** A join taken up after a restart. */
+    void restoreJoined(SandboxImpl sb, Attachment a) {
+        lock.lock();
+        try {
+            this.sandbox = sb;
+            this.attachment = a;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -119,8 +143,6 @@ final class EndpointImpl implements Endpoint {
                 priority = p.value();
             }
         }
-        String context = "join endpoint \"" + name + "\" of network \"" + network.name()
-                + "\" to the sandbox of container \"" + target.containerId() + "\"";
         try {
             lock.lock();
             try {
@@ -131,29 +153,30 @@ final class EndpointImpl implements Endpoint {
                     throw new ForbiddenException("endpoint " + name + " is already joined to the sandbox of container "
                             + sandbox.containerId());
                 }
-                boolean hostDriver = network.driver().joinsHostNamespace();
+                boolean hostDriver = network.driver().capabilities().joinsHostNamespace();
                 if (hostDriver != target.isHostNamespace()) {
                     throw new ForbiddenException(hostDriver
                             ? "an endpoint of the host network joins only a sandbox made with useHostNamespace"
                             : "a sandbox in the host's namespace cannot join a " + network.type() + " network");
                 }
-                target.join(this, priority, () -> network.driver().join(
-                        new JoinRequest(network.id(), id, target, network.interfacePrefix())));
+                attachment = Join.run(ctx, this, target, priority);
                 sandbox = target;
             } finally {
                 lock.unlock();
             }
         } catch (NetworkException e) {
-            throw e.withContext(context);
+            throw e.withContext("join endpoint \"" + name + "\" of network \"" + network.name()
+                    + "\" to the sandbox of container \"" + target.containerId() + "\"");
         }
+        LOG.debug("joined {} to {}", this, target);
         // no lock held: the hosts files of the sandboxes that share the network
-        network.controller().refreshHosts(network, target, !aliases().isEmpty());
+        HostsPeers.afterChange(network, target, !aliases().isEmpty());
     }
 
     @Override
     public Sandbox join(String containerId, JoinOption... options) {
         SandboxOptions.Builder b = SandboxOptions.builder()
-                .useHostNamespace(network.driver().joinsHostNamespace());
+                .useHostNamespace(network.driver().capabilities().joinsHostNamespace());
         for (JoinOption o : options) {
             if (o instanceof JoinOption.Hostname h) {
                 b.hostname(h.value());
@@ -161,60 +184,51 @@ final class EndpointImpl implements Endpoint {
                 b.domainname(d.value());
             }
         }
-        SandboxImpl sb = network.controller().sandboxFor(containerId, b.build());
+        SandboxImpl sb = sandboxes.forContainer(containerId, b.build());
         join(sb, options);
         return sb;
     }
 
-    /** Called by the sandbox with its lock held, once the join is in place. */
-    void joined(String interfaceName) {
-        this.ifname = interfaceName;
-    }
-
     @Override
     public void leave(Sandbox sb) {
-        String context = "leave endpoint \"" + name + "\" from the sandbox of container \""
-                + ((SandboxImpl) sb).containerId() + "\"";
+        SandboxImpl from = (SandboxImpl) sb;
         try {
             lock.lock();
             try {
-                if (sandbox != sb) {
+                if (sandbox != from) {
                     throw new ForbiddenException("endpoint " + name + " is not joined to the sandbox of container "
-                            + ((SandboxImpl) sb).containerId());
+                            + from.containerId());
                 }
-                sandbox.leave(this, false);
+                Leave.run(ctx, this, from, false);
                 sandbox = null;
-                ifname = null;
             } finally {
                 lock.unlock();
             }
         } catch (NetworkException e) {
-            throw e.withContext(context);
+            throw e.withContext("leave endpoint \"" + name + "\" from the sandbox of container \""
+                    + from.containerId() + "\"");
         }
-        network.controller().refreshHosts(network, (SandboxImpl) sb, !aliases().isEmpty());
+        LOG.debug("{} left {}", this, from);
+        HostsPeers.afterChange(network, from, !aliases().isEmpty());
     }
 
     /**
      * The sandbox is being deleted: leave it without kernel work (its namespace takes the
-     * interface along) and delete the endpoint.
-     */
-    /**
-     * Returns the record to forget: the sandbox forgets it with its own, in one transaction
-     * (its DELETING record makes the next start finish the job if it is lost).
+     * interface along) and delete the endpoint. Returns the record for the sandbox to forget
+     * with its own, in one transaction.
      */
     EndpointRecord removeWithSandbox(SandboxImpl sb) {
         lock.lock();
         try {
             if (sandbox == sb) {
-                sb.leave(this, true);
+                Leave.run(ctx, this, sb, true);
                 sandbox = null;
-                ifname = null;
             }
         } finally {
             lock.unlock();
         }
         delete(false, false);
-        return record(State.READY, null, null, 0, List.of());
+        return Records.of(this, null, null, List.of());
     }
 
     @Override
@@ -223,8 +237,8 @@ final class EndpointImpl implements Endpoint {
     }
 
     private void delete(boolean force, boolean forget) {
-        String context = "delete endpoint \"" + name + "\" of network \"" + network.name() + "\"";
         SandboxImpl left = null;
+        boolean gone = false;
         try {
             lock.lock();
             try {
@@ -236,55 +250,52 @@ final class EndpointImpl implements Endpoint {
                         throw new ForbiddenException("endpoint " + name + " is joined to the sandbox of container "
                                 + sandbox.containerId() + "; leave it first (or force)");
                     }
-                    sandbox.leave(this, false);
+                    Leave.run(ctx, this, sandbox, false);
                     left = sandbox;
                     sandbox = null;
-                    ifname = null;
                 }
                 Teardown t = new Teardown();
                 t.step(() -> network.driver().deleteEndpoint(network.id(), id));
                 // IPAM release always runs, whatever the driver said
-                t.step(() -> network.releaseAddresses(ipv4, ipv6));
+                t.step(() -> network.addresses().release(ipv4, ipv6));
                 if (forget) {
-                    t.step(() -> network.controller().forget(record(State.READY, null, null, 0, List.of())));
+                    t.step(() -> ctx.store().delete(Records.of(this, null, null, List.of())));
                 }
                 deleted = true;
+                gone = true;
                 t.throwIfFailed();
             } finally {
                 lock.unlock();
             }
         } catch (NetworkException e) {
-            throw e.withContext(context);
+            throw e.withContext("delete endpoint \"" + name + "\" of network \"" + network.name() + "\"");
         } finally {
-            if (isDeleted()) {
+            if (gone) {
                 network.removeEndpoint(this);
+                LOG.debug("deleted {}", this);
             }
             if (left != null) {
-                network.controller().refreshHosts(network, left, !aliases().isEmpty());
+                HostsPeers.afterChange(network, left, !aliases().isEmpty());
             }
-        }
-    }
-
-    private boolean isDeleted() {
-        lock.lock();
-        try {
-            return deleted;
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
     public EndpointInfo info() {
         SandboxImpl sb;
+        Attachment a;
         lock.lock();
         try {
             sb = sandbox;
+            a = attachment;
         } finally {
             lock.unlock();
         }
-        return new EndpointInfo(id, name, network.id(), ifname, mac, ipv4, ipv6, gatewayV4, gatewayV6,
-                sb == null ? null : sb.id(), network.driver().publishedPorts(network.id(), id), options.aliases());
+        InetAddress gw4 = network.internal() ? null : network.addresses().gateway(true);
+        InetAddress gw6 = network.internal() ? null : network.addresses().gateway(false);
+        return new EndpointInfo(id, name, network.id(), sb == null || a == null ? null : a.ifname(), mac, ipv4, ipv6,
+                gw4, gw6, sb == null ? null : sb.id(),
+                network.driver().endpointOperInfo(network.id(), id).ports(), options.aliases());
     }
 
     @Override

@@ -5,16 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The namespace a controller treats as the host, with a small pool of netlink handles bound to
@@ -24,12 +30,19 @@ import org.libnetwork4j.kernel.Route;
 final class HostNamespace implements HostContext, AutoCloseable {
     static final int MAX_HANDLES = 8;
     private static final long BORROW_TIMEOUT_SECONDS = 30;
+    private static final long REAPER_WAIT_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(HostNamespace.class);
 
     private final Netns netns;
     private final Path path;
     private final BlockingQueue<Netlink> idle = new ArrayBlockingQueue<>(MAX_HANDLES);
     private final AtomicInteger opened = new AtomicInteger();
     private final List<Netlink> all = new ArrayList<>();
+    private final ExecutorService reaper = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lnw-link-reaper");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
 
     HostNamespace(Path path) {
@@ -55,6 +68,23 @@ final class HostNamespace implements HostContext, AutoCloseable {
         } finally {
             idle.offer(nl);
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteLinkLater(int index, String name) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                withNetlink(nl -> {
+                    nl.deleteLink(index);
+                    return null;
+                });
+            } catch (NotFoundException gone) {
+                // deleting what is gone succeeds
+            } catch (RuntimeException e) {
+                LOG.warn("background delete of link {} (index {}) failed: {}", name, index, e.toString());
+                throw e;
+            }
+        }, reaper);
     }
 
     private Netlink borrow() {
@@ -98,8 +128,7 @@ final class HostNamespace implements HostContext, AutoCloseable {
     boolean overlapsHostRoute(IpPrefix candidate) {
         List<Route> routes = withNetlink(Netlink::routes);
         for (Route r : routes) {
-            if (r.isDefault() || !r.isMainTable()
-                    || r.destination().isIpv4() != candidate.isIpv4()) {
+            if (r.isDefault() || !r.isMainTable() || r.destination().isIpv4() != candidate.isIpv4()) {
                 continue;
             }
             if (r.destination().contains(candidate.address()) || candidate.contains(r.destination().address())) {
@@ -115,6 +144,15 @@ final class HostNamespace implements HostContext, AutoCloseable {
             return;
         }
         closed = true;
+        // pending background deletes finish first: the next controller must find them done
+        reaper.shutdown();
+        try {
+            if (!reaper.awaitTermination(REAPER_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("background link deletes still running after {} s; left to the next start", REAPER_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (all) {
             all.forEach(Netlink::close);
         }

@@ -1,48 +1,38 @@
 package org.libnetwork4j.controller;
 
 import java.security.SecureRandom;
-import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import org.libnetwork4j.InvalidParameterException;
-import org.libnetwork4j.NotFoundException;
 
-/** Object ids (64 hex digits, as Docker's) and lookups by id or unique id prefix. */
+/** Object ids (64 hex digits of a strong random source, as Docker's) and name rules. */
 final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+    /** Random bytes for this many ids are read at once: one read of the source, not 64. */
+    private static final int BATCH = 64;
+    private static final byte[] POOL = new byte[32 * BATCH]; // guarded by Ids.class
+    private static int next = POOL.length;                   // guarded by Ids.class
     /** Compiled once: String.matches would compile it on every endpoint creation. */
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     private Ids() {
     }
 
     static String newId() {
         byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    /** The object whose id is {@code id} or starts with it (if only one does). */
-    static <T> T byIdOrPrefix(Collection<T> all, Function<T, String> idOf, String id, String what) {
-        if (id == null || id.isEmpty()) {
-            throw new InvalidParameterException("empty " + what + " id");
-        }
-        List<T> matches = all.stream().filter(o -> idOf.apply(o).startsWith(id)).toList();
-        for (T o : matches) {
-            if (idOf.apply(o).equals(id)) {
-                return o;
+        synchronized (Ids.class) {
+            if (next == POOL.length) {
+                RANDOM.nextBytes(POOL);
+                next = 0;
             }
+            System.arraycopy(POOL, next, b, 0, 32);
+            // what is handed out is not kept in the pool
+            java.util.Arrays.fill(POOL, next, next + 32, (byte) 0);
+            next += 32;
         }
-        if (matches.size() == 1) {
-            return matches.get(0);
-        }
-        if (matches.isEmpty()) {
-            throw new NotFoundException(what + " " + id + " not found");
-        }
-        throw new InvalidParameterException(what + " id prefix " + id + " is ambiguous: "
-                + matches.size() + " match");
+        return HEX.formatHex(b);
     }
 
     /** Names as Docker allows them for networks and endpoints. */

@@ -2,14 +2,11 @@ package org.libnetwork4j.controller;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.ForbiddenException;
@@ -19,51 +16,62 @@ import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkInfo;
 import org.libnetwork4j.NetworkOptions;
-import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.EndpointSetup;
-import org.libnetwork4j.ipam.DefaultIpam;
+import org.libnetwork4j.driver.NetworkRequest;
+import org.libnetwork4j.driver.NetworkSettings;
+import org.libnetwork4j.driver.RestorableDriver;
+import org.libnetwork4j.store.EndpointRecord;
 import org.libnetwork4j.store.NetworkRecord;
 import org.libnetwork4j.store.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A network of the default controller. Its lock guards its endpoint map and its state. */
+/** A network of the default controller: its endpoints, its addresses, its driver's network. */
 final class NetworkImpl implements Network {
-    private final DefaultController controller;
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkImpl.class);
+
+    private final Context ctx;
+    private final Registry<NetworkImpl> registry;
+    private final Sandboxes sandboxes;
     private final String id;
     private final String name;
     private final String type;
     private final Driver driver;
     private final NetworkOptions options;
+    private final NetworkSettings settings;
     private final boolean internal;
     private final boolean enableIpv6;
     private final String interfacePrefix;
-    private final List<DefaultController.IpamAllocation> allocations;
+    private final NetworkAddresses addresses;
     private final Instant created;
+    private final Registry<EndpointImpl> endpoints;
+    private final AtomicInteger aliased = new AtomicInteger();
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, EndpointImpl> endpoints = new LinkedHashMap<>(); // guarded by lock
-    // by name, so that a name check costs the same with 1 or 1000 endpoints
-    private final Map<String, EndpointImpl> byName = new java.util.HashMap<>(); // guarded by lock
-    private int aliased;                                                       // guarded by lock
-    private final Set<String> pendingNames = new HashSet<>();                  // guarded by lock
-    private boolean deleting;                                                  // guarded by lock
-    private boolean deleted;                                                   // guarded by lock
+    /** What the controller read from a create request or a stored record. */
+    record Spec(String id, String name, String type, NetworkOptions options, NetworkSettings settings, boolean internal,
+            boolean enableIpv6, String interfacePrefix, Instant created) {
+    }
 
-    NetworkImpl(DefaultController controller, String id, String name, String type, Driver driver,
-            NetworkOptions options, boolean internal, boolean enableIpv6, String interfacePrefix,
-            List<DefaultController.IpamAllocation> allocations, Instant created) {
-        this.created = created;
-        this.controller = controller;
-        this.id = id;
-        this.name = name;
-        this.type = type;
+    NetworkImpl(Context ctx, Registry<NetworkImpl> registry, Sandboxes sandboxes, Driver driver, Spec spec,
+            NetworkAddresses addresses) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.sandboxes = sandboxes;
+        this.id = spec.id();
+        this.name = spec.name();
+        this.type = spec.type();
         this.driver = driver;
-        this.options = options;
-        this.internal = internal;
-        this.enableIpv6 = enableIpv6;
-        this.interfacePrefix = interfacePrefix;
-        this.allocations = List.copyOf(allocations);
+        this.options = spec.options();
+        this.settings = spec.settings();
+        this.internal = spec.internal();
+        this.enableIpv6 = spec.enableIpv6();
+        this.interfacePrefix = spec.interfacePrefix();
+        this.addresses = addresses;
+        this.created = spec.created();
+        this.endpoints = new Registry<>("endpoint", EndpointImpl::id, EndpointImpl::name,
+                n -> "endpoint with name " + n + " already exists in network " + name);
     }
 
     @Override
@@ -85,10 +93,6 @@ final class NetworkImpl implements Network {
         return driver;
     }
 
-    DefaultController controller() {
-        return controller;
-    }
-
     boolean internal() {
         return internal;
     }
@@ -97,235 +101,154 @@ final class NetworkImpl implements Network {
         return interfacePrefix;
     }
 
+    NetworkAddresses addresses() {
+        return addresses;
+    }
+
+    /** What the driver is asked to make (or take up). */
+    NetworkRequest request() {
+        return new NetworkRequest(id, name, settings, internal, enableIpv6, addresses.subnets(true),
+                addresses.subnets(false));
+    }
+
     /** The network as the store keeps it. */
     NetworkRecord record(State state, Map<String, String> driverState) {
         return new NetworkRecord(id, name, type, state, created, options, internal, enableIpv6, interfacePrefix,
-                allocations.stream().map(a -> new NetworkRecord.Allocation(a.subnet(), a.ipRange(), a.gateway(),
-                        a.aux())).toList(), driverState);
-    }
-
-    /** An endpoint taken up after a restart (its addresses are reserved already). */
-    void restored(EndpointImpl ep) {
-        lock.lock();
-        try {
-            added(ep);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Called with the lock held. */
-    private void added(EndpointImpl ep) {
-        endpoints.put(ep.id(), ep);
-        byName.put(ep.name(), ep);
-        if (!ep.aliases().isEmpty()) {
-            aliased++;
-        }
+                addresses.records(), driverState);
     }
 
     /** Whether any endpoint of this network has aliases (else nobody's hosts file needs its peers). */
     boolean hasAliases() {
-        lock.lock();
-        try {
-            return aliased > 0;
-        } finally {
-            lock.unlock();
+        return aliased.get() > 0;
+    }
+
+    /** An endpoint taken up after a restart (its addresses are reserved already). */
+    EndpointImpl restoredEndpoint(EndpointRecord r) {
+        EndpointImpl ep = new EndpointImpl(ctx, this, sandboxes, r.id(), r.name(), r.options(), r.ipv4(), r.ipv6(),
+                r.mac());
+        endpoints.add(ep);
+        if (!ep.aliases().isEmpty()) {
+            aliased.incrementAndGet();
+        }
+        return ep;
+    }
+
+    void removeEndpoint(EndpointImpl ep) {
+        if (endpoints.remove(ep) && !ep.aliases().isEmpty()) {
+            aliased.decrementAndGet();
         }
     }
 
-    /** The IPv4 (ipv4 true) or IPv6 subnet's allocation, null if the network has none. */
-    DefaultController.IpamAllocation allocation(boolean ipv4) {
-        return allocations.stream().filter(a -> a.subnet().isIpv4() == ipv4).findFirst().orElse(null);
+    List<EndpointImpl> endpointList() {
+        return endpoints.all();
     }
 
     @Override
     public Endpoint createEndpoint(String epName, EndpointOptions opts) {
-        String context = "create endpoint \"" + epName + "\" on network \"" + name + "\"";
         try {
             Ids.checkName(epName, "endpoint");
-            lock.lock();
-            try {
-                if (deleted || deleting) {
-                    throw new NotFoundException("network " + name + " is " + (deleted ? "deleted" : "being deleted"));
-                }
-                if (pendingNames.contains(epName)
-                        || byName.containsKey(epName)) {
-                    throw new AlreadyExistsException("endpoint with name " + epName
-                            + " already exists in network " + name);
-                }
-                pendingNames.add(epName);
-            } finally {
-                lock.unlock();
+            EndpointImpl ep = endpoints.create(epName, all -> { }, () -> newEndpoint(epName, opts));
+            if (!ep.aliases().isEmpty()) {
+                aliased.incrementAndGet();
             }
-            try {
-                EndpointImpl ep = newEndpoint(epName, opts);
-                lock.lock();
-                try {
-                    added(ep);
-                } finally {
-                    lock.unlock();
-                }
-                return ep;
-            } finally {
-                lock.lock();
-                try {
-                    pendingNames.remove(epName);
-                } finally {
-                    lock.unlock();
-                }
-            }
+            LOG.debug("created {}", ep);
+            return ep;
         } catch (NetworkException e) {
-            throw e.withContext(context);
+            throw e.withContext("create endpoint \"" + epName + "\" on network \"" + name + "\"");
         }
     }
 
-    /** Addresses from IPAM, then the driver; undone in reverse if a step fails. */
+    /** Addresses from IPAM, the driver, the store; undone in reverse if a step fails. */
     private EndpointImpl newEndpoint(String epName, EndpointOptions opts) {
-        String epId = Ids.newId();
-        var v4 = allocation(true);
-        var v6 = allocation(false);
-        if (v4 == null && opts.ipv4() != null || v6 == null && opts.ipv6() != null) {
+        boolean v4 = addresses.of(true) != null;
+        boolean v6 = addresses.of(false) != null;
+        if (!v4 && opts.ipv4() != null || !v6 && opts.ipv6() != null) {
             throw new InvalidParameterException("network " + name + " has no "
                     + (opts.ipv4() != null ? "IPv4" : "IPv6") + " subnet for a static address");
         }
-        DefaultIpam ipam = controller.ipam();
-        IpPrefix ip4 = null;
-        IpPrefix ip6 = null;
+        String epId = Ids.newId();
+        Teardown undo = new Teardown();
         try {
-            if (v4 != null) {
-                ip4 = new IpPrefix(ipam.requestAddress(v4.poolId(), opts.ipv4()), v4.subnet().length());
-            }
-            if (v6 != null) {
-                ip6 = new IpPrefix(ipam.requestAddress(v6.poolId(), opts.ipv6()), v6.subnet().length());
-            }
+            IpPrefix ip4 = v4 ? addresses.request(true, opts.ipv4()) : null;
+            undo.push(() -> addresses.release(ip4, null));
+            IpPrefix ip6 = v6 ? addresses.request(false, opts.ipv6()) : null;
+            undo.push(() -> addresses.release(null, ip6));
             EndpointSetup setup = driver.createEndpoint(new EndpointRequest(id, epId, ip4, ip6, opts.mac(),
                     opts.ports()));
-            EndpointImpl ep = new EndpointImpl(this, epId, epName, opts, ip4, ip6, setup.mac());
-            try {
-                // nothing in the kernel yet: stored once, made
-                controller.persist(ep.record(State.READY, null, null, 0, List.of()));
-            } catch (RuntimeException e) {
-                driver.deleteEndpoint(id, epId);
-                throw e;
-            }
+            undo.push(() -> driver.deleteEndpoint(id, epId));
+            EndpointImpl ep = new EndpointImpl(ctx, this, sandboxes, epId, epName, opts, ip4, ip6, setup.mac());
+            // nothing in the kernel yet: stored once, made
+            ctx.store().put(Records.of(ep, null, null, List.of()));
             return ep;
         } catch (RuntimeException e) {
-            releaseAddresses(ip4, ip6);
+            undo.runReversed(e);
             throw e;
-        }
-    }
-
-    void releaseAddresses(IpPrefix ip4, IpPrefix ip6) {
-        DefaultIpam ipam = controller.ipam();
-        if (ip4 != null) {
-            ipam.releaseAddress(allocation(true).poolId(), ip4.address());
-        }
-        if (ip6 != null) {
-            ipam.releaseAddress(allocation(false).poolId(), ip6.address());
-        }
-    }
-
-    void removeEndpoint(EndpointImpl ep) {
-        lock.lock();
-        try {
-            if (endpoints.remove(ep.id()) != null) {
-                byName.remove(ep.name());
-                if (!ep.aliases().isEmpty()) {
-                    aliased--;
-                }
-            }
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
     public List<Endpoint> endpoints() {
-        lock.lock();
-        try {
-            return List.copyOf(endpoints.values());
-        } finally {
-            lock.unlock();
-        }
+        return List.copyOf(endpoints.all());
     }
 
     @Override
     public Endpoint endpointByName(String epName) {
-        lock.lock();
-        try {
-            return java.util.Optional.ofNullable(byName.get(epName))
-                    .orElseThrow(() -> new NotFoundException("endpoint " + epName + " not found in network " + name));
-        } finally {
-            lock.unlock();
-        }
+        return endpoints.byKey(epName, () -> "endpoint " + epName + " not found in network " + name);
     }
 
     @Override
     public Endpoint endpointById(String epId) {
-        lock.lock();
-        try {
-            return Ids.byIdOrPrefix(endpoints.values(), EndpointImpl::id, epId, "endpoint");
-        } finally {
-            lock.unlock();
-        }
+        return endpoints.byIdOrPrefix(epId);
     }
 
     @Override
     public NetworkInfo info() {
         List<NetworkInfo.IpamData> data = new ArrayList<>();
-        for (var a : allocations) {
+        for (var a : addresses.all()) {
             data.add(new NetworkInfo.IpamData(a.subnet(), a.ipRange(), a.gateway(), a.aux()));
         }
         Map<String, String> driverInfo = new LinkedHashMap<>(driver.networkInfo(id));
         if (!"eth".equals(interfacePrefix)) {
             driverInfo.put("container_iface_prefix", interfacePrefix);
         }
-        return new NetworkInfo(id, name, type, "local", created, internal, enableIpv6, options.ipam(),
-                data, options.options(), options.labels(), driverInfo);
+        return new NetworkInfo(id, name, type, driver.capabilities().scope().label(), created, internal, enableIpv6,
+                options.ipam(), data, options.options(), options.labels(), driverInfo);
     }
 
+    /**
+     * The record says DELETING first (a delete cut short is finished at the next start), then
+     * the driver removes its part, the addresses go back to IPAM, and the record goes.
+     */
     @Override
     public void delete() {
         String context = "delete network \"" + name + "\"";
-        if (driver.singleInstance()) {
+        if (driver.capabilities().singleInstance()) {
             throw new ForbiddenException("the " + type + " network cannot be deleted").withContext(context);
         }
-        lock.lock();
         try {
-            if (deleted) {
-                return; // deleting twice succeeds
+            if (!endpoints.sealIfEmpty("network " + name + " is being deleted",
+                    names -> "network " + name + " has active endpoints " + names)) {
+                return; // deleting twice (or at once) succeeds
             }
-            if (!endpoints.isEmpty() || !pendingNames.isEmpty()) {
-                List<String> names = endpoints.values().stream().map(EndpointImpl::name).toList();
-                throw new ForbiddenException("network " + name + " has active endpoints " + names)
-                        .withContext(context);
-            }
-            deleting = true;
-        } finally {
-            lock.unlock();
-        }
-        try {
-            controller.persist(record(State.DELETING, driver.networkState(id)));
-            driver.deleteNetwork(id);
         } catch (NetworkException e) {
-            lock.lock();
-            try {
-                deleting = false;
-            } finally {
-                lock.unlock();
-            }
             throw e.withContext(context);
         }
-        allocations.forEach(a -> a.release(controller.ipam()));
-        // If this write is lost, the record says DELETING: the next start finishes the delete.
-        controller.forget(record(State.DELETING, Map.of()));
-        lock.lock();
         try {
-            deleted = true;
-        } finally {
-            lock.unlock();
+            ctx.store().put(record(State.DELETING, driverState()));
+            driver.deleteNetwork(id);
+        } catch (NetworkException e) {
+            endpoints.unseal();
+            throw e.withContext(context);
         }
-        controller.removeNetwork(this);
+        addresses.releaseAll();
+        // If this write is lost, the record says DELETING: the next start finishes the delete.
+        ctx.store().delete(record(State.DELETING, Map.of()));
+        registry.remove(this);
+        LOG.debug("deleted {}", this);
+    }
+
+    Map<String, String> driverState() {
+        return driver instanceof RestorableDriver r ? r.networkState(id) : Map.of();
     }
 
     @Override

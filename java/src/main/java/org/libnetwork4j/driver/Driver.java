@@ -1,37 +1,52 @@
 package org.libnetwork4j.driver;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import org.libnetwork4j.InvalidParameterException;
-import org.libnetwork4j.PortMapping;
 
 /**
- * A network driver (libnetwork's {@code driverapi.Driver}), called by the controller, which
- * has already done the bookkeeping: names are unique, addresses come from IPAM, locks are held
- * in the controller's order. A driver changes the kernel only through
- * {@link org.libnetwork4j.kernel} (never JNI), in the host namespace of its {@link HostContext}
- * and in the sandbox namespaces it is handed.
+ * A network driver, libnetwork's {@code driverapi.Driver}: the verbs the controller calls, in
+ * the words of Docker's remote driver protocol, so that a remote plugin maps onto it one to
+ * one. The controller has done the bookkeeping before each call: names are unique, addresses
+ * come from IPAM, locks are held in the controller's order. A driver changes the kernel only
+ * through {@link org.libnetwork4j.kernel} (never JNI), in the host namespace of its
+ * {@link HostContext} and in the sandbox namespaces it is handed.
+ *
+ * <table>
+ * <caption>Docker's remote driver protocol (plugin API 1.2) and this interface</caption>
+ * <tr><th>protocol call</th><th>method</th></tr>
+ * <tr><td>NetworkDriver.GetCapabilities</td><td>{@link #capabilities}</td></tr>
+ * <tr><td>NetworkDriver.CreateNetwork / DeleteNetwork</td><td>{@link #createNetwork} / {@link #deleteNetwork}</td></tr>
+ * <tr><td>NetworkDriver.CreateEndpoint / DeleteEndpoint</td><td>{@link #createEndpoint} / {@link #deleteEndpoint}</td></tr>
+ * <tr><td>NetworkDriver.EndpointOperInfo</td><td>{@link #endpointOperInfo}</td></tr>
+ * <tr><td>NetworkDriver.Join / Leave</td><td>{@link #join} / {@link #leave}</td></tr>
+ * <tr><td>NetworkDriver.ProgramExternalConnectivity / RevokeExternalConnectivity</td>
+ *     <td>{@link #programExternalConnectivity} / {@link #revokeExternalConnectivity}</td></tr>
+ * <tr><td>NetworkDriver.DiscoverNew / DiscoverDelete</td><td>{@link #discoverNew} / {@link #discoverDelete}</td></tr>
+ * </table>
+ * The protocol's AllocateNetwork and FreeNetwork belong to swarm mode's managers and have no
+ * counterpart. The options of CreateNetwork arrive here parsed ({@link #parseNetworkOptions}).
  *
  * <p>Every method that makes something undoes what it made before it throws. Deleting what is
- * gone already succeeds.
+ * gone already succeeds. A driver that keeps state in the kernel across a controller's restart
+ * also implements {@link RestorableDriver}.
  */
 public interface Driver {
 
     /** "bridge", "host", "null". */
     String type();
 
+    /** What kind of networks this driver makes (GetCapabilities). */
+    Capabilities capabilities();
+
     /**
      * Driver-wide settings (libnetwork's {@code OptionDriverConfig}), as strings.
      *
-     * @throws org.libnetwork4j.InvalidParameterException for an unknown key or a bad value
+     * @throws InvalidParameterException for an unknown key or a bad value
      */
     default void configure(Map<String, String> options) {
         if (!options.isEmpty()) {
-            throw new InvalidParameterException("driver \"" + type()
-                    + "\" takes no options, got " + options.keySet());
+            throw new InvalidParameterException("driver \"" + type() + "\" takes no options, got " + options.keySet());
         }
     }
 
@@ -39,24 +54,9 @@ public interface Driver {
      * Turns Docker-style network options ({@code -o key=value}) into this driver's typed
      * settings. Called once, before anything is allocated: the edge where strings stop.
      *
-     * @throws org.libnetwork4j.InvalidParameterException naming an unknown key or a bad value
+     * @throws InvalidParameterException naming an unknown key or a bad value
      */
     NetworkSettings parseNetworkOptions(Map<String, String> options);
-
-    /** Only one network of this type may exist, and it cannot be deleted (host, null). */
-    default boolean singleInstance() {
-        return false;
-    }
-
-    /** Whether networks of this type get subnets and endpoints get addresses. */
-    default boolean usesIpam() {
-        return true;
-    }
-
-    /** Whether endpoints join the host's own namespace (the host driver) rather than a sandbox's. */
-    default boolean joinsHostNamespace() {
-        return false;
-    }
 
     /** Creates the network in the kernel (for a bridge: the bridge and its gateway address). */
     void createNetwork(NetworkRequest request);
@@ -69,30 +69,30 @@ public interface Driver {
         return Map.of();
     }
 
-    /** Prepares an endpoint; returns what it chose (a MAC). Makes nothing in the kernel yet. */
+    /** Prepares an endpoint; returns what it chose (a MAC). Need not touch the kernel yet. */
     EndpointSetup createEndpoint(EndpointRequest request);
 
     void deleteEndpoint(String networkId, String endpointId);
 
-    /**
-     * Makes the endpoint's interface inside the sandbox (for a bridge: a veth whose peer is
-     * born there, named {@link SandboxContext#nextInterfaceName}); the controller then gives
-     * it its addresses and routes.
-     */
-    JoinResult join(JoinRequest request);
+    /** What the endpoint is now, beyond its addresses: its published ports. */
+    default EndpointOperInfo endpointOperInfo(String networkId, String endpointId) {
+        return EndpointOperInfo.NONE;
+    }
 
     /**
-     * The sandbox has given the endpoint's interface its addresses and brought it up; join
-     * returns after this. Whatever the driver must do for traffic to flow at once goes here.
+     * Makes the endpoint's interface for the sandbox: either inside it already (for a bridge,
+     * a veth whose peer is born there under {@link SandboxContext#nextInterfaceName}) or in
+     * the host namespace for the sandbox to move in (Docker's SrcName and DstPrefix). The
+     * sandbox then gives it its addresses, brings it up and routes through it.
      */
-    default void interfaceUp(String networkId, String endpointId) {
-    }
+    JoinResult join(JoinRequest request);
 
     /**
      * Removes the endpoint's interface.
      *
      * @param sandboxGone the sandbox's namespace is being deleted: the kernel removes the
-     *                    interface with it, so only bookkeeping is left to do
+     *                    interface with it, so only bookkeeping is left to do (the protocol's
+     *                    Leave carries no such hint; a remote driver is told plainly)
      */
     void leave(String networkId, String endpointId, boolean sandboxGone);
 
@@ -104,64 +104,11 @@ public interface Driver {
     default void revokeExternalConnectivity(String networkId, String endpointId) {
     }
 
-    /** The endpoint's published ports as they are now. */
-    default List<PortMapping> publishedPorts(String networkId, String endpointId) {
-        return List.of();
+    /** A node joined the cluster (a multi-host driver programs its peers). */
+    default void discoverNew(NodeDiscovery node) {
     }
 
-    // ---- restart: taking up what a controller before this one made ----
-    //
-    // None of these may disturb a live network: kernel objects that are there are taken as
-    // they are; only what is missing is made, and only leftovers of interrupted work removed.
-
-    /** What the driver must remember of a network across restarts (stored with it). */
-    default Map<String, String> networkState(String networkId) {
-        return Map.of();
-    }
-
-    /**
-     * Takes up a network created before a restart, with the state {@link #networkState} gave:
-     * its kernel objects as they are, or made again if they are gone (after a reboot).
-     */
-    default void restoreNetwork(NetworkRequest request, Map<String, String> state) {
-        createNetwork(request);
-    }
-
-    /** Removes what an interrupted {@link #createNetwork} of this request may have left. */
-    default void discardNetwork(NetworkRequest request) {
-    }
-
-    /**
-     * Takes up an endpoint's join made before a restart: the interface {@code ifname} in the
-     * sandbox as the kernel has it. Empty if the kernel no longer has it (then whatever is
-     * left of it has been removed).
-     */
-    default Optional<JoinResult> restoreJoin(JoinRequest request, String ifname) {
-        return Optional.of(JoinResult.NOTHING);
-    }
-
-    /** Removes what an interrupted join or leave of the endpoint left in the kernel. */
-    default void discardJoin(String networkId, String endpointId) {
-    }
-
-    /**
-     * Makes an endpoint's published ports live again after a restart, with the host ports
-     * they had ({@code mappings}; empty: allocate as {@link #programExternalConnectivity}).
-     *
-     * @return the mappings whose host port could not be reserved again (another program took
-     *         it meanwhile); their rules are in place
-     */
-    default List<PortMapping> restoreExternalConnectivity(String networkId, String endpointId,
-            List<PortMapping> mappings) {
-        programExternalConnectivity(networkId, endpointId);
-        return List.of();
-    }
-
-    /**
-     * Removes kernel objects of this driver that belong to no endpoint in {@code joined}
-     * (interfaces of joins whose records were lost); returns what it removed, for the report.
-     */
-    default List<String> removeOrphans(Set<String> joined) {
-        return List.of();
+    /** A node left the cluster. */
+    default void discoverDelete(NodeDiscovery node) {
     }
 }

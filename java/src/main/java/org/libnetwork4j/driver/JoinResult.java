@@ -6,20 +6,56 @@ import java.util.List;
 import org.libnetwork4j.kernel.Route;
 
 /**
- * What a join made in the sandbox.
+ * What a join made (Docker's JoinResponse).
  *
- * @param ifindex      the interface in the sandbox, 0 if the driver made none (host, null)
- * @param ifname       its name, null if none
+ * @param iface        the endpoint's interface and where it is
  * @param gatewayV4    the next hop for the default route if this endpoint becomes the
  *                     sandbox's gateway endpoint, null for none (internal networks)
  * @param staticRoutes more routes through the interface
+ * @param afterUp      what the driver must do once the sandbox has brought the interface up,
+ *                     before the join returns, for traffic to flow at once (the bridge
+ *                     settles its port); runs in the caller's thread
+ * @param labelled     the driver stamped {@link JoinRequest#label} on a kernel object it can
+ *                     find again after a restart
  */
-public record JoinResult(int ifindex, String ifname, InetAddress gatewayV4, InetAddress gatewayV6,
-        List<Route> staticRoutes) {
-    public JoinResult {
-        staticRoutes = List.copyOf(staticRoutes);
-    }
+public record JoinResult(Iface iface, InetAddress gatewayV4, InetAddress gatewayV6, List<Route> staticRoutes,
+        Runnable afterUp, boolean labelled) {
+    private static final Runnable NOTHING_TO_DO = () -> { };
 
     /** A join that made nothing (host and null drivers). */
-    public static final JoinResult NOTHING = new JoinResult(0, null, null, null, List.of());
+    public static final JoinResult NOTHING = new JoinResult(Iface.NONE, null, null, List.of(), NOTHING_TO_DO, false);
+
+    public JoinResult {
+        staticRoutes = List.copyOf(staticRoutes);
+        afterUp = afterUp == null ? NOTHING_TO_DO : afterUp;
+    }
+
+    /** An interface the driver made inside the sandbox, as it is. */
+    public static JoinResult inSandbox(int ifindex, String ifname, InetAddress gatewayV4, InetAddress gatewayV6,
+            Runnable afterUp, boolean labelled) {
+        return new JoinResult(new Iface.InSandbox(ifindex, ifname), gatewayV4, gatewayV6, List.of(), afterUp, labelled);
+    }
+
+    /** The endpoint's interface. */
+    public sealed interface Iface {
+        /** No interface (host and null drivers). */
+        Iface NONE = new None();
+
+        /** None at all. */
+        record None() implements Iface {
+        }
+
+        /** Made by the driver inside the sandbox's namespace, under its final name. */
+        record InSandbox(int index, String name) implements Iface {
+        }
+
+        /**
+         * In the host namespace, called srcName: the sandbox moves it in and renames it to its
+         * next name with dstPrefix ("eth" makes eth0, eth1...), as libnetwork does with a
+         * remote driver's interface. It goes back to the host under srcName when the endpoint
+         * leaves, before the driver's leave.
+         */
+        record ToMove(String srcName, String dstPrefix) implements Iface {
+        }
+    }
 }

@@ -10,6 +10,8 @@ import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.kernel.Conntrack;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.Nftables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * libnetwork4j's firewall in one host namespace: the rules of {@link Ruleset}, kept equal to the
@@ -33,6 +35,7 @@ import org.libnetwork4j.kernel.Nftables;
  * <p>Thread-safe: one monitor (changes are a few hundred microseconds).
  */
 public final class Firewall implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Firewall.class);
     private final Nftables nft;
     private final Conntrack conntrack;
     private final FirewallState state = new FirewallState();
@@ -163,6 +166,9 @@ public final class Firewall implements AutoCloseable {
         // without tables (generation -1) the first thing to hold installs them; the last one
         // gone removes them
         if (dirty || before != generation || state.isEmpty()) {
+            if (!dirty && generation != -1 && before != generation && !state.isEmpty()) {
+                LOG.info("nftables changed under us (generation {} -> {}): rebuilding our tables", generation, before);
+            }
             rebuild();
             return;
         }
@@ -171,11 +177,13 @@ public final class Firewall implements AutoCloseable {
         } catch (NetworkException e) {
             // The kernel refused a change that follows from a state it held a moment ago:
             // rebuild from the state rather than guess what is missing.
+            LOG.info("nftables refused an incremental change ({}): rebuilding our tables", e.getMessage());
             rebuild();
             return;
         }
         long after = nft.generation();
         if (after != before + 1) {
+            LOG.info("someone else committed to nftables while we did: rebuilding our tables");
             rebuild(); // someone else committed while we did: check by rebuilding
         } else {
             generation = after;

@@ -3,6 +3,7 @@ package org.libnetwork4j.store;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
@@ -69,9 +71,15 @@ final class Codec {
         });
     }
 
+    /** One writer per kind, made once: a writer found per call is looked up per call. */
+    private static final Map<StoredObject.Kind, ObjectWriter> WRITERS = Map.of(
+            StoredObject.Kind.NETWORK, JSON.writerFor(NetworkRecord.class),
+            StoredObject.Kind.ENDPOINT, JSON.writerFor(EndpointRecord.class),
+            StoredObject.Kind.SANDBOX, JSON.writerFor(SandboxRecord.class));
+
     static String write(StoredObject o) {
         try {
-            return JSON.writeValueAsString(o);
+            return WRITERS.get(o.kind()).writeValueAsString(o);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + o.kind() + " " + o.id(), e);
         }

@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.libnetwork4j.Endpoint;
@@ -122,6 +124,96 @@ class CrashTest {
         System.out.printf("crash test: %d kill points (seed %d), %d endpoints survived in all, %d interrupted"
                 + " operations undone, %d finished, %d orphans removed; nothing leaked%n",
                 KILLS, seed, survivors, rolledBack, finished, orphans);
+    }
+
+    /**
+     * A join returns before its record is written (the kernel carries it): killed right then,
+     * with the deferred write held back for the test, the join comes back from the kernel,
+     * whole. A leave killed before its record, after the join's was written, stays a leave.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    @Timeout(120)
+    void aJoinOrLeaveKilledBeforeItsRecordIsKept(boolean leave, Namespaces ns) throws Exception {
+        Path state = ns.dir().resolve("state");
+        Path run = ns.dir().resolve("run");
+        try (NetworkController c = ns.controller()) {
+            c.newNetwork("bridge", "kn", NetworkOptions.builder().subnet("10.47.0.0/24").build());
+        }
+        HostState empty = HostState.of(ns.host(), run);
+        Process p = ControllerProcess.start(List.of("-Dlnw.store.deferredFlushMillis=3600000"), ns.host().path(),
+                state, run, "join", "kn", Boolean.toString(leave));
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(out.readLine().startsWith("ready"));
+            assertEquals("joined", out.readLine());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        ControllerProcess.assertKilledOrDone(p, state, "join");
+        try (NetworkController c = ns.controller()) {
+            RecoveryReport r = c.recoveryReport();
+            Network n = c.networkByName("kn");
+            Endpoint e0 = n.endpointByName("e0");
+            Sandbox k0 = c.sandboxByContainerId("k0");
+            if (leave) {
+                assertEquals(List.of("join of endpoint e0 of network kn: its interface is gone"), r.dropped(),
+                        r.toString());
+                assertEquals(null, e0.info().sandboxId());
+                assertTrue(k0.endpoints().isEmpty());
+            } else {
+                assertTrue(r.clean(), r.toString());
+                assertEquals(k0.id(), e0.info().sandboxId());
+                assertEquals("eth0", e0.info().interfaceName());
+                assertEquals(e0, k0.gatewayEndpoint().orElseThrow());
+                String alias = Oracle.link(ns.host(), "veth" + e0.id().substring(0, 7)).orElseThrow()
+                        .path("ifalias").asText();
+                assertEquals("lnw4j endpoint=" + e0.id() + " sandbox=" + k0.id() + " priority=0", alias);
+                assertTrue(Oracle.ping(NsRef.of(k0), "10.47.0.1"), "the join works as it did");
+            }
+            checkConsistent(ns, c, n, run, leave ? "leave" : "join");
+            k0.delete();
+            for (Endpoint e : n.endpoints()) {
+                e.delete();
+            }
+        }
+        assertEquals(empty, Eventually.settled(() -> HostState.of(ns.host(), run), empty));
+    }
+
+    /**
+     * A network delete returns before the kernel has removed its bridge (that runs in the
+     * background); killed right then, the next controller finishes it: no bridge is left, and
+     * the name and subnet are free.
+     */
+    @Test
+    @Timeout(120)
+    void aNetworkDeleteKilledBeforeItsBridgeIsGoneIsFinished(Namespaces ns) throws Exception {
+        Path state = ns.dir().resolve("state");
+        Path run = ns.dir().resolve("run");
+        HostState empty = HostState.of(ns.host(), run);
+        try (NetworkController c = ns.controller()) {
+            c.newNetwork("bridge", "kn", NetworkOptions.builder().subnet("10.45.0.0/24")
+                    .option("com.docker.network.bridge.name", "lnwt-kbr").build());
+        }
+        Process p = ControllerProcess.start(ns.host().path(), state, run, "drop", "kn");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(out.readLine().startsWith("ready"));
+            assertEquals("dropped", out.readLine());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        ControllerProcess.assertKilledOrDone(p, state, "drop");
+        try (NetworkController c = ns.controller()) {
+            assertTrue(c.networks().isEmpty());
+            assertTrue(Oracle.link(ns.host(), "lnwt-kbr").isEmpty(), "a restart finishes the delete");
+            assertEquals(empty, HostState.of(ns.host(), run));
+            c.newNetwork("bridge", "kn", NetworkOptions.builder().subnet("10.45.0.0/24")
+                    .option("com.docker.network.bridge.name", "lnwt-kbr").build()).delete();
+        }
+        assertEquals(empty, Eventually.settled(() -> HostState.of(ns.host(), run), empty));
     }
 
     private static List<Endpoint> createMany(NetworkController c, int base, int count) {

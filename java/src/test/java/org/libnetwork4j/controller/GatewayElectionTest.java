@@ -8,20 +8,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Which endpoint a sandbox takes its default route from. */
-class GatewayOrderTest {
-    private static String first(GatewayOrder.Candidate... cs) {
-        List<GatewayOrder.Candidate> l = new ArrayList<>(List.of(cs));
-        l.sort(GatewayOrder.ORDER);
+class GatewayElectionTest {
+    private static String first(GatewayElection.Candidate... cs) {
+        List<GatewayElection.Candidate> l = new ArrayList<>(List.of(cs));
+        l.sort(GatewayElection.ORDER);
         return l.get(0).networkName();
     }
 
     @Test
     void priorityThenNonInternalThenName() {
-        var a = new GatewayOrder.Candidate(0, false, "alpha", "e");
-        var b = new GatewayOrder.Candidate(0, false, "beta", "e");
-        var bHigh = new GatewayOrder.Candidate(5, false, "beta", "e");
-        var internal = new GatewayOrder.Candidate(0, true, "aaa", "e");
-        var internalHigh = new GatewayOrder.Candidate(9, true, "aaa", "e");
+        var a = new GatewayElection.Candidate(0, false, "alpha", "e");
+        var b = new GatewayElection.Candidate(0, false, "beta", "e");
+        var bHigh = new GatewayElection.Candidate(5, false, "beta", "e");
+        var internal = new GatewayElection.Candidate(0, true, "aaa", "e");
+        var internalHigh = new GatewayElection.Candidate(9, true, "aaa", "e");
         assertEquals("alpha", first(b, a));
         assertEquals("beta", first(a, bHigh));
         assertEquals("alpha", first(internal, a));

@@ -37,6 +37,7 @@ import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.testing.ControllerProcess;
 import org.libnetwork4j.testing.HostState;
+import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.NsRef;
@@ -101,7 +102,8 @@ class PersistenceTest {
         more.delete(false);
         n2.delete();
         c2.networkByName("quiet").delete();
-        assertTrue(Oracle.link(ns.host(), "lnwt-br40").isEmpty());
+        assertEquals(java.util.Optional.empty(),
+                Eventually.settled(() -> Oracle.link(ns.host(), "lnwt-br40"), java.util.Optional.empty()));
         assertEquals(List.of(), HostState.of(ns.host(), runDir(ns)).namespaceFiles());
     }
 

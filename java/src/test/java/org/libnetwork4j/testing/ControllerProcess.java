@@ -26,6 +26,8 @@ import org.libnetwork4j.Sandbox;
  * ControllerProcess HOSTNS STATEDIR RUNDIR hold                  # until stdin closes
  * ControllerProcess HOSTNS STATEDIR RUNDIR create NETWORK FROM COUNT THREADS
  * ControllerProcess HOSTNS STATEDIR RUNDIR delete THREADS        # every sandbox
+ * ControllerProcess HOSTNS STATEDIR RUNDIR join NETWORK LEAVE     # k0/e0 joined (and left), then hold
+ * ControllerProcess HOSTNS STATEDIR RUNDIR drop NETWORK           # the network deleted, then hold
  * </pre>
  * {@code create} makes, for i in [FROM, FROM+COUNT): sandbox "kI", endpoint "eI" on NETWORK
  * joined to it; every fifth publishes a port.
@@ -44,6 +46,22 @@ public final class ControllerProcess {
                 case "create" -> create(c, c.networkByName(a[4]), Integer.parseInt(a[5]), Integer.parseInt(a[6]),
                         Integer.parseInt(a[7]));
                 case "delete" -> delete(c, Integer.parseInt(a[4]));
+                case "join" -> {
+                    Sandbox sb = c.newSandbox("k0");
+                    var e = c.networkByName(a[4]).createEndpoint("e0");
+                    e.join(sb);
+                    if (Boolean.parseBoolean(a[5])) {
+                        c.networkByName(a[4]).createEndpoint("e1"); // a write that takes the join's record along
+                        e.leave(sb);
+                    }
+                    say("joined");
+                    System.in.readAllBytes();
+                }
+                case "drop" -> {
+                    c.networkByName(a[4]).delete();
+                    say("dropped");
+                    System.in.readAllBytes();
+                }
                 default -> throw new IllegalArgumentException(a[3]);
             }
             say("done");
@@ -95,8 +113,16 @@ public final class ControllerProcess {
 
     /** Starts one, in this test JVM's class path; its stderr goes to the test's output. */
     public static Process start(Path hostNs, Path stateDir, Path runDir, String... args) throws IOException {
+        return start(List.of(), hostNs, stateDir, runDir, args);
+    }
+
+    /** The same with JVM options (system properties) of its own. */
+    public static Process start(List<String> jvmOptions, Path hostNs, Path stateDir, Path runDir, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED", "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 // a crash report beside the state, not in the build's working directory
                 "-XX:ErrorFile=" + crashFile(stateDir, "%p"),
                 "-cp", System.getProperty("java.class.path"), ControllerProcess.class.getName(),

@@ -1,0 +1,43 @@
+package org.libnetwork4j.controller;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The host namespace as the controller sees it: where sandbox namespaces are made and found
+ * again, and the firewall that recovery rebuilds once. The kernel's is {@link KernelHost};
+ * tests without root use one that keeps it all in memory.
+ */
+interface Host extends AutoCloseable {
+
+    /** A new sandbox's OS layer: its own namespace named after id, or the host's own. */
+    SandboxOs createSandbox(String id, boolean hostNamespace);
+
+    /**
+     * A sandbox's OS layer after a restart, its namespace reopened at key.
+     *
+     * @throws org.libnetwork4j.NetworkException if the namespace is gone (a reboot)
+     */
+    SandboxOs openSandbox(Path key, boolean hostNamespace);
+
+    /** The sandbox namespaces of ours that exist (the named ones under our run directory). */
+    List<Path> sandboxNamespaces();
+
+    /** Whether key is where this host keeps its sandbox namespaces (not someone else's). */
+    boolean ownsNamespace(Path key);
+
+    /** Removes a namespace of ours that nobody claims. Deleting what is gone succeeds. */
+    void deleteNamespace(Path key);
+
+    /**
+     * Runs fill, in which the drivers put back the firewall state of what is alive, then
+     * replaces the host's tables with it at once (see Firewall#restore).
+     */
+    void restoreFirewall(Runnable fill);
+
+    /** Rebuilds the firewall's tables from the state now. */
+    void reloadFirewall();
+
+    @Override
+    void close();
+}

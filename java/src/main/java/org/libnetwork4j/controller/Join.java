@@ -1,0 +1,82 @@
+package org.libnetwork4j.controller;
+
+import java.util.List;
+
+import org.libnetwork4j.driver.Driver;
+import org.libnetwork4j.driver.JoinRequest;
+import org.libnetwork4j.driver.JoinResult;
+import org.libnetwork4j.kernel.Route;
+
+/**
+ * An endpoint joining a sandbox, in libnetwork's order: the driver's join; the interface into
+ * the sandbox (moved in if the driver made it in the host; addresses, up, routes); the
+ * driver's after-up work; gateway election and external connectivity; the hosts file; the
+ * store. Each step that made something pushes its undo; a failing step runs them, last first.
+ * Runs with the endpoint's lock held and takes the sandbox's; calls only downwards.
+ */
+final class Join {
+    private Join() {
+    }
+
+    /** Returns the attachment made. */
+    static Attachment run(Context ctx, EndpointImpl ep, SandboxImpl sb, int priority) {
+        NetworkImpl n = ep.network();
+        Driver driver = n.driver();
+        sb.lock();
+        try {
+            sb.checkJoinable();
+            Attachments attached = sb.attachments();
+            SandboxOs os = sb.os();
+            Teardown undo = new Teardown();
+            try {
+                JoinResult jr = driver.join(new JoinRequest(n.id(), ep.id(), sb, n.interfacePrefix(),
+                        new JoinLabel(sb.id(), priority).format()));
+                undo.push(() -> driver.leave(n.id(), ep.id(), false));
+
+                int index = 0;
+                String name = null;
+                String movedIn = null;
+                if (jr.iface() instanceof JoinResult.Iface.InSandbox in) {
+                    index = in.index();
+                    name = in.name();
+                } else if (jr.iface() instanceof JoinResult.Iface.ToMove move) {
+                    name = sb.nextInterfaceName(move.dstPrefix());
+                    index = os.moveIn(move.srcName(), name);
+                    movedIn = move.srcName();
+                    int moved = index;
+                    undo.push(() -> os.moveOut(moved, move.srcName()));
+                }
+                Attachment a = new Attachment(ep, driver, n.id(), n.name(), n.internal(), jr, index, name, movedIn,
+                        priority);
+
+                // A new gateway endpoint gets its default routes with its addresses, in one
+                // batch; the old one's must go first, as they are the same default routes.
+                boolean leads = attached.wouldLead(a);
+                if (leads && attached.gateway() != null) {
+                    undo.push(() -> attached.elect(null)); // the old one back
+                    attached.dropGateway();
+                }
+                if (index != 0) {
+                    os.configure(index, name, ep.ipv4(), ep.ipv6(), jr.staticRoutes(),
+                            leads ? a.defaultRoutes() : List.<Route>of());
+                }
+                jr.afterUp().run();
+
+                attached.add(a);
+                undo.push(() -> {
+                    attached.remove(a);
+                    sb.files().writeHosts(attached.ownAddresses());
+                });
+                attached.elect(leads ? a : null);
+                sb.files().writeHosts(attached.ownAddresses());
+                Records.sync(ctx, sb.id(), attached.all(), List.of());
+                return a;
+            } catch (RuntimeException e) {
+                undo.runReversed(e);
+                throw e;
+            }
+        } finally {
+            sb.unlock();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package org.libnetwork4j.controller;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.kernel.Addr;
+import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.Netlink;
+import org.libnetwork4j.kernel.Netns;
+import org.libnetwork4j.kernel.Route;
+import org.libnetwork4j.kernel.Sysctl;
+
+/** A sandbox's namespace in the kernel, and a netlink handle bound to it. */
+final class KernelSandboxOs implements SandboxOs {
+    /** A new namespace's loopback is always ifindex 1 (LOOPBACK_IFINDEX): no lookup needed. */
+    private static final int LOOPBACK_INDEX = 1;
+    private static final boolean KERNEL_HAS_IPV6 = Files.isDirectory(Path.of("/proc/sys/net/ipv6"));
+
+    /**
+     * Written into each sandbox namespace when it is made (by the thread that makes it, so for
+     * free). Interfaces get no IPv6 unless their network has it (Docker's rule: a join to an
+     * IPv6 network turns it back on for its interface); that also spares every join the
+     * link-local address, duplicate address detection and solicitations, which the bridge
+     * floods to every port. And no router advertisement is ever obeyed: a container could
+     * otherwise route its neighbours (CVE-2020-13401). Loopback exists before these apply and
+     * keeps ::1.
+     */
+    private static final Map<String, String> SANDBOX_SYSCTLS = Map.of(
+            "net/ipv6/conf/all/accept_ra", "0",
+            "net/ipv6/conf/default/accept_ra", "0",
+            "net/ipv6/conf/default/disable_ipv6", "1");
+
+    private final HostNamespace host;
+    private final Path key;
+    private final Netns netns;     // null when the sandbox is the host's namespace
+    private final Netlink netlink; // likewise
+
+    private KernelSandboxOs(HostNamespace host, Path key, Netns netns, Netlink netlink) {
+        this.host = host;
+        this.key = key;
+        this.netns = netns;
+        this.netlink = netlink;
+    }
+
+    /** A namespace bind-mounted at dir/name, loopback up; nothing left if a step fails. */
+    static KernelSandboxOs create(HostNamespace host, Path dir, String name) {
+        Netns ns = Netns.createAt(dir, name, KERNEL_HAS_IPV6 ? SANDBOX_SYSCTLS : Map.of());
+        Netlink nl = null;
+        try {
+            nl = Netlink.open(ns);
+            nl.setUp(LOOPBACK_INDEX);
+            return new KernelSandboxOs(host, dir.resolve(name), ns, nl);
+        } catch (RuntimeException e) {
+            Teardown t = new Teardown();
+            if (nl != null) {
+                t.step(nl::close);
+            }
+            t.step(ns::delete);
+            t.suppressInto(e);
+            throw e;
+        }
+    }
+
+    /** The host's own namespace, for a host-namespace sandbox: nothing of it is ours. */
+    static KernelSandboxOs hostNamespace(HostNamespace host) {
+        return new KernelSandboxOs(host, host.path(), null, null);
+    }
+
+    /** A namespace made before a restart. @throws org.libnetwork4j.NetworkException if gone */
+    static KernelSandboxOs open(HostNamespace host, Path key) {
+        Netns ns = Netns.open(key);
+        try {
+            return new KernelSandboxOs(host, key, ns, Netlink.open(ns));
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Path key() {
+        return key;
+    }
+
+    @Override
+    public boolean isHostNamespace() {
+        return netns == null;
+    }
+
+    @Override
+    public Netns netns() {
+        return netns;
+    }
+
+    @Override
+    public Netlink netlink() {
+        return netlink;
+    }
+
+    @Override
+    public int moveIn(String srcName, String dstName) {
+        int index = host.withNetlink(nl -> nl.link(srcName).index());
+        try {
+            host.withNetlink(nl -> {
+                nl.moveTo(index, netns, dstName);
+                return null;
+            });
+        } catch (AlreadyExistsException taken) {
+            // moved, but dstName was taken here: back it goes, as it came
+            netlink.findLink(srcName).ifPresent(l -> moveOut(l.index(), srcName));
+            throw taken;
+        }
+        return netlink.link(dstName).index();
+    }
+
+    @Override
+    public void moveOut(int index, String srcName) {
+        try {
+            netlink.moveTo(index, host.namespace(), srcName);
+        } catch (NotFoundException gone) {
+            // moving what is gone succeeds
+        }
+    }
+
+    @Override
+    public void configure(int ifindex, String ifname, IpPrefix ipv4, IpPrefix ipv6, List<Route> staticRoutes,
+            List<Route> then) {
+        Netlink.Batch b = new Netlink.Batch();
+        if (ipv4 != null) {
+            b.addAddr(Addr.of(ifindex, ipv4));
+        }
+        if (ipv6 != null) {
+            Sysctl.write(netns, "net/ipv6/conf/" + ifname + "/disable_ipv6", "0");
+            b.addAddr(Addr.of(ifindex, ipv6).nodad());
+        }
+        b.setUp(ifindex);
+        for (Route r : staticRoutes) {
+            b.addRoute(r.dev(ifindex));
+        }
+        then.forEach(b::addRoute);
+        netlink.apply(b);
+    }
+
+    @Override
+    public void addRoutes(List<Route> routes, boolean ensure) {
+        List<Route> added = new ArrayList<>();
+        for (Route r : routes) {
+            try {
+                netlink.addRoute(r);
+                added.add(r);
+            } catch (AlreadyExistsException there) {
+                if (!ensure) {
+                    undoRoutes(added, there);
+                    throw there;
+                }
+            } catch (RuntimeException e) {
+                undoRoutes(added, e);
+                throw e;
+            }
+        }
+    }
+
+    private void undoRoutes(List<Route> added, RuntimeException failure) {
+        try {
+            removeRoutes(added);
+        } catch (RuntimeException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+
+    @Override
+    public void removeRoutes(List<Route> routes) {
+        for (Route r : routes) {
+            try {
+                netlink.delRoute(r);
+            } catch (NotFoundException gone) {
+                // gone already
+            }
+        }
+    }
+
+    @Override
+    public Map<Integer, InterfaceState> interfaces() {
+        Map<Integer, InterfaceState> m = new HashMap<>();
+        for (Link l : netlink.links()) {
+            m.put(l.index(), new InterfaceState(l.isUp(), new HashSet<>()));
+        }
+        for (Addr a : netlink.addrs()) {
+            InterfaceState s = m.get(a.ifindex());
+            if (s != null) {
+                s.addresses().add(a.prefix().toString());
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (netlink != null) {
+            netlink.close();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    @Override
+    public void delete() {
+        if (netns != null) {
+            // Closing the netlink socket drops its reference on the namespace; unmounting
+            // drops the last one, and the kernel then removes the namespace and every veth in
+            // it, asynchronously: no 20 ms synchronous delete per pair.
+            close();
+            try {
+                Netns.delete(key);
+            } catch (NotFoundException gone) {
+                // deleting twice succeeds
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return netns == null ? "the host's namespace" : "namespace " + key;
+    }
+}

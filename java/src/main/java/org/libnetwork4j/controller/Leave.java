@@ -1,0 +1,63 @@
+package org.libnetwork4j.controller;
+
+import java.util.List;
+
+import org.libnetwork4j.NotFoundException;
+
+/**
+ * An endpoint leaving a sandbox, the join's steps backwards: its external connectivity goes
+ * if it was the gateway endpoint; its interface goes (moved back to the host first if the
+ * sandbox had moved it in) and the driver's leave; another endpoint may become the gateway
+ * endpoint; the hosts file; the store. Runs with the endpoint's lock held and takes the
+ * sandbox's.
+ */
+final class Leave {
+    private Leave() {
+    }
+
+    /**
+     * @param sandboxGone the sandbox's namespace is about to be deleted and takes the interface
+     *                    along: only bookkeeping, no kernel work for it and no store write
+     *                    (the sandbox's delete forgets the records)
+     */
+    static void run(Context ctx, EndpointImpl ep, SandboxImpl sb, boolean sandboxGone) {
+        sb.lock();
+        try {
+            Attachments attached = sb.attachments();
+            Attachment a = attached.of(ep);
+            if (a == null) {
+                throw new NotFoundException(ep + " is not attached to " + sb);
+            }
+            boolean wasGateway = attached.gateway() == a;
+            attached.remove(a);
+            try {
+                // An interface we moved in goes back to the host before the driver's leave, as
+                // libnetwork does; done even when the namespace goes, which would destroy a
+                // virtual one and hand a physical one to the initial namespace.
+                if (a.movedIn() != null) {
+                    sb.os().moveOut(a.ifindex(), a.movedIn());
+                }
+                a.driver().leave(a.networkId(), ep.id(), sandboxGone);
+            } catch (RuntimeException e) {
+                if (!sandboxGone) {
+                    attached.add(a);
+                    if (wasGateway) {
+                        try {
+                            attached.elect(a); // its routes are still there; its ports come back
+                        } catch (RuntimeException again) {
+                            e.addSuppressed(again);
+                        }
+                    }
+                }
+                throw e;
+            }
+            if (!sandboxGone) {
+                attached.elect(null);
+                sb.files().writeHosts(attached.ownAddresses());
+                Records.sync(ctx, sb.id(), attached.all(), List.of(ep));
+            }
+        } finally {
+            sb.unlock();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.libnetwork4j.controller;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.IpamConfig;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.driver.Subnet;
+import org.libnetwork4j.ipam.Ipam;
+import org.libnetwork4j.ipam.PoolRequest;
+import org.libnetwork4j.store.NetworkRecord;
+
+/**
+ * A network's subnets as IPAM gave them (pool, gateway, aux addresses), and its endpoints'
+ * addresses from them.
+ */
+final class NetworkAddresses {
+    private final Ipam ipam;
+    private final List<Allocation> allocations;
+
+    /** One subnet: the pool, the range addresses come from, the gateway and aux addresses taken. */
+    record Allocation(String poolId, IpPrefix subnet, IpPrefix ipRange, InetAddress gateway,
+            Map<String, InetAddress> aux) {
+    }
+
+    private NetworkAddresses(Ipam ipam, List<Allocation> allocations) {
+        this.ipam = ipam;
+        this.allocations = List.copyOf(allocations);
+    }
+
+    /** None: a network of a driver without IPAM. */
+    static NetworkAddresses none(Ipam ipam) {
+        return new NetworkAddresses(ipam, List.of());
+    }
+
+    /** Pools for each configuration (one of each family at least); all released on failure. */
+    static NetworkAddresses allocate(Ipam ipam, List<IpamConfig> v4, List<IpamConfig> v6, boolean ipv6) {
+        List<Allocation> made = new ArrayList<>();
+        IpamConfig any = new IpamConfig(null, null, null, null);
+        try {
+            for (IpamConfig c : v4.isEmpty() ? List.of(any) : v4) {
+                made.add(allocate(ipam, c, false));
+            }
+            if (ipv6) {
+                for (IpamConfig c : v6.isEmpty() ? List.of(any) : v6) {
+                    made.add(allocate(ipam, c, true));
+                }
+            }
+            return new NetworkAddresses(ipam, made);
+        } catch (RuntimeException e) {
+            Teardown t = new Teardown();
+            made.forEach(a -> t.step(() -> ipam.releasePool(a.poolId())));
+            t.suppressInto(e);
+            throw e;
+        }
+    }
+
+    /** The stored subnets reserved again (a restart). */
+    static NetworkAddresses restore(Ipam ipam, List<NetworkRecord.Allocation> stored) {
+        List<IpamConfig> v4 = new ArrayList<>();
+        List<IpamConfig> v6 = new ArrayList<>();
+        for (NetworkRecord.Allocation a : stored) {
+            (a.subnet().isIpv4() ? v4 : v6).add(new IpamConfig(a.subnet(), a.ipRange(), a.gateway(), a.aux()));
+        }
+        List<Allocation> made = new ArrayList<>();
+        try {
+            for (IpamConfig c : v4) {
+                made.add(allocate(ipam, c, false));
+            }
+            for (IpamConfig c : v6) {
+                made.add(allocate(ipam, c, true));
+            }
+            return new NetworkAddresses(ipam, made);
+        } catch (RuntimeException e) {
+            made.forEach(a -> ipam.releasePool(a.poolId()));
+            throw e;
+        }
+    }
+
+    private static Allocation allocate(Ipam ipam, IpamConfig c, boolean ipv6) {
+        var pool = ipam.requestPool(new PoolRequest(c.subnet(), c.ipRange(), ipv6));
+        try {
+            var gw = ipam.requestAddress(pool.id(), c.gateway());
+            Map<String, InetAddress> aux = new LinkedHashMap<>();
+            for (var e : c.auxAddresses().entrySet()) {
+                aux.put(e.getKey(), ipam.requestAddress(pool.id(), e.getValue()));
+            }
+            return new Allocation(pool.id(), pool.subnet(), c.ipRange() != null ? pool.ipRange() : null, gw, aux);
+        } catch (RuntimeException e) {
+            ipam.releasePool(pool.id()); // releasing the pool releases its addresses
+            throw e;
+        }
+    }
+
+    List<Allocation> all() {
+        return allocations;
+    }
+
+    /** The IPv4 (ipv4 true) or IPv6 subnet, null if the network has none. */
+    Allocation of(boolean ipv4) {
+        for (Allocation a : allocations) {
+            if (a.subnet().isIpv4() == ipv4) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    InetAddress gateway(boolean ipv4) {
+        Allocation a = of(ipv4);
+        return a == null ? null : a.gateway();
+    }
+
+    List<Subnet> subnets(boolean ipv4) {
+        return allocations.stream().filter(a -> a.subnet().isIpv4() == ipv4)
+                .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
+    }
+
+    /** An address of the family's subnet: {@code preferred}, or the next free one. */
+    IpPrefix request(boolean ipv4, InetAddress preferred) {
+        Allocation a = of(ipv4);
+        return new IpPrefix(ipam.requestAddress(a.poolId(), preferred), a.subnet().length());
+    }
+
+    /** Reserves an address held before a restart. */
+    void reserve(IpPrefix addr) {
+        Allocation a = of(addr.isIpv4());
+        if (a == null) {
+            throw new NotFoundException("no " + (addr.isIpv4() ? "IPv4" : "IPv6") + " subnet");
+        }
+        ipam.requestAddress(a.poolId(), addr.address());
+    }
+
+    /** Releases endpoint addresses (null ones skipped); releasing twice does nothing. */
+    void release(IpPrefix ip4, IpPrefix ip6) {
+        if (ip4 != null) {
+            ipam.releaseAddress(of(true).poolId(), ip4.address());
+        }
+        if (ip6 != null) {
+            ipam.releaseAddress(of(false).poolId(), ip6.address());
+        }
+    }
+
+    /** Releases the pools, and with them every address. */
+    void releaseAll() {
+        allocations.forEach(a -> ipam.releasePool(a.poolId()));
+    }
+
+    /** As the store keeps them. */
+    List<NetworkRecord.Allocation> records() {
+        return allocations.stream().map(a -> new NetworkRecord.Allocation(a.subnet(), a.ipRange(), a.gateway(),
+                a.aux())).toList();
+    }
+}

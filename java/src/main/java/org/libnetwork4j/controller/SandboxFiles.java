@@ -1,0 +1,115 @@
+package org.libnetwork4j.controller;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+
+import org.libnetwork4j.InternalException;
+import org.libnetwork4j.SandboxOptions;
+
+/**
+ * The hosts and resolv.conf files of one sandbox, in its directory under the run directory,
+ * for a runtime to bind-mount: rewritten in place when their content changes. Guarded by the
+ * sandbox's lock.
+ */
+final class SandboxFiles {
+    private final Path dir;
+    private final SandboxOptions options;
+    private String hostsContent;
+    private List<String> peerLines = List.of();
+
+    private SandboxFiles(Path dir, SandboxOptions options) {
+        this.dir = dir;
+        this.options = options;
+    }
+
+    /** Makes the directory and both files (resolv.conf derived from the host's). */
+    static SandboxFiles create(Path dir, SandboxOptions options, Path hostResolvConf) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InternalException("create sandbox files in " + dir + ": " + e.getMessage(), 0, "create sandbox",
+                    dir.toString(), e);
+        }
+        SandboxFiles f = new SandboxFiles(dir, options);
+        f.writeHosts(List.of());
+        EtcFiles.write(f.resolvConf(), EtcFiles.resolvConf(EtcFiles.readHost(hostResolvConf), options));
+        return f;
+    }
+
+    /** The files of a sandbox made before a restart, as they are. */
+    static SandboxFiles open(Path dir, SandboxOptions options) {
+        return new SandboxFiles(dir, options);
+    }
+
+    Path hosts() {
+        return dir.resolve("hosts");
+    }
+
+    Path resolvConf() {
+        return dir.resolve("resolv.conf");
+    }
+
+    /** Rewrites the hosts file if its content changes (without a hostname, joins do not). */
+    void writeHosts(List<InetAddress> own) {
+        String content = content(own);
+        if (!content.equals(hostsContent)) {
+            EtcFiles.write(hosts(), content);
+            hostsContent = content;
+        }
+    }
+
+    /** The same after a restart: compared with what is on disk, written only if it differs. */
+    void restoreHosts(List<InetAddress> own) {
+        String content = content(own);
+        String onDisk;
+        try {
+            onDisk = Files.readString(hosts());
+        } catch (IOException e) {
+            onDisk = null;
+        }
+        if (!content.equals(onDisk)) {
+            EtcFiles.write(hosts(), content);
+        }
+        hostsContent = content;
+    }
+
+    /**
+     * The "ADDRESS NAMES" lines of peers' aliases; rewrites the file if they changed. Returns
+     * whether they did.
+     */
+    boolean setPeers(List<String> lines, List<InetAddress> own) {
+        if (lines.isEmpty() && peerLines.isEmpty() || lines.equals(peerLines)) {
+            return false;
+        }
+        peerLines = List.copyOf(lines);
+        writeHosts(own);
+        return true;
+    }
+
+    private String content(List<InetAddress> own) {
+        return EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(), own, peerLines);
+    }
+
+    /** Removes the directory and its files. Deleting twice succeeds. */
+    void delete() {
+        deleteTree(dir);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new InternalException("delete sandbox files in " + dir + ": " + e.getMessage(), 0, "delete sandbox",
+                    dir.toString(), e);
+        }
+    }
+}

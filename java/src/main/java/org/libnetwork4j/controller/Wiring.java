@@ -1,0 +1,71 @@
+package org.libnetwork4j.controller;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.ControllerProvider;
+import org.libnetwork4j.InternalException;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.driver.bridge.BridgeDriver;
+import org.libnetwork4j.driver.host.HostDriver;
+import org.libnetwork4j.driver.none.NullDriver;
+import org.libnetwork4j.ipam.DefaultIpam;
+import org.libnetwork4j.store.DeferredWrites;
+import org.libnetwork4j.store.SqliteStore;
+import org.libnetwork4j.store.StateDirLock;
+
+/**
+ * A controller on the kernel, per its configuration: the state directory's lock, then its
+ * SQLite store, the host namespace (netlink handles, firewall, port mapper), IPAM and the
+ * drivers. Registered in META-INF/services: what {@link NetworkController#create} finds.
+ */
+public final class Wiring implements ControllerProvider {
+
+    @Override
+    public NetworkController create(ControllerConfig config) {
+        return open(config);
+    }
+
+    static DefaultController open(ControllerConfig config) {
+        Teardown undo = new Teardown();
+        try {
+            StateDirLock lock = StateDirLock.acquire(config.stateDir(), config.lockWait());
+            undo.push(lock::close);
+            SqliteStore store = SqliteStore.open(config.stateDir());
+            undo.push(store::close);
+            Path sandboxFiles = config.runDir().resolve("sandboxes");
+            createDirectories(sandboxFiles);
+            KernelHost host = new KernelHost(config.hostNamespace(), config.runDir().resolve("netns"));
+            undo.push(host::close);
+            DefaultIpam ipam = new DefaultIpam(config.addressPools().isEmpty()
+                    ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host.namespace::overlapsHostRoute);
+            DriverRegistry drivers = new DriverRegistry(List.of(
+                    new BridgeDriver(host.namespace, host.firewall, host.ports), new HostDriver(), new NullDriver()));
+            DeferredWrites writes = new DeferredWrites(store);
+            undo.push(writes::close);
+            Context ctx = new Context(writes, ipam, host, drivers,
+                    new Context.Paths(sandboxFiles, config.hostResolvConf()));
+            return new DefaultController(ctx, () -> {
+                Teardown t = new Teardown();
+                t.step(store::close);
+                t.step(lock::close);
+                t.throwIfFailed();
+            });
+        } catch (RuntimeException e) {
+            undo.runReversed(e);
+            throw e;
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InternalException("create " + dir + ": " + e.getMessage(), 0, "create controller",
+                    dir.toString(), e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.libnetwork4j.driver.bridge;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.driver.HostContext;
+import org.libnetwork4j.driver.JoinRequest;
+import org.libnetwork4j.driver.JoinResult;
+import org.libnetwork4j.driver.NetworkRequest;
+import org.libnetwork4j.driver.bridge.BridgeState.BridgeEndpoint;
+import org.libnetwork4j.driver.bridge.BridgeState.BridgeNetwork;
+import org.libnetwork4j.kernel.Addr;
+import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.LinkChange;
+
+/**
+ * The bridge driver's side of a controller's recovery: bridges taken up as they are, joins
+ * found again by the aliases of their host ends, leftovers of interrupted work removed.
+ */
+final class BridgeRestore {
+    private final HostContext host;
+    private final Map<String, BridgeNetwork> networks;
+    private final BridgeSetup setup;
+    private final BridgeConnectivity connectivity;
+    /** The host ends' aliases as the last {@link #joinLabels} read them, by endpoint id. */
+    private final Map<String, String> seenLabels = new HashMap<>();
+
+    BridgeRestore(HostContext host, Map<String, BridgeNetwork> networks, BridgeSetup setup,
+            BridgeConnectivity connectivity) {
+        this.host = host;
+        this.networks = networks;
+        this.setup = setup;
+        this.connectivity = connectivity;
+    }
+
+    static Map<String, String> networkState(BridgeNetwork n) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("bridge", n.bridgeName);
+        m.put("adopted", Boolean.toString(n.adopted));
+        m.put("addedAddrs", String.join(",", n.addedAddrs.stream().map(a -> a.prefix().toString()).toList()));
+        return m;
+    }
+
+    /**
+     * The bridge as it is: its addresses, MTU and settings are ensured; after a reboot it is
+     * made again. Whether it was adopted, and which addresses this driver added to it, come
+     * from the stored state.
+     */
+    void restoreNetwork(NetworkRequest req, Map<String, String> state) {
+        String name = state.getOrDefault("bridge", BridgeState.bridgeName(req));
+        BridgeNetwork n = new BridgeNetwork(req, name);
+        networks.put(req.id(), n);
+        try {
+            host.withNetlink(nl -> {
+                boolean existed = nl.findLink(name).isPresent();
+                setup.setUp(nl, n, req);
+                if (existed) {
+                    n.adopted = Boolean.parseBoolean(state.getOrDefault("adopted", "false"));
+                    for (String a : state.getOrDefault("addedAddrs", "").split(",")) {
+                        if (!a.isEmpty() && n.addedAddrs.stream().noneMatch(x -> x.prefix().toString().equals(a))) {
+                            n.addedAddrs.add(Addr.of(n.bridgeIndex, a));
+                        }
+                    }
+                }
+                return null;
+            });
+            connectivity.addNetwork(n, req);
+        } catch (RuntimeException e) {
+            networks.remove(req.id());
+            throw e;
+        }
+    }
+
+    Map<String, String> joinLabels() {
+        Map<Integer, BridgeNetwork> byBridge = new HashMap<>();
+        networks.values().forEach(n -> byBridge.put(n.bridgeIndex, n));
+        Map<String, String> labels = new HashMap<>();
+        for (Link l : host.withNetlink(nl -> nl.links())) {
+            String[] owner = byBridge.containsKey(l.master()) ? BridgeState.parseAlias(l.alias()) : null;
+            if (owner != null && BridgeState.hostEnd(owner[0]).equals(l.name())) {
+                labels.put(owner[0], owner[1]);
+            }
+        }
+        seenLabels.clear();
+        seenLabels.putAll(labels);
+        return labels;
+    }
+
+    /**
+     * The join as the kernel has it: the host end on the network's bridge, and its peer in the
+     * sandbox's namespace (found by the index the host end names, and naming the host end
+     * back). A host end without our alias (made before aliases were) gets it now.
+     */
+    Optional<JoinResult> restoreJoin(JoinRequest req) {
+        BridgeNetwork n = network(req.networkId());
+        BridgeEndpoint ep = n.endpoints.get(req.endpointId());
+        if (ep == null) {
+            throw new NotFoundException("endpoint " + req.endpointId() + " not found in bridge network "
+                    + n.networkName);
+        }
+        String name = BridgeState.hostEnd(req.endpointId());
+        Link hostLink = host.withNetlink(nl -> nl.findLink(name).orElse(null));
+        Link peer = null;
+        if (hostLink != null && hostLink.master() == n.bridgeIndex && hostLink.peerIndex() > 0) {
+            try {
+                peer = req.sandbox().netlink().link(hostLink.peerIndex());
+            } catch (NotFoundException gone) {
+                peer = null;
+            }
+        }
+        if (peer == null || peer.peerIndex() != hostLink.index()) {
+            discardJoin(req.networkId(), req.endpointId());
+            return Optional.empty();
+        }
+        ep.hostIndex = hostLink.index();
+        connectivity.addPort(n, name, req.endpointId());
+        if (!req.label().equals(seenLabels.get(req.endpointId()))) {
+            host.withNetlink(nl -> {
+                nl.change(hostLink.index(), LinkChange.NONE.alias(BridgeState.alias(req.endpointId(), req.label()))
+                        .ipv6LinkLocal(false));
+                return null;
+            });
+        }
+        // the port is among those setUp counted on the bridge already
+        return Optional.of(JoinResult.inSandbox(peer.index(), peer.name(), n.gatewayV4ForJoin(),
+                n.gatewayV6ForJoin(), null, true));
+    }
+
+    void discardJoin(String networkId, String endpointId) {
+        BridgeNetwork n = networks.get(networkId);
+        String name = BridgeState.hostEnd(endpointId);
+        host.withNetlink(nl -> {
+            nl.findLink(name).ifPresent(l -> BridgeSetup.deleteQuietly(nl, l.index()));
+            return null;
+        });
+        if (n != null) {
+            connectivity.removePort(n, name);
+            BridgeEndpoint ep = n.endpoints.get(endpointId);
+            if (ep != null && ep.hostIndex != 0) {
+                ep.hostIndex = 0;
+                n.removePort();
+            }
+        }
+    }
+
+    List<PortMapping> restoreExternalConnectivity(String networkId, String endpointId, List<PortMapping> mappings) {
+        BridgeNetwork n = network(networkId);
+        BridgeEndpoint ep = n.endpoints.get(endpointId);
+        return ep == null ? List.of() : connectivity.restore(n, ep, endpointId, mappings);
+    }
+
+    /**
+     * Ports of our bridges named like our host ends that belong to no joined endpoint: left by
+     * a join nobody claims. Other ports of an adopted bridge are someone else's and stay. And
+     * bridges marked deleted whose removal a restart cut short.
+     */
+    List<String> removeOrphans(Set<String> joined) {
+        Set<String> live = new HashSet<>();
+        joined.forEach(id -> live.add(BridgeState.hostEnd(id)));
+        List<String> removed = new ArrayList<>();
+        host.withNetlink(nl -> {
+            List<Link> links = nl.links();
+            for (Link l : links) {
+                if ("bridge".equals(l.kind()) && BridgeState.isDeletedAlias(l.alias())) {
+                    BridgeSetup.deleteQuietly(nl, l.index());
+                    removed.add("bridge " + l.name() + " (deleted)");
+                }
+            }
+            for (BridgeNetwork n : networks.values()) {
+                for (Link l : links) {
+                    if (l.master() == n.bridgeIndex && BridgeState.isHostEndName(l.name()) && !live.contains(l.name())) {
+                        BridgeSetup.deleteQuietly(nl, l.index());
+                        n.removePort();
+                        removed.add(l.name() + " on " + n.bridgeName);
+                    }
+                }
+            }
+            return null;
+        });
+        seenLabels.clear();
+        return removed;
+    }
+
+    private BridgeNetwork network(String id) {
+        BridgeNetwork n = networks.get(id);
+        if (n == null) {
+            throw new NotFoundException("bridge network " + id + " not found");
+        }
+        return n;
+    }
+}

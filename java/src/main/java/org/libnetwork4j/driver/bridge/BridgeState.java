@@ -1,0 +1,143 @@
+package org.libnetwork4j.driver.bridge;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.libnetwork4j.ForbiddenException;
+import org.libnetwork4j.MacAddress;
+import org.libnetwork4j.driver.EndpointRequest;
+import org.libnetwork4j.driver.NetworkRequest;
+import org.libnetwork4j.kernel.Addr;
+
+/**
+ * What the bridge driver knows of its networks and endpoints, and the names it gives their
+ * kernel objects. The names are how a restarted driver finds what an earlier one made.
+ */
+final class BridgeState {
+    /** Port 0 is reserved; the kernel's port numbers are 10 bits (BR_MAX_PORTS = 1024). */
+    static final int MAX_PORTS = 1023;
+    /** Starts the alias of every host end we make: {@code lnw4j endpoint=ID LABEL}. */
+    private static final String ALIAS_PREFIX = "lnw4j endpoint=";
+    /** The alias of a bridge of ours whose network is deleted, until the kernel has removed it. */
+    private static final String DELETED_PREFIX = "lnw4j deleted network=";
+
+    private BridgeState() {
+    }
+
+    /** The bridge of a network: the name given, or Docker's {@code br-} + 12 digits of its id. */
+    static String bridgeName(NetworkRequest req) {
+        BridgeSettings s = (BridgeSettings) req.settings();
+        return s.bridgeName() != null ? s.bridgeName() : defaultBridgeName(req.id());
+    }
+
+    static String defaultBridgeName(String networkId) {
+        return "br-" + networkId.substring(0, 12);
+    }
+
+    /** The host end of an endpoint's veth pair: named after the endpoint. */
+    static String hostEnd(String endpointId) {
+        return "veth" + endpointId.substring(0, 7);
+    }
+
+    /** Whether name is one we give host ends (another program's ports of an adopted bridge are not). */
+    static boolean isHostEndName(String name) {
+        return name.length() == 11 && name.startsWith("veth") && name.substring(4).chars()
+                .allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    }
+
+    /** The alias of an endpoint's host end: its id and the controller's label of the join. */
+    static String alias(String endpointId, String label) {
+        return ALIAS_PREFIX + endpointId + (label == null || label.isEmpty() ? "" : " " + label);
+    }
+
+    /** The endpoint id and label an alias of ours holds, or null for any other alias. */
+    static String[] parseAlias(String alias) {
+        if (!alias.startsWith(ALIAS_PREFIX)) {
+            return null;
+        }
+        String rest = alias.substring(ALIAS_PREFIX.length());
+        int space = rest.indexOf(' ');
+        return space < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, space), rest.substring(space + 1)};
+    }
+
+    /** The alias that marks a bridge of ours as deleted: only its removal is left to do. */
+    static String deletedAlias(String networkId) {
+        return DELETED_PREFIX + networkId;
+    }
+
+    static boolean isDeletedAlias(String alias) {
+        return alias.startsWith(DELETED_PREFIX);
+    }
+
+    /** The driver's state of one network. */
+    static final class BridgeNetwork {
+        final String networkId;
+        final String networkName;
+        final String bridgeName;
+        final BridgeSettings settings;
+        final boolean internal;
+        final InetAddress gatewayV4;
+        final InetAddress gatewayV6;
+        final List<Addr> addedAddrs = new ArrayList<>();
+        final Map<String, BridgeEndpoint> endpoints = new ConcurrentHashMap<>();
+        volatile boolean adopted;
+        volatile int bridgeIndex;
+        private int ports; // guarded by this
+
+        BridgeNetwork(NetworkRequest req, String bridgeName) {
+            this.networkId = req.id();
+            this.networkName = req.name();
+            this.bridgeName = bridgeName;
+            this.settings = (BridgeSettings) req.settings();
+            this.internal = req.internal();
+            this.gatewayV4 = req.v4().isEmpty() ? null : req.v4().get(0).gateway();
+            this.gatewayV6 = req.v6().isEmpty() ? null : req.v6().get(0).gateway();
+        }
+
+        /** Counts a new port, refused when the bridge has as many as the kernel allows. */
+        synchronized void addPort() {
+            if (ports >= MAX_PORTS) {
+                throw new ForbiddenException("bridge " + bridgeName + " has " + ports
+                        + " ports, the most the kernel allows on one bridge (1024 port numbers, 0"
+                        + " reserved); use another network");
+            }
+            ports++;
+        }
+
+        synchronized void removePort() {
+            ports--;
+        }
+
+        synchronized void setPorts(int n) {
+            ports = n;
+        }
+
+        synchronized int ports() {
+            return ports;
+        }
+
+        /** The default routes' next hops for an endpoint of this network; none if internal. */
+        InetAddress gatewayV4ForJoin() {
+            return internal ? null : gatewayV4;
+        }
+
+        InetAddress gatewayV6ForJoin() {
+            return internal ? null : gatewayV6;
+        }
+    }
+
+    /** The driver's state of one endpoint. */
+    static final class BridgeEndpoint {
+        final MacAddress mac;
+        final EndpointRequest request;
+        volatile int hostIndex; // the host end of its veth while joined, else 0
+
+        BridgeEndpoint(MacAddress mac, EndpointRequest request) {
+            this.mac = mac;
+            this.request = request;
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package org.libnetwork4j.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.EndpointOptions;
+import org.libnetwork4j.ForbiddenException;
+import org.libnetwork4j.JoinOptions;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkException;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.kernel.Route;
+import org.libnetwork4j.store.EndpointRecord;
+import org.libnetwork4j.store.State;
+import org.libnetwork4j.store.StoredObject;
+
+/**
+ * The controller's logic on a fake kernel and a store in memory: no root, no kernel. Rollback
+ * at every step of a join, an endpoint's and a network's create; the registries; gateway
+ * election and its routes; what is stored when; recovery's decisions after a "kill".
+ */
+@Timeout(30)
+class ControllerLogicTest {
+    private FakeWorld w;
+    private DefaultController c;
+
+    @BeforeEach
+    void open() throws Exception {
+        w = new FakeWorld();
+        c = w.controller();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        c.close();
+        w.close();
+    }
+
+    private Network net(String type, String name, String subnet) {
+        return c.newNetwork(type, name, NetworkOptions.builder().subnet(subnet).build());
+    }
+
+    private long allocated(String subnet) {
+        return w.ipam.allocated("LocalDefault/" + subnet);
+    }
+
+    private FakeKernel.Ns nsOf(Sandbox sb) {
+        return w.kernel.namespaces.get(java.nio.file.Path.of(sb.key()));
+    }
+
+    // ---- joins: the steps and their undo ----
+
+    @Test
+    void aJoinMakesTheInterfaceAddressesAndDefaultRouteInOrder() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        w.kernel.log.clear();
+        e.join(sb);
+        assertEquals(List.of("driver:join", "configure", "driver:afterUp", "driver:program"), w.kernel.log,
+                "libnetwork's order: driver, interface into the sandbox, after-up, external connectivity");
+        var iface = nsOf(sb).ifaces.values().stream().filter(i -> i.name.equals("eth0")).findFirst().orElseThrow();
+        assertTrue(iface.up);
+        assertEquals(java.util.Set.of("10.9.1.2/24"), iface.addresses);
+        assertEquals(1, nsOf(sb).routes.stream().filter(Route::isDefault).count());
+        assertEquals("eth0", e.info().interfaceName());
+        assertEquals(e, sb.gatewayEndpoint().orElseThrow());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"driver:join", "configure", "driver:afterUp", "driver:program"})
+    void aJoinFailingAtAnyStepLeavesNothingAndTheOldGatewayKeepsItsRole(String step) {
+        Network n1 = net("fake", "a-first", "10.9.1.0/24");
+        Network n2 = net("fake", "b-second", "10.9.2.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint old = n2.createEndpoint("old");
+        old.join(sb);
+        List<Route> routesBefore = List.copyOf(nsOf(sb).routes);
+        var ifacesBefore = List.copyOf(nsOf(sb).ifaces.keySet());
+        Endpoint e = n1.createEndpoint("e1"); // "a-first" sorts first: it would take the gateway role
+        int storedBefore = w.store.transactions();
+
+        w.kernel.failOn(step);
+        var ex = assertThrows(NetworkException.class, () -> e.join(sb));
+        assertTrue(ex.getMessage().startsWith("join endpoint \"e1\" of network \"a-first\""), ex.getMessage());
+        assertTrue(ex.getMessage().contains("injected"), ex.getMessage());
+
+        assertEquals(ifacesBefore, List.copyOf(nsOf(sb).ifaces.keySet()), "the interface is gone again");
+        assertEquals(routesBefore, nsOf(sb).routes, "the old gateway endpoint's default route is back");
+        assertEquals(old, sb.gatewayEndpoint().orElseThrow());
+        assertEquals(List.of(old), sb.endpoints());
+        assertNull(e.info().sandboxId());
+        assertFalse(w.driverState.ifaces.containsKey(e.id()), "the driver's leave ran");
+        assertEquals(storedBefore, w.store.transactions(), "nothing was stored");
+        assertEquals(2, allocated("10.9.1.0/24"), "gateway and e1 only: nothing leaked");
+        // and the same join works afterwards
+        e.join(sb);
+        assertEquals(e, sb.gatewayEndpoint().orElseThrow());
+    }
+
+    @Test
+    void aJoinWhoseRecordCannotBeWrittenIsUndone() {
+        Network n = net("unlabelled", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        w.store.failAt(1);
+        assertThrows(NetworkException.class, () -> e.join(sb));
+        assertTrue(sb.endpoints().isEmpty());
+        assertEquals(List.of(1), List.copyOf(nsOf(sb).ifaces.keySet()), "only loopback");
+        assertTrue(nsOf(sb).routes.isEmpty());
+        e.join(sb);
+        assertEquals(State.JOINED, ((EndpointRecord) w.store.get(StoredObject.Kind.ENDPOINT, e.id())).state());
+    }
+
+    @Test
+    void anInterfaceMadeInTheHostIsMovedInAndBackOut() {
+        Network n = net("moving", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
+        var moved = nsOf(sb).ifaces.values().stream().filter(i -> i.name.equals("eth0")).findFirst().orElseThrow();
+        assertTrue(moved.up && moved.addresses.contains("10.9.1.2/24"));
+        assertTrue(w.kernel.host.ifaces.isEmpty(), "moved out of the host");
+        w.kernel.log.clear();
+        e.leave(sb);
+        assertTrue(w.kernel.log.indexOf("moveOut") < w.kernel.log.indexOf("driver:leave"),
+                "back to the host before the driver's leave: " + w.kernel.log);
+        // a move that fails leaves the driver's interface to its leave
+        w.kernel.failOn("moveIn");
+        assertThrows(NetworkException.class, () -> e.join(sb));
+        assertTrue(w.kernel.host.ifaces.isEmpty());
+        assertEquals(List.of(1), List.copyOf(nsOf(sb).ifaces.keySet()));
+    }
+
+    // ---- creates: their undo ----
+
+    @Test
+    void anEndpointWhoseRecordCannotBeWrittenReleasesItsAddress() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        w.store.failAt(1);
+        assertThrows(NetworkException.class, () -> n.createEndpoint("e1"));
+        assertEquals(1, allocated("10.9.1.0/24"), "only the gateway");
+        assertTrue(w.kernel.log.contains("driver:deleteEndpoint"));
+        assertTrue(n.endpoints().isEmpty());
+        n.createEndpoint("e1"); // the name is free again
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aNetworkFailingAtItsStoreWritesLeavesNothing(int nth) {
+        w.store.failAt(nth);
+        assertThrows(NetworkException.class, () -> net("fake", "n1", "10.9.1.0/24"));
+        assertEquals(0, w.ipam.poolCount());
+        assertTrue(w.driverState.networks.isEmpty());
+        assertEquals(0, w.store.size());
+        assertTrue(c.networks().isEmpty());
+        net("fake", "n1", "10.9.1.0/24");
+    }
+
+    @Test
+    void aNetworkTheDriverRefusesLeavesNoPoolNoRecordNoName() {
+        w.kernel.failOn("driver:createNetwork");
+        assertThrows(NetworkException.class, () -> net("fake", "n1", "10.9.1.0/24"));
+        assertEquals(0, w.ipam.poolCount());
+        assertEquals(0, w.store.size());
+        net("fake", "n1", "10.9.1.0/24");
+    }
+
+    @Test
+    void aSandboxWhoseNamespaceCannotBeMadeLeavesNothing() {
+        w.kernel.failOn("createSandbox");
+        assertThrows(NetworkException.class, () -> c.newSandbox("c1"));
+        assertTrue(c.sandboxes().isEmpty());
+        assertEquals(0, w.store.size());
+        w.store.failAt(1);
+        assertThrows(NetworkException.class, () -> c.newSandbox("c1"));
+        assertTrue(w.kernel.namespaces.keySet().stream().noneMatch(p -> p.startsWith(FakeKernel.NETNS_DIR)),
+                "its namespace is removed again");
+        c.newSandbox("c1");
+    }
+
+    // ---- registries ----
+
+    @Test
+    void namesAreUniqueAndANetworkWithEndpointsCannotGo() throws Exception {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        var dup = assertThrows(AlreadyExistsException.class, () -> net("fake", "n1", "10.9.2.0/24"));
+        assertEquals("create network \"n1\": network with name n1 already exists", dup.getMessage());
+        assertEquals(1, w.ipam.poolCount(), "the second one's pool is released");
+        Endpoint e = n.createEndpoint("e");
+        assertThrows(AlreadyExistsException.class, () -> n.createEndpoint("e"));
+        var busy = assertThrows(ForbiddenException.class, n::delete);
+        assertTrue(busy.getMessage().endsWith("network n1 has active endpoints [e]"), busy.getMessage());
+        c.newSandbox("c1");
+        assertThrows(AlreadyExistsException.class, () -> c.newSandbox("c1"));
+        assertEquals(n, c.networkById(n.id().substring(0, 5)));
+        assertThrows(NotFoundException.class, () -> c.networkByName("nope"));
+        e.delete();
+        n.delete();
+        n.delete(); // twice succeeds
+        assertThrows(NotFoundException.class, () -> n.createEndpoint("late"));
+        assertTrue(c.networks().isEmpty());
+        assertEquals(0, w.store.size() - 1, "only the sandbox is stored");
+    }
+
+    @Test
+    void concurrentCreatesOfOneNameLetExactlyOneThrough() throws Exception {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> tries = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                tries.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        n.createEndpoint("same");
+                        return true;
+                    } catch (AlreadyExistsException taken) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> f : tries) {
+                won += f.get(10, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, won);
+            assertEquals(2, allocated("10.9.1.0/24"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- gateway election ----
+
+    @Test
+    void theGatewayEndpointFollowsPriorityAndMovesItsRoutesAndPorts() {
+        Network a = net("fake", "a", "10.9.1.0/24");
+        Network b = net("fake", "b", "10.9.2.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint ea = a.createEndpoint("ea", EndpointOptions.builder().publish("8080:80").build());
+        Endpoint eb = b.createEndpoint("eb");
+        ea.join(sb);
+        assertEquals(1, ea.info().ports().size());
+        eb.join(sb, JoinOptions.priority(5));
+        assertEquals(eb, sb.gatewayEndpoint().orElseThrow(), "higher priority wins");
+        assertTrue(ea.info().ports().isEmpty(), "the old gateway endpoint's ports went");
+        var defaults = nsOf(sb).routes.stream().filter(Route::isDefault).toList();
+        assertEquals(1, defaults.size(), "one default route: " + defaults);
+        int ebIndex = w.driverState.ifaces.get(eb.id());
+        assertEquals(ebIndex, defaults.get(0).oif());
+        eb.leave(sb);
+        assertEquals(ea, sb.gatewayEndpoint().orElseThrow());
+        assertEquals(1, ea.info().ports().size(), "its ports are back");
+        assertEquals(w.driverState.ifaces.get(ea.id()).intValue(),
+                nsOf(sb).routes.stream().filter(Route::isDefault).findFirst().orElseThrow().oif());
+    }
+
+    // ---- the store: what is written, when ----
+
+    @Test
+    void aLabelledJoinWithoutPortsCostsNoTransactionBeforeItReturns() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        int before = w.store.transactions();
+        e.join(sb);
+        assertEquals(before, w.store.transactions(), "the kernel holds it: the record may follow");
+        assertEquals(State.READY, record(e).state());
+        c.flushStore();
+        assertEquals(State.JOINED, record(e).state());
+        assertEquals(sb.id(), record(e).sandboxId());
+
+        Endpoint p = n.createEndpoint("p1", EndpointOptions.builder().publish("80").build());
+        Sandbox sb2 = c.newSandbox("c2");
+        before = w.store.transactions();
+        p.join(sb2);
+        assertEquals(before + 1, w.store.transactions(), "host ports must come back as they were: stored at once");
+        assertEquals(List.of(32768), record(p).ports().stream().map(m -> m.hostPort()).toList());
+    }
+
+    @Test
+    void aJoinTheKernelCannotTellIsStoredBeforeItReturnsAndSoIsItsLeave() {
+        Network n = net("unlabelled", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
+        assertEquals(State.JOINED, record(e).state());
+        e.leave(sb);
+        assertEquals(State.READY, record(e).state());
+    }
+
+    private EndpointRecord record(Endpoint e) {
+        return (EndpointRecord) w.store.get(StoredObject.Kind.ENDPOINT, e.id());
+    }
+
+    // ---- recovery's decisions ----
+
+    /** The process dies: nothing more reaches the store; the kernel stays as it is. */
+    private void kill() {
+        w.store.die();
+        c.close();
+        w.store.revive();
+        c = w.controller();
+    }
+
+    @Test
+    void aJoinNoRecordToldOfIsFoundByItsLabelAfterAKill() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb, JoinOptions.priority(3));
+        assertEquals(State.READY, record(e).state(), "not written yet when the process dies");
+        kill();
+        assertTrue(c.recoveryReport().clean(), c.recoveryReport().toString());
+        Endpoint again = c.networkByName("n1").endpointByName("e1");
+        Sandbox sbAgain = c.sandboxByContainerId("c1");
+        assertEquals(sbAgain.id(), again.info().sandboxId());
+        assertEquals("eth0", again.info().interfaceName());
+        assertEquals(again, sbAgain.gatewayEndpoint().orElseThrow());
+        c.flushStore();
+        assertEquals(State.JOINED, record(again).state());
+        assertEquals(3, record(again).priority(), "the priority came back from the label");
+        // the interface counter goes on after eth0
+        Endpoint second = c.networkByName("n1").createEndpoint("e2");
+        second.join(sbAgain);
+        assertEquals("eth1", second.info().interfaceName());
+    }
+
+    @Test
+    void aJoinCutShortBeforeItsAddressesIsUndone() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        // the process dies inside the join, after the driver made the interface: simulated by
+        // a failing configure whose undo never runs (the store is dead, the kernel keeps it)
+        w.kernel.failOn("configure");
+        w.store.die();
+        Map<String, Integer> leftover;
+        try {
+            w.kernel.failOn("driver:leave"); // the undo's leave "never happens"
+            assertThrows(NetworkException.class, () -> e.join(sb));
+        } finally {
+            leftover = Map.copyOf(w.driverState.ifaces);
+        }
+        assertTrue(leftover.containsKey(e.id()), "the half-made interface is in the kernel");
+        c.close();
+        w.store.revive();
+        c = w.controller();
+        assertEquals(List.of("join of endpoint e1 of network n1"), c.recoveryReport().rolledBack());
+        assertFalse(w.driverState.ifaces.containsKey(e.id()));
+        assertNull(c.networkByName("n1").endpointByName("e1").info().sandboxId());
+    }
+
+    @Test
+    void aSandboxWhoseNamespaceIsGoneIsDroppedWithItsEndpoints() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
+        c.flushStore();
+        c.close();
+        w.kernel.namespaces.remove(java.nio.file.Path.of(sb.key())); // a reboot took it
+        w.driverState.ifaces.clear();
+        w.driverState.labels.clear();
+        c = w.controller();
+        var r = c.recoveryReport();
+        assertEquals(2, r.dropped().size(), r.toString());
+        assertTrue(c.sandboxes().isEmpty());
+        assertTrue(c.networkByName("n1").endpoints().isEmpty());
+        assertEquals(1, allocated("10.9.1.0/24"), "its address is free again");
+        assertNull(w.store.get(StoredObject.Kind.ENDPOINT, e.id()));
+    }
+
+    @Test
+    void interruptedNetworkCreatesAreUndoneAndOrphansRemoved() throws Exception {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        // a create cut short after its intent: the driver made its part, the record says CREATING
+        w.store.put(((NetworkImpl) n).record(State.CREATING, Map.of()).with(State.CREATING));
+        w.store.die();
+        c.close();
+        w.store.revive();
+        // a namespace and files nobody claims, as a sandbox create cut short before its record leaves
+        Files.createDirectories(w.dir.resolve("sandboxes").resolve("deadbeef"));
+        w.kernel.namespaces.put(FakeKernel.NETNS_DIR.resolve("deadbeef0000"), new FakeKernel.Ns());
+        c = w.controller();
+        var r = c.recoveryReport();
+        assertEquals(List.of("create of network n1"), r.rolledBack());
+        assertTrue(w.kernel.log.contains("driver:discardNetwork"));
+        assertTrue(c.networks().isEmpty());
+        assertEquals(0, w.ipam.poolCount());
+        assertEquals(2, r.orphans().size(), r.toString());
+        assertFalse(w.kernel.namespaces.containsKey(FakeKernel.NETNS_DIR.resolve("deadbeef0000")));
+    }
+
+    @Test
+    void aHostNetworkSandboxComesBackWithItsJoin() {
+        Network host = c.newNetwork("host", "host");
+        Sandbox sb = c.newSandbox("c1", SandboxOptions.builder().useHostNamespace(true).build());
+        Endpoint e = host.createEndpoint("h");
+        e.join(sb);
+        assertEquals(State.JOINED, record(e).state(), "nothing in the kernel tells of it: stored at once");
+        kill();
+        assertEquals(c.sandboxByContainerId("c1").id(), c.networkByName("host").endpointByName("h").info().sandboxId());
+    }
+}
