@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.driver.RestorableDriver;
 import org.libnetwork4j.kernel.Route;
@@ -106,14 +107,19 @@ final class Attachments {
     /**
      * After a restart: the gateway endpoint elected again, its default routes ensured (a join
      * cut short may not have added them), its published ports made live with the host ports
-     * they had. Returns the mappings whose host port another program took meanwhile.
+     * they had. Returns the mappings whose host port another program took meanwhile; a route
+     * that cannot be added (the container took its interface down, say) goes to warnings.
      */
-    List<PortMapping> restoreGateway(Map<String, List<PortMapping>> stored) {
+    List<PortMapping> restoreGateway(Map<String, List<PortMapping>> stored, List<String> warnings) {
         gateway = GatewayElection.elect(all);
         if (gateway == null) {
             return List.of();
         }
-        os.addRoutes(gateway.defaultRoutes(), true);
+        try {
+            os.addRoutes(gateway.defaultRoutes(), true);
+        } catch (NetworkException e) {
+            warnings.add("default route via " + gateway.ifname() + " not restored: " + e.getMessage());
+        }
         if (gateway.driver() instanceof RestorableDriver r) {
             return r.restoreExternalConnectivity(gateway.networkId(), gateway.endpoint().id(),
                     stored.getOrDefault(gateway.endpoint().id(), List.of()));

@@ -192,6 +192,9 @@ final class EndpointImpl implements Endpoint {
     @Override
     public void leave(Sandbox sb) {
         SandboxImpl from = (SandboxImpl) sb;
+        String context = "leave endpoint \"" + name + "\" from the sandbox of container \"" + from.containerId()
+                + "\"";
+        RuntimeException afterwards;
         try {
             lock.lock();
             try {
@@ -199,46 +202,66 @@ final class EndpointImpl implements Endpoint {
                     throw new ForbiddenException("endpoint " + name + " is not joined to the sandbox of container "
                             + from.containerId());
                 }
-                Leave.run(ctx, this, from, false);
-                sandbox = null;
+                afterwards = Leave.run(ctx, this, from, false);
+                sandbox = null; // left, even if what follows the interface's removal failed
             } finally {
                 lock.unlock();
             }
         } catch (NetworkException e) {
-            throw e.withContext("leave endpoint \"" + name + "\" from the sandbox of container \""
-                    + from.containerId() + "\"");
+            throw e.withContext(context);
         }
         LOG.debug("{} left {}", this, from);
         HostsPeers.afterChange(network, from, !aliases().isEmpty());
+        if (afterwards != null) {
+            throw afterwards instanceof NetworkException ne ? ne.withContext(context) : afterwards;
+        }
+    }
+
+    /** What a sandbox's delete does with an endpoint it took along. */
+    record Removal(EndpointRecord record, Runnable releaseAddresses, RuntimeException failure) {
     }
 
     /**
-     * The sandbox is being deleted: leave it without kernel work (its namespace takes the
-     * interface along) and delete the endpoint. Returns the record for the sandbox to forget
-     * with its own, in one transaction.
+     * The sandbox is being deleted: the endpoint leaves it without kernel work (its namespace
+     * takes the interface along) and is deleted. The sandbox forgets the returned record with
+     * its own, in one transaction, and releases the addresses only once that succeeded: a
+     * record that stays must not find its address given to another. Null if the endpoint is
+     * no longer joined to sb (it left meanwhile: it is not the sandbox's to delete).
      */
-    EndpointRecord removeWithSandbox(SandboxImpl sb) {
+    Removal removeWithSandbox(SandboxImpl sb) {
+        RuntimeException failure = null;
         lock.lock();
         try {
-            if (sandbox == sb) {
-                Leave.run(ctx, this, sb, true);
-                sandbox = null;
+            if (deleted || sandbox != sb) {
+                return null;
             }
+            Leave.run(ctx, this, sb, true);
+            sandbox = null;
+            try {
+                network.driver().deleteEndpoint(network.id(), id);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            deleted = true;
         } finally {
             lock.unlock();
         }
-        delete(false, false);
-        return Records.of(this, null, null, List.of());
+        network.removeEndpoint(this);
+        return new Removal(Records.of(this, null, null, List.of()), () -> network.addresses().release(ipv4, ipv6),
+                failure);
     }
 
+    /**
+     * Leaves (if forced), then the driver's part, the record, and the addresses: the record
+     * goes before the addresses are free, so that if it cannot be removed the endpoint stays,
+     * whole, and a retry finishes the delete.
+     */
     @Override
     public void delete(boolean force) {
-        delete(force, true);
-    }
-
-    private void delete(boolean force, boolean forget) {
+        String context = "delete endpoint \"" + name + "\" of network \"" + network.name() + "\"";
         SandboxImpl left = null;
         boolean gone = false;
+        Teardown t = new Teardown();
         try {
             lock.lock();
             try {
@@ -250,17 +273,18 @@ final class EndpointImpl implements Endpoint {
                         throw new ForbiddenException("endpoint " + name + " is joined to the sandbox of container "
                                 + sandbox.containerId() + "; leave it first (or force)");
                     }
-                    Leave.run(ctx, this, sandbox, false);
+                    RuntimeException afterwards = Leave.run(ctx, this, sandbox, false);
                     left = sandbox;
                     sandbox = null;
+                    t.step(() -> {
+                        if (afterwards != null) {
+                            throw afterwards;
+                        }
+                    });
                 }
-                Teardown t = new Teardown();
                 t.step(() -> network.driver().deleteEndpoint(network.id(), id));
-                // IPAM release always runs, whatever the driver said
-                t.step(() -> network.addresses().release(ipv4, ipv6));
-                if (forget) {
-                    t.step(() -> ctx.store().delete(Records.of(this, null, null, List.of())));
-                }
+                ctx.store().delete(Records.of(this, null, null, List.of()));
+                network.addresses().release(ipv4, ipv6);
                 deleted = true;
                 gone = true;
                 t.throwIfFailed();
@@ -268,7 +292,7 @@ final class EndpointImpl implements Endpoint {
                 lock.unlock();
             }
         } catch (NetworkException e) {
-            throw e.withContext("delete endpoint \"" + name + "\" of network \"" + network.name() + "\"");
+            throw e.withContext(context);
         } finally {
             if (gone) {
                 network.removeEndpoint(this);

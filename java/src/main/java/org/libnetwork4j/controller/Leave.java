@@ -16,11 +16,16 @@ final class Leave {
     }
 
     /**
+     * Throws while the endpoint is still joined (its interface is there); once the interface
+     * is gone the endpoint has left, and what fails after that (another endpoint's election,
+     * the hosts file, the store) is returned for the caller to throw once it has recorded the
+     * leave.
+     *
      * @param sandboxGone the sandbox's namespace is about to be deleted and takes the interface
      *                    along: only bookkeeping, no kernel work for it and no store write
      *                    (the sandbox's delete forgets the records)
      */
-    static void run(Context ctx, EndpointImpl ep, SandboxImpl sb, boolean sandboxGone) {
+    static RuntimeException run(Context ctx, EndpointImpl ep, SandboxImpl sb, boolean sandboxGone) {
         sb.lock();
         try {
             Attachments attached = sb.attachments();
@@ -37,7 +42,8 @@ final class Leave {
                 if (a.movedIn() != null) {
                     sb.os().moveOut(a.ifindex(), a.movedIn());
                 }
-                a.driver().leave(a.networkId(), ep.id(), sandboxGone);
+                // a moved-out interface is in the host now: the driver removes it, namespace or not
+                a.driver().leave(a.networkId(), ep.id(), sandboxGone && a.movedIn() == null);
             } catch (RuntimeException e) {
                 if (!sandboxGone) {
                     attached.add(a);
@@ -51,11 +57,14 @@ final class Leave {
                 }
                 throw e;
             }
-            if (!sandboxGone) {
-                attached.elect(null);
-                sb.files().writeHosts(attached.ownAddresses());
-                Records.sync(ctx, sb.id(), attached.all(), List.of(ep));
+            if (sandboxGone) {
+                return null;
             }
+            Teardown after = new Teardown();
+            after.step(() -> attached.elect(null));
+            after.step(() -> sb.files().writeHosts(attached.ownAddresses()));
+            after.step(() -> Records.sync(ctx, sb.id(), attached.all(), List.of(ep)));
+            return after.first();
         } finally {
             sb.unlock();
         }

@@ -240,11 +240,17 @@ final class NetworkImpl implements Network {
             endpoints.unseal();
             throw e.withContext(context);
         }
+        // From here the network is gone, in the kernel and here: its subnets and its name are
+        // free. The record says DELETING until it goes: if its removal fails (or a kill comes
+        // first) the next start finishes the delete, before anything claims those subnets.
         addresses.releaseAll();
-        // If this write is lost, the record says DELETING: the next start finishes the delete.
-        ctx.store().delete(record(State.DELETING, Map.of()));
         registry.remove(this);
         LOG.debug("deleted {}", this);
+        try {
+            ctx.store().delete(record(State.DELETING, Map.of()));
+        } catch (NetworkException e) {
+            throw e.withContext(context);
+        }
     }
 
     Map<String, String> driverState() {

@@ -260,14 +260,28 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
         // Endpoint locks come before the sandbox's: this one is released while they run.
         Teardown t = new Teardown();
-        List<StoredObject> gone = new ArrayList<>();
+        List<EndpointImpl.Removal> removed = new ArrayList<>();
         for (EndpointImpl ep : joined) {
-            t.step(() -> gone.add(ep.removeWithSandbox(this)));
+            t.step(() -> {
+                EndpointImpl.Removal r = ep.removeWithSandbox(this);
+                if (r != null) {
+                    removed.add(r);
+                    if (r.failure() != null) {
+                        throw r.failure();
+                    }
+                }
+            });
         }
         t.step(os::delete);
         t.step(files::delete);
+        List<StoredObject> gone = new ArrayList<>();
+        removed.forEach(r -> gone.add(r.record()));
         gone.add(record(State.READY));
-        t.step(() -> ctx.store().delete(gone.toArray(StoredObject[]::new)));
+        t.step(() -> {
+            ctx.store().delete(gone.toArray(StoredObject[]::new));
+            // only now: while their records stay, their addresses must not go to others
+            removed.forEach(r -> r.releaseAddresses().run());
+        });
         lock.lock();
         try {
             deleted = true;

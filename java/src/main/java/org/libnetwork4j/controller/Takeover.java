@@ -65,10 +65,13 @@ final class Takeover {
                     .add((r.state() == State.JOINING ? "join of " : "leave of ") + what);
             return;
         }
+        // The kernel's label wins over the record: it is stamped before a join returns and goes
+        // with the interface when a leave returns, while the record may lag behind both (a
+        // leave and a join elsewhere whose records were still deferred).
         JoinLabel label = JoinLabel.parse(labelText);
         boolean recorded = r.state() == State.JOINED;
-        String sandboxId = recorded ? r.sandboxId() : label != null ? label.sandboxId() : null;
-        int priority = recorded ? r.priority() : label != null ? label.priority() : 0;
+        String sandboxId = label != null ? label.sandboxId() : recorded ? r.sandboxId() : null;
+        int priority = label != null ? label.priority() : recorded ? r.priority() : 0;
         if (sandboxId == null) {
             return; // made, not joined: nothing in the kernel
         }
@@ -99,7 +102,11 @@ final class Takeover {
         JoinResult jr = found.get();
         int index = jr.iface() instanceof JoinResult.Iface.InSandbox in ? in.index() : 0;
         String name = jr.iface() instanceof JoinResult.Iface.InSandbox in ? in.name() : null;
-        if (index != 0 && !carriedThrough(sb, index, r)) {
+        // A join the record names is taken as the kernel has it (the container may have changed
+        // its interface since); one only the label tells of must have got as far as its
+        // addresses and up (the same batch, cut anywhere by a kill).
+        boolean recordedHere = recorded && sandboxId.equals(r.sandboxId());
+        if (index != 0 && !recordedHere && !carriedThrough(sb, index, r)) {
             // cut short between the interface and its addresses: undone
             discard(rd, n, r.id());
             unjoin(ep, r);
@@ -152,11 +159,16 @@ final class Takeover {
     void finish(SandboxImpl sb) {
         sb.lock();
         try {
-            for (PortMapping m : sb.attachments().restoreGateway(storedPorts)) {
+            List<String> routes = new java.util.ArrayList<>();
+            for (PortMapping m : sb.attachments().restoreGateway(storedPorts, routes)) {
                 String w = "host port " + m + " of the sandbox of container " + sb.containerId()
                         + " is taken by another program: its rule is in place, the port is not reserved";
                 report.warnings.add(w);
                 LOG.warn("recovery: {}", w);
+            }
+            for (String w : routes) {
+                report.warnings.add(w + " (in the sandbox of container " + sb.containerId() + ")");
+                LOG.warn("recovery: {} in the sandbox of container {}", w, sb.containerId());
             }
             sb.files().restoreHosts(sb.attachments().ownAddresses());
             Records.sync(ctx, sb.id(), sb.attachments().all(), List.of());

@@ -46,6 +46,11 @@ final class Teardown {
         }
     }
 
+    /** The first failure (the others suppressed on it), or null. */
+    RuntimeException first() {
+        return first;
+    }
+
     void throwIfFailed() {
         if (first != null) {
             throw first;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * every write takes the pending ones along first, so a deferred record never lands after a
  * newer write of its object.
  *
- * <p>The deferred writer polls instead of being woken: waking a thread would cost the caller
- * the very microseconds deferring saves. Thread-safe.
+ * <p>The deferred writer polls instead of being woken, and {@link #putLater} never waits for
+ * a transaction in progress (writes are ordered by a lock of their own): a caller that defers
+ * must not pay the microseconds deferring saves. Thread-safe.
  */
 public final class DeferredWrites implements AutoCloseable {
     /**
@@ -36,18 +38,30 @@ public final class DeferredWrites implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeferredWrites.class);
 
     private final Store store;
-    private final Map<String, Supplier<StoredObject>> pending = new LinkedHashMap<>(); // guarded by this
+    /** Transactions one at a time, in the order they take the pending records. */
+    private final ReentrantLock writing = new ReentrantLock();
+    private final Map<String, Supplier<StoredObject>> pending = new LinkedHashMap<>(); // guarded by itself
     private final ScheduledExecutorService flusher;
-    private boolean closed; // guarded by this
+    private volatile boolean closed;
 
+    /** Deferred records written within {@link #FLUSH_MILLIS} ms by a thread of its own. */
     public DeferredWrites(Store store) {
+        this(store, FLUSH_MILLIS);
+    }
+
+    /** flushMillis 0: no thread; deferred records wait for the next write or {@link #flush}. */
+    public DeferredWrites(Store store, long flushMillis) {
         this.store = store;
-        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lnw-deferred-writes");
-            t.setDaemon(true);
-            return t;
-        });
-        flusher.scheduleWithFixedDelay(this::flushQuietly, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        if (flushMillis > 0) {
+            this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lnw-deferred-writes");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleWithFixedDelay(this::flushQuietly, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+        } else {
+            this.flusher = null;
+        }
     }
 
     public Store store() {
@@ -64,18 +78,25 @@ public final class DeferredWrites implements AutoCloseable {
         update(List.of(), Arrays.asList(objects));
     }
 
-    /** One transaction: the pending records, then put, then delete. */
-    public synchronized void update(List<StoredObject> put, List<StoredObject> delete) {
-        List<StoredObject> all = drain();
-        all.addAll(put);
-        List<StoredObject> gone = new ArrayList<>(delete);
-        // a deferred record of an object deleted now is not written at all
-        all.removeIf(o -> gone.stream().anyMatch(d -> d.kind() == o.kind() && d.id().equals(o.id())));
+    /**
+     * One transaction: the pending records (but those of objects deleted here), then put,
+     * then delete. If it fails, the pending records wait for the next one.
+     */
+    public void update(List<StoredObject> put, List<StoredObject> delete) {
+        writing.lock();
         try {
-            store.update(all, gone);
-        } catch (RuntimeException e) {
-            requeue(all, put);
-            throw e;
+            List<StoredObject> drained = drain();
+            List<StoredObject> all = new ArrayList<>(drained);
+            all.removeIf(o -> delete.stream().anyMatch(d -> d.kind() == o.kind() && d.id().equals(o.id())));
+            all.addAll(put);
+            try {
+                store.update(all, delete);
+            } catch (RuntimeException e) {
+                requeue(drained);
+                throw e;
+            }
+        } finally {
+            writing.unlock();
         }
     }
 
@@ -84,30 +105,40 @@ public final class DeferredWrites implements AutoCloseable {
      * record of the same object. The record is built when it is written, by whichever thread
      * writes it: record must read only what does not change (or the latest of what does).
      */
-    public synchronized void putLater(StoredObject.Kind kind, String id, Supplier<StoredObject> record) {
+    public void putLater(StoredObject.Kind kind, String id, Supplier<StoredObject> record) {
         if (closed) {
-            store.put(record.get());
+            put(record.get());
             return;
         }
-        pending.put(kind + "/" + id, record);
+        synchronized (pending) {
+            pending.put(kind + "/" + id, record);
+        }
     }
 
     /** Writes what is pending now. */
-    public synchronized void flush() {
-        if (!pending.isEmpty()) {
-            List<StoredObject> all = drain();
+    public void flush() {
+        writing.lock();
+        try {
+            List<StoredObject> drained = drain();
+            if (drained.isEmpty()) {
+                return;
+            }
             try {
-                store.update(all, List.of());
+                store.update(drained, List.of());
             } catch (RuntimeException e) {
-                requeue(all, List.of());
+                requeue(drained);
                 throw e;
             }
+        } finally {
+            writing.unlock();
         }
     }
 
     /** How many records wait to be written. */
-    public synchronized int pending() {
-        return pending.size();
+    public int pending() {
+        synchronized (pending) {
+            return pending.size();
+        }
     }
 
     private void flushQuietly() {
@@ -119,32 +150,37 @@ public final class DeferredWrites implements AutoCloseable {
         }
     }
 
+    /** Takes the pending records, built now. Called holding {@link #writing}. */
     private List<StoredObject> drain() {
-        List<StoredObject> all = new ArrayList<>(pending.size());
-        pending.values().forEach(r -> all.add(r.get()));
-        pending.clear();
+        List<Supplier<StoredObject>> taken;
+        synchronized (pending) {
+            taken = new ArrayList<>(pending.values());
+            pending.clear();
+        }
+        List<StoredObject> all = new ArrayList<>(taken.size());
+        taken.forEach(r -> all.add(r.get()));
         return all;
     }
 
-    /** Puts back the deferred records of a failed write (not the caller's own). */
-    private void requeue(List<StoredObject> tried, List<StoredObject> own) {
-        for (StoredObject o : tried) {
-            if (!own.contains(o)) {
-                pending.putIfAbsent(o.kind() + "/" + o.id(), () -> o);
+    /** Puts back the records of a failed write, unless a newer one of the object came meanwhile. */
+    private void requeue(List<StoredObject> drained) {
+        synchronized (pending) {
+            Map<String, Supplier<StoredObject>> newer = new LinkedHashMap<>(pending);
+            pending.clear();
+            for (StoredObject o : drained) {
+                pending.put(o.kind() + "/" + o.id(), () -> o);
             }
+            pending.putAll(newer);
         }
     }
 
     /** Writes what is pending and stops the deferred writer; the store stays open. Idempotent. */
     @Override
     public void close() {
-        flusher.shutdownNow();
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            flush();
+        if (flusher != null) {
+            flusher.shutdownNow();
         }
+        closed = true;
+        flush();
     }
 }

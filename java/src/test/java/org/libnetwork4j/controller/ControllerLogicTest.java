@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.Endpoint;
@@ -91,10 +92,11 @@ class ControllerLogicTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"driver:join", "configure", "driver:afterUp", "driver:program"})
-    void aJoinFailingAtAnyStepLeavesNothingAndTheOldGatewayKeepsItsRole(String step) {
-        Network n1 = net("fake", "a-first", "10.9.1.0/24");
-        Network n2 = net("fake", "b-second", "10.9.2.0/24");
+    @CsvSource({"fake,driver:join", "fake,configure", "fake,driver:afterUp", "fake,driver:program",
+        "unlabelled,driver:join", "unlabelled,configure", "unlabelled,driver:afterUp", "unlabelled,driver:program"})
+    void aJoinFailingAtAnyStepLeavesNothingAndTheOldGatewayKeepsItsRole(String driver, String step) {
+        Network n1 = net(driver, "a-first", "10.9.1.0/24");
+        Network n2 = net(driver, "b-second", "10.9.2.0/24");
         Sandbox sb = c.newSandbox("c1");
         Endpoint old = n2.createEndpoint("old");
         old.join(sb);
@@ -114,7 +116,10 @@ class ControllerLogicTest {
         assertEquals(List.of(old), sb.endpoints());
         assertNull(e.info().sandboxId());
         assertFalse(w.driverState.ifaces.containsKey(e.id()), "the driver's leave ran");
-        assertEquals(storedBefore, w.store.transactions(), "nothing was stored");
+        assertEquals(storedBefore, w.store.transactions(), "nothing was stored (a join of either driver that "
+                + "succeeds stores something, at once or deferred)");
+        c.flushStore();
+        assertEquals(State.READY, record(e).state());
         assertEquals(2, allocated("10.9.1.0/24"), "gateway and e1 only: nothing leaked");
         // and the same join works afterwards
         e.join(sb);
@@ -350,6 +355,89 @@ class ControllerLogicTest {
         Endpoint second = c.networkByName("n1").createEndpoint("e2");
         second.join(sbAgain);
         assertEquals("eth1", second.info().interfaceName());
+    }
+
+    @Test
+    void theKernelsLabelWinsOverARecordThatLagsBehind() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox s1 = c.newSandbox("c1");
+        Sandbox s2 = c.newSandbox("c2");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(s1);
+        c.flushStore(); // JOINED c1 on disk
+        e.leave(s1);
+        e.join(s2, JoinOptions.priority(5)); // both records still deferred when the process dies
+        kill();
+        assertTrue(c.recoveryReport().clean(), c.recoveryReport().toString());
+        Endpoint again = c.networkByName("n1").endpointByName("e1");
+        assertEquals(c.sandboxByContainerId("c2").id(), again.info().sandboxId(), "where the kernel has it");
+        assertTrue(w.driverState.ifaces.containsKey(e.id()), "its interface was kept");
+        c.flushStore();
+        assertEquals(5, record(again).priority());
+    }
+
+    @Test
+    void aRecordedJoinIsTakenAsTheKernelHasItWhateverTheContainerDidToItsInterface() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
+        c.flushStore();
+        var iface = nsOf(sb).ifaces.get(w.driverState.ifaces.get(e.id()));
+        iface.up = false; // ip link set eth0 down, ip addr flush, in the container
+        iface.addresses.clear();
+        kill();
+        var r = c.recoveryReport();
+        assertEquals(List.of(), r.rolledBack());
+        assertEquals(c.sandboxByContainerId("c1").id(), c.networkByName("n1").endpointByName("e1").info().sandboxId());
+        assertEquals(1, r.warnings().size(), r.toString());
+        assertTrue(r.warnings().get(0).startsWith("default route via eth0 not restored"), r.warnings().get(0));
+    }
+
+    @Test
+    void anEndpointWhoseRecordCannotBeRemovedStaysWithItsAddress() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Endpoint e = n.createEndpoint("e1");
+        w.store.failAt(1);
+        assertThrows(NetworkException.class, e::delete);
+        assertEquals(e, n.endpointByName("e1"), "still there: a retry finishes the delete");
+        assertEquals(2, allocated("10.9.1.0/24"), "its address is not given to another while its record stays");
+        Endpoint f = n.createEndpoint("f1");
+        assertFalse(f.info().ipv4().equals(e.info().ipv4()));
+        e.delete();
+        assertNull(w.store.get(StoredObject.Kind.ENDPOINT, e.id()));
+        assertEquals(2, allocated("10.9.1.0/24"));
+    }
+
+    @Test
+    void aLeaveWhoseRecordFailsHasStillLeft() {
+        Network n = net("unlabelled", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
+        w.store.failAt(1);
+        var ex = assertThrows(NetworkException.class, () -> e.leave(sb));
+        assertTrue(ex.getMessage().startsWith("leave endpoint \"e1\""), ex.getMessage());
+        assertNull(e.info().sandboxId(), "its interface is gone: it has left");
+        assertTrue(sb.endpoints().isEmpty());
+        assertThrows(ForbiddenException.class, () -> e.leave(sb));
+        e.delete();
+        n.delete();
+    }
+
+    @Test
+    void aNetworkWhoseRecordCannotBeRemovedIsFinishedByTheNextStart() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        w.store.failAt(2); // the DELETING intent goes through, its removal does not
+        var ex = assertThrows(NetworkException.class, n::delete);
+        assertTrue(ex.getMessage().startsWith("delete network \"n1\""), ex.getMessage());
+        assertTrue(c.networks().isEmpty());
+        Network again = net("fake", "n1", "10.9.1.0/24"); // name and subnet are free
+        c.close();
+        c = w.controller();
+        assertEquals(List.of("delete of network n1"), c.recoveryReport().finished());
+        assertEquals(again.id(), c.networkByName("n1").id());
+        assertEquals(1, allocated("10.9.1.0/24"), "the new network's gateway only");
     }
 
     @Test

@@ -203,6 +203,12 @@ final class FakeKernel {
         public void addRoutes(List<Route> routes, boolean ensure) {
             check("addRoutes");
             for (Route r : routes) {
+                Iface via = ns.ifaces.get(r.oif());
+                if (via != null && !via.up) {
+                    // as the kernel answers a gateway route through a link that is down
+                    throw new org.libnetwork4j.InvalidParameterException("add route " + r.oif()
+                            + ": Network is unreachable (ENETUNREACH)");
+                }
                 if (ns.routes.contains(r)) {
                     if (!ensure) {
                         throw new org.libnetwork4j.AlreadyExistsException("route exists");

@@ -37,7 +37,9 @@ final class FakeWorld implements AutoCloseable {
         FakeDriver unlabelled = new FakeDriver("unlabelled", kernel, driverState, false, false);
         FakeDriver moving = new FakeDriver("moving", kernel, driverState, true, true);
         ipam = new DefaultIpam(List.of(AddressPool.of("10.9.0.0/16", 24)), p -> false);
-        Context ctx = new Context(new DeferredWrites(store), ipam, kernel.host(),
+        // no timer: deferred records are written with the next transaction or flushStore(),
+        // so a test decides what a "kill" finds on disk
+        Context ctx = new Context(new DeferredWrites(store, 0), ipam, kernel.host(),
                 new DriverRegistry(List.of(fake, unlabelled, moving, new HostDriver(), new NullDriver())),
                 new Context.Paths(dir.resolve("sandboxes"), dir.resolve("resolv.conf")));
         return new DefaultController(ctx, () -> { });

@@ -168,8 +168,10 @@ final class BridgeRestore {
         List<String> removed = new ArrayList<>();
         host.withNetlink(nl -> {
             List<Link> links = nl.links();
+            Set<Integer> liveBridges = new HashSet<>();
+            networks.values().forEach(n -> liveBridges.add(n.bridgeIndex));
             for (Link l : links) {
-                if ("bridge".equals(l.kind()) && BridgeState.isDeletedAlias(l.alias())) {
+                if ("bridge".equals(l.kind()) && BridgeState.isDeletedAlias(l.alias()) && !liveBridges.contains(l.index())) {
                     BridgeSetup.deleteQuietly(nl, l.index());
                     removed.add("bridge " + l.name() + " (deleted)");
                 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.Subnet;
@@ -36,7 +37,10 @@ final class BridgeSetup {
 
     private final HostContext host;
     /** Bridges whose delete runs in the background, by name: the name is theirs until it ends. */
-    private final Map<String, CompletableFuture<Void>> retiring = new ConcurrentHashMap<>();
+    private final Map<String, Retiring> retiring = new ConcurrentHashMap<>();
+
+    private record Retiring(int index, CompletableFuture<Void> done) {
+    }
 
     BridgeSetup(HostContext host) {
         this.host = host;
@@ -44,6 +48,8 @@ final class BridgeSetup {
 
     /** Makes or adopts the bridge, ready for ports; undone if a step fails. */
     void setUp(BridgeNetwork n, NetworkRequest req) {
+        // before a netlink handle is borrowed: the background delete needs one of them
+        awaitRetired(n.bridgeName);
         host.withNetlink(nl -> {
             setUp(nl, n, req);
             return null;
@@ -55,7 +61,6 @@ final class BridgeSetup {
      * settings are ensured, which changes nothing on a live bridge.
      */
     void setUp(Netlink nl, BridgeNetwork n, NetworkRequest req) {
-        awaitRetired(n.bridgeName);
         Link existing = nl.findLink(n.bridgeName).orElse(null);
         if (existing != null && !"bridge".equals(existing.kind())) {
             throw new InvalidParameterException("bridge name " + n.bridgeName + " is taken by a "
@@ -182,24 +187,37 @@ final class BridgeSetup {
         } catch (NotFoundException gone) {
             return; // deleting what is gone succeeds
         }
-        CompletableFuture<Void> f = host.deleteLinkLater(n.bridgeIndex, n.bridgeName);
-        retiring.put(n.bridgeName, f);
-        f.whenComplete((v, e) -> retiring.remove(n.bridgeName, f));
+        Retiring r = new Retiring(n.bridgeIndex, host.deleteLinkLater(n.bridgeIndex, n.bridgeName));
+        retiring.put(n.bridgeName, r);
+        r.done().whenComplete((v, e) -> {
+            if (e == null) {
+                retiring.remove(n.bridgeName, r);
+            }
+        });
     }
 
-    /** Waits for the background delete of a bridge called name, if one runs. */
+    /**
+     * Waits for the background delete of a bridge called name, if one runs; if it failed or
+     * takes too long (a long queue of deletes), deletes it here: a bridge marked deleted must
+     * never be adopted by the network that takes its name.
+     */
     void awaitRetired(String name) {
-        CompletableFuture<Void> f = retiring.get(name);
-        if (f == null) {
+        Retiring r = retiring.get(name);
+        if (r == null) {
             return;
         }
         try {
-            f.get(30, TimeUnit.SECONDS);
+            r.done().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted waiting for the delete of bridge " + name);
         } catch (ExecutionException | TimeoutException e) {
-            // logged where it failed; the name lookup below says what is there now
+            host.withNetlink(nl -> {
+                deleteQuietly(nl, r.index());
+                return null;
+            });
         }
+        retiring.remove(name, r);
     }
 
     /** As {@link #tearDown}; returns the first failure (the others suppressed on it), or null. */
@@ -239,6 +257,11 @@ final class BridgeSetup {
         String name = state.getOrDefault("bridge", BridgeState.bridgeName(req));
         boolean ours = name.equals(BridgeState.defaultBridgeName(req.id()))
                 || "false".equals(state.get("adopted"));
+        // on an adopted bridge, only what we added goes: the stored list if there is one (a
+        // delete cut short), else the gateways (a create cut short, before the state was stored)
+        List<String> added = state.containsKey("addedAddrs")
+                ? List.of(state.get("addedAddrs").split(",")).stream().filter(a -> !a.isEmpty()).toList()
+                : subnets(req).stream().map(sn -> sn.gatewayPrefix().toString()).toList();
         host.withNetlink(nl -> {
             Link br = nl.findLink(name).orElse(null);
             if (br == null || !"bridge".equals(br.kind())) {
@@ -248,11 +271,11 @@ final class BridgeSetup {
                 deleteQuietly(nl, br.index());
                 return null;
             }
-            for (Subnet sn : subnets(req)) {
+            for (String a : added) {
                 try {
-                    nl.delAddr(Addr.of(br.index(), sn.gatewayPrefix()));
+                    nl.delAddr(Addr.of(br.index(), a));
                 } catch (NotFoundException absent) {
-                    // never added
+                    // never added, or gone already
                 }
             }
             return null;
