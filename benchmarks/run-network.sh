@@ -31,37 +31,21 @@ for r in $(seq 1 "$rounds"); do
   echo "round $r/$rounds: Java (JMH NetworkBenchmark)" >&2
   java --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main NetworkBenchmark \
        -jvmArgsAppend "-Dlnw.bench.runRoot=$runroot" -rf json -rff "$raw.json" >/dev/null
-  python3 - "$raw.json" "$r" >>"$raw" <<'PY'
-import json, sys
-for b in json.load(open(sys.argv[1])):
-    name = b["benchmark"].rsplit(".", 1)[1]
-    p = b["primaryMetric"]["scorePercentiles"]
-    n = b["primaryMetric"]["rawDataHistogram"]
-    count = sum(c for fork in n for it in fork for _, c in it)
-    print(f"java round={sys.argv[2]} {name} n={count} median_ms={p['50.0']/1000:.3f} p90_ms={p['90.0']/1000:.3f}")
-PY
+  python3 benchmarks/summary.py jmh "$raw.json" "$r" >>"$raw"
 done
 
-python3 - "$raw" <<'PY' | tee "$out"
-import re, statistics, sys, platform, subprocess, datetime
-rows = [l.split() for l in open(sys.argv[1])]
-def pick(system, phase, key):
-    return [float(re.search(key + r"=([0-9.]+)", " ".join(r)).group(1))
-            for r in rows if r[0] == system and r[2] == phase]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-print(f"# network create/delete: plain C floor and Java NetworkBenchmark - {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC")
-print(f"# {platform.node()}: {cpu}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, kernel {platform.release()}")
-print(f"# {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]}")
-print("# medians over rounds of each round's median / p90, in ms; ratio = median / C median")
+PYTHONPATH=benchmarks python3 - "$raw" <<'PY' | tee "$out"
+import sys
+from summary import Raw
+raw = Raw(sys.argv[1])
+raw.header("network create/delete: plain C floor and Java NetworkBenchmark")
 print(f"{'phase':<8} {'system':<6} {'median':>8} {'p90':>8} {'ratio':>6}")
-med = lambda system, phase, key="median_ms": statistics.median(pick(system, phase, key))
 for phase in ("create", "delete"):
-    cm = med("c", phase)
+    cm = raw.med("c", phase)
     for system in ("c", "java"):
-        m, p = med(system, phase), med(system, phase, "p90_ms")
+        m, p = raw.med(system, phase), raw.med(system, phase, "p90_ms")
         print(f"{phase:<8} {system:<6} {m:>8.3f} {p:>8.3f} {m/cm:>6.2f}")
-print("# raw")
-for r in rows:
-    print("# " + " ".join(r))
+print(f"# reap (the kernel's delete, in the background for Java): C median {raw.med('c', 'reap'):.1f} ms")
+raw.footer()
 PY
 echo "written to $out" >&2

@@ -30,34 +30,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "lnw.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void report(const char *phase, double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	printf("%-8s n=%d median_ms=%.3f p90_ms=%.3f\n", phase, n, v[n / 2], v[(n * 9) / 10]);
-}
-
-static void die(const char *what, const struct lnw_err *err)
-{
-	fprintf(stderr, "%s: %s: %s\n", what, err->op, err->msg);
-	exit(1);
-}
+#include "bench.h"
 
 int main(int argc, char **argv)
 {

@@ -37,7 +37,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 
-#include "lnw.h"
+#include "bench.h"
 
 #define TABLE "inet libnetwork4j"
 
@@ -145,33 +145,6 @@ struct net {
 	unsigned char gw[4];
 	int plen;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void report(const char *phase, double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	printf("%-8s n=%d median_ms=%.3f p90_ms=%.3f\n", phase, n, v[n / 2], v[(n * 9) / 10]);
-}
-
-static void die(const char *what, const struct lnw_err *err)
-{
-	fprintf(stderr, "%s: %s: %s\n", what, err->op, err->msg);
-	exit(1);
-}
 
 /* Ids.newId: 32 random bytes in hex; the bridge is Docker's br- + its first 12 digits. */
 static void new_net(struct net *n, const char *subnet, int a, int b, int plen)

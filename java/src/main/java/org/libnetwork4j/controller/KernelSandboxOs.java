@@ -107,10 +107,9 @@ final class KernelSandboxOs implements SandboxOs {
 
     @Override
     public int moveIn(String srcName, String dstName) {
-        int index = host.withNetlink(nl -> nl.link(srcName).index());
         try {
             host.withNetlink(nl -> {
-                nl.moveTo(index, netns, dstName);
+                nl.moveTo(nl.link(srcName).index(), netns, dstName);
                 return null;
             });
         } catch (AlreadyExistsException taken) {

@@ -14,7 +14,6 @@ import java.util.Set;
 
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.NetworkException;
-import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.RecoveryReport;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.RestorableDriver;

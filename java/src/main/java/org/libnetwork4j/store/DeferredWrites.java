@@ -134,13 +134,6 @@ public final class DeferredWrites implements AutoCloseable {
         }
     }
 
-    /** How many records wait to be written. */
-    public int pending() {
-        synchronized (pending) {
-            return pending.size();
-        }
-    }
-
     private void flushQuietly() {
         try {
             flush();

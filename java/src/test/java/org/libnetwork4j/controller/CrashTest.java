@@ -143,15 +143,7 @@ class CrashTest {
         HostState empty = HostState.of(ns.host(), run);
         Process p = ControllerProcess.start(List.of("-Dlnw.store.deferredFlushMillis=3600000"), ns.host().path(),
                 state, run, "join", "kn", Boolean.toString(leave));
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertTrue(out.readLine().startsWith("ready"));
-            assertEquals("joined", out.readLine());
-        } finally {
-            p.destroyForcibly();
-            p.waitFor();
-        }
-        ControllerProcess.assertKilledOrDone(p, state, "join");
+        killAfter(p, "joined", state);
         try (NetworkController c = ns.controller()) {
             RecoveryReport r = c.recoveryReport();
             Network n = c.networkByName("kn");
@@ -197,15 +189,7 @@ class CrashTest {
                     .option("com.docker.network.bridge.name", "lnwt-kbr").build());
         }
         Process p = ControllerProcess.start(ns.host().path(), state, run, "drop", "kn");
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertTrue(out.readLine().startsWith("ready"));
-            assertEquals("dropped", out.readLine());
-        } finally {
-            p.destroyForcibly();
-            p.waitFor();
-        }
-        ControllerProcess.assertKilledOrDone(p, state, "drop");
+        killAfter(p, "dropped", state);
         try (NetworkController c = ns.controller()) {
             assertTrue(c.networks().isEmpty());
             assertTrue(Oracle.link(ns.host(), "lnwt-kbr").isEmpty(), "a restart finishes the delete");
@@ -228,6 +212,20 @@ class CrashTest {
             made.add(e);
         }
         return made;
+    }
+
+    /** Kills the child (SIGKILL) the moment it has said line, after its "ready". */
+    private static void killAfter(Process p, String line, Path state) throws Exception {
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String ready = out.readLine();
+            assertTrue(ready != null && ready.startsWith("ready"), "child said " + ready);
+            assertEquals(line, out.readLine());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        ControllerProcess.assertKilledOrDone(p, state, line);
     }
 
     /** Reads the child's lines until `after` operations are done (or it finished). */

@@ -87,7 +87,6 @@ final class BridgeSetup {
             List<String> present = n.adopted
                     ? nl.addrs(br.index()).stream().map(a -> a.prefix().toString()).toList() : List.of();
             Netlink.Batch batch = new Netlink.Batch();
-            List<Addr> adding = new ArrayList<>();
             for (Subnet sn : subnets(req)) {
                 Addr a = Addr.of(br.index(), sn.gatewayPrefix());
                 if (!sn.prefix().isIpv4()) {
@@ -95,18 +94,13 @@ final class BridgeSetup {
                 }
                 if (!present.contains(a.prefix().toString())) {
                     batch.addAddr(a);
-                    adding.add(a);
+                    n.addedAddrs.add(a); // undone with the rest if the batch stops before it
                 }
             }
             if (!br.isUp()) {
                 batch.setUp(br.index());
             }
-            try {
-                nl.apply(batch);
-            } finally {
-                // what the batch made before a failure is undone with the rest
-                n.addedAddrs.addAll(adding);
-            }
+            nl.apply(batch);
             if (n.adopted && n.settings.mtu() > 0 && br.mtu() != n.settings.mtu()) {
                 nl.setMtu(br.index(), n.settings.mtu());
             }
