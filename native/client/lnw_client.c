@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -105,15 +106,29 @@ static int send_ns(int fd, const char *path)
 	return put_u64(fd, (uint64_t)st.st_ino) || put_u64(fd, (uint64_t)st.st_dev) ? -1 : 0;
 }
 
+/* The sandbox's resolv.conf and hosts over the machine's, in a mount namespace of this
+ * process alone (mounts made private first, so that nothing propagates back), as a runtime
+ * shows them to a container: names then resolve as they do in the container. */
+static int show_sandbox_files(const char *resolv, const char *hosts)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0 ||
+	    mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0) {
+		fprintf(stderr, "lnw: cannot show the sandbox's resolv.conf and hosts: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* `lnw exec`: the daemon found the sandbox; enter its network namespace and become the
  * command. This process is single-threaded, so setns() moves all of it. */
 static int run_in_namespace(int fd)
 {
-	char *key = get_string(fd), **argv;
+	char *key = get_string(fd), *resolv = get_string(fd), *hosts = get_string(fd), **argv;
 	uint32_t argc;
 	int ns;
 
-	if (!key || get_u32(fd, &argc) < 0 || argc == 0 || argc > 65536 ||
+	if (!key || !resolv || !hosts || get_u32(fd, &argc) < 0 || argc == 0 || argc > 65536 ||
 	    !(argv = calloc(argc + 1u, sizeof(*argv)))) {
 		fprintf(stderr, "lnw: the daemon's answer was cut short\n");
 		return 1;
@@ -131,6 +146,8 @@ static int run_in_namespace(int fd)
 		return 1;
 	}
 	close(ns);
+	if (show_sandbox_files(resolv, hosts) < 0)
+		return 1;
 	execvp(argv[0], argv);
 	fprintf(stderr, "lnw: cannot run %s: %s\n", argv[0], strerror(errno));
 	return errno == ENOENT ? 127 : 126;

@@ -301,6 +301,25 @@ int lnw_port_socket(int nsfd, int family, int proto, struct lnw_err *err);
 int lnw_port_bind(int fd, int family, const unsigned char *addr, int addr_len, int port,
                   int *out_port, struct lnw_err *err);
 
+/* ---- sockets for the controller's own services (sock.c) --------------------------------- */
+
+/* DNS: the embedded resolver's sockets on bridge gateways and the host-port reservation of a
+ * container publishing it share this port (SO_REUSEPORT on both); the resolver's, bound to a
+ * single address, keep the queries sent to that address. */
+#define LNW_SHARED_PORT 53
+
+/* A non-blocking socket (SOCK_DGRAM or SOCK_STREAM) made inside the namespace nsfd refers to.
+ * With addr or a port, it is bound there (SO_REUSEADDR, and FREEBIND so that an IPv6 address
+ * still in duplicate address detection can be bound; an IPv6 socket is IPv6-only), and a
+ * stream socket with backlog > 0 listens. Without either it is left unbound: the first send
+ * or connect takes an ephemeral port of its namespace. Returns the fd; the caller owns it. */
+int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int addr_len, int port,
+                  int backlog, struct lnw_err *err);
+
+/* Connects a non-blocking stream socket to addr:port, waiting up to timeout_ms. */
+int lnw_sock_connect(int fd, int family, const unsigned char *addr, int addr_len, int port, int timeout_ms,
+                     struct lnw_err *err);
+
 /* ---- connectivity probes (probe.c) --------------------------------------------------- */
 
 /* One ICMP echo (IPv4 or IPv6, addr of 4 or 16 bytes) sent from inside the namespace nsfd

@@ -99,6 +99,15 @@ int lnw_port_bind(int fd, int family, const unsigned char *addr, int addr_len, i
 	}
 	if (addr)
 		inet_ntop(family, addr, ip, sizeof(ip));
+	/* The embedded resolver listens on port 53 of each bridge gateway: a container that
+	 * publishes port 53 on every address must still get its reservation, and the resolver's
+	 * more specific sockets keep their queries. Both sides share the port (SO_REUSEPORT). */
+	if (port == LNW_SHARED_PORT) {
+		int one = 1;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
+			return lnw_err_set(err, errno, "reserve port", "SO_REUSEPORT for port %d", port);
+	}
 	/* The socket's namespace decides (its addresses, its ephemeral range), not the thread's. */
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return lnw_err_set(err, errno, "reserve port", "%s port %d", ip, port);

@@ -25,9 +25,15 @@ import java.util.Objects;
  * @param lockWait           how long to wait for another process that holds the state
  *                           directory (one controller per state directory writes); zero, the
  *                           default, fails at once, naming the holder's pid
+ * @param embeddedDns        run a DNS resolver for as long as the controller is open (the
+ *                           default): containers on user-defined bridge networks find each
+ *                           other by name, and their resolv.conf names the resolver. Off for a
+ *                           controller opened only for one command: nothing would answer once
+ *                           it closed, so resolv.conf keeps the host's nameservers and names
+ *                           come only from the hosts files
  */
 public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
-        List<AddressPool> addressPools, Path hostResolvConf, Duration lockWait) {
+        List<AddressPool> addressPools, Path hostResolvConf, Duration lockWait, boolean embeddedDns) {
 
     public ControllerConfig {
         Objects.requireNonNull(stateDir, "stateDir");
@@ -51,6 +57,7 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         private List<AddressPool> addressPools;
         private Path hostResolvConf = Path.of("/etc/resolv.conf");
         private Duration lockWait = Duration.ZERO;
+        private boolean embeddedDns = true;
 
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
@@ -87,9 +94,15 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
             return this;
         }
 
+        /** Whether to run the embedded DNS resolver (default true). */
+        public Builder embeddedDns(boolean on) {
+            this.embeddedDns = on;
+            return this;
+        }
+
         public ControllerConfig build() {
             return new ControllerConfig(stateDir, runDir, hostNamespace,
-                    addressPools == null ? List.of() : addressPools, hostResolvConf, lockWait);
+                    addressPools == null ? List.of() : addressPools, hostResolvConf, lockWait, embeddedDns);
         }
     }
 }

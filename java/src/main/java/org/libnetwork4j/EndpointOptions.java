@@ -12,10 +12,11 @@ import java.util.List;
  * @param mac  the interface's MAC, or null for Docker's 02:42 + IPv4 address
  * @param ports published ports ({@code -p}); they go live while the endpoint is its sandbox's
  *              gateway endpoint
- * @param aliases other names of the endpoint's sandbox on this network ({@code --alias}).
- *              libnetwork4j has no embedded DNS server: the names are written, with the
- *              endpoint's addresses, into the hosts files of the other sandboxes joined to the
- *              network (as Docker's legacy links did), for as long as the endpoint is joined
+ * @param aliases other names of the endpoint's sandbox on this network ({@code --alias}): the
+ *              controller's DNS resolver answers them, as it does the container's name, to the
+ *              sandboxes on the network; they are also written, with the endpoint's addresses,
+ *              into those sandboxes' hosts files (as Docker's legacy links did), which serve
+ *              where no resolver runs; for as long as the endpoint is joined
  */
 public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac, List<PortBinding> ports,
         List<String> aliases) {

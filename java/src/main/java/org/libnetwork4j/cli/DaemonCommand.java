@@ -75,6 +75,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             throw new Lnw.CliException("the state directory's path is too long for a socket in it (" + socket
                     + ": the kernel takes 107 bytes)");
         }
+        lnw.servesDns = true;
         NetworkController controller = lnw.controller();
         ServerSocketChannel server;
         try {
@@ -173,6 +174,8 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             if (session.execKey != null && code == 0) {
                 out.writeByte('N');
                 bytes(out, session.execKey);
+                bytes(out, session.execFiles.get(0));
+                bytes(out, session.execFiles.get(1));
                 out.writeInt(session.execCommand.size());
                 for (String a : session.execCommand) {
                     bytes(out, a);
@@ -257,6 +260,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         private final NetworkController controller;
         private final ControllerConfig config;
         String execKey;
+        List<String> execFiles;
         List<String> execCommand;
 
         Session(NetworkController controller, ControllerConfig config) {
@@ -275,8 +279,9 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             return unclosable(controller);
         }
 
-        void handOff(String key, List<String> command) {
+        void handOff(String key, List<String> files, List<String> command) {
             execKey = key;
+            execFiles = List.copyOf(files);
             execCommand = List.copyOf(command);
         }
     }

@@ -130,6 +130,12 @@ public final class Lnw implements Runnable {
     Map<String, String> env = Map.of();
     /** Set when a daemon runs this command (lnw daemon): its controller stands in for a new one. */
     DaemonCommand.Session session;
+    /**
+     * Set by lnw daemon for its own controller: only a controller that stays open runs the
+     * DNS resolver (one opened for a single command would leave resolv.conf files naming a
+     * resolver that is gone when it exits).
+     */
+    boolean servesDns;
 
     PrintWriter err() {
         return spec.commandLine().getErr();
@@ -138,7 +144,8 @@ public final class Lnw implements Runnable {
     ControllerConfig config() {
         Path state = stateDir != null ? stateDir : Path.of(env.getOrDefault("LNW_STATE_DIR", "/var/lib/libnetwork4j"));
         Path run = runDir != null ? runDir : Path.of(env.getOrDefault("LNW_RUN_DIR", "/run/libnetwork4j"));
-        return ControllerConfig.builder().stateDir(state).runDir(run).lockWait(LOCK_WAIT).build();
+        return ControllerConfig.builder().stateDir(state).runDir(run).lockWait(LOCK_WAIT).embeddedDns(servesDns)
+                .build();
     }
 
     /**

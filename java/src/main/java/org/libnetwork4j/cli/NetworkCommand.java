@@ -257,7 +257,7 @@ final class NetworkCommand implements Runnable {
         @Option(names = "--ip6", paramLabel = "IP", description = "IPv6 address")
         String ip6;
 
-        @Option(names = "--alias", paramLabel = "NAME", description = "another name of the sandbox on this network,"
+        @Option(names = "--alias", paramLabel = "NAME", description = "another name of the sandbox on this network (resolved by the daemon's DNS),"
                 + " written into the hosts files of the sandboxes it shares the network with (repeatable)")
         List<String> aliases = new ArrayList<>();
 
@@ -307,6 +307,10 @@ final class NetworkCommand implements Runnable {
                         e.addSuppressed(cleanup);
                     }
                     throw e;
+                }
+                if (parent.lnw.session == null) {
+                    parent.lnw.err().println("lnw: no lnw daemon is running, so no DNS: names resolve only through"
+                            + " the hosts files (--alias); start `lnw daemon` for container names");
                 }
             }
         }

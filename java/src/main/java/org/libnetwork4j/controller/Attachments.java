@@ -129,6 +129,22 @@ final class Attachments {
     }
 
     /** The sandbox's own addresses, for its hosts file. */
+    /**
+     * The embedded resolver's addresses on the networks joined, IPv4 ones first, in join
+     * order, at most 3 (what the C library reads of resolv.conf).
+     */
+    List<InetAddress> resolvers() {
+        List<InetAddress> v4 = new ArrayList<>();
+        List<InetAddress> v6 = new ArrayList<>();
+        for (Attachment a : all) {
+            for (InetAddress r : a.endpoint().network().resolvers()) {
+                (r instanceof java.net.Inet4Address ? v4 : v6).add(r);
+            }
+        }
+        v4.addAll(v6);
+        return v4.size() > 3 ? List.copyOf(v4.subList(0, 3)) : v4;
+    }
+
     List<InetAddress> ownAddresses() {
         List<InetAddress> l = new ArrayList<>();
         for (Attachment a : all) {

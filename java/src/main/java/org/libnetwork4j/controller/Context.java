@@ -2,6 +2,7 @@ package org.libnetwork4j.controller;
 
 import java.nio.file.Path;
 
+import org.libnetwork4j.dns.NameService;
 import org.libnetwork4j.ipam.Ipam;
 import org.libnetwork4j.store.DeferredWrites;
 
@@ -14,8 +15,9 @@ import org.libnetwork4j.store.DeferredWrites;
  * @param host    the host namespace: sandbox namespaces, the firewall's restore
  * @param drivers the network drivers by type
  * @param paths   where sandboxes keep their files, and the host's resolv.conf
+ * @param names   the DNS resolver's names: told of every served network, sandbox and join
  */
-record Context(DeferredWrites store, Ipam ipam, Host host, DriverRegistry drivers, Paths paths) {
+record Context(DeferredWrites store, Ipam ipam, Host host, DriverRegistry drivers, Paths paths, NameService names) {
 
     /** Directories and files of a controller. */
     record Paths(Path sandboxFiles, Path hostResolvConf) {

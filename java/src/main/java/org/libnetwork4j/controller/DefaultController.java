@@ -160,6 +160,8 @@ public final class DefaultController implements NetworkController {
             undo.push(() -> ctx.store().delete(n.record(State.CREATING, Map.of())));
             driver.createNetwork(n.request());
             undo.push(() -> driver.deleteNetwork(spec.id()));
+            n.serveNames();
+            undo.push(n::stopNames);
             ctx.store().put(n.record(State.READY, n.driverState()));
             return n;
         } catch (RuntimeException e) {
@@ -244,6 +246,8 @@ public final class DefaultController implements NetworkController {
         }
         closed = true;
         Teardown t = new Teardown();
+        // first: its forwards borrow the sandboxes' namespaces, closed next
+        t.step(ctx.names()::close);
         t.step(ctx.store()::close);
         for (SandboxImpl s : sandboxes.registry.all()) {
             t.step(s::close);

@@ -2,6 +2,7 @@ package org.libnetwork4j.controller;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +74,17 @@ final class EtcFiles {
      * left, Docker's fallback (Google's public DNS).
      */
     static String resolvConf(String hostResolvConf, SandboxOptions o) {
+        return resolvConf(hostResolvConf, o, List.of());
+    }
+
+    /**
+     * The same with the embedded resolver: when resolvers (its addresses on the sandbox's
+     * networks) are given, they are the only nameservers (the others become its upstreams,
+     * see {@link #upstreams}), search and options are kept, and {@code ndots:0} is added unless
+     * an ndots option is set: a container name has no dot, and must be asked as it is before
+     * any search domain is tried (Docker does the same).
+     */
+    static String resolvConf(String hostResolvConf, SandboxOptions o, List<InetAddress> resolvers) {
         List<String> ns = new ArrayList<>();
         List<String> search = new ArrayList<>();
         List<String> options = new ArrayList<>();
@@ -110,6 +122,13 @@ final class EtcFiles {
         if (!o.dnsOptions().isEmpty()) {
             options = o.dnsOptions();
         }
+        if (!resolvers.isEmpty()) {
+            ns = resolvers.stream().map(IpAddresses::format).toList();
+            if (options.stream().noneMatch(x -> x.startsWith("ndots:"))) {
+                options = new ArrayList<>(options);
+                options.add("ndots:0");
+            }
+        }
         StringBuilder sb = new StringBuilder();
         for (String n : ns) {
             sb.append("nameserver ").append(n).append('\n');
@@ -121,6 +140,28 @@ final class EtcFiles {
             sb.append("options ").append(String.join(" ", options)).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Where the embedded resolver sends what it does not know, for a sandbox: its own dns
+     * servers, else the host's, loopback ones included (the resolver dials those from the host's
+     * namespace); port 53; at most 3, as the C library reads.
+     */
+    static List<InetSocketAddress> upstreams(String hostResolvConf, SandboxOptions o) {
+        List<InetAddress> ips = new ArrayList<>(o.dns());
+        if (ips.isEmpty()) {
+            for (String raw : hostResolvConf.split("\n")) {
+                String[] f = raw.strip().split("\\s+");
+                if (f.length > 1 && f[0].equals("nameserver")) {
+                    try {
+                        ips.add(IpAddresses.parse(f[1]));
+                    } catch (RuntimeException notAnAddress) {
+                        // the C library skips such a line too
+                    }
+                }
+            }
+        }
+        return ips.stream().distinct().limit(3).map(ip -> new InetSocketAddress(ip, 53)).toList();
     }
 
     private static boolean isLoopback(String ip) {

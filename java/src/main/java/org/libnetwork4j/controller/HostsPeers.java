@@ -8,8 +8,9 @@ import java.util.Set;
 import org.libnetwork4j.IpAddresses;
 
 /**
- * The aliases of endpoints in the hosts files of the other sandboxes on their networks (no
- * embedded DNS: Docker's legacy links did this). Runs with no lock held: the peers are read
+ * The aliases of endpoints in the hosts files of the other sandboxes on their networks, as
+ * Docker's legacy links did: what serves names where no resolver runs (a controller opened for
+ * one command); the embedded resolver answers them too. Runs with no lock held: the peers are read
  * first (network and endpoint state), then each sandbox takes only its own lock to write.
  */
 final class HostsPeers {

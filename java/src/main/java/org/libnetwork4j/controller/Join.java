@@ -18,6 +18,22 @@ final class Join {
     private Join() {
     }
 
+    /**
+     * The names an endpoint brings to the resolver, as Docker's: the container's name, the
+     * endpoint's aliases, the first 12 digits of the sandbox's id.
+     */
+    static List<String> dnsNames(SandboxImpl sb, EndpointImpl ep) {
+        List<String> l = new java.util.ArrayList<>();
+        l.add(sb.containerId());
+        l.addAll(ep.aliases());
+        l.add(sb.id().substring(0, 12));
+        return l;
+    }
+
+    static java.net.InetAddress address(org.libnetwork4j.IpPrefix p) {
+        return p == null ? null : p.address();
+    }
+
     /** Returns the attachment made. */
     static Attachment run(Context ctx, EndpointImpl ep, SandboxImpl sb, int priority) {
         NetworkImpl n = ep.network();
@@ -66,10 +82,15 @@ final class Join {
                 undo.push(() -> {
                     attached.remove(a);
                     sb.files().writeHosts(attached.ownAddresses());
+                    sb.files().writeResolvConf(attached.resolvers());
                 });
                 attached.elect(leads ? a : null);
                 sb.files().writeHosts(attached.ownAddresses());
+                sb.files().writeResolvConf(attached.resolvers());
                 Records.sync(ctx, sb.id(), attached.all(), List.of());
+                // last, as it cannot fail: the name resolves once this returns
+                ctx.names().join(n.id(), ep.id(), sb.id(), dnsNames(sb, ep), address(ep.ipv4()),
+                        address(ep.ipv6()));
                 return a;
             } catch (RuntimeException e) {
                 undo.runReversed(e);

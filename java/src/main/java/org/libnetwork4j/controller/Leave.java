@@ -57,12 +57,15 @@ final class Leave {
                 }
                 throw e;
             }
+            // its interface is gone: so is its name, before this returns
+            ctx.names().leave(a.networkId(), ep.id());
             if (sandboxGone) {
                 return null;
             }
             Teardown after = new Teardown();
             after.step(() -> attached.elect(null));
             after.step(() -> sb.files().writeHosts(attached.ownAddresses()));
+            after.step(() -> sb.files().writeResolvConf(attached.resolvers()));
             after.step(() -> Records.sync(ctx, sb.id(), attached.all(), List.of(ep)));
             return after.first();
         } finally {

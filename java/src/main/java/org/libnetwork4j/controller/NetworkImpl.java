@@ -1,5 +1,6 @@
 package org.libnetwork4j.controller;
 
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,7 @@ final class NetworkImpl implements Network {
     private final Instant created;
     private final Registry<EndpointImpl> endpoints;
     private final AtomicInteger aliased = new AtomicInteger();
+    private volatile List<InetAddress> resolvers = List.of();
 
     /** What the controller read from a create request or a stored record. */
     record Spec(String id, String name, String type, NetworkOptions options, NetworkSettings settings, boolean internal,
@@ -115,6 +117,25 @@ final class NetworkImpl implements Network {
     NetworkRecord record(State state, Map<String, String> driverState) {
         return new NetworkRecord(id, name, type, state, created, options, internal, enableIpv6, interfacePrefix,
                 addresses.records(), driverState);
+    }
+
+    /**
+     * Starts the embedded resolver's listeners for this network, where its driver offers
+     * addresses (a bridge's gateways), and remembers them: its sandboxes' resolv.conf names
+     * them.
+     */
+    void serveNames() {
+        resolvers = ctx.names().addNetwork(id, name, internal, driver.resolverAddresses(id));
+    }
+
+    void stopNames() {
+        resolvers = List.of();
+        ctx.names().removeNetwork(id);
+    }
+
+    /** Where the embedded resolver listens for this network's containers; empty if it does not. */
+    List<InetAddress> resolvers() {
+        return resolvers;
     }
 
     /** Whether any endpoint of this network has aliases (else nobody's hosts file needs its peers). */
@@ -243,6 +264,7 @@ final class NetworkImpl implements Network {
         // From here the network is gone, in the kernel and here: its subnets and its name are
         // free. The record says DELETING until it goes: if its removal fails (or a kill comes
         // first) the next start finishes the delete, before anything claims those subnets.
+        stopNames();
         addresses.releaseAll();
         registry.remove(this);
         LOG.debug("deleted {}", this);

@@ -102,6 +102,15 @@ final class Recovery {
         for (SandboxImpl sb : sandboxes.values()) {
             HostsPeers.refresh(sb); // aliases of peers, as they are now
         }
+        // Names last, once every join is known. A query that comes before its sandbox's names
+        // are back (or while no listener is open) gets no answer, and the client's retry gets
+        // the whole one: the firewall keeps the kernel from refusing it meanwhile.
+        for (NetworkImpl n : networks.values()) {
+            n.serveNames();
+        }
+        for (SandboxImpl sb : sandboxes.values()) {
+            sb.restoreNames();
+        }
         return new RecoveryReport(report.restored, report.rolledBack, report.finished, report.dropped,
                 report.orphans, report.quarantined, report.warnings);
     }

@@ -2,6 +2,7 @@ package org.libnetwork4j.controller;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -18,12 +19,15 @@ import org.libnetwork4j.SandboxOptions;
 final class SandboxFiles {
     private final Path dir;
     private final SandboxOptions options;
+    private final String hostResolvConf;
     private String hostsContent;
     private List<String> peerLines = List.of();
+    private List<InetAddress> resolvers = List.of();
 
-    private SandboxFiles(Path dir, SandboxOptions options) {
+    private SandboxFiles(Path dir, SandboxOptions options, String hostResolvConf) {
         this.dir = dir;
         this.options = options;
+        this.hostResolvConf = hostResolvConf;
     }
 
     /** Makes the directory and both files (resolv.conf derived from the host's). */
@@ -34,15 +38,50 @@ final class SandboxFiles {
             throw new InternalException("create sandbox files in " + dir + ": " + e.getMessage(), 0, "create sandbox",
                     dir.toString(), e);
         }
-        SandboxFiles f = new SandboxFiles(dir, options);
+        SandboxFiles f = new SandboxFiles(dir, options, EtcFiles.readHost(hostResolvConf));
         f.writeHosts(List.of());
-        EtcFiles.write(f.resolvConf(), EtcFiles.resolvConf(EtcFiles.readHost(hostResolvConf), options));
+        EtcFiles.write(f.resolvConf(), EtcFiles.resolvConf(f.hostResolvConf, options));
         return f;
     }
 
     /** The files of a sandbox made before a restart, as they are. */
-    static SandboxFiles open(Path dir, SandboxOptions options) {
-        return new SandboxFiles(dir, options);
+    static SandboxFiles open(Path dir, SandboxOptions options, Path hostResolvConf) {
+        return new SandboxFiles(dir, options, EtcFiles.readHost(hostResolvConf));
+    }
+
+    /** Where the embedded resolver forwards this sandbox's queries for names not its own. */
+    List<InetSocketAddress> upstreams() {
+        return EtcFiles.upstreams(hostResolvConf, options);
+    }
+
+    /**
+     * Rewrites resolv.conf when the resolver addresses of the sandbox's networks change (the
+     * first join to a network with DNS, the last leave): they become its nameservers, or the
+     * host's come back.
+     */
+    void writeResolvConf(List<InetAddress> now) {
+        if (!now.equals(resolvers)) {
+            EtcFiles.write(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
+            resolvers = List.copyOf(now);
+        }
+    }
+
+    /** The same after a restart: written only if what is on disk differs. */
+    void restoreResolvConf(List<InetAddress> now) {
+        writeIfDifferent(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
+        resolvers = List.copyOf(now);
+    }
+
+    private static void writeIfDifferent(Path file, String content) {
+        String onDisk;
+        try {
+            onDisk = Files.readString(file);
+        } catch (IOException e) {
+            onDisk = null;
+        }
+        if (!content.equals(onDisk)) {
+            EtcFiles.write(file, content);
+        }
     }
 
     Path hosts() {
@@ -65,15 +104,7 @@ final class SandboxFiles {
     /** The same after a restart: compared with what is on disk, written only if it differs. */
     void restoreHosts(List<InetAddress> own) {
         String content = content(own);
-        String onDisk;
-        try {
-            onDisk = Files.readString(hosts());
-        } catch (IOException e) {
-            onDisk = null;
-        }
-        if (!content.equals(onDisk)) {
-            EtcFiles.write(hosts(), content);
-        }
+        writeIfDifferent(hosts(), content);
         hostsContent = content;
     }
 

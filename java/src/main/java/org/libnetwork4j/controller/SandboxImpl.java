@@ -1,5 +1,6 @@
 package org.libnetwork4j.controller;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +75,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             SandboxFiles files = SandboxFiles.create(filesDir, o, ctx.paths().hostResolvConf());
             SandboxImpl sb = new SandboxImpl(ctx, registry, id, containerId, o, os, files);
             ctx.store().put(sb.record(State.READY));
+            ctx.names().addSandbox(id, files.upstreams(), os.netns());
             return sb;
         } catch (RuntimeException e) {
             undo.runReversed(e);
@@ -89,7 +91,31 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     static SandboxImpl restore(Context ctx, Registry<SandboxImpl> registry, SandboxRecord r) {
         SandboxOs os = ctx.host().openSandbox(Path.of(r.key()), r.options().useHostNamespace());
         return new SandboxImpl(ctx, registry, r.id(), r.containerId(), r.options(), os,
-                SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options()));
+                SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options(), ctx.paths().hostResolvConf()));
+    }
+
+    /**
+     * After a restart: the resolver learns the sandbox and its joins as they were taken up,
+     * and resolv.conf names it again if a restart without one had given the host's servers
+     * back. Left as it is when no network of the sandbox has a resolver now: a controller
+     * without one (opened for a single command) does not undo what a running one wrote.
+     */
+    void restoreNames() {
+        lock.lock();
+        try {
+            ctx.names().addSandbox(id, files.upstreams(), os.netns());
+            for (Attachment a : attachments.all()) {
+                EndpointImpl ep = a.endpoint();
+                ctx.names().join(a.networkId(), ep.id(), id, Join.dnsNames(this, ep), Join.address(ep.ipv4()),
+                        Join.address(ep.ipv6()));
+            }
+            List<InetAddress> resolvers = attachments.resolvers();
+            if (!resolvers.isEmpty()) {
+                files.restoreResolvConf(resolvers);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     SandboxRecord record(State state) {
@@ -289,6 +315,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             lock.unlock();
         }
         registry.remove(this);
+        ctx.names().removeSandbox(id);
         // its endpoints' aliases leave the hosts files of the sandboxes it shared networks with
         for (EndpointImpl ep : joined) {
             if (!ep.aliases().isEmpty()) {

@@ -9,6 +9,8 @@ import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.ControllerProvider;
 import org.libnetwork4j.InternalException;
 import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.dns.EmbeddedDns;
+import org.libnetwork4j.dns.NameService;
 import org.libnetwork4j.driver.bridge.BridgeDriver;
 import org.libnetwork4j.driver.host.HostDriver;
 import org.libnetwork4j.driver.none.NullDriver;
@@ -46,8 +48,10 @@ public final class Wiring implements ControllerProvider {
                     new BridgeDriver(host.namespace, host.firewall, host.ports), new HostDriver(), new NullDriver()));
             DeferredWrites writes = new DeferredWrites(store);
             undo.push(writes::close);
+            NameService names = config.embeddedDns() ? EmbeddedDns.open(host.namespace.namespace()) : NameService.none();
+            undo.push(names::close);
             Context ctx = new Context(writes, ipam, host, drivers,
-                    new Context.Paths(sandboxFiles, config.hostResolvConf()));
+                    new Context.Paths(sandboxFiles, config.hostResolvConf()), names);
             return new DefaultController(ctx, () -> {
                 Teardown t = new Teardown();
                 t.step(store::close);

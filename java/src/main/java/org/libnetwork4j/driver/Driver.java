@@ -1,5 +1,7 @@
 package org.libnetwork4j.driver;
 
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
 
 import org.libnetwork4j.InvalidParameterException;
@@ -63,6 +65,15 @@ public interface Driver {
 
     /** Removes what createNetwork made. */
     void deleteNetwork(String networkId);
+
+    /**
+     * Where, in the host's namespace, the containers of a network reach a resolver the
+     * controller runs for them: for a bridge, its gateway addresses. Empty (the default): the
+     * network gets no embedded DNS, and its containers keep the host's nameservers.
+     */
+    default List<InetAddress> resolverAddresses(String networkId) {
+        return List.of();
+    }
 
     /** What the driver reports about a network, for inspection. */
     default Map<String, String> networkInfo(String networkId) {

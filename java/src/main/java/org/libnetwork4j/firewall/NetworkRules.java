@@ -16,9 +16,11 @@ import org.libnetwork4j.IpPrefix;
  * @param icc        containers of the network may talk to each other ({@code enable_icc})
  * @param subnets    the network's subnets, IPv4 and IPv6
  * @param gateways   the bridge's gateway addresses, IPv4 and IPv6
+ * @param resolver   the controller's DNS resolver listens on the gateways: port 53 there is
+ *                   never DNAT'ed to a published port, and stays silent while it restarts
  */
 public record NetworkRules(String id, String bridge, boolean internal, boolean masquerade, InetAddress snatIpv4,
-        boolean icc, List<IpPrefix> subnets, List<InetAddress> gateways) {
+        boolean icc, List<IpPrefix> subnets, List<InetAddress> gateways, boolean resolver) {
     public NetworkRules {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(bridge, "bridge");

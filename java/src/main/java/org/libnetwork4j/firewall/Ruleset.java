@@ -152,6 +152,10 @@ public final class Ruleset {
         for (InetAddress gw : n.gateways()) {
             l.add(TABLE + (gw instanceof Inet4Address ? " gateways4 { " : " gateways6 { ")
                     + IpAddresses.format(gw) + c + " }");
+            if (n.resolver()) {
+                l.add(TABLE + (gw instanceof Inet4Address ? " resolvers4 { " : " resolvers6 { ")
+                        + IpAddresses.format(gw) + c + " }");
+            }
         }
         return l;
     }
@@ -221,6 +225,12 @@ public final class Ruleset {
             	set gateways6 {
             		type ipv6_addr
             	}
+            	set resolvers4 {
+            		type ipv4_addr
+            	}
+            	set resolvers6 {
+            		type ipv6_addr
+            	}
             	map ports_any4 {
             		type inet_proto . inet_service : ipv4_addr . inet_service
             	}
@@ -239,6 +249,8 @@ public final class Ruleset {
             	}
             	chain nat_prerouting {
             		type nat hook prerouting priority dstnat; policy accept;
+            		ip daddr @resolvers4 meta l4proto { tcp, udp } th dport 53 return comment "the embedded resolver: a container publishing port 53 does not take the others' DNS"
+            		ip6 daddr @resolvers6 meta l4proto { tcp, udp } th dport 53 return comment "the embedded resolver: a container publishing port 53 does not take the others' DNS"
             		fib daddr type local jump published comment "DNAT only what is addressed to this host (CVE-2025-67499)"
             	}
             	chain nat_output {
@@ -255,6 +267,13 @@ public final class Ruleset {
             		type filter hook input priority filter; policy accept;
             		iifname != @bridges iifname != "lo" ip daddr @gateways4 drop comment "bridge gateways are not reachable from outside"
             		iifname != @bridges iifname != "lo" ip6 daddr @gateways6 drop comment "bridge gateways are not reachable from outside"
+            	}
+            	chain output {
+            		type filter hook output priority filter; policy accept;
+            		oifname @bridges ip saddr @resolvers4 icmp type destination-unreachable icmp code port-unreachable @th,240,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
+            		oifname @bridges ip6 saddr @resolvers6 icmpv6 type destination-unreachable icmpv6 code port-unreachable @th,400,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
+            		oifname @bridges ip saddr @resolvers4 tcp sport 53 tcp flags rst drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
+            		oifname @bridges ip6 saddr @resolvers6 tcp sport 53 tcp flags rst drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
             	}
             	chain forward {
             		type filter hook forward priority filter; policy accept;

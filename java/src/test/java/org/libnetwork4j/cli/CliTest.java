@@ -124,8 +124,14 @@ class CliTest {
         String keyB = lnw(ns, "sandbox", "create", "b").ok().out().strip();
         assertTrue(HostState.mountsUnder(run).contains(run.relativize(Path.of(keyA)).toString()), "a namespace, mounted");
         lnw(ns, "network", "connect", "-p", "8080:80", "--alias", "web", "n1", "a").ok();
-        lnw(ns, "network", "connect", "--ip", "10.51.0.10", "n1", "b").ok();
+        Run connect = lnw(ns, "network", "connect", "--ip", "10.51.0.10", "n1", "b").ok();
         assertTrue(Oracle.addrs(NsRef.of(Path.of(keyB)), "eth0", "inet").contains("10.51.0.10/24"));
+        // no daemon: said once, and names come from the hosts files, which exec shows
+        assertEquals(1, connect.err().lines().filter(l -> l.contains("no lnw daemon is running")).count(), connect.err());
+        assertTrue(lnw(ns, "exec", "b", "getent", "hosts", "web").ok().out().startsWith("10.51.0."));
+        assertFalse(java.nio.file.Files.readString(Path.of(keyB).getParent().getParent().resolve("sandboxes")
+                .resolve(Oracle.parse(lnw(ns, "sandbox", "inspect", "b").ok().out()).get(0).path("Id").asText())
+                .resolve("resolv.conf")).contains("10.51.0.254"), "resolv.conf names no resolver that is gone");
 
         // inspect: docker's field names and values
         JsonNode net = Oracle.parse(lnw(ns, "network", "inspect", "n1").ok().out()).get(0);

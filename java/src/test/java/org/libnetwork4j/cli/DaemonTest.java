@@ -70,6 +70,13 @@ class DaemonTest {
             assertEquals(0, client(ns, ns.host(), "exec", "b", "ping", "-c", "1", "-W", "2", "10.57.0.2").exit());
             assertEquals(3, client(ns, ns.host(), "exec", "b", "--", "sh", "-c", "exit 3").exit());
             assertEquals(127, client(ns, ns.host(), "exec", "b", "lnwt-no-such-program").exit());
+            // the daemon's DNS, through the C library's resolver, with the sandbox's resolv.conf
+            // shown at /etc/resolv.conf as exec shows it (and the host's file left alone)
+            assertEquals("10.57.0.2", client(ns, ns.host(), "exec", "b", "getent", "ahostsv4", "a").ok().out()
+                    .lines().findFirst().orElse("").split("\\s+")[0]);
+            assertEquals("10.57.0.2", client(ns, ns.host(), "exec", "b", "getent", "ahostsv4", "a.dn").ok().out()
+                    .lines().findFirst().orElse("").split("\\s+")[0]);
+            assertFalse(Files.readString(Path.of("/etc/resolv.conf")).contains("10.57.0.1"));
 
             // a client that connects and says nothing holds the next ones up for the deadline only
             try (SocketChannel stalled = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {

@@ -387,9 +387,13 @@ class CnmTest {
         String hosts = java.nio.file.Files.readString(sb.hostsPath());
         assertTrue(hosts.contains("10.16.0.50\tdb\n"), hosts);
         assertTrue(hosts.contains("10.16.0.2\tweb\n"), hosts);
-        assertEquals("nameserver 10.16.0.53\nsearch example.org\noptions ndots:2\n",
+        // the embedded resolver on the network's gateway; the sandbox's own server is where it
+        // forwards, and the user's ndots stays
+        assertEquals("nameserver 10.16.0.1\nsearch example.org\noptions ndots:2\n",
                 java.nio.file.Files.readString(sb.resolvConfPath()));
         ep.leave(sb);
         assertFalse(java.nio.file.Files.readString(sb.hostsPath()).contains("10.16.0.2"));
+        assertEquals("nameserver 10.16.0.53\nsearch example.org\noptions ndots:2\n",
+                java.nio.file.Files.readString(sb.resolvConfPath()), "no network with a resolver: its own server");
     }
 }

@@ -324,6 +324,48 @@ class ControllerLogicTest {
         return (EndpointRecord) w.store.get(StoredObject.Kind.ENDPOINT, e.id());
     }
 
+    // ---- the resolver: told of each change before the call returns ----
+
+    @Test
+    void theResolverLearnsEachJoinBeforeItReturnsAndForgetsEachLeave() throws Exception {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()),
+                "served on the driver's address");
+        Sandbox sb = c.newSandbox("c1", org.libnetwork4j.SandboxOptions.builder().dns("192.0.2.9").build());
+        assertEquals(List.of(new java.net.InetSocketAddress("192.0.2.9", 53)), w.names.sandboxes.get(sb.id()),
+                "its own dns server is where its unknown names go");
+        assertEquals("nameserver 192.0.2.9\n", java.nio.file.Files.readString(sb.resolvConfPath()),
+                "no resolver before a join");
+        Endpoint e = n.createEndpoint("e1", org.libnetwork4j.EndpointOptions.builder().alias("db").build());
+        e.join(sb);
+        assertEquals(List.of("c1", "db", sb.id().substring(0, 12)), w.names.joined.get(e.id()));
+        assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()));
+        // a restart: the names come back without a join
+        kill();
+        assertEquals(List.of("c1", "db", sb.id().substring(0, 12)), w.names.joined.get(e.id()));
+        Sandbox again = c.sandboxById(sb.id());
+        Endpoint e2 = c.networkById(n.id()).endpointById(e.id());
+        e2.leave(again);
+        assertNull(w.names.joined.get(e.id()));
+        assertEquals("nameserver 192.0.2.9\n", java.nio.file.Files.readString(again.resolvConfPath()),
+                "the last network with a resolver left: its own server again");
+        e2.delete();
+        c.networkById(n.id()).delete();
+        assertNull(w.names.networks.get(n.id()));
+        again.delete();
+        assertNull(w.names.sandboxes.get(sb.id()));
+    }
+
+    @Test
+    void aNetworkWhoseResolverCannotListenKeepsTheHostsNameservers() throws Exception {
+        w.names.refuse = true;
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        n.createEndpoint("e1").join(sb);
+        assertEquals("nameserver 192.0.2.53\n", java.nio.file.Files.readString(sb.resolvConfPath()));
+        assertTrue(w.names.joined.isEmpty());
+    }
+
     // ---- recovery's decisions ----
 
     /** The process dies: nothing more reaches the store; the kernel stays as it is. */

@@ -78,6 +78,12 @@ final class FakeDriver implements RestorableDriver {
         state.networks.add(request.id());
     }
 
+    /** The gateway, as a bridge's: its networks get the embedded resolver there. */
+    @Override
+    public List<InetAddress> resolverAddresses(String networkId) {
+        return state.networks.contains(networkId) ? List.of(gateway) : List.of();
+    }
+
     @Override
     public void deleteNetwork(String networkId) {
         call("deleteNetwork");

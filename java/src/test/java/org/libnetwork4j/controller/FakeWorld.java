@@ -25,6 +25,7 @@ final class FakeWorld implements AutoCloseable {
     final Path dir;
     FakeDriver fake;
     DefaultIpam ipam;
+    FakeNames names;
 
     FakeWorld() throws IOException {
         dir = Files.createTempDirectory("lnw-fake-");
@@ -41,7 +42,7 @@ final class FakeWorld implements AutoCloseable {
         // so a test decides what a "kill" finds on disk
         Context ctx = new Context(new DeferredWrites(store, 0), ipam, kernel.host(),
                 new DriverRegistry(List.of(fake, unlabelled, moving, new HostDriver(), new NullDriver())),
-                new Context.Paths(dir.resolve("sandboxes"), dir.resolve("resolv.conf")));
+                new Context.Paths(dir.resolve("sandboxes"), dir.resolve("resolv.conf")), names = new FakeNames());
         return new DefaultController(ctx, () -> { });
     }
 

@@ -110,7 +110,8 @@ class MovedInterfaceTest {
         SqliteStore store = SqliteStore.open(dir.resolve("state"));
         Context ctx = new Context(new DeferredWrites(store),
                 new DefaultIpam(DefaultIpam.LOCAL_DEFAULTS, p -> false), host, new DriverRegistry(List.of(driver)),
-                new Context.Paths(dir.resolve("run/sandboxes"), Path.of("/etc/resolv.conf")));
+                new Context.Paths(dir.resolve("run/sandboxes"), Path.of("/etc/resolv.conf")),
+                org.libnetwork4j.dns.NameService.none());
         try (DefaultController c = new DefaultController(ctx, store::close)) {
             Network n = c.newNetwork("hostside", "moved", NetworkOptions.builder().subnet("10.57.0.0/24").build());
             Sandbox sb = c.newSandbox("c1");

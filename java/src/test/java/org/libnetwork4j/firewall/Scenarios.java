@@ -33,7 +33,7 @@ final class Scenarios {
             gateways.add(IpAddresses.parse(subnetsAndGateways[i + 1]));
         }
         return new NetworkRules(id, bridge, internal, masquerade, snat == null ? null : IpAddresses.parse(snat),
-                icc, subnets, gateways);
+                icc, subnets, gateways, true);
     }
 
     static NetworkRules plainA() {

@@ -62,7 +62,28 @@ public final class Namespaces implements AutoCloseable {
      * test's directory; closed, and whatever sandboxes it left swept away, at the end.
      */
     public NetworkController controller() {
-        return controller(ControllerConfig.builder());
+        return controller(ControllerConfig.builder().hostResolvConf(fakeResolvConf("192.0.2.53")));
+    }
+
+    /**
+     * A resolv.conf for the controller to read as the host's, naming these nameservers: the
+     * embedded resolver forwards there, so a test names fakes of its own (192.0.2.53, the
+     * default, is in TEST-NET-1: nothing answers and nothing leaves the machine).
+     */
+    public Path fakeResolvConf(String... nameservers) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            Path f = java.nio.file.Files.createTempFile(dir, "resolv", ".conf");
+            StringBuilder sb = new StringBuilder();
+            for (String n : nameservers) {
+                sb.append("nameserver ").append(n).append('\n');
+            }
+            sb.append("search example.test\n");
+            java.nio.file.Files.writeString(f, sb.toString());
+            return f;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The same, from a builder the test has set up (its directories and host are set here). */

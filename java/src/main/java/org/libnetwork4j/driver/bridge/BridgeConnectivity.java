@@ -42,7 +42,7 @@ final class BridgeConnectivity {
         }
         BridgeSettings s = n.settings;
         firewall.addNetwork(new NetworkRules(req.id(), n.bridgeName, n.internal, s.enableIpMasquerade(),
-                s.snatIpv4(), s.enableIcc(), subnets, gateways));
+                s.snatIpv4(), s.enableIcc(), subnets, gateways, !s.defaultBridge()));
     }
 
     void removeNetwork(BridgeNetwork n) {

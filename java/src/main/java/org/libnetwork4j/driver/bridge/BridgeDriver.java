@@ -1,7 +1,9 @@
 package org.libnetwork4j.driver.bridge;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +125,26 @@ public final class BridgeDriver implements RestorableDriver {
             setup.retire(n);
         }
         networks.remove(networkId);
+    }
+
+    /**
+     * The gateways, on which the bridge's containers reach the host; none for a network made
+     * as Docker's default bridge, which has no DNS in Docker either.
+     */
+    @Override
+    public List<InetAddress> resolverAddresses(String networkId) {
+        BridgeNetwork n = networks.get(networkId);
+        if (n == null || n.settings.defaultBridge()) {
+            return List.of();
+        }
+        List<InetAddress> l = new ArrayList<>(2);
+        if (n.gatewayV4 != null) {
+            l.add(n.gatewayV4);
+        }
+        if (n.gatewayV6 != null) {
+            l.add(n.gatewayV6);
+        }
+        return l;
     }
 
     @Override

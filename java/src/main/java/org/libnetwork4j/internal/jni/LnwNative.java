@@ -98,6 +98,8 @@ public final class LnwNative {
     @JniField(flags = {CONSTANT}) public static int IPPROTO_TCP;
     @JniField(flags = {CONSTANT}) public static int IPPROTO_UDP;
     @JniField(flags = {CONSTANT}) public static int IPPROTO_SCTP;
+    @JniField(flags = {CONSTANT}) public static int SOCK_DGRAM;
+    @JniField(flags = {CONSTANT}) public static int SOCK_STREAM;
 
     // ---- network namespaces ----
     public static final native int lnw_netns_create(
@@ -391,6 +393,19 @@ public final class LnwNative {
             @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
             int port,
             @JniArg(cast = "int *", flags = {NO_IN}) int[] outPort,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    // ---- sockets for the controller's own services ----
+    public static final native int lnw_sock_open(
+            int nsfd, int family, int type,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
+            int port, int backlog,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_sock_connect(
+            int fd, int family,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
+            int port, int timeoutMs,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     // ---- connectivity probes ----

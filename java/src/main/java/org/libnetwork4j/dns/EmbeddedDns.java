@@ -1,0 +1,484 @@
+package org.libnetwork4j.dns;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.libnetwork4j.kernel.Netns;
+import org.libnetwork4j.kernel.ServiceSockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+
+/**
+ * The controller's DNS resolver: one listener per served network, on the network's gateway
+ * address(es) in the host namespace, port 53, UDP and TCP, all served by one event loop
+ * thread (aardvark-dns's layout rather than Docker's 127.0.0.11 in every sandbox).
+ *
+ * <p><b>Why on the gateway.</b> A listener per network costs two sockets whatever the number
+ * of containers, and a join costs nothing but a map update: Docker's layout costs a socket
+ * pair and an nftables table inside every sandbox, made at each join (tens of microseconds
+ * and several descriptors per container). The price is that a container's resolv.conf names
+ * its networks' gateways, so it is rewritten when the set of networks changes, and the
+ * scoping by source address must be exact: the listener of network N answers only sources
+ * that are joined endpoints of N (an outsider, or a container of another network, gets
+ * nothing; the firewall already drops what reaches a gateway from outside the host).
+ *
+ * <p><b>Sockets in namespaces.</b> The sockets are made by the C core inside the host's (or,
+ * for a forward, the asking sandbox's) namespace and adopted by Netty's epoll channels: no
+ * JVM thread enters a namespace.
+ *
+ * <p><b>Forwarding.</b> Names not in scope go to the sandbox's upstreams in order, each
+ * within {@link #FORWARD_TIMEOUT_MILLIS}; SERVFAIL, REFUSED or a timeout move on to the next.
+ * A loopback upstream (the host's 127.0.0.53, say) is dialled from the host's namespace, any
+ * other from the sandbox's, so that the container's own routes and firewall apply. Each
+ * forward uses a fresh socket (a random source port per query). At most
+ * {@link #MAX_FORWARDS} are in flight, and at most {@link #MAX_FORWARDS_PER_SANDBOX} for one
+ * sandbox, so that one container flooding unknown names leaves room for the others.
+ */
+public final class EmbeddedDns implements NameService {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDns.class);
+
+    static final int PORT = 53;
+    static final int MAX_FORWARDS = 1024;
+    static final int MAX_FORWARDS_PER_SANDBOX = 128;
+    static final int MAX_UPSTREAMS = 3;
+    static final int MAX_TCP_CONNECTIONS = 256;
+    /** How long one upstream gets: three of them fit in the 5 s a C library client waits. */
+    static final int FORWARD_TIMEOUT_MILLIS = Integer.getInteger("lnw.dns.forwardTimeoutMillis", 1500);
+    /** A TCP client gets this long in all, then its connection is closed. */
+    static final long TCP_CONNECTION_MILLIS = 10_000;
+
+    private final Netns host;
+    private final Names names = new Names();
+    private final Resolver resolver = new Resolver(names);
+    private final EventLoopGroup loop;
+    private final ExecutorService dialer;
+    private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perSandbox = new ConcurrentHashMap<>();
+    private final AtomicInteger forwards = new AtomicInteger();
+    private final AtomicInteger tcpConnections = new AtomicInteger();
+    private volatile boolean closed;
+
+    private EmbeddedDns(Netns host) {
+        this.host = host;
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lnw-dns", true),
+                EpollIoHandler.newFactory());
+        // TCP forwards connect with a blocking call (bounded by the forward timeout): never on
+        // the event loop. They are rare (an upstream's truncated answer, asked again over TCP).
+        ThreadPoolExecutor d = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+                new DefaultThreadFactory("lnw-dns-dial", true));
+        d.allowCoreThreadTimeOut(true);
+        this.dialer = d;
+    }
+
+    /**
+     * A resolver serving from host (borrowed: it must stay open as long as this). Where
+     * Netty's epoll transport cannot load, says why once and returns {@link NameService#none}:
+     * the networks then keep the host's nameservers.
+     */
+    public static NameService open(Netns host) {
+        if (!Epoll.isAvailable()) {
+            LOG.warn("no embedded DNS: Netty's epoll transport is unavailable ({}); containers keep the host's"
+                    + " nameservers", String.valueOf(Epoll.unavailabilityCause()));
+            return NameService.none();
+        }
+        return new EmbeddedDns(host);
+    }
+
+    // ---- what the controller tells it ----
+
+    @Override
+    public List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses) {
+        removeNetwork(id);
+        if (closed || addresses.isEmpty()) {
+            return List.of();
+        }
+        names.addNetwork(id, name, internal);
+        List<Channel> opened = new ArrayList<>();
+        try {
+            for (InetAddress a : addresses) {
+                opened.add(register(new EpollDatagramChannel(ServiceSockets.udp(host, a, PORT)), new UdpQueries(id)));
+                opened.add(register(new EpollServerSocketChannel(ServiceSockets.tcpListener(host, a, PORT, 128)),
+                        new TcpAcceptor(id)));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(EmbeddedDns::closeNow);
+            names.removeNetwork(id);
+            LOG.warn("no embedded DNS for network {}: {}; its containers keep the host's nameservers", name,
+                    e.getMessage());
+            return List.of();
+        }
+        listeners.put(id, opened);
+        return List.copyOf(addresses);
+    }
+
+    @Override
+    public void removeNetwork(String id) {
+        List<Channel> l = listeners.remove(id);
+        if (l != null) {
+            // closed before this returns: the network's address and port are free again at once
+            l.forEach(EmbeddedDns::closeNow);
+        }
+        names.removeNetwork(id);
+    }
+
+    @Override
+    public void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+        names.addSandbox(id, upstreams.size() > MAX_UPSTREAMS ? upstreams.subList(0, MAX_UPSTREAMS) : upstreams,
+                namespace);
+    }
+
+    @Override
+    public void removeSandbox(String id) {
+        names.removeSandbox(id);
+        perSandbox.remove(id);
+    }
+
+    @Override
+    public void join(String networkId, String endpointId, String sandboxId, List<String> n, InetAddress ipv4,
+            InetAddress ipv6) {
+        names.join(networkId, endpointId, sandboxId, n, ipv4, ipv6);
+    }
+
+    @Override
+    public void leave(String networkId, String endpointId) {
+        names.leave(networkId, endpointId);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (String id : List.copyOf(listeners.keySet())) {
+            removeNetwork(id);
+        }
+        dialer.shutdownNow();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    // ---- serving ----
+
+    /** Registers a channel that adopted an fd; if that fails, the fd is closed with it. */
+    private Channel register(Channel ch, io.netty.channel.ChannelHandler handler) {
+        ch.pipeline().addLast(handler);
+        var f = loop.register(ch).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            closeNow(ch);
+            throw new IllegalStateException("register " + ch + ": " + f.cause());
+        }
+        return ch;
+    }
+
+    private static void closeNow(Channel ch) {
+        ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    /** Queries over UDP to one network's listener. */
+    private final class UdpQueries extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final String networkId;
+
+        UdpQueries(String networkId) {
+            this.networkId = networkId;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+            InetSocketAddress from = p.sender();
+            byte[] wire = ByteBufUtil.getBytes(p.content());
+            handle(networkId, from.getAddress(), wire, false,
+                    answer -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), from)));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("dns udp {}: {}", networkId, cause.toString()); // one bad datagram; the socket serves on
+        }
+    }
+
+    /** Accepts TCP connections on one network's listener. */
+    private final class TcpAcceptor extends ChannelInboundHandlerAdapter {
+        private final String networkId;
+
+        TcpAcceptor(String networkId) {
+            this.networkId = networkId;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel child = (Channel) msg;
+            if (tcpConnections.incrementAndGet() > MAX_TCP_CONNECTIONS) {
+                tcpConnections.decrementAndGet();
+                child.unsafe().closeForcibly();
+                return;
+            }
+            child.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
+            child.pipeline().addLast(frames(), new TcpQueries(networkId));
+            loop.register(child).addListener(f -> {
+                if (f.isSuccess()) {
+                    child.eventLoop().schedule(() -> child.close(), TCP_CONNECTION_MILLIS, TimeUnit.MILLISECONDS);
+                } else {
+                    child.unsafe().closeForcibly();
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("dns tcp accept {}: {}", networkId, cause.toString());
+        }
+    }
+
+    /** DNS over TCP: each message is preceded by its length, two bytes (RFC 1035 4.2.2). */
+    private static LengthFieldBasedFrameDecoder frames() {
+        return new LengthFieldBasedFrameDecoder(Resolver.MAX_TCP + 2, 0, 2, 0, 2);
+    }
+
+    private static ByteBuf framed(byte[] message) {
+        ByteBuf b = Unpooled.buffer(message.length + 2);
+        b.writeShort(message.length);
+        b.writeBytes(message);
+        return b;
+    }
+
+    /** Queries on one accepted TCP connection. */
+    private final class TcpQueries extends SimpleChannelInboundHandler<ByteBuf> {
+        private final String networkId;
+
+        TcpQueries(String networkId) {
+            this.networkId = networkId;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
+            handle(networkId, from.getAddress(), ByteBufUtil.getBytes(frame), true, answer -> {
+                if (ctx.channel().isActive()) {
+                    ctx.writeAndFlush(framed(answer));
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a frame too long, a reset: this connection only
+        }
+    }
+
+    private void handle(String networkId, InetAddress source, byte[] wire, boolean tcp,
+            java.util.function.Consumer<byte[]> respond) {
+        Resolver.Outcome o = resolver.answer(networkId, source, wire, tcp);
+        if (o instanceof Resolver.Reply r) {
+            respond.accept(r.wire());
+        } else if (o instanceof Resolver.Forward f) {
+            startForward(f, wire, tcp, respond);
+        }
+    }
+
+    // ---- forwarding ----
+
+    private void startForward(Resolver.Forward f, byte[] wire, boolean tcp, java.util.function.Consumer<byte[]> respond) {
+        AtomicInteger mine = perSandbox.computeIfAbsent(f.sandbox().id, k -> new AtomicInteger());
+        if (forwards.incrementAndGet() > MAX_FORWARDS | mine.incrementAndGet() > MAX_FORWARDS_PER_SANDBOX) {
+            forwards.decrementAndGet();
+            mine.decrementAndGet();
+            respond.accept(Resolver.reply(f.query(), Rcode.SERVFAIL, List.of(), f.maxSize(), false).wire());
+            return;
+        }
+        new Attempts(f, wire, tcp, respond, () -> {
+            forwards.decrementAndGet();
+            mine.decrementAndGet();
+        }).next();
+    }
+
+    /**
+     * One forwarded query, tried on each upstream in turn. Its state changes on the event
+     * loop only (a TCP dial, which blocks, hands its result back to the loop).
+     */
+    private final class Attempts {
+        private final Resolver.Forward f;
+        private final byte[] wire;
+        private final boolean tcp;
+        private final java.util.function.Consumer<byte[]> respond;
+        private final Runnable release;
+        private int index = -1;
+        private boolean finished;
+
+        Attempts(Resolver.Forward f, byte[] wire, boolean tcp, java.util.function.Consumer<byte[]> respond,
+                Runnable release) {
+            this.f = f;
+            this.wire = wire;
+            this.tcp = tcp;
+            this.respond = respond;
+            this.release = release;
+        }
+
+        void next() {
+            List<InetSocketAddress> ups = f.sandbox().upstreams;
+            while (++index < ups.size()) {
+                InetSocketAddress up = ups.get(index);
+                Netns from = up.getAddress().isLoopbackAddress() ? host : f.sandbox().namespace;
+                if (from == null || closed) {
+                    continue;
+                }
+                try {
+                    if (tcp) {
+                        dialTcp(from, up, index);
+                    } else {
+                        sendUdp(from, up, index);
+                    }
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.debug("dns forward to {}: {}", up, e.getMessage()); // this upstream is out: the next
+                }
+            }
+            finish(Resolver.reply(f.query(), Rcode.SERVFAIL, List.of(), f.maxSize(), false).wire());
+        }
+
+        private void sendUdp(Netns from, InetSocketAddress up, int attempt) {
+            EpollDatagramChannel ch = new EpollDatagramChannel(ServiceSockets.udpUnbound(from,
+                    up.getAddress() instanceof Inet6Address));
+            ask(ch, attempt, new SimpleChannelInboundHandler<DatagramPacket>() {
+                @Override
+                protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+                    if (p.sender().equals(up)) {
+                        received(ch, attempt, ByteBufUtil.getBytes(p.content()));
+                    }
+                }
+            }, new DatagramPacket(Unpooled.wrappedBuffer(wire), up));
+        }
+
+        private void dialTcp(Netns from, InetSocketAddress up, int attempt) {
+            try {
+                dialer.execute(() -> {
+                    int fd;
+                    try {
+                        fd = ServiceSockets.tcpConnect(from, up, FORWARD_TIMEOUT_MILLIS);
+                    } catch (RuntimeException e) {
+                        loop.execute(() -> failed(attempt));
+                        return;
+                    }
+                    EpollSocketChannel ch = new EpollSocketChannel(fd);
+                    ch.pipeline().addLast(frames());
+                    ask(ch, attempt, new SimpleChannelInboundHandler<ByteBuf>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                            received(ch, attempt, ByteBufUtil.getBytes(frame));
+                        }
+                    }, framed(wire));
+                });
+            } catch (RejectedExecutionException busy) {
+                throw new IllegalStateException("too many TCP forwards waiting");
+            }
+        }
+
+        /**
+         * Registers ch, an upstream's channel whose answers reader hands to received, and sends
+         * it the query; an error on it (the upstream's port unreachable, say) or a failed
+         * registration moves on to the next upstream at once.
+         */
+        private void ask(Channel ch, int attempt, io.netty.channel.ChannelInboundHandler reader, Object query) {
+            ch.pipeline().addLast(reader, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    ch.close();
+                    failed(attempt);
+                }
+            });
+            loop.register(ch).addListener(r -> {
+                if (!r.isSuccess()) {
+                    ch.unsafe().closeForcibly();
+                    failed(attempt);
+                    return;
+                }
+                watch(ch, attempt);
+                ch.writeAndFlush(query).addListener(w -> {
+                    if (!w.isSuccess()) { // no route to it from there, say: the next one, now
+                        ch.close();
+                        failed(attempt);
+                    }
+                });
+            });
+        }
+
+        /** Closes ch after the timeout, moving on to the next upstream if it had no answer. */
+        private void watch(Channel ch, int attempt) {
+            ScheduledFuture<?> t = ch.eventLoop().schedule(() -> {
+                ch.close();
+                failed(attempt);
+            }, FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            ch.closeFuture().addListener(c -> t.cancel(false));
+        }
+
+        private void received(Channel ch, int attempt, byte[] answer) {
+            if (finished || attempt != index) {
+                ch.close();
+                return;
+            }
+            Message m;
+            try {
+                m = new Message(answer);
+            } catch (java.io.IOException | RuntimeException garbage) {
+                return; // not an answer: keep waiting for one until the timeout
+            }
+            if (m.getHeader().getID() != f.query().getHeader().getID() || !m.getHeader().getFlag(Flags.QR)
+                    || m.getQuestion() == null || !m.getQuestion().equals(f.query().getQuestion())) {
+                return; // not the answer to this query (spoofed, or late): keep waiting
+            }
+            ch.close();
+            int rcode = m.getRcode();
+            if (rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) {
+                next();
+                return;
+            }
+            finish(answer.length <= f.maxSize() ? answer : m.toWire(f.maxSize()));
+        }
+
+        private void failed(int attempt) {
+            if (!finished && attempt == index) {
+                next();
+            }
+        }
+
+        private void finish(byte[] answer) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            release.run();
+            respond.accept(answer);
+        }
+    }
+}

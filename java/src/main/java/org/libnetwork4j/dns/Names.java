@@ -1,0 +1,185 @@
+package org.libnetwork4j.dns;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.libnetwork4j.kernel.Netns;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.ReverseMap;
+
+/**
+ * The names the resolver answers, per network, and the sandboxes that ask. Written by the
+ * controller's threads (a join, a leave), read by the resolver's event loop at the same time:
+ * each map is concurrent and each value immutable, so that a query sees an endpoint either
+ * before or after a change, and a change is complete when its call returns. No operation
+ * copies anything whose size grows with the number of endpoints.
+ */
+final class Names {
+
+    /** One joined endpoint: its names (the container name first) and addresses. */
+    record Entry(String endpointId, String sandboxId, List<String> names, InetAddress ipv4, InetAddress ipv6) {
+        String primary() {
+            return names.get(0);
+        }
+    }
+
+    /** A served network. */
+    static final class Net {
+        final String id;
+        final String name;
+        final boolean internal;
+        final Map<String, List<Entry>> byName = new ConcurrentHashMap<>();
+        final Map<InetAddress, Entry> byAddress = new ConcurrentHashMap<>();
+        final Map<Name, Entry> byReverse = new ConcurrentHashMap<>();
+        final Map<String, Entry> byEndpoint = new ConcurrentHashMap<>();
+
+        Net(String id, String name, boolean internal) {
+            this.id = id;
+            this.name = name.toLowerCase(Locale.ROOT);
+            this.internal = internal;
+        }
+    }
+
+    /** A sandbox's networks, in join order, with where its forwarded queries go. */
+    static final class Sandbox {
+        final String id;
+        final List<InetSocketAddress> upstreams;
+        final Netns namespace;
+        final List<Membership> memberships = new CopyOnWriteArrayList<>();
+
+        Sandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+            this.id = id;
+            this.upstreams = List.copyOf(upstreams);
+            this.namespace = namespace;
+        }
+
+        /** Whether any of its networks lets traffic out: an internal network never forwards. */
+        boolean mayForward() {
+            for (Membership m : memberships) {
+                if (!m.net().internal) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    record Membership(Net net, String endpointId) {
+    }
+
+    private final Map<String, Net> nets = new ConcurrentHashMap<>();
+    private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
+
+    void addNetwork(String id, String name, boolean internal) {
+        nets.put(id, new Net(id, name, internal));
+    }
+
+    void removeNetwork(String id) {
+        Net n = nets.remove(id);
+        if (n != null) {
+            for (Entry e : n.byEndpoint.values()) {
+                Sandbox sb = sandboxes.get(e.sandboxId());
+                if (sb != null) {
+                    sb.memberships.removeIf(m -> m.net() == n);
+                }
+            }
+        }
+    }
+
+    Net network(String id) {
+        return nets.get(id);
+    }
+
+    void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+        Sandbox old = sandboxes.put(id, new Sandbox(id, upstreams, namespace));
+        if (old != null) {
+            sandboxes.get(id).memberships.addAll(old.memberships);
+        }
+    }
+
+    void removeSandbox(String id) {
+        sandboxes.remove(id);
+    }
+
+    Sandbox sandbox(String id) {
+        return sandboxes.get(id);
+    }
+
+    /** Registers a joined endpoint of a served network (of any other network: nothing to do). */
+    void join(String networkId, String endpointId, String sandboxId, List<String> names, InetAddress ipv4,
+            InetAddress ipv6) {
+        Net n = nets.get(networkId);
+        if (n == null) {
+            return;
+        }
+        List<String> lower = new ArrayList<>();
+        for (String s : names) {
+            String l = s.toLowerCase(Locale.ROOT);
+            if (!l.isEmpty() && !lower.contains(l)) {
+                lower.add(l);
+            }
+        }
+        if (lower.isEmpty()) {
+            return;
+        }
+        Entry e = new Entry(endpointId, sandboxId, List.copyOf(lower), ipv4, ipv6);
+        leave(networkId, endpointId); // a second join of the same endpoint replaces the first
+        n.byEndpoint.put(endpointId, e);
+        for (InetAddress a : addresses(e)) {
+            n.byAddress.put(a, e);
+            n.byReverse.put(ReverseMap.fromAddress(a), e);
+        }
+        for (String name : e.names()) {
+            n.byName.compute(name, (k, list) -> {
+                List<Entry> l = list == null ? new ArrayList<>(1) : new ArrayList<>(list);
+                l.add(e);
+                return List.copyOf(l);
+            });
+        }
+        sandboxes.computeIfAbsent(sandboxId, id -> new Sandbox(id, List.of(), null)).memberships
+                .add(new Membership(n, endpointId));
+    }
+
+    void leave(String networkId, String endpointId) {
+        Net n = nets.get(networkId);
+        if (n == null) {
+            return;
+        }
+        Entry e = n.byEndpoint.remove(endpointId);
+        if (e == null) {
+            return;
+        }
+        for (InetAddress a : addresses(e)) {
+            n.byAddress.remove(a, e);
+            n.byReverse.remove(ReverseMap.fromAddress(a), e);
+        }
+        for (String name : e.names()) {
+            n.byName.computeIfPresent(name, (k, list) -> {
+                List<Entry> l = new ArrayList<>(list);
+                l.remove(e);
+                return l.isEmpty() ? null : List.copyOf(l);
+            });
+        }
+        Sandbox sb = sandboxes.get(e.sandboxId());
+        if (sb != null) {
+            sb.memberships.removeIf(m -> m.net() == n && m.endpointId().equals(endpointId));
+        }
+    }
+
+    private static List<InetAddress> addresses(Entry e) {
+        List<InetAddress> l = new ArrayList<>(2);
+        if (e.ipv4() != null) {
+            l.add(e.ipv4());
+        }
+        if (e.ipv6() != null) {
+            l.add(e.ipv6());
+        }
+        return l;
+    }
+}

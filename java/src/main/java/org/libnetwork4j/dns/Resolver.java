@@ -1,0 +1,212 @@
+package org.libnetwork4j.dns;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * What to do with one query: answer it from {@link Names}, forward it, or drop it. No I/O;
+ * the wire format is dnsjava's.
+ *
+ * <p>Semantics are those of Docker 20.10's embedded resolver, scoped by the asker: the query's
+ * source address, on the network whose listener got it, names the asking endpoint, and so its
+ * sandbox; the names in scope are those of the sandbox's networks, searched in the order it
+ * joined them, and the first network that knows a name decides the answer (as in Docker).
+ * {@code NAME.NETWORK} looks in that network only. Differences, and why:
+ * <ul>
+ *   <li>a known name asked for a type other than A or AAAA gets an empty NOERROR rather than a
+ *       forward: a container's name is never sent to an outside server;</li>
+ *   <li>a query from a source that is not a joined endpoint of that network gets no answer at
+ *       all (aardvark-dns's rule): the resolver is never an open one;</li>
+ *   <li>with no upstream to try, an unknown name gets SERVFAIL rather than a forward to
+ *       public servers the user did not name.</li>
+ * </ul>
+ */
+final class Resolver {
+    /** Docker's TTL for container names. */
+    static final long TTL = 600;
+    /** RFC 1035's limit for a UDP answer to a client that did not say (EDNS) it takes more. */
+    static final int CLASSIC_UDP = 512;
+    /** Larger EDNS sizes are read as this (the DNS flag day's advice; fragments are lost). */
+    static final int MAX_UDP = 4096;
+    static final int MAX_TCP = 65535;
+
+    /** What the caller does next. */
+    sealed interface Outcome {
+    }
+
+    /** Send these bytes back. */
+    record Reply(byte[] wire) implements Outcome {
+    }
+
+    /**
+     * Send the query to the sandbox's upstreams; give the client at most maxSize bytes of
+     * the answer (truncated, with TC, beyond).
+     */
+    record Forward(Message query, Names.Sandbox sandbox, int maxSize) implements Outcome {
+    }
+
+    /** Not ours to answer: say nothing. */
+    enum Drop implements Outcome {
+        INSTANCE
+    }
+
+    private final Names names;
+
+    Resolver(Names names) {
+        this.names = names;
+    }
+
+    /**
+     * @param networkId whose listener got the query
+     * @param source    the query's source address
+     * @param tcp       over TCP (no size limit but the protocol's)
+     */
+    Outcome answer(String networkId, InetAddress source, byte[] wire, boolean tcp) {
+        Names.Net net = names.network(networkId);
+        Names.Entry asker = net == null ? null : net.byAddress.get(source);
+        if (asker == null) {
+            return Drop.INSTANCE;
+        }
+        Message q;
+        try {
+            q = new Message(wire);
+        } catch (java.io.IOException | RuntimeException malformed) {
+            return Drop.INSTANCE; // nothing trustworthy to answer to, not even its id
+        }
+        if (q.getHeader().getFlag(Flags.QR)) {
+            return Drop.INSTANCE; // a response: never answer one (no loops between resolvers)
+        }
+        int maxSize = tcp ? MAX_TCP : udpLimit(q);
+        if (q.getHeader().getOpcode() != Opcode.QUERY) {
+            return reply(q, Rcode.NOTIMP, List.of(), maxSize, false);
+        }
+        Record question = q.getQuestion();
+        if (question == null || q.getHeader().getCount(Section.QUESTION) != 1) {
+            return reply(q, Rcode.FORMERR, List.of(), maxSize, false);
+        }
+        Names.Sandbox sb = names.sandbox(asker.sandboxId());
+        List<Names.Net> scope = new ArrayList<>();
+        if (sb != null) {
+            sb.memberships.forEach(m -> scope.add(m.net()));
+        }
+        if (question.getDClass() == DClass.IN || question.getDClass() == DClass.ANY) {
+            Outcome local = question.getType() == Type.PTR ? reverse(q, question, scope, maxSize)
+                    : lookup(q, question, scope, maxSize);
+            if (local != null) {
+                return local;
+            }
+        }
+        if (sb == null || sb.upstreams.isEmpty() || !sb.mayForward()) {
+            return reply(q, Rcode.SERVFAIL, List.of(), maxSize, false);
+        }
+        return new Forward(q, sb, maxSize);
+    }
+
+    /** A or AAAA (or another type) for a name in scope; null if no network knows the name. */
+    private Outcome lookup(Message q, Record question, List<Names.Net> scope, int maxSize) {
+        String name = question.getName().toString(true).toLowerCase(Locale.ROOT);
+        List<Names.Entry> found = null;
+        for (Names.Net n : scope) {
+            found = n.byName.get(name);
+            if (found != null) {
+                break;
+            }
+        }
+        if (found == null) {
+            for (Names.Net n : scope) {
+                if (name.length() > n.name.length() + 1 && name.endsWith(n.name)
+                        && name.charAt(name.length() - n.name.length() - 1) == '.') {
+                    found = n.byName.get(name.substring(0, name.length() - n.name.length() - 1));
+                    if (found != null) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (found == null) {
+            return null;
+        }
+        int type = question.getType();
+        List<Record> answers = new ArrayList<>();
+        for (Names.Entry e : found) {
+            if ((type == Type.A || type == Type.ANY) && e.ipv4() != null) {
+                answers.add(new ARecord(question.getName(), DClass.IN, TTL, e.ipv4()));
+            }
+            if ((type == Type.AAAA || type == Type.ANY) && e.ipv6() != null) {
+                answers.add(new AAAARecord(question.getName(), DClass.IN, TTL, e.ipv6()));
+            }
+        }
+        Collections.shuffle(answers, ThreadLocalRandom.current()); // round robin, per answer
+        return reply(q, Rcode.NOERROR, answers, maxSize, true);
+    }
+
+    /** PTR for an address of an endpoint in scope: NAME.NETWORK.; null if none has it. */
+    private Outcome reverse(Message q, Record question, List<Names.Net> scope, int maxSize) {
+        for (Names.Net n : scope) {
+            Names.Entry e = n.byReverse.get(question.getName());
+            if (e != null) {
+                try {
+                    Name target = Name.fromString(e.primary() + "." + n.name + ".");
+                    return reply(q, Rcode.NOERROR,
+                            List.of(new PTRRecord(question.getName(), DClass.IN, TTL, target)), maxSize, true);
+                } catch (TextParseException notAName) {
+                    return reply(q, Rcode.SERVFAIL, List.of(), maxSize, false);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The largest UDP answer the client takes: 512, or what its EDNS record says, up to 4096. */
+    static int udpLimit(Message q) {
+        OPTRecord opt = q.getOPT();
+        return opt == null ? CLASSIC_UDP : Math.max(CLASSIC_UDP, Math.min(MAX_UDP, opt.getPayloadSize()));
+    }
+
+    static Reply reply(Message q, int rcode, List<Record> answers, int maxSize, boolean authoritative) {
+        return new Reply(response(q, rcode, answers, authoritative).toWire(maxSize));
+    }
+
+    /** A response to q: its id, question and RD; RA; the EDNS record back if it had one. */
+    static Message response(Message q, int rcode, List<Record> answers, boolean authoritative) {
+        Message r = new Message(q.getHeader().getID());
+        r.getHeader().setFlag(Flags.QR);
+        r.getHeader().setFlag(Flags.RA);
+        if (q.getHeader().getFlag(Flags.RD)) {
+            r.getHeader().setFlag(Flags.RD);
+        }
+        if (authoritative) {
+            r.getHeader().setFlag(Flags.AA);
+        }
+        r.getHeader().setRcode(rcode);
+        if (q.getQuestion() != null) {
+            r.addRecord(q.getQuestion(), Section.QUESTION);
+        }
+        for (Record a : answers) {
+            r.addRecord(a, Section.ANSWER);
+        }
+        if (q.getOPT() != null) {
+            r.addRecord(new OPTRecord(MAX_UDP, 0, 0), Section.ADDITIONAL);
+        }
+        return r;
+    }
+}

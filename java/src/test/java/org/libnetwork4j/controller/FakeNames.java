@@ -1,0 +1,67 @@
+package org.libnetwork4j.controller;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.libnetwork4j.dns.NameService;
+import org.libnetwork4j.kernel.Netns;
+
+/**
+ * A resolver that only remembers what it was told: served networks with their addresses,
+ * sandboxes with their upstreams, and each joined endpoint's names, as a test reads them.
+ */
+final class FakeNames implements NameService {
+    final Map<String, List<InetAddress>> networks = new ConcurrentHashMap<>();
+    final Map<String, List<InetSocketAddress>> sandboxes = new ConcurrentHashMap<>();
+    /** endpoint id to its names, while joined */
+    final Map<String, List<String>> joined = new ConcurrentHashMap<>();
+    final Set<String> closed = ConcurrentHashMap.newKeySet();
+    /** Set: the next networks cannot be served (port 53 taken on their address, say). */
+    volatile boolean refuse;
+
+    @Override
+    public List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses) {
+        if (refuse) {
+            return List.of();
+        }
+        networks.put(id, List.copyOf(addresses));
+        return List.copyOf(addresses);
+    }
+
+    @Override
+    public void removeNetwork(String id) {
+        networks.remove(id);
+    }
+
+    @Override
+    public void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+        sandboxes.put(id, List.copyOf(upstreams));
+    }
+
+    @Override
+    public void removeSandbox(String id) {
+        sandboxes.remove(id);
+    }
+
+    @Override
+    public void join(String networkId, String endpointId, String sandboxId, List<String> names, InetAddress ipv4,
+            InetAddress ipv6) {
+        if (networks.containsKey(networkId)) {
+            joined.put(endpointId, List.copyOf(names));
+        }
+    }
+
+    @Override
+    public void leave(String networkId, String endpointId) {
+        joined.remove(endpointId);
+    }
+
+    @Override
+    public void close() {
+        closed.add("closed");
+    }
+}

@@ -1,0 +1,436 @@
+package org.libnetwork4j.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.EndpointOptions;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
+import org.libnetwork4j.testing.Oracle;
+
+/**
+ * The embedded resolver, asked from inside sandboxes with dig and with the C library's
+ * resolver (getent, with the sandbox's resolv.conf bind-mounted as a runtime does).
+ * Upstreams are dnsmasq instances in the test's own namespaces: no query leaves the machine.
+ */
+@ExtendWith(NetnsExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DnsTest {
+
+    /** dig from ns to server; one try, short timeout. */
+    static Oracle.Result dig(NsRef from, String server, String... args) {
+        List<String> argv = new ArrayList<>(List.of("dig", "+time=2", "+tries=1", "@" + server));
+        argv.addAll(List.of(args));
+        return Oracle.exec(from, argv.toArray(String[]::new));
+    }
+
+    /** The addresses (or names) of the answer, dig +short. */
+    static List<String> answer(NsRef from, String server, String... args) {
+        List<String> argv = new ArrayList<>(List.of("+short"));
+        argv.addAll(List.of(args));
+        Oracle.Result r = dig(from, server, argv.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), "dig " + List.of(args) + ": " + r.out() + r.err());
+        return r.out().lines().filter(l -> !l.isBlank()).sorted().toList();
+    }
+
+    static String status(NsRef from, String server, String... args) {
+        List<String> argv = new ArrayList<>(List.of("+noall", "+comments"));
+        argv.addAll(List.of(args));
+        Oracle.Result r = dig(from, server, argv.toArray(String[]::new));
+        for (String l : r.out().split("\n")) {
+            int i = l.indexOf("status: ");
+            if (i >= 0) {
+                return l.substring(i + 8, l.indexOf(',', i));
+            }
+        }
+        return "no answer (" + r.exitCode() + "): " + r.out().strip();
+    }
+
+    /**
+     * A controller whose sandboxes have no upstream: a name nobody knows gets SERVFAIL at once
+     * instead of waiting for a fake upstream that never answers.
+     */
+    static NetworkController controller(Namespaces ns) {
+        return ns.controller(org.libnetwork4j.ControllerConfig.builder().hostResolvConf(ns.fakeResolvConf()));
+    }
+
+    /** A network n with two sandboxes: a, which asks, and b's endpoint, which it asks for. */
+    record Pair(Network n, Sandbox a, Endpoint b) {
+    }
+
+    static Pair pair(NetworkController c, String subnet) {
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet(subnet).build());
+        Sandbox a = n.createEndpoint("a").join("a");
+        Endpoint b = n.createEndpoint("b");
+        b.join("b");
+        return new Pair(n, a, b);
+    }
+
+    static String ip(Endpoint ep) {
+        return ep.info().ipv4().address().getHostAddress();
+    }
+
+    @Test
+    void namesAliasesIdsAndNetworkQualifiedNamesResolveInTheNetwork(Namespaces ns) throws Exception {
+        NetworkController c = controller(ns);
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.60.0.0/24").build());
+        Endpoint e1 = n.createEndpoint("c1");
+        Sandbox c1 = e1.join("c1");
+        Endpoint e2 = n.createEndpoint("c2", EndpointOptions.builder().alias("db").build());
+        Sandbox c2 = e2.join("c2");
+        NsRef from = NsRef.of(c1);
+
+        assertEquals(List.of(ip(e2)), answer(from, "10.60.0.1", "c2"));
+        assertEquals(List.of(ip(e2)), answer(from, "10.60.0.1", "C2."), "names are case-insensitive");
+        assertEquals(List.of(ip(e2)), answer(from, "10.60.0.1", "db"), "an alias");
+        assertEquals(List.of(ip(e2)), answer(from, "10.60.0.1", c2.id().substring(0, 12)), "the short id");
+        assertEquals(List.of(ip(e2)), answer(from, "10.60.0.1", "c2.n1"), "name.network");
+        assertEquals(List.of(ip(e1)), answer(NsRef.of(c2), "10.60.0.1", "c1"), "the other way");
+        // a known name without an address of the family: an empty NOERROR, not a forward
+        assertEquals("NOERROR", status(from, "10.60.0.1", "c2", "AAAA"));
+        assertEquals(List.of(), answer(from, "10.60.0.1", "c2", "AAAA"));
+        // PTR: name.network.
+        assertEquals(List.of("c2.n1."), answer(from, "10.60.0.1", "-x", ip(e2)));
+
+        // resolv.conf names the resolver, keeps search, adds ndots:0
+        String resolv = Files.readString(c1.resolvConfPath());
+        assertEquals("nameserver 10.60.0.1\nsearch example.test\noptions ndots:0\n", resolv);
+        // the C library's resolver, with the file bind-mounted as a runtime does
+        Oracle.Result g = Oracle.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind " + c1.resolvConfPath() + " /etc/resolv.conf && nsenter --net=" + c1.key()
+                        + " getent hosts db"));
+        assertEquals(0, g.exitCode(), g.err());
+        assertTrue(g.out().startsWith(ip(e2) + " "), g.out());
+    }
+
+    @Test
+    void lookupsAreScopedToTheAskersNetworksAndOutsidersGetNothing(Namespaces ns) throws Exception {
+        NetworkController c = controller(ns);
+        Network n1 = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.61.0.0/24").build());
+        Network n2 = c.newNetwork("bridge", "n2", NetworkOptions.builder().subnet("10.62.0.0/24").build());
+        Sandbox a = n1.createEndpoint("a").join("a");
+        Endpoint eb = n2.createEndpoint("b");
+        Sandbox b = eb.join("b");
+        // both: on n1 and n2, joined to n1 first
+        Endpoint both1 = n1.createEndpoint("both");
+        Sandbox both = both1.join("both");
+        Endpoint both2 = n2.createEndpoint("both");
+        both2.join(both);
+        assertEquals("nameserver 10.61.0.1\nnameserver 10.62.0.1\nsearch example.test\noptions ndots:0\n",
+                Files.readString(both.resolvConfPath()), "each network's resolver, in join order");
+
+        assertTrue(answer(NsRef.of(a), "10.61.0.1", "b").isEmpty(), "b is not on a's network");
+        assertEquals("SERVFAIL", status(NsRef.of(a), "10.61.0.1", "b"), "no upstream to ask");
+        assertEquals(List.of(ip(eb)), answer(NsRef.of(both), "10.61.0.1", "b"), "scope: all of the asker's networks");
+        assertEquals(List.of(ip(eb)), answer(NsRef.of(both), "10.62.0.1", "b"));
+        // the first network that knows a name decides; name.network picks one
+        assertEquals(List.of(ip(both1)), answer(NsRef.of(a), "10.61.0.1", "both"));
+        assertEquals(List.of(ip(both2)), answer(NsRef.of(b), "10.62.0.1", "both"));
+        assertTrue(answer(NsRef.of(a), "10.61.0.1", "both.n2").isEmpty(), "a is not on n2");
+
+        // b asking n1's resolver (reachable through the host): not one of n1's, no answer
+        Oracle.Result r = dig(NsRef.of(b), "10.61.0.1", "a");
+        assertTrue(r.out().contains("timed out") || r.out().contains("no servers"), r.out());
+        // from outside the host: a fake remote host routed to the bridge gets nothing either
+        NsRef remote = ns.container("remote");
+        ns.host().netlink().createVeth(org.libnetwork4j.kernel.VethSpec.of("lnwt-wan", "eth0")
+                .peerIn(((org.libnetwork4j.testing.TestNs) remote).netlink()).up());
+        Oracle.out(ns.host(), "ip", "addr", "add", "203.0.113.1/24", "dev", "lnwt-wan");
+        Oracle.out(ns.host(), "ip", "link", "set", "lnwt-wan", "up");
+        Oracle.out(remote, "ip", "addr", "add", "203.0.113.2/24", "dev", "eth0");
+        Oracle.out(remote, "ip", "link", "set", "eth0", "up");
+        Oracle.out(remote, "ip", "route", "add", "10.61.0.0/24", "via", "203.0.113.1");
+        r = dig(remote, "10.61.0.1", "a");
+        assertTrue(r.out().contains("timed out") || r.out().contains("no servers"), r.out());
+        // nor when it spoofs a container's address: the firewall drops what reaches a gateway from outside
+        Oracle.out(remote, "ip", "addr", "add", "10.61.0.2/32", "dev", "eth0");
+        r = dig(remote, "10.61.0.1", "-b", "10.61.0.2", "a");
+        assertTrue(r.out().contains("timed out") || r.out().contains("no servers"), r.out());
+    }
+
+    @Test
+    void roundRobinTruncationAndTcp(Namespaces ns) throws Exception {
+        NetworkController c = controller(ns);
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.63.0.0/24").build());
+        Sandbox asker = n.createEndpoint("asker").join("asker");
+        Set<String> all = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            Endpoint e = n.createEndpoint("w" + i, EndpointOptions.builder().alias("web").build());
+            e.join("w" + i);
+            all.add(ip(e));
+        }
+        NsRef from = NsRef.of(asker);
+        // over TCP (and over UDP with EDNS): every address
+        assertEquals(all, new HashSet<>(answer(from, "10.63.0.1", "+tcp", "web")));
+        assertEquals(all, new HashSet<>(answer(from, "10.63.0.1", "+bufsize=4096", "web")));
+        // UDP without EDNS: 512 bytes at most, truncated with TC set
+        Oracle.Result r = dig(from, "10.63.0.1", "+noedns", "+ignore", "web");
+        assertTrue(r.out().contains("flags: qr aa tc rd ra"), r.out());
+        // dig asks again over TCP on TC, as a resolver does: the whole answer
+        assertEquals(all, new HashSet<>(answer(from, "10.63.0.1", "+noedns", "web")));
+        // round robin: the order changes from answer to answer
+        Set<String> firsts = new HashSet<>();
+        for (int i = 0; i < 10 && firsts.size() < 2; i++) {
+            Oracle.Result x = dig(from, "10.63.0.1", "+short", "+tcp", "web");
+            firsts.add(x.out().lines().findFirst().orElse(""));
+        }
+        assertTrue(firsts.size() >= 2, "the same first address 10 times: " + firsts);
+    }
+
+    /** A dnsmasq in ns answering on ip:53; with answer, upstream.test is 10.99.0.99, else REFUSED. */
+    static Process dnsmasq(NsRef ns, String ip, boolean answer) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.path(), "dnsmasq", "--keep-in-foreground",
+                "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=" + ip,
+                "--port=53", "--pid-file=", "--user=root", "--log-queries", "--log-facility=-"));
+        if (answer) {
+            cmd.add("--address=/upstream.test/10.99.0.99");
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        for (int i = 0; i < 100; i++) { // bounded: 2 s
+            if (Oracle.exec(ns, "ss", "-Hlun", "sport = :53").out().contains(ip)) {
+                return p;
+            }
+            Thread.sleep(20);
+        }
+        p.destroyForcibly();
+        throw new AssertionError("dnsmasq did not start on " + ip);
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** An upstream namespace linked to the fake host: 10.99.0.1 there, ips here. */
+    static NsRef upstreamNamespace(Namespaces ns, String... ips) {
+        org.libnetwork4j.testing.TestNs up = ns.container("upstream");
+        ns.host().netlink().createVeth(org.libnetwork4j.kernel.VethSpec.of("lnwt-up", "eth0").peerIn(up.netlink()).up());
+        Oracle.out(ns.host(), "ip", "addr", "add", "10.99.0.1/24", "dev", "lnwt-up");
+        Oracle.out(ns.host(), "ip", "link", "set", "lnwt-up", "up");
+        for (String ip : ips) {
+            Oracle.out(up, "ip", "addr", "add", ip + "/24", "dev", "eth0");
+        }
+        Oracle.out(up, "ip", "link", "set", "eth0", "up");
+        Oracle.out(up, "ip", "link", "set", "lo", "up");
+        return up;
+    }
+
+    @Test
+    void forwardsInOrderWithFailoverFromTheSandboxOrTheHostAndNeverFromInternalNetworks(Namespaces ns)
+            throws Exception {
+        NsRef up = upstreamNamespace(ns, "10.99.0.2", "10.99.0.3");
+        Oracle.out(ns.host(), "ip", "link", "set", "lo", "up");
+        List<Process> servers = new ArrayList<>();
+        try {
+            servers.add(dnsmasq(up, "10.99.0.3", false)); // REFUSED
+            servers.add(dnsmasq(up, "10.99.0.2", true));
+            servers.add(dnsmasq(ns.host(), "127.0.0.53", true)); // the host's loopback resolver
+            // 10.99.0.9: nobody (a timeout), then REFUSED, then an answer
+            NetworkController c = ns.controller(org.libnetwork4j.ControllerConfig.builder()
+                    .hostResolvConf(ns.fakeResolvConf("10.99.0.9", "10.99.0.3", "10.99.0.2")));
+            Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.64.0.0/24").build());
+            Sandbox a = n.createEndpoint("a").join("a");
+            long t0 = System.nanoTime();
+            assertEquals(List.of("10.99.0.99"), answerWithin(NsRef.of(a), "10.64.0.1", 5, "upstream.test"));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= EmbeddedDns.FORWARD_TIMEOUT_MILLIS, "the first upstream was waited for: " + ms);
+            // dialled from the sandbox, through its own routes: without a default route it
+            // cannot reach the upstream (from the host's namespace it still could)
+            Oracle.out(NsRef.of(a), "ip", "route", "del", "default");
+            assertEquals("SERVFAIL", status(NsRef.of(a), "10.64.0.1", "upstream.test"));
+            // a sandbox's own dns servers replace the host's; a loopback one is the host's loopback
+            Sandbox b = c.newSandbox("b", org.libnetwork4j.SandboxOptions.builder().dns("127.0.0.53").build());
+            n.createEndpoint("b").join(b);
+            assertEquals(List.of("10.99.0.99"), answerWithin(NsRef.of(b), "10.64.0.1", 2, "upstream.test"));
+            assertEquals("nameserver 10.64.0.1\nsearch example.test\noptions ndots:0\n",
+                    Files.readString(b.resolvConfPath()), "its dns server is the resolver's upstream, not in the file");
+            // an internal network never forwards; its own names still resolve
+            Network in = c.newNetwork("bridge", "in", NetworkOptions.builder().subnet("10.65.0.0/24").internal(true)
+                    .build());
+            Endpoint ei = in.createEndpoint("i1");
+            Sandbox i1 = ei.join("i1");
+            in.createEndpoint("i2").join("i2");
+            assertEquals("SERVFAIL", status(NsRef.of(i1), "10.65.0.1", "upstream.test"));
+            assertEquals(1, answer(NsRef.of(i1), "10.65.0.1", "i2").size());
+        } finally {
+            for (Process p : servers) {
+                stop(p);
+            }
+        }
+    }
+
+    static List<String> answerWithin(NsRef from, String server, int seconds, String name) {
+        Oracle.Result r = Oracle.exec(from, "dig", "+time=" + seconds, "+tries=1", "+short", "@" + server, name);
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        return r.out().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Test
+    void aContainerPublishingPort53DoesNotTakeTheResolver(Namespaces ns) throws Exception {
+        Pair p = pair(controller(ns), "10.66.0.0/24");
+        Network n = p.n();
+        Sandbox a = p.a();
+        Endpoint eb = p.b();
+        Endpoint evil = n.createEndpoint("evil", EndpointOptions.builder().publish("53:53/udp").publish("53:53/tcp")
+                .build());
+        Sandbox e = evil.join("evil");
+        try (var s = org.libnetwork4j.testing.Traffic.udpServer(ns, NsRef.of(e), null, 53, "hijacked")) {
+            assertEquals(List.of(ip(eb)), answer(NsRef.of(a), "10.66.0.1", "b"));
+            assertEquals(List.of(ip(eb)), answer(NsRef.of(a), "10.66.0.1", "+tcp", "b"));
+        }
+        // the firewall's part, as nft lists it: resolver addresses with the network's comment
+        assertTrue(Oracle.nftElementComments(ns.host(), "inet libnetwork4j").stream()
+                .anyMatch(x -> x.contains(n.id())));
+        assertTrue(Oracle.out(ns.host(), "nft", "list", "set", "inet", "libnetwork4j", "resolvers4")
+                .contains("10.66.0.1"));
+    }
+
+    @Test
+    void aNameResolvesWhenItsJoinReturnsAndStopsWhenItsLeaveReturns(Namespaces ns) throws Exception {
+        NetworkController c = controller(ns);
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.67.0.0/24").build());
+        NsRef a = NsRef.of(n.createEndpoint("a").join("a"));
+        for (int i = 0; i < 3; i++) {
+            Endpoint e = n.createEndpoint("t" + i);
+            Sandbox sb = e.join("t" + i);
+            assertEquals(List.of(ip(e)), answer(a, "10.67.0.1", "t" + i));
+            e.leave(sb);
+            assertEquals(List.of(), answer(a, "10.67.0.1", "t" + i));
+            e.join(sb);
+            assertEquals(List.of(ip(e)), answer(a, "10.67.0.1", "t" + i));
+            sb.delete();
+            assertEquals(List.of(), answer(a, "10.67.0.1", "t" + i));
+        }
+        // a deleted network's resolver is gone with it, and its address can be served again
+        Network gone = c.newNetwork("bridge", "gone", NetworkOptions.builder().subnet("10.68.0.0/24").build());
+        assertTrue(Oracle.exec(ns.host(), "ss", "-Hlun", "sport = :53").out().contains("10.68.0.1"));
+        gone.delete();
+        assertFalse(Oracle.exec(ns.host(), "ss", "-Hlun", "sport = :53").out().contains("10.68.0.1"));
+        Network again = c.newNetwork("bridge", "again", NetworkOptions.builder().subnet("10.68.0.0/24").build());
+        Endpoint x = again.createEndpoint("x");
+        x.join("x");
+        assertEquals(List.of(ip(x)), answer(NsRef.of(again.createEndpoint("y").join("y")), "10.68.0.1", "x"));
+    }
+
+    @Test
+    void aRestartLosesNoLookup(Namespaces ns) throws Exception {
+        NetworkController c = controller(ns);
+        Pair p = pair(c, "10.69.0.0/24");
+        Sandbox a = p.a();
+        String want = ip(p.b());
+        c.close();
+        // a query sent while no controller runs: no refusal comes back (the firewall keeps the
+        // kernel's port-unreachable in), so the client's retry, 1 s later, finds the new one
+        Process q = new ProcessBuilder("nsenter", "--net=" + a.key(), "dig", "+time=1", "+tries=3", "+short",
+                "@10.69.0.1", "b").redirectErrorStream(true).start();
+        Thread.sleep(300);
+        long t0 = System.nanoTime();
+        NetworkController c2 = controller(ns);
+        long reopenMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(q.waitFor(10, TimeUnit.SECONDS));
+        List<String> out = new String(q.getInputStream().readAllBytes()).lines().toList();
+        // the first try timed out (no refusal: the kernel's port unreachable was dropped), the
+        // retry got the answer
+        assertEquals(want, out.get(out.size() - 1), "the query across the restart: " + out);
+        System.out.println("dns restart: controller reopened in " + reopenMs + " ms");
+        assertEquals(List.of(want), answer(NsRef.of(a), "10.69.0.1", "b"));
+        assertEquals(1, c2.networks().stream().filter(x -> x.name().equals("n1")).count());
+    }
+
+    @Test
+    void badInputAndAFloodLeaveTheOthersAnswered(Namespaces ns) throws Exception {
+        NetworkController c = ns.controller(); // forwards to 192.0.2.53, which never answers
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.70.0.0/24").build());
+        Sandbox bad = n.createEndpoint("bad").join("bad");
+        Sandbox good = n.createEndpoint("good").join("good");
+        Endpoint eb = n.createEndpoint("b");
+        eb.join("b");
+        // garbage, a truncated header, an oversized datagram, a response, a flood of 20,000
+        // queries for names nobody knows (forwards, each to an upstream that never answers)
+        String script = """
+                import socket, os, struct, random
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                gw = ("10.70.0.1", 53)
+                s.sendto(b"\\x00", gw)
+                s.sendto(os.urandom(11), gw)
+                for _ in range(200):
+                    s.sendto(os.urandom(random.randint(12, 300)), gw)
+                s.sendto(b"\\x12\\x34\\x81\\x80" + bytes(8), gw)
+                s.sendto(os.urandom(60000), gw)
+                for i in range(20000):
+                    label = ("f%d" % i).encode()
+                    q = struct.pack(">HHHHHH", i, 0x0100, 1, 0, 0, 0) + bytes([len(label)]) + label + b"\\x00\\x00\\x01\\x00\\x01"
+                    try:
+                        s.sendto(q, gw)
+                    except BlockingIOError:
+                        pass
+                t = socket.create_connection(gw, timeout=2)
+                t.sendall(struct.pack(">H", 65535) + os.urandom(1000))
+                t.close()
+                """;
+        Oracle.Result r = Oracle.exec(NsRef.of(bad), "python3", "-c", script);
+        assertEquals(0, r.exitCode(), r.err());
+        // the others are answered, and so is the flooder
+        assertEquals(List.of(ip(eb)), answer(NsRef.of(good), "10.70.0.1", "b"));
+        assertEquals(List.of(ip(eb)), answer(NsRef.of(good), "10.70.0.1", "+tcp", "b"));
+        assertEquals(List.of(ip(eb)), answer(NsRef.of(bad), "10.70.0.1", "b"));
+    }
+
+    @Test
+    void joinsAndLeavesOn32ThreadsNeverLeaveAStaleOrMissingAnswer(Namespaces ns) throws Exception {
+        NetworkController c = controller(ns);
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.71.0.0/22").build());
+        NsRef asker = NsRef.of(n.createEndpoint("asker").join("asker"));
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            String name = "p" + t;
+            Thread th = new Thread(() -> {
+                try {
+                    Endpoint e = n.createEndpoint(name);
+                    for (int round = 0; round < 2; round++) {
+                        Sandbox sb = e.join(name);
+                        List<String> got = answer(asker, "10.71.0.1", name);
+                        if (!got.equals(List.of(ip(e)))) {
+                            failures.add(name + " after join: " + got);
+                        }
+                        e.leave(sb);
+                        got = answer(asker, "10.71.0.1", name);
+                        if (!got.isEmpty()) {
+                            failures.add(name + " after leave: " + got);
+                        }
+                        sb.delete();
+                    }
+                } catch (Throwable x) {
+                    failures.add(name + ": " + x);
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(90));
+        }
+        assertEquals(List.of(), failures);
+    }
+}

@@ -1,0 +1,141 @@
+package org.libnetwork4j.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** The resolver's decisions, without sockets: dnsjava builds the queries and reads the answers. */
+class ResolverTest {
+    private final Names names = new Names();
+    private final Resolver resolver = new Resolver(names);
+    private final InetAddress a1 = ip("10.1.0.2");
+    private final InetAddress a2 = ip("10.1.0.3");
+
+    ResolverTest() {
+        names.addNetwork("n1", "Front", false);
+        names.addNetwork("n2", "back", true);
+        names.addSandbox("s1", List.of(new InetSocketAddress("192.0.2.1", 53)), null);
+        names.addSandbox("s2", List.of(), null);
+        names.join("n1", "e1", "s1", List.of("web", "www"), a1, null);
+        names.join("n1", "e2", "s2", List.of("DB"), a2, ip("fd00::3"));
+        names.join("n2", "e3", "s2", List.of("db", "cache"), ip("10.2.0.3"), null);
+    }
+
+    static InetAddress ip(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static byte[] query(String name, int type) throws Exception {
+        Message q = Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), type, DClass.IN));
+        return q.toWire();
+    }
+
+    Message ask(InetAddress from, byte[] wire) throws Exception {
+        Resolver.Outcome o = resolver.answer("n1", from, wire, false);
+        return new Message(assertInstanceOf(Resolver.Reply.class, o).wire());
+    }
+
+    @Test
+    void answersWithEveryAddressOfTheNameInTheFirstNetworkThatKnowsIt() throws Exception {
+        Message r = ask(a1, query("db", Type.A));
+        assertEquals(Rcode.NOERROR, r.getRcode());
+        assertTrue(r.getHeader().getFlag(Flags.AA) && r.getHeader().getFlag(Flags.QR));
+        assertEquals(List.of("10.1.0.3"), r.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList());
+        assertEquals(600, r.getSection(Section.ANSWER).get(0).getTTL());
+        assertEquals(List.of("fd00:0:0:0:0:0:0:3"), ask(a1, query("db", Type.AAAA)).getSection(Section.ANSWER)
+                .stream().map(x -> ((org.xbill.DNS.AAAARecord) x).getAddress().getHostAddress()).toList());
+        Message none = ask(a1, query("www.front", Type.AAAA));
+        assertEquals(Rcode.NOERROR, none.getRcode(), "known, no IPv6: an empty NOERROR");
+        assertTrue(none.getSection(Section.ANSWER).isEmpty());
+        assertEquals(1, ask(a1, query("WWW.FRONT.", Type.A)).getSection(Section.ANSWER).size());
+        // s1 is not on n2: its names are not in scope, so "cache" is forwarded
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, query("cache", Type.A), false));
+        // s2 is on n1 and then n2 (internal): n1 decides "db"; n2's own name resolves; the
+        // sandbox may forward, as n1 lets traffic out
+        Message both = ask(a2, query("db", Type.A));
+        assertEquals(List.of("10.1.0.3"), both.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList());
+        assertEquals(1, ask(a2, query("cache.back", Type.A)).getSection(Section.ANSWER).size());
+        assertEquals(Rcode.SERVFAIL, ask(a2, query("example.org", Type.A)).getRcode(), "s2 has no upstream");
+    }
+
+    @Test
+    void ptrAnswersNameDotNetwork() throws Exception {
+        Message r = ask(a1, Message.newQuery(Record.newRecord(ReverseMap.fromAddress(a2), Type.PTR, DClass.IN))
+                .toWire());
+        assertEquals("db.front.", r.getSection(Section.ANSWER).get(0).rdataToString());
+    }
+
+    @Test
+    void strangersResponsesAndGarbageGetNothing() throws Exception {
+        assertEquals(Resolver.Drop.INSTANCE, resolver.answer("n1", ip("10.1.0.99"), query("web", Type.A), false));
+        assertEquals(Resolver.Drop.INSTANCE, resolver.answer("n2", a1, query("web", Type.A), false),
+                "a1 is not n2's");
+        assertEquals(Resolver.Drop.INSTANCE, resolver.answer("gone", a1, query("web", Type.A), false));
+        Message resp = new Message(query("web", Type.A));
+        resp.getHeader().setFlag(Flags.QR);
+        assertEquals(Resolver.Drop.INSTANCE, resolver.answer("n1", a1, resp.toWire(), false));
+        Random rnd = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            byte[] junk = new byte[rnd.nextInt(600)];
+            rnd.nextBytes(junk);
+            Resolver.Outcome o = resolver.answer("n1", a1, junk, false); // never throws
+            if (o instanceof Resolver.Reply r) {
+                assertTrue(r.wire().length <= Resolver.CLASSIC_UDP);
+            }
+        }
+    }
+
+    @Test
+    void otherOpcodesAndQuestionCounts() throws Exception {
+        Message q = new Message(query("web", Type.A));
+        q.getHeader().setOpcode(Opcode.UPDATE);
+        assertEquals(Rcode.NOTIMP, ask(a1, q.toWire()).getRcode());
+        Message two = new Message(query("web", Type.A));
+        two.addRecord(Record.newRecord(Name.fromString("www."), Type.A, DClass.IN), Section.QUESTION);
+        assertEquals(Rcode.FORMERR, ask(a1, two.toWire()).getRcode());
+    }
+
+    @Test
+    void udpAnswersBeyondTheClientsSizeAreTruncatedWithTc() throws Exception {
+        for (int i = 0; i < 60; i++) {
+            names.join("n1", "w" + i, "s2", List.of("many"), ip("10.1.1." + (i + 1)), null);
+        }
+        Message small = ask(a1, query("many", Type.A));
+        assertTrue(small.getHeader().getFlag(Flags.TC));
+        assertTrue(small.getSection(Section.ANSWER).size() < 60);
+        Message q = new Message(query("many", Type.A));
+        q.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+        Message edns = ask(a1, q.toWire());
+        assertEquals(60, edns.getSection(Section.ANSWER).size());
+        assertTrue(edns.getOPT() != null, "EDNS back to an EDNS client");
+        Message tcp = new Message(((Resolver.Reply) resolver.answer("n1", a1, query("many", Type.A), true)).wire());
+        assertEquals(60, tcp.getSection(Section.ANSWER).size());
+        // a leave takes an address out of the name, and the last one the name itself
+        for (int i = 0; i < 60; i++) {
+            names.leave("n1", "w" + i);
+        }
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, query("many", Type.A), false));
+    }
+}

@@ -1,0 +1,152 @@
+/*
+ * sock.c - sockets for the services the controller runs itself (the embedded DNS resolver):
+ * made inside a namespace, handed to the Java side, which serves them from its event loop.
+ *
+ * A socket belongs to the namespace it was created in, whatever thread uses it later, so only
+ * the socket() call runs on a private thread inside the namespace; binding, listening and
+ * connecting follow the socket's namespace and run on the calling thread.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lnw_internal.h"
+
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78
+#endif
+
+struct open_job {
+	int family, type, fd;
+};
+
+static int open_in_ns(void *arg, struct lnw_err *err)
+{
+	struct open_job *job = arg;
+
+	job->fd = socket(job->family, job->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (job->fd < 0)
+		return lnw_err_set(err, errno, "open socket", "socket");
+	return 0;
+}
+
+static socklen_t to_sockaddr(struct sockaddr_storage *ss, int family, const unsigned char *addr, int port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		if (addr)
+			memcpy(&in->sin_addr, addr, 4);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons((uint16_t)port);
+	if (addr)
+		memcpy(&in6->sin6_addr, addr, 16);
+	return sizeof(*in6);
+}
+
+static int check_addr(int family, const unsigned char *addr, int addr_len, int port, const char *op,
+		      struct lnw_err *err)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return lnw_err_set(err, EAFNOSUPPORT, op, "family %d", family);
+	if (addr && addr_len != (family == AF_INET ? 4 : 16))
+		return lnw_err_set(err, EINVAL, op, "address of %d bytes", addr_len);
+	if (port < 0 || port > 65535)
+		return lnw_err_set(err, EINVAL, op, "port %d", port);
+	return 0;
+}
+
+int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int addr_len, int port,
+		  int backlog, struct lnw_err *err)
+{
+	struct open_job job = { .family = family, .type = type, .fd = -1 };
+	struct sockaddr_storage ss;
+	char ip[INET6_ADDRSTRLEN] = "*";
+	int rc, one = 1;
+
+	lnw_err_clear(err);
+	if ((rc = check_addr(family, addr, addr_len, port, "open socket", err)) < 0)
+		return rc;
+	if (type != SOCK_DGRAM && type != SOCK_STREAM)
+		return lnw_err_set(err, EPROTOTYPE, "open socket", "type %d", type);
+	if ((rc = lnw_ns_run(nsfd, open_in_ns, &job, err)) < 0)
+		return rc;
+	if (!addr && port == 0)
+		return job.fd; /* sends bind it to an ephemeral port of its own namespace */
+	if (addr)
+		inet_ntop(family, addr, ip, sizeof(ip));
+	/* SO_REUSEADDR: a restarted server binds again at once, whatever TIME_WAIT its
+	 * predecessor left. SO_REUSEPORT on LNW_SHARED_PORT: see lnw.h. FREEBIND: an IPv6
+	 * gateway address is still tentative (duplicate address detection) for a moment after
+	 * the bridge gets it; the socket must not care. */
+	if (setsockopt(job.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (port == LNW_SHARED_PORT && setsockopt(job.fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) ||
+	    (family == AF_INET6 && setsockopt(job.fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    setsockopt(job.fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		       family == AF_INET ? IP_FREEBIND : IPV6_FREEBIND, &one, sizeof(one)) < 0) {
+		rc = lnw_err_set(err, errno, "open socket", "socket options for %s port %d", ip, port);
+		close(job.fd);
+		return rc;
+	}
+	socklen_t len = to_sockaddr(&ss, family, addr, port);
+
+	if (bind(job.fd, (struct sockaddr *)&ss, len) < 0 ||
+	    (type == SOCK_STREAM && backlog > 0 && listen(job.fd, backlog) < 0)) {
+		rc = lnw_err_set(err, errno, "open socket", "%s %s port %d", type == SOCK_STREAM ? "tcp" : "udp", ip,
+				 port);
+		close(job.fd);
+		return rc;
+	}
+	return job.fd;
+}
+
+int lnw_sock_connect(int fd, int family, const unsigned char *addr, int addr_len, int port, int timeout_ms,
+		     struct lnw_err *err)
+{
+	struct sockaddr_storage ss;
+	char ip[INET6_ADDRSTRLEN] = "?";
+	int rc, soerr = 0;
+	socklen_t elen = sizeof(soerr);
+
+	lnw_err_clear(err);
+	if ((rc = check_addr(family, addr, addr_len, port, "connect", err)) < 0)
+		return rc;
+	if (!addr)
+		return lnw_err_set(err, EINVAL, "connect", "no address");
+	inet_ntop(family, addr, ip, sizeof(ip));
+	socklen_t len = to_sockaddr(&ss, family, addr, port);
+
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return lnw_err_set(err, errno, "connect", "%s port %d", ip, port);
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	do {
+		rc = poll(&p, 1, timeout_ms);
+	} while (rc < 0 && errno == EINTR); /* bounded: a signal is rare, and each wait is timeout_ms */
+	if (rc == 0)
+		return lnw_err_set(err, ETIMEDOUT, "connect", "%s port %d: no answer in %d ms", ip, port, timeout_ms);
+	if (rc < 0)
+		return lnw_err_set(err, errno, "connect", "%s port %d", ip, port);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &elen) < 0)
+		return lnw_err_set(err, errno, "connect", "%s port %d", ip, port);
+	if (soerr)
+		return lnw_err_set(err, soerr, "connect", "%s port %d", ip, port);
+	return 0;
+}
