@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# DNS resolvers side by side, in one run (see dns/harness.py): libnetwork4j's embedded resolver,
+# aardvark-dns 1.4 and dockerd 20.10's embedded resolver serve the same container names; each is
+# asked from inside one of its containers for a container name and for a name only the (fake)
+# upstream knows (latency p50/p99), and loaded with dnsperf (qps); for libnetwork4j also the time
+# from join's return to the new name resolving.
+#
+#   sudo benchmarks/run-dns.sh [SECONDS] [harness options...]   (SECONDS: dnsperf duration, default 10)
+#
+# Everything runs in throwaway namespaces (lnwdns-<pid>-*) with no link to the machine's own
+# network; the only upstream is dnsmasq inside them, so no query leaves the machine. Installs
+# what is missing from Debian's packages first, with every service start refused (a dockerd
+# started by the package would change the machine's own namespace). Writes
+# benchmarks/results/dns-DATE.{txt,csv}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+[ $# -gt 0 ] && shift
+[ "$(id -u)" = 0 ] || { echo "run as root: the harness makes network namespaces" >&2; exit 1; }
+case $seconds in ''|*[!0-9]*) echo "usage: $0 [SECONDS] [harness options...]" >&2; exit 2;; esac
+
+guard=
+work=
+prefix="lnwdns-$$"
+finish() {
+  # the harness cleans up after itself; this sweeps what a harness killed outright left behind
+  if [ -n "$work" ] && [ -d "$work" ]; then
+    /usr/bin/python3 benchmarks/dns/harness.py sweep --work "$work" --prefix "$prefix" || true
+  fi
+  if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi
+}
+trap finish EXIT
+trap 'exit 130' INT TERM HUP
+
+need=()
+for p in aardvark-dns dnsperf dnsmasq-base bind9-dnsutils docker.io busybox-static iptables; do
+  dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+  fi
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
+  if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; guard=; fi
+fi
+
+cls=benchmarks/target/classes/org/libnetwork4j/bench/DnsServe.class
+src=benchmarks/src/main/java/org/libnetwork4j/bench/DnsServe.java
+if [ ! -f benchmarks/target/classpath.txt ] || [ ! -d java/target/classes ]; then
+  echo "build first: mvn -B -q -DskipTests package" >&2; exit 1
+fi
+if [ ! -f "$cls" ] || [ "$src" -nt "$cls" ]; then
+  mvn -B -q -o -pl benchmarks compile
+fi
+
+work=$(mktemp -d /dev/shm/lnwdns-XXXXXX)
+/usr/bin/python3 benchmarks/dns/harness.py --work "$work" --prefix "$prefix" --seconds "$seconds" "$@"
