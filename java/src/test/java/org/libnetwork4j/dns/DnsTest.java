@@ -122,6 +122,18 @@ class DnsTest {
     }
 
     @Test
+    void dockersDefaultBridgeHasNoResolver(Namespaces ns) throws Exception {
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "bridge", NetworkOptions.builder().subnet("10.72.0.0/24")
+                .option("com.docker.network.bridge.default_bridge", "true").build());
+        Sandbox a = n.createEndpoint("a").join("a");
+        n.createEndpoint("b").join("b");
+        assertEquals("nameserver 192.0.2.53\nsearch example.test\n", Files.readString(a.resolvConfPath()),
+                "the host's nameservers, as in Docker");
+        assertFalse(Oracle.exec(ns.host(), "ss", "-Hlun", "sport = :53").out().contains("10.72.0.1"));
+    }
+
+    @Test
     void lookupsAreScopedToTheAskersNetworksAndOutsidersGetNothing(Namespaces ns) throws Exception {
         NetworkController c = controller(ns);
         Network n1 = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.61.0.0/24").build());
