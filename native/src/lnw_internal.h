@@ -4,6 +4,8 @@
 #ifndef LNW_INTERNAL_H
 #define LNW_INTERNAL_H
 
+#include <sys/socket.h>
+
 #include <netlink/netlink.h>
 #include <netlink/object.h>
 #include <netlink/route/link.h>
@@ -102,5 +104,13 @@ void lnw_link_delete_quietly(struct lnw_nl *nl, int index);
 /* Sends a link add/change request built from l (RTM_NEWLINK with nlflags). */
 int lnw_link_send_new(struct lnw_nl *nl, struct rtnl_link *l, int nlflags,
                       struct lnw_err *err, const char *op, const char *what);
+
+/* ---- sock.c ---- */
+
+/* Checks an address of family (4 or 16 bytes; NULL: the wildcard) and a port, naming op. */
+int lnw_sockaddr_check(int family, const unsigned char *addr, int addr_len, int port, const char *op,
+		       struct lnw_err *err);
+/* That address and port as a sockaddr (checked first); returns its length. */
+socklen_t lnw_sockaddr(struct sockaddr_storage *ss, int family, const unsigned char *addr, int port);
 
 #endif /* LNW_INTERNAL_H */

@@ -71,32 +71,12 @@ int lnw_port_bind(int fd, int family, const unsigned char *addr, int addr_len, i
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char ip[INET6_ADDRSTRLEN] = "*";
+	int rc;
 
 	lnw_err_clear(err);
-	if (family != AF_INET && family != AF_INET6)
-		return lnw_err_set(err, EAFNOSUPPORT, "reserve port", "family %d", family);
-	if (addr && addr_len != (family == AF_INET ? 4 : 16))
-		return lnw_err_set(err, EINVAL, "reserve port", "address of %d bytes", addr_len);
-	if (port < 0 || port > 65535)
-		return lnw_err_set(err, EINVAL, "reserve port", "port %d", port);
-	memset(&ss, 0, sizeof(ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		if (addr)
-			memcpy(&in->sin_addr, addr, 4);
-		len = sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		if (addr)
-			memcpy(&in6->sin6_addr, addr, 16);
-		len = sizeof(*in6);
-	}
+	if ((rc = lnw_sockaddr_check(family, addr, addr_len, port, "reserve port", err)) < 0)
+		return rc;
+	len = lnw_sockaddr(&ss, family, addr, port);
 	if (addr)
 		inet_ntop(family, addr, ip, sizeof(ip));
 	/* The embedded resolver listens on port 53 of each bridge gateway: a container that

@@ -30,31 +30,6 @@ static long long now_us(void)
 	return (long long)t.tv_sec * 1000000LL + t.tv_nsec / 1000;
 }
 
-static int to_sockaddr(const unsigned char *addr, int len, int port, struct sockaddr_storage *ss,
-		       socklen_t *sl)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (len == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		memcpy(&in->sin_addr, addr, 4);
-		*sl = sizeof(*in);
-		return AF_INET;
-	}
-	if (len == 16) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		memcpy(&in6->sin6_addr, addr, 16);
-		*sl = sizeof(*in6);
-		return AF_INET6;
-	}
-	return -1;
-}
-
 static uint16_t checksum(const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -100,8 +75,8 @@ static int ping_in_ns(void *arg, struct lnw_err *err)
 {
 	struct ping_job *job = arg;
 	struct sockaddr_storage ss;
-	socklen_t sl;
-	int family = to_sockaddr(job->addr, job->len, 0, &ss, &sl);
+	int family = job->len == 4 ? AF_INET : AF_INET6;
+	socklen_t sl = lnw_sockaddr(&ss, family, job->addr, 0);
 	int v6 = family == AF_INET6;
 	uint16_t id = (uint16_t)(getpid() ^ (job->seq << 8));
 	unsigned char pkt[64], buf[1500];
@@ -277,26 +252,14 @@ struct fetch_job {
 static int fetch_in_ns(void *arg, struct lnw_err *err)
 {
 	struct fetch_job *job = arg;
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int family = to_sockaddr(job->addr, job->len, job->port, &ss, &sl);
+	int family = job->len == 4 ? AF_INET : AF_INET6;
 	long long deadline = now_us() + (long long)job->timeout_ms * 1000;
-	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), rc, soerr = 0;
-	socklen_t elen = sizeof(soerr);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), rc;
 
 	if (fd < 0)
 		return lnw_err_set(err, errno, "fetch", "%s: socket", job->what);
-	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
-		rc = lnw_err_set(err, errno, "fetch", "%s: connect", job->what);
+	if ((rc = lnw_sock_connect(fd, family, job->addr, job->len, job->port, job->timeout_ms, err)) < 0)
 		goto out;
-	}
-	rc = wait_for(fd, POLLOUT, deadline);
-	if (rc == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &elen) == 0 && soerr)
-		rc = -soerr;
-	if (rc < 0) {
-		rc = lnw_err_set(err, -rc, "fetch", "%s: connect", job->what);
-		goto out;
-	}
 	for (;;) {
 		ssize_t n;
 

@@ -38,7 +38,7 @@ static int open_in_ns(void *arg, struct lnw_err *err)
 	return 0;
 }
 
-static socklen_t to_sockaddr(struct sockaddr_storage *ss, int family, const unsigned char *addr, int port)
+socklen_t lnw_sockaddr(struct sockaddr_storage *ss, int family, const unsigned char *addr, int port)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (family == AF_INET) {
@@ -59,8 +59,8 @@ static socklen_t to_sockaddr(struct sockaddr_storage *ss, int family, const unsi
 	return sizeof(*in6);
 }
 
-static int check_addr(int family, const unsigned char *addr, int addr_len, int port, const char *op,
-		      struct lnw_err *err)
+int lnw_sockaddr_check(int family, const unsigned char *addr, int addr_len, int port, const char *op,
+		       struct lnw_err *err)
 {
 	if (family != AF_INET && family != AF_INET6)
 		return lnw_err_set(err, EAFNOSUPPORT, op, "family %d", family);
@@ -80,7 +80,7 @@ int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int
 	int rc, one = 1;
 
 	lnw_err_clear(err);
-	if ((rc = check_addr(family, addr, addr_len, port, "open socket", err)) < 0)
+	if ((rc = lnw_sockaddr_check(family, addr, addr_len, port, "open socket", err)) < 0)
 		return rc;
 	if (type != SOCK_DGRAM && type != SOCK_STREAM)
 		return lnw_err_set(err, EPROTOTYPE, "open socket", "type %d", type);
@@ -103,7 +103,7 @@ int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int
 		close(job.fd);
 		return rc;
 	}
-	socklen_t len = to_sockaddr(&ss, family, addr, port);
+	socklen_t len = lnw_sockaddr(&ss, family, addr, port);
 
 	if (bind(job.fd, (struct sockaddr *)&ss, len) < 0 ||
 	    (type == SOCK_STREAM && backlog > 0 && listen(job.fd, backlog) < 0)) {
@@ -124,12 +124,12 @@ int lnw_sock_connect(int fd, int family, const unsigned char *addr, int addr_len
 	socklen_t elen = sizeof(soerr);
 
 	lnw_err_clear(err);
-	if ((rc = check_addr(family, addr, addr_len, port, "connect", err)) < 0)
+	if ((rc = lnw_sockaddr_check(family, addr, addr_len, port, "connect", err)) < 0)
 		return rc;
 	if (!addr)
 		return lnw_err_set(err, EINVAL, "connect", "no address");
 	inet_ntop(family, addr, ip, sizeof(ip));
-	socklen_t len = to_sockaddr(&ss, family, addr, port);
+	socklen_t len = lnw_sockaddr(&ss, family, addr, port);
 
 	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
 		return 0;
