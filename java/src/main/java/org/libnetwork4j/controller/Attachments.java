@@ -1,5 +1,6 @@
 package org.libnetwork4j.controller;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,7 +139,7 @@ final class Attachments {
         List<InetAddress> v6 = new ArrayList<>();
         for (Attachment a : all) {
             for (InetAddress r : a.endpoint().network().resolvers()) {
-                (r instanceof java.net.Inet4Address ? v4 : v6).add(r);
+                (r instanceof Inet4Address ? v4 : v6).add(r);
             }
         }
         v4.addAll(v6);

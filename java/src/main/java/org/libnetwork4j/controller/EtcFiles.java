@@ -74,7 +74,47 @@ final class EtcFiles {
      * left, Docker's fallback (Google's public DNS).
      */
     static String resolvConf(String hostResolvConf, SandboxOptions o) {
-        return resolvConf(hostResolvConf, o, List.of());
+        return resolvConf(HostResolvConf.parse(hostResolvConf), o, List.of());
+    }
+
+    /** What the C library reads of the host's resolv.conf: parsed once per sandbox. */
+    record HostResolvConf(List<String> nameservers, List<String> search, List<String> options) {
+        static HostResolvConf parse(String text) {
+            List<String> ns = new ArrayList<>();
+            List<String> search = new ArrayList<>();
+            List<String> options = new ArrayList<>();
+            for (String raw : text.split("\n")) {
+                String line = raw.strip();
+                if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                    continue;
+                }
+                String[] f = line.split("\\s+");
+                switch (f[0]) {
+                    case "nameserver" -> {
+                        if (f.length > 1) {
+                            ns.add(f[1]);
+                        }
+                    }
+                    case "search", "domain" -> {
+                        // the last search or domain line wins, as in the resolver
+                        search.clear();
+                        search.addAll(List.of(f).subList(1, f.length));
+                    }
+                    case "options" -> options.addAll(List.of(f).subList(1, f.length));
+                    default -> {
+                    }
+                }
+            }
+            return new HostResolvConf(List.copyOf(ns), List.copyOf(search), List.copyOf(options));
+        }
+
+        static HostResolvConf read(Path file) {
+            try {
+                return parse(Files.readString(file));
+            } catch (IOException e) {
+                return parse(""); // no resolv.conf on the host: the fallback applies
+            }
+        }
     }
 
     /**
@@ -84,50 +124,27 @@ final class EtcFiles {
      * an ndots option is set: a container name has no dot, and must be asked as it is before
      * any search domain is tried (Docker does the same).
      */
-    static String resolvConf(String hostResolvConf, SandboxOptions o, List<InetAddress> resolvers) {
-        List<String> ns = new ArrayList<>();
-        List<String> search = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        for (String raw : hostResolvConf.split("\n")) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
-                continue;
-            }
-            String[] f = line.split("\\s+");
-            switch (f[0]) {
-                case "nameserver" -> {
-                    if (f.length > 1 && !isLoopback(f[1])) {
-                        ns.add(f[1]);
-                    }
-                }
-                case "search", "domain" -> {
-                    // the last search or domain line wins, as in the resolver
-                    search.clear();
-                    search.addAll(List.of(f).subList(1, f.length));
-                }
-                case "options" -> options.addAll(List.of(f).subList(1, f.length));
-                default -> {
-                }
-            }
-        }
-        if (!o.dns().isEmpty()) {
+    static String resolvConf(HostResolvConf host, SandboxOptions o, List<InetAddress> resolvers) {
+        List<String> ns;
+        if (!resolvers.isEmpty()) {
+            ns = resolvers.stream().map(IpAddresses::format).toList();
+        } else if (!o.dns().isEmpty()) {
             ns = o.dns().stream().map(IpAddresses::format).toList();
-        } else if (ns.isEmpty()) {
-            ns = FALLBACK_NAMESERVERS;
+        } else {
+            ns = host.nameservers().stream().filter(n -> !isLoopback(n)).toList();
+            if (ns.isEmpty()) {
+                ns = FALLBACK_NAMESERVERS;
+            }
         }
+        List<String> search = host.search();
         if (!o.dnsSearch().isEmpty()) {
             // a lone "." means: no search domains at all (Docker's --dns-search .)
             search = o.dnsSearch().equals(List.of(".")) ? List.of() : o.dnsSearch();
         }
-        if (!o.dnsOptions().isEmpty()) {
-            options = o.dnsOptions();
-        }
-        if (!resolvers.isEmpty()) {
-            ns = resolvers.stream().map(IpAddresses::format).toList();
-            if (options.stream().noneMatch(x -> x.startsWith("ndots:"))) {
-                options = new ArrayList<>(options);
-                options.add("ndots:0");
-            }
+        List<String> options = o.dnsOptions().isEmpty() ? host.options() : o.dnsOptions();
+        if (!resolvers.isEmpty() && options.stream().noneMatch(x -> x.startsWith("ndots:"))) {
+            options = new ArrayList<>(options);
+            options.add("ndots:0");
         }
         StringBuilder sb = new StringBuilder();
         for (String n : ns) {
@@ -145,23 +162,20 @@ final class EtcFiles {
     /**
      * Where the embedded resolver sends what it does not know, for a sandbox: its own dns
      * servers, else the host's, loopback ones included (the resolver dials those from the host's
-     * namespace); port 53; at most 3, as the C library reads.
+     * namespace); port 53. (The resolver tries the first 3.)
      */
-    static List<InetSocketAddress> upstreams(String hostResolvConf, SandboxOptions o) {
+    static List<InetSocketAddress> upstreams(HostResolvConf host, SandboxOptions o) {
         List<InetAddress> ips = new ArrayList<>(o.dns());
         if (ips.isEmpty()) {
-            for (String raw : hostResolvConf.split("\n")) {
-                String[] f = raw.strip().split("\\s+");
-                if (f.length > 1 && f[0].equals("nameserver")) {
-                    try {
-                        ips.add(IpAddresses.parse(f[1]));
-                    } catch (RuntimeException notAnAddress) {
-                        // the C library skips such a line too
-                    }
+            for (String n : host.nameservers()) {
+                try {
+                    ips.add(IpAddresses.parse(n));
+                } catch (RuntimeException notAnAddress) {
+                    // the C library skips such a line too
                 }
             }
         }
-        return ips.stream().distinct().limit(3).map(ip -> new InetSocketAddress(ip, 53)).toList();
+        return ips.stream().distinct().map(ip -> new InetSocketAddress(ip, 53)).toList();
     }
 
     private static boolean isLoopback(String ip) {
@@ -191,14 +205,6 @@ final class EtcFiles {
             }
         } catch (IOException e) {
             throw new InternalException("write " + file + ": " + e.getMessage(), 0, "write", file.toString(), e);
-        }
-    }
-
-    static String readHost(Path resolvConf) {
-        try {
-            return Files.readString(resolvConf);
-        } catch (IOException e) {
-            return ""; // no resolv.conf on the host: the fallback applies
         }
     }
 }

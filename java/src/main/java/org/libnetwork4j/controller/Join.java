@@ -1,7 +1,10 @@
 package org.libnetwork4j.controller;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.JoinRequest;
 import org.libnetwork4j.driver.JoinResult;
@@ -23,14 +26,14 @@ final class Join {
      * endpoint's aliases, the first 12 digits of the sandbox's id.
      */
     static List<String> dnsNames(SandboxImpl sb, EndpointImpl ep) {
-        List<String> l = new java.util.ArrayList<>();
+        List<String> l = new ArrayList<>();
         l.add(sb.containerId());
         l.addAll(ep.aliases());
         l.add(sb.id().substring(0, 12));
         return l;
     }
 
-    static java.net.InetAddress address(org.libnetwork4j.IpPrefix p) {
+    static InetAddress address(IpPrefix p) {
         return p == null ? null : p.address();
     }
 

@@ -62,6 +62,7 @@ final class Recovery {
     private final Set<String> unknownNetworks = new HashSet<>();
     private final Set<String> keptSandboxes = new HashSet<>(); // ids whose namespace and files stay
     private final Takeover takeover;
+    private EtcFiles.HostResolvConf hostResolvConf;
 
     /** What recovery did, as the report says it. */
     static final class Report {
@@ -220,7 +221,10 @@ final class Recovery {
             return;
         }
         try {
-            SandboxImpl sb = SandboxImpl.restore(ctx, sandboxRegistry.registry, r);
+            if (hostResolvConf == null) { // read once, not once per sandbox
+                hostResolvConf = EtcFiles.HostResolvConf.read(ctx.paths().hostResolvConf());
+            }
+            SandboxImpl sb = SandboxImpl.restore(ctx, sandboxRegistry.registry, r, hostResolvConf);
             sandboxes.put(sb.id(), sb);
             sandboxRegistry.registry.add(sb);
             report.restored.add("sandbox of container " + r.containerId());

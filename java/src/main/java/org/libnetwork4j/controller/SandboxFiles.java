@@ -19,12 +19,12 @@ import org.libnetwork4j.SandboxOptions;
 final class SandboxFiles {
     private final Path dir;
     private final SandboxOptions options;
-    private final String hostResolvConf;
+    private final EtcFiles.HostResolvConf hostResolvConf;
     private String hostsContent;
     private List<String> peerLines = List.of();
     private List<InetAddress> resolvers = List.of();
 
-    private SandboxFiles(Path dir, SandboxOptions options, String hostResolvConf) {
+    private SandboxFiles(Path dir, SandboxOptions options, EtcFiles.HostResolvConf hostResolvConf) {
         this.dir = dir;
         this.options = options;
         this.hostResolvConf = hostResolvConf;
@@ -38,15 +38,15 @@ final class SandboxFiles {
             throw new InternalException("create sandbox files in " + dir + ": " + e.getMessage(), 0, "create sandbox",
                     dir.toString(), e);
         }
-        SandboxFiles f = new SandboxFiles(dir, options, EtcFiles.readHost(hostResolvConf));
+        SandboxFiles f = new SandboxFiles(dir, options, EtcFiles.HostResolvConf.read(hostResolvConf));
         f.writeHosts(List.of());
-        EtcFiles.write(f.resolvConf(), EtcFiles.resolvConf(f.hostResolvConf, options));
+        EtcFiles.write(f.resolvConf(), EtcFiles.resolvConf(f.hostResolvConf, options, List.of()));
         return f;
     }
 
     /** The files of a sandbox made before a restart, as they are. */
-    static SandboxFiles open(Path dir, SandboxOptions options, Path hostResolvConf) {
-        return new SandboxFiles(dir, options, EtcFiles.readHost(hostResolvConf));
+    static SandboxFiles open(Path dir, SandboxOptions options, EtcFiles.HostResolvConf host) {
+        return new SandboxFiles(dir, options, host);
     }
 
     /** Where the embedded resolver forwards this sandbox's queries for names not its own. */

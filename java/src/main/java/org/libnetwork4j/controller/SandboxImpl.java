@@ -88,10 +88,11 @@ final class SandboxImpl implements Sandbox, SandboxContext {
      *
      * @throws NetworkException if the namespace is gone (a reboot, or someone deleted it)
      */
-    static SandboxImpl restore(Context ctx, Registry<SandboxImpl> registry, SandboxRecord r) {
+    static SandboxImpl restore(Context ctx, Registry<SandboxImpl> registry, SandboxRecord r,
+            EtcFiles.HostResolvConf host) {
         SandboxOs os = ctx.host().openSandbox(Path.of(r.key()), r.options().useHostNamespace());
         return new SandboxImpl(ctx, registry, r.id(), r.containerId(), r.options(), os,
-                SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options(), ctx.paths().hostResolvConf()));
+                SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options(), host));
     }
 
     /**

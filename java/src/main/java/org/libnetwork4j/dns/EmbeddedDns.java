@@ -248,7 +248,9 @@ public final class EmbeddedDns implements NameService {
             child.pipeline().addLast(frames(), new TcpQueries(networkId));
             loop.register(child).addListener(f -> {
                 if (f.isSuccess()) {
-                    child.eventLoop().schedule(() -> child.close(), TCP_CONNECTION_MILLIS, TimeUnit.MILLISECONDS);
+                    ScheduledFuture<?> deadline = child.eventLoop().schedule(() -> child.close(),
+                            TCP_CONNECTION_MILLIS, TimeUnit.MILLISECONDS);
+                    child.closeFuture().addListener(c -> deadline.cancel(false));
                 } else {
                     child.unsafe().closeForcibly();
                 }

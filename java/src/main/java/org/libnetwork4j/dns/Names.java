@@ -96,11 +96,15 @@ final class Names {
         return nets.get(id);
     }
 
+    /** Adding it again (or after a join made it bare) keeps its memberships. */
     void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
-        Sandbox old = sandboxes.put(id, new Sandbox(id, upstreams, namespace));
-        if (old != null) {
-            sandboxes.get(id).memberships.addAll(old.memberships);
-        }
+        sandboxes.compute(id, (k, old) -> {
+            Sandbox sb = new Sandbox(id, upstreams, namespace);
+            if (old != null) {
+                sb.memberships.addAll(old.memberships);
+            }
+            return sb;
+        });
     }
 
     void removeSandbox(String id) {

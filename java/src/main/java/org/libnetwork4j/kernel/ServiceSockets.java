@@ -21,23 +21,17 @@ public final class ServiceSockets {
 
     /** A UDP socket bound to address:port in ns. */
     public static int udp(Netns ns, InetAddress address, int port) {
-        return open(ns, LnwNative.SOCK_DGRAM, address, port, 0);
+        return open(ns, family(address), LnwNative.SOCK_DGRAM, address, port, 0);
     }
 
     /** A TCP socket listening on address:port in ns. */
     public static int tcpListener(Netns ns, InetAddress address, int port, int backlog) {
-        return open(ns, LnwNative.SOCK_STREAM, address, port, backlog);
+        return open(ns, family(address), LnwNative.SOCK_STREAM, address, port, backlog);
     }
 
     /** An unbound UDP socket of ns: its first send takes an ephemeral port there. */
     public static int udpUnbound(Netns ns, boolean ipv6) {
-        LnwErr err = new LnwErr();
-        int fd = ns.withFd("open socket", nsfd -> LnwNative.lnw_sock_open(nsfd,
-                ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET, LnwNative.SOCK_DGRAM, null, 0, 0, 0, err));
-        if (fd < 0) {
-            throw Errors.of(err, ns.toString());
-        }
-        return fd;
+        return open(ns, ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET, LnwNative.SOCK_DGRAM, null, 0, 0);
     }
 
     /**
@@ -46,15 +40,10 @@ public final class ServiceSockets {
      */
     public static int tcpConnect(Netns ns, InetSocketAddress peer, int timeoutMillis) {
         InetAddress ip = peer.getAddress();
-        int family = family(ip);
-        LnwErr err = new LnwErr();
-        int fd = ns.withFd("open socket", nsfd -> LnwNative.lnw_sock_open(nsfd, family, LnwNative.SOCK_STREAM,
-                null, 0, 0, 0, err));
-        if (fd < 0) {
-            throw Errors.of(err, ns.toString());
-        }
+        int fd = open(ns, family(ip), LnwNative.SOCK_STREAM, null, 0, 0);
         byte[] a = ip.getAddress();
-        if (LnwNative.lnw_sock_connect(fd, family, a, a.length, peer.getPort(), timeoutMillis, err) < 0) {
+        LnwErr err = new LnwErr();
+        if (LnwNative.lnw_sock_connect(fd, family(ip), a, a.length, peer.getPort(), timeoutMillis, err) < 0) {
             close(fd);
             throw Errors.of(err, peer.toString());
         }
@@ -66,13 +55,14 @@ public final class ServiceSockets {
         LnwNative.lnw_fd_close(fd, new LnwErr());
     }
 
-    private static int open(Netns ns, int type, InetAddress address, int port, int backlog) {
-        byte[] a = address.getAddress();
+    /** Made in ns; bound to address:port unless address is null (then unbound). */
+    private static int open(Netns ns, int family, int type, InetAddress address, int port, int backlog) {
+        byte[] a = address == null ? null : address.getAddress();
         LnwErr err = new LnwErr();
-        int fd = ns.withFd("open socket", nsfd -> LnwNative.lnw_sock_open(nsfd, family(address), type, a, a.length,
-                port, backlog, err));
+        int fd = ns.withFd("open socket", nsfd -> LnwNative.lnw_sock_open(nsfd, family, type, a,
+                a == null ? 0 : a.length, port, backlog, err));
         if (fd < 0) {
-            throw Errors.of(err, address.getHostAddress() + " port " + port);
+            throw Errors.of(err, address == null ? ns.toString() : address.getHostAddress() + " port " + port);
         }
         return fd;
     }

@@ -57,4 +57,23 @@ class EtcFilesTest {
         assertTrue(!EtcFiles.hosts(null, null, List.of(), List.of(IpAddresses.parse("10.1.1.1"))).contains("10.1.1.1"),
                 "no hostname, no self line");
     }
+
+    @Test
+    void withTheResolverItIsTheOnlyNameserverAndTheOthersAreItsUpstreams() {
+        EtcFiles.HostResolvConf host = EtcFiles.HostResolvConf.parse(HOST);
+        assertEquals("nameserver 10.1.0.1\nnameserver fd01::1\nsearch corp.example lab.example\n"
+                + "options edns0 trust-ad ndots:0\n", EtcFiles.resolvConf(host, SandboxOptions.defaults(),
+                        List.of(IpAddresses.parse("10.1.0.1"), IpAddresses.parse("fd01::1"))));
+        assertEquals("nameserver 10.1.0.1\noptions ndots:2\n", EtcFiles.resolvConf(host,
+                SandboxOptions.builder().dnsSearch(".").dnsOption("ndots:2").build(),
+                List.of(IpAddresses.parse("10.1.0.1"))), "the user's ndots stays");
+        // upstreams: the host's, loopback ones too (dialled from the host), port 53
+        assertEquals(List.of("127.0.0.53", "10.0.0.2", "0:0:0:0:0:0:0:1", "fd00:0:0:0:0:0:0:53"), EtcFiles.upstreams(host,
+                SandboxOptions.defaults()).stream().map(a -> a.getAddress().getHostAddress()).toList());
+        assertEquals(53, EtcFiles.upstreams(host, SandboxOptions.defaults()).get(0).getPort());
+        assertEquals(List.of("192.0.2.9"), EtcFiles.upstreams(host, SandboxOptions.builder().dns("192.0.2.9").build())
+                .stream().map(a -> a.getAddress().getHostAddress()).toList(), "the sandbox's own win");
+        assertEquals(List.of(), EtcFiles.upstreams(EtcFiles.HostResolvConf.parse("nameserver nonsense\n"),
+                SandboxOptions.defaults()));
+    }
 }

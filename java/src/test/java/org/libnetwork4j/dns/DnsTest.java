@@ -310,11 +310,12 @@ class DnsTest {
             assertEquals(List.of(ip(eb)), answer(NsRef.of(a), "10.66.0.1", "b"));
             assertEquals(List.of(ip(eb)), answer(NsRef.of(a), "10.66.0.1", "+tcp", "b"));
         }
-        // the firewall's part, as nft lists it: resolver addresses with the network's comment
-        assertTrue(Oracle.nftElementComments(ns.host(), "inet libnetwork4j").stream()
-                .anyMatch(x -> x.contains(n.id())));
-        assertTrue(Oracle.out(ns.host(), "nft", "list", "set", "inet", "libnetwork4j", "resolvers4")
-                .contains("10.66.0.1"));
+        // the firewall's part, as nft lists it: the resolver's address, with the network's comment
+        assertEquals(List.of(new Oracle.NftElement("10.66.0.1", null, "network " + n.id())),
+                Oracle.nftElements(ns.host(), "inet libnetwork4j", "resolvers4"));
+        // both hold port 53: the publish's reservation on every address, the resolver on the gateway
+        String held = Oracle.out(ns.host(), "ss", "-Hlun", "sport = :53");
+        assertTrue(held.contains("0.0.0.0:53") && held.contains("10.66.0.1:53"), held);
     }
 
     @Test
