@@ -27,7 +27,6 @@ import argparse
 import atexit
 import csv
 import datetime
-import http.client
 import io
 import json
 import os
@@ -40,11 +39,20 @@ import socket
 import struct
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+# dockerd in a throwaway namespace, the cleanup stack and stopping processes by PID are shared
+# with peers/harness.py in benchmarks/dockerd_ns.py. Run as a script (/usr/bin/python3
+# benchmarks/dns/harness.py, also for its own `client` and `sweep`), only this file's own
+# directory is on sys.path: benchmarks/ goes there too. Without a bytecode cache, as it would
+# leave an untracked, root-owned benchmarks/__pycache__/ in the work tree.
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+sys.dont_write_bytecode = True
+import dockerd_ns  # noqa: E402
+from dockerd_ns import at_exit, cleanups, cmdline, kill_pid, stop, wait_gone  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 AARDVARK = "/usr/lib/podman/aardvark-dns"
@@ -55,8 +63,6 @@ DNSPERF_ARGS = ["-T", "1", "-c", "4", "-q", "64", "-t", "1"]
 DNSPERF_TEXT = ("dnsperf -T 1 -c 4 -q 64 -t 1 -l {s}: one load thread, 4 client sockets, at most 64 queries in"
                 " flight, no -Q rate cap (closed loop: the resolver's saturation rate with one core left to it"
                 " on this 2-core machine), one name over and over")
-# what dockerd may create outside its data/exec roots; removed afterwards if it was not there before
-DOCKER_HOST_PATHS = ["/etc/docker", "/run/docker", "/run/containerd", "/var/lib/docker", "/var/lib/containerd"]
 
 
 # ---- the DNS client (runs inside a namespace: `harness.py client ...`) --------------------
@@ -234,19 +240,9 @@ def client_main(argv):
 
 # ---- process and cleanup plumbing ------------------------------------------------------
 
-cleanups = []
 rows = []       # (resolver, kind, index, us)
 WORK = None     # set in main
 PREFIX = None
-
-
-def at_exit():
-    while cleanups:
-        f = cleanups.pop()
-        try:
-            f()
-        except Exception as e:  # cleanup must go on
-            print(f"cleanup: {e}", file=sys.stderr)
 
 
 def run(cmd, stdin=None, check=True, timeout=120):
@@ -264,35 +260,6 @@ def spawn(cmd, name, **kw):
     p = subprocess.Popen([str(c) for c in cmd], stderr=log, start_new_session=True, **kw)
     cleanups.append(lambda: stop(p, name))
     return p
-
-
-def stop(p, name, grace=15):
-    if p.poll() is not None:
-        return
-    p.terminate()
-    try:
-        p.wait(grace)
-    except subprocess.TimeoutExpired:
-        print(f"{name} (pid {p.pid}) ignored SIGTERM for {grace} s: SIGKILL", file=sys.stderr)
-        p.kill()
-        p.wait(10)
-
-
-def kill_pid(pid, must_contain, grace=10):
-    """Stops a process we started that is not our child (a daemon that forked), by its PID,
-    after checking its command line still names what we started (PIDs are reused)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return
-    if must_contain not in cmdline:
-        return
-    os.kill(pid, signal.SIGTERM)
-    for _ in range(grace * 20):
-        if not Path(f"/proc/{pid}").exists():
-            return
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
 
 
 class Lines:
@@ -328,108 +295,6 @@ def umount_under(root):
         run(["umount", "-l", mp], check=False)
 
 
-def snapshot(paths):
-    """What exists under paths now (to remove, later, only what was added)."""
-    seen = {}
-    for p in paths:
-        if not os.path.lexists(p):
-            seen[p] = None
-            continue
-        entries = []
-        for d, dirs, files in os.walk(p):
-            entries += [os.path.join(d, x) for x in dirs + files]
-        seen[p] = entries
-    return seen
-
-
-def remove_added(before):
-    for p, entries in before.items():
-        if entries is None:
-            if os.path.lexists(p):
-                print(f"cleanup: removing {p} (dockerd made it)", file=sys.stderr)
-                shutil.rmtree(p, ignore_errors=True)
-            continue
-        old = set(entries)
-        now = []
-        for d, dirs, files in os.walk(p):
-            now += [os.path.join(d, x) for x in dirs + files]
-        for x in sorted(set(now) - old, key=len, reverse=True):
-            print(f"cleanup: removing {x} (dockerd made it)", file=sys.stderr)
-            if os.path.isdir(x) and not os.path.islink(x):
-                shutil.rmtree(x, ignore_errors=True)
-            else:
-                try:
-                    os.unlink(x)
-                except OSError:
-                    pass
-
-
-def cgroup_snapshot():
-    """The cgroup directories dockerd makes ("docker" under each v1 hierarchy, or under the v2
-    root) and their sub-directories now, to remove later what was added."""
-    base = Path("/sys/fs/cgroup")
-    dirs = [base / "docker"] + [d / "docker" for d in base.iterdir() if d.is_dir() and not d.is_symlink()]
-    return {str(d): sorted(str(x) for x in d.rglob("*") if x.is_dir()) if d.is_dir() else None for d in dirs}
-
-
-def remove_cgroups(before):
-    """rmdir (all a cgroup directory takes; it fails while a process is in one) of what was added."""
-    for d, old in before.items():
-        if not os.path.isdir(d):
-            continue
-        keep = set(old or [])
-        for x in sorted((str(x) for x in Path(d).rglob("*") if x.is_dir()), key=len, reverse=True):
-            if x not in keep:
-                try:
-                    os.rmdir(x)
-                except OSError as e:
-                    print(f"cleanup: rmdir {x}: {e}", file=sys.stderr)
-        if old is None:
-            try:
-                os.rmdir(d)
-            except OSError as e:
-                print(f"cleanup: rmdir {d}: {e}", file=sys.stderr)
-
-
-def container_pids(data_root):
-    """Processes in the cgroups of the containers of the dockerd whose data root this is: what
-    is left of them if their shims died first (their command lines do not name anything of ours)."""
-    try:
-        ids = os.listdir(Path(data_root) / "containers")
-    except OSError:
-        return []
-    pids = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                cg = (d / "cgroup").read_text()
-            except OSError:
-                continue
-            if any(f"/docker/{i}" in cg for i in ids):
-                pids.append(int(d.name))
-    return pids
-
-
-def kill_containers(data_root):
-    for pid in container_pids(data_root):
-        print(f"cleanup: SIGKILL container process {pid}", file=sys.stderr)
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    for _ in range(100):
-        if not container_pids(data_root):
-            break
-        time.sleep(0.05)
-
-
-def _cmdline(pid):
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
 def sweep(work, prefix):
     """run-dns.sh's last resort, after the harness is gone (even killed): processes whose command
     line names the work directory (ours alone: it is a fresh mktemp name), mounts under it,
@@ -448,32 +313,24 @@ def sweep(work, prefix):
     # DnsServe deletes its sandboxes and network itself once its stdin closes (the harness is
     # gone): give it the time before stopping it
     for _ in range(300):
-        if not any(b"DnsServe" in _cmdline(p) for p in found):
+        if not any(b"DnsServe" in cmdline(p) for p in found):
             break
         time.sleep(0.05)
-    # dockerd first, alone: given the time, it stops its containers itself
-    daemons = [p for p in found if _cmdline(p).startswith(b"dockerd\0")]
-    for pid in daemons:
-        try:
-            os.kill(pid, signal.SIGTERM)
-            print(f"sweep: SIGTERM dockerd pid {pid}", file=sys.stderr)
-        except ProcessLookupError:
-            pass
-    for _ in range(600):
-        if not any(Path(f"/proc/{p}").exists() for p in daemons):
-            break
-        time.sleep(0.05)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in found:
+
+    def signal_all(pids, sig, what=""):
+        for pid in pids:
             try:
                 os.kill(pid, sig)
-                print(f"sweep: {sig.name} pid {pid}", file=sys.stderr)
+                print(f"sweep: {sig.name} {what}pid {pid}", file=sys.stderr)
             except ProcessLookupError:
                 pass
-        for _ in range(100):
-            if not any(Path(f"/proc/{p}").exists() for p in found):
-                break
-            time.sleep(0.05)
+    # dockerd first, alone: given the time, it stops its containers itself
+    daemons = [p for p in found if cmdline(p).startswith(b"dockerd\0")]
+    signal_all(daemons, signal.SIGTERM, "dockerd ")
+    wait_gone(daemons, 30)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        signal_all(found, sig)
+        wait_gone(found, 5)
         found = [p for p in found if Path(f"/proc/{p}").exists()]
         if not found:
             break
@@ -484,12 +341,7 @@ def sweep(work, prefix):
         if name.startswith(prefix + "-"):
             print(f"sweep: ip netns del {name}", file=sys.stderr)
             subprocess.run(["ip", "netns", "del", name])
-    kill_containers(Path(work) / "docker/data")
-    before = Path(work) / "docker-host-paths.json"
-    if before.exists():
-        saved = json.loads(before.read_text())
-        remove_added(saved["paths"])
-        remove_cgroups(saved["cgroups"])
+    dockerd_ns.sweep(Path(work) / "docker")
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -740,78 +592,14 @@ def aardvark(a):
     return res
 
 
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=120)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
-
-
 def dockerd(a):
     h = FakeHost("docker")
-    root = WORK / "docker"
-    (root / "data").mkdir(parents=True)
-    (root / "exec").mkdir()
-    sock = root / "docker.sock"
-    before, cgroups = snapshot(DOCKER_HOST_PATHS), cgroup_snapshot()
-    (WORK / "docker-host-paths.json").write_text(json.dumps({"paths": before, "cgroups": cgroups}))
-    cleanups.append(lambda: remove_cgroups(cgroups))
-    cleanups.append(lambda: remove_added(before))
-    # its own mount namespace (whatever dockerd and containerd mount goes with them), where
-    # /etc/resolv.conf names only the fake upstream; --dns says the same to its containers
-    proc = spawn(h.enter(with_fake_resolv(
-        ["dockerd", "--storage-driver=vfs", "--iptables=true", "--bridge=none", f"--dns={UPSTREAM_IP}",
-         f"--data-root={root / 'data'}", f"--exec-root={root / 'exec'}", f"-H=unix://{sock}",
-         f"--pidfile={root / 'dockerd.pid'}"])), "dockerd")
-
-    def leftovers():  # containerd and shims: started by dockerd, their command lines name our root
-        kill_containers(root / "data")
-        for d in Path("/proc").iterdir():
-            if d.name.isdigit() and int(d.name) != os.getpid():
-                try:
-                    if str(root).encode() in (d / "cmdline").read_bytes():
-                        kill_pid(int(d.name), str(root))
-                except OSError:
-                    pass
-    cleanups.append(leftovers)
-    cleanups.append(lambda: stop(proc, "dockerd", grace=30))
-
-    def api(method, url, body=None, raw=None):
-        c = UnixHTTP(str(sock))
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        c.request(method, url, body=data, headers=headers)
-        r = c.getresponse()
-        text = r.read().decode()
-        c.close()
-        if r.status >= 300:
-            raise RuntimeError(f"docker {method} {url}: {r.status} {text}")
-        return json.loads(text) if text.strip().startswith(("{", "[")) else text
-
-    for _ in range(300):
-        if proc.poll() is not None:
-            raise RuntimeError(f"dockerd exited {proc.returncode}; see {WORK / 'dockerd.log'}")
-        if sock.exists():
-            try:
-                api("GET", "/_ping")
-                break
-            except Exception:
-                pass
-        time.sleep(0.1)
-    else:
-        raise RuntimeError("dockerd did not answer within 30 s")
-    buf = io.BytesIO()  # an image holding busybox (package busybox-static), imported from a tar
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        t.add("/bin/busybox", arcname="bin/busybox")
-        for name in ("sleep", "sh"):
-            link = tarfile.TarInfo(f"bin/{name}")
-            link.type = tarfile.SYMTYPE
-            link.linkname = "busybox"
-            t.addfile(link)
-    api("POST", "/images/create?fromSrc=-&repo=lnwdns-busybox&tag=1", raw=buf.getvalue())
+    # its own mount namespace, where /etc/resolv.conf names only the fake upstream; --dns says
+    # the same to its containers. Stopped, with what it leaves, by the cleanups (dockerd_ns).
+    d = dockerd_ns.start(h, WORK / "docker", log=WORK / "dockerd.log", args=[f"--dns={UPSTREAM_IP}"],
+                         mount_ns=with_fake_resolv)
+    api = d.api
+    image = d.import_busybox("lnwdns-busybox")
     api("POST", "/networks/create", {"Name": "dnsbench", "Driver": "bridge", "CheckDuplicate": True,
                                      "IPAM": {"Config": [{"Subnet": "10.125.0.0/16"}]}})
     ids = []
@@ -819,7 +607,7 @@ def dockerd(a):
     ctrs = {}
     for i in range(1, a.n + 1):
         cid = api("POST", f"/containers/create?name=c{i}",
-                  {"Image": "lnwdns-busybox:1", "Cmd": ["sleep", "1000000"],
+                  {"Image": image, "Cmd": ["sleep", "1000000"],
                    "HostConfig": {"NetworkMode": "dnsbench"}})["Id"]
         ids.append(cid)
         api("POST", f"/containers/{cid}/start")

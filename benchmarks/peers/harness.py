@@ -21,38 +21,33 @@ import argparse
 import atexit
 import csv
 import datetime
-import http.client
 import io
 import json
 import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+# dockerd in a throwaway namespace, and the cleanup stack, are shared with dns/harness.py in
+# benchmarks/dockerd_ns.py. Run as a script (/usr/bin/python3 benchmarks/peers/harness.py), only
+# this file's own directory is on sys.path: benchmarks/ goes there too. Without a bytecode cache,
+# as it would leave an untracked, root-owned benchmarks/__pycache__/ in the work tree.
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+sys.dont_write_bytecode = True
+import dockerd_ns  # noqa: E402
+from dockerd_ns import at_exit, cleanups  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PREFIX = f"lnwp{os.getpid()}"
 CNI = Path("/usr/lib/cni")
 NETAVARK = Path("/usr/lib/podman/netavark")
-cleanups = []
 rows = []
-
-
-def at_exit():
-    while cleanups:
-        f = cleanups.pop()
-        try:
-            f()
-        except Exception as e:  # cleanup must go on
-            print(f"cleanup: {e}", file=sys.stderr)
-
 
 atexit.register(at_exit)
 for s in (signal.SIGINT, signal.SIGTERM):
@@ -240,72 +235,13 @@ def netavark(n, port, workdir):
 
 # ---- dockerd 20.10, Engine API -------------------------------------------------------
 
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=120)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
-
-
 def dockerd(n, workdir, api_too=True, cli_too=False):
     system = "dockerd-api"
     h = FakeHost("docker")
-    root = workdir / "docker"
-    (root / "data").mkdir(parents=True)
-    (root / "exec").mkdir()
-    sock = root / "docker.sock"
-    log = open(root / "dockerd.log", "w")
-    # its own mount namespace: whatever dockerd and containerd mount goes with them
-    proc = subprocess.Popen(h.enter(["unshare", "--mount", "--propagation", "private", "dockerd",
-                                     "--storage-driver=vfs", "--iptables=true", "--bridge=none",
-                                     f"--data-root={root / 'data'}", f"--exec-root={root / 'exec'}",
-                                     f"-H=unix://{sock}", f"--pidfile={root / 'dockerd.pid'}"]),
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def stop():
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(30)
-        except Exception:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-    cleanups.append(stop)
-
-    def api(method, url, body=None, raw=None):
-        c = UnixHTTP(str(sock))
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        c.request(method, url, body=data, headers=headers)
-        r = c.getresponse()
-        text = r.read().decode()
-        c.close()
-        if r.status >= 300:
-            raise RuntimeError(f"docker {method} {url}: {r.status} {text}")
-        return json.loads(text) if text.strip().startswith(("{", "[")) else text
-
-    for _ in range(300):
-        if sock.exists():
-            try:
-                api("GET", "/_ping")
-                break
-            except Exception:
-                pass
-        time.sleep(0.1)
-    else:
-        raise RuntimeError(f"dockerd did not start; see {root / 'dockerd.log'}")
-    # an image holding busybox (from busybox-static), imported from a tar
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        t.add("/bin/busybox", arcname="bin/busybox")
-        for name in ("sleep", "sh"):
-            link = tarfile.TarInfo(f"bin/{name}")
-            link.type = tarfile.SYMTYPE
-            link.linkname = "busybox"
-            t.addfile(link)
-    api("POST", f"/images/create?fromSrc=-&repo={PREFIX}-busybox&tag=1", raw=buf.getvalue())
+    # in a mount namespace of its own; stopped, with what it leaves, by the cleanups (dockerd_ns)
+    d = dockerd_ns.start(h, workdir / "docker")
+    api = d.api
+    image = d.import_busybox(f"{PREFIX}-busybox")
     us, net = timed(lambda: api("POST", "/networks/create",
                                 {"Name": f"{PREFIX}-net", "Driver": "bridge",
                                  "IPAM": {"Config": [{"Subnet": "10.205.0.0/16"}]}}))
@@ -316,19 +252,19 @@ def dockerd(n, workdir, api_too=True, cli_too=False):
     api("POST", "/networks/create", {"Name": f"{PREFIX}-home", "Driver": "bridge",
                                       "IPAM": {"Config": [{"Subnet": "10.206.0.0/16"}]}})
     ids = []
+    cleanups.append(lambda: [api("DELETE", f"/containers/{c}?force=true") for c in ids])
     for i in range(n):
         cid = api("POST", f"/containers/create?name={PREFIX}c{i}",
-                  {"Image": f"{PREFIX}-busybox:1", "Cmd": ["sleep", "1000000"],
+                  {"Image": image, "Cmd": ["sleep", "1000000"],
                    "HostConfig": {"NetworkMode": f"{PREFIX}-home"}})["Id"]
         ids.append(cid)
         api("POST", f"/containers/{cid}/start")
-    cleanups.append(lambda: [api("DELETE", f"/containers/{c}?force=true") for c in ids])
     for i, cid in enumerate(ids if api_too else []):
         record(system, "attach", i, timed(lambda: api("POST", f"/networks/{nid}/connect", {"Container": cid}))[0])
         record(system, "detach", i, timed(lambda: api("POST", f"/networks/{nid}/disconnect",
                                                        {"Container": cid, "Force": False}))[0])
     # the same through the docker command line, one process per command, as a user types it
-    docker = ["docker", "-H", f"unix://{sock}"]
+    docker = ["docker", "-H", f"unix://{d.sock}"]
     for i, cid in enumerate(ids if cli_too else []):
         record("docker-cli", "attach", i, timed(lambda: run(docker + ["network", "connect", nid, cid]))[0])
         record("docker-cli", "detach", i, timed(lambda: run(docker + ["network", "disconnect", nid, cid]))[0])
