@@ -48,7 +48,8 @@ public final class Wiring implements ControllerProvider {
                     new BridgeDriver(host.namespace, host.firewall, host.ports), new HostDriver(), new NullDriver()));
             DeferredWrites writes = new DeferredWrites(store);
             undo.push(writes::close);
-            NameService names = config.embeddedDns() ? EmbeddedDns.open(host.namespace.namespace()) : NameService.none();
+            NameService names = config.embeddedDns() ? EmbeddedDns.open(host.namespace.namespace())
+                    : NameService.none();
             undo.push(names::close);
             Context ctx = new Context(writes, ipam, host, drivers,
                     new Context.Paths(sandboxFiles, config.hostResolvConf()), names);

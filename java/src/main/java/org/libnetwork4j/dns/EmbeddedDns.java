@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -62,7 +63,8 @@ import org.xbill.DNS.Rcode;
  * within {@link #FORWARD_TIMEOUT_MILLIS}; SERVFAIL, REFUSED or a timeout move on to the next.
  * A loopback upstream (the host's 127.0.0.53, say) is dialled from the host's namespace, any
  * other from the sandbox's, so that the container's own routes and firewall apply. Each
- * forward uses a fresh socket (a random source port per query). At most
+ * forward uses a fresh socket (a random source port per query), made ahead of time off the
+ * loop ({@link ForwardSockets}). At most
  * {@link #MAX_FORWARDS} are in flight, and at most {@link #MAX_FORWARDS_PER_SANDBOX} for one
  * sandbox, so that one container flooding unknown names leaves room for the others.
  */
@@ -70,6 +72,8 @@ public final class EmbeddedDns implements NameService {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDns.class);
 
     static final int PORT = 53;
+    /** The owner of the host namespace's forward sockets (sandbox ids are hex). */
+    private static final String HOST = "host";
     static final int MAX_FORWARDS = 1024;
     static final int MAX_FORWARDS_PER_SANDBOX = 128;
     static final int MAX_UPSTREAMS = 3;
@@ -86,6 +90,7 @@ public final class EmbeddedDns implements NameService {
     private final ExecutorService dialer;
     private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perSandbox = new ConcurrentHashMap<>();
+    private final ForwardSockets forwardSockets;
     private final AtomicInteger forwards = new AtomicInteger();
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private volatile boolean closed;
@@ -100,6 +105,8 @@ public final class EmbeddedDns implements NameService {
                 new DefaultThreadFactory("lnw-dns-dial", true));
         d.allowCoreThreadTimeOut(true);
         this.dialer = d;
+        this.forwardSockets = new ForwardSockets(d,
+                owner -> !closed && (owner.equals(HOST) || names.sandbox(owner) != null));
     }
 
     /**
@@ -128,7 +135,7 @@ public final class EmbeddedDns implements NameService {
         List<Channel> opened = new ArrayList<>();
         try {
             for (InetAddress a : addresses) {
-                opened.add(register(new EpollDatagramChannel(ServiceSockets.udp(host, a, PORT)), new UdpQueries(id)));
+                opened.add(register(listener(ServiceSockets.udp(host, a, PORT)), new UdpQueries(id)));
                 opened.add(register(new EpollServerSocketChannel(ServiceSockets.tcpListener(host, a, PORT, 128)),
                         new TcpAcceptor(id)));
             }
@@ -162,6 +169,7 @@ public final class EmbeddedDns implements NameService {
     @Override
     public void removeSandbox(String id) {
         names.removeSandbox(id);
+        forwardSockets.drop(id); // after: a spare made meanwhile sees the sandbox gone
         perSandbox.remove(id);
     }
 
@@ -186,10 +194,23 @@ public final class EmbeddedDns implements NameService {
             removeNetwork(id);
         }
         dialer.shutdownNow();
+        forwardSockets.close();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
     // ---- serving ----
+
+    /**
+     * A UDP listener on fd that reads up to 16 queries per system call (recvmmsg), each of at
+     * most {@link Resolver#MAX_UDP} bytes: a longer one arrives cut short, does not parse, and
+     * gets no answer.
+     */
+    private static EpollDatagramChannel listener(int fd) {
+        EpollDatagramChannel ch = new EpollDatagramChannel(fd);
+        ch.config().setMaxDatagramPayloadSize(Resolver.MAX_UDP);
+        ch.config().setRecvByteBufAllocator(new io.netty.channel.FixedRecvByteBufAllocator(Resolver.MAX_UDP * 16));
+        return ch;
+    }
 
     /** Registers a channel that adopted an fd; if that fails, the fd is closed with it. */
     private Channel register(Channel ch, io.netty.channel.ChannelHandler handler) {
@@ -218,13 +239,26 @@ public final class EmbeddedDns implements NameService {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
             InetSocketAddress from = p.sender();
             byte[] wire = ByteBufUtil.getBytes(p.content());
-            handle(networkId, from.getAddress(), wire, false,
+            byte[] now = handle(networkId, from.getAddress(), wire, false,
                     answer -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), from)));
+            if (now != null) {
+                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(now), from));
+            }
+        }
+
+        /**
+         * The answers to one wake-up's queries (recvmmsg takes up to 16) go out together, in
+         * one sendmmsg: under load, the send syscall is what the event loop spends most on.
+         */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.debug("dns udp {}: {}", networkId, cause.toString()); // one bad datagram; the socket serves on
+            ctx.flush(); // the answers already written to this wake-up's other queries
         }
     }
 
@@ -286,11 +320,15 @@ public final class EmbeddedDns implements NameService {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
-            handle(networkId, from.getAddress(), ByteBufUtil.getBytes(frame), true, answer -> {
+            Consumer<byte[]> send = answer -> {
                 if (ctx.channel().isActive()) {
                     ctx.writeAndFlush(framed(answer));
                 }
-            });
+            };
+            byte[] now = handle(networkId, from.getAddress(), ByteBufUtil.getBytes(frame), true, send);
+            if (now != null) {
+                send.accept(now);
+            }
         }
 
         @Override
@@ -299,19 +337,25 @@ public final class EmbeddedDns implements NameService {
         }
     }
 
-    private void handle(String networkId, InetAddress source, byte[] wire, boolean tcp,
-            java.util.function.Consumer<byte[]> respond) {
+    /**
+     * The answer to send now; or null: nothing to say, or a forward, whose answer goes through
+     * later when it comes.
+     */
+    private byte[] handle(String networkId, InetAddress source, byte[] wire, boolean tcp,
+            Consumer<byte[]> later) {
         Resolver.Outcome o = resolver.answer(networkId, source, wire, tcp);
         if (o instanceof Resolver.Reply r) {
-            respond.accept(r.wire());
-        } else if (o instanceof Resolver.Forward f) {
-            startForward(f, wire, tcp, respond);
+            return r.wire();
         }
+        if (o instanceof Resolver.Forward f) {
+            startForward(f, wire, tcp, later);
+        }
+        return null;
     }
 
     // ---- forwarding ----
 
-    private void startForward(Resolver.Forward f, byte[] wire, boolean tcp, java.util.function.Consumer<byte[]> respond) {
+    private void startForward(Resolver.Forward f, byte[] wire, boolean tcp, Consumer<byte[]> respond) {
         AtomicInteger mine = perSandbox.computeIfAbsent(f.sandbox().id, k -> new AtomicInteger());
         if (forwards.incrementAndGet() > MAX_FORWARDS | mine.incrementAndGet() > MAX_FORWARDS_PER_SANDBOX) {
             forwards.decrementAndGet();
@@ -333,12 +377,12 @@ public final class EmbeddedDns implements NameService {
         private final Resolver.Forward f;
         private final byte[] wire;
         private final boolean tcp;
-        private final java.util.function.Consumer<byte[]> respond;
+        private final Consumer<byte[]> respond;
         private final Runnable release;
         private int index = -1;
         private boolean finished;
 
-        Attempts(Resolver.Forward f, byte[] wire, boolean tcp, java.util.function.Consumer<byte[]> respond,
+        Attempts(Resolver.Forward f, byte[] wire, boolean tcp, Consumer<byte[]> respond,
                 Runnable release) {
             this.f = f;
             this.wire = wire;
@@ -351,7 +395,8 @@ public final class EmbeddedDns implements NameService {
             List<InetSocketAddress> ups = f.sandbox().upstreams;
             while (++index < ups.size()) {
                 InetSocketAddress up = ups.get(index);
-                Netns from = up.getAddress().isLoopbackAddress() ? host : f.sandbox().namespace;
+                boolean fromHost = up.getAddress().isLoopbackAddress();
+                Netns from = fromHost ? host : f.sandbox().namespace;
                 if (from == null || closed) {
                     continue;
                 }
@@ -359,7 +404,8 @@ public final class EmbeddedDns implements NameService {
                     if (tcp) {
                         dialTcp(from, up, index);
                     } else {
-                        sendUdp(from, up, index);
+                        sendUdp(forwardSockets.take(fromHost ? HOST : f.sandbox().id, from,
+                                up.getAddress() instanceof Inet6Address), up, index);
                     }
                     return;
                 } catch (RuntimeException e) {
@@ -369,9 +415,8 @@ public final class EmbeddedDns implements NameService {
             finish(Resolver.reply(f.query(), Rcode.SERVFAIL, List.of(), f.maxSize(), false).wire());
         }
 
-        private void sendUdp(Netns from, InetSocketAddress up, int attempt) {
-            EpollDatagramChannel ch = new EpollDatagramChannel(ServiceSockets.udpUnbound(from,
-                    up.getAddress() instanceof Inet6Address));
+        private void sendUdp(int fd, InetSocketAddress up, int attempt) {
+            EpollDatagramChannel ch = new EpollDatagramChannel(fd);
             ask(ch, attempt, new SimpleChannelInboundHandler<DatagramPacket>() {
                 @Override
                 protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {

@@ -283,6 +283,13 @@ class DnsTest {
             Sandbox i1 = ei.join("i1");
             in.createEndpoint("i2").join("i2");
             assertEquals("SERVFAIL", status(NsRef.of(i1), "10.65.0.1", "upstream.test"));
+            // a forwarding sandbox's sockets go with it: the kernel then frees its namespace,
+            // and with it the veth pair whose host end is left in the fake host
+            String hostEnd = "veth" + a.endpoints().get(0).id().substring(0, 7);
+            assertTrue(Oracle.link(ns.host(), hostEnd).isPresent());
+            a.delete();
+            assertEquals(Boolean.FALSE, org.libnetwork4j.testing.Eventually.settled(
+                    () -> Oracle.link(ns.host(), hostEnd).isPresent(), Boolean.FALSE), "the namespace is kept alive");
             assertEquals(1, answer(NsRef.of(i1), "10.65.0.1", "i2").size());
         } finally {
             for (Process p : servers) {
