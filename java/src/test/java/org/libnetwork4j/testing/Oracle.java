@@ -87,6 +87,21 @@ public final class Oracle {
         return Optional.empty();
     }
 
+    /**
+     * The host end of an endpoint's veth pair in ns: the link whose alias names the endpoint,
+     * as the bridge driver stamps it (its name is one of several the endpoint may take).
+     */
+    public static Optional<JsonNode> hostEnd(NsRef ns, String endpointId) {
+        String owner = "lnw4j endpoint=" + endpointId;
+        for (JsonNode l : ip(ns, "link", "show")) {
+            String alias = l.path("ifalias").asText();
+            if (alias.equals(owner) || alias.startsWith(owner + " ")) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The names of all links in ns. */
     public static List<String> linkNames(NsRef ns) {
         List<String> names = new ArrayList<>();

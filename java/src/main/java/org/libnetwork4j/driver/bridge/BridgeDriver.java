@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
@@ -29,6 +30,7 @@ import org.libnetwork4j.driver.bridge.BridgeState.BridgeEndpoint;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeNetwork;
 import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.kernel.LinkChange;
+import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.VethPair;
 import org.libnetwork4j.kernel.VethSpec;
 import org.libnetwork4j.portmapper.PortMapper;
@@ -55,13 +57,14 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeSetup setup;
     private final BridgeConnectivity connectivity;
     private final BridgeRestore restore;
+    private final HostEndNames names = new HostEndNames();
 
     /** firewall and ports may be null for a driver that only parses options (tests). */
     public BridgeDriver(HostContext host, Firewall firewall, PortMapper ports) {
         this.host = host;
         this.setup = new BridgeSetup(host);
         this.connectivity = new BridgeConnectivity(host, firewall, ports);
-        this.restore = new BridgeRestore(host, networks, setup, connectivity);
+        this.restore = new BridgeRestore(host, networks, setup, connectivity, names);
     }
 
     @Override
@@ -215,32 +218,58 @@ public final class BridgeDriver implements RestorableDriver {
         }
         n.addPort();
         String peer = req.sandbox().nextInterfaceName(req.interfacePrefix());
-        // Named after the endpoint, so that a half-made pair can be recognised after a crash.
-        String hostEnd = BridgeState.hostEnd(req.endpointId());
+        HostEndNames.Claim name = names.claim(req.endpointId(), 0);
         try {
-            VethPair pair = host.withNetlink(nl -> {
-                VethPair p = nl.createVeth(VethSpec.of(hostEnd, peer).peerIn(req.sandbox().netlink())
-                        .master(n.bridgeIndex).mtu(n.settings.mtu()).up().peerMac(ep.mac));
-                try {
-                    nl.change(p.host().index(), LinkChange.NONE.alias(BridgeState.alias(req.endpointId(), req.label()))
-                            .ipv6LinkLocal(false));
-                    connectivity.addPort(n, hostEnd, req.endpointId());
-                } catch (RuntimeException e) {
-                    try {
-                        nl.deleteLink(p.host().index());
-                    } catch (RuntimeException cleanup) {
-                        e.addSuppressed(cleanup);
-                    }
-                    throw e;
-                }
-                return p;
-            });
-            ep.hostIndex = pair.host().index();
+            VethPair pair = host.withNetlink(nl -> createPair(nl, n, ep, req, name, peer));
+            String hostEnd = pair.host().name();
             return JoinResult.inSandbox(pair.peer().index(), peer, n.gatewayV4ForJoin(), n.gatewayV6ForJoin(),
                     () -> settle(n, hostEnd), true);
         } catch (RuntimeException e) {
             n.removePort();
             throw e;
+        }
+    }
+
+    /**
+     * The pair under the first name of the endpoint that is free: a link of someone else's
+     * that holds it makes the kernel refuse with EEXIST, and the next candidate is tried.
+     * Whatever fails leaves no pair and no name held.
+     */
+    private VethPair createPair(Netlink nl, BridgeNetwork n, BridgeEndpoint ep, JoinRequest req,
+            HostEndNames.Claim first, String peer) {
+        HostEndNames.Claim name = first;
+        while (true) {
+            VethPair p;
+            try {
+                p = nl.createVeth(VethSpec.of(name.name(), peer).peerIn(req.sandbox().netlink())
+                        .master(n.bridgeIndex).mtu(n.settings.mtu()).up().peerMac(ep.mac));
+            } catch (AlreadyExistsException taken) {
+                names.release(name.name(), req.endpointId());
+                if (nl.findLink(name.name()).isEmpty()) {
+                    throw taken; // the peer's name in the sandbox, not ours
+                }
+                name = names.claim(req.endpointId(), name.candidate() + 1);
+                continue;
+            } catch (RuntimeException e) {
+                names.release(name.name(), req.endpointId());
+                throw e;
+            }
+            try {
+                nl.change(p.host().index(), LinkChange.NONE.alias(BridgeState.alias(req.endpointId(), req.label()))
+                        .ipv6LinkLocal(false));
+                connectivity.addPort(n, name.name(), req.endpointId());
+            } catch (RuntimeException e) {
+                try {
+                    nl.deleteLink(p.host().index());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                names.release(name.name(), req.endpointId());
+                throw e;
+            }
+            ep.hostEnd = name.name();
+            ep.hostIndex = p.host().index();
+            return p;
         }
     }
 
@@ -277,8 +306,10 @@ public final class BridgeDriver implements RestorableDriver {
                 // the pair is gone already: that is what leave wants
             }
         }
-        connectivity.removePort(n, BridgeState.hostEnd(endpointId));
+        connectivity.removePort(n, ep.hostEnd);
+        names.release(ep.hostEnd, endpointId);
         ep.hostIndex = 0;
+        ep.hostEnd = null;
         n.removePort();
     }
 

@@ -30,15 +30,17 @@ final class BridgeRestore {
     private final Map<String, BridgeNetwork> networks;
     private final BridgeSetup setup;
     private final BridgeConnectivity connectivity;
-    /** The host ends' aliases as the last {@link #joinLabels} read them, by endpoint id. */
-    private final Map<String, String> seenLabels = new HashMap<>();
+    private final HostEndNames names;
+    /** The host ends of our bridges that carry our alias, as the last {@link #joinLabels} read them, by endpoint id. */
+    private final Map<String, Link> seen = new HashMap<>();
 
     BridgeRestore(HostContext host, Map<String, BridgeNetwork> networks, BridgeSetup setup,
-            BridgeConnectivity connectivity) {
+            BridgeConnectivity connectivity, HostEndNames names) {
         this.host = host;
         this.networks = networks;
         this.setup = setup;
         this.connectivity = connectivity;
+        this.names = names;
     }
 
     static Map<String, String> networkState(BridgeNetwork n) {
@@ -83,21 +85,22 @@ final class BridgeRestore {
         Map<Integer, BridgeNetwork> byBridge = new HashMap<>();
         networks.values().forEach(n -> byBridge.put(n.bridgeIndex, n));
         Map<String, String> labels = new HashMap<>();
+        seen.clear();
         for (Link l : host.withNetlink(nl -> nl.links())) {
             String[] owner = byBridge.containsKey(l.master()) ? BridgeState.parseAlias(l.alias()) : null;
-            if (owner != null && BridgeState.hostEnd(owner[0]).equals(l.name())) {
+            if (owner != null && BridgeState.candidateOf(owner[0], l.name()) >= 0) {
                 labels.put(owner[0], owner[1]);
+                seen.put(owner[0], l);
             }
         }
-        seenLabels.clear();
-        seenLabels.putAll(labels);
         return labels;
     }
 
     /**
-     * The join as the kernel has it: the host end on the network's bridge, and its peer in the
-     * sandbox's namespace (found by the index the host end names, and naming the host end
-     * back). A host end without our alias (made before aliases were) gets it now.
+     * The join as the kernel has it: the host end on the network's bridge, found by its alias
+     * (or, for one a crash left before its alias was set, by the endpoint's names), and its
+     * peer in the sandbox's namespace (found by the index the host end names, and naming the
+     * host end back). A host end without our alias gets it now.
      */
     Optional<JoinResult> restoreJoin(JoinRequest req) {
         BridgeNetwork n = network(req.networkId());
@@ -106,8 +109,8 @@ final class BridgeRestore {
             throw new NotFoundException("endpoint " + req.endpointId() + " not found in bridge network "
                     + n.networkName);
         }
-        String name = BridgeState.hostEnd(req.endpointId());
-        Link hostLink = host.withNetlink(nl -> nl.findLink(name).orElse(null));
+        Link found = seen.get(req.endpointId());
+        Link hostLink = found != null ? found : unlabelledHostEnd(n, req.endpointId());
         Link peer = null;
         if (hostLink != null && hostLink.master() == n.bridgeIndex && hostLink.peerIndex() > 0) {
             try {
@@ -120,9 +123,12 @@ final class BridgeRestore {
             discardJoin(req.networkId(), req.endpointId());
             return Optional.empty();
         }
+        names.hold(hostLink.name(), req.endpointId());
+        ep.hostEnd = hostLink.name();
         ep.hostIndex = hostLink.index();
-        connectivity.addPort(n, name, req.endpointId());
-        if (!req.label().equals(seenLabels.get(req.endpointId()))) {
+        connectivity.addPort(n, hostLink.name(), req.endpointId());
+        String[] stamped = found == null ? null : BridgeState.parseAlias(found.alias());
+        if (stamped == null || !req.label().equals(stamped[1])) {
             host.withNetlink(nl -> {
                 nl.change(hostLink.index(), LinkChange.NONE.alias(BridgeState.alias(req.endpointId(), req.label()))
                         .ipv6LinkLocal(false));
@@ -134,18 +140,39 @@ final class BridgeRestore {
                 n.gatewayV6ForJoin(), null, true));
     }
 
-    void discardJoin(String networkId, String endpointId) {
-        BridgeNetwork n = networks.get(networkId);
-        String name = BridgeState.hostEnd(endpointId);
-        host.withNetlink(nl -> {
-            nl.findLink(name).ifPresent(l -> BridgeSetup.deleteQuietly(nl, l.index()));
+    /** A port of n named as one of the endpoint's host ends, without an alias of ours. */
+    private Link unlabelledHostEnd(BridgeNetwork n, String endpointId) {
+        return host.withNetlink(nl -> {
+            for (int k = 0; k < BridgeState.HOST_END_CANDIDATES; k++) {
+                Link l = nl.findLink(BridgeState.hostEnd(endpointId, k)).orElse(null);
+                if (l != null && l.master() == n.bridgeIndex && BridgeState.parseAlias(l.alias()) == null) {
+                    return l;
+                }
+            }
             return null;
         });
+    }
+
+    void discardJoin(String networkId, String endpointId) {
+        BridgeNetwork n = networks.get(networkId);
+        Link labelled = seen.remove(endpointId);
+        Link l = labelled != null ? labelled : n == null ? null : unlabelledHostEnd(n, endpointId);
+        if (l != null) {
+            host.withNetlink(nl -> {
+                BridgeSetup.deleteQuietly(nl, l.index());
+                return null;
+            });
+        }
         if (n != null) {
-            connectivity.removePort(n, name);
             BridgeEndpoint ep = n.endpoints.get(endpointId);
+            String name = ep != null && ep.hostEnd != null ? ep.hostEnd : l != null ? l.name() : null;
+            if (name != null) {
+                connectivity.removePort(n, name);
+                names.release(name, endpointId);
+            }
             if (ep != null && ep.hostIndex != 0) {
                 ep.hostIndex = 0;
+                ep.hostEnd = null;
                 n.removePort();
             }
         }
@@ -158,13 +185,18 @@ final class BridgeRestore {
     }
 
     /**
-     * Ports of our bridges named like our host ends that belong to no joined endpoint: left by
-     * a join nobody claims. Other ports of an adopted bridge are someone else's and stay. And
-     * bridges marked deleted whose removal a restart cut short.
+     * Ports of our bridges that belong to no joined endpoint: left by a join nobody claims
+     * ({@link #isOrphan}). And bridges marked deleted whose removal a restart cut short.
      */
     List<String> removeOrphans(Set<String> joined) {
         Set<String> live = new HashSet<>();
-        joined.forEach(id -> live.add(BridgeState.hostEnd(id)));
+        for (BridgeNetwork n : networks.values()) {
+            for (BridgeEndpoint ep : n.endpoints.values()) {
+                if (ep.hostEnd != null) {
+                    live.add(ep.hostEnd);
+                }
+            }
+        }
         List<String> removed = new ArrayList<>();
         host.withNetlink(nl -> {
             List<Link> links = nl.links();
@@ -178,7 +210,7 @@ final class BridgeRestore {
             }
             for (BridgeNetwork n : networks.values()) {
                 for (Link l : links) {
-                    if (l.master() == n.bridgeIndex && BridgeState.isHostEndName(l.name()) && !live.contains(l.name())) {
+                    if (l.master() == n.bridgeIndex && !live.contains(l.name()) && isOrphan(l, joined)) {
                         BridgeSetup.deleteQuietly(nl, l.index());
                         n.removePort();
                         removed.add(l.name() + " on " + n.bridgeName);
@@ -187,8 +219,29 @@ final class BridgeRestore {
             }
             return null;
         });
-        seenLabels.clear();
+        seen.clear();
         return removed;
+    }
+
+    /**
+     * A port of our bridge that no taken-up join holds: ours if its alias says so (and its
+     * endpoint is not claimed by a record recovery could not read), or, without an alias, if
+     * named as our host ends are. Other ports of an adopted bridge are someone else's.
+     */
+    private static boolean isOrphan(Link l, Set<String> joined) {
+        String[] owner = BridgeState.parseAlias(l.alias());
+        if (owner != null) {
+            return !joined.contains(owner[0]);
+        }
+        if (!BridgeState.isHostEndName(l.name())) {
+            return false;
+        }
+        for (String id : joined) {
+            if (BridgeState.candidateOf(id, l.name()) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private BridgeNetwork network(String id) {

@@ -37,9 +37,27 @@ final class BridgeState {
         return "br-" + networkId.substring(0, 12);
     }
 
-    /** The host end of an endpoint's veth pair: named after the endpoint. */
-    static String hostEnd(String endpointId) {
-        return "veth" + endpointId.substring(0, 7);
+    /** How many names an endpoint's host end may take: the 7-digit windows of its 64-digit id. */
+    static final int HOST_END_CANDIDATES = 9;
+
+    /**
+     * Name k of an endpoint's host end: {@code veth} and digits 7k..7k+6 of its id. Names of
+     * its own, so that a half-made pair can be told from other links after a crash; several,
+     * because 28 bits are not enough for one name per endpoint (two of 5,000 live endpoints
+     * share a first window with a probability of about 5 %).
+     */
+    static String hostEnd(String endpointId, int k) {
+        return "veth" + endpointId.substring(7 * k, 7 * k + 7);
+    }
+
+    /** The candidate that name is for endpointId, or -1 if it is none of them. */
+    static int candidateOf(String endpointId, String name) {
+        for (int k = 0; k < HOST_END_CANDIDATES; k++) {
+            if (hostEnd(endpointId, k).equals(name)) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** Whether name is one we give host ends (another program's ports of an adopted bridge are not). */
@@ -133,7 +151,8 @@ final class BridgeState {
     static final class BridgeEndpoint {
         final MacAddress mac;
         final EndpointRequest request;
-        volatile int hostIndex; // the host end of its veth while joined, else 0
+        volatile int hostIndex;    // the host end of its veth while joined, else 0
+        volatile String hostEnd;   // and its name, else null
 
         BridgeEndpoint(MacAddress mac, EndpointRequest request) {
             this.mac = mac;
