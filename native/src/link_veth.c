@@ -28,7 +28,7 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
 	struct lnw_nl *pnl = peer_nl ? peer_nl : nl;
 	struct lnw_link guest;
 	char what[64];
-	int rc, host_index;
+	int rc, host_index, peer_nsfd = -1;
 
 	lnw_err_clear(err);
 	if ((rc = lnw_ifname_check(name, "interface name", OP, err)) < 0 ||
@@ -41,15 +41,19 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
 		return lnw_err_set(err, EINVAL, OP, "\"%s\": peer address length %d", name,
 				   peer_mac_len);
 	snprintf(what, sizeof(what), "\"%s\" (peer \"%s\")", name, peer_name);
+	if (peer_nl && (peer_nsfd = lnw_nl_ns_fd(peer_nl, err)) < 0)
+		return peer_nsfd;
 
 	l = rtnl_link_veth_alloc();
-	if (!l)
+	if (!l) {
+		close_quietly(peer_nsfd);
 		return lnw_err_set(err, ENOMEM, OP, "%s", what);
+	}
 	peer = rtnl_link_veth_get_peer(l);
 	rtnl_link_set_name(l, name);
 	rtnl_link_set_name(peer, peer_name);
 	if (peer_nl)
-		rtnl_link_set_ns_fd(peer, peer_nl->nsfd);
+		rtnl_link_set_ns_fd(peer, peer_nsfd);
 	if (mtu > 0) {
 		rtnl_link_set_mtu(l, (unsigned)mtu);
 		rtnl_link_set_mtu(peer, (unsigned)mtu);
@@ -68,11 +72,13 @@ int lnw_link_veth_create(struct lnw_nl *nl, const char *name, struct lnw_nl *pee
 	if (peer_mac && lnw_link_obj_set_mac(peer, peer_mac, peer_mac_len) < 0) {
 		rtnl_link_put(peer);
 		rtnl_link_put(l);
+		close_quietly(peer_nsfd);
 		return lnw_err_set(err, ENOMEM, OP, "%s", what);
 	}
 	rc = lnw_link_create(nl, l, name, nl, out, err, OP, what);
 	rtnl_link_put(peer);
 	rtnl_link_put(l);
+	close_quietly(peer_nsfd);
 	if (rc < 0)
 		return rc;
 	host_index = rc;

@@ -4,6 +4,8 @@
 #ifndef LNW_INTERNAL_H
 #define LNW_INTERNAL_H
 
+#include <errno.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <netlink/netlink.h>
@@ -18,7 +20,6 @@
 struct lnw_nl {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
-	int nsfd;                          /* own duplicate: target of IFLA_NET_NS_FD */
 	/* state of the request in flight (the handle is used by one thread at a time) */
 	int done;
 	int kernel_errno;                  /* raw errno from NLMSG_ERROR, before libnl folds it */
@@ -47,6 +48,20 @@ int lnw_err_set(struct lnw_err *err, int code, const char *op, const char *fmt, 
 int lnw_nle_to_errno(int nle);
 
 /* ---- ns_thread.c ---- */
+
+/* A new fd of the namespace nl is bound to (for IFLA_NET_NS_FD), which the caller closes;
+ * or -errno. */
+int lnw_nl_ns_fd(struct lnw_nl *nl, struct lnw_err *err);
+
+/* Closes fd if it is one, keeping errno: for cleanup paths that report an earlier error. */
+static inline void close_quietly(int fd)
+{
+	int saved = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+}
 
 /* Runs fn(arg, err) on a private pthread that first enters the namespace nsfd refers to
  * (nsfd >= 0) or a brand new one (nsfd < 0), then dies. Returns fn's result. */

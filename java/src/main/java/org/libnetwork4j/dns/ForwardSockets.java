@@ -21,6 +21,12 @@ final class ForwardSockets implements AutoCloseable {
     private record Key(String owner, boolean ipv6) {
     }
 
+    /**
+     * Spares are descriptors: one per forwarding sandbox would put a controller of 10,000
+     * sandboxes past a process's limit. Beyond this many, a forward makes its own socket.
+     */
+    static final int MAX_SPARES = 256;
+
     private final Map<Key, Integer> spares = new ConcurrentHashMap<>();
     private final Executor maker;
     private final Predicate<String> alive;
@@ -43,7 +49,7 @@ final class ForwardSockets implements AutoCloseable {
     private void refill(Key k, Netns ns) {
         try {
             maker.execute(() -> {
-                if (closed || spares.containsKey(k)) {
+                if (closed || spares.containsKey(k) || spares.size() >= MAX_SPARES) {
                     return;
                 }
                 int fd;

@@ -11,7 +11,7 @@ import org.libnetwork4j.internal.jni.LnwErr;
 import org.libnetwork4j.internal.jni.LnwNative;
 
 /**
- * A network namespace, held open by an fd. Anonymous ({@link #create()}) or named: bind-mounted
+ * A network namespace, held open by an fd (or, named, referred to by its path: {@link #byPath}). Anonymous ({@link #create()}) or named: bind-mounted
  * under a run directory the caller chooses ({@link #createAt}), like {@code ip netns add} but
  * never in /run/netns unless asked. The JVM's own threads never enter it: work inside it runs
  * on short-lived native threads (see native/src/ns_thread.c).
@@ -27,14 +27,36 @@ public final class Netns implements AutoCloseable {
     /** The namespace file of the calling thread. Threads of this JVM never change it. */
     private static final String THREAD_NETNS = "/proc/thread-self/ns/net";
 
-    private final NativeHandle fd;
+    private final NativeHandle fd; // null when referred to by path alone (byPath)
     private final Path path;
     private final NsId id;
+    private volatile boolean released; // for one referred to by path: closed
 
     private Netns(int fd, Path path) {
         this.fd = new NativeHandle(path == null ? "namespace fd " + fd : "namespace " + path, fd);
         this.path = path;
         this.id = identify(fd, path);
+    }
+
+    private Netns(Path path, NsId id) {
+        this.fd = null;
+        this.path = path;
+        this.id = id;
+    }
+
+    /**
+     * This named namespace, referred to by its path alone: it holds no descriptor, and each
+     * use opens the path for the length of the call (a few microseconds) and checks that the
+     * mount there is still this namespace. What a process that holds thousands of idle
+     * namespaces (a controller's sandboxes) keeps, under its limit of descriptors.
+     *
+     * @throws IllegalStateException for an anonymous namespace, which only its fd keeps
+     */
+    public Netns byPath() {
+        if (path == null) {
+            throw new IllegalStateException("an anonymous namespace has no path to refer to it by");
+        }
+        return new Netns(path, id);
     }
 
     /** A new anonymous namespace (`unshare --net`): it lives as long as this fd. */
@@ -166,16 +188,44 @@ public final class Netns implements AutoCloseable {
      * borrowed by native calls that must not see it closed under them.
      */
     <T> T withFd(String op, java.util.function.IntFunction<T> fn) {
-        return fd.shared(op, v -> fn.apply((int) v));
+        if (fd != null) {
+            return fd.shared(op, v -> fn.apply((int) v));
+        }
+        if (released) {
+            throw Errors.closed(op, "namespace " + path);
+        }
+        LnwErr err = new LnwErr();
+        int opened = LnwNative.lnw_netns_open(path.toString(), err);
+        if (opened < 0) {
+            throw Errors.of(err, path.toString());
+        }
+        try {
+            long[] out = new long[2];
+            if (LnwNative.lnw_netns_ident(opened, out, err) < 0) {
+                throw Errors.of(err, path.toString());
+            }
+            if (!new NsId(out[0], out[1]).equals(id)) {
+                // unmounted, and another namespace mounted in its place: not ours to touch
+                throw new NotFoundException(op + ": namespace " + path + " (" + id + ") is gone; "
+                        + new NsId(out[0], out[1]) + " is mounted there now");
+            }
+            return fn.apply(opened);
+        } finally {
+            LnwNative.lnw_fd_close(opened, new LnwErr());
+        }
     }
 
     public boolean isClosed() {
-        return fd.isClosed();
+        return fd != null ? fd.isClosed() : released;
     }
 
     @Override
     public void close() {
-        fd.close(v -> LnwNative.lnw_fd_close((int) v, new LnwErr()));
+        if (fd != null) {
+            fd.close(v -> LnwNative.lnw_fd_close((int) v, new LnwErr()));
+        } else {
+            released = true;
+        }
     }
 
     @Override

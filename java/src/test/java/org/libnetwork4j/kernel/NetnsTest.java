@@ -17,6 +17,7 @@ import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
 import org.libnetwork4j.testing.Oracle;
 
 @ExtendWith(NetnsExtension.class)
@@ -28,6 +29,35 @@ class NetnsTest {
             assertNotEquals(a.id(), b.id());
             assertNotEquals(Netns.currentThreadId(), a.id());
             assertTrue(a.path().isEmpty());
+        }
+    }
+
+    @Test
+    void aNamespaceByPathHoldsNoDescriptorAndNeverActsOnAStranger(Namespaces ns) throws Exception {
+        Path dir = ns.dir();
+        Netns byPath;
+        try (Netns n = Netns.createAt(dir, "lnwt-bypath")) {
+            byPath = n.byPath();
+            assertEquals(n.id(), byPath.id());
+        }
+        // no fd keeps it: the mount does, and each use opens it
+        Sysctl.write(byPath, "net/ipv4/ip_forward", "1");
+        assertEquals("1", Oracle.out(NsRef.of(dir.resolve("lnwt-bypath")), "cat", "/proc/sys/net/ipv4/ip_forward")
+                .trim());
+        // another namespace mounted under its name is not it
+        Netns.delete(dir.resolve("lnwt-bypath"));
+        try (Netns stranger = Netns.createAt(dir, "lnwt-bypath")) {
+            NotFoundException e = assertThrows(NotFoundException.class,
+                    () -> Sysctl.write(byPath, "net/ipv4/ip_forward", "0"));
+            assertTrue(e.getMessage().contains("is gone"), e.getMessage());
+            assertEquals("0", Sysctl.read(stranger, "net/ipv4/ip_forward"));
+            stranger.delete();
+        }
+        byPath.close();
+        assertTrue(byPath.isClosed());
+        assertThrows(InvalidParameterException.class, () -> Sysctl.read(byPath, "net/ipv4/ip_forward"));
+        try (Netns anonymous = Netns.create()) {
+            assertThrows(IllegalStateException.class, anonymous::byPath);
         }
     }
 
