@@ -1,32 +1,47 @@
 package org.libnetwork4j.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.RecoveryReport;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
 
 /**
- * The scale run: TOTAL live endpoints (default 1000), each in a sandbox of its own, spread
- * over bridges of at most PER_BRIDGE ports (a Linux bridge has 1023), in a fake host. Prints
- * the attach latency of the first and the last hundred (after 300 attach/delete cycles on
- * another network for the JIT), and the controller's heap and the process's RSS with all of
- * them alive; then removes everything.
+ * The scale run: TOTAL live endpoints, each in a sandbox of its own, spread over bridges of
+ * PER_BRIDGE ports (a Linux bridge has 1023), in a fake host. After 300 attach/delete cycles
+ * on another network (the JIT), it attaches them one after the other and prints, per hundred,
+ * the median of the sandbox create and of the attach (createEndpoint + join); then, with all
+ * of them live: the heap, the RSS and the descriptors; the sandbox create and delete and the
+ * network delete; a controller restart, with a TCP connection between two sandboxes that
+ * must outlive it; and the teardown of everything, after which nothing may be left.
  *
  * <pre>ScaleRun TOTAL PER_BRIDGE RUN_ROOT</pre>
+ *
+ * <p>The first failure is the one printed; the cleanup (which removes every namespace mount
+ * under the run root, then the fake host) runs after it and reports its own troubles below it.
  */
 public final class ScaleRun {
     private static final int WARMUP = 300;
+    private static final int PROBES = 100;
+    /** The controller open now, for the cleanup to close whichever it is. */
+    private static NetworkController current;
 
     private ScaleRun() {
     }
@@ -35,72 +50,296 @@ public final class ScaleRun {
         int total = Integer.parseInt(a[0]);
         int perBridge = Integer.parseInt(a[1]);
         Path root = Files.createTempDirectory(Path.of(a[2]), "lnwp-scale-");
-        Netns host = Netns.createAt(root, "host");
-        List<Sandbox> live = new ArrayList<>();
-        double[] attach = new double[total];
-        try (Netlink nl = Netlink.open(host)) {
-            nl.setUp(nl.link("lo").index());
-        }
-        try (NetworkController c = NetworkController.create(ControllerConfig.builder()
-                .hostNamespace(host.path().orElseThrow()).stateDir(root.resolve("state"))
-                .runDir(root.resolve("run")).build())) {
-            List<Network> nets = new ArrayList<>();
-            for (int b = 0; b * perBridge < total; b++) {
-                nets.add(c.newNetwork("bridge", "scale" + b, NetworkOptions.builder().subnet("10." + (150 + b) + ".0.0/16")
-                        .build()));
+        Netns host = null;
+        Throwable first = null;
+        try {
+            host = Netns.createAt(root, "host");
+            try (Netlink nl = Netlink.open(host)) {
+                nl.setUp(nl.link("lo").index());
             }
-            // the JIT first, on a network of its own, so that the first hundred is not the JVM's warm-up
-            Network warm = c.newNetwork("bridge", "warmup", NetworkOptions.builder().subnet("10.149.0.0/16").build());
-            for (int i = 0; i < WARMUP; i++) {
-                Sandbox sb = c.newSandbox("w" + i);
-                warm.createEndpoint("w" + i).join(sb);
-                sb.delete();
-            }
-            warm.delete();
-            System.gc();
-            long heap0 = heap();
-            long rss0 = rss();
-            for (int i = 0; i < total; i++) {
-                Sandbox sb = c.newSandbox("s" + i);
-                long t0 = System.nanoTime();
-                nets.get(i / perBridge).createEndpoint("e" + i).join(sb);
-                attach[i] = (System.nanoTime() - t0) / 1e6;
-                live.add(sb);
-            }
-            System.gc();
-            long heap1 = heap();
-            long rss1 = rss();
-            int h = Math.min(100, total);
-            System.out.printf("scale: %d live endpoints on %d bridges%n", total, nets.size());
-            System.out.printf("attach median, endpoints 1-%d: %.3f ms; %d-%d: %.3f ms; ratio %.2f%n", h,
-                    median(Arrays.copyOfRange(attach, 0, h)), total - h + 1, total,
-                    median(Arrays.copyOfRange(attach, total - h, total)),
-                    median(Arrays.copyOfRange(attach, total - h, total)) / median(Arrays.copyOfRange(attach, 0, h)));
-            for (int k = 0; k < total; k += h) {
-                System.out.printf("  endpoints %4d-%4d: attach median %.3f ms%n", k + 1, Math.min(total, k + h),
-                        median(Arrays.copyOfRange(attach, k, Math.min(total, k + h))));
-            }
-            System.out.printf("heap in use: %.1f MB before, %.1f MB with %d endpoints (%.1f KB each)%n", heap0 / 1e6,
-                    heap1 / 1e6, total, (heap1 - heap0) / 1e3 / total);
-            System.out.printf("RSS: %.1f MB before, %.1f MB with %d endpoints%n", rss0 / 1e6, rss1 / 1e6, total);
-            for (Sandbox sb : live) {
-                sb.delete();
-            }
-            for (Network n : nets) {
-                n.delete();
-            }
+            ControllerConfig config = ControllerConfig.builder().hostNamespace(host.path().orElseThrow())
+                    .stateDir(root.resolve("state")).runDir(root.resolve("run")).build();
+            current = NetworkController.create(config);
+            run(current, config, total, perBridge, host);
+        } catch (Throwable t) {
+            first = t;
+            System.out.flush();
+            System.err.println("FAILED (the first failure; cleanup follows):");
+            t.printStackTrace();
         } finally {
-            host.delete();
-            try (var w = Files.walk(root)) {
-                for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+            List<String> troubles = cleanup(current, host, root);
+            troubles.forEach(t -> System.err.println("cleanup: " + t));
+            if (first == null && !troubles.isEmpty()) {
+                first = new IllegalStateException("cleanup left " + troubles.size() + " problems");
+            }
+        }
+        if (first != null) {
+            System.exit(1);
+        }
+    }
+
+    private static void run(NetworkController c, ControllerConfig config, int total, int perBridge,
+            Netns host) throws Exception {
+        List<Network> nets = new ArrayList<>();
+        for (int b = 0; b * perBridge < total; b++) {
+            nets.add(c.newNetwork("bridge", "scale" + b, NetworkOptions.builder().subnet("10." + (150 + b)
+                    + ".0.0/16").build()));
+        }
+        // the JIT first, on a network of its own, so that the first hundred is not the JVM's warm-up
+        Network warm = c.newNetwork("bridge", "warmup", NetworkOptions.builder().subnet("10.149.0.0/16").build());
+        for (int i = 0; i < WARMUP; i++) {
+            Sandbox sb = c.newSandbox("w" + i);
+            warm.createEndpoint("w" + i).join(sb);
+            sb.delete();
+        }
+        warm.delete();
+        System.gc();
+        long heap0 = heap();
+        long rss0 = rss();
+        long fd0 = descriptors();
+        double[] create = new double[total];
+        double[] attach = new double[total];
+        List<Sandbox> live = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            long t0 = System.nanoTime();
+            Sandbox sb = c.newSandbox("s" + i);
+            long t1 = System.nanoTime();
+            nets.get(i / perBridge).createEndpoint("e" + i).join(sb);
+            long t2 = System.nanoTime();
+            create[i] = (t1 - t0) / 1e6;
+            attach[i] = (t2 - t1) / 1e6;
+            live.add(sb);
+        }
+        System.gc();
+        long heap1 = heap();
+        long rss1 = rss();
+        long fd1 = descriptors();
+        int h = Math.min(100, total);
+        System.out.printf("scale: %d live endpoints on %d bridges of at most %d%n", total, nets.size(), perBridge);
+        System.out.printf("attach median, endpoints 1-%d: %.3f ms; %d-%d: %.3f ms; ratio %.2f%n", h,
+                median(attach, 0, h), total - h + 1, total, median(attach, total - h, total),
+                median(attach, total - h, total) / median(attach, 0, h));
+        for (int k = 0; k < total; k += h) {
+            int end = Math.min(total, k + h);
+            System.out.printf("hundred=%d live=%d attach_med_ms=%.3f sandbox_med_ms=%.3f%n", k / h + 1, end,
+                    median(attach, k, end), median(create, k, end));
+        }
+        System.out.printf("heap in use: %.1f MiB before, %.1f MiB with %d endpoints (%.2f KiB each)%n",
+                heap0 / 1048576.0, heap1 / 1048576.0, total, (heap1 - heap0) / 1024.0 / total);
+        System.out.printf("RSS: %.1f MiB before, %.1f MiB with %d endpoints%n", rss0 / 1048576.0,
+                rss1 / 1048576.0, total);
+        System.out.printf("descriptors: %d before, %d with %d live sandboxes (%.2f each)%n", fd0, fd1, total,
+                (fd1 - fd0) / (double) total);
+
+        // with all of them live: a sandbox's create and delete, a network's delete
+        double[] sbCreate = new double[PROBES];
+        double[] sbDelete = new double[PROBES];
+        List<Sandbox> extra = new ArrayList<>();
+        for (int i = 0; i < PROBES; i++) {
+            long t0 = System.nanoTime();
+            extra.add(c.newSandbox("x" + i));
+            sbCreate[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        for (int i = 0; i < PROBES; i++) {
+            long t0 = System.nanoTime();
+            extra.get(i).delete();
+            sbDelete[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] netDelete = new double[10];
+        for (int i = 0; i < netDelete.length; i++) {
+            Network n = c.newNetwork("bridge", "extra" + i, NetworkOptions.builder().subnet("10.148." + i + ".0/24")
+                    .build());
+            long t0 = System.nanoTime();
+            n.delete();
+            netDelete[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        System.out.printf("with %d live: sandbox create median %.3f ms, sandbox delete median %.3f ms,"
+                + " network delete median %.3f ms%n", total, median(sbCreate, 0, PROBES),
+                median(sbDelete, 0, PROBES), median(netDelete, 0, netDelete.length));
+
+        // a restart, with a connection between two sandboxes open across it
+        NetworkController after;
+        try (Connection conn = Connection.open(live.get(0), live.get(total > 1 ? 1 : 0))) {
+            conn.roundTrip("before");
+            long t0 = System.nanoTime();
+            c.close();
+            long t1 = System.nanoTime();
+            after = NetworkController.create(config);
+            current = after;
+            long t2 = System.nanoTime();
+            conn.roundTrip("after");
+            RecoveryReport r = after.recoveryReport();
+            System.out.printf("restart with %d live: close %.1f ms, reopen %.1f ms; restored %d, dropped %d,"
+                    + " orphans %d; the connection opened before it still answers%n", total, (t1 - t0) / 1e6,
+                    (t2 - t1) / 1e6, r.restored().size(), r.dropped().size(), r.orphans().size());
+            if (!r.dropped().isEmpty() || !r.orphans().isEmpty()) {
+                throw new IllegalStateException("the restart dropped or removed something: " + r);
+            }
+        }
+
+        // teardown: every sandbox, then every network
+        long t0 = System.nanoTime();
+        for (Sandbox sb : after.sandboxes()) {
+            sb.delete();
+        }
+        long t1 = System.nanoTime();
+        for (Network n : after.networks()) {
+            n.delete();
+        }
+        long t2 = System.nanoTime();
+        System.out.printf("teardown: %d sandboxes deleted in %.1f s, %d networks in %.1f ms%n", total,
+                (t1 - t0) / 1e9, nets.size(), (t2 - t1) / 1e6);
+        after.close();
+        current = null;
+        long links;
+        try (Netlink nl = Netlink.open(host)) {
+            // the kernel removes a deleted sandbox's pair, and a deleted bridge, in the background
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            do {
+                links = nl.links().size();
+            } while (links > 1 && System.nanoTime() < deadline && sleep(100));
+        }
+        System.out.printf("left in the fake host: %d link(s) (lo), %d namespace mount(s)%n", links,
+                mounts(config.runDir()).size());
+        if (links > 1 || !mounts(config.runDir()).isEmpty()) {
+            throw new IllegalStateException("the teardown left links or namespaces behind");
+        }
+    }
+
+    /**
+     * A TCP connection from one sandbox to an echo server in another, held by two Python
+     * processes in their namespaces: it must answer before and after a controller restart.
+     */
+    private static final class Connection implements AutoCloseable {
+        private static final int PORT = 7777;
+        private final Process server;
+        private final Process client;
+        private final PrintWriter out;
+        private final BufferedReader in;
+
+        private Connection(Process server, Process client) {
+            this.server = server;
+            this.client = client;
+            this.out = new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8);
+            this.in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        static Connection open(Sandbox serverSide, Sandbox clientSide) throws IOException {
+            String ip = serverSide.endpoints().get(0).info().ipv4().address().getHostAddress();
+            Process s = inNamespace(serverSide, "import socket\n"
+                    + "l = socket.create_server(('0.0.0.0', " + PORT + "))\n"
+                    + "print('ready', flush=True)\n"
+                    + "c, _ = l.accept()\n"
+                    + "f = c.makefile('rwb', buffering=0)\n"
+                    + "for line in f: f.write(line)\n");
+            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            Process cl = inNamespace(clientSide, "import socket, sys\n"
+                    + "c = socket.create_connection(('" + ip + "', " + PORT + "), timeout=5)\n"
+                    + "f = c.makefile('rwb', buffering=0)\n"
+                    + "for line in sys.stdin:\n"
+                    + "    f.write(line.encode()); sys.stdout.write(f.readline().decode()); sys.stdout.flush()\n");
+            return new Connection(s, cl);
+        }
+
+        private static Process inNamespace(Sandbox sb, String script) throws IOException {
+            return new ProcessBuilder("nsenter", "--net=" + sb.key(), "python3", "-c", script)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        }
+
+        void roundTrip(String word) throws IOException {
+            out.println(word);
+            String back = in.readLine();
+            if (!word.equals(back)) {
+                throw new IllegalStateException("the connection did not answer \"" + word + "\": " + back);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            out.close();
+            for (Process p : List.of(client, server)) {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
             }
         }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
+    /**
+     * Removes what a run made, whatever state it stopped in: the controller closed; every
+     * namespace mounted under the run root unmounted (a crash leaves them, and a directory
+     * with mounts in it cannot be deleted); the fake host; the directory. Returns what it
+     * could not do, without throwing over the failure that stopped the run.
+     */
+    private static List<String> cleanup(NetworkController c, Netns host, Path root) {
+        List<String> troubles = new ArrayList<>();
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                troubles.add("close the controller: " + e);
+            }
+        }
+        try {
+            for (Path m : mounts(root)) {
+                if (host == null || !m.equals(host.path().orElse(null))) {
+                    try {
+                        Netns.delete(m);
+                    } catch (RuntimeException e) {
+                        troubles.add("unmount " + m + ": " + e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            troubles.add("read the mounts: " + e);
+        }
+        if (host != null) {
+            try {
+                host.delete();
+            } catch (RuntimeException e) {
+                troubles.add("delete the fake host: " + e.getMessage());
+            }
+        }
+        try (Stream<Path> w = Files.walk(root)) {
+            for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    troubles.add("delete " + p + ": " + e);
+                }
+            }
+        } catch (IOException e) {
+            troubles.add("walk " + root + ": " + e);
+        }
+        return troubles;
+    }
+
+    /** The mount points under dir, from /proc/self/mountinfo (field 5). */
+    private static List<Path> mounts(Path dir) throws IOException {
+        List<Path> l = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            // octal escapes (\040 for a space) do not occur in the names made here
+            Path p = Path.of(f[4]);
+            if (p.startsWith(dir) && !p.equals(dir)) {
+                l.add(p);
+            }
+        }
+        return l;
+    }
+
+    private static boolean sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static double median(double[] v, int from, int to) {
+        double[] s = Arrays.copyOfRange(v, from, to);
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
@@ -108,6 +347,12 @@ public final class ScaleRun {
     private static long heap() {
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
+    }
+
+    private static long descriptors() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
     }
 
     private static long rss() throws IOException {
