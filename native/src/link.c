@@ -117,19 +117,41 @@ int lnw_link_get_by_index(struct lnw_nl *nl, int index, struct lnw_link *out,
 	return link_get(nl, index, NULL, out, err);
 }
 
-struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err)
+/*
+ * A dump without the counters (RTEXT_FILTER_SKIP_STATS, Linux 4.7), which are a third of
+ * each link's message and which nothing here reads: with 10,000 veths in the host namespace
+ * a dump is megabytes. With master > 0, only that bridge's ports: the kernel filters them
+ * (IFLA_MASTER in a dump request) before filling any message.
+ */
+static struct lnw_list *link_dump(struct lnw_nl *nl, int master, struct lnw_err *err, const char *op)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct nl_msg *msg;
 
 	lnw_err_clear(err);
 	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0 ||
+	    (master > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t)master) < 0)) {
 		nlmsg_free(msg);
-		lnw_err_set(err, ENOMEM, "list links", "request");
+		lnw_err_set(err, ENOMEM, op, "request");
 		return NULL;
 	}
-	return lnw_list_dump(nl, msg, err, "list links");
+	return lnw_list_dump(nl, msg, err, op);
+}
+
+struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err)
+{
+	return link_dump(nl, 0, err, "list links");
+}
+
+struct lnw_list *lnw_link_list_ports(struct lnw_nl *nl, int master, struct lnw_err *err)
+{
+	if (master <= 0) {
+		lnw_err_set(err, EINVAL, "list ports", "master index %d", master);
+		return NULL;
+	}
+	return link_dump(nl, master, err, "list ports");
 }
 
 int lnw_link_list_get(const struct lnw_list *list, int i, struct lnw_link *out)

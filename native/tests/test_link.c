@@ -151,6 +151,16 @@ int main(void)
 	}
 	CHECK(n == 3 && found == 3);
 	lnw_list_free(list);
+	/* the bridge's ports only: the kernel leaves out lo and the bridge itself */
+	list = lnw_link_list_ports(h, br.index, &err);
+	CHECK(list != NULL && lnw_list_count(list) == 1);
+	OK(lnw_link_list_get(list, 0, &l) == 0 ? 0 : -1, &err);
+	CHECK(!strcmp(l.name, "lnwt-v0") && l.master == br.index);
+	lnw_list_free(list);
+	list = lnw_link_list_ports(h, 99999, &err);
+	CHECK(list != NULL && lnw_list_count(list) == 0);
+	lnw_list_free(list);
+	CHECK(lnw_link_list_ports(h, 0, &err) == NULL && err.code == EINVAL);
 
 	/* groups: three pairs in group 7 go away in one request */
 	for (int i = 0; i < 3; i++) {

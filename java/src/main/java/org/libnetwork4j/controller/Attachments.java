@@ -111,15 +111,18 @@ final class Attachments {
      * they had. Returns the mappings whose host port another program took meanwhile; a route
      * that cannot be added (the container took its interface down, say) goes to warnings.
      */
-    List<PortMapping> restoreGateway(Map<String, List<PortMapping>> stored, List<String> warnings) {
+    List<PortMapping> restoreGateway(Map<String, List<PortMapping>> stored, List<String> warnings,
+            boolean ensureRoutes) {
         gateway = GatewayElection.elect(all);
         if (gateway == null) {
             return List.of();
         }
-        try {
-            os.addRoutes(gateway.defaultRoutes(), true);
-        } catch (NetworkException e) {
-            warnings.add("default route via " + gateway.ifname() + " not restored: " + e.getMessage());
+        if (ensureRoutes) {
+            try {
+                os.addRoutes(gateway.defaultRoutes(), true);
+            } catch (NetworkException e) {
+                warnings.add("default route via " + gateway.ifname() + " not restored: " + e.getMessage());
+            }
         }
         if (gateway.driver() instanceof RestorableDriver r) {
             return r.restoreExternalConnectivity(gateway.networkId(), gateway.endpoint().id(),

@@ -40,8 +40,9 @@ final class KernelSandboxOs implements SandboxOs {
 
     private final HostNamespace host;
     private final Path key;
-    private final Netns netns;     // null when the sandbox is the host's namespace
-    private final Netlink netlink; // likewise
+    private final Netns netns; // null when the sandbox is the host's namespace
+    private Netlink netlink;   // likewise; else opened on first use (guarded by this)
+    private boolean closed;    // guarded by this
 
     private KernelSandboxOs(HostNamespace host, Path key, Netns netns, Netlink netlink) {
         this.host = host;
@@ -74,16 +75,16 @@ final class KernelSandboxOs implements SandboxOs {
         return new KernelSandboxOs(host, host.path(), null, null);
     }
 
-    /** A namespace made before a restart. @throws org.libnetwork4j.NetworkException if gone */
+    /**
+     * A namespace made before a restart, checked to be there; its netlink handle is opened
+     * when first needed. Opening one enters the namespace on a thread of its own (~100 us):
+     * for every sandbox at once, that alone would take a restart with 10,000 of them past a
+     * second, and most of them have nothing to ask of the kernel then.
+     *
+     * @throws org.libnetwork4j.NetworkException if gone
+     */
     static KernelSandboxOs open(HostNamespace host, Path key) {
-        Netns ns = Netns.open(key);
-        try {
-            Netlink nl = Netlink.open(ns);
-            return new KernelSandboxOs(host, key, held(ns), nl);
-        } catch (RuntimeException e) {
-            ns.close();
-            throw e;
-        }
+        return new KernelSandboxOs(host, key, held(Netns.open(key)), null);
     }
 
     /**
@@ -114,7 +115,13 @@ final class KernelSandboxOs implements SandboxOs {
     }
 
     @Override
-    public Netlink netlink() {
+    public synchronized Netlink netlink() {
+        if (netlink == null && netns != null) {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
+            netlink = Netlink.open(netns);
+        }
         return netlink;
     }
 
@@ -127,16 +134,16 @@ final class KernelSandboxOs implements SandboxOs {
             });
         } catch (AlreadyExistsException taken) {
             // moved, but dstName was taken here: back it goes, as it came
-            netlink.findLink(srcName).ifPresent(l -> moveOut(l.index(), srcName));
+            netlink().findLink(srcName).ifPresent(l -> moveOut(l.index(), srcName));
             throw taken;
         }
-        return netlink.link(dstName).index();
+        return netlink().link(dstName).index();
     }
 
     @Override
     public void moveOut(int index, String srcName) {
         try {
-            netlink.moveTo(index, host.namespace(), srcName);
+            netlink().moveTo(index, host.namespace(), srcName);
         } catch (NotFoundException gone) {
             // moving what is gone succeeds
         }
@@ -158,7 +165,7 @@ final class KernelSandboxOs implements SandboxOs {
             b.addRoute(r.dev(ifindex));
         }
         then.forEach(b::addRoute);
-        netlink.apply(b);
+        netlink().apply(b);
     }
 
     @Override
@@ -166,7 +173,7 @@ final class KernelSandboxOs implements SandboxOs {
         List<Route> added = new ArrayList<>();
         for (Route r : routes) {
             try {
-                netlink.addRoute(r);
+                netlink().addRoute(r);
                 added.add(r);
             } catch (AlreadyExistsException there) {
                 if (!ensure) {
@@ -192,7 +199,7 @@ final class KernelSandboxOs implements SandboxOs {
     public void removeRoutes(List<Route> routes) {
         for (Route r : routes) {
             try {
-                netlink.delRoute(r);
+                netlink().delRoute(r);
             } catch (NotFoundException gone) {
                 // gone already
             }
@@ -202,10 +209,10 @@ final class KernelSandboxOs implements SandboxOs {
     @Override
     public Map<Integer, InterfaceState> interfaces() {
         Map<Integer, InterfaceState> m = new HashMap<>();
-        for (Link l : netlink.links()) {
-            m.put(l.index(), new InterfaceState(l.isUp(), new HashSet<>()));
+        for (Link l : netlink().links()) {
+            m.put(l.index(), new InterfaceState(l.name(), l.isUp(), new HashSet<>()));
         }
-        for (Addr a : netlink.addrs()) {
+        for (Addr a : netlink().addrs()) {
             InterfaceState s = m.get(a.ifindex());
             if (s != null) {
                 s.addresses().add(a.prefix().toString());
@@ -215,7 +222,8 @@ final class KernelSandboxOs implements SandboxOs {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (netlink != null) {
             netlink.close();
         }

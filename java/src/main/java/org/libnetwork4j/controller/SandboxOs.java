@@ -25,7 +25,7 @@ interface SandboxOs {
     /** The namespace, for drivers that make interfaces in it; null for the host's own. */
     Netns netns();
 
-    /** A netlink handle bound to the namespace; null for the host's own. */
+    /** A netlink handle bound to the namespace (opened on first use); null for the host's own. */
     Netlink netlink();
 
     /**
@@ -57,7 +57,7 @@ interface SandboxOs {
     Map<Integer, InterfaceState> interfaces();
 
     /** An interface as {@link #interfaces} reports it. */
-    record InterfaceState(boolean up, Set<String> addresses) {
+    record InterfaceState(String name, boolean up, Set<String> addresses) {
     }
 
     /** Releases the handles; the namespace stays. Idempotent. */

@@ -33,6 +33,13 @@ final class Takeover {
     private final Set<String> claimed = new HashSet<>();
     private final Map<String, List<PortMapping>> storedPorts = new HashMap<>();
     private final Map<SandboxImpl, Map<Integer, SandboxOs.InterfaceState>> interfaces = new HashMap<>();
+    /**
+     * Sandboxes with a join the store did not know as it is (found by its label only, or
+     * gone from the kernel): their gateway may have changed after what was stored, so their
+     * default routes are made sure of. The others have them as their last completed
+     * operation left them, and recovery does not enter their namespaces.
+     */
+    private final Set<SandboxImpl> unsettled = new HashSet<>();
 
     Takeover(Context ctx, Recovery.Report report) {
         this.ctx = ctx;
@@ -95,6 +102,7 @@ final class Takeover {
                 : rd.restoreJoin(new JoinRequest(n.id(), r.id(), sb, n.interfacePrefix(),
                         new JoinLabel(sandboxId, priority).format()));
         if (found.isEmpty()) {
+            unsettled.add(sb);
             unjoin(ep, r);
             report.dropped.add("join of " + what + ": its interface is gone");
             return;
@@ -106,13 +114,22 @@ final class Takeover {
         // its interface since); one only the label tells of must have got as far as its
         // addresses and up (the same batch, cut anywhere by a kill).
         boolean recordedHere = recorded && sandboxId.equals(r.sandboxId());
-        if (index != 0 && !recordedHere && !carriedThrough(sb, index, r)) {
-            // cut short between the interface and its addresses: undone
-            discard(rd, n, r.id());
-            unjoin(ep, r);
-            report.rolledBack.add("join of " + what);
-            LOG.info("join of {} was cut short: undone", what);
-            return;
+        if (!recordedHere) {
+            unsettled.add(sb);
+        }
+        if (index != 0 && !recordedHere) {
+            SandboxOs.InterfaceState state = interfaceOf(sb, index);
+            if (!carriedThrough(state, r)) {
+                // cut short between the interface and its addresses: undone
+                discard(rd, n, r.id());
+                unjoin(ep, r);
+                report.rolledBack.add("join of " + what);
+                LOG.info("join of {} was cut short: undone", what);
+                return;
+            }
+            name = name != null ? name : state.name();
+        } else if (index != 0 && name == null) {
+            name = r.ifname();
         }
         Attachment a = new Attachment(ep, d, n.id(), n.name(), n.internal(), jr, index, name, null, priority);
         sb.lock();
@@ -130,9 +147,12 @@ final class Takeover {
         }
     }
 
+    private SandboxOs.InterfaceState interfaceOf(SandboxImpl sb, int index) {
+        return interfaces.computeIfAbsent(sb, s -> s.os().interfaces()).get(index);
+    }
+
     /** Whether the interface is up with the endpoint's addresses: the join got that far. */
-    private boolean carriedThrough(SandboxImpl sb, int index, EndpointRecord r) {
-        var state = interfaces.computeIfAbsent(sb, s -> s.os().interfaces()).get(index);
+    private static boolean carriedThrough(SandboxOs.InterfaceState state, EndpointRecord r) {
         return state != null && state.up()
                 && (r.ipv4() == null || state.addresses().contains(r.ipv4().toString()))
                 && (r.ipv6() == null || state.addresses().contains(r.ipv6().toString()));
@@ -160,7 +180,7 @@ final class Takeover {
         sb.lock();
         try {
             List<String> routes = new java.util.ArrayList<>();
-            for (PortMapping m : sb.attachments().restoreGateway(storedPorts, routes)) {
+            for (PortMapping m : sb.attachments().restoreGateway(storedPorts, routes, unsettled.contains(sb))) {
                 String w = "host port " + m + " of the sandbox of container " + sb.containerId()
                         + " is taken by another program: its rule is in place, the port is not reserved";
                 report.warnings.add(w);

@@ -39,7 +39,9 @@ public interface RestorableDriver extends Driver {
 
     /**
      * Takes up an endpoint's join made before the restart, as the kernel has it. Empty if the
-     * kernel no longer has it (then whatever is left of it has been removed).
+     * kernel no longer has it (then whatever is left of it has been removed). An interface in
+     * the sandbox may come back with a null name: the controller then takes it from its
+     * record or reads it from the sandbox, so that a driver need not enter every sandbox.
      */
     Optional<JoinResult> restoreJoin(JoinRequest request);
 

@@ -91,10 +91,20 @@ public final class Netlink implements AutoCloseable {
 
     /** `ip link show`: every link of the namespace, with its alias. */
     public List<Link> links() {
-        return handle.exclusive("list links", p -> {
-            long list = LnwNative.lnw_link_list(p, err);
+        return dumpLinks(0);
+    }
+
+    /** The ports of a bridge: `ip link show master BRIDGE`, filtered by the kernel. */
+    public List<Link> ports(int bridgeIndex) {
+        return dumpLinks(bridgeIndex);
+    }
+
+    private List<Link> dumpLinks(int master) {
+        return handle.exclusive(master > 0 ? "list ports" : "list links", p -> {
+            long list = master > 0 ? LnwNative.lnw_link_list_ports(p, master, err) : LnwNative.lnw_link_list(p, err);
             if (list == 0) {
-                throw Errors.of(err, "links of " + namespace);
+                throw Errors.of(err, master > 0 ? "ports of index " + master + " in " + namespace
+                        : "links of " + namespace);
             }
             try {
                 int n = LnwNative.lnw_list_count(list);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -85,12 +86,13 @@ final class Codec {
         }
     }
 
+    /** Likewise one reader per kind. */
+    private static final Map<StoredObject.Kind, ObjectReader> READERS = Map.of(
+            StoredObject.Kind.NETWORK, JSON.readerFor(NetworkRecord.class),
+            StoredObject.Kind.ENDPOINT, JSON.readerFor(EndpointRecord.class),
+            StoredObject.Kind.SANDBOX, JSON.readerFor(SandboxRecord.class));
+
     static StoredObject read(StoredObject.Kind kind, String doc) throws IOException {
-        Class<? extends StoredObject> type = switch (kind) {
-            case NETWORK -> NetworkRecord.class;
-            case ENDPOINT -> EndpointRecord.class;
-            case SANDBOX -> SandboxRecord.class;
-        };
-        return JSON.readValue(doc, type);
+        return READERS.get(kind).readValue(doc);
     }
 }

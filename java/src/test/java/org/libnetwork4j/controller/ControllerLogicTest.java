@@ -432,8 +432,9 @@ class ControllerLogicTest {
         var r = c.recoveryReport();
         assertEquals(List.of(), r.rolledBack());
         assertEquals(c.sandboxByContainerId("c1").id(), c.networkByName("n1").endpointByName("e1").info().sandboxId());
-        assertEquals(1, r.warnings().size(), r.toString());
-        assertTrue(r.warnings().get(0).startsWith("default route via eth0 not restored"), r.warnings().get(0));
+        // taken as it is: a recorded join's sandbox is not entered, its routes not re-made
+        assertEquals(List.of(), r.warnings(), r.toString());
+        assertEquals(false, nsOf(c.sandboxByContainerId("c1")).ifaces.get(w.driverState.ifaces.get(e.id())).up);
     }
 
     @Test

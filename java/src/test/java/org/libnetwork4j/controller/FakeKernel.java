@@ -228,7 +228,7 @@ final class FakeKernel {
         @Override
         public Map<Integer, InterfaceState> interfaces() {
             Map<Integer, InterfaceState> m = new HashMap<>();
-            ns.ifaces.forEach((k, v) -> m.put(k, new InterfaceState(v.up, Set.copyOf(v.addresses))));
+            ns.ifaces.forEach((k, v) -> m.put(k, new InterfaceState(v.name, v.up, Set.copyOf(v.addresses))));
             return m;
         }
 

@@ -31,8 +31,24 @@ final class BridgeRestore {
     private final BridgeSetup setup;
     private final BridgeConnectivity connectivity;
     private final HostEndNames names;
-    /** The host ends of our bridges that carry our alias, as the last {@link #joinLabels} read them, by endpoint id. */
-    private final Map<String, Link> seen = new HashMap<>();
+    /**
+     * The host's links as {@link #joinLabels} dumped them, for the rest of the recovery:
+     * one dump, not one per network and per step (with 10,000 veths a dump is ~100 ms).
+     * Null outside a recovery. Links this recovery deleted are taken out of it.
+     */
+    private Snapshot snapshot;
+
+    /** The links of one dump: by name, and ours by the endpoint their alias names. */
+    private static final class Snapshot {
+        final Map<Integer, Link> byIndex = new LinkedHashMap<>();
+        final Map<String, Link> byName = new HashMap<>();
+        final Map<String, Link> byOwner = new HashMap<>();
+
+        void remove(Link l) {
+            byIndex.remove(l.index());
+            byName.remove(l.name());
+        }
+    }
 
     BridgeRestore(HostContext host, Map<String, BridgeNetwork> networks, BridgeSetup setup,
             BridgeConnectivity connectivity, HostEndNames names) {
@@ -63,7 +79,7 @@ final class BridgeRestore {
         try {
             host.withNetlink(nl -> {
                 boolean existed = nl.findLink(name).isPresent();
-                setup.setUp(nl, n, req);
+                setup.setUp(nl, n, req, false); // its ports: counted by joinLabels
                 if (existed) {
                     n.adopted = Boolean.parseBoolean(state.getOrDefault("adopted", "false"));
                     for (String a : state.getOrDefault("addedAddrs", "").split(",")) {
@@ -81,26 +97,43 @@ final class BridgeRestore {
         }
     }
 
+    /**
+     * Dumps the host's links once for the recovery: the labels of our host ends, and the
+     * ports of each bridge taken up (which restoreNetwork left uncounted).
+     */
     Map<String, String> joinLabels() {
         Map<Integer, BridgeNetwork> byBridge = new HashMap<>();
         networks.values().forEach(n -> byBridge.put(n.bridgeIndex, n));
+        Map<Integer, Integer> ports = new HashMap<>();
         Map<String, String> labels = new HashMap<>();
-        seen.clear();
+        Snapshot s = new Snapshot();
         for (Link l : host.withNetlink(nl -> nl.links())) {
-            String[] owner = byBridge.containsKey(l.master()) ? BridgeState.parseAlias(l.alias()) : null;
+            s.byIndex.put(l.index(), l);
+            s.byName.put(l.name(), l);
+            if (!byBridge.containsKey(l.master())) {
+                continue;
+            }
+            ports.merge(l.master(), 1, Integer::sum);
+            String[] owner = BridgeState.parseAlias(l.alias());
             if (owner != null && BridgeState.candidateOf(owner[0], l.name()) >= 0) {
                 labels.put(owner[0], owner[1]);
-                seen.put(owner[0], l);
+                s.byOwner.put(owner[0], l);
             }
         }
+        byBridge.forEach((index, n) -> n.setPorts(ports.getOrDefault(index, 0)));
+        snapshot = s;
         return labels;
     }
 
     /**
      * The join as the kernel has it: the host end on the network's bridge, found by its alias
-     * (or, for one a crash left before its alias was set, by the endpoint's names), and its
-     * peer in the sandbox's namespace (found by the index the host end names, and naming the
-     * host end back). A host end without our alias gets it now.
+     * (or, for one a crash left before its alias was set, by the endpoint's names), with its
+     * peer in another namespace. The peer is not looked up there: a veth pair dies whole, so a
+     * host end whose peer is elsewhere has it still, and the alias names the sandbox it was
+     * made in. Asking each sandbox would open a netlink socket in each, the bulk of a restart
+     * with thousands of them. The peer's name is left to the controller, which has it on
+     * record (or reads it, for a join it has no record of). A host end without our alias
+     * gets it now.
      */
     Optional<JoinResult> restoreJoin(JoinRequest req) {
         BridgeNetwork n = network(req.networkId());
@@ -109,17 +142,10 @@ final class BridgeRestore {
             throw new NotFoundException("endpoint " + req.endpointId() + " not found in bridge network "
                     + n.networkName);
         }
-        Link found = seen.get(req.endpointId());
+        Link found = snapshot == null ? null : snapshot.byOwner.get(req.endpointId());
         Link hostLink = found != null ? found : unlabelledHostEnd(n, req.endpointId());
-        Link peer = null;
-        if (hostLink != null && hostLink.master() == n.bridgeIndex && hostLink.peerIndex() > 0) {
-            try {
-                peer = req.sandbox().netlink().link(hostLink.peerIndex());
-            } catch (NotFoundException gone) {
-                peer = null;
-            }
-        }
-        if (peer == null || peer.peerIndex() != hostLink.index()) {
+        if (hostLink == null || hostLink.master() != n.bridgeIndex || hostLink.peerIndex() <= 0
+                || hostLink.peerNetnsId() < 0) {
             discardJoin(req.networkId(), req.endpointId());
             return Optional.empty();
         }
@@ -136,32 +162,36 @@ final class BridgeRestore {
             });
         }
         // the port is among those setUp counted on the bridge already
-        return Optional.of(JoinResult.inSandbox(peer.index(), peer.name(), n.gatewayV4ForJoin(),
+        return Optional.of(JoinResult.inSandbox(hostLink.peerIndex(), null, n.gatewayV4ForJoin(),
                 n.gatewayV6ForJoin(), null, true));
     }
 
     /** A port of n named as one of the endpoint's host ends, without an alias of ours. */
     private Link unlabelledHostEnd(BridgeNetwork n, String endpointId) {
-        return host.withNetlink(nl -> {
-            for (int k = 0; k < BridgeState.HOST_END_CANDIDATES; k++) {
-                Link l = nl.findLink(BridgeState.hostEnd(endpointId, k)).orElse(null);
-                if (l != null && l.master() == n.bridgeIndex && BridgeState.parseAlias(l.alias()) == null) {
-                    return l;
-                }
+        Snapshot s = snapshot;
+        for (int k = 0; k < BridgeState.HOST_END_CANDIDATES; k++) {
+            String name = BridgeState.hostEnd(endpointId, k);
+            Link l = s != null ? s.byName.get(name) : host.withNetlink(nl -> nl.findLink(name).orElse(null));
+            if (l != null && l.master() == n.bridgeIndex && BridgeState.parseAlias(l.alias()) == null) {
+                return l;
             }
-            return null;
-        });
+        }
+        return null;
     }
 
     void discardJoin(String networkId, String endpointId) {
         BridgeNetwork n = networks.get(networkId);
-        Link labelled = seen.remove(endpointId);
+        Snapshot s = snapshot;
+        Link labelled = s == null ? null : s.byOwner.remove(endpointId);
         Link l = labelled != null ? labelled : n == null ? null : unlabelledHostEnd(n, endpointId);
         if (l != null) {
             host.withNetlink(nl -> {
                 BridgeSetup.deleteQuietly(nl, l.index());
                 return null;
             });
+            if (s != null) {
+                s.remove(l);
+            }
         }
         if (n != null) {
             BridgeEndpoint ep = n.endpoints.get(endpointId);
@@ -198,8 +228,9 @@ final class BridgeRestore {
             }
         }
         List<String> removed = new ArrayList<>();
+        Snapshot s = snapshot;
         host.withNetlink(nl -> {
-            List<Link> links = nl.links();
+            List<Link> links = s != null ? List.copyOf(s.byIndex.values()) : nl.links();
             Set<Integer> liveBridges = new HashSet<>();
             networks.values().forEach(n -> liveBridges.add(n.bridgeIndex));
             for (Link l : links) {
@@ -219,7 +250,7 @@ final class BridgeRestore {
             }
             return null;
         });
-        seen.clear();
+        snapshot = null;
         return removed;
     }
 

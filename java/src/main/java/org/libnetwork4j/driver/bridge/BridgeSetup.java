@@ -51,16 +51,17 @@ final class BridgeSetup {
         // before a netlink handle is borrowed: the background delete needs one of them
         awaitRetired(n.bridgeName);
         host.withNetlink(nl -> {
-            setUp(nl, n, req);
+            setUp(nl, n, req, true);
             return null;
         });
     }
 
     /**
      * The same, on a bridge that may exist already (a restart): its addresses, MTU and
-     * settings are ensured, which changes nothing on a live bridge.
+     * settings are ensured, which changes nothing on a live bridge. countPorts: the ports of a
+     * bridge found there are counted now (a restart counts them all from one dump later).
      */
-    void setUp(Netlink nl, BridgeNetwork n, NetworkRequest req) {
+    void setUp(Netlink nl, BridgeNetwork n, NetworkRequest req, boolean countPorts) {
         Link existing = nl.findLink(n.bridgeName).orElse(null);
         if (existing != null && !"bridge".equals(existing.kind())) {
             throw new InvalidParameterException("bridge name " + n.bridgeName + " is taken by a "
@@ -105,8 +106,7 @@ final class BridgeSetup {
                 nl.setMtu(br.index(), n.settings.mtu());
             }
             // a bridge we just made has no ports; one we adopt may have someone else's
-            n.setPorts(n.adopted
-                    ? (int) nl.links().stream().filter(l -> l.master() == br.index()).count() : 0);
+            n.setPorts(n.adopted && countPorts ? nl.ports(br.index()).size() : 0);
         } catch (RuntimeException e) {
             RuntimeException u = undo(nl, n);
             if (u != null) {

@@ -159,6 +159,11 @@ public final class LnwNative {
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    @JniMethod(cast = "struct lnw_list *")
+    public static final native long lnw_link_list_ports(
+            @JniArg(cast = "struct lnw_nl *") long nl, int master,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     public static final native int lnw_link_list_get(
             @JniArg(cast = "const struct lnw_list *") long list, int i,
             @JniArg(flags = {NO_IN}) LnwLink out);
