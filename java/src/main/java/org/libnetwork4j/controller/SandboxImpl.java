@@ -95,6 +95,16 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options(), host));
     }
 
+    /** After a restart: the hosts file as the attachments taken up say, if it differs. */
+    void restoreHosts() {
+        lock.lock();
+        try {
+            files.restoreHosts(attachments.ownAddresses());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * After a restart: the resolver learns the sandbox and its joins as they were taken up,
      * and resolv.conf names it again if a restart without one had given the host's servers

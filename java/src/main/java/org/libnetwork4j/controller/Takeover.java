@@ -173,8 +173,8 @@ final class Takeover {
 
     /**
      * A sandbox's attachments taken up: its gateway endpoint elected again (default routes
-     * ensured, published ports live with the host ports they had), its hosts file as it should
-     * be, and the store told of joins it did not know yet.
+     * ensured, published ports live with the host ports they had), and the store told of joins
+     * it did not know yet. (Its hosts file is the recovery's, with its other files.)
      */
     void finish(SandboxImpl sb) {
         sb.lock();
@@ -190,7 +190,6 @@ final class Takeover {
                 report.warnings.add(w + " (in the sandbox of container " + sb.containerId() + ")");
                 LOG.warn("recovery: {} in the sandbox of container {}", w, sb.containerId());
             }
-            sb.files().restoreHosts(sb.attachments().ownAddresses());
             Records.sync(ctx, sb.id(), sb.attachments().all(), List.of());
         } finally {
             sb.unlock();

@@ -58,6 +58,28 @@ class DescriptorTest {
         assertTrue(descriptors() <= before, descriptors() + " descriptors after delete, " + before + " before");
     }
 
+    @Test
+    void sandboxesTakenUpAfterARestartHoldNoneUntilUsed(Namespaces ns) throws IOException {
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.59.0.0/24").build());
+        for (int i = 0; i < SANDBOXES; i++) {
+            n.createEndpoint("e" + i).join("c" + i);
+        }
+        c.close();
+        long closed = descriptors();
+        NetworkController c2 = ns.controller();
+        long reopened = descriptors();
+        System.out.printf("descriptors: %d with the controller closed, %d with it reopened over %d sandboxes%n",
+                closed, reopened, SANDBOXES);
+        assertTrue(reopened - closed < SANDBOXES / 2, (reopened - closed) + " descriptors for " + SANDBOXES
+                + " idle sandboxes taken up");
+        // used, a sandbox opens its handle: a second interface joins it, and it is deleted
+        Sandbox first = c2.sandboxByContainerId("c0");
+        c2.networkByName("n1").createEndpoint("late").join(first);
+        assertEquals(2, Oracle.ip(NsRef.of(first), "-4", "addr", "show").size() - 1, "eth0 and eth1 beside lo");
+        assertTrue(Oracle.ping(NsRef.of(c2.sandboxByContainerId("c" + (SANDBOXES - 1))), "10.59.0.1"));
+    }
+
     private static long descriptors() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
