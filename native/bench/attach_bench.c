@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s", rundir, name);
 
 		t0 = now_ms();
-		ns = lnw_netns_create_at(rundir, name, NULL, &err);
+		ns = lnw_netns_create_at(rundir, name, BENCH_SANDBOX_SYSCTLS, &err);
 		if (ns < 0)
 			die("sandbox", &err);
 		c = lnw_nl_open_at(ns, &err);

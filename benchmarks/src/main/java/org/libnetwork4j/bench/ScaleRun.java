@@ -25,7 +25,7 @@ import org.libnetwork4j.kernel.Netns;
 
 /**
  * The scale run: TOTAL live endpoints, each in a sandbox of its own, spread over bridges of
- * PER_BRIDGE ports (a Linux bridge has 1023), in a fake host. After 300 attach/delete cycles
+ * PER_BRIDGE ports (a Linux bridge has 1023), in a fake host. After 2,000 attach/delete cycles
  * on another network (the JIT), it attaches them one after the other and prints, per hundred,
  * the median of the sandbox create and of the attach (createEndpoint + join); then, with all
  * of them live: the heap, the RSS and the descriptors; the sandbox create and delete and the
@@ -38,7 +38,7 @@ import org.libnetwork4j.kernel.Netns;
  * under the run root, then the fake host) runs after it and reports its own troubles below it.
  */
 public final class ScaleRun {
-    private static final int WARMUP = 300;
+    private static final int WARMUP = 2000;
     private static final int PROBES = 100;
     /** The controller open now, for the cleanup to close whichever it is. */
     private static NetworkController current;
