@@ -14,8 +14,9 @@
  *   attach: veth pair with the host end on the bridge and up and the peer born in the
  *           container as eth0 with its MAC (both ends re-read); the host end's alias (its
  *           owner, as the bridge driver names it) and no IPv6 link-local on it, in one request;
- *           the IPv4 address, eth0 up, the default route via the gateway; the host end and
- *           the bridge settled - exactly the kernel work of the Java benchmarks;
+ *           no IPv6 link-local on eth0, the IPv4 address, eth0 up, the default route via the
+ *           gateway; the host end and the bridge settled - exactly the kernel work of the
+ *           Java benchmarks;
  *   detach: close the handle, unmount and unlink the namespace (the kernel removes the
  *           pair with it, asynchronously).
  * Prints one line per phase: name, N, median, p90 (milliseconds).
@@ -88,7 +89,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s", rundir, name);
 
 		t0 = now_ms();
-		ns = lnw_netns_create_at(rundir, name, BENCH_SANDBOX_SYSCTLS, &err);
+		ns = lnw_netns_create_at(rundir, name, NULL, &err);
 		if (ns < 0)
 			die("sandbox", &err);
 		c = lnw_nl_open_at(ns, &err);
@@ -109,6 +110,9 @@ int main(int argc, char **argv)
 			die("veth", &err);
 		if (lnw_link_configure(h, host.index, -1, alias, 1 /* addrgenmode none */, &err) < 0)
 			die("host end", &err);
+		/* as the controller's batch: no link-local on eth0, before it is up */
+		if (lnw_link_set_addr_gen_mode(c, peer.index, 1 /* none */, &err) < 0)
+			die("addrgenmode", &err);
 		a.ifindex = peer.index;
 		if (lnw_addr_add(c, &a, &err) < 0)
 			die("address", &err);

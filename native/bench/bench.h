@@ -11,19 +11,6 @@
 
 #include "lnw.h"
 
-/*
- * What the controller writes into every sandbox namespace as it is made (KernelSandboxOs):
- * no IPv6 on interfaces unless their network has it, no router advertisement obeyed. The
- * floors do the same kernel work: left on, each new eth0's IPv6 start-up (duplicate address
- * detection, router and multicast listener solicitations) is flooded by the bridge to every
- * other port, which with thousands of live containers costs the machine more softirq time
- * than the attaches themselves.
- */
-#define BENCH_SANDBOX_SYSCTLS \
-	"net/ipv6/conf/all/accept_ra=0\n" \
-	"net/ipv6/conf/default/accept_ra=0\n" \
-	"net/ipv6/conf/default/disable_ipv6=1\n"
-
 static inline double now_ms(void)
 {
 	struct timespec ts;

@@ -21,7 +21,7 @@
  *   veth     the pair, host end lnwsv<hex> on the bridge and up, the peer born in the
  *            container as eth0 with its MAC (02:42 and the IPv4 address);
  *   hostend  the host end's alias and no IPv6 link-local on it, in one request;
- *   addr     10.(150+b).x.y/16 on eth0;
+ *   addr     no IPv6 link-local on eth0, then 10.(150+b).x.y/16 on it;
  *   up       eth0 up;
  *   route    the default route via the gateway;
  *   settle   the host end and then the bridge settled (see lnw_link_settle);
@@ -170,7 +170,7 @@ static int sandbox_open(struct bench *b, const char *name, const char *who, int 
 	struct lnw_err err;
 	int rc;
 
-	rc = lnw_netns_create_at(b->rundir, name, BENCH_SANDBOX_SYSCTLS, &err);
+	rc = lnw_netns_create_at(b->rundir, name, NULL, &err);
 	if (rc < 0)
 		return fail(b, "sandbox", who, i, &err);
 	b->ns = rc;
@@ -217,6 +217,9 @@ static int attach(struct bench *b, const char *name, const char *vname, const ch
 		return fail(b, "hostend", who, i, &err);
 	lap(t, S_HOSTEND, &t0);
 
+	/* as the controller's batch: no link-local on eth0 (its network has no IPv6), before up */
+	if (lnw_link_set_addr_gen_mode(b->c, peer.index, 1 /* none */, &err) < 0)
+		return fail(b, "addr", who, i, &err);
 	a.ifindex = peer.index;
 	if (lnw_addr_add(b->c, &a, &err) < 0)
 		return fail(b, "addr", who, i, &err);

@@ -248,6 +248,9 @@ int lnw_batch_count(const struct lnw_batch *b);
 int lnw_batch_addr_add(struct lnw_batch *b, const struct lnw_addr *a);   /* 0 or -ENOMEM */
 int lnw_batch_link_up(struct lnw_batch *b, int index);
 int lnw_batch_route_add(struct lnw_batch *b, const struct lnw_route *r);
+/* IPv6 address generation of a link (as lnw_link_set_addr_gen_mode): queued before its up,
+ * mode none keeps a link from ever making a link-local address. */
+int lnw_batch_link_addr_gen_mode(struct lnw_batch *b, int index, int mode);
 /* Runs the steps on nl and stops at the first failure. Returns the number of steps run, or
  * -errno with err filled by the failed step and *failed set to its position (0-based);
  * the steps before it stay done. The batch can be run again or freed. */

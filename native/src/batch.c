@@ -14,7 +14,7 @@
 
 #include "lnw_internal.h"
 
-enum step_kind { STEP_ADDR_ADD, STEP_LINK_UP, STEP_ROUTE_ADD };
+enum step_kind { STEP_ADDR_ADD, STEP_LINK_UP, STEP_ROUTE_ADD, STEP_ADDR_GEN_MODE };
 
 struct step {
 	enum step_kind kind;
@@ -22,6 +22,9 @@ struct step {
 		struct lnw_addr addr;
 		int index;
 		struct lnw_route route;
+		struct {
+			int index, mode;
+		} gen;
 	} u;
 };
 
@@ -83,6 +86,17 @@ int lnw_batch_link_up(struct lnw_batch *b, int index)
 	return 0;
 }
 
+int lnw_batch_link_addr_gen_mode(struct lnw_batch *b, int index, int mode)
+{
+	struct step *s = push(b, STEP_ADDR_GEN_MODE);
+
+	if (!s)
+		return -ENOMEM;
+	s->u.gen.index = index;
+	s->u.gen.mode = mode;
+	return 0;
+}
+
 int lnw_batch_route_add(struct lnw_batch *b, const struct lnw_route *r)
 {
 	struct step *s = push(b, STEP_ROUTE_ADD);
@@ -108,6 +122,9 @@ int lnw_batch_run(struct lnw_nl *nl, const struct lnw_batch *b, int *failed, str
 			break;
 		case STEP_LINK_UP:
 			rc = lnw_link_set_up(nl, s->u.index, err);
+			break;
+		case STEP_ADDR_GEN_MODE:
+			rc = lnw_link_set_addr_gen_mode(nl, s->u.gen.index, s->u.gen.mode, err);
 			break;
 		default:
 			rc = lnw_route_add(nl, &s->u.route, err);

@@ -48,8 +48,9 @@ final class FakeHost implements AutoCloseable {
 
         /**
          * The attach: veth into the sandbox as eth0 (with its MAC) on the bridge, the host end's
-         * alias and no IPv6 link-local on it, address, up, route, and the host end and the
-         * bridge settled (their queues attached now, as the bridge driver and the C floor do).
+         * alias and no IPv6 link-local on it, none on eth0 either, address, up, route, and the
+         * host end and the bridge settled (their queues attached now, as the bridge driver and
+         * the C floor do).
          */
         void attach() {
             int host = n + 2;
@@ -60,6 +61,7 @@ final class FakeHost implements AutoCloseable {
             hostNl.change(pair.host().index(), LinkChange.NONE.alias(String.format(
                     "lnw4j endpoint=%064d sandbox=%064d priority=0", n, n)).ipv6LinkLocal(false));
             int eth0 = pair.peer().index();
+            nl.setIpv6LinkLocal(eth0, false); // as the controller: no link-local before up
             nl.addAddr(Addr.of(eth0, "10.200." + ((host >> 8) & 0xff) + "." + (host & 0xff) + "/16"));
             nl.setUp(eth0);
             nl.addRoute(Route.defaultVia(IpAddresses.parse(GATEWAY), eth0));

@@ -38,6 +38,12 @@ public final class Ruleset {
      * bridged frame of the host traverse the IP hooks (a per-namespace switch that changes
      * unrelated bridges too); and this kernel has no {@code meta ibrname}, so the set holds the
      * ports of such networks rather than the bridges.
+     *
+     * <p>Router advertisements are dropped there too, on their way to a container's port
+     * (the host end of a veth): whether another container sends them or the host. Docker
+     * writes accept_ra=0 in every container's namespace instead; a /proc/sys write in each of
+     * 10,000 namespaces costs O(namespaces) each (see KernelSandboxOs). Other programs' veth
+     * ports on the same host lose router advertisements too while these tables exist.
      */
     public static final String BRIDGE_TABLE = "bridge libnetwork4j";
     public static final String USER_TABLE = "inet libnetwork4j-user";
@@ -302,7 +308,12 @@ public final class Ruleset {
             	}
             	chain forward {
             		type filter hook forward priority filter; policy accept;
+            		oifname "veth*" icmpv6 type nd-router-advert drop comment "containers obey no router advertisement (CVE-2020-13401)"
             		iifname @no_icc_ports drop comment "enable_icc=false: no frame from one container to another"
+            	}
+            	chain output {
+            		type filter hook output priority filter; policy accept;
+            		oifname "veth*" icmpv6 type nd-router-advert drop comment "containers obey no router advertisement (CVE-2020-13401)"
             	}
             }
             """;

@@ -350,6 +350,9 @@ public final class Netlink implements AutoCloseable {
      * add}, in the order given. Building one sends nothing.
      */
     public static final class Batch {
+        private record NoLinkLocal(int index) {
+        }
+
         private final List<Object> steps = new ArrayList<>();
 
         public Batch addAddr(Addr a) {
@@ -364,6 +367,16 @@ public final class Netlink implements AutoCloseable {
 
         public Batch addRoute(Route r) {
             steps.add(r);
+            return this;
+        }
+
+        /**
+         * No IPv6 link-local address on the link, ever ({@code ip link set addrgenmode none}):
+         * queued before its up, so that it sends no duplicate address detection, router
+         * solicitation or listener report, which a bridge floods to all its ports.
+         */
+        public Batch noLinkLocal(int index) {
+            steps.add(new NoLinkLocal(index));
             return this;
         }
 
@@ -394,6 +407,8 @@ public final class Netlink implements AutoCloseable {
                         rc = LnwNative.lnw_batch_addr_add(b, a.toNative());
                     } else if (step instanceof Route r) {
                         rc = LnwNative.lnw_batch_route_add(b, r.toNative());
+                    } else if (step instanceof Batch.NoLinkLocal n) {
+                        rc = LnwNative.lnw_batch_link_addr_gen_mode(b, n.index(), LnwNative.IN6_ADDR_GEN_MODE_NONE);
                     } else {
                         rc = LnwNative.lnw_batch_link_up(b, (Integer) step);
                     }
@@ -404,7 +419,8 @@ public final class Netlink implements AutoCloseable {
                 int[] failed = {-1};
                 if (LnwNative.lnw_batch_run(p, b, failed, err) < 0) {
                     Object step = batch.steps.get(failed[0]);
-                    throw Errors.of(err, step instanceof Integer i ? "index " + i : step.toString());
+                    throw Errors.of(err, step instanceof Integer i ? "index " + i
+                            : step instanceof Batch.NoLinkLocal n ? "index " + n.index() : step.toString());
                 }
                 return null;
             } finally {

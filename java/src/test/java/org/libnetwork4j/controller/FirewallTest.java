@@ -26,6 +26,7 @@ import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.kernel.Route;
+import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.NsRef;
@@ -229,6 +230,70 @@ class FirewallTest {
                 () -> "IPv6 masquerade: the remote sees the host; client: " + Traffic.lastClientError());
         assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(a), "fd72::2", 80), "IPv6 isolation, one way");
         assertEquals(Optional.empty(), Traffic.tcp(NsRef.of(b), "fd71::2", 80), "IPv6 isolation, the other way");
+    }
+
+    /**
+     * Sends three router advertisements of 2001:db8:77::/64 (autonomous, router lifetime 1800 s)
+     * to all nodes from ifname of ns, with its link-local source and hop limit 255, as a
+     * rogue router would (the kernel fills in the checksum of a raw ICMPv6 socket).
+     */
+    private static void advertise(NsRef ns, String ifname) {
+        Oracle.out(ns, "python3", "-c", """
+                import socket, struct
+                s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+                idx = socket.if_nametoindex('%s')
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+                ra = struct.pack('!BBHBBHII', 134, 0, 0, 64, 0, 1800, 0, 0)
+                pi = struct.pack('!BBBBIII', 3, 4, 64, 0xc0, 86400, 14400, 0)
+                pi += socket.inet_pton(socket.AF_INET6, '2001:db8:77::')
+                for _ in range(3):
+                    s.sendto(ra + pi, ('ff02::1', 0, 0, idx))
+                """.formatted(ifname));
+    }
+
+    /** Whether ns took anything from an advertisement: an address of its prefix, or a route. */
+    private static boolean obeyedAdvertisement(NsRef ns) {
+        return Oracle.out(ns, "ip", "-6", "addr", "show").contains("2001:db8:77:")
+                || !Oracle.ip(ns, "-6", "route", "show", "proto", "ra").isEmpty();
+    }
+
+    /**
+     * Whether victim obeys advertisements sent from ifname of from, in up to 6 rounds 300 ms
+     * apart: the first of a series is not always taken, the same as the ones after it.
+     */
+    private static boolean obeys(NsRef victim, NsRef from, String ifname) throws InterruptedException {
+        for (int round = 0; round < 6; round++) {
+            advertise(from, ifname);
+            Thread.sleep(300);
+            if (obeyedAdvertisement(victim)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void containersObeyNoRouterAdvertisement(Namespaces ns) throws InterruptedException {
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "v6ra", NetworkOptions.builder().enableIpv6(true)
+                .subnet("10.73.0.0/24").ipam(IpamConfig.subnet("fd73::/64")).build());
+        String bridge = "br-" + n.id().substring(0, 12);
+        NsRef rogue = NsRef.of(n.createEndpoint("rogue").join("rogue"));
+        NsRef victim = NsRef.of(n.createEndpoint("victim").join("victim"));
+        // eth0 of an IPv6 network has its link-local address: the advertisements' source
+        Eventually.settled(() -> Oracle.out(rogue, "ip", "-6", "addr", "show", "dev", "eth0", "scope", "link")
+                .contains("fe80::"), Boolean.TRUE);
+        assertFalse(obeys(victim, rogue, "eth0"), "from another container: dropped in the bridge");
+        assertFalse(obeys(victim, ns.host(), bridge), "from the host, through the bridge: dropped");
+        // without br_netfilter's pass through our inet chains, the bridge family's rule alone holds
+        Oracle.out(ns.host(), "nft", "flush", "chain", "inet", "libnetwork4j", "forward");
+        Oracle.out(ns.host(), "nft", "flush", "chain", "inet", "libnetwork4j", "raw_prerouting");
+        assertFalse(obeys(victim, rogue, "eth0"), "dropped by the bridge family's rule");
+        // the control: without it, the same advertisements are obeyed
+        Oracle.out(ns.host(), "nft", "flush", "chain", "bridge", "libnetwork4j", "forward");
+        assertTrue(obeys(victim, rogue, "eth0"), "without the rule a container takes the rogue's prefix");
+        c.reloadFirewall();
     }
 
     @Test

@@ -332,6 +332,9 @@ public final class LnwNative {
 
     public static final native int lnw_batch_link_up(@JniArg(cast = "struct lnw_batch *") long batch, int index);
 
+    public static final native int lnw_batch_link_addr_gen_mode(@JniArg(cast = "struct lnw_batch *") long batch,
+            int index, int mode);
+
     public static final native int lnw_batch_route_add(
             @JniArg(cast = "struct lnw_batch *") long batch,
             @JniArg(cast = "const struct lnw_route *", flags = {NO_OUT}) LnwRoute r);
