@@ -30,22 +30,26 @@ int main(void)
 	CHECK(b != NULL);
 	a = t_v4(peer.index, "10.78.0.2", 24);
 	r = t_default_via(peer.index, "10.78.0.1");
+	CHECK(lnw_batch_link_addr_gen_mode(b, peer.index, 1 /* none */) == 0);
 	CHECK(lnw_batch_addr_add(b, &a) == 0);
 	CHECK(lnw_batch_link_up(b, peer.index) == 0);
 	CHECK(lnw_batch_route_add(b, &r) == 0);
-	CHECK(lnw_batch_count(b) == 3);
+	CHECK(lnw_batch_count(b) == 4);
 	CHECK(t_oracle_lacks(ctns, "ip -4 -o addr show dev eth0", "10.78.0.2"));
 
-	CHECK(OK(lnw_batch_run(c, b, &failed, &err), &err) == 3);
+	CHECK(OK(lnw_batch_run(c, b, &failed, &err), &err) == 4);
 	CHECK(failed == -1);
+	/* set before up: eth0 never made a link-local address */
+	CHECK(t_oracle_has(ctns, "ip -d link show dev eth0", "addrgenmode none"));
+	CHECK(t_oracle_lacks(ctns, "ip -6 -o addr show dev eth0", "fe80"));
 	CHECK(t_oracle_has(ctns, "ip -4 -o addr show dev eth0", "inet 10.78.0.2/24 brd 10.78.0.255"));
 	CHECK(t_oracle_has(ctns, "ip -o link show dev eth0", "state UP"));
 	CHECK(t_oracle_has(ctns, "ip -4 route show default", "default via 10.78.0.1 dev eth0"));
 	CHECK(t_oracle_has(ctns, "ping -c1 -W2 10.78.0.1", "1 received"));
 
-	/* run again: the address exists, so the first step fails and nothing after it runs */
+	/* run again: the address exists, so its step fails and nothing after it runs */
 	FAILS(lnw_batch_run(c, b, &failed, &err), EEXIST, &err);
-	CHECK(failed == 0);
+	CHECK(failed == 1);
 	CHECK(strstr(err.op, "address") != NULL);
 	CHECK(strstr(err.msg, "10.78.0.2/24") != NULL);
 	lnw_batch_free(b);
