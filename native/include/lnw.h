@@ -112,6 +112,9 @@ int lnw_link_get_by_index(struct lnw_nl *nl, int index, struct lnw_link *out,
 struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err);
 /* The links whose master is the given bridge (its ports), filtered by the kernel. */
 struct lnw_list *lnw_link_list_ports(struct lnw_nl *nl, int master, struct lnw_err *err);
+/* Every bridge port, as the bridges report them (AF_BRIDGE): no alias, no peer namespace id,
+ * and none of the cost of filling those (see link.c). */
+struct lnw_list *lnw_link_list_bridge_ports(struct lnw_nl *nl, struct lnw_err *err);
 int lnw_link_list_get(const struct lnw_list *list, int i, struct lnw_link *out);
 
 /* The alias of the i-th link of a dump (`ip link show` prints it as "alias ..."), into buf;

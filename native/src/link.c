@@ -123,9 +123,10 @@ int lnw_link_get_by_index(struct lnw_nl *nl, int index, struct lnw_link *out,
  * a dump is megabytes. With master > 0, only that bridge's ports: the kernel filters them
  * (IFLA_MASTER in a dump request) before filling any message.
  */
-static struct lnw_list *link_dump(struct lnw_nl *nl, int master, struct lnw_err *err, const char *op)
+static struct lnw_list *link_dump(struct lnw_nl *nl, int family, int master, struct lnw_err *err,
+				  const char *op)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct ifinfomsg ifi = { .ifi_family = (unsigned char)family };
 	struct nl_msg *msg;
 
 	lnw_err_clear(err);
@@ -142,7 +143,7 @@ static struct lnw_list *link_dump(struct lnw_nl *nl, int master, struct lnw_err 
 
 struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err)
 {
-	return link_dump(nl, 0, err, "list links");
+	return link_dump(nl, AF_UNSPEC, 0, err, "list links");
 }
 
 struct lnw_list *lnw_link_list_ports(struct lnw_nl *nl, int master, struct lnw_err *err)
@@ -151,7 +152,19 @@ struct lnw_list *lnw_link_list_ports(struct lnw_nl *nl, int master, struct lnw_e
 		lnw_err_set(err, EINVAL, "list ports", "master index %d", master);
 		return NULL;
 	}
-	return link_dump(nl, master, err, "list ports");
+	return link_dump(nl, AF_UNSPEC, master, err, "list ports");
+}
+
+/*
+ * Every bridge port of the namespace as the bridge reports it (`bridge link show`): name,
+ * index, master, MTU, state, address and peer index, without alias or peer namespace id. A
+ * full dump fills, for each veth end whose peer is in another namespace, that namespace's id,
+ * which the kernel finds by a walk of the list of all of them: with 10,000 such ports a full
+ * dump costs ~0.9 s, this one ~50 ms.
+ */
+struct lnw_list *lnw_link_list_bridge_ports(struct lnw_nl *nl, struct lnw_err *err)
+{
+	return link_dump(nl, AF_BRIDGE, 0, err, "list bridge ports");
 }
 
 int lnw_link_list_get(const struct lnw_list *list, int i, struct lnw_link *out)

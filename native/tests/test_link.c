@@ -161,6 +161,13 @@ int main(void)
 	CHECK(list != NULL && lnw_list_count(list) == 0);
 	lnw_list_free(list);
 	CHECK(lnw_link_list_ports(h, 0, &err) == NULL && err.code == EINVAL);
+	/* as the bridges report their ports: the same port, its peer's index, no alias */
+	list = lnw_link_list_bridge_ports(h, &err);
+	CHECK(list != NULL && lnw_list_count(list) == 1);
+	OK(lnw_link_list_get(list, 0, &l) == 0 ? 0 : -1, &err);
+	CHECK(!strcmp(l.name, "lnwt-v0") && l.master == br.index && l.index == host.index);
+	CHECK(l.link == peer.index && l.link_netnsid == -1);
+	lnw_list_free(list);
 
 	/* groups: three pairs in group 7 go away in one request */
 	for (int i = 0; i < 3; i++) {

@@ -88,9 +88,19 @@ final class Recovery {
             snap.networks().stream().sorted(Comparator.comparing(NetworkRecord::created)).forEach(this::network);
             reserveQuarantinedEndpoints(snap.quarantined());
             snap.sandboxes().forEach(this::sandbox);
+            // After a clean close every join is on record, and reading the kernel's labels of
+            // 10,000 joins would cost more than the rest of the recovery (O(joins^2) in the
+            // kernel, see Netlink#bridgePorts); after a crash they are how joins that were
+            // not stored yet are found.
             Map<String, String> labels = new HashMap<>();
+            Set<String> recorded = new HashSet<>();
+            snap.endpoints().forEach(r -> recorded.add(r.id()));
             for (RestorableDriver d : ctx.drivers().restorable()) {
-                labels.putAll(d.joinLabels());
+                if (snap.cleanClose()) {
+                    d.prepareRecordedJoins(recorded);
+                } else {
+                    labels.putAll(d.joinLabels());
+                }
             }
             for (EndpointRecord r : snap.endpoints()) {
                 endpoint(r, labels.get(r.id()));
@@ -98,12 +108,12 @@ final class Recovery {
             for (SandboxImpl sb : sandboxes.values()) {
                 takeover.finish(sb);
             }
-            removeOrphans();
+            removeOrphans(snap.cleanClose());
         });
         // Each sandbox's files and names on their own, on every core: with thousands of
         // sandboxes, reading their hosts and resolv.conf files back is most of what is left.
         sandboxes.values().parallelStream().forEach(sb -> {
-            sb.restoreHosts();
+            sb.restoreHosts(snap.cleanClose());
             HostsPeers.refresh(sb); // aliases of peers, as they are now
         });
         // Names last, once every join is known. A query that comes before its sandbox's names
@@ -284,12 +294,26 @@ final class Recovery {
 
     // ---- leftovers nobody claims ----
 
-    private void removeOrphans() {
+    /**
+     * Interfaces no join claims, namespaces and files no sandbox does. After a clean close
+     * the run and files directories are as the last controller left them, which removed
+     * what it did not keep: with 10,000 sandboxes, listing both is not done for nothing.
+     */
+    private void removeOrphans(boolean cleanClose) {
         for (RestorableDriver d : ctx.drivers().restorable()) {
             for (String o : d.removeOrphans(takeover.claimed())) {
                 report.orphans.add("interface " + o);
             }
         }
+        if (!cleanClose) {
+            removeOrphanDirectories();
+        }
+        if (!report.orphans.isEmpty()) {
+            LOG.info("removed what no record claims: {}", report.orphans);
+        }
+    }
+
+    private void removeOrphanDirectories() {
         Set<Path> liveKeys = new HashSet<>();
         Set<String> liveIds = new HashSet<>(keptSandboxes);
         for (SandboxImpl sb : sandboxes.values()) {
@@ -313,9 +337,6 @@ final class Recovery {
                 deleteFiles(p);
                 report.orphans.add("sandbox files " + p);
             }
-        }
-        if (!report.orphans.isEmpty()) {
-            LOG.info("removed what no record claims: {}", report.orphans);
         }
     }
 

@@ -101,10 +101,15 @@ final class SandboxFiles {
         }
     }
 
-    /** The same after a restart: compared with what is on disk, written only if it differs. */
-    void restoreHosts(List<InetAddress> own) {
+    /**
+     * The same after a restart: compared with what is on disk, written only if it differs;
+     * taken as written (not read) after a clean close, which left it as the last change wrote it.
+     */
+    void restoreHosts(List<InetAddress> own, boolean asWritten) {
         String content = content(own);
-        writeIfDifferent(hosts(), content);
+        if (!asWritten) {
+            writeIfDifferent(hosts(), content);
+        }
         hostsContent = content;
     }
 

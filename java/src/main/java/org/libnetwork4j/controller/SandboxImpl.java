@@ -95,11 +95,14 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options(), host));
     }
 
-    /** After a restart: the hosts file as the attachments taken up say, if it differs. */
-    void restoreHosts() {
+    /**
+     * After a restart: the hosts file as the attachments taken up say, if it differs (or as
+     * written, after a clean close).
+     */
+    void restoreHosts(boolean asWritten) {
         lock.lock();
         try {
-            files.restoreHosts(attachments.ownAddresses());
+            files.restoreHosts(attachments.ownAddresses(), asWritten);
         } finally {
             lock.unlock();
         }

@@ -38,6 +38,16 @@ public interface RestorableDriver extends Driver {
     Map<String, String> joinLabels();
 
     /**
+     * Instead of {@link #joinLabels}, when the last controller closed cleanly: every join is
+     * on record, so the driver reads only what it needs to take them up ({@link #restoreJoin})
+     * and not their labels. What it takes up is trusted to be the record's join. endpointIds:
+     * every endpoint on record. Default: {@link #joinLabels}, whose result is then not needed.
+     */
+    default void prepareRecordedJoins(Set<String> endpointIds) {
+        joinLabels();
+    }
+
+    /**
      * Takes up an endpoint's join made before the restart, as the kernel has it. Empty if the
      * kernel no longer has it (then whatever is left of it has been removed). An interface in
      * the sandbox may come back with a null name: the controller then takes it from its

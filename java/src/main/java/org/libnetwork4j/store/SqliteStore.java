@@ -153,12 +153,20 @@ public final class SqliteStore implements Store {
                     bad.add(new Quarantined(kind, r.getString(2), r.getString(3), split(r.getString(4)), r.getString(5)));
                 }
             }
+            boolean clean;
+            try (Statement s = db.createStatement();
+                    ResultSet r = s.executeQuery("SELECT value FROM meta WHERE key = 'clean'")) {
+                clean = r.next() && "1".equals(r.getString(1));
+            }
+            try (Statement s = db.createStatement()) {
+                s.executeUpdate("DELETE FROM meta WHERE key = 'clean'"); // committed with the load
+            }
             db.commit();
+            return new Snapshot(networks, endpoints, sandboxes, bad, clean);
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("load store", file, e);
         }
-        return new Snapshot(networks, endpoints, sandboxes, bad);
     }
 
     /** A row (kind, id, parent, addresses, doc) as its record, or why it cannot be one. */
@@ -254,6 +262,18 @@ public final class SqliteStore implements Store {
 
     public Path file() {
         return file;
+    }
+
+    @Override
+    public synchronized void markClean() {
+        check();
+        try (Statement s = db.createStatement()) {
+            s.executeUpdate("INSERT OR REPLACE INTO meta(key, value) VALUES ('clean', '1')");
+            db.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("mark store clean", file, e);
+        }
     }
 
     @Override

@@ -24,6 +24,14 @@ public interface Store extends AutoCloseable {
     /** Removes these, in one transaction; absent ones are no error. */
     void delete(StoredObject... objects);
 
+    /**
+     * Records that the store holds everything its controller did, to the last operation (a
+     * clean close, after the last deferred write): the next {@link #load} says so, once. A
+     * load clears the mark before it returns, so a process that dies after it is not taken
+     * for a clean one.
+     */
+    void markClean();
+
     /** Bytes on disk (database and journal), to check that the store stays bounded. */
     long sizeOnDisk();
 
@@ -31,9 +39,14 @@ public interface Store extends AutoCloseable {
     @Override
     void close();
 
-    /** What {@link #load} found. */
+    /**
+     * What {@link #load} found.
+     *
+     * @param cleanClose the last controller closed cleanly ({@link #markClean}): nothing it
+     *                   did is missing from these records
+     */
     record Snapshot(List<NetworkRecord> networks, List<EndpointRecord> endpoints, List<SandboxRecord> sandboxes,
-            List<Quarantined> quarantined) {
+            List<Quarantined> quarantined, boolean cleanClose) {
         public Snapshot {
             networks = List.copyOf(networks);
             endpoints = List.copyOf(endpoints);

@@ -377,6 +377,26 @@ class ControllerLogicTest {
     }
 
     @Test
+    void aCleanCloseIsTakenAtItsRecordsWordAKillIsNot() {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(c.newSandbox("c1"));
+        List<String> reads = w.driverState.recoveryReads; // of every fake driver
+        reads.clear();
+        c.close();
+        c = w.controller();
+        assertTrue(!reads.isEmpty() && reads.stream().allMatch("recorded"::equals),
+                "labels are not read after a clean close: " + reads);
+        assertEquals(c.sandboxByContainerId("c1").id(), c.networkByName("n1").endpointByName("e1").info()
+                .sandboxId());
+        assertTrue(c.recoveryReport().clean(), c.recoveryReport().toString());
+        // the mark is used once: a process that dies after a clean start is not taken for clean
+        reads.clear();
+        kill();
+        assertTrue(!reads.isEmpty() && reads.stream().allMatch("labels"::equals), reads.toString());
+    }
+
+    @Test
     void aJoinNoRecordToldOfIsFoundByItsLabelAfterAKill() {
         Network n = net("fake", "n1", "10.9.1.0/24");
         Sandbox sb = c.newSandbox("c1");

@@ -34,6 +34,7 @@ final class FakeDriver implements RestorableDriver {
         final Map<String, String> labels = new HashMap<>();   // endpoint id -> label on its interface
         final Map<String, Integer> ifaces = new HashMap<>();  // endpoint id -> interface index
         final Map<String, String> sandboxOf = new HashMap<>(); // endpoint id -> sandbox id
+        final List<String> recoveryReads = new ArrayList<>();  // "labels" or "recorded", per recovery
     }
 
     final String type;
@@ -187,7 +188,13 @@ final class FakeDriver implements RestorableDriver {
 
     @Override
     public Map<String, String> joinLabels() {
+        state.recoveryReads.add("labels");
         return Map.copyOf(state.labels);
+    }
+
+    @Override
+    public void prepareRecordedJoins(Set<String> endpointIds) {
+        state.recoveryReads.add("recorded");
     }
 
     @Override

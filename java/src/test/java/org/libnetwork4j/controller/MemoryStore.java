@@ -21,6 +21,7 @@ final class MemoryStore implements Store {
     private int transactions;
     private int failAt;     // the nth next transaction fails; 0: none
     private boolean dead;
+    private boolean clean;
 
     @Override
     public synchronized Snapshot load() {
@@ -36,7 +37,16 @@ final class MemoryStore implements Store {
                 s.add((SandboxRecord) o);
             }
         }
-        return new Snapshot(n, e, s, List.of());
+        boolean wasClean = clean;
+        clean = false;
+        return new Snapshot(n, e, s, List.of(), wasClean);
+    }
+
+    @Override
+    public synchronized void markClean() {
+        if (!dead) {
+            clean = true;
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.libnetwork4j.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,23 @@ class StoreTest {
             assertEquals(networks, snap.networks(), "copy " + name);
             assertEquals(endpoints, snap.endpoints(), "copy " + name);
             assertEquals(sandboxes, snap.sandboxes(), "copy " + name);
+        }
+    }
+
+    @Test
+    void aCleanMarkIsReadOnceAndOnlyWhenSet(@TempDir Path dir) {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            s.put(network());
+            assertFalse(s.load().cleanClose(), "never marked");
+            s.markClean();
+        }
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            assertTrue(s.load().cleanClose(), "marked by the last close");
+            assertFalse(s.load().cleanClose(), "a load clears it: a crash after it is no clean close");
+            assertEquals(1, s.load().networks().size());
+        }
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            assertFalse(s.load().cleanClose(), "and it stays cleared on disk");
         }
     }
 

@@ -354,6 +354,11 @@ public final class BridgeDriver implements RestorableDriver {
     }
 
     @Override
+    public void prepareRecordedJoins(Set<String> endpointIds) {
+        restore.prepareRecordedJoins(endpointIds);
+    }
+
+    @Override
     public Optional<JoinResult> restoreJoin(JoinRequest request) {
         return restore.restoreJoin(request);
     }

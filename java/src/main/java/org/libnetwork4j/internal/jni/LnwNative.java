@@ -160,6 +160,11 @@ public final class LnwNative {
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     @JniMethod(cast = "struct lnw_list *")
+    public static final native long lnw_link_list_bridge_ports(
+            @JniArg(cast = "struct lnw_nl *") long nl,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    @JniMethod(cast = "struct lnw_list *")
     public static final native long lnw_link_list_ports(
             @JniArg(cast = "struct lnw_nl *") long nl, int master,
             @JniArg(flags = {NO_IN}) LnwErr err);
