@@ -110,6 +110,8 @@ int lnw_link_get_by_index(struct lnw_nl *nl, int index, struct lnw_link *out,
                           struct lnw_err *err);
 /* `ip link show`: every link in the handle's namespace */
 struct lnw_list *lnw_link_list(struct lnw_nl *nl, struct lnw_err *err);
+/* The alias of one link (`ip link show` "alias"), into buf: its length, 0 for none, or -errno. */
+int lnw_link_get_alias(struct lnw_nl *nl, int index, char *buf, int cap, struct lnw_err *err);
 /* The links whose master is the given bridge (its ports), filtered by the kernel. */
 struct lnw_list *lnw_link_list_ports(struct lnw_nl *nl, int master, struct lnw_err *err);
 /* Every bridge port, as the bridges report them (AF_BRIDGE): no alias, no peer namespace id,

@@ -98,6 +98,46 @@ static int link_get(struct lnw_nl *nl, int index, const char *name, struct lnw_l
 	return out->index;
 }
 
+struct alias_job {
+	char *buf;
+	int cap;
+	int len;     /* -1 until the link's answer is seen */
+};
+
+static void take_alias(struct nl_object *obj, void *arg)
+{
+	struct alias_job *job = arg;
+	const char *alias;
+
+	if (job->len >= 0 || strcmp(nl_object_get_type(obj), "route/link"))
+		return;
+	alias = rtnl_link_get_ifalias((struct rtnl_link *)obj);
+	job->len = snprintf(job->buf, (size_t)job->cap, "%s", alias ? alias : "");
+	if (job->len >= job->cap)
+		job->len = job->cap - 1;
+}
+
+int lnw_link_get_alias(struct lnw_nl *nl, int index, char *buf, int cap, struct lnw_err *err)
+{
+	struct alias_job job = { .buf = buf, .cap = cap, .len = -1 };
+	struct nl_msg *msg;
+	int rc;
+
+	lnw_err_clear(err);
+	if (index <= 0 || !buf || cap <= 0)
+		return lnw_err_set(err, EINVAL, "get link alias", "index %d", index);
+	buf[0] = 0;
+	rc = rtnl_link_build_get_request(index, NULL, &msg);
+	if (rc < 0)
+		return lnw_nl_fail(err, rc, "get link alias", "request");
+	rc = lnw_nl_transact(nl, msg, take_alias, &job, err, "get link alias", "index %d", index);
+	if (rc < 0)
+		return rc;
+	if (job.len < 0)
+		return lnw_err_set(err, ENODEV, "get link alias", "no answer for index %d", index);
+	return job.len;
+}
+
 int lnw_link_get_by_name(struct lnw_nl *nl, const char *name, struct lnw_link *out,
                          struct lnw_err *err)
 {

@@ -161,6 +161,14 @@ int main(void)
 	CHECK(list != NULL && lnw_list_count(list) == 0);
 	lnw_list_free(list);
 	CHECK(lnw_link_list_ports(h, 0, &err) == NULL && err.code == EINVAL);
+	{
+		char alias[LNW_IFALIASZ];
+
+		CHECK(lnw_link_get_alias(h, host.index, alias, sizeof(alias), &err) == 12);
+		CHECK(!strcmp(alias, "lnwt owner=1"));
+		CHECK(lnw_link_get_alias(h, br.index, alias, sizeof(alias), &err) == 0 && !alias[0]);
+		FAILS(lnw_link_get_alias(h, 99999, alias, sizeof(alias), &err), ENODEV, &err);
+	}
 	/* as the bridges report their ports: the same port, its peer's index, no alias */
 	list = lnw_link_list_bridge_ports(h, &err);
 	CHECK(list != NULL && lnw_list_count(list) == 1);

@@ -49,6 +49,11 @@ class AddressTypesTest {
         assertFalse(MacAddress.parse("01:00:5e:00:00:01").isLocallyAdministeredUnicast());
         assertThrows(InvalidParameterException.class, () -> MacAddress.parse("02:42:ac:11:00"));
         assertThrows(InvalidParameterException.class, () -> MacAddress.parse("02:42:ac:11:00:0g"));
+        assertEquals(m, MacAddress.parse("02-42-ac-11-00-02"));
+        assertThrows(InvalidParameterException.class, () -> MacAddress.parse("02:42:ac:11:00:02:"));
+        assertThrows(InvalidParameterException.class, () -> MacAddress.parse("02:42:ac;11:00:02"));
+        assertThrows(InvalidParameterException.class, () -> MacAddress.parse("2:42:ac:11:00:022"));
+        assertThrows(InvalidParameterException.class, () -> MacAddress.parse(null));
     }
 
     @Test

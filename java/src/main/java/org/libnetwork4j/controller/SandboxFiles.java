@@ -66,9 +66,14 @@ final class SandboxFiles {
         }
     }
 
-    /** The same after a restart: written only if what is on disk differs. */
-    void restoreResolvConf(List<InetAddress> now) {
-        writeIfDifferent(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
+    /**
+     * The same after a restart: written only if what is on disk differs; taken as written
+     * (not read) when nothing it derives from can have changed since it was written.
+     */
+    void restoreResolvConf(List<InetAddress> now, boolean asWritten) {
+        if (!asWritten) {
+            writeIfDifferent(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
+        }
         resolvers = List.copyOf(now);
     }
 

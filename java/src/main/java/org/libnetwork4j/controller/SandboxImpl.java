@@ -112,9 +112,10 @@ final class SandboxImpl implements Sandbox, SandboxContext {
      * After a restart: the resolver learns the sandbox and its joins as they were taken up,
      * and resolv.conf names it again if a restart without one had given the host's servers
      * back. Left as it is when no network of the sandbox has a resolver now: a controller
-     * without one (opened for a single command) does not undo what a running one wrote.
+     * without one (opened for a single command) does not undo what a running one wrote. Not
+     * read back at all when Recovery knows it is as written.
      */
-    void restoreNames() {
+    void restoreNames(boolean resolvConfAsWritten) {
         lock.lock();
         try {
             ctx.names().addSandbox(id, files.upstreams(), os.netns());
@@ -125,7 +126,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             }
             List<InetAddress> resolvers = attachments.resolvers();
             if (!resolvers.isEmpty()) {
-                files.restoreResolvConf(resolvers);
+                files.restoreResolvConf(resolvers, resolvConfAsWritten);
             }
         } finally {
             lock.unlock();

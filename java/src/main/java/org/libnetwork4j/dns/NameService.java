@@ -53,9 +53,19 @@ public interface NameService extends AutoCloseable {
     @Override
     void close();
 
+    /** Whether this one answers at all ({@link #none} does not): what sandboxes' resolv.conf names. */
+    default boolean serves() {
+        return true;
+    }
+
     /** A controller without a resolver: every network keeps the host's nameservers. */
     static NameService none() {
         return new NameService() {
+            @Override
+            public boolean serves() {
+                return false;
+            }
+
             @Override
             public List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses) {
                 return List.of();

@@ -89,6 +89,15 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
+    /** The alias of the link at index, "" if it has none. @throws NotFoundException if there is none */
+    public String alias(int index) {
+        return handle.exclusive("get link alias", p -> {
+            byte[] buf = new byte[LnwNative.LNW_IFALIASZ];
+            check(LnwNative.lnw_link_get_alias(p, index, buf, buf.length, err), "index " + index);
+            return Errors.cString(buf);
+        });
+    }
+
     /** `ip link show`: every link of the namespace, with its alias. */
     public List<Link> links() {
         return dumpLinks(0);

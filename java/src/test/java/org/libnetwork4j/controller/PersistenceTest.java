@@ -57,6 +57,43 @@ class PersistenceTest {
         return ns.dir().resolve("run");
     }
 
+    /**
+     * After a clean close, a sandbox's resolv.conf is taken as written unless what it derives
+     * from changed: the host's resolv.conf (then it follows it), or whether a resolver serves.
+     */
+    @Test
+    void resolvConfFollowsTheHostsAcrossCleanRestarts(Namespaces ns) throws Exception {
+        Path hostConf = ns.fakeResolvConf("192.0.2.53");
+        java.nio.file.Files.writeString(hostConf, "nameserver 192.0.2.53\nsearch a.test\n");
+        ControllerConfig.Builder config = ControllerConfig.builder().hostResolvConf(hostConf);
+        NetworkController c = ns.controller(config);
+        c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.61.0.0/24").build())
+                .createEndpoint("e").join("c1");
+        Path rc = c.sandboxByContainerId("c1").resolvConfPath();
+        assertEquals("nameserver 10.61.0.1\nsearch a.test\noptions ndots:0\n", java.nio.file.Files.readString(rc));
+        c.close();
+
+        // the same host file: not read back (an edit made while no controller ran stays)
+        java.nio.file.Files.writeString(rc, "# edited\n", java.nio.file.StandardOpenOption.APPEND);
+        c = ns.controller(config);
+        assertTrue(java.nio.file.Files.readString(rc).endsWith("# edited\n"));
+        c.close();
+
+        // the host's changed: the sandbox's follows
+        java.nio.file.Files.writeString(hostConf, "nameserver 192.0.2.53\nsearch b.test\n");
+        c = ns.controller(config);
+        assertEquals("nameserver 10.61.0.1\nsearch b.test\noptions ndots:0\n", java.nio.file.Files.readString(rc));
+        c.close();
+
+        // a controller without a resolver leaves it; the next one with a resolver checks it again
+        java.nio.file.Files.writeString(rc, "nameserver 192.0.2.53\n");
+        c = ns.controller(ControllerConfig.builder().hostResolvConf(hostConf).embeddedDns(false));
+        assertEquals("nameserver 192.0.2.53\n", java.nio.file.Files.readString(rc));
+        c.close();
+        c = ns.controller(config);
+        assertEquals("nameserver 10.61.0.1\nsearch b.test\noptions ndots:0\n", java.nio.file.Files.readString(rc));
+    }
+
     @Test
     void closeAndReopenGivesTheSameObjectsLive(Namespaces ns) {
         World w = World.of(ns);

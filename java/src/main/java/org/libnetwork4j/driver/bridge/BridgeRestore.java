@@ -50,8 +50,8 @@ final class BridgeRestore {
         final Map<String, Link> byOwner = new HashMap<>();
         /** recorded: how many endpoints on record have each name among their candidates. */
         final Map<String, Integer> candidates = new HashMap<>();
-        /** recorded: a bridge's ports with their aliases, read when a name is ambiguous. */
-        final Map<Integer, Map<Integer, Link>> labelledPorts = new HashMap<>();
+        /** recorded: aliases read one port at a time, where a name is ambiguous. */
+        final Map<Integer, String> aliases = new HashMap<>();
 
         Snapshot(boolean recorded) {
             this.recorded = recorded;
@@ -225,14 +225,16 @@ final class BridgeRestore {
                 if (s.candidates.getOrDefault(name, 0) < 2) {
                     return l;
                 }
-                Link labelled = s.labelledPorts.computeIfAbsent(n.bridgeIndex, b -> {
-                    Map<Integer, Link> m = new HashMap<>();
-                    host.withNetlink(nl -> nl.ports(b)).forEach(p -> m.put(p.index(), p));
-                    return m;
-                }).get(l.index());
-                String[] owner = labelled == null ? null : BridgeState.parseAlias(labelled.alias());
+                String alias = s.aliases.computeIfAbsent(l.index(), i -> {
+                    try {
+                        return host.withNetlink(nl -> nl.alias(i));
+                    } catch (NotFoundException gone) {
+                        return "";
+                    }
+                });
+                String[] owner = BridgeState.parseAlias(alias);
                 if (owner != null && owner[0].equals(endpointId)) {
-                    return labelled;
+                    return l;
                 }
             } else if (BridgeState.parseAlias(l.alias()) == null) {
                 return l;

@@ -159,6 +159,11 @@ public final class LnwNative {
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_link_get_alias(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index,
+            @JniArg(cast = "char *", flags = {NO_IN}) byte[] buf, int cap,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     @JniMethod(cast = "struct lnw_list *")
     public static final native long lnw_link_list_bridge_ports(
             @JniArg(cast = "struct lnw_nl *") long nl,
