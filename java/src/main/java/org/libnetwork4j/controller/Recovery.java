@@ -87,7 +87,17 @@ final class Recovery {
             reserveQuarantined(snap.quarantined());
             snap.networks().stream().sorted(Comparator.comparing(NetworkRecord::created)).forEach(this::network);
             reserveQuarantinedEndpoints(snap.quarantined());
-            snap.sandboxes().forEach(this::sandbox);
+            // Their namespaces opened (and checked to be there) on every core first: 10,000
+            // of them are 10,000 opens; the rest is bookkeeping, in order.
+            Map<String, Object> opened = new java.util.concurrent.ConcurrentHashMap<>();
+            snap.sandboxes().parallelStream().filter(r -> r.state() == State.READY).forEach(r -> {
+                try {
+                    opened.put(r.id(), ctx.host().openSandbox(Path.of(r.key()), r.options().useHostNamespace()));
+                } catch (NetworkException gone) {
+                    opened.put(r.id(), gone);
+                }
+            });
+            snap.sandboxes().forEach(r -> sandbox(r, opened.get(r.id())));
             // After a clean close every join is on record, and reading the kernel's labels of
             // 10,000 joins would cost more than the rest of the recovery (O(joins^2) in the
             // kernel, see Netlink#bridgePorts); after a crash they are how joins that were
@@ -233,7 +243,8 @@ final class Recovery {
 
     // ---- sandboxes ----
 
-    private void sandbox(SandboxRecord r) {
+    /** opened: its namespace as {@link Host#openSandbox} gave it, or what that threw. */
+    private void sandbox(SandboxRecord r, Object opened) {
         if (r.state() != State.READY) {
             // written by versions that recorded intents: the create or delete was cut short
             removeLeftovers(r);
@@ -248,7 +259,11 @@ final class Recovery {
             if (hostResolvConf == null) { // read once, not once per sandbox
                 hostResolvConf = EtcFiles.HostResolvConf.read(ctx.paths().hostResolvConf());
             }
-            SandboxImpl sb = SandboxImpl.restore(ctx, sandboxRegistry.registry, r, hostResolvConf);
+            if (opened instanceof NetworkException gone) {
+                throw gone;
+            }
+            SandboxImpl sb = SandboxImpl.restore(ctx, sandboxRegistry.registry, r, (SandboxOs) opened,
+                    hostResolvConf);
             sandboxes.put(sb.id(), sb);
             sandboxRegistry.registry.add(sb);
             report.restored.add("sandbox of container " + r.containerId());

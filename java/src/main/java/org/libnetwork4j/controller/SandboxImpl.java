@@ -88,9 +88,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
      *
      * @throws NetworkException if the namespace is gone (a reboot, or someone deleted it)
      */
-    static SandboxImpl restore(Context ctx, Registry<SandboxImpl> registry, SandboxRecord r,
+    static SandboxImpl restore(Context ctx, Registry<SandboxImpl> registry, SandboxRecord r, SandboxOs os,
             EtcFiles.HostResolvConf host) {
-        SandboxOs os = ctx.host().openSandbox(Path.of(r.key()), r.options().useHostNamespace());
         return new SandboxImpl(ctx, registry, r.id(), r.containerId(), r.options(), os,
                 SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options(), host));
     }
@@ -193,10 +192,15 @@ final class SandboxImpl implements Sandbox, SandboxContext {
 
     /** After a restart: the counter of interface names goes on after the highest in use. */
     void restoreInterfaceIndex(String prefix, String name) {
-        if (name != null && name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d{1,5}")) {
-            int next = Integer.parseInt(name.substring(prefix.length())) + 1;
-            nextIndex.merge(prefix, next, Math::max);
+        // by hand, not with a regular expression: a restart does this once per join
+        if (name == null || !name.startsWith(prefix)) {
+            return;
         }
+        String digits = name.substring(prefix.length());
+        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return;
+        }
+        nextIndex.merge(prefix, Integer.parseInt(digits) + 1, Math::max);
     }
 
     // ---- the API ----
