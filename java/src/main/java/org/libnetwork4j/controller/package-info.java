@@ -46,6 +46,11 @@
  * otherwise (ports, whose host ports must come back as they were; host and null networks,
  * where nothing in the kernel tells of the join) one transaction. Leave likewise.
  * </ul>
+ * A controller that closes cleanly (every deferred write done, no delete pending) marks its
+ * store; the next load reads the mark and clears it in the same transaction. Recovery after a
+ * clean close takes the records at their word: it reads no join labels (with thousands of
+ * veths a full link dump costs the kernel O(n^2)), lists no run directory for orphans, and
+ * reads no resolv.conf back whose inputs did not change. After a crash it does all of that.
  *
  * <h2>Logging</h2>
  * SLF4J: creates, deletes, joins and leaves at debug; what recovery and the firewall's
