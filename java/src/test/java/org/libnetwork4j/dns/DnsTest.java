@@ -298,6 +298,86 @@ class DnsTest {
         }
     }
 
+    /**
+     * A server in ns on ip:53, UDP and TCP, that answers every question SERVFAIL (a resolver
+     * whose own upstreams fail); it writes "udp" or "tcp" to log for each question it got.
+     */
+    static Process servfail(NsRef ns, String ip, Path log) throws Exception {
+        String script = """
+                import socket, struct, sys, threading
+                def reply(q):
+                    i = 12
+                    while q[i]:
+                        i += q[i] + 1
+                    i += 5  # the root label, type and class: the question ends there
+                    return q[:2] + bytes([0x80 | (q[2] & 0x79), 0x82]) + q[4:6] + bytes(6) + q[12:i]
+                def note(what):
+                    with open(sys.argv[2], 'a') as f:
+                        f.write(what + '\\n')
+                def tcp(srv):
+                    while True:
+                        c, _ = srv.accept()
+                        n = struct.unpack('!H', c.recv(2))[0]
+                        q = b''
+                        while len(q) < n:
+                            q += c.recv(n - len(q))
+                        note('tcp')
+                        r = reply(q)
+                        c.sendall(struct.pack('!H', len(r)) + r)
+                        c.close()
+                t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                t.bind((sys.argv[1], 53))
+                t.listen(8)
+                u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                u.bind((sys.argv[1], 53))
+                threading.Thread(target=tcp, args=(t,), daemon=True).start()
+                print('ready', flush=True)
+                while True:
+                    q, peer = u.recvfrom(4096)
+                    note('udp')
+                    u.sendto(reply(q), peer)
+                """;
+        Process p = new ProcessBuilder("nsenter", "--net=" + ns.path(), "python3", "-c", script, ip, log.toString())
+                .redirectErrorStream(true).start();
+        String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        if (!"ready".equals(first)) {
+            p.destroyForcibly();
+            throw new AssertionError("the SERVFAIL server did not start on " + ip + ": " + first);
+        }
+        return p;
+    }
+
+    @Test
+    void servfailFailsOverAndATcpQuestionIsForwardedOverTcp(Namespaces ns) throws Exception {
+        NsRef up = upstreamNamespace(ns, "10.99.0.2", "10.99.0.4");
+        Path log = Files.createTempFile(ns.dir(), "servfail", ".log");
+        List<Process> servers = new ArrayList<>();
+        try {
+            servers.add(servfail(up, "10.99.0.4", log));
+            servers.add(dnsmasq(up, "10.99.0.2", true));
+            NetworkController c = ns.controller(org.libnetwork4j.ControllerConfig.builder()
+                    .hostResolvConf(ns.fakeResolvConf("10.99.0.4", "10.99.0.2")));
+            Sandbox a = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.84.0.0/24").build())
+                    .createEndpoint("a").join("a");
+            // the first upstream answers SERVFAIL: the second is asked, and its answer given
+            assertEquals(List.of("10.99.0.99"), answerWithin(NsRef.of(a), "10.84.0.1", 3, "upstream.test"));
+            assertEquals(List.of("udp"), Files.readAllLines(log), "the failing upstream was asked first");
+            // asked over TCP, the resolver asks its upstreams over TCP, with the same failover
+            Oracle.Result r = Oracle.exec(NsRef.of(a), "dig", "+tcp", "+time=3", "+tries=1", "+short",
+                    "@10.84.0.1", "upstream.test");
+            assertEquals(List.of("10.99.0.99"), r.out().lines().filter(l -> !l.isBlank()).toList(), r.err());
+            assertEquals(List.of("udp", "tcp"), Files.readAllLines(log), "over TCP to the failing upstream too");
+            // every upstream failing: SERVFAIL to the container, not a timeout
+            stop(servers.remove(1));
+            assertEquals("SERVFAIL", status(NsRef.of(a), "10.84.0.1", "upstream.test"));
+        } finally {
+            for (Process p : servers) {
+                stop(p);
+            }
+        }
+    }
+
     static List<String> answerWithin(NsRef from, String server, int seconds, String name) {
         Oracle.Result r = Oracle.exec(from, "dig", "+time=" + seconds, "+tries=1", "+short", "@" + server, name);
         assertEquals(0, r.exitCode(), r.out() + r.err());
