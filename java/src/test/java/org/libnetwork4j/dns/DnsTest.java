@@ -433,6 +433,39 @@ class DnsTest {
     }
 
     @Test
+    void aLookupWhileAKilledControllerIsDownIsAnsweredByTheNextOne(Namespaces ns) throws Exception {
+        String want;
+        Path aKey;
+        try (NetworkController c = controller(ns)) {
+            Pair p = pair(c, "10.85.0.0/24");
+            want = ip(p.b());
+            aKey = Path.of(p.a().key());
+        }
+        // a controller in a process of its own serves the names; then it is killed (-9)
+        Process child = org.libnetwork4j.testing.ControllerProcess.start(ns.host().path(), ns.dir().resolve("state"),
+                ns.dir().resolve("run"), "hold");
+        try {
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))
+                    .readLine();
+            assertTrue(ready != null && ready.startsWith("ready"), "child said " + ready);
+            assertEquals(List.of(want), answer(NsRef.of(aKey), "10.85.0.1", "b"), "served by the child");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        // asked while none runs: no refusal comes back, and the retry finds the next controller
+        Process q = new ProcessBuilder("nsenter", "--net=" + aKey, "dig", "+time=1", "+tries=3", "+short",
+                "@10.85.0.1", "b").redirectErrorStream(true).start();
+        Thread.sleep(300);
+        try (NetworkController c2 = controller(ns)) {
+            assertTrue(q.waitFor(10, TimeUnit.SECONDS));
+            List<String> out = new String(q.getInputStream().readAllBytes()).lines().toList();
+            assertEquals(want, out.get(out.size() - 1), "the query across the kill: " + out);
+            assertTrue(c2.recoveryReport().clean(), c2.recoveryReport().toString());
+        }
+    }
+
+    @Test
     void aRestartLosesNoLookup(Namespaces ns) throws Exception {
         NetworkController c = controller(ns);
         Pair p = pair(c, "10.69.0.0/24");
