@@ -113,7 +113,8 @@ final class KernelSandboxOs implements SandboxOs {
     public synchronized Netlink netlink() {
         if (netlink == null && netns != null) {
             if (closed) {
-                throw new IllegalStateException(this + " is closed");
+                // as a handle opened before and closed with the sandbox would say
+                throw new NotFoundException(this + " is closed: its sandbox is deleted or its controller closed");
             }
             netlink = Netlink.open(netns);
         }
