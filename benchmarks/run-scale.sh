@@ -56,6 +56,19 @@ for live in lives:
         ca, ja = float(c[live]["attach_med_ms"]), float(j[live]["attach_med_ms"])
         print(f"{live:>6} {ca:>9.3f} {ja:>12.3f} {ja / ca:>6.2f} {float(c[live]['sandbox_med_ms']):>10.3f}"
               f" {float(j[live]['sandbox_med_ms']):>13.3f}")
+steps = ("sandbox", "veth", "hostend", "addr", "up", "route", "settle")
+jsteps = {}
+for line in open(sys.argv[2]):
+    if line.startswith("java_steps "):
+        kv = dict(f.split("=", 1) for f in line.split()[1:])
+        jsteps[int(kv["live"])] = kv
+print("# each step of the attach, ms: C floor (median of the hundred ending there) / Java kernel facade")
+print("# (30 probes on a bridge of their own: the global growth, not the per-bridge one)")
+print(f"{'live':>6} " + " ".join(f"{s:>15}" for s in steps))
+for live, kv in sorted(jsteps.items()):
+    row = c.get(max(100, (live + 99) // 100 * 100)) or {}
+    cells = [f"{row.get(s + '_med_ms', '-'):>7}/{kv[s + '_med_ms']:<7}" for s in steps]
+    print(f"{live:>6} " + " ".join(cells))
 print("# chart (mermaid), attach median per thousand live")
 step = [l for l in lives if l % 1000 == 0] or lives
 print("xychart-beta")

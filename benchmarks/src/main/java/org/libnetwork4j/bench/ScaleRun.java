@@ -27,7 +27,9 @@ import org.libnetwork4j.kernel.Netns;
  * The scale run: TOTAL live endpoints, each in a sandbox of its own, spread over bridges of
  * PER_BRIDGE ports (a Linux bridge has 1023), in a fake host. After 2,000 attach/delete cycles
  * on another network (the JIT), it attaches them one after the other and prints, per hundred,
- * the median of the sandbox create and of the attach (createEndpoint + join); then, with all
+ * the median of the sandbox create and of the attach (createEndpoint + join), and, at 1, 1,000,
+ * 3,000 and TOTAL live, each step of the same attach through the Java kernel facade (StepProbe,
+ * beside the C floor's steps); then, with all
  * of them live: the heap, the RSS and the descriptors; the sandbox create and delete and the
  * network delete; a controller restart, with a TCP connection between two sandboxes that
  * must outlive it; and the teardown of everything, after which nothing may be left.
@@ -100,15 +102,22 @@ public final class ScaleRun {
         double[] create = new double[total];
         double[] attach = new double[total];
         List<Sandbox> live = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            long t0 = System.nanoTime();
-            Sandbox sb = c.newSandbox("s" + i);
-            long t1 = System.nanoTime();
-            nets.get(i / perBridge).createEndpoint("e" + i).join(sb);
-            long t2 = System.nanoTime();
-            create[i] = (t1 - t0) / 1e6;
-            attach[i] = (t2 - t1) / 1e6;
-            live.add(sb);
+        List<String> steps = new ArrayList<>();
+        try (StepProbe probe = new StepProbe(host, config.runDir().resolve("probe"))) {
+            for (int i = 0; i < total; i++) {
+                if (PROBE_AT.contains(i)) {
+                    steps.add(probe.run(i));
+                }
+                long t0 = System.nanoTime();
+                Sandbox sb = c.newSandbox("s" + i);
+                long t1 = System.nanoTime();
+                nets.get(i / perBridge).createEndpoint("e" + i).join(sb);
+                long t2 = System.nanoTime();
+                create[i] = (t1 - t0) / 1e6;
+                attach[i] = (t2 - t1) / 1e6;
+                live.add(sb);
+            }
+            steps.add(probe.run(total));
         }
         System.gc();
         long heap1 = heap();
@@ -124,6 +133,7 @@ public final class ScaleRun {
             System.out.printf("hundred=%d live=%d attach_med_ms=%.3f sandbox_med_ms=%.3f%n", k / h + 1, end,
                     median(attach, k, end), median(create, k, end));
         }
+        steps.forEach(System.out::println);
         System.out.printf("heap in use: %.1f MiB before, %.1f MiB with %d endpoints (%.2f KiB each)%n",
                 heap0 / 1048576.0, heap1 / 1048576.0, total, (heap1 - heap0) / 1024.0 / total);
         System.out.printf("RSS: %.1f MiB before, %.1f MiB with %d endpoints%n", rss0 / 1048576.0,
@@ -203,6 +213,90 @@ public final class ScaleRun {
                 mounts(config.runDir()).size());
         if (links > 1 || !mounts(config.runDir()).isEmpty()) {
             throw new IllegalStateException("the teardown left links or namespaces behind");
+        }
+    }
+
+    /** The live counts at which the attach's steps are timed through the Java kernel facade. */
+    private static final java.util.Set<Integer> PROBE_AT = java.util.Set.of(1, 1000, 3000);
+    private static final int STEP_PROBES = 30;
+
+    /**
+     * The attach of native/bench/scale_bench.c, step by step, through the Java kernel facade
+     * (no controller): STEP_PROBES containers on a bridge of their own in the fake host,
+     * timed, then deleted, at a given live count. What the C floor's steps are to the C
+     * attach, these are to the CNM's: where Java would add growth of its own, it shows here.
+     */
+    private static final class StepProbe implements AutoCloseable {
+        private static final String[] STEPS = {"sandbox", "veth", "hostend", "addr", "up", "route", "settle"};
+        private final Netlink nl;
+        private final org.libnetwork4j.kernel.Link bridge;
+        private final Path dir;
+        private int seq;
+
+        StepProbe(Netns host, Path dir) {
+            this.nl = Netlink.open(host);
+            this.dir = dir;
+            this.bridge = nl.createBridge(org.libnetwork4j.kernel.BridgeSpec.of("lnwsp-br0").up()
+                    .mac(org.libnetwork4j.MacAddress.parse("02:6c:6e:77:00:02")));
+            nl.addAddr(org.libnetwork4j.kernel.Addr.of(bridge.index(), "10.147.0.1/16"));
+        }
+
+        String run(int live) {
+            double[][] t = new double[STEPS.length][STEP_PROBES];
+            List<Netns> made = new ArrayList<>();
+            try {
+                for (int i = 0; i < STEP_PROBES; i++) {
+                    int n = ++seq;
+                    long t0 = System.nanoTime();
+                    Netns ns = Netns.createAt(dir, "p" + n);
+                    made.add(ns);
+                    try (Netlink c = Netlink.open(ns)) {
+                        c.setUp(1);
+                        long t1 = System.nanoTime();
+                        var mac = org.libnetwork4j.MacAddress.of(new byte[] {0x02, 0x42, 10, (byte) 147, (byte) (n >> 8),
+                            (byte) n});
+                        var pair = nl.createVeth(org.libnetwork4j.kernel.VethSpec.of("lnwspv" + n, "eth0").peerIn(c)
+                                .master(bridge.index()).up().peerMac(mac));
+                        long t2 = System.nanoTime();
+                        nl.change(pair.host().index(), org.libnetwork4j.kernel.LinkChange.NONE.alias(String.format(
+                                "lnw4j endpoint=%064d sandbox=%064d priority=0", n, n)).ipv6LinkLocal(false));
+                        long t3 = System.nanoTime();
+                        int eth0 = pair.peer().index();
+                        c.setIpv6LinkLocal(eth0, false);
+                        c.addAddr(org.libnetwork4j.kernel.Addr.of(eth0, "10.147." + ((n >> 8) & 0xff) + "."
+                                + (n & 0xff) + "/16"));
+                        long t4 = System.nanoTime();
+                        c.setUp(eth0);
+                        long t5 = System.nanoTime();
+                        c.addRoute(org.libnetwork4j.kernel.Route.defaultVia(
+                                org.libnetwork4j.IpAddresses.parse("10.147.0.1"), eth0));
+                        long t6 = System.nanoTime();
+                        nl.settle("lnwspv" + n);
+                        nl.settle(bridge.name());
+                        long t7 = System.nanoTime();
+                        long[] at = {t0, t1, t2, t3, t4, t5, t6, t7};
+                        for (int k = 0; k < STEPS.length; k++) {
+                            t[k][i] = (at[k + 1] - at[k]) / 1e6;
+                        }
+                    }
+                }
+            } finally {
+                made.forEach(Netns::delete); // the kernel takes the pairs with them
+            }
+            StringBuilder sb = new StringBuilder("java_steps live=" + live);
+            for (int k = 0; k < STEPS.length; k++) {
+                sb.append(String.format(" %s_med_ms=%.3f", STEPS[k], median(t[k], 0, STEP_PROBES)));
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                nl.deleteLink(bridge.index());
+            } finally {
+                nl.close();
+            }
         }
     }
 
