@@ -89,12 +89,13 @@ final class Recovery {
             reserveQuarantinedEndpoints(snap.quarantined());
             // Their namespaces opened (and checked to be there) on every core first: 10,000
             // of them are 10,000 opens; the rest is bookkeeping, in order.
-            Map<String, Object> opened = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Opened> opened = new java.util.concurrent.ConcurrentHashMap<>();
             snap.sandboxes().parallelStream().filter(r -> r.state() == State.READY).forEach(r -> {
                 try {
-                    opened.put(r.id(), ctx.host().openSandbox(Path.of(r.key()), r.options().useHostNamespace()));
+                    opened.put(r.id(), new Opened(ctx.host().openSandbox(Path.of(r.key()),
+                            r.options().useHostNamespace()), null));
                 } catch (NetworkException gone) {
-                    opened.put(r.id(), gone);
+                    opened.put(r.id(), new Opened(null, gone));
                 }
             });
             snap.sandboxes().forEach(r -> sandbox(r, opened.get(r.id())));
@@ -243,8 +244,12 @@ final class Recovery {
 
     // ---- sandboxes ----
 
-    /** opened: its namespace as {@link Host#openSandbox} gave it, or what that threw. */
-    private void sandbox(SandboxRecord r, Object opened) {
+    /** A sandbox's namespace as {@link Host#openSandbox} gave it, or what that threw. */
+    private record Opened(SandboxOs os, NetworkException gone) {
+    }
+
+    /** opened: null unless the record is READY. */
+    private void sandbox(SandboxRecord r, Opened opened) {
         if (r.state() != State.READY) {
             // written by versions that recorded intents: the create or delete was cut short
             removeLeftovers(r);
@@ -259,11 +264,10 @@ final class Recovery {
             if (hostResolvConf == null) { // read once, not once per sandbox
                 hostResolvConf = EtcFiles.HostResolvConf.read(ctx.paths().hostResolvConf());
             }
-            if (opened instanceof NetworkException gone) {
-                throw gone;
+            if (opened.gone() != null) {
+                throw opened.gone();
             }
-            SandboxImpl sb = SandboxImpl.restore(ctx, sandboxRegistry.registry, r, (SandboxOs) opened,
-                    hostResolvConf);
+            SandboxImpl sb = SandboxImpl.restore(ctx, sandboxRegistry.registry, r, opened.os(), hostResolvConf);
             sandboxes.put(sb.id(), sb);
             sandboxRegistry.registry.add(sb);
             report.restored.add("sandbox of container " + r.containerId());

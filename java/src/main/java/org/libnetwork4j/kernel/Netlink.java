@@ -100,12 +100,13 @@ public final class Netlink implements AutoCloseable {
 
     /** `ip link show`: every link of the namespace, with its alias. */
     public List<Link> links() {
-        return dumpLinks(0);
+        return dumpLinks("list links", "links of " + namespace, p -> LnwNative.lnw_link_list(p, err));
     }
 
     /** The ports of a bridge: `ip link show master BRIDGE`, filtered by the kernel. */
     public List<Link> ports(int bridgeIndex) {
-        return dumpLinks(bridgeIndex);
+        return dumpLinks("list ports", "ports of index " + bridgeIndex + " in " + namespace,
+                p -> LnwNative.lnw_link_list_ports(p, bridgeIndex, err));
     }
 
     /**
@@ -114,16 +115,16 @@ public final class Netlink implements AutoCloseable {
      * ends whose peers are in other namespaces (see native/src/link.c).
      */
     public List<Link> bridgePorts() {
-        return dumpLinks(-1);
+        return dumpLinks("list bridge ports", "bridge ports of " + namespace,
+                p -> LnwNative.lnw_link_list_bridge_ports(p, err));
     }
 
-    private List<Link> dumpLinks(int master) {
-        return handle.exclusive(master > 0 ? "list ports" : "list links", p -> {
-            long list = master > 0 ? LnwNative.lnw_link_list_ports(p, master, err)
-                    : master < 0 ? LnwNative.lnw_link_list_bridge_ports(p, err) : LnwNative.lnw_link_list(p, err);
+    /** A link dump made by the native call dump (a list, or 0 with err set), read into Links. */
+    private List<Link> dumpLinks(String op, String object, java.util.function.LongUnaryOperator dump) {
+        return handle.exclusive(op, p -> {
+            long list = dump.applyAsLong(p);
             if (list == 0) {
-                throw Errors.of(err, master > 0 ? "ports of index " + master + " in " + namespace
-                        : "links of " + namespace);
+                throw Errors.of(err, object);
             }
             try {
                 int n = LnwNative.lnw_list_count(list);

@@ -164,11 +164,20 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    /** The identity of the namespace fd refers to; a new fd is closed if that fails. */
     private static NsId identify(int fd, Path path) {
+        try {
+            return ident(fd, path);
+        } catch (RuntimeException e) {
+            LnwNative.lnw_fd_close(fd, new LnwErr());
+            throw e;
+        }
+    }
+
+    private static NsId ident(int fd, Path path) {
         long[] out = new long[2];
         LnwErr err = new LnwErr();
         if (LnwNative.lnw_netns_ident(fd, out, err) < 0) {
-            LnwNative.lnw_fd_close(fd, new LnwErr());
             throw Errors.of(err, path == null ? "anonymous network namespace" : path.toString());
         }
         return new NsId(out[0], out[1]);
@@ -200,14 +209,11 @@ public final class Netns implements AutoCloseable {
             throw Errors.of(err, path.toString());
         }
         try {
-            long[] out = new long[2];
-            if (LnwNative.lnw_netns_ident(opened, out, err) < 0) {
-                throw Errors.of(err, path.toString());
-            }
-            if (!new NsId(out[0], out[1]).equals(id)) {
+            NsId there = ident(opened, path);
+            if (!there.equals(id)) {
                 // unmounted, and another namespace mounted in its place: not ours to touch
-                throw new NotFoundException(op + ": namespace " + path + " (" + id + ") is gone; "
-                        + new NsId(out[0], out[1]) + " is mounted there now");
+                throw new NotFoundException(op + ": namespace " + path + " (" + id + ") is gone; " + there
+                        + " is mounted there now");
             }
             return fn.apply(opened);
         } finally {

@@ -57,6 +57,11 @@ final class BridgeRestore {
             this.recorded = recorded;
         }
 
+        void add(Link l) {
+            byIndex.put(l.index(), l);
+            byName.put(l.name(), l);
+        }
+
         void remove(Link l) {
             byIndex.remove(l.index());
             byName.remove(l.name());
@@ -115,27 +120,33 @@ final class BridgeRestore {
      * ports of each bridge taken up (which restoreNetwork left uncounted).
      */
     Map<String, String> joinLabels() {
-        Map<Integer, BridgeNetwork> byBridge = new HashMap<>();
-        networks.values().forEach(n -> byBridge.put(n.bridgeIndex, n));
-        Map<Integer, Integer> ports = new HashMap<>();
+        Set<Integer> bridges = bridgeIndexes();
         Map<String, String> labels = new HashMap<>();
         Snapshot s = new Snapshot(false);
         for (Link l : host.withNetlink(nl -> nl.links())) {
-            s.byIndex.put(l.index(), l);
-            s.byName.put(l.name(), l);
-            if (!byBridge.containsKey(l.master())) {
-                continue;
-            }
-            ports.merge(l.master(), 1, Integer::sum);
-            String[] owner = BridgeState.parseAlias(l.alias());
+            s.add(l);
+            String[] owner = bridges.contains(l.master()) ? BridgeState.parseAlias(l.alias()) : null;
             if (owner != null && BridgeState.candidateOf(owner[0], l.name()) >= 0) {
                 labels.put(owner[0], owner[1]);
                 s.byOwner.put(owner[0], l);
             }
         }
-        byBridge.forEach((index, n) -> n.setPorts(ports.getOrDefault(index, 0)));
+        countPorts(s);
         snapshot = s;
         return labels;
+    }
+
+    private Set<Integer> bridgeIndexes() {
+        Set<Integer> bridges = new HashSet<>();
+        networks.values().forEach(n -> bridges.add(n.bridgeIndex));
+        return bridges;
+    }
+
+    /** Each bridge taken up gets the number of its ports in the dump (restoreNetwork left it 0). */
+    private void countPorts(Snapshot s) {
+        Map<Integer, Integer> ports = new HashMap<>();
+        s.byIndex.values().forEach(l -> ports.merge(l.master(), 1, Integer::sum));
+        networks.values().forEach(n -> n.setPorts(ports.getOrDefault(n.bridgeIndex, 0)));
     }
 
     /**
@@ -144,18 +155,14 @@ final class BridgeRestore {
      * the kernel O(ports^2) (see Netlink#bridgePorts); this is ~50 ms for 10,000.
      */
     void prepareRecordedJoins(Set<String> endpointIds) {
-        Set<Integer> bridges = new HashSet<>();
-        networks.values().forEach(n -> bridges.add(n.bridgeIndex));
-        Map<Integer, Integer> ports = new HashMap<>();
+        Set<Integer> bridges = bridgeIndexes();
         Snapshot s = new Snapshot(true);
         for (Link l : host.withNetlink(nl -> nl.bridgePorts())) {
             if (bridges.contains(l.master())) {
-                s.byIndex.put(l.index(), l);
-                s.byName.put(l.name(), l);
-                ports.merge(l.master(), 1, Integer::sum);
+                s.add(l);
             }
         }
-        networks.values().forEach(n -> n.setPorts(ports.getOrDefault(n.bridgeIndex, 0)));
+        countPorts(s);
         for (String id : endpointIds) {
             for (int k = 0; k < BridgeState.HOST_END_CANDIDATES; k++) {
                 String name = BridgeState.hostEnd(id, k);
@@ -221,7 +228,7 @@ final class BridgeRestore {
             }
             if (s != null && s.recorded) {
                 // a port of ours, unless another endpoint on record may have the same name:
-                // then its alias, read with its bridge's ports, tells whose it is
+                // then its alias, read for that port alone, tells whose it is
                 if (s.candidates.getOrDefault(name, 0) < 2) {
                     return l;
                 }
@@ -295,8 +302,7 @@ final class BridgeRestore {
         Snapshot s = snapshot;
         host.withNetlink(nl -> {
             List<Link> links = s != null ? List.copyOf(s.byIndex.values()) : nl.links();
-            Set<Integer> liveBridges = new HashSet<>();
-            networks.values().forEach(n -> liveBridges.add(n.bridgeIndex));
+            Set<Integer> liveBridges = bridgeIndexes();
             for (Link l : links) {
                 if ("bridge".equals(l.kind()) && BridgeState.isDeletedAlias(l.alias()) && !liveBridges.contains(l.index())) {
                     BridgeSetup.deleteQuietly(nl, l.index());
