@@ -67,6 +67,13 @@ int lnw_netns_ident(int nsfd, uint64_t *out, struct lnw_err *err);
 /* Closes an fd returned by this library. */
 int lnw_fd_close(int fd, struct lnw_err *err);
 
+/* Moves the CALLING thread into the network namespace nsfd refers to, for good (`setns`).
+ * For one use only: the dedicated thread of a lab sandbox (Java's lab package), which enters
+ * once, serves that sandbox alone and dies with it. Every other caller must use lnw_ns_run's
+ * private threads instead: a thread that enters a namespace and goes back to a pool opens
+ * every later socket there. Threads the caller starts afterwards inherit the namespace. */
+int lnw_netns_enter_thread(int nsfd, struct lnw_err *err);
+
 /* ---- rtnetlink handle (nl.c) --------------------------------------------------------- */
 
 struct lnw_nl;
@@ -281,6 +288,21 @@ int lnw_neigh_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *
  * same MAC (VXLAN flooding lists). */
 int lnw_fdb_add(struct lnw_nl *nl, const struct lnw_neigh *n, int append, struct lnw_err *err);
 int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err);
+
+/* ---- traffic control: root qdiscs (qdisc.c) ------------------------------------------ */
+
+/* `tc qdisc replace dev IF root tbf rate RATE burst BURST limit LIMIT`: egress of link index
+ * is limited to rate bytes/s, bursts of burst bytes, and at most limit bytes queued (the rest
+ * is dropped). Replaces whatever root qdisc the link had. */
+int lnw_qdisc_tbf_set(struct lnw_nl *nl, int index, long long rate, int burst, int limit,
+                      struct lnw_err *err);
+/* `tc qdisc replace dev IF root netem delay DELAY_US jitter JITTER_US limit 1000`. Needs a
+ * kernel with CONFIG_NET_SCH_NETEM: without it the kernel answers ENOENT ("unknown qdisc"). */
+int lnw_qdisc_netem_set(struct lnw_nl *nl, int index, int delay_us, int jitter_us,
+                        struct lnw_err *err);
+/* `tc qdisc del dev IF root`: the link goes back to its default qdisc. Returns -ENOENT when
+ * it had no root qdisc of its own (callers treat that as already removed). */
+int lnw_qdisc_root_del(struct lnw_nl *nl, int index, struct lnw_err *err);
 
 /* ---- namespaced sysctls (sysctl.c) --------------------------------------------------- */
 

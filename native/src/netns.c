@@ -172,3 +172,14 @@ int lnw_fd_close(int fd, struct lnw_err *err)
 		return lnw_err_set(err, errno, "close", "fd %d", fd);
 	return 0;
 }
+
+int lnw_netns_enter_thread(int nsfd, struct lnw_err *err)
+{
+	lnw_err_clear(err);
+	/* CLONE_NEWNET is the one namespace a thread of a multithreaded process may enter alone
+	 * (mount and user namespaces refuse); the other threads of the process stay where they
+	 * are. */
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return lnw_err_set(err, errno, "enter namespace", "fd %d", nsfd);
+	return 0;
+}

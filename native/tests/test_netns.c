@@ -1,7 +1,32 @@
 /* Namespaces: anonymous and named creation, opening, identity, deletion, and errors. */
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "t.h"
+
+struct enter_job {
+	int nsfd;
+	int rc;
+	uint64_t seen[2];
+};
+
+/* Enters the namespace for good, then reads where this thread is. */
+static void *enter_and_look(void *arg)
+{
+	struct enter_job *job = arg;
+	struct lnw_err err;
+	int fd;
+
+	job->rc = lnw_netns_enter_thread(job->nsfd, &err);
+	if (job->rc < 0)
+		return NULL;
+	fd = lnw_netns_open("/proc/thread-self/ns/net", &err);
+	if (fd >= 0) {
+		lnw_netns_ident(fd, job->seen, &err);
+		close(fd);
+	}
+	return NULL;
+}
 
 int main(void)
 {
@@ -65,6 +90,27 @@ int main(void)
 	FAILS(lnw_netns_open(path, &err), ENOENT, &err);
 	CHECK(access(path, F_OK) != 0);
 	CHECK(t_oracle_has(named, "ip -o link show", "lo:"));
+
+	/* a thread that enters moves alone: its own namespace file changes, the process's not */
+	{
+		struct enter_job job = { .nsfd = named };
+		pthread_t t;
+		uint64_t after[2];
+		int mine;
+
+		CHECK(pthread_create(&t, NULL, enter_and_look, &job) == 0);
+		CHECK(pthread_join(t, NULL) == 0);
+		CHECK(job.rc == 0);
+		CHECK(job.seen[0] == a[0] && job.seen[1] == a[1]);
+		mine = OK(lnw_netns_open("/proc/thread-self/ns/net", &err), &err);
+		OK(lnw_netns_ident(mine, after, &err), &err);
+		close(mine);
+		CHECK(after[1] == self[1]);
+		job.nsfd = -1;
+		CHECK(pthread_create(&t, NULL, enter_and_look, &job) == 0);
+		CHECK(pthread_join(t, NULL) == 0);
+		CHECK(job.rc == -EBADF);
+	}
 
 	OK(lnw_fd_close(named, &err), &err);
 	OK(lnw_fd_close(reopened, &err), &err);

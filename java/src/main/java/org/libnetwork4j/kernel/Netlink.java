@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.LongToIntFunction;
 
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.NotSupportedException;
 import org.libnetwork4j.internal.jni.LnwAddr;
 import org.libnetwork4j.internal.jni.LnwErr;
 import org.libnetwork4j.internal.jni.LnwLink;
@@ -470,6 +471,55 @@ public final class Netlink implements AutoCloseable {
                 LnwNative.lnw_list_free(list);
             }
         });
+    }
+
+    // ---- traffic control ----
+
+    /**
+     * `tc qdisc replace dev X root tbf rate R burst B limit L`: what leaves link index is
+     * limited to bytesPerSecond, in bursts of at most burst bytes, with up to limit bytes
+     * queued and the rest dropped. Replaces the link's root qdisc, whatever it was.
+     */
+    public void limitBandwidth(int index, long bytesPerSecond, int burst, int limit) {
+        run("set bandwidth limit", index,
+                p -> LnwNative.lnw_qdisc_tbf_set(p, index, bytesPerSecond, burst, limit, err));
+    }
+
+    /**
+     * `tc qdisc replace dev X root netem delay D jitter J`: what leaves link index is held back
+     * (up to 240 s).
+     *
+     * @throws NotSupportedException on a kernel without netem (CONFIG_NET_SCH_NETEM), which
+     *         the kernel reports as an unknown qdisc kind (ENOENT)
+     */
+    public void netemDelay(int index, java.time.Duration delay, java.time.Duration jitter) {
+        long d = delay.toNanos() / 1000;
+        long j = jitter.toNanos() / 1000;
+        // libnl turns microseconds into 32-bit scheduler ticks (x15.625): past 274 s they wrap
+        if (d < 0 || d > 240_000_000L || j < 0 || j > d) {
+            throw new org.libnetwork4j.InvalidParameterException("delay " + delay + " with jitter " + jitter
+                    + ": both from 0 to 240 s, the jitter no more than the delay");
+        }
+        handle.exclusive("set delay", p -> {
+            if (LnwNative.lnw_qdisc_netem_set(p, index, (int) d, (int) j, err) < 0) {
+                if (err.code == LnwNative.ENOENT) {
+                    throw new NotSupportedException("set delay on index " + index
+                            + ": this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM is not set)",
+                            err.code, "set delay", "index " + index, null);
+                }
+                throw Errors.of(err, "index " + index);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * `tc qdisc del dev X root`: the link goes back to its default qdisc.
+     *
+     * @throws org.libnetwork4j.NotFoundException if it had no root qdisc of its own
+     */
+    public void deleteRootQdisc(int index) {
+        run("delete root qdisc", index, p -> LnwNative.lnw_qdisc_root_del(p, index, err));
     }
 
     // ---- neighbours and FDB ----

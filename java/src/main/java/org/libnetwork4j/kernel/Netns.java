@@ -14,7 +14,8 @@ import org.libnetwork4j.internal.jni.LnwNative;
  * A network namespace, held open by an fd (or, named, referred to by its path: {@link #byPath}). Anonymous ({@link #create()}) or named: bind-mounted
  * under a run directory the caller chooses ({@link #createAt}), like {@code ip netns add} but
  * never in /run/netns unless asked. The JVM's own threads never enter it: work inside it runs
- * on short-lived native threads (see native/src/ns_thread.c).
+ * on short-lived native threads (see native/src/ns_thread.c). The one exception is a lab
+ * sandbox's dedicated thread ({@link NamespaceThread}), which enters once and dies there.
  *
  * <p>Closing releases the fd only; a named namespace lives on until {@link #delete()}.
  * Closing twice is harmless. Thread-safe.
@@ -24,7 +25,7 @@ public final class Netns implements AutoCloseable {
         NativeLoader.ensureLoaded();
     }
 
-    /** The namespace file of the calling thread. Threads of this JVM never change it. */
+    /** The namespace file of the calling thread (only a {@link NamespaceThread} ever changes its own). */
     private static final String THREAD_NETNS = "/proc/thread-self/ns/net";
 
     private final NativeHandle fd; // null when referred to by path alone (byPath)
@@ -122,7 +123,7 @@ public final class Netns implements AutoCloseable {
         return new Netns(fd, path);
     }
 
-    /** The namespace this JVM runs in. */
+    /** The namespace the calling thread is in: the JVM's, except on a {@link NamespaceThread}. */
     public static Netns current() {
         LnwErr err = new LnwErr();
         int fd = LnwNative.lnw_netns_open(THREAD_NETNS, err);

@@ -127,6 +127,8 @@ public final class LnwNative {
 
     public static final native int lnw_fd_close(int fd, @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_netns_enter_thread(int nsfd, @JniArg(flags = {NO_IN}) LnwErr err);
+
     // ---- rtnetlink handle ----
     @JniMethod(cast = "struct lnw_nl *")
     public static final native long lnw_nl_open_at(int nsfd, @JniArg(flags = {NO_IN}) LnwErr err);
@@ -354,6 +356,18 @@ public final class LnwNative {
             @JniArg(cast = "const struct lnw_batch *") long batch,
             @JniArg(cast = "int *", flags = {NO_IN}) int[] failed,
             @JniArg(flags = {NO_IN}) LnwErr err);
+
+    // ---- root qdiscs ----
+    public static final native int lnw_qdisc_tbf_set(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index, @JniArg(cast = "long long") long rate,
+            int burst, int limit, @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_qdisc_netem_set(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index, int delayUs, int jitterUs,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_qdisc_root_del(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index, @JniArg(flags = {NO_IN}) LnwErr err);
 
     // ---- neighbours and FDB ----
     public static final native int lnw_neigh_add(
