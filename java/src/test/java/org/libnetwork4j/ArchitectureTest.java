@@ -60,6 +60,28 @@ class ArchitectureTest {
     }
 
     @Test
+    void theLabUsesTheApiAndTheKernelFacadeOnly() {
+        // faults are kernel work on namespaces the lab made; everything else goes through the API
+        noClasses().that().resideInAPackage("org.libnetwork4j.lab..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
+                        "org.libnetwork4j.driver..", "org.libnetwork4j.ipam..", "org.libnetwork4j.internal..",
+                        "org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..", "org.libnetwork4j.store..",
+                        "org.libnetwork4j.dns..")
+                .check(MAIN);
+        noClasses().that().resideOutsideOfPackage("org.libnetwork4j.lab..")
+                .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.lab..")
+                .check(MAIN);
+        // the one thread that enters a namespace for good is made in one place, for the lab alone
+        noClasses().that().doNotHaveFullyQualifiedName("org.libnetwork4j.kernel.NamespaceThread")
+                .should().callMethod(org.libnetwork4j.internal.jni.LnwNative.class, "lnw_netns_enter_thread",
+                        int.class, org.libnetwork4j.internal.jni.LnwErr.class)
+                .check(MAIN);
+        noClasses().that().resideOutsideOfPackages("org.libnetwork4j.lab..", "org.libnetwork4j.kernel..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.libnetwork4j.kernel.NamespaceThread")
+                .check(MAIN);
+    }
+
+    @Test
     void theStoreKnowsOnlyTheApi() {
         noClasses().that().resideInAPackage("org.libnetwork4j.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
