@@ -67,6 +67,17 @@ public final class Lab implements AutoCloseable {
     private static final int MAX_HOSTS = 250;
     private static final Duration THREAD_STOP = Duration.ofSeconds(5);
 
+    /** The namespace of the JVM's main thread (/proc/self names the thread group's leader). */
+    private static final Path PROCESS_NAMESPACE;
+
+    static {
+        try {
+            PROCESS_NAMESPACE = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static {
         // Last resort for a JVM that exits with labs open: a test runner that is stopped.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -356,7 +367,7 @@ public final class Lab implements AutoCloseable {
     /** Drops what goes from each of from to each of to (and back, with bothWays). */
     private Fault drops(Fault.Kind kind, String description, Collection<? extends Node> from,
             Collection<? extends Node> to, boolean bothWays) {
-        checkCaller(description);
+        checkCaller(description); // before the controller is asked for addresses
         Map<Node, Drops> rules = new LinkedHashMap<>();
         for (Node x : from) {
             for (Node y : to) {
@@ -706,9 +717,7 @@ public final class Lab implements AutoCloseable {
      */
     void refuseInsideNamespace(String what) {
         try {
-            Path self = Path.of("/proc/self/ns/net");
-            Path thread = Path.of("/proc/thread-self/ns/net");
-            if (!Files.readSymbolicLink(thread).equals(Files.readSymbolicLink(self))) {
+            if (!Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).equals(PROCESS_NAMESPACE)) {
                 throw new IllegalStateException(what + ": refused on a thread inside a sandbox (code run by"
                         + " call()): threads it would start would be born in the sandbox's namespace; call it from outside");
             }
