@@ -19,7 +19,7 @@ seconds=${1:-10}
 [ "$(id -u)" = 0 ] || { echo "run as root: the harness makes network namespaces" >&2; exit 1; }
 case $seconds in ''|*[!0-9]*) echo "usage: $0 [SECONDS] [harness options...]" >&2; exit 2;; esac
 
-guard=
+. benchmarks/install-missing.sh
 work=
 prefix="lnwdns-$$"
 finish() {
@@ -27,23 +27,12 @@ finish() {
   if [ -n "$work" ] && [ -d "$work" ]; then
     /usr/bin/python3 benchmarks/dns/harness.py sweep --work "$work" --prefix "$prefix" || true
   fi
-  if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  remove_start_guard
 }
 trap finish EXIT
 trap 'exit 130' INT TERM HUP
 
-need=()
-for p in aardvark-dns dnsperf dnsmasq-base bind9-dnsutils docker.io busybox-static iptables; do
-  dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
-  fi
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
-  if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; guard=; fi
-fi
+install_missing aardvark-dns dnsperf dnsmasq-base bind9-dnsutils docker.io busybox-static iptables
 
 cls=benchmarks/target/classes/org/libnetwork4j/bench/DnsServe.class
 src=benchmarks/src/main/java/org/libnetwork4j/bench/DnsServe.java

@@ -25,7 +25,6 @@ measured query: resolver,kind,index,microseconds).
 """
 import argparse
 import atexit
-import csv
 import datetime
 import io
 import json
@@ -39,20 +38,22 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 # dockerd in a throwaway namespace, the cleanup stack and stopping processes by PID are shared
-# with peers/harness.py in benchmarks/dockerd_ns.py. Run as a script (/usr/bin/python3
-# benchmarks/dns/harness.py, also for its own `client` and `sweep`), only this file's own
-# directory is on sys.path: benchmarks/ goes there too. Without a bytecode cache, as it would
-# leave an untracked, root-owned benchmarks/__pycache__/ in the work tree.
+# with peers/harness.py and lab/harness.py in benchmarks/dockerd_ns.py; running commands, fake
+# hosts, the sweep and the report's header pieces in benchmarks/harness_common.py. Run as a script
+# (/usr/bin/python3 benchmarks/dns/harness.py, also for its own `client` and `sweep`), only this
+# file's own directory is on sys.path: benchmarks/ goes there too. Without a bytecode cache, as it
+# would leave an untracked, root-owned benchmarks/__pycache__/ in the work tree.
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 sys.dont_write_bytecode = True
 import dockerd_ns  # noqa: E402
-from dockerd_ns import at_exit, cleanups, cmdline, kill_pid, stop, wait_gone  # noqa: E402
+import harness_common  # noqa: E402
+from dockerd_ns import at_exit, cleanups, kill_pid, stop  # noqa: E402
+from harness_common import pct, run, umount_under  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 AARDVARK = "/usr/lib/podman/aardvark-dns"
@@ -245,13 +246,6 @@ WORK = None     # set in main
 PREFIX = None
 
 
-def run(cmd, stdin=None, check=True, timeout=120):
-    r = subprocess.run([str(c) for c in cmd], input=stdin, capture_output=True, text=True, timeout=timeout)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))}: exit {r.returncode}: {r.stderr.strip() or r.stdout.strip()}")
-    return r
-
-
 def spawn(cmd, name, **kw):
     """A long-lived process of ours, in a session of its own (a Ctrl-C reaches only the harness,
     which then stops it in order); stopped by its PID at cleanup."""
@@ -281,83 +275,23 @@ class Lines:
             raise TimeoutError(f"no line within {timeout} s")
 
 
-def mounts_under(root):
-    out = []
-    for line in open("/proc/self/mountinfo"):
-        mp = line.split()[4].encode().decode("unicode_escape")
-        if mp.startswith(str(root) + "/"):
-            out.append(mp)
-    return sorted(out, key=len, reverse=True)
-
-
-def umount_under(root):
-    for mp in mounts_under(root):
-        run(["umount", "-l", mp], check=False)
-
-
-def sweep(work, prefix):
-    """run-dns.sh's last resort, after the harness is gone (even killed): processes whose command
-    line names the work directory (ours alone: it is a fresh mktemp name), mounts under it,
-    namespaces with our prefix, what dockerd left on the host, the directory."""
-    work = str(work)
-    me = {os.getpid(), os.getppid()}
-    found = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit() or int(d.name) in me:
-            continue
-        try:
-            if work.encode() in (d / "cmdline").read_bytes():
-                found.append(int(d.name))
-        except OSError:
-            pass
-    # DnsServe deletes its sandboxes and network itself once its stdin closes (the harness is
-    # gone): give it the time before stopping it
-    for _ in range(300):
-        if not any(b"DnsServe" in cmdline(p) for p in found):
-            break
-        time.sleep(0.05)
-
-    def signal_all(pids, sig, what=""):
-        for pid in pids:
-            try:
-                os.kill(pid, sig)
-                print(f"sweep: {sig.name} {what}pid {pid}", file=sys.stderr)
-            except ProcessLookupError:
-                pass
-    # dockerd first, alone: given the time, it stops its containers itself
-    daemons = [p for p in found if cmdline(p).startswith(b"dockerd\0")]
-    signal_all(daemons, signal.SIGTERM, "dockerd ")
-    wait_gone(daemons, 30)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        signal_all(found, sig)
-        wait_gone(found, 5)
-        found = [p for p in found if Path(f"/proc/{p}").exists()]
-        if not found:
-            break
-    umount_under(work)
-    r = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
-    for line in r.stdout.splitlines():
-        name = line.split()[0] if line.split() else ""
-        if name.startswith(prefix + "-"):
-            print(f"sweep: ip netns del {name}", file=sys.stderr)
-            subprocess.run(["ip", "netns", "del", name])
-    dockerd_ns.sweep(Path(work) / "docker")
-    shutil.rmtree(work, ignore_errors=True)
+# run-dns.sh's last resort (harness_common.sweep), after the harness is gone (even killed): DnsServe
+# deletes its sandboxes and network itself once its stdin closes (the harness is gone), so it is
+# given the time before it is stopped; then dockerd alone: given the time, it stops its containers
+# itself
+SWEEP_FIRST = (("DnsServe ", lambda c: b"DnsServe" in c, 15, None),
+               ("dockerd ", lambda c: c.startswith(b"dockerd\0"), 30, signal.SIGTERM))
 
 
 # ---- fake hosts, upstream, client runs ----------------------------------------------------
 
-class FakeHost:
-    """An `ip netns` namespace playing the host, with the fake upstream (dnsmasq) on an address
-    of its own (not loopback): reachable from the host itself and, through the bridge's gateway, from its
-    containers. It has no link anywhere else."""
+class FakeHost(harness_common.FakeHost):
+    """harness_common's fake host (ip netns PREFIX-tag), with the fake upstream (dnsmasq) on an
+    address of its own (not loopback): reachable from the host itself and, through the bridge's
+    gateway, from its containers. It has no link anywhere else."""
 
     def __init__(self, tag):
-        self.name = f"{PREFIX}-{tag}"
-        run(["ip", "netns", "add", self.name])
-        cleanups.append(lambda: run(["ip", "netns", "del", self.name], check=False))
-        self.path = f"/run/netns/{self.name}"
-        self.ip("link set lo up")
+        super().__init__(f"{PREFIX}-{tag}")
         # a veth pair with both ends here stands in for a dummy interface (this kernel has no dummy)
         self.ip("link add up0 type veth peer name up1")
         self.ip(f"addr add {UPSTREAM_IP}/32 dev up0")
@@ -370,12 +304,6 @@ class FakeHost:
         r = client(self.path, ["probe", UPSTREAM_IP, FWD_NAME, UPSTREAM_ANSWER, "10"])
         if not r["ok"]:
             raise RuntimeError(f"the fake upstream in {self.name} does not answer: {r['why']}")
-
-    def ip(self, args):
-        run(["ip", "-n", self.name] + args.split())
-
-    def enter(self, cmd):
-        return ["nsenter", f"--net={self.path}"] + list(cmd)
 
 
 def client(ns, args, timeout=600):
@@ -626,11 +554,6 @@ LABEL = {"lnw4j": "libnetwork4j (embedded)", "aardvark": "aardvark-dns", "docker
          "upstream": "fake upstream asked directly"}
 
 
-def pct(v, p):
-    v = sorted(v)
-    return v[max(0, min(len(v) - 1, int(-(-p * len(v) // 1)) - 1))]
-
-
 def cell(r):
     """p50, p99 columns for one latency result."""
     if r is None:
@@ -646,29 +569,19 @@ def cell(r):
 
 
 def machine():
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((l.split(":", 1)[1].strip() for l in lscpu.splitlines() if l.startswith("Model name")), "?")
+    # not lab/harness.py's line (cores and CPUs from lscpu) but nproc, the CPUs this run may use:
+    # the text the dns results written so far have
+    model = harness_common.lscpu().get("Model name", "?")
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     return f"{platform.node()}: {model}, nproc {nproc}, kernel {platform.release()}"
 
 
 def versions():
-    out = []
-    r = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n", "aardvark-dns", "docker.io",
-                        "containerd", "runc", "dnsmasq-base", "dnsperf", "iptables", "busybox-static"],
-                       capture_output=True, text=True)
-    out.append("Debian packages: " + ", ".join(r.stdout.split("\n")[:-1]))
-    try:
-        r = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=20)
-        out.append((r.stdout or r.stderr).strip().splitlines()[0])
-    except Exception as e:
-        out.append(f"java: {e}")
-    r = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
-    out.append(f"libnetwork4j {r.stdout.strip() or '?'}" + (" with uncommitted changes" if dirty else "")
-               + (f", run from {A.lnw_from}" if getattr(A, "lnw_from", None) else ""))
-    return out
+    return [harness_common.debian_packages("aardvark-dns", "docker.io", "containerd", "runc", "dnsmasq-base",
+                                           "dnsperf", "iptables", "busybox-static"),
+            harness_common.java_version(),
+            harness_common.libnetwork4j_version()
+            + (f", run from {A.lnw_from}" if getattr(A, "lnw_from", None) else "")]
 
 
 def report(results, errors, a, stamp):
@@ -758,12 +671,7 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "client":
         return client_main(sys.argv[2:])
     if len(sys.argv) > 1 and sys.argv[1] == "sweep":
-        p = argparse.ArgumentParser()
-        p.add_argument("cmd")
-        p.add_argument("--work", required=True)
-        p.add_argument("--prefix", required=True)
-        s = p.parse_args()
-        return sweep(s.work, s.prefix)
+        return harness_common.sweep_command(SWEEP_FIRST)
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seconds", type=int, default=10, help="dnsperf duration per resolver (-l)")
     p.add_argument("--queries", type=int, default=2000, help="timed sequential queries per name")
@@ -793,11 +701,7 @@ def main():
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, lambda *_: sys.exit(1))
     PREFIX = a.prefix
-    if a.work:
-        WORK = Path(a.work)
-        WORK.mkdir(parents=True, exist_ok=True)
-    else:
-        WORK = Path(tempfile.mkdtemp(prefix="lnwdns-", dir="/dev/shm"))
+    WORK = harness_common.work_dir(a.work, "lnwdns-")
     # registered first, so it runs after at_exit: the work directory goes last, whoever made it
     atexit.register(lambda: (umount_under(WORK), shutil.rmtree(WORK, ignore_errors=True)))
     atexit.register(at_exit)  # runs before the removal of WORK (atexit is last in, first out)
@@ -829,13 +733,7 @@ def main():
         finally:
             at_exit()  # each resolver leaves nothing for the next
         print(f"{key}: {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
-    text = report(results, errors, a, stamp)
-    print(text, end="")
-    base = out / f"dns-{stamp:%Y%m%dT%H%M%SZ}"
-    Path(f"{base}.txt").write_text(text)
-    with open(f"{base}.csv", "w", newline="") as f:
-        csv.writer(f).writerows(rows)
-    print(f"written: {base}.txt, {base}.csv", file=sys.stderr)
+    harness_common.write_results(out, "dns", stamp, report(results, errors, a, stamp), rows)
 
 
 if __name__ == "__main__":

@@ -28,26 +28,28 @@ import platform
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-# dockerd in a throwaway namespace, and the cleanup stack, are shared with dns/harness.py in
-# benchmarks/dockerd_ns.py. Run as a script (/usr/bin/python3 benchmarks/peers/harness.py), only
-# this file's own directory is on sys.path: benchmarks/ goes there too. Without a bytecode cache,
-# as it would leave an untracked, root-owned benchmarks/__pycache__/ in the work tree.
+# dockerd in a throwaway namespace, and the cleanup stack, are shared with dns/harness.py and
+# lab/harness.py in benchmarks/dockerd_ns.py; running commands, timing, fake hosts and the
+# report's version lines in benchmarks/harness_common.py. Run as a script (/usr/bin/python3
+# benchmarks/peers/harness.py), only this file's own directory is on sys.path: benchmarks/ goes
+# there too. Without a bytecode cache, as it would leave an untracked, root-owned
+# benchmarks/__pycache__/ in the work tree.
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 sys.dont_write_bytecode = True
 import dockerd_ns  # noqa: E402
+import harness_common  # noqa: E402
 from dockerd_ns import at_exit, cleanups  # noqa: E402
+from harness_common import FakeHost, record, rows, timed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PREFIX = f"lnwp{os.getpid()}"
 CNI = Path("/usr/lib/cni")
 NETAVARK = Path("/usr/lib/podman/netavark")
-rows = []
 
 atexit.register(at_exit)
 for s in (signal.SIGINT, signal.SIGTERM):
@@ -55,34 +57,8 @@ for s in (signal.SIGINT, signal.SIGTERM):
 
 
 def run(cmd, stdin=None, check=True, env=None):
-    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))}: exit {r.returncode}: {r.stderr.strip() or r.stdout.strip()}")
-    return r
-
-
-def timed(fn):
-    t0 = time.perf_counter_ns()
-    out = fn()
-    return (time.perf_counter_ns() - t0) / 1000, out
-
-
-def record(system, phase, i, us):
-    rows.append((system, phase, i, round(us, 1)))
-
-
-class FakeHost:
-    """An `ip netns` namespace playing the host: loopback up, removed at exit."""
-
-    def __init__(self, tag):
-        self.name = f"{PREFIX}-{tag}"
-        run(["ip", "netns", "add", self.name])
-        cleanups.append(lambda: run(["ip", "netns", "del", self.name], check=False))
-        run(["ip", "-n", self.name, "link", "set", "lo", "up"])
-        self.path = f"/run/netns/{self.name}"
-
-    def enter(self, cmd):
-        return ["nsenter", f"--net={self.path}"] + list(cmd)
+    """harness_common.run without its time limit: PeerRun and the C floor take minutes."""
+    return harness_common.run(cmd, stdin, check, timeout=None, env=env)
 
 
 class Containers:
@@ -121,7 +97,7 @@ def c_floor(n, warmup, workdir, csv_path):
 
 def ip_steps(n, batch):
     system = "ip-batch" if batch else "ip"
-    h = FakeHost("ipb" if batch else "ip")
+    h = FakeHost(f"{PREFIX}-{'ipb' if batch else 'ip'}")
     us, _ = timed(lambda: [run(["ip", "-n", h.name] + a.split()) for a in (
         "link add br0 type bridge", "addr add 10.202.0.1/16 dev br0", "link set br0 up")])
     record(system, "create", 0, us)
@@ -153,7 +129,7 @@ def ip_steps(n, batch):
 
 def cni(n, masq, portmap, workdir):
     system = "cni" + ("-masq" if masq else "") + ("-portmap" if portmap else "")
-    h = FakeHost(system)
+    h = FakeHost(f"{PREFIX}-{system}")
     cs = Containers(system.replace("-", ""), n)
     data = workdir / f"cni-{system}"
     conf = {"cniVersion": "1.0.0", "name": f"{PREFIX}-net", "type": "bridge", "bridge": "cni0",
@@ -202,7 +178,7 @@ def cni(n, masq, portmap, workdir):
 
 def netavark(n, port, workdir):
     system = "netavark" + ("-port" if port else "")
-    h = FakeHost(system)
+    h = FakeHost(f"{PREFIX}-{system}")
     cs = Containers(system.replace("-", ""), n)
     cfg = workdir / f"netavark-{system}"
     cfg.mkdir()
@@ -237,7 +213,7 @@ def netavark(n, port, workdir):
 
 def dockerd(n, workdir, api_too=True, cli_too=False):
     system = "dockerd-api"
-    h = FakeHost("docker")
+    h = FakeHost(f"{PREFIX}-docker")
     # in a mount namespace of its own; stopped, with what it leaves, by the cleanups (dockerd_ns)
     d = dockerd_ns.start(h, workdir / "docker")
     api = d.api
@@ -290,6 +266,8 @@ def summarize(csv_path, out, versions, n, n_slow, warmup):
         v = data.get(s, {}).get(p)
         return statistics.median(v) if v else None
 
+    # not harness_common.pct (the nearest rank, ceil(0.9 N)) but the rank int(0.9 N), one lower where
+    # 0.9 N is not whole: the p90 of the peers results written so far
     def p90(s, p):
         v = sorted(data.get(s, {}).get(p, []))
         return v[max(0, int(len(v) * 0.9) - 1)] if v else None
@@ -350,18 +328,9 @@ def chart(data, med, png):
 
 
 def versions():
-    out = []
-    r = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n", "containernetworking-plugins",
-                        "netavark", "docker.io", "containerd", "runc", "iproute2", "iptables", "libnl-3-200",
-                        "libnftables1"], capture_output=True, text=True)
-    out.append("Debian packages: " + ", ".join(r.stdout.split("\n")[:-1]))
-    for cmd in (["java", "-version"],):
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
-            out.append((r.stdout or r.stderr).strip().splitlines()[0])
-        except Exception as e:
-            out.append(f"{cmd[0]}: {e}")
-    return out
+    return [harness_common.debian_packages("containernetworking-plugins", "netavark", "docker.io", "containerd",
+                                           "runc", "iproute2", "iptables", "libnl-3-200", "libnftables1"),
+            harness_common.java_version()]
 
 
 def main():
