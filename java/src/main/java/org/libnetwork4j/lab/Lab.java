@@ -802,6 +802,7 @@ public final class Lab implements AutoCloseable {
         namespaces.forEach((id, what) -> NamespaceThread.threadsIn(id).forEach((tid, name) ->
                 stuck.add("thread " + tid + " \"" + name + "\" in " + what)));
         LabReaper.remove(dir, errors);
+        LabReaper.removeRootIfEmpty(ROOT);
         OPEN.remove(this);
         if (!stuck.isEmpty()) {
             IllegalStateException e = new IllegalStateException("threads were left in lab namespaces (started by"

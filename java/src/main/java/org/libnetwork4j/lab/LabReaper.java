@@ -57,6 +57,21 @@ final class LabReaper {
         return reaped;
     }
 
+    /**
+     * Removes the labs' root directory when no lab is left in it, so that a machine keeps
+     * nothing of ours once the last lab is closed. Another JVM making a lab at the same moment
+     * loses nothing: it creates the root again with its own directory.
+     */
+    static void removeRootIfEmpty(Path root) {
+        try {
+            Files.deleteIfExists(root);
+        } catch (java.nio.file.DirectoryNotEmptyException busy) {
+            // another lab is open
+        } catch (IOException e) {
+            // best effort: an empty directory is all that is left
+        }
+    }
+
     /** Field 22 of /proc/PID/stat, or "gone". */
     static String startTime(long pid) {
         try {

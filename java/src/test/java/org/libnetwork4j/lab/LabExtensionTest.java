@@ -70,6 +70,7 @@ class LabExtensionTest {
     /** Nothing of the labs seen is left: no directory, no mount, no descriptor or thread of ours in their namespaces. */
     private static void assertAllGone() throws Exception {
         assertFalse(DIRS.isEmpty(), "the inner tests ran");
+        assertFalse(Files.exists(Lab.ROOT), "the last lab closed takes the labs' root directory along");
         for (Path d : DIRS) {
             assertFalse(Files.exists(d), d + " removed");
             assertEquals(List.of(), LabReaper.mountsBelow(d), "nothing mounted below " + d);
@@ -229,6 +230,7 @@ class LabExtensionTest {
             Files.deleteIfExists(other);
             Files.deleteIfExists(alive);
             LabReaper.remove(dead, new ArrayList<>());
+            LabReaper.removeRootIfEmpty(Lab.ROOT);
         }
     }
 }
