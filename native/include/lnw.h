@@ -159,6 +159,16 @@ int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
 int lnw_link_macvlan_create(struct lnw_nl *nl, const char *name, int parent, int mode,
                             struct lnw_nl *target_nl, struct lnw_link *out, struct lnw_err *err);
 
+/* `ip link add NAME link PARENT type ipvlan mode l2|l3|l3s [netns NS]` (mode 0, 1, 2), as
+ * lnw_link_macvlan_create. A kernel without CONFIG_IPVLAN answers EOPNOTSUPP. */
+int lnw_link_ipvlan_create(struct lnw_nl *nl, const char *name, int parent, int mode,
+                           struct lnw_nl *target_nl, struct lnw_link *out, struct lnw_err *err);
+
+/* `ip link add NAME link PARENT type vlan id ID` (1..4094). A kernel without
+ * CONFIG_VLAN_8021Q answers EOPNOTSUPP. */
+int lnw_link_vlan_create(struct lnw_nl *nl, const char *name, int parent, int vlan_id,
+                         struct lnw_link *out, struct lnw_err *err);
+
 /* `ip link add NAME type vxlan id VNI [local IP] [dev PARENT] dstport PORT [nolearning]`.
  * local may be NULL (local_len 0); port 0 means 4789. */
 int lnw_link_vxlan_create(struct lnw_nl *nl, const char *name, int vni,

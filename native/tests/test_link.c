@@ -210,6 +210,24 @@ int main(void)
 	OK(lnw_link_macvlan_create(h, "lnwt-mac", br.index, 4 /* bridge */, c, &l, &err), &err);
 	CHECK(!strcmp(l.kind, "macvlan"));
 	CHECK(t_oracle_has(ctns, "ip -d -o link show lnwt-mac", "macvlan mode bridge"));
+	/* ipvlan and vlan: made where the kernel has them, else its EOPNOTSUPP, and nothing made */
+	{
+		int rc = lnw_link_ipvlan_create(h, "lnwt-ipv", br.index, 1 /* l3 */, c, &l, &err);
+
+		if (rc >= 0)
+			CHECK(t_oracle_has(ctns, "ip -d -o link show lnwt-ipv", "ipvlan  mode l3"));
+		else
+			CHECK(rc == -EOPNOTSUPP && t_oracle_lacks(ctns, "ip -o link show", "lnwt-ipv"));
+		rc = lnw_link_vlan_create(h, "lnwt-br0.10", br.index, 10, &l, &err);
+		if (rc >= 0)
+			CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-br0.10", "vlan protocol 802.1Q id 10"));
+		else
+			CHECK(rc == -EOPNOTSUPP && t_oracle_lacks(hostns, "ip -o link show", "lnwt-br0.10"));
+		FAILS(lnw_link_ipvlan_create(h, "lnwt-ipv2", br.index, 7, c, &l, &err), EINVAL, &err);
+		FAILS(lnw_link_ipvlan_create(h, "lnwt-ipv2", 0, 0, c, &l, &err), EINVAL, &err);
+		FAILS(lnw_link_vlan_create(h, "lnwt-v4095", br.index, 4095, &l, &err), EINVAL, &err);
+		CHECK(strstr(err.msg, "vlan id") != NULL);
+	}
 	{
 		unsigned char local[4] = { 10, 99, 0, 1 };
 

@@ -180,6 +180,53 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
+    /** The ipvlan modes (`ip link add ... type ipvlan mode l2|l3|l3s`). */
+    public enum IpvlanMode {
+        L2, L3, L3S
+    }
+
+    /**
+     * `ip link add NAME link PARENT type ipvlan mode MODE [netns NS]`: born in target's
+     * namespace when target is not null.
+     *
+     * @throws NotSupportedException on a kernel without ipvlan (CONFIG_IPVLAN), named
+     */
+    public Link createIpvlan(String name, int parentIndex, IpvlanMode mode, Netlink target) {
+        Netlink t = target != null ? target : this;
+        return withKernelOption("ipvlan", "CONFIG_IPVLAN, module ipvlan", () ->
+                NativeHandle.exclusive(handle, t.handle, "create ipvlan", (p, q) -> {
+                    check(LnwNative.lnw_link_ipvlan_create(p, name, parentIndex, mode.ordinal(), t == this ? 0 : q,
+                            link, err), name);
+                    return Link.of(link);
+                }));
+    }
+
+    /**
+     * `ip link add NAME link PARENT type vlan id ID`.
+     *
+     * @throws NotSupportedException on a kernel without 802.1q (CONFIG_VLAN_8021Q), named
+     */
+    public Link createVlan(String name, int parentIndex, int vlanId) {
+        return withKernelOption("802.1q VLAN", "CONFIG_VLAN_8021Q, module 8021q", () ->
+                handle.exclusive("create vlan", p -> {
+                    check(LnwNative.lnw_link_vlan_create(p, name, parentIndex, vlanId, link, err), name);
+                    return Link.of(link);
+                }));
+    }
+
+    /** fn, with the kernel's "unknown device type" (EOPNOTSUPP) said in terms of the option it lacks. */
+    private static <T> T withKernelOption(String kind, String option, java.util.function.Supplier<T> fn) {
+        try {
+            return fn.get();
+        } catch (NotSupportedException e) {
+            if (e.errno() != LnwNative.EOPNOTSUPP) {
+                throw e;
+            }
+            throw new NotSupportedException(e.getMessage() + ": this kernel has no " + kind + " devices (" + option
+                    + ")", e.errno(), e.operation(), e.object(), e);
+        }
+    }
+
     /** `ip link add NAME type vxlan id VNI ...` (see {@link VxlanSpec}). */
     public Link createVxlan(VxlanSpec spec) {
         byte[] local = spec.local() != null ? spec.local().getAddress() : null;

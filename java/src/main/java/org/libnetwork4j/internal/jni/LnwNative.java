@@ -213,6 +213,21 @@ public final class LnwNative {
             @JniArg(flags = {NO_IN}) LnwLink out,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_link_ipvlan_create(
+            @JniArg(cast = "struct lnw_nl *") long nl,
+            @JniArg(cast = "const char *") String name,
+            int parent, int mode,
+            @JniArg(cast = "struct lnw_nl *") long targetNl,
+            @JniArg(flags = {NO_IN}) LnwLink out,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_link_vlan_create(
+            @JniArg(cast = "struct lnw_nl *") long nl,
+            @JniArg(cast = "const char *") String name,
+            int parent, int vlanId,
+            @JniArg(flags = {NO_IN}) LnwLink out,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     public static final native int lnw_link_vxlan_create(
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(cast = "const char *") String name,
