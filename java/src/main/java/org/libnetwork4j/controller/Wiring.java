@@ -13,6 +13,8 @@ import org.libnetwork4j.dns.EmbeddedDns;
 import org.libnetwork4j.dns.NameService;
 import org.libnetwork4j.driver.bridge.BridgeDriver;
 import org.libnetwork4j.driver.host.HostDriver;
+import org.libnetwork4j.driver.macvlan.IpvlanDriver;
+import org.libnetwork4j.driver.macvlan.MacvlanDriver;
 import org.libnetwork4j.driver.none.NullDriver;
 import org.libnetwork4j.ipam.DefaultIpam;
 import org.libnetwork4j.store.DeferredWrites;
@@ -45,7 +47,8 @@ public final class Wiring implements ControllerProvider {
             DefaultIpam ipam = new DefaultIpam(config.addressPools().isEmpty()
                     ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host.namespace::overlapsHostRoute);
             DriverRegistry drivers = new DriverRegistry(List.of(
-                    new BridgeDriver(host.namespace, host.firewall, host.ports), new HostDriver(), new NullDriver()));
+                    new BridgeDriver(host.namespace, host.firewall, host.ports), new HostDriver(), new NullDriver(),
+                    new MacvlanDriver(host.namespace), new IpvlanDriver(host.namespace)));
             DeferredWrites writes = new DeferredWrites(store);
             undo.push(writes::close);
             NameService names = config.embeddedDns() ? EmbeddedDns.open(host.namespace.namespace())

@@ -19,4 +19,24 @@ public record EndpointRequest(String networkId, String endpointId, IpPrefix ipv4
     public EndpointRequest {
         ports = List.copyOf(ports);
     }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * The MAC asked for, else Docker's: 02:42 and the IPv4 address, so that a container keeps
+     * its MAC with its address; without IPv4 a random locally administered unicast one.
+     */
+    public MacAddress macOrDerived() {
+        if (mac != null) {
+            return mac;
+        }
+        if (ipv4 != null && ipv4.address() instanceof java.net.Inet4Address) {
+            byte[] ip = ipv4.address().getAddress();
+            return MacAddress.of(new byte[] {0x02, 0x42, ip[0], ip[1], ip[2], ip[3]});
+        }
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        b[0] = (byte) ((b[0] & 0xFC) | 0x02); // locally administered, unicast
+        return MacAddress.of(b);
+    }
 }

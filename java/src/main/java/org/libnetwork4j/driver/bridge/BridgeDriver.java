@@ -2,7 +2,6 @@ package org.libnetwork4j.driver.bridge;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,6 @@ import org.libnetwork4j.portmapper.PortMapper;
  */
 public final class BridgeDriver implements RestorableDriver {
     public static final String TYPE = "bridge";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HostContext host;
     private final Map<String, BridgeNetwork> networks = new ConcurrentHashMap<>();
@@ -168,23 +166,12 @@ public final class BridgeDriver implements RestorableDriver {
     @Override
     public EndpointSetup createEndpoint(EndpointRequest req) {
         BridgeNetwork n = network(req.networkId());
-        MacAddress mac = req.mac() != null ? req.mac() : macFor(req);
+        MacAddress mac = req.macOrDerived();
         n.endpoints.put(req.endpointId(), new BridgeEndpoint(mac, req));
         return new EndpointSetup(mac);
     }
 
     /** Docker's choice: 02:42 and the four bytes of the IPv4 address; random without one. */
-    static MacAddress macFor(EndpointRequest req) {
-        if (req.ipv4() != null && req.ipv4().address() instanceof Inet4Address) {
-            byte[] ip = req.ipv4().address().getAddress();
-            return MacAddress.of(new byte[] {0x02, 0x42, ip[0], ip[1], ip[2], ip[3]});
-        }
-        byte[] b = new byte[6];
-        RANDOM.nextBytes(b);
-        b[0] = (byte) ((b[0] & 0xFC) | 0x02); // locally administered, unicast
-        return MacAddress.of(b);
-    }
-
     @Override
     public void deleteEndpoint(String networkId, String endpointId) {
         BridgeNetwork n = networks.get(networkId);

@@ -1,0 +1,73 @@
+package org.libnetwork4j.driver.macvlan;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.driver.HostContext;
+import org.libnetwork4j.driver.NetworkSettings;
+import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.MacvlanSpec;
+import org.libnetwork4j.kernel.Netlink;
+
+/**
+ * Docker's macvlan driver: each endpoint a macvlan device on the parent, with a MAC of its own
+ * (02:42 and its IPv4 address, unless one is asked for). Options: {@code parent} and
+ * {@code macvlan_mode} = bridge (the default: endpoints on one parent reach each other inside
+ * the kernel), private (they do not), vepa (only through an external switch that hairpins)
+ * or passthru (one endpoint takes the parent over). See {@link SubInterfaceDriver}.
+ */
+public final class MacvlanDriver extends SubInterfaceDriver {
+    public static final String TYPE = "macvlan";
+    static final String MODE = "macvlan_mode";
+
+    /** A macvlan network's options. */
+    record Settings(String parent, MacvlanSpec.Mode mode) implements SubSettings {
+    }
+
+    public MacvlanDriver(HostContext host) {
+        super(host);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public NetworkSettings parseNetworkOptions(Map<String, String> options) {
+        String parent = null;
+        MacvlanSpec.Mode mode = MacvlanSpec.Mode.BRIDGE;
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            switch (e.getKey()) {
+                case PARENT -> parent = Parents.check(e.getValue());
+                case MODE -> mode = switch (e.getValue().toLowerCase(Locale.ROOT)) {
+                    case "bridge" -> MacvlanSpec.Mode.BRIDGE;
+                    case "private" -> MacvlanSpec.Mode.PRIVATE;
+                    case "vepa" -> MacvlanSpec.Mode.VEPA;
+                    case "passthru" -> MacvlanSpec.Mode.PASSTHRU;
+                    default -> throw new InvalidParameterException("invalid value \"" + e.getValue()
+                            + "\" for option \"" + MODE + "\": bridge, private, vepa or passthru");
+                };
+                default -> throw new InvalidParameterException("unknown option \"" + e.getKey()
+                        + "\" for driver \"" + TYPE + "\" (" + PARENT + ", " + MODE + ")");
+            }
+        }
+        return new Settings(parent, mode);
+    }
+
+    @Override
+    Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings, Netlink target) {
+        return hostNl.createMacvlan(MacvlanSpec.of(name, parentIndex).mode(((Settings) settings).mode()).in(target));
+    }
+
+    @Override
+    boolean exclusive(SubSettings settings) {
+        return ((Settings) settings).mode() == MacvlanSpec.Mode.PASSTHRU;
+    }
+
+    @Override
+    boolean ownMac() {
+        return true;
+    }
+}
