@@ -103,6 +103,20 @@ class MacvlanNetworkTest {
     }
 
     @Test
+    void theNextContainerGivenTheSameAddressJoinsAsSoonAsTheLastOneIsDeleted(Namespaces ns) {
+        lan(ns);
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("macvlan", "mv", lanOptions(null));
+        for (int i = 0; i < 3; i++) {
+            // same address, same MAC, each time: the old device must be off the parent already
+            Sandbox sb = joined(c, n, "c" + i);
+            assertEquals("10.77.0.2", ip(sb));
+            assertTrue(Oracle.ping(NsRef.of(sb), ROUTER));
+            sb.delete();
+        }
+    }
+
+    @Test
     void privateModeKeepsSiblingsApartButNotFromTheLan(Namespaces ns) {
         lan(ns);
         NetworkController c = ns.controller();

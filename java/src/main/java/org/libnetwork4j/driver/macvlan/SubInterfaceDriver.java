@@ -261,12 +261,19 @@ abstract class SubInterfaceDriver implements RestorableDriver {
         if (ep == null || ep.sandbox == null) {
             return;
         }
-        if (!sandboxGone) {
-            try {
-                ep.sandbox.netlink().deleteLink(ep.index);
-            } catch (NotFoundException gone) {
-                // gone already: what leave wants
+        // Taken out even when the sandbox goes: the kernel frees a dead namespace's devices
+        // later, on a workqueue, and until then the device holds its MAC (and, for ipvlan, its
+        // addresses) on the parent, where the next endpoint given the same address would be
+        // refused with EADDRINUSE.
+        try {
+            ep.sandbox.netlink().deleteLink(ep.index);
+        } catch (NotFoundException gone) {
+            // gone already: what leave wants
+        } catch (RuntimeException e) {
+            if (!sandboxGone) {
+                throw e;
             }
+            // the namespace is going: its devices go with it, later
         }
         ep.sandbox = null;
         ep.index = 0;
