@@ -22,9 +22,12 @@ import org.libnetwork4j.kernel.Netns;
  * network create once; per container the sandbox (timed apart, as the peers' namespaces are
  * made beforehand), the attach ({@code createEndpoint} + {@code join}: veth, address, routes,
  * IPAM, NAT elements, the store), the detach ({@code sandbox.delete()}: endpoint and namespace
- * gone). The network masquerades (Docker's default); {@code port} adds one published port.
+ * gone). The network masquerades (Docker's default); {@code port} adds one published port;
+ * {@code macvlan} is a macvlan network instead (mode bridge) on a parent veth "lnwpar" of the
+ * fake host, whose other end is a LAN namespace with the gateway 10.204.0.1/16 (as the CNI
+ * macvlan plugin is driven beside it).
  *
- * <pre>PeerRun plain|port N WARMUP RUN_ROOT CSV</pre>
+ * <pre>PeerRun plain|port|macvlan N WARMUP RUN_ROOT CSV</pre>
  * appends {@code system,phase,index,microseconds} rows to CSV.
  */
 public final class PeerRun {
@@ -33,22 +36,35 @@ public final class PeerRun {
 
     public static void main(String[] a) throws IOException {
         boolean port = a[0].equals("port");
+        boolean macvlan = a[0].equals("macvlan");
         int n = Integer.parseInt(a[1]);
         int warmup = Integer.parseInt(a[2]);
         Path root = Files.createTempDirectory(Path.of(a[3]), "lnwp-java-");
-        String system = port ? "lnw4j-port" : "lnw4j";
+        String system = port ? "lnw4j-port" : macvlan ? "lnw4j-macvlan" : "lnw4j";
         EndpointOptions opts = port ? EndpointOptions.builder().publish("8080:80").build() : EndpointOptions.defaults();
         Netns host = Netns.createAt(root, "host");
+        Netns lan = macvlan ? Netns.createAt(root, "lan") : null;
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(Path.of(a[4]), StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND))) {
             try (Netlink nl = Netlink.open(host)) {
                 nl.setUp(nl.link("lo").index());
+                if (macvlan) {
+                    try (Netlink l = Netlink.open(lan)) {
+                        var p = nl.createVeth(org.libnetwork4j.kernel.VethSpec.of("lnwpar", "eth0").peerIn(l).up());
+                        l.addAddr(org.libnetwork4j.kernel.Addr.of(p.peer().index(), "10.204.0.1/16"));
+                        l.setUp(p.peer().index());
+                    }
+                }
             }
             long c0 = System.nanoTime();
             try (NetworkController c = NetworkController.create(ControllerConfig.builder()
                     .hostNamespace(host.path().orElseThrow()).stateDir(root.resolve("state"))
                     .runDir(root.resolve("run")).build())) {
-                Network net = c.newNetwork("bridge", "bench", NetworkOptions.builder().subnet("10.201.0.0/16").build());
+                Network net = macvlan
+                        ? c.newNetwork("macvlan", "bench", NetworkOptions.builder()
+                                .ipam(org.libnetwork4j.IpamConfig.builder().subnet("10.204.0.0/16").gateway("10.204.0.1")
+                                        .build()).option("parent", "lnwpar").build())
+                        : c.newNetwork("bridge", "bench", NetworkOptions.builder().subnet("10.201.0.0/16").build());
                 csv.printf("%s,create,0,%.1f%n", system, (System.nanoTime() - c0) / 1e3);
                 for (int i = 0; i < warmup + n; i++) {
                     long t0 = System.nanoTime();
@@ -68,6 +84,9 @@ public final class PeerRun {
             }
         } finally {
             host.delete();
+            if (lan != null) {
+                lan.delete();
+            }
             try (var w = Files.walk(root)) {
                 for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);

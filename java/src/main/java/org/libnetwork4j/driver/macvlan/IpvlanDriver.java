@@ -75,6 +75,20 @@ public final class IpvlanDriver extends SubInterfaceDriver {
         return hostNl.createIpvlan(name, parentIndex, ((Settings) settings).mode(), target);
     }
 
+    /** Its addresses are the parent's to track, and the next endpoint may be given them at once. */
+    @Override
+    boolean mustRelease(SubEndpoint ep) {
+        return true;
+    }
+
+    /** Its addresses off: the parent's table of its ipvlans' addresses holds them no more. */
+    @Override
+    void release(Netlink inside, int index) {
+        for (org.libnetwork4j.kernel.Addr a : inside.addrs(index)) {
+            inside.delAddr(a);
+        }
+    }
+
     @Override
     boolean ownMac() {
         return false;

@@ -11,8 +11,12 @@ import org.libnetwork4j.kernel.MacvlanSpec;
 import org.libnetwork4j.kernel.Netlink;
 
 /**
- * Docker's macvlan driver: each endpoint a macvlan device on the parent, with a MAC of its own
- * (02:42 and its IPv4 address, unless one is asked for). Options: {@code parent} and
+ * Docker's macvlan driver: each endpoint a macvlan device on the parent, with a MAC of its own:
+ * the one asked for, else a random one. (Docker 20.10 derives it from the IPv4 address, 02:42
+ * and the address. Here an address is given again as soon as it is released, and a deleted
+ * sandbox's device keeps its MAC on the parent until the kernel frees the namespace, later;
+ * the next container with the same address would then be refused with EADDRINUSE, or pay
+ * ~10 ms (an RCU wait) for the old device to give its MAC up. A random MAC needs neither.) Options: {@code parent} and
  * {@code macvlan_mode} = bridge (the default: endpoints on one parent reach each other inside
  * the kernel), private (they do not), vepa (only through an external switch that hairpins)
  * or passthru (one endpoint takes the parent over). See {@link SubInterfaceDriver}.
@@ -64,6 +68,18 @@ public final class MacvlanDriver extends SubInterfaceDriver {
     @Override
     boolean exclusive(SubSettings settings) {
         return ((Settings) settings).mode() == MacvlanSpec.Mode.PASSTHRU;
+    }
+
+    /** A MAC the user chose may well be asked for again at once; a random one will not. */
+    @Override
+    boolean mustRelease(SubEndpoint ep) {
+        return ep.macAskedFor;
+    }
+
+    /** Another MAC: the parent's table of its macvlans' MACs holds this one's no more. */
+    @Override
+    void release(Netlink inside, int index) {
+        inside.setMac(index, org.libnetwork4j.MacAddress.random());
     }
 
     @Override

@@ -85,11 +85,13 @@ abstract class SubInterfaceDriver implements RestorableDriver {
     /** An endpoint, and once joined where its device is. */
     static final class SubEndpoint {
         final MacAddress mac;
+        final boolean macAskedFor;
         volatile SandboxContext sandbox;
         volatile int index;
 
-        SubEndpoint(MacAddress mac) {
+        SubEndpoint(MacAddress mac, boolean macAskedFor) {
             this.mac = mac;
+            this.macAskedFor = macAskedFor;
         }
     }
 
@@ -107,6 +109,15 @@ abstract class SubInterfaceDriver implements RestorableDriver {
 
     /** Whether devices of this kind carry their own MAC (macvlan) or the parent's (ipvlan). */
     abstract boolean ownMac();
+
+    /**
+     * Whether a device about to die with its namespace holds something on the parent that
+     * another endpoint may claim at once (see {@link #release}).
+     */
+    abstract boolean mustRelease(SubEndpoint ep);
+
+    /** Makes a device about to die with its namespace give up what it holds on the parent. */
+    abstract void release(Netlink inside, int index);
 
     /** Whether one endpoint takes the whole parent (macvlan's passthru). */
     boolean exclusive(SubSettings settings) {
@@ -208,8 +219,8 @@ abstract class SubInterfaceDriver implements RestorableDriver {
                     + " network: no published ports (its container is on the parent's network itself;"
                     + " connect to its address)");
         }
-        MacAddress mac = ownMac() ? req.macOrDerived() : null;
-        n.endpoints.put(req.endpointId(), new SubEndpoint(mac));
+        MacAddress mac = ownMac() ? (req.mac() != null ? req.mac() : MacAddress.random()) : null;
+        n.endpoints.put(req.endpointId(), new SubEndpoint(mac, req.mac() != null));
         return new EndpointSetup(mac);
     }
 
@@ -261,12 +272,15 @@ abstract class SubInterfaceDriver implements RestorableDriver {
         if (ep == null || ep.sandbox == null) {
             return;
         }
-        // Taken out even when the sandbox goes: the kernel frees a dead namespace's devices
-        // later, on a workqueue, and until then the device holds its MAC (and, for ipvlan, its
-        // addresses) on the parent, where the next endpoint given the same address would be
-        // refused with EADDRINUSE.
         try {
-            ep.sandbox.netlink().deleteLink(ep.index);
+            if (!sandboxGone) {
+                ep.sandbox.netlink().deleteLink(ep.index);
+            } else if (mustRelease(ep)) {
+                // The kernel frees a dead namespace's devices later, on a workqueue, and until
+                // then this one would hold what it claims on the parent: the next endpoint to
+                // claim it would be refused with EADDRINUSE. Giving it up is one request.
+                release(ep.sandbox.netlink(), ep.index);
+            }
         } catch (NotFoundException gone) {
             // gone already: what leave wants
         } catch (RuntimeException e) {
