@@ -98,6 +98,19 @@ public interface NetworkController extends AutoCloseable {
      * themselves at the latest on the next change after anyone else touched nftables (a
      * flushed ruleset, a deleted table); this is for not waiting.
      */
+    /**
+     * Subscribes listener to this controller's events ({@link NetworkEvent}), delivered in order
+     * on a thread of the subscription's own. A listener never slows an operation down: up to
+     * 1024 events wait for it, and what comes beyond that is dropped and counted
+     * ({@link EventSubscription#dropped}). Closing the controller ends every subscription.
+     */
+    default EventSubscription subscribe(java.util.function.Consumer<NetworkEvent> listener) {
+        return subscribe(listener, 1024);
+    }
+
+    /** {@link #subscribe(java.util.function.Consumer)} with a queue of capacity events. */
+    EventSubscription subscribe(java.util.function.Consumer<NetworkEvent> listener, int capacity);
+
     void reloadFirewall();
 
     /**

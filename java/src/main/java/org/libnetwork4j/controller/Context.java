@@ -3,6 +3,7 @@ package org.libnetwork4j.controller;
 import java.nio.file.Path;
 
 import org.libnetwork4j.dns.NameService;
+import org.libnetwork4j.events.EventBus;
 import org.libnetwork4j.ipam.Ipam;
 import org.libnetwork4j.store.DeferredWrites;
 
@@ -16,8 +17,15 @@ import org.libnetwork4j.store.DeferredWrites;
  * @param drivers the network drivers by type
  * @param paths   where sandboxes keep their files, and the host's resolv.conf
  * @param names   the DNS resolver's names: told of every served network, sandbox and join
+ * @param events  where what happened is published, once it has
  */
-record Context(DeferredWrites store, Ipam ipam, Host host, DriverRegistry drivers, Paths paths, NameService names) {
+record Context(DeferredWrites store, Ipam ipam, Host host, DriverRegistry drivers, Paths paths, NameService names,
+        EventBus events) {
+
+    /** One with an event bus of its own (what tests of the controller's logic use). */
+    Context(DeferredWrites store, Ipam ipam, Host host, DriverRegistry drivers, Paths paths, NameService names) {
+        this(store, ipam, host, drivers, paths, names, new EventBus());
+    }
 
     /** Directories and files of a controller. */
     record Paths(Path sandboxFiles, Path hostResolvConf) {

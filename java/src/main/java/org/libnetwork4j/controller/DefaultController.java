@@ -13,7 +13,9 @@ import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.Labels;
 import org.libnetwork4j.Network;
+import org.libnetwork4j.EventSubscription;
 import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.RecoveryReport;
@@ -141,6 +143,8 @@ public final class DefaultController implements NetworkController {
                 }
             }, () -> make(driver, spec, v4, v6));
             LOG.debug("created {}", n);
+            ctx.events().publish(NetworkEvent.Type.NETWORK, NetworkEvent.CREATE, n.id(),
+                    Map.of("name", n.name(), "type", n.type()));
             return n;
         } catch (NetworkException e) {
             throw e.withContext("create network \"" + name + "\"");
@@ -249,6 +253,7 @@ public final class DefaultController implements NetworkController {
         Teardown t = new Teardown();
         // first: its forwards borrow the sandboxes' namespaces, closed next
         t.step(ctx.names()::close);
+        t.step(ctx.events()::close);
         t.step(ctx.store()::close);
         for (SandboxImpl s : sandboxes.registry.all()) {
             t.step(s::close);
@@ -261,6 +266,12 @@ public final class DefaultController implements NetworkController {
         }
         t.step(resources); // last: the next controller may start as soon as the directory is free
         t.throwIfFailed();
+    }
+
+    @Override
+    public EventSubscription subscribe(java.util.function.Consumer<NetworkEvent> listener, int capacity) {
+        checkOpen();
+        return ctx.events().subscribe(listener, capacity);
     }
 
     // ---- for tests in this package ----

@@ -1,5 +1,7 @@
 package org.libnetwork4j.controller;
 
+import java.util.Map;
+import org.libnetwork4j.NetworkEvent;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -169,6 +171,7 @@ final class EndpointImpl implements Endpoint {
                     + "\" to the sandbox of container \"" + target.containerId() + "\"");
         }
         LOG.debug("joined {} to {}", this, target);
+        connected(NetworkEvent.CONNECT, target);
         // no lock held: the hosts files of the sandboxes that share the network
         HostsPeers.afterChange(network, target, !aliases().isEmpty());
     }
@@ -211,10 +214,22 @@ final class EndpointImpl implements Endpoint {
             throw e.withContext(context);
         }
         LOG.debug("{} left {}", this, from);
+        connected(NetworkEvent.DISCONNECT, from);
         HostsPeers.afterChange(network, from, !aliases().isEmpty());
         if (afterwards != null) {
             throw afterwards instanceof NetworkException ne ? ne.withContext(context) : afterwards;
         }
+    }
+
+    /** Docker's network connect/disconnect event: the network is the actor. */
+    private void connected(String action, SandboxImpl sb) {
+        ctx.events().publish(NetworkEvent.Type.NETWORK, action, network.id(), Map.of("container", sb.containerId(),
+                "endpoint", id, "name", network.name(), "type", network.type()));
+    }
+
+    private void destroyed() {
+        ctx.events().publish(NetworkEvent.Type.ENDPOINT, NetworkEvent.DESTROY, id, Map.of("name", name,
+                "network", network.name()));
     }
 
     /** What a sandbox's delete does with an endpoint it took along. */
@@ -247,6 +262,8 @@ final class EndpointImpl implements Endpoint {
             lock.unlock();
         }
         network.removeEndpoint(this);
+        connected(NetworkEvent.DISCONNECT, sb);
+        destroyed();
         return new Removal(Records.of(this, null, null, List.of()), () -> network.addresses().release(ipv4, ipv6),
                 failure);
     }
@@ -294,9 +311,13 @@ final class EndpointImpl implements Endpoint {
         } catch (NetworkException e) {
             throw e.withContext(context);
         } finally {
+            if (left != null) {
+                connected(NetworkEvent.DISCONNECT, left);
+            }
             if (gone) {
                 network.removeEndpoint(this);
                 LOG.debug("deleted {}", this);
+                destroyed();
             }
             if (left != null) {
                 HostsPeers.afterChange(network, left, !aliases().isEmpty());

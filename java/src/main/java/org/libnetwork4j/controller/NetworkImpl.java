@@ -1,5 +1,6 @@
 package org.libnetwork4j.controller;
 
+import org.libnetwork4j.NetworkEvent;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,6 +174,8 @@ final class NetworkImpl implements Network {
                 aliased.incrementAndGet();
             }
             LOG.debug("created {}", ep);
+            ctx.events().publish(NetworkEvent.Type.ENDPOINT, NetworkEvent.CREATE, ep.id(),
+                    Map.of("name", ep.name(), "network", name));
             return ep;
         } catch (NetworkException e) {
             throw e.withContext("create endpoint \"" + epName + "\" on network \"" + name + "\"");
@@ -268,6 +271,7 @@ final class NetworkImpl implements Network {
         addresses.releaseAll();
         registry.remove(this);
         LOG.debug("deleted {}", this);
+        ctx.events().publish(NetworkEvent.Type.NETWORK, NetworkEvent.DESTROY, id, Map.of("name", name, "type", type));
         try {
             ctx.store().delete(record(State.DELETING, Map.of()));
         } catch (NetworkException e) {

@@ -1,5 +1,6 @@
 package org.libnetwork4j.controller;
 
+import org.libnetwork4j.NetworkEvent;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -341,6 +342,9 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 t.step(() -> HostsPeers.refreshAll(ep.network()));
             }
         }
+        // gone from the registry, whatever failed on the way: its destroy is told all the same
+        ctx.events().publish(NetworkEvent.Type.SANDBOX, NetworkEvent.DESTROY, id,
+                java.util.Map.of("container", containerId));
         try {
             t.throwIfFailed();
         } catch (NetworkException e) {

@@ -1,5 +1,6 @@
 package org.libnetwork4j.controller;
 
+import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
@@ -29,6 +30,8 @@ final class Sandboxes {
             SandboxImpl sb = registry.create(containerId, all -> { },
                     () -> SandboxImpl.create(ctx, registry, Ids.newId(), containerId, options));
             LOG.debug("created {}", sb);
+            ctx.events().publish(NetworkEvent.Type.SANDBOX, NetworkEvent.CREATE, sb.id(),
+                    java.util.Map.of("container", containerId));
             return sb;
         } catch (NetworkException e) {
             throw e.withContext("create sandbox for container \"" + containerId + "\"");

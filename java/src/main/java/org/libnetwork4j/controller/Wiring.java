@@ -11,6 +11,7 @@ import org.libnetwork4j.InternalException;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.dns.EmbeddedDns;
 import org.libnetwork4j.dns.NameService;
+import org.libnetwork4j.events.EventBus;
 import org.libnetwork4j.driver.bridge.BridgeDriver;
 import org.libnetwork4j.driver.host.HostDriver;
 import org.libnetwork4j.driver.macvlan.IpvlanDriver;
@@ -55,7 +56,7 @@ public final class Wiring implements ControllerProvider {
                     : NameService.none();
             undo.push(names::close);
             Context ctx = new Context(writes, ipam, host, drivers,
-                    new Context.Paths(sandboxFiles, config.hostResolvConf()), names);
+                    new Context.Paths(sandboxFiles, config.hostResolvConf()), names, new EventBus());
             return new DefaultController(ctx, () -> {
                 Teardown t = new Teardown();
                 t.step(store::close);
