@@ -214,6 +214,9 @@ int main(int argc, char **argv)
 			}
 			fputs(text, type == 'O' ? stdout : stderr);
 			free(text);
+			/* at once: lnw events streams its lines, and a pipe would hold them back */
+			if (type == 'O')
+				fflush(stdout);
 			break;
 		case 'X':
 			if (get_u32(fd, &code) < 0) {

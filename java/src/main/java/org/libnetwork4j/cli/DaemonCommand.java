@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.NetworkController;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -118,13 +119,22 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
                 } catch (ClosedChannelException stop) { // closed by the stopper
                     break;
                 }
-                try (client) {
-                    serve(client, controller, config, here, deadlines);
+                boolean streaming = false;
+                try {
+                    streaming = serve(client, controller, config, here, deadlines);
                 } catch (IOException e) {
                     log.println("lnw daemon: a client went away: " + e); // the next one is served
+                } finally {
+                    if (!streaming) {
+                        closeQuietly(client);
+                    }
                 }
             }
         } finally {
+            for (EventStream s : streams) {
+                s.finish(); // the clients of lnw events end with the daemon, exit code 0
+            }
+            heartbeats.shutdownNow();
             deadlines.shutdownNow();
             try {
                 Files.deleteIfExists(socket);
@@ -137,13 +147,16 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    /** One request: read it, run it with the open controller, send what it printed and its code. */
-    private void serve(SocketChannel ch, NetworkController controller, ControllerConfig config, Identity here,
+    /**
+     * One request: read it, run it with the open controller, send what it printed and its code.
+     * Returns true if the connection now belongs to an event stream (lnw events), which closes it.
+     */
+    private boolean serve(SocketChannel ch, NetworkController controller, ControllerConfig config, Identity here,
             ScheduledExecutorService deadlines) throws IOException {
         DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
         Request req = withDeadline(ch, deadlines, () -> Request.read(new DataInputStream(Channels.newInputStream(ch))));
         if (req == null) {
-            return; // not our client, or not a request: say nothing
+            return false; // not our client, or not a request: say nothing
         }
         if (!req.caller().sameNamespaces(here)) {
             withDeadline(ch, deadlines, () -> {
@@ -154,7 +167,13 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
                 exit(out, 1);
                 return null;
             });
-            return;
+            return false;
+        }
+        if (req.args().contains("events")) { // cheap first look; startStream parses it for sure
+            Boolean streaming = startStream(ch, out, req.args(), controller, config, deadlines);
+            if (streaming != null) {
+                return streaming;
+            }
         }
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
@@ -186,6 +205,141 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             }
             return null;
         });
+        return false;
+    }
+
+    // ---- lnw events ----
+
+    /** The most clients of lnw events at once: each holds a thread while it listens. */
+    private static final int MAX_STREAMS = 64;
+    /** How often an idle stream checks that its client is still there (an empty frame). */
+    private static final long HEARTBEAT_SECONDS = 5;
+
+    private final java.util.Set<EventStream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lnw-daemon-heartbeats");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Hands the connection to a new event stream, unless the request is bad or there are too
+     * many (answered, false), or is not lnw events after all (null): the serving loop goes on at once, the stream writes each event as it comes (on its
+     * subscription's thread, each write under the deadline) until the client hangs up.
+     */
+    private Boolean startStream(SocketChannel ch, DataOutputStream out, List<String> args, NetworkController controller,
+            ControllerConfig config, ScheduledExecutorService deadlines) throws IOException {
+        EventsCommand.Stream wanted;
+        try {
+            Lnw top = new Lnw();
+            // as for every request: the daemon's directories unless the request names others
+            top.env = Map.of("LNW_STATE_DIR", config.stateDir().toString(), "LNW_RUN_DIR", config.runDir().toString());
+            CommandLine.ParseResult parsed;
+            try {
+                parsed = new CommandLine(top).parseArgs(args.toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                return null; // not ours to judge: the runner reports usage errors as for any command
+            }
+            if (parsed.subcommand() == null || !(parsed.subcommand().commandSpec().userObject() instanceof EventsCommand ev)) {
+                return null; // "events" was an argument of another command
+            }
+            // the same check as every command's: the daemon's directories only
+            new Session(controller, config).controller(top.config());
+            wanted = ev.stream();
+            if (streams.size() >= MAX_STREAMS) {
+                throw new Lnw.CliException("this lnw daemon streams events to " + MAX_STREAMS + " clients already");
+            }
+        } catch (Lnw.CliException e) {
+            withDeadline(ch, deadlines, () -> {
+                text(out, 'E', "lnw: " + e.getMessage() + "\n");
+                exit(out, e.getMessage().startsWith("invalid") ? 2 : 1);
+                return null;
+            });
+            return false;
+        }
+        EventStream s = new EventStream(ch, out, deadlines);
+        streams.add(s);
+        s.subscription = controller.subscribe(e -> {
+            if (wanted.wants(e)) {
+                s.send(wanted.line(e));
+            }
+        });
+        s.heartbeat = heartbeats.scheduleAtFixedRate(() -> s.send(""), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS,
+                TimeUnit.SECONDS);
+        return true;
+    }
+
+    /** One client of lnw events. Writes are serialized: events and heartbeats come from two threads. */
+    private final class EventStream {
+        private final SocketChannel ch;
+        private final DataOutputStream out;
+        private final ScheduledExecutorService deadlines;
+        volatile org.libnetwork4j.EventSubscription subscription;
+        volatile java.util.concurrent.ScheduledFuture<?> heartbeat;
+        private boolean closed; // guarded by this
+
+        EventStream(SocketChannel ch, DataOutputStream out, ScheduledExecutorService deadlines) {
+            this.ch = ch;
+            this.out = out;
+            this.deadlines = deadlines;
+        }
+
+        /** One 'O' frame (an empty one is the heartbeat); a client gone ends the stream. */
+        synchronized void send(String text) {
+            if (closed) {
+                return;
+            }
+            try {
+                withDeadline(ch, deadlines, () -> {
+                    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+                    out.writeByte('O');
+                    out.writeInt(b.length);
+                    out.write(b);
+                    out.flush();
+                    return null;
+                });
+            } catch (IOException gone) {
+                close();
+            }
+        }
+
+        /** The daemon stops: the client gets its exit code, 0. */
+        synchronized void finish() {
+            if (!closed) {
+                try {
+                    withDeadline(ch, deadlines, () -> {
+                        exit(out, 0);
+                        return null;
+                    });
+                } catch (IOException gone) {
+                    // closing anyway
+                }
+                close();
+            }
+        }
+
+        synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            streams.remove(this);
+            if (subscription != null) {
+                subscription.close();
+            }
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // closing is all we wanted
+        }
     }
 
     /** What a client sends: its namespaces and its command line. */

@@ -131,6 +131,69 @@ class DaemonTest {
     }
 
     /** lnw daemon in the fake host, ready when its socket is. */
+    @Test
+    void eventsStreamFromTheDaemonAsTheyHappenUntilTheClientGoes(Namespaces ns) throws Exception {
+        Path socket = ns.dir().resolve("state").resolve("lnw.sock");
+        // without a daemon there is nothing to stream: said, with the way out
+        List<String> alone = new ArrayList<>(CliTest.jvm(ns));
+        alone.add("events");
+        assertTrue(CliTest.run(alone, "events").fails(1).contains("running lnw daemon"));
+        Process daemon = startDaemon(ns, socket);
+        Process events = null;
+        try {
+            assertTrue(client(ns, ns.host(), "events", "--filter", "colour=red").fails(2).contains("invalid filter"));
+            events = new ProcessBuilder(clientCommand(ns, ns.host(),
+                    List.of("events", "--format", "json", "--filter", "type=network"))).start();
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(events.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    for (String l; (l = lines.readLine()) != null;) {
+                        got.add(l);
+                    }
+                } catch (java.io.IOException ended) {
+                    // the client went away
+                }
+            }, "events-reader");
+            reader.setDaemon(true);
+            reader.start();
+            Thread.sleep(300); // the stream is set up before the first change (bounded: one wait)
+            String id = client(ns, ns.host(), "network", "create", "--subnet", "10.58.0.0/24", "ev").ok().out().strip();
+            JsonNode created = Oracle.parse(got.poll(10, TimeUnit.SECONDS));
+            assertEquals("network", created.path("Type").asText());
+            assertEquals("create", created.path("Action").asText());
+            assertEquals(id, created.path("Actor").path("ID").asText());
+            assertEquals("ev", created.path("Actor").path("Attributes").path("name").asText());
+            assertTrue(created.path("timeNano").asLong() > 0);
+            // a sandbox's own events are filtered out; its connect is a network event
+            client(ns, ns.host(), "sandbox", "create", "s1").ok();
+            client(ns, ns.host(), "network", "connect", "ev", "s1").ok();
+            JsonNode connected = Oracle.parse(got.poll(10, TimeUnit.SECONDS));
+            assertEquals("connect", connected.path("Action").asText(), connected.toString());
+            assertEquals("s1", connected.path("Actor").path("Attributes").path("container").asText());
+            // the client goes; the daemon serves on, and the next stream gets the next event
+            events.destroy();
+            assertTrue(events.waitFor(10, TimeUnit.SECONDS));
+            client(ns, ns.host(), "sandbox", "rm", "s1").ok();
+            client(ns, ns.host(), "network", "rm", "ev").ok();
+            client(ns, ns.host(), "network", "ls").ok(); // the daemon serves on after its stream's client went
+            // a stream still open when the daemon stops ends with exit code 0
+            events = new ProcessBuilder(clientCommand(ns, ns.host(), List.of("events"))).start();
+            Thread.sleep(300);
+            daemon.destroy();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon stops with a stream open");
+            assertTrue(events.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, events.exitValue());
+        } finally {
+            if (events != null) {
+                events.destroyForcibly();
+            }
+            daemon.destroyForcibly();
+            daemon.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static Process startDaemon(Namespaces ns, Path socket) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
         List<String> jvm = new ArrayList<>(CliTest.jvm(ns));
