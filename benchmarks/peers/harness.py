@@ -174,6 +174,58 @@ def cni(n, masq, portmap, workdir):
         added.pop()
 
 
+def lan_parent(h):
+    """In fake host h, the macvlan parent: a veth "lnwpar" (up) whose other end is eth0 of a second
+    namespace playing the LAN, with the gateway 10.204.0.1/16 on it (as PeerRun makes it for
+    lnw4j-macvlan). Both namespaces go at exit (FakeHost), and the veth with them."""
+    lan = FakeHost(f"{h.name}-lan")
+    h.ip(f"link add lnwpar type veth peer name eth0 netns {lan.name}")
+    h.ip("link set lnwpar up")
+    lan.ip("addr add 10.204.0.1/16 dev eth0")
+    lan.ip("link set eth0 up")
+    return lan
+
+
+def cni_macvlan(n, workdir):
+    """The CNI macvlan plugin (mode bridge, host-local IPAM) on the parent lnwpar, driven as cni()
+    drives the bridge plugin: one plugin process per ADD/DEL, in the fake host's namespace."""
+    system = "cni-macvlan"
+    h = FakeHost(f"{PREFIX}-{system}")
+    lan_parent(h)
+    cs = Containers(system.replace("-", ""), n)
+    conf = {"cniVersion": "1.0.0", "name": f"{PREFIX}-net", "type": "macvlan", "master": "lnwpar", "mode": "bridge",
+            "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.204.0.0/16", "gateway": "10.204.0.1"}]],
+                     "routes": [{"dst": "0.0.0.0/0"}], "dataDir": str(workdir / f"cni-{system}")}}
+
+    def plugin(command, c, i, config):
+        env = dict(os.environ, CNI_COMMAND=command, CNI_CONTAINERID=f"{PREFIX}{i}", CNI_NETNS=f"/run/netns/{c}",
+                   CNI_IFNAME="eth0", CNI_PATH=str(CNI))
+        return run(h.enter([str(CNI / "macvlan")]), stdin=json.dumps(config), env=env).stdout
+
+    added = []
+
+    def teardown():
+        for i, c, prev in reversed(added):
+            plugin("DEL", c, i, dict(conf, prevResult=prev))
+    cleanups.append(lambda: teardown())
+    for i, c in enumerate(cs.names):
+        us, prev = timed(lambda: json.loads(plugin("ADD", c, i, conf)))
+        added.append((i, c, prev))
+        record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
+        if i == 0:
+            # once, untimed: the first container reaches the LAN's gateway through its macvlan
+            ok = None
+            for _ in range(3):
+                ok = run(["nsenter", f"--net=/run/netns/{c}", "ping", "-c1", "-W1", "10.204.0.1"], check=False)
+                if ok.returncode == 0:
+                    break
+            if ok.returncode != 0:
+                raise RuntimeError(f"{system}: the container {c} ({prev.get('ips')}) cannot ping the LAN gateway"
+                                   f" 10.204.0.1: {ok.stdout.strip()} {ok.stderr.strip()}")
+        record(system, "detach", i, timed(lambda: plugin("DEL", c, i, dict(conf, prevResult=prev)))[0])
+        added.pop()
+
+
 # ---- netavark ------------------------------------------------------------------------
 
 def netavark(n, port, workdir):
@@ -249,12 +301,13 @@ def dockerd(n, workdir, api_too=True, cli_too=False):
 # ---- summary -------------------------------------------------------------------------
 
 ORDER = ["lnw4j", "lnw4j-port", "c", "ip", "ip-batch", "cni", "cni-masq", "cni-masq-portmap", "netavark",
-         "netavark-port", "dockerd-api", "docker-cli"]
+         "netavark-port", "dockerd-api", "docker-cli", "lnw4j-macvlan", "cni-macvlan"]
 LABEL = {"lnw4j": "libnetwork4j, Java API (bridge, NAT)", "lnw4j-port": "libnetwork4j, Java API, 1 published port",
          "c": "plain C on libnl (native/bench)", "ip": "ip, one process per step", "ip-batch": "ip -batch (peer made in netns)",
          "cni": "CNI bridge + host-local", "cni-masq": "CNI bridge, ipMasq", "cni-masq-portmap": "CNI bridge, ipMasq + portmap",
          "netavark": "netavark", "netavark-port": "netavark, 1 port", "dockerd-api": "dockerd 20.10 Engine API",
-         "docker-cli": "docker network connect/disconnect (CLI)"}
+         "docker-cli": "docker network connect/disconnect (CLI)", "lnw4j-macvlan": "libnetwork4j, Java API (macvlan)",
+         "cni-macvlan": "CNI macvlan plugin (host-local IPAM)"}
 
 
 def summarize(csv_path, out, versions, n, n_slow, warmup):
@@ -297,6 +350,11 @@ def summarize(csv_path, out, versions, n, n_slow, warmup):
                          f((a + d) * 100), ratio(a, ra), ratio(d, rd)), file=out)
     print("# x attach / x detach: the system's median over libnetwork4j's (with a port: over libnetwork4j's"
           " with one published port)", file=out)
+    mv_a, mv_d = med("lnw4j-macvlan", "attach"), med("lnw4j-macvlan", "detach")
+    cm_a, cm_d = med("cni-macvlan", "attach"), med("cni-macvlan", "detach")
+    if mv_a and mv_d and cm_a and cm_d:
+        print(f"# macvlan: CNI macvlan plugin's median over libnetwork4j's macvlan: x attach {cm_a / mv_a:.1f},"
+              f" x detach {cm_d / mv_d:.1f}", file=out)
     return data, med
 
 
@@ -373,7 +431,9 @@ def main():
              ("cni-masq-portmap", lambda: cni(a.n_slow, True, True, work)),
              ("netavark", lambda: netavark(a.n, False, work)), ("netavark-port", lambda: netavark(a.n_slow, True, work)),
              ("dockerd-api", lambda: dockerd(a.n_slow, work)),
-             ("docker-cli", lambda: dockerd(a.n_slow, work, api_too=False, cli_too=True))]
+             ("docker-cli", lambda: dockerd(a.n_slow, work, api_too=False, cli_too=True)),
+             ("lnw4j-macvlan", lambda: lnw4j("macvlan", a.n, a.warmup, work, raw)),
+             ("cni-macvlan", lambda: cni_macvlan(a.n, work))]
     for name, fn in steps:
         if not want(name):
             continue
