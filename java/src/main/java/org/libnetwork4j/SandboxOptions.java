@@ -14,12 +14,24 @@ import java.util.List;
  * @param extraHosts       more lines for the hosts file ({@code --add-host})
  * @param useHostNamespace the sandbox is the host's own network namespace (for the host
  *                         driver's endpoints); nothing is created or deleted for it
+ * @param netns            a network namespace made by someone else (a runtime: runc, crun,
+ *                         podman) for the sandbox to adopt, by a path such as
+ *                         {@code /proc/PID/ns/net} or a bind mount (libnetwork's external
+ *                         key). It becomes the sandbox's {@link Sandbox#key()}; the sandbox never
+ *                         keeps it alive nor deletes it: its delete takes its interfaces out,
+ *                         and once the namespace has gone (its process exited, its mount
+ *                         removed) the sandbox is dropped at the next join or restart, its
+ *                         addresses released. Null: a namespace of the controller's own
  */
 public record SandboxOptions(String hostname, String domainname, List<InetAddress> dns,
         List<String> dnsSearch, List<String> dnsOptions, List<HostEntry> extraHosts,
-        boolean useHostNamespace) {
+        boolean useHostNamespace, java.nio.file.Path netns) {
 
     public SandboxOptions {
+        if (useHostNamespace && netns != null) {
+            throw new InvalidParameterException("a sandbox is either in the host's namespace or in namespace "
+                    + netns + ", not both");
+        }
         dns = List.copyOf(dns);
         dnsSearch = List.copyOf(dnsSearch);
         dnsOptions = List.copyOf(dnsOptions);
@@ -65,6 +77,7 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
         private final List<String> dnsOptions = new ArrayList<>();
         private final List<HostEntry> extraHosts = new ArrayList<>();
         private boolean useHostNamespace;
+        private java.nio.file.Path netns;
 
         public Builder hostname(String h) {
             this.hostname = h;
@@ -101,9 +114,15 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
             return this;
         }
 
+        /** Adopt this namespace, made by someone else (see {@link SandboxOptions#netns}). */
+        public Builder netns(java.nio.file.Path path) {
+            this.netns = path;
+            return this;
+        }
+
         public SandboxOptions build() {
             return new SandboxOptions(hostname, domainname, dns, dnsSearch, dnsOptions, extraHosts,
-                    useHostNamespace);
+                    useHostNamespace, netns);
         }
     }
 }

@@ -57,12 +57,19 @@ final class SandboxCommand implements Runnable {
         @Option(names = "--add-host", paramLabel = "NAME:IP", description = "a hosts file line (repeatable)")
         List<String> hosts = new ArrayList<>();
 
+        @Option(names = "--netns", paramLabel = "PATH", description = "adopt this network namespace, made by a"
+                + " runtime (/proc/PID/ns/net or a bind mount): never deleted here")
+        java.nio.file.Path netns;
+
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
         public void run() {
             SandboxOptions.Builder b = SandboxOptions.builder();
+            if (netns != null) {
+                b.netns(netns.toAbsolutePath());
+            }
             if (hostname != null) {
                 b.hostname(hostname);
             }

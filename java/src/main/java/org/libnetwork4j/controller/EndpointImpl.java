@@ -139,6 +139,12 @@ final class EndpointImpl implements Endpoint {
     @Override
     public void join(Sandbox sb, JoinOption... options) {
         SandboxImpl target = (SandboxImpl) sb;
+        if (target.os().isExternal() && !target.os().stillThere()) {
+            // its process exited (or its mount went): the sandbox goes now, its addresses with it
+            target.delete();
+            throw new NotFoundException("join endpoint \"" + name + "\": the namespace " + target.key()
+                    + " of the sandbox of container \"" + target.containerId() + "\" is gone; the sandbox is dropped");
+        }
         int priority = 0;
         for (JoinOption o : options) {
             if (o instanceof JoinOption.Priority p) {

@@ -14,11 +14,28 @@ interface Host extends AutoCloseable {
     SandboxOs createSandbox(String id, boolean hostNamespace);
 
     /**
+     * A new sandbox's OS layer in a namespace made by someone else, at path (SandboxOptions#netns).
+     *
+     * @throws org.libnetwork4j.InvalidParameterException if path is no network namespace, or the
+     *         host's own
+     * @throws org.libnetwork4j.NotFoundException if nothing is at path
+     */
+    SandboxOs adoptSandbox(java.nio.file.Path path);
+
+    /**
      * A sandbox's OS layer after a restart, its namespace reopened at key.
      *
      * @throws org.libnetwork4j.NetworkException if the namespace is gone (a reboot)
      */
     SandboxOs openSandbox(Path key, boolean hostNamespace);
+
+    /**
+     * An adopted sandbox's OS layer after a restart, if the namespace at key is still the one
+     * identity ("DEVICE:INODE") recorded.
+     *
+     * @throws org.libnetwork4j.NetworkException if it is gone, or another is there now
+     */
+    SandboxOs openAdoptedSandbox(Path key, String identity);
 
     /** The sandbox namespaces of ours that exist (the named ones under our run directory). */
     List<Path> sandboxNamespaces();

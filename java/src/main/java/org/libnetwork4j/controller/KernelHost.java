@@ -52,6 +52,16 @@ final class KernelHost implements Host {
     }
 
     @Override
+    public SandboxOs adoptSandbox(Path path) {
+        return KernelSandboxOs.adopt(namespace, path);
+    }
+
+    @Override
+    public SandboxOs openAdoptedSandbox(Path key, String identity) {
+        return KernelSandboxOs.openAdopted(namespace, key, identity);
+    }
+
+    @Override
     public SandboxOs openSandbox(Path key, boolean hostNamespace) {
         return hostNamespace ? KernelSandboxOs.hostNamespace(namespace) : KernelSandboxOs.open(namespace, key);
     }

@@ -38,12 +38,64 @@ final class KernelSandboxOs implements SandboxOs {
     private final Netns netns; // null when the sandbox is the host's namespace
     private Netlink netlink;   // likewise; else opened on first use (guarded by this)
     private boolean closed;    // guarded by this
+    private final boolean external; // adopted: someone else's namespace, never deleted here
 
     private KernelSandboxOs(HostNamespace host, Path key, Netns netns, Netlink netlink) {
+        this(host, key, netns, netlink, false);
+    }
+
+    private KernelSandboxOs(HostNamespace host, Path key, Netns netns, Netlink netlink, boolean external) {
         this.host = host;
         this.key = key;
         this.netns = netns;
         this.netlink = netlink;
+        this.external = external;
+    }
+
+    /**
+     * Someone else's namespace at path (a runtime's /proc/PID/ns/net or bind mount), loopback
+     * up. It is referred to by its path, checked to be the same namespace at each use, and
+     * never mounted here: when its process exits the path goes, and the sandbox with it.
+     */
+    static KernelSandboxOs adopt(HostNamespace host, Path path) {
+        Netns opened = Netns.open(path);
+        Netlink nl = null;
+        try {
+            if (opened.id().equals(host.namespace().id())) {
+                throw new org.libnetwork4j.InvalidParameterException("namespace " + path
+                        + " is the host's own: a sandbox there is made with useHostNamespace");
+            }
+            nl = Netlink.open(opened);
+            nl.setUp(LOOPBACK_INDEX);
+            return new KernelSandboxOs(host, path, held(opened), nl, true);
+        } catch (RuntimeException e) {
+            if (nl != null) {
+                nl.close();
+            }
+            opened.close();
+            throw e;
+        }
+    }
+
+    /**
+     * An adopted namespace after a restart, if path is still the namespace identity names
+     * ("DEVICE:INODE", as recorded).
+     *
+     * @throws NotFoundException if it is gone, or another namespace is at path now
+     */
+    static KernelSandboxOs openAdopted(HostNamespace host, Path path, String identity) {
+        Netns opened = Netns.open(path);
+        String now = identity(opened);
+        if (!now.equals(identity)) {
+            opened.close();
+            throw new NotFoundException("namespace " + path + " is another one now (" + now + ", was " + identity + ")");
+        }
+        return new KernelSandboxOs(host, path, held(opened), null, true);
+    }
+
+    /** How a namespace is recorded: "DEVICE:INODE" of its nsfs file. */
+    static String identity(Netns ns) {
+        return ns.id().device() + ":" + ns.id().inode();
     }
 
     /** A namespace bind-mounted at dir/name, loopback up; nothing left if a step fails. */
@@ -97,6 +149,21 @@ final class KernelSandboxOs implements SandboxOs {
     @Override
     public Path key() {
         return key;
+    }
+
+    @Override
+    public boolean isExternal() {
+        return external;
+    }
+
+    @Override
+    public String identity() {
+        return external ? identity(netns) : null;
+    }
+
+    @Override
+    public boolean stillThere() {
+        return netns == null || netns.stillThere();
     }
 
     @Override
@@ -232,6 +299,10 @@ final class KernelSandboxOs implements SandboxOs {
 
     @Override
     public void delete() {
+        if (external) {
+            close(); // someone else's: our interfaces were taken out by the leaves; the rest is theirs
+            return;
+        }
         if (netns != null) {
             // Closing the netlink socket drops its reference on the namespace; unmounting
             // drops the last one, and the kernel then removes the namespace and every veth in

@@ -43,7 +43,9 @@ final class Leave {
                     sb.os().moveOut(a.ifindex(), a.movedIn());
                 }
                 // a moved-out interface is in the host now: the driver removes it, namespace or not
-                a.driver().leave(a.networkId(), ep.id(), sandboxGone && a.movedIn() == null);
+                // an adopted namespace stays (it is someone else's): the driver takes its
+                // interface out, as for a leave, even when the sandbox goes
+                a.driver().leave(a.networkId(), ep.id(), sandboxGone && a.movedIn() == null && !sb.os().isExternal());
             } catch (RuntimeException e) {
                 if (!sandboxGone) {
                     attached.add(a);

@@ -92,8 +92,9 @@ final class Recovery {
             Map<String, Opened> opened = new java.util.concurrent.ConcurrentHashMap<>();
             snap.sandboxes().parallelStream().filter(r -> r.state() == State.READY).forEach(r -> {
                 try {
-                    opened.put(r.id(), new Opened(ctx.host().openSandbox(Path.of(r.key()),
-                            r.options().useHostNamespace()), null));
+                    opened.put(r.id(), new Opened(r.adoptedIdentity() != null
+                            ? ctx.host().openAdoptedSandbox(Path.of(r.key()), r.adoptedIdentity())
+                            : ctx.host().openSandbox(Path.of(r.key()), r.options().useHostNamespace()), null));
                 } catch (NetworkException gone) {
                     opened.put(r.id(), new Opened(null, gone));
                 }

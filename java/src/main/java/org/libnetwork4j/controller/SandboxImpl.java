@@ -70,8 +70,17 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         Path filesDir = ctx.paths().filesOf(id);
         Teardown undo = new Teardown();
         try {
-            SandboxOs os = ctx.host().createSandbox(id, o.useHostNamespace());
+            SandboxOs os = o.netns() != null ? ctx.host().adoptSandbox(o.netns())
+                    : ctx.host().createSandbox(id, o.useHostNamespace());
             undo.push(os::delete);
+            if (os.isExternal()) {
+                for (SandboxImpl other : registry.all()) {
+                    if (os.identity().equals(other.os.identity())) {
+                        throw new org.libnetwork4j.AlreadyExistsException("namespace " + o.netns()
+                                + " is the sandbox of container " + other.containerId() + " already");
+                    }
+                }
+            }
             undo.push(() -> SandboxFiles.deleteTree(filesDir));
             SandboxFiles files = SandboxFiles.create(filesDir, o, ctx.paths().hostResolvConf());
             SandboxImpl sb = new SandboxImpl(ctx, registry, id, containerId, o, os, files);
@@ -134,7 +143,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     }
 
     SandboxRecord record(State state) {
-        return new SandboxRecord(id, containerId, state, options, os.key().toString());
+        return new SandboxRecord(id, containerId, state, options, os.key().toString(),
+                os.identity());
     }
 
     // ---- for the operations (Join, Leave, Recovery), which hold the lock ----

@@ -22,6 +22,21 @@ interface SandboxOs {
 
     boolean isHostNamespace();
 
+    /** A namespace made by someone else and adopted: never deleted here (SandboxOptions#netns). */
+    default boolean isExternal() {
+        return false;
+    }
+
+    /** An adopted namespace's identity as recorded ("DEVICE:INODE"); null for our own. */
+    default String identity() {
+        return null;
+    }
+
+    /** Whether the namespace is still there (an adopted one goes with its process). */
+    default boolean stillThere() {
+        return true;
+    }
+
     /** The namespace, for drivers that make interfaces in it; null for the host's own. */
     Netns netns();
 

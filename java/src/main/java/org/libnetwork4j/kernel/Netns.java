@@ -222,6 +222,22 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the namespace is still where it was found: for one referred to by path, the path
+     * opens and is the same namespace (a process that exited takes its /proc/PID/ns/net along,
+     * and a pid used again names another); one held by its fd is there while the fd is open.
+     */
+    public boolean stillThere() {
+        if (fd != null) {
+            return !fd.isClosed();
+        }
+        try {
+            return withFd("look for namespace", f -> true);
+        } catch (NotFoundException | InvalidParameterException gone) {
+            return false;
+        }
+    }
+
     public boolean isClosed() {
         return fd != null ? fd.isClosed() : released;
     }

@@ -7,14 +7,19 @@ import org.libnetwork4j.SandboxOptions;
 /**
  * A sandbox as stored.
  *
- * @param key the path of its network namespace (bind-mounted under the run directory, or the
- *            host's for a host-namespace sandbox)
+ * @param key             the path of its network namespace (bind-mounted under the run
+ *                        directory, the host's for a host-namespace sandbox, or someone else's
+ *                        for an adopted one)
+ * @param adoptedIdentity for an adopted namespace, which one it was ("DEVICE:INODE"): a path
+ *                        such as /proc/PID/ns/net may name another after a restart; null for
+ *                        the controller's own
  */
-public record SandboxRecord(String id, String containerId, State state, SandboxOptions options, String key)
+public record SandboxRecord(String id, String containerId, State state, SandboxOptions options, String key,
+        String adoptedIdentity)
         implements StoredObject {
 
     public SandboxRecord with(State s) {
-        return new SandboxRecord(id, containerId, s, options, key);
+        return new SandboxRecord(id, containerId, s, options, key, adoptedIdentity);
     }
 
     @Override

@@ -87,6 +87,17 @@ final class FakeKernel {
             return new FakeOs(key, ns);
         }
 
+        /** Adopted namespaces are a kernel matter: the tests of that run on the real one. */
+        @Override
+        public SandboxOs adoptSandbox(Path path) {
+            throw new org.libnetwork4j.NotSupportedException("the fake kernel adopts no namespace");
+        }
+
+        @Override
+        public SandboxOs openAdoptedSandbox(Path key, String identity) {
+            throw new NotFoundException("the fake kernel adopts no namespace");
+        }
+
         @Override
         public SandboxOs openSandbox(Path key, boolean hostNamespace) {
             Ns ns = namespaces.get(key);

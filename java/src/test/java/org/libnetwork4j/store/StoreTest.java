@@ -57,7 +57,7 @@ class StoreTest {
     static SandboxRecord sandbox() {
         SandboxOptions o = SandboxOptions.builder().hostname("web").domainname("example.org").dns("9.9.9.9")
                 .dnsSearch("example.org").extraHost("db", "10.9.0.3").build();
-        return new SandboxRecord(SB, "container-1", State.READY, o, "/run/libnetwork4j/netns/cccccccccccc");
+        return new SandboxRecord(SB, "container-1", State.READY, o, "/run/libnetwork4j/netns/cccccccccccc", null);
     }
 
     @Test

@@ -1,0 +1,148 @@
+package org.libnetwork4j.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.testing.Eventually;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
+import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.TestNs;
+
+/**
+ * Sandboxes in namespaces made by someone else (SandboxOptions.netns, libnetwork's external
+ * key): a bind mount as a runtime keeps one, and a live process's /proc/PID/ns/net. Checked
+ * with ip and ping in those namespaces: joined there, taken out again on delete, never deleted,
+ * and dropped with their addresses once the namespace is gone.
+ */
+@ExtendWith(NetnsExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AdoptedNamespaceTest {
+
+    private static Network net(NetworkController c) {
+        return c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.93.0.0/24").build());
+    }
+
+    @Test
+    void aRuntimesNamespaceIsJoinedAndLeftButNeverDeleted(Namespaces ns) {
+        TestNs runtime = ns.container("runc-made"); // a bind mount, as runc's or podman's
+        NetworkController c = ns.controller();
+        Network n = net(c);
+        Sandbox sb = c.newSandbox("ctr", SandboxOptions.builder().netns(runtime.path()).build());
+        assertEquals(runtime.path().toString(), sb.key(), "the key is the runtime's namespace");
+        Endpoint e = n.createEndpoint("e");
+        e.join(sb);
+        assertTrue(Oracle.addrs(runtime, "eth0", "inet").contains("10.93.0.2/24"), "joined in the runtime's namespace");
+        assertTrue(Oracle.ping(runtime, "10.93.0.1"), "its gateway answers");
+        String hostEnd = Oracle.hostEnd(ns.host(), e.id()).orElseThrow().path("ifname").asText();
+
+        sb.delete();
+        assertTrue(Files.exists(runtime.path()), "the namespace is the runtime's: it stays");
+        assertTrue(Oracle.link(runtime, "lo").isPresent(), "and still works");
+        assertTrue(Oracle.link(runtime, "eth0").isEmpty(), "our interface was taken out of it");
+        assertTrue(Oracle.link(ns.host(), hostEnd).isEmpty(), "with its host end");
+        assertEquals("10.93.0.2", n.createEndpoint("next").info().ipv4().address().getHostAddress(),
+                "its address is free again");
+    }
+
+    @Test
+    void whenItsProcessExitsTheSandboxIsDroppedAtTheNextJoin(Namespaces ns) throws Exception {
+        NetworkController c = ns.controller();
+        Network n = net(c);
+        // a "container": a process in a namespace of its own, in the fake host's network
+        Process p = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), "unshare", "--net", "sleep", "60")
+                .start();
+        try {
+            Path nsPath = Path.of("/proc", Long.toString(p.pid()), "ns", "net");
+            // unshare makes the namespace, then becomes sleep: wait (bounded) until it has
+            String host = Oracle.run(List.of("stat", "-L", "-c", "%i", ns.host().path().toString())).out().strip();
+            for (int i = 0; i < 100 && Oracle.run(List.of("stat", "-L", "-c", "%i", nsPath.toString())).out().strip()
+                    .equals(host); i++) {
+                Thread.sleep(20);
+            }
+            Sandbox sb = c.newSandbox("ctr", SandboxOptions.builder().netns(nsPath).build());
+            n.createEndpoint("e").join(sb);
+            assertTrue(Oracle.ping(NsRef.of(nsPath), "10.93.0.1"));
+
+            p.destroyForcibly();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            Endpoint again = n.createEndpoint("again");
+            NotFoundException gone = assertThrows(NotFoundException.class, () -> again.join(sb));
+            assertTrue(gone.getMessage().contains("is gone"), gone.getMessage());
+            assertTrue(c.sandboxes().stream().noneMatch(s -> s.containerId().equals("ctr")), "dropped");
+            assertEquals(List.of("again"), n.endpoints().stream().map(Endpoint::name).toList(),
+                    "its endpoint went with it");
+            assertEquals("10.93.0.2", n.createEndpoint("next").info().ipv4().address().getHostAddress(),
+                    "and its address is free");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aRestartTakesItBackIfItIsStillThereAndDropsItIfNot(Namespaces ns) {
+        TestNs kept = ns.container("kept");
+        TestNs lost = ns.container("lost");
+        NetworkController c = ns.controller();
+        Network n = net(c);
+        Sandbox a = c.newSandbox("a", SandboxOptions.builder().netns(kept.path()).build());
+        Sandbox b = c.newSandbox("b", SandboxOptions.builder().netns(lost.path()).build());
+        n.createEndpoint("ea").join(a);
+        n.createEndpoint("eb").join(b);
+        c.close();
+        lost.netns().delete(); // the runtime removed it while no controller ran
+        try (NetworkController again = ns.controller()) {
+            assertEquals(List.of("a"), again.sandboxes().stream().map(Sandbox::containerId).toList());
+            assertTrue(again.recoveryReport().dropped().stream().anyMatch(d -> d.contains("container b")),
+                    again.recoveryReport().toString());
+            assertTrue(Oracle.ping(kept, "10.93.0.1"), "a is joined as before");
+            Network n1 = again.networkByName("n1");
+            assertEquals("10.93.0.3", n1.createEndpoint("next").info().ipv4().address().getHostAddress(),
+                    "b's address (10.93.0.3) is free again: the lowest free");
+            again.sandboxById(a.id()).delete();
+            assertTrue(Files.exists(kept.path()), "still the runtime's");
+        }
+    }
+
+    @Test
+    void badAdoptionsAreRefusedAndLeaveNothing(Namespaces ns) throws Exception {
+        TestNs runtime = ns.container("runc-made");
+        NetworkController c = ns.controller();
+        c.newSandbox("first", SandboxOptions.builder().netns(runtime.path()).build());
+        AlreadyExistsException twice = assertThrows(AlreadyExistsException.class,
+                () -> c.newSandbox("second", SandboxOptions.builder().netns(runtime.path()).build()));
+        assertTrue(twice.getMessage().contains("first"), twice.getMessage());
+        InvalidParameterException host = assertThrows(InvalidParameterException.class,
+                () -> c.newSandbox("h", SandboxOptions.builder().netns(ns.host().path()).build()));
+        assertTrue(host.getMessage().contains("host's own"), host.getMessage());
+        assertThrows(NotFoundException.class,
+                () -> c.newSandbox("x", SandboxOptions.builder().netns(ns.dir().resolve("nothing-here")).build()));
+        Path plain = Files.writeString(ns.dir().resolve("plain-file"), "");
+        assertThrows(InvalidParameterException.class,
+                () -> c.newSandbox("y", SandboxOptions.builder().netns(plain).build()));
+        assertThrows(InvalidParameterException.class,
+                () -> SandboxOptions.builder().netns(runtime.path()).useHostNamespace(true).build());
+        assertEquals(List.of("first"), c.sandboxes().stream().map(Sandbox::containerId).toList(), "nothing else made");
+        assertFalse(Files.exists(ns.dir().resolve("nothing-here")));
+    }
+}
