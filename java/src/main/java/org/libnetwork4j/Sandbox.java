@@ -40,6 +40,19 @@ public interface Sandbox {
     Path resolvConfPath();
 
     /**
+     * Moves the sandbox into a namespace made by someone else (libnetwork's SetKey: a
+     * runtime's hook gives /proc/PID/ns/net of the container's process), adopted as with
+     * {@link SandboxOptions#netns}. Its endpoints leave the namespace they are in and join the
+     * new one with the same addresses, names and priorities; its own namespace is deleted, one
+     * it had adopted is left to its owner.
+     *
+     * @throws InvalidParameterException if path is no network namespace, or the host's own
+     * @throws AlreadyExistsException if another sandbox has that namespace
+     * @throws ForbiddenException for a sandbox in the host's namespace
+     */
+    void setKey(Path path);
+
+    /**
      * Leaves and deletes every endpoint joined to it, and removes the namespace (the kernel
      * takes the interfaces with it). Deleting twice succeeds.
      */

@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "sandbox", description = "Manage sandboxes (a container's network namespace).",
         mixinStandardHelpOptions = true,
         subcommands = {SandboxCommand.Create.class, SandboxCommand.Ls.class, SandboxCommand.Inspect.class,
-                SandboxCommand.Rm.class})
+                SandboxCommand.Rm.class, SandboxCommand.SetKey.class})
 final class SandboxCommand implements Runnable {
     @ParentCommand
     Lnw lnw;
@@ -171,6 +171,50 @@ final class SandboxCommand implements Runnable {
                             + String.join(", ", eps.stream().map(e -> e.network().name()).toList()) + ")"));
                 });
             }
+        }
+    }
+
+    /**
+     * {@code lnw sandbox set-key SANDBOX}: libnetwork's SetKey, for a runtime's hook (runc's or
+     * crun's createRuntime, or prestart): the OCI state it writes on stdin names the container's
+     * process, whose network namespace the sandbox then adopts, its endpoints moving in.
+     */
+    @Command(name = "set-key", description = "Move a sandbox into a runtime's network namespace: --netns PATH, or"
+            + " the OCI state JSON on stdin (its pid), as a runc createRuntime hook gives it.",
+            mixinStandardHelpOptions = true)
+    static final class SetKey implements Runnable {
+        @ParentCommand
+        SandboxCommand parent;
+
+        @Option(names = "--netns", paramLabel = "PATH", description = "the namespace (default: /proc/PID/ns/net of"
+                + " the OCI state's pid on stdin)")
+        java.nio.file.Path netns;
+
+        @Parameters(paramLabel = "SANDBOX")
+        String name;
+
+        @Override
+        public void run() {
+            java.nio.file.Path target = netns != null ? netns.toAbsolutePath() : fromOciState(System.in);
+            try (NetworkController c = parent.lnw.controller()) {
+                Lnw.sandbox(c, name).setKey(target);
+            }
+        }
+
+        /** /proc/PID/ns/net of the OCI state's pid (runtime-spec's state: ociVersion, id, status, pid, bundle). */
+        static java.nio.file.Path fromOciState(java.io.InputStream in) {
+            com.fasterxml.jackson.databind.JsonNode state;
+            try {
+                state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in.readNBytes(1 << 20));
+            } catch (java.io.IOException e) {
+                throw new Lnw.CliException("set-key: the OCI state on stdin is no JSON: " + e.getMessage());
+            }
+            long pid = state == null ? 0 : state.path("pid").asLong(0);
+            if (pid <= 0) {
+                throw new Lnw.CliException("set-key: the OCI state on stdin has no pid (want {\"pid\": N, ...}),"
+                        + " or give --netns PATH");
+            }
+            return java.nio.file.Path.of("/proc", Long.toString(pid), "ns", "net");
         }
     }
 }

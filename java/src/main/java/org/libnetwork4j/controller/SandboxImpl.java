@@ -39,11 +39,11 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     private final String id;
     private final String containerId;
     private final SandboxOptions options;
-    private final SandboxOs os;
+    private volatile SandboxOs os;                                // replaced by setKey, under lock
     private final SandboxFiles files;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Attachments attachments;                        // guarded by lock
+    private Attachments attachments;                              // guarded by lock
     private final Map<String, Integer> nextIndex = new HashMap<>(); // guarded by lock
     private boolean deleting;                                     // guarded by lock
     private boolean deleted;                                      // guarded by lock
@@ -73,14 +73,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             SandboxOs os = o.netns() != null ? ctx.host().adoptSandbox(o.netns())
                     : ctx.host().createSandbox(id, o.useHostNamespace());
             undo.push(os::delete);
-            if (os.isExternal()) {
-                for (SandboxImpl other : registry.all()) {
-                    if (os.identity().equals(other.os.identity())) {
-                        throw new org.libnetwork4j.AlreadyExistsException("namespace " + o.netns()
-                                + " is the sandbox of container " + other.containerId() + " already");
-                    }
-                }
-            }
+            checkUnadopted(registry, os, o.netns());
             undo.push(() -> SandboxFiles.deleteTree(filesDir));
             SandboxFiles files = SandboxFiles.create(filesDir, o, ctx.paths().hostResolvConf());
             SandboxImpl sb = new SandboxImpl(ctx, registry, id, containerId, o, os, files);
@@ -224,6 +217,80 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     @Override
     public String containerId() {
         return containerId;
+    }
+
+    /** Refuses a namespace another sandbox has adopted already. */
+    private static void checkUnadopted(Registry<SandboxImpl> registry, SandboxOs os, Path path) {
+        if (!os.isExternal()) {
+            return;
+        }
+        for (SandboxImpl other : registry.all()) {
+            if (os.identity().equals(other.os.identity())) {
+                throw new org.libnetwork4j.AlreadyExistsException("namespace " + path
+                        + " is the sandbox of container " + other.containerId() + " already");
+            }
+        }
+    }
+
+    /**
+     * Its endpoints leave (as any leave: the drivers take their interfaces out), the sandbox
+     * takes the new namespace, its own is deleted (an adopted one closed), and the endpoints
+     * join again there in their order, with their priorities. Every endpoint is tried; the
+     * first error is thrown, the others suppressed.
+     */
+    @Override
+    public void setKey(Path path) {
+        String context = "set the key of the sandbox of container \"" + containerId + "\" to " + path;
+        try {
+            if (os.isHostNamespace()) {
+                throw new org.libnetwork4j.ForbiddenException("a sandbox in the host's namespace stays there");
+            }
+            List<Attachment> joined;
+            lock.lock();
+            try {
+                if (deleting || deleted) {
+                    throw new org.libnetwork4j.NotFoundException("the sandbox is being deleted");
+                }
+                joined = attachments.all();
+            } finally {
+                lock.unlock();
+            }
+            SandboxOs next = ctx.host().adoptSandbox(path);
+            try {
+                checkUnadopted(registry, next, path);
+            } catch (RuntimeException e) {
+                next.close();
+                throw e;
+            }
+            // Endpoint locks come before the sandbox's: its lock is not held while they run.
+            for (Attachment a : joined) {
+                a.endpoint().leave(this);
+            }
+            SandboxOs old;
+            lock.lock();
+            try {
+                old = os;
+                os = next;
+                attachments = new Attachments(next);
+                nextIndex.clear(); // eth0 again, in the new namespace
+            } finally {
+                lock.unlock();
+            }
+            Teardown t = new Teardown();
+            t.step(() -> ctx.store().put(record(State.READY)));
+            t.step(() -> {
+                ctx.names().removeSandbox(id);
+                ctx.names().addSandbox(id, files.upstreams(), next.netns());
+            });
+            t.step(old::delete);
+            for (Attachment a : joined) {
+                t.step(() -> a.endpoint().join(this, org.libnetwork4j.JoinOptions.priority(a.priority())));
+            }
+            t.throwIfFailed();
+            LOG.debug("{} moved to namespace {}", this, path);
+        } catch (NetworkException e) {
+            throw e.withContext(context);
+        }
     }
 
     @Override

@@ -62,6 +62,60 @@ class CliTest {
                 "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", ns.dir().resolve("run").toString());
     }
 
+    /**
+     * A runtime's createRuntime hook, as runc runs it: the launcher, `sandbox set-key NAME`, the
+     * OCI state on stdin; the container's process is a sleep in a namespace of its own.
+     */
+    @Test
+    void setKeyAsARuntimesHookMovesTheSandboxIntoTheContainersNamespace(Namespaces ns) throws Exception {
+        // every lnw here runs in the fake host (nsenter): never in the machine's own namespace
+        lnw(ns, "network", "create", "--subnet", "10.59.0.0/24", "hk").ok();
+        lnw(ns, "sandbox", "create", "ctr").ok();
+        lnw(ns, "network", "connect", "hk", "ctr").ok();
+        Process container = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), "unshare", "--net", "sleep", "60")
+                .start();
+        try {
+            String hostIno = Oracle.run(List.of("stat", "-L", "-c", "%i", ns.host().path().toString())).out();
+            Path nsPath = Path.of("/proc", Long.toString(container.pid()), "ns", "net");
+            for (int i = 0; i < 100 && Oracle.run(List.of("stat", "-L", "-c", "%i", nsPath.toString())).out()
+                    .equals(hostIno); i++) {
+                Thread.sleep(20);
+            }
+            List<String> hook = new java.util.ArrayList<>(List.of("nsenter", "--net=" + ns.host().path(),
+                    Path.of(System.getProperty("user.dir")).getParent().resolve("lnw").toString(),
+                    "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", ns.dir().resolve("run").toString(),
+                    "sandbox", "set-key", "ctr"));
+            Process p = new ProcessBuilder(hook).redirectErrorStream(true).start();
+            try (var in = p.getOutputStream()) {
+                in.write(("{\"ociVersion\": \"1.0.2\", \"id\": \"ctr\", \"status\": \"creating\", \"pid\": "
+                        + container.pid() + ", \"bundle\": \"/nonexistent\"}").getBytes());
+            }
+            String said = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), said);
+            assertTrue(Oracle.addrs(NsRef.of(nsPath), "eth0", "inet").contains("10.59.0.2/24"), "joined in the container");
+            assertTrue(Oracle.ping(NsRef.of(nsPath), "10.59.0.1"));
+            // no pid, no namespace: said, exit 1
+            List<String> badCmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
+            badCmd.addAll(jvm(ns));
+            badCmd.addAll(List.of("sandbox", "set-key", "ctr"));
+            Process bad = new ProcessBuilder(badCmd).redirectErrorStream(true).start();
+            try (var in = bad.getOutputStream()) {
+                in.write("{\"status\": \"creating\"}".getBytes());
+            }
+            String badSaid = new String(bad.getInputStream().readAllBytes());
+            assertTrue(bad.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(1, bad.exitValue(), badSaid);
+            assertTrue(badSaid.contains("no pid"), badSaid);
+            lnw(ns, "sandbox", "rm", "ctr").ok();
+            assertTrue(Oracle.link(NsRef.of(nsPath), "eth0").isEmpty(), "taken out again; the namespace stays the runtime's");
+            lnw(ns, "network", "rm", "hk").ok();
+        } finally {
+            container.destroyForcibly();
+            container.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** Runs cmd (an lnw invocation with these arguments) to its end. */
     static Run run(List<String> cmd, String... args) {
         try {

@@ -135,9 +135,7 @@ class DaemonTest {
     void eventsStreamFromTheDaemonAsTheyHappenUntilTheClientGoes(Namespaces ns) throws Exception {
         Path socket = ns.dir().resolve("state").resolve("lnw.sock");
         // without a daemon there is nothing to stream: said, with the way out
-        List<String> alone = new ArrayList<>(CliTest.jvm(ns));
-        alone.add("events");
-        assertTrue(CliTest.run(alone, "events").fails(1).contains("running lnw daemon"));
+        assertTrue(CliTest.lnw(ns, "events").fails(1).contains("running lnw daemon"));
         Process daemon = startDaemon(ns, socket);
         Process events = null;
         try {

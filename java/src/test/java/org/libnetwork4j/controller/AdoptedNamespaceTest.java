@@ -125,6 +125,38 @@ class AdoptedNamespaceTest {
     }
 
     @Test
+    void setKeyMovesJoinedEndpointsIntoTheRuntimesNamespace(Namespaces ns) {
+        TestNs runtime = ns.container("runc-made");
+        NetworkController c = ns.controller();
+        Network n = net(c);
+        Network other = c.newNetwork("bridge", "n2", NetworkOptions.builder().subnet("10.94.0.0/24").build());
+        Sandbox sb = c.newSandbox("ctr");
+        Path own = Path.of(sb.key());
+        n.createEndpoint("e1").join(sb, org.libnetwork4j.JoinOptions.priority(1));
+        other.createEndpoint("e2").join(sb);
+        assertTrue(Files.exists(own));
+
+        sb.setKey(runtime.path());
+        assertEquals(runtime.path().toString(), sb.key());
+        assertFalse(Files.exists(own), "the sandbox's own namespace is gone");
+        assertTrue(Oracle.addrs(runtime, "eth0", "inet").contains("10.93.0.2/24"), "same address, same order");
+        assertTrue(Oracle.addrs(runtime, "eth1", "inet").contains("10.94.0.2/24"));
+        assertTrue(Oracle.out(runtime, "ip", "route", "show", "default").contains("via 10.93.0.1"),
+                "the gateway endpoint is still the one with priority");
+        assertTrue(Oracle.ping(runtime, "10.94.0.1"));
+        assertEquals(2, sb.endpoints().size());
+
+        // and into yet another one: the first, adopted, is left to its owner
+        TestNs second = ns.container("second");
+        sb.setKey(second.path());
+        assertTrue(Files.exists(runtime.path()));
+        assertTrue(Oracle.link(runtime, "eth0").isEmpty(), "taken out of the first");
+        assertTrue(Oracle.ping(second, "10.93.0.1"));
+        assertThrows(AlreadyExistsException.class, () -> c.newSandbox("x",
+                SandboxOptions.builder().netns(second.path()).build()));
+    }
+
+    @Test
     void badAdoptionsAreRefusedAndLeaveNothing(Namespaces ns) throws Exception {
         TestNs runtime = ns.container("runc-made");
         NetworkController c = ns.controller();
