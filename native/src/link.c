@@ -550,3 +550,24 @@ int lnw_link_delete_group(struct lnw_nl *nl, int group, struct lnw_err *err)
 	}
 	return lnw_nl_transact(nl, msg, NULL, NULL, err, "delete link group", "group %d", group);
 }
+
+int lnw_link_create_on_parent(struct lnw_nl *nl, struct rtnl_link *l, const char *name, int parent,
+			      struct lnw_nl *target_nl, struct lnw_link *out, struct lnw_err *err,
+			      const char *op)
+{
+	char what[48];
+	int rc, target_nsfd = -1;
+
+	if (parent <= 0)
+		return lnw_err_set(err, EINVAL, op, "\"%s\": parent index %d", name, parent);
+	if (target_nl && (target_nsfd = lnw_nl_ns_fd(target_nl, err)) < 0)
+		return target_nsfd;
+	rtnl_link_set_name(l, name);
+	rtnl_link_set_link(l, parent);
+	if (target_nl)
+		rtnl_link_set_ns_fd(l, target_nsfd);
+	snprintf(what, sizeof(what), "\"%s\" on index %d", name, parent);
+	rc = lnw_link_create(nl, l, name, target_nl ? target_nl : nl, out, err, op, what);
+	close_quietly(target_nsfd);
+	return rc;
+}

@@ -114,6 +114,13 @@ int lnw_link_create(struct lnw_nl *nl, struct rtnl_link *l, const char *name,
 int lnw_link_create_msg(struct lnw_nl *nl, struct nl_msg *msg, const char *name, int master,
                         struct lnw_nl *read_nl, struct lnw_link *out, struct lnw_err *err,
                         const char *op, const char *what);
+/* Creates l (allocated by the caller, its kind's fields set; not freed here) as `name` on link
+ * `parent` of nl's namespace, born in target_nl's namespace when that is not NULL (IFLA_LINK
+ * names the parent in nl's, IFLA_NET_NS_FD puts the device in the target at birth, which
+ * avoids the slow move), then re-read from the namespace it is in. For macvlan, ipvlan, vlan. */
+int lnw_link_create_on_parent(struct lnw_nl *nl, struct rtnl_link *l, const char *name, int parent,
+                              struct lnw_nl *target_nl, struct lnw_link *out, struct lnw_err *err,
+                              const char *op);
 /* Deletes link `index`, keeping err as it is (cleanup after a failure must not mask it). */
 void lnw_link_delete_quietly(struct lnw_nl *nl, int index);
 /* Sends a link add/change request built from l (RTM_NEWLINK with nlflags). */

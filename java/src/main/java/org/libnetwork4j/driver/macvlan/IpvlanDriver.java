@@ -1,10 +1,8 @@
 package org.libnetwork4j.driver.macvlan;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.kernel.Link;
@@ -38,25 +36,20 @@ public final class IpvlanDriver extends SubInterfaceDriver {
         return TYPE;
     }
 
+    /** Docker's ipvlan_mode values; l2, the default, first. */
+    private static final Map<String, Netlink.IpvlanMode> MODES = modes();
+
+    private static Map<String, Netlink.IpvlanMode> modes() {
+        Map<String, Netlink.IpvlanMode> m = new java.util.LinkedHashMap<>();
+        m.put("l2", Netlink.IpvlanMode.L2);
+        m.put("l3", Netlink.IpvlanMode.L3);
+        m.put("l3s", Netlink.IpvlanMode.L3S);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     @Override
     public NetworkSettings parseNetworkOptions(Map<String, String> options) {
-        String parent = null;
-        Netlink.IpvlanMode mode = Netlink.IpvlanMode.L2;
-        for (Map.Entry<String, String> e : options.entrySet()) {
-            switch (e.getKey()) {
-                case PARENT -> parent = Parents.check(e.getValue());
-                case MODE -> mode = switch (e.getValue().toLowerCase(Locale.ROOT)) {
-                    case "l2" -> Netlink.IpvlanMode.L2;
-                    case "l3" -> Netlink.IpvlanMode.L3;
-                    case "l3s" -> Netlink.IpvlanMode.L3S;
-                    default -> throw new InvalidParameterException("invalid value \"" + e.getValue()
-                            + "\" for option \"" + MODE + "\": l2, l3 or l3s");
-                };
-                default -> throw new InvalidParameterException("unknown option \"" + e.getKey()
-                        + "\" for driver \"" + TYPE + "\" (" + PARENT + ", " + MODE + ")");
-            }
-        }
-        return new Settings(parent, mode);
+        return parseOptions(options, MODE, MODES, Settings::new);
     }
 
     @Override

@@ -1,9 +1,7 @@
 package org.libnetwork4j.driver.macvlan;
 
-import java.util.Locale;
 import java.util.Map;
 
-import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.kernel.Link;
@@ -38,26 +36,21 @@ public final class MacvlanDriver extends SubInterfaceDriver {
         return TYPE;
     }
 
+    /** Docker's macvlan_mode values; bridge, the default, first. */
+    private static final Map<String, MacvlanSpec.Mode> MODES = modes();
+
+    private static Map<String, MacvlanSpec.Mode> modes() {
+        Map<String, MacvlanSpec.Mode> m = new java.util.LinkedHashMap<>();
+        m.put("bridge", MacvlanSpec.Mode.BRIDGE);
+        m.put("private", MacvlanSpec.Mode.PRIVATE);
+        m.put("vepa", MacvlanSpec.Mode.VEPA);
+        m.put("passthru", MacvlanSpec.Mode.PASSTHRU);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     @Override
     public NetworkSettings parseNetworkOptions(Map<String, String> options) {
-        String parent = null;
-        MacvlanSpec.Mode mode = MacvlanSpec.Mode.BRIDGE;
-        for (Map.Entry<String, String> e : options.entrySet()) {
-            switch (e.getKey()) {
-                case PARENT -> parent = Parents.check(e.getValue());
-                case MODE -> mode = switch (e.getValue().toLowerCase(Locale.ROOT)) {
-                    case "bridge" -> MacvlanSpec.Mode.BRIDGE;
-                    case "private" -> MacvlanSpec.Mode.PRIVATE;
-                    case "vepa" -> MacvlanSpec.Mode.VEPA;
-                    case "passthru" -> MacvlanSpec.Mode.PASSTHRU;
-                    default -> throw new InvalidParameterException("invalid value \"" + e.getValue()
-                            + "\" for option \"" + MODE + "\": bridge, private, vepa or passthru");
-                };
-                default -> throw new InvalidParameterException("unknown option \"" + e.getKey()
-                        + "\" for driver \"" + TYPE + "\" (" + PARENT + ", " + MODE + ")");
-            }
-        }
-        return new Settings(parent, mode);
+        return parseOptions(options, MODE, MODES, Settings::new);
     }
 
     @Override

@@ -104,6 +104,32 @@ abstract class SubInterfaceDriver implements RestorableDriver {
         this.host = host;
     }
 
+    /**
+     * Docker's two options of these drivers: {@code parent}, and the kind's mode option
+     * (modeKey) with its values (modes, lower case, the first the default); builds the
+     * settings with make. Any other option is refused by name.
+     */
+    <M> SubSettings parseOptions(Map<String, String> options, String modeKey, Map<String, M> modes,
+            java.util.function.BiFunction<String, M, SubSettings> make) {
+        String parent = null;
+        M mode = modes.values().iterator().next();
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            if (e.getKey().equals(PARENT)) {
+                parent = Parents.check(e.getValue());
+            } else if (e.getKey().equals(modeKey)) {
+                mode = modes.get(e.getValue().toLowerCase(java.util.Locale.ROOT));
+                if (mode == null) {
+                    throw new InvalidParameterException("invalid value \"" + e.getValue() + "\" for option \""
+                            + modeKey + "\": " + String.join(", ", modes.keySet()));
+                }
+            } else {
+                throw new InvalidParameterException("unknown option \"" + e.getKey() + "\" for driver \"" + type()
+                        + "\" (" + PARENT + ", " + modeKey + ")");
+            }
+        }
+        return make.apply(parent, mode);
+    }
+
     /** Makes the device name on parentIndex, born in target's namespace; returns it as it is there. */
     abstract Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings, Netlink target);
 
