@@ -20,4 +20,19 @@ public sealed interface JoinOption {
      */
     record Priority(int value) implements JoinOption {
     }
+
+    /**
+     * The name of the endpoint's interface in the sandbox, instead of the network's next
+     * ({@code eth0}, {@code eth1}, ...): what a CNI runtime asks for with CNI_IFNAME.
+     */
+    record InterfaceName(String value) implements JoinOption {
+        public InterfaceName {
+            if (value == null || value.isEmpty() || value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15
+                    || value.equals(".") || value.equals("..")
+                    || value.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
+                throw new InvalidParameterException("invalid interface name \"" + value
+                        + "\": 1-15 bytes, no '/', ':' or whitespace");
+            }
+        }
+    }
 }

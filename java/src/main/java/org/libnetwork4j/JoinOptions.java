@@ -16,4 +16,8 @@ public final class JoinOptions {
     public static JoinOption priority(int prio) {
         return new JoinOption.Priority(prio);
     }
+
+    public static JoinOption interfaceName(String name) {
+        return new JoinOption.InterfaceName(name);
+    }
 }

@@ -146,9 +146,12 @@ final class EndpointImpl implements Endpoint {
                     + " of the sandbox of container \"" + target.containerId() + "\" is gone; the sandbox is dropped");
         }
         int priority = 0;
+        String ifname = null;
         for (JoinOption o : options) {
             if (o instanceof JoinOption.Priority p) {
                 priority = p.value();
+            } else if (o instanceof JoinOption.InterfaceName n) {
+                ifname = n.value();
             }
         }
         try {
@@ -167,7 +170,7 @@ final class EndpointImpl implements Endpoint {
                             ? "an endpoint of the host network joins only a sandbox made with useHostNamespace"
                             : "a sandbox in the host's namespace cannot join a " + network.type() + " network");
                 }
-                attachment = Join.run(ctx, this, target, priority);
+                attachment = Join.run(ctx, this, target, priority, ifname);
                 sandbox = target;
             } finally {
                 lock.unlock();

@@ -38,7 +38,7 @@ final class Join {
     }
 
     /** Returns the attachment made. */
-    static Attachment run(Context ctx, EndpointImpl ep, SandboxImpl sb, int priority) {
+    static Attachment run(Context ctx, EndpointImpl ep, SandboxImpl sb, int priority, String ifname) {
         NetworkImpl n = ep.network();
         Driver driver = n.driver();
         sb.lock();
@@ -48,8 +48,14 @@ final class Join {
             SandboxOs os = sb.os();
             Teardown undo = new Teardown();
             try {
-                JoinResult jr = driver.join(new JoinRequest(n.id(), ep.id(), sb, n.interfacePrefix(),
-                        new JoinLabel(sb.id(), priority).format()));
+                sb.askInterfaceName(ifname); // what the driver's nextInterfaceName gives, this join only
+                JoinResult jr;
+                try {
+                    jr = driver.join(new JoinRequest(n.id(), ep.id(), sb, n.interfacePrefix(),
+                            new JoinLabel(sb.id(), priority).format()));
+                } finally {
+                    sb.askInterfaceName(null);
+                }
                 undo.push(() -> driver.leave(n.id(), ep.id(), false));
 
                 int index = 0;

@@ -45,6 +45,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     private final ReentrantLock lock = new ReentrantLock();
     private Attachments attachments;                              // guarded by lock
     private final Map<String, Integer> nextIndex = new HashMap<>(); // guarded by lock
+    private String askedName;                                     // guarded by lock: the join's own name
     private boolean deleting;                                     // guarded by lock
     private boolean deleted;                                      // guarded by lock
 
@@ -219,6 +220,11 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         return containerId;
     }
 
+    /** The name the join in progress asked for its interface (JoinOption.InterfaceName), or null. */
+    void askInterfaceName(String name) {
+        askedName = name; // Join holds the sandbox's lock
+    }
+
     /** Refuses a namespace another sandbox has adopted already. */
     private static void checkUnadopted(Registry<SandboxImpl> registry, SandboxOs os, Path path) {
         if (!os.isExternal()) {
@@ -316,6 +322,9 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     public String nextInterfaceName(String prefix) {
         lock.lock();
         try {
+            if (askedName != null) {
+                return askedName;
+            }
             return prefix + (nextIndex.merge(prefix, 1, Integer::sum) - 1);
         } finally {
             lock.unlock();

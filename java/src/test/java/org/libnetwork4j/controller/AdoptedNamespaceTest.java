@@ -157,6 +157,28 @@ class AdoptedNamespaceTest {
     }
 
     @Test
+    void aJoinMayNameItsInterfaceAsACniRuntimeAsks(Namespaces ns) {
+        NetworkController c = ns.controller();
+        Network n = net(c);
+        Sandbox sb = c.newSandbox("ctr");
+        n.createEndpoint("e1").join(sb, org.libnetwork4j.JoinOptions.interfaceName("net1"));
+        n.createEndpoint("e2").join(sb);
+        NsRef in = NsRef.of(sb);
+        assertTrue(Oracle.addrs(in, "net1", "inet").contains("10.93.0.2/24"));
+        assertTrue(Oracle.addrs(in, "eth0", "inet").contains("10.93.0.3/24"), "the next default name is untouched");
+        assertThrows(InvalidParameterException.class, () -> org.libnetwork4j.JoinOptions.interfaceName("a/b"));
+        Endpoint e3 = n.createEndpoint("e3");
+        assertThrows(AlreadyExistsException.class, () -> e3.join(sb, org.libnetwork4j.JoinOptions.interfaceName("eth0")));
+        assertTrue(Oracle.link(in, "net1").isPresent() && Oracle.addrs(in, "eth0", "inet").contains("10.93.0.3/24"),
+                "the refused join changed nothing");
+        c.close();
+        try (NetworkController again = ns.controller()) {
+            Sandbox back = again.sandboxById(sb.id());
+            assertEquals(List.of("eth0", "net1"), back.endpoints().stream().map(e -> e.info().interfaceName()).sorted().toList());
+        }
+    }
+
+    @Test
     void badAdoptionsAreRefusedAndLeaveNothing(Namespaces ns) throws Exception {
         TestNs runtime = ns.container("runc-made");
         NetworkController c = ns.controller();
