@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "lnw", mixinStandardHelpOptions = true, version = "lnw 0.1.0 (libnetwork4j)",
         description = "Container networks (Docker's CNM) from the shell.",
         subcommands = {NetworkCommand.class, SandboxCommand.class, ExecCommand.class, QuickstartCommand.class,
-                DaemonCommand.class, EventsCommand.class, CdsTrainingCommand.class})
+                DaemonCommand.class, EventsCommand.class, CniCommand.class, CdsTrainingCommand.class})
 public final class Lnw implements Runnable {
     /** How long a command waits for another lnw (or controller) holding the state directory. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(60);
