@@ -28,6 +28,7 @@ import platform
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -226,6 +227,98 @@ def cni_macvlan(n, workdir):
         added.pop()
 
 
+# ---- libnetwork4j's CNI plugin, through lnw daemon ------------------------------------
+
+def lnw_cni(n, workdir):
+    """libnetwork4j's CNI plugin, /work/main/lnw-cni (which execs the lnw launcher), driven as cni()
+    drives the bridge plugin: one plugin process per ADD/DEL, in the fake host's namespace. The
+    launcher sends each call through the thin client to an `lnw daemon` started here beforehand
+    (untimed) in the fake host's namespace, with its state and run directories in the work
+    directory. The first ADD makes the network (a bridge network, 10.205.0.0/16): "create"."""
+    system = "lnw-cni"
+    if not os.access(REPO / "java/target/cmake/lnw-client", os.X_OK):
+        # without the thin client the launcher runs every call in a JVM of its own, silently
+        raise RuntimeError(f"{system}: no {REPO / 'java/target/cmake/lnw-client'}: build the project first")
+    java = shutil.which("java")
+    if not java:
+        raise RuntimeError(f"{system}: no java on PATH")
+    h = FakeHost(f"{PREFIX}-{system}")
+    base = workdir / system
+    state, rundir = base / "state", base / "run"
+    state.mkdir(parents=True)
+    rundir.mkdir()
+    cleanups.append(lambda: shutil.rmtree(base, ignore_errors=True))  # after the daemon has stopped
+    env = dict(os.environ, LNW_STATE_DIR=str(state), LNW_RUN_DIR=str(rundir),
+               PATH=f"{Path(java).parent}:{os.environ.get('PATH', '')}")
+
+    # the daemon, a child of ours in the fake host's namespace (nsenter and the launcher exec: its PID is the JVM's)
+    log = open(base / "daemon.log", "w")
+    d = subprocess.Popen(h.enter([str(REPO / "lnw"), "daemon"]), env=env, stdin=subprocess.DEVNULL, stdout=log,
+                         stderr=subprocess.STDOUT)
+
+    def stop_daemon():
+        try:
+            dockerd_ns.stop(d, "lnw daemon", grace=30)  # SIGTERM, SIGKILL after 30 s
+        finally:
+            log.close()
+            harness_common.umount_under(rundir)
+    cleanups.append(stop_daemon)
+    sock = state / "lnw.sock"
+    deadline = time.monotonic() + 60
+    while not sock.exists():
+        if d.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{system}: lnw daemon (pid {d.pid}) "
+                               + ("exited" if d.poll() is not None else "has no socket after 60 s")
+                               + f": {(base / 'daemon.log').read_text().strip()[-2000:]}")
+        time.sleep(0.05)
+
+    conf = {"cniVersion": "1.1.0", "name": "lnwcni", "type": "libnetwork4j", "network": "lnwcni",
+            "subnet": "10.205.0.0/16"}
+
+    def plugin(command, c, cid, config):
+        e = dict(env, CNI_COMMAND=command, CNI_CONTAINERID=cid, CNI_NETNS=f"/run/netns/{c}", CNI_IFNAME="eth0",
+                 CNI_PATH=str(CNI))
+        return run(h.enter([str(REPO / "lnw-cni")]), stdin=json.dumps(config), env=e).stdout
+
+    # once, untimed: a container gets its address and reaches the gateway; then the network goes
+    # again, so that the first timed ADD makes it, as the bridge plugin's first ADD makes its bridge
+    chk = Containers(system.replace("-", "") + "chk", 1)
+    c, cid = chk.names[0], f"{PREFIX}chk"
+    prev = json.loads(plugin("ADD", c, cid, conf))
+    try:
+        a = run(["ip", "-n", c, "-4", "-o", "addr", "show", "dev", "eth0"], check=False)
+        if "10.205." not in a.stdout:
+            raise RuntimeError(f"{system}: after ADD, {c} has no 10.205. address on eth0 ({prev.get('ips')}):"
+                               f" {a.stdout.strip()} {a.stderr.strip()}")
+        ok = None
+        for _ in range(3):
+            ok = run(["nsenter", f"--net=/run/netns/{c}", "ping", "-c1", "-W1", "10.205.0.1"], check=False)
+            if ok.returncode == 0:
+                break
+        if ok.returncode != 0:
+            raise RuntimeError(f"{system}: the container {c} ({prev.get('ips')}) cannot ping the gateway 10.205.0.1:"
+                               f" {ok.stdout.strip()} {ok.stderr.strip()}")
+    finally:
+        plugin("DEL", c, cid, dict(conf, prevResult=prev))
+    if run(["ip", "-n", c, "link", "show", "dev", "eth0"], check=False).returncode == 0:
+        raise RuntimeError(f"{system}: after DEL, {c} still has eth0")
+    run(h.enter([str(REPO / "lnw"), "network", "rm", "lnwcni"]), env=env)
+
+    cs = Containers(system.replace("-", ""), n)
+    added = []
+
+    def teardown():
+        for i, c, prev in reversed(added):
+            plugin("DEL", c, f"{PREFIX}{i}", dict(conf, prevResult=prev))
+    cleanups.append(lambda: teardown())
+    for i, c in enumerate(cs.names):
+        us, prev = timed(lambda: json.loads(plugin("ADD", c, f"{PREFIX}{i}", conf)))
+        added.append((i, c, prev))
+        record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
+        record(system, "detach", i, timed(lambda: plugin("DEL", c, f"{PREFIX}{i}", dict(conf, prevResult=prev)))[0])
+        added.pop()
+
+
 # ---- netavark ------------------------------------------------------------------------
 
 def netavark(n, port, workdir):
@@ -301,13 +394,14 @@ def dockerd(n, workdir, api_too=True, cli_too=False):
 # ---- summary -------------------------------------------------------------------------
 
 ORDER = ["lnw4j", "lnw4j-port", "c", "ip", "ip-batch", "cni", "cni-masq", "cni-masq-portmap", "netavark",
-         "netavark-port", "dockerd-api", "docker-cli", "lnw4j-macvlan", "cni-macvlan"]
+         "netavark-port", "dockerd-api", "docker-cli", "lnw4j-macvlan", "cni-macvlan", "lnw-cni"]
 LABEL = {"lnw4j": "libnetwork4j, Java API (bridge, NAT)", "lnw4j-port": "libnetwork4j, Java API, 1 published port",
          "c": "plain C on libnl (native/bench)", "ip": "ip, one process per step", "ip-batch": "ip -batch (peer made in netns)",
          "cni": "CNI bridge + host-local", "cni-masq": "CNI bridge, ipMasq", "cni-masq-portmap": "CNI bridge, ipMasq + portmap",
          "netavark": "netavark", "netavark-port": "netavark, 1 port", "dockerd-api": "dockerd 20.10 Engine API",
          "docker-cli": "docker network connect/disconnect (CLI)", "lnw4j-macvlan": "libnetwork4j, Java API (macvlan)",
-         "cni-macvlan": "CNI macvlan plugin (host-local IPAM)"}
+         "cni-macvlan": "CNI macvlan plugin (host-local IPAM)",
+         "lnw-cni": "libnetwork4j CNI plugin (lnw-cni, via lnw daemon)"}
 
 
 def summarize(csv_path, out, versions, n, n_slow, warmup):
@@ -333,7 +427,8 @@ def summarize(csv_path, out, versions, n, n_slow, warmup):
         print(f"# {v}", file=out)
     print(f"# N={n} sequential containers (N={n_slow} for the iptables-based variants and dockerd), after"
           f" {warmup} unmeasured ones for libnetwork4j's JVM; ms", file=out)
-    fmt = "{:<42} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}"
+    width = max([42] + [len(LABEL.get(s, s)) for s in data])  # 42, unless a label is longer
+    fmt = "{:<%d} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}" % width
     print(fmt.format("system", "create", "att.med", "att.p90", "det.med", "det.p90", "per 100", "x attach",
                      "x detach"), file=out)
     for s in [x for x in ORDER if x in data]:
@@ -355,6 +450,11 @@ def summarize(csv_path, out, versions, n, n_slow, warmup):
     if mv_a and mv_d and cm_a and cm_d:
         print(f"# macvlan: CNI macvlan plugin's median over libnetwork4j's macvlan: x attach {cm_a / mv_a:.1f},"
               f" x detach {cm_d / mv_d:.1f}", file=out)
+    cb_a, cb_d = med("cni", "attach"), med("cni", "detach")
+    lc_a, lc_d = med("lnw-cni", "attach"), med("lnw-cni", "detach")
+    if cb_a and cb_d and lc_a and lc_d:
+        print(f"# lnw-cni: CNI bridge plugin's median over lnw-cni's: x attach {cb_a / lc_a:.1f},"
+              f" x detach {cb_d / lc_d:.1f}", file=out)
     return data, med
 
 
@@ -433,7 +533,8 @@ def main():
              ("dockerd-api", lambda: dockerd(a.n_slow, work)),
              ("docker-cli", lambda: dockerd(a.n_slow, work, api_too=False, cli_too=True)),
              ("lnw4j-macvlan", lambda: lnw4j("macvlan", a.n, a.warmup, work, raw)),
-             ("cni-macvlan", lambda: cni_macvlan(a.n, work))]
+             ("cni-macvlan", lambda: cni_macvlan(a.n, work)),
+             ("lnw-cni", lambda: lnw_cni(a.n, work))]
     for name, fn in steps:
         if not want(name):
             continue

@@ -46,6 +46,7 @@ import org.libnetwork4j.SandboxOptions;
  *     does not list is removed.</li>
  * <li>STATUS: ready once the controller opens. VERSION: the versions below.</li>
  * </ul>
+ * In a chain, ADD's result keeps what the plugins before it gave (prevResult) and adds ours.
  * Errors are CNI's JSON on stdout with a non-zero exit: 1 incompatible version, 3 unknown
  * container (CHECK), 4 missing environment, 6 undecodable input, 7 invalid configuration, 11
  * try again later, 100 an attachment that exists already, 101 any other failure.
@@ -193,7 +194,37 @@ public final class CniPlugin {
             }
             throw e;
         }
-        return result(ep.info(), netns, version);
+        return chained(conf.path("prevResult"), result(ep.info(), netns, version));
+    }
+
+    /**
+     * Our result after the chain's earlier plugins' (prevResult): their interfaces first, ours
+     * after them (our addresses' "interface" indexes shifted to match), their addresses,
+     * routes and DNS kept, ours added.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> chained(JsonNode prev, Map<String, Object> ours) {
+        if (prev.isMissingNode() || !prev.isObject()) {
+            return ours;
+        }
+        Map<String, Object> p = JSON.convertValue(prev, Map.class);
+        List<Object> interfaces = new ArrayList<>((List<Object>) p.getOrDefault("interfaces", List.of()));
+        int shift = interfaces.size();
+        interfaces.addAll((List<Object>) ours.get("interfaces"));
+        List<Object> ips = new ArrayList<>((List<Object>) p.getOrDefault("ips", List.of()));
+        for (Object o : (List<Object>) ours.get("ips")) {
+            Map<String, Object> ip = new LinkedHashMap<>((Map<String, Object>) o);
+            ip.put("interface", (Integer) ip.get("interface") + shift);
+            ips.add(ip);
+        }
+        List<Object> routes = new ArrayList<>((List<Object>) p.getOrDefault("routes", List.of()));
+        routes.addAll((List<Object>) ours.get("routes"));
+        Map<String, Object> r = new LinkedHashMap<>(ours);
+        r.put("interfaces", interfaces);
+        r.put("ips", ips);
+        r.put("routes", routes);
+        r.put("dns", p.getOrDefault("dns", Map.of()));
+        return r;
     }
 
     private static Network network(NetworkController c, JsonNode conf, String name) {

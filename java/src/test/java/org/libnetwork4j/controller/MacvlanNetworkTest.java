@@ -125,6 +125,19 @@ class MacvlanNetworkTest {
     }
 
     @Test
+    void aStaticAddressIsTakenOnTheLanAsOnABridge(Namespaces ns) {
+        TestNs lan = lan(ns);
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("macvlan", "mv", lanOptions(null));
+        Sandbox sb = c.newSandbox("fixed");
+        n.createEndpoint("fixed", EndpointOptions.builder().ipv4("10.77.0.50").build()).join(sb);
+        assertTrue(Oracle.addrs(NsRef.of(sb), "eth0", "inet").contains("10.77.0.50/24"));
+        assertTrue(Oracle.ping(lan, "10.77.0.50"), "the LAN reaches it at its static address");
+        assertThrows(org.libnetwork4j.AlreadyExistsException.class,
+                () -> n.createEndpoint("again", EndpointOptions.builder().ipv4("10.77.0.50").build()));
+    }
+
+    @Test
     void privateModeKeepsSiblingsApartButNotFromTheLan(Namespaces ns) {
         lan(ns);
         NetworkController c = ns.controller();
