@@ -72,7 +72,7 @@ static long tracked(struct nl_sock *sk)
 	nl_socket_enable_auto_ack(sk);
 	if (rc < 0)
 		return -1;
-	cb = nl_cb_clone(nl_socket_get_cb(sk));
+	cb = lnw_nl_clone_cb(sk);
 	if (!cb)
 		return -1;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, take_count, &count);

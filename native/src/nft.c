@@ -170,7 +170,7 @@ int lnw_nft_generation(struct lnw_nft *nft, uint64_t *out, struct lnw_err *err)
 	nlmsg_free(msg);
 	if (rc < 0)
 		return lnw_nl_fail(err, rc, "nftables generation", "send");
-	cb = nl_cb_clone(nl_socket_get_cb(nft->gen_sk));
+	cb = lnw_nl_clone_cb(nft->gen_sk);
 	if (!cb)
 		return lnw_err_set(err, ENOMEM, "nftables generation", "callback");
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, take_gen, &value);

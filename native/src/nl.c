@@ -237,3 +237,12 @@ int lnw_nl_transact(struct lnw_nl *nl, struct nl_msg *msg,
 	}
 	return lnw_nl_fail(err, rc, op, what);
 }
+
+struct nl_cb *lnw_nl_clone_cb(struct nl_sock *sk)
+{
+	struct nl_cb *own = nl_socket_get_cb(sk);
+	struct nl_cb *copy = own ? nl_cb_clone(own) : NULL;
+
+	nl_cb_put(own);
+	return copy;
+}
