@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +46,7 @@ int lnw_err_set(struct lnw_err *err, int code, const char *op, const char *fmt, 
 int lnw_nle_to_errno(int nle)
 {
 	if (nle < 0)
-		nle = -nle;
+		nle = nle == INT_MIN ? INT_MAX : -nle; /* INT_MIN has no negation: an unknown code (UBSan) */
 	switch (nle) {
 	case NLE_SUCCESS:        return 0;
 	case NLE_INTR:           return EINTR;

@@ -83,6 +83,12 @@ int lnw_nl_transact(struct lnw_nl *nl, struct nl_msg *msg,
                     struct lnw_err *err, const char *op, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* Reads a netlink error message h (NLMSG_ERROR, h->nlmsg_len bytes readable): returns the
+ * positive errno it carries (EPROTO if it is too short to carry one) and puts the kernel's
+ * extended-ack text, if any, into extack (cap bytes, always NUL-terminated). Trusts nothing of
+ * it: a fuzz target (native/fuzz/). */
+int lnw_nl_parse_error(const struct nlmsghdr *h, char *extack, size_t cap);
+
 /* A copy of sk's callbacks, for one receive with a handler of its own (the caller puts it).
  * nl_socket_get_cb hands out a reference that nl_cb_clone does not consume: dropped here, or
  * the socket's callbacks outlive it (224 bytes per call, found by LeakSanitizer). */

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -31,29 +32,57 @@
 #define SOL_NETLINK 270
 #endif
 
+/* The errno an nlmsgerr's error field carries (the kernel sends -errno): a positive or
+ * unnegatable value is a malformed message. */
+static int errno_of(int error)
+{
+	return error > 0 || error == INT_MIN ? EPROTO : -error;
+}
+
+int lnw_nl_parse_error(const struct nlmsghdr *h, char *extack, size_t cap)
+{
+	const struct nlmsgerr *e;
+	long datalen, off;
+
+	if (cap)
+		extack[0] = '\0';
+	if (h->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return EPROTO;
+	e = nlmsg_data(h);
+	datalen = (long)h->nlmsg_len - NLMSG_HDRLEN;
+	off = sizeof(*e);
+	if ((h->nlmsg_flags & NLM_F_ACK_TLVS) && cap) {
+		struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+		/* Uncapped, the request we sent is echoed before the TLVs; its length is the
+		 * kernel's word, checked like the rest (a length below a header would walk back). */
+		if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+			if (e->msg.nlmsg_len < NLMSG_HDRLEN || e->msg.nlmsg_len > datalen)
+				return errno_of(e->error);
+			off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+		}
+		if (off < datalen &&
+		    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+			      (int)(datalen - off), NULL) == 0 && tb[NLMSGERR_ATTR_MSG]) {
+			/* the message is meant to end with a NUL; never read past the attribute */
+			int len = nla_len(tb[NLMSGERR_ATTR_MSG]);
+			const char *msg = nla_data(tb[NLMSGERR_ATTR_MSG]);
+
+			snprintf(extack, cap, "%.*s", (int)strnlen(msg, (size_t)(len > 0 ? len : 0)), msg);
+		}
+	}
+	return errno_of(e->error);
+}
+
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
 	struct lnw_nl *nl = arg;
 	/* libnl hands us the payload; the header that says whether TLVs follow is just before */
 	struct nlmsghdr *h = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
-	int datalen = nlmsg_datalen(h);
-	int off = sizeof(*e);
 
 	(void)who;
-	nl->kernel_errno = -e->error;
-	nl->extack[0] = '\0';
+	nl->kernel_errno = lnw_nl_parse_error(h, nl->extack, sizeof(nl->extack));
 	nl->done = 1;
-	if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
-		struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-
-		if (!(h->nlmsg_flags & NLM_F_CAPPED))
-			off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-		if (off < datalen &&
-		    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
-			      datalen - off, NULL) == 0 && tb[NLMSGERR_ATTR_MSG])
-			snprintf(nl->extack, sizeof(nl->extack), "%s",
-				 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	}
 	return NL_STOP; /* libnl then returns its folded code; we keep the raw one */
 }
 

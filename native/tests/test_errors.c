@@ -2,7 +2,42 @@
 #include <arpa/inet.h>
 #include <netlink/errno.h>
 
+#include <limits.h>
+#include <linux/netlink.h>
+
 #include "t.h"
+#include "lnw_internal.h"
+
+/* What fuzzing found (native/fuzz): malformed error messages and codes, read safely. */
+static void malformed_errors(void)
+{
+	char buf[64];
+	char extack[16];
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct nlmsgerr *e = (struct nlmsgerr *)((char *)buf + NLMSG_HDRLEN);
+	struct nlattr *a = (struct nlattr *)((char *)e + sizeof(*e));
+
+	CHECK(lnw_nle_to_errno(INT_MIN) > 0); /* no negation of INT_MIN (UBSan) */
+	memset(buf, 0, sizeof(buf));
+	h->nlmsg_type = NLMSG_ERROR;
+	h->nlmsg_len = NLMSG_HDRLEN + 2; /* too short for an nlmsgerr */
+	CHECK(lnw_nl_parse_error(h, extack, sizeof(extack)) == EPROTO);
+	/* uncapped, an echoed request that claims less than a header: not walked back into */
+	h->nlmsg_len = NLMSG_HDRLEN + sizeof(*e);
+	h->nlmsg_flags = NLM_F_ACK_TLVS;
+	e->error = -EEXIST;
+	e->msg.nlmsg_len = 3;
+	CHECK(lnw_nl_parse_error(h, extack, sizeof(extack)) == EEXIST && extack[0] == '\0');
+	/* capped, a message attribute without its NUL: cut at the attribute, terminated */
+	h->nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
+	a->nla_type = NLMSGERR_ATTR_MSG;
+	a->nla_len = NLA_HDRLEN + 8;
+	memcpy((char *)a + NLA_HDRLEN, "ABCDEFGH", 8);
+	h->nlmsg_len = NLMSG_HDRLEN + sizeof(*e) + NLA_HDRLEN + 8;
+	CHECK(lnw_nl_parse_error(h, extack, sizeof(extack)) == EEXIST && !strcmp(extack, "ABCDEFGH"));
+	e->error = INT_MIN;
+	CHECK(lnw_nl_parse_error(h, extack, sizeof(extack)) == EPROTO);
+}
 
 int main(void)
 {
@@ -46,5 +81,6 @@ int main(void)
 
 	lnw_nl_close(h);
 	close(ns);
+	malformed_errors();
 	return t_done("errors");
 }
