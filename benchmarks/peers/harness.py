@@ -128,6 +128,18 @@ def ip_steps(n, batch):
 
 # ---- CNI -----------------------------------------------------------------------------
 
+def must_ping(system, c, ip, prev):
+    """The honesty check before timing: container c (a netns of ours) answers a ping to ip
+    within three tries, or the run stops, saying what the plugin's result was."""
+    ok = None
+    for _ in range(3):
+        ok = run(["nsenter", f"--net=/run/netns/{c}", "ping", "-c1", "-W1", ip], check=False)
+        if ok.returncode == 0:
+            return
+    raise RuntimeError(f"{system}: the container {c} ({prev.get('ips')}) cannot ping {ip}:"
+                       f" {ok.stdout.strip()} {ok.stderr.strip()}")
+
+
 def cni(n, masq, portmap, workdir):
     system = "cni" + ("-masq" if masq else "") + ("-portmap" if portmap else "")
     h = FakeHost(f"{PREFIX}-{system}")
@@ -215,14 +227,7 @@ def cni_macvlan(n, workdir):
         record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
         if i == 0:
             # once, untimed: the first container reaches the LAN's gateway through its macvlan
-            ok = None
-            for _ in range(3):
-                ok = run(["nsenter", f"--net=/run/netns/{c}", "ping", "-c1", "-W1", "10.204.0.1"], check=False)
-                if ok.returncode == 0:
-                    break
-            if ok.returncode != 0:
-                raise RuntimeError(f"{system}: the container {c} ({prev.get('ips')}) cannot ping the LAN gateway"
-                                   f" 10.204.0.1: {ok.stdout.strip()} {ok.stderr.strip()}")
+            must_ping(system, c, "10.204.0.1", prev)
         record(system, "detach", i, timed(lambda: plugin("DEL", c, i, dict(conf, prevResult=prev)))[0])
         added.pop()
 
@@ -290,14 +295,7 @@ def lnw_cni(n, workdir):
         if "10.205." not in a.stdout:
             raise RuntimeError(f"{system}: after ADD, {c} has no 10.205. address on eth0 ({prev.get('ips')}):"
                                f" {a.stdout.strip()} {a.stderr.strip()}")
-        ok = None
-        for _ in range(3):
-            ok = run(["nsenter", f"--net=/run/netns/{c}", "ping", "-c1", "-W1", "10.205.0.1"], check=False)
-            if ok.returncode == 0:
-                break
-        if ok.returncode != 0:
-            raise RuntimeError(f"{system}: the container {c} ({prev.get('ips')}) cannot ping the gateway 10.205.0.1:"
-                               f" {ok.stdout.strip()} {ok.stderr.strip()}")
+        must_ping(system, c, "10.205.0.1", prev)
     finally:
         plugin("DEL", c, cid, dict(conf, prevResult=prev))
     if run(["ip", "-n", c, "link", "show", "dev", "eth0"], check=False).returncode == 0:
