@@ -72,15 +72,8 @@ class CliTest {
         lnw(ns, "network", "create", "--subnet", "10.59.0.0/24", "hk").ok();
         lnw(ns, "sandbox", "create", "ctr").ok();
         lnw(ns, "network", "connect", "hk", "ctr").ok();
-        Process container = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), "unshare", "--net", "sleep", "60")
-                .start();
-        try {
-            String hostIno = Oracle.run(List.of("stat", "-L", "-c", "%i", ns.host().path().toString())).out();
-            Path nsPath = Path.of("/proc", Long.toString(container.pid()), "ns", "net");
-            for (int i = 0; i < 100 && Oracle.run(List.of("stat", "-L", "-c", "%i", nsPath.toString())).out()
-                    .equals(hostIno); i++) {
-                Thread.sleep(20);
-            }
+        try (org.libnetwork4j.testing.ContainerProcess container = org.libnetwork4j.testing.ContainerProcess.start(ns)) {
+            Path nsPath = container.netns();
             List<String> hook = new java.util.ArrayList<>(List.of("nsenter", "--net=" + ns.host().path(),
                     Path.of(System.getProperty("user.dir")).getParent().resolve("lnw").toString(),
                     "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", ns.dir().resolve("run").toString(),
@@ -88,7 +81,7 @@ class CliTest {
             Process p = new ProcessBuilder(hook).redirectErrorStream(true).start();
             try (var in = p.getOutputStream()) {
                 in.write(("{\"ociVersion\": \"1.0.2\", \"id\": \"ctr\", \"status\": \"creating\", \"pid\": "
-                        + container.pid() + ", \"bundle\": \"/nonexistent\"}").getBytes());
+                        + container.process().pid() + ", \"bundle\": \"/nonexistent\"}").getBytes());
             }
             String said = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -110,9 +103,6 @@ class CliTest {
             lnw(ns, "sandbox", "rm", "ctr").ok();
             assertTrue(Oracle.link(NsRef.of(nsPath), "eth0").isEmpty(), "taken out again; the namespace stays the runtime's");
             lnw(ns, "network", "rm", "hk").ok();
-        } finally {
-            container.destroyForcibly();
-            container.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

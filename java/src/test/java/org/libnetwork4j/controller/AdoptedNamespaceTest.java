@@ -22,7 +22,7 @@ import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
-import org.libnetwork4j.testing.Eventually;
+import org.libnetwork4j.testing.ContainerProcess;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.NsRef;
@@ -69,23 +69,15 @@ class AdoptedNamespaceTest {
     void whenItsProcessExitsTheSandboxIsDroppedAtTheNextJoin(Namespaces ns) throws Exception {
         NetworkController c = ns.controller();
         Network n = net(c);
-        // a "container": a process in a namespace of its own, in the fake host's network
-        Process p = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), "unshare", "--net", "sleep", "60")
-                .start();
+        // a "container": a process in a namespace of its own, made from the fake host's
+        ContainerProcess p = ContainerProcess.start(ns);
         try {
-            Path nsPath = Path.of("/proc", Long.toString(p.pid()), "ns", "net");
-            // unshare makes the namespace, then becomes sleep: wait (bounded) until it has
-            String host = Oracle.run(List.of("stat", "-L", "-c", "%i", ns.host().path().toString())).out().strip();
-            for (int i = 0; i < 100 && Oracle.run(List.of("stat", "-L", "-c", "%i", nsPath.toString())).out().strip()
-                    .equals(host); i++) {
-                Thread.sleep(20);
-            }
+            Path nsPath = p.netns();
             Sandbox sb = c.newSandbox("ctr", SandboxOptions.builder().netns(nsPath).build());
             n.createEndpoint("e").join(sb);
             assertTrue(Oracle.ping(NsRef.of(nsPath), "10.93.0.1"));
 
-            p.destroyForcibly();
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            p.close();
             Endpoint again = n.createEndpoint("again");
             NotFoundException gone = assertThrows(NotFoundException.class, () -> again.join(sb));
             assertTrue(gone.getMessage().contains("is gone"), gone.getMessage());
@@ -95,7 +87,7 @@ class AdoptedNamespaceTest {
             assertEquals("10.93.0.2", n.createEndpoint("next").info().ipv4().address().getHostAddress(),
                     "and its address is free");
         } finally {
-            p.destroyForcibly();
+            p.close();
         }
     }
 
