@@ -153,11 +153,13 @@ int lnw_link_bridge_create(struct lnw_nl *nl, const char *name, int mtu, int up,
                            int mcast_snooping, const unsigned char *mac, int mac_len,
                            struct lnw_link *out, struct lnw_err *err);
 
-/* `ip link add NAME link PARENT type macvlan mode MODE [netns NS]`: created in target_nl's
- * namespace when target_nl is not NULL (the parent stays in nl's). out is read from the
- * namespace the link ends up in. MODE is MACVLAN_MODE_* (4 = bridge). */
+/* `ip link add NAME link PARENT address MAC type macvlan mode MODE [netns NS]`: created in
+ * target_nl's namespace when target_nl is not NULL (the parent stays in nl's). out is read from
+ * the namespace the link ends up in. MODE is MACVLAN_MODE_* (4 = bridge). mac may be NULL
+ * (mac_len 0): the kernel chooses. */
 int lnw_link_macvlan_create(struct lnw_nl *nl, const char *name, int parent, int mode,
-                            struct lnw_nl *target_nl, struct lnw_link *out, struct lnw_err *err);
+                            const unsigned char *mac, int mac_len, struct lnw_nl *target_nl,
+                            struct lnw_link *out, struct lnw_err *err);
 
 /* `ip link add NAME link PARENT type ipvlan mode l2|l3|l3s [netns NS]` (mode 0, 1, 2), as
  * lnw_link_macvlan_create. A kernel without CONFIG_IPVLAN answers EOPNOTSUPP. */

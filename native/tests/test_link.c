@@ -207,7 +207,14 @@ int main(void)
 	FAILS(lnw_link_move(c, again.index, hostns, "bad name", &err), EINVAL, &err);
 
 	/* macvlan on the bridge, born in the container; vxlan in the host */
-	OK(lnw_link_macvlan_create(h, "lnwt-mac", br.index, 4 /* bridge */, c, &l, &err), &err);
+	{
+		unsigned char mac[6] = { 0x02, 0x42, 0x0a, 0x4d, 0x00, 0x63 };
+
+		OK(lnw_link_macvlan_create(h, "lnwt-mac", br.index, 4 /* bridge */, mac, 6, c, &l, &err), &err);
+		CHECK(l.mac_len == 6 && !memcmp(l.mac, mac, 6));
+		FAILS(lnw_link_macvlan_create(h, "lnwt-mac2", br.index, 4, mac, 99, c, &l, &err), EINVAL, &err);
+	}
+	CHECK(t_oracle_has(ctns, "ip -o link show lnwt-mac", "02:42:0a:4d:00:63"));
 	CHECK(!strcmp(l.kind, "macvlan"));
 	CHECK(t_oracle_has(ctns, "ip -d -o link show lnwt-mac", "macvlan mode bridge"));
 	/* ipvlan and vlan: made where the kernel has them, else its EOPNOTSUPP, and nothing made */

@@ -2,13 +2,16 @@ package org.libnetwork4j.kernel;
 
 import java.util.Objects;
 
+import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.internal.jni.LnwNative;
 
 /**
- * A macvlan device on a parent link (`ip link add NAME link PARENT type macvlan mode MODE`),
- * born in {@code targetNamespace}'s namespace when that is set (the parent stays put).
+ * A macvlan device on a parent link (`ip link add NAME link PARENT [address MAC] type macvlan
+ * mode MODE`), born in {@code targetNamespace}'s namespace when that is set (the parent stays
+ * put); mac null: the kernel chooses.
  */
-public record MacvlanSpec(String name, int parentIndex, Mode mode, Netlink targetNamespace) {
+public record MacvlanSpec(String name, int parentIndex, Mode mode, Netlink targetNamespace,
+        MacAddress mac) {
 
     public enum Mode {
         PRIVATE, VEPA, BRIDGE, PASSTHRU;
@@ -29,14 +32,19 @@ public record MacvlanSpec(String name, int parentIndex, Mode mode, Netlink targe
     }
 
     public static MacvlanSpec of(String name, int parentIndex) {
-        return new MacvlanSpec(name, parentIndex, Mode.BRIDGE, null);
+        return new MacvlanSpec(name, parentIndex, Mode.BRIDGE, null, null);
     }
 
     public MacvlanSpec mode(Mode m) {
-        return new MacvlanSpec(name, parentIndex, m, targetNamespace);
+        return new MacvlanSpec(name, parentIndex, m, targetNamespace, mac);
     }
 
     public MacvlanSpec in(Netlink ns) {
-        return new MacvlanSpec(name, parentIndex, mode, ns);
+        return new MacvlanSpec(name, parentIndex, mode, ns, mac);
+    }
+
+    /** With this address (in the create request itself). */
+    public MacvlanSpec mac(MacAddress address) {
+        return new MacvlanSpec(name, parentIndex, mode, targetNamespace, address);
     }
 }

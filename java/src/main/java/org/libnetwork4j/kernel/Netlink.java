@@ -174,8 +174,10 @@ public final class Netlink implements AutoCloseable {
     public Link createMacvlan(MacvlanSpec spec) {
         Netlink target = spec.targetNamespace() != null ? spec.targetNamespace() : this;
         return NativeHandle.exclusive(handle, target.handle, "create macvlan", (p, q) -> {
+            byte[] mac = spec.mac() == null ? null : spec.mac().toBytes();
             check(LnwNative.lnw_link_macvlan_create(p, spec.name(), spec.parentIndex(),
-                    spec.mode().value(), target == this ? 0 : q, link, err), spec.name());
+                    spec.mode().value(), mac, mac == null ? 0 : mac.length, target == this ? 0 : q, link, err),
+                    spec.name());
             return Link.of(link);
         });
     }

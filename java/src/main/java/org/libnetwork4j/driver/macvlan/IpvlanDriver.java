@@ -3,6 +3,7 @@ package org.libnetwork4j.driver.macvlan;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.kernel.Link;
@@ -64,7 +65,8 @@ public final class IpvlanDriver extends SubInterfaceDriver {
     }
 
     @Override
-    Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings, Netlink target) {
+    Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings,
+            MacAddress mac, Netlink target) {
         return hostNl.createIpvlan(name, parentIndex, ((Settings) settings).mode(), target);
     }
 

@@ -2,6 +2,7 @@ package org.libnetwork4j.driver.macvlan;
 
 import java.util.Map;
 
+import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.kernel.Link;
@@ -54,8 +55,10 @@ public final class MacvlanDriver extends SubInterfaceDriver {
     }
 
     @Override
-    Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings, Netlink target) {
-        return hostNl.createMacvlan(MacvlanSpec.of(name, parentIndex).mode(((Settings) settings).mode()).in(target));
+    Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings,
+            MacAddress mac, Netlink target) {
+        return hostNl.createMacvlan(MacvlanSpec.of(name, parentIndex).mode(((Settings) settings).mode()).mac(mac)
+                .in(target));
     }
 
     @Override
@@ -72,7 +75,7 @@ public final class MacvlanDriver extends SubInterfaceDriver {
     /** Another MAC: the parent's table of its macvlans' MACs holds this one's no more. */
     @Override
     void release(Netlink inside, int index) {
-        inside.setMac(index, org.libnetwork4j.MacAddress.random());
+        inside.setMac(index, MacAddress.random());
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
@@ -130,8 +131,12 @@ abstract class SubInterfaceDriver implements RestorableDriver {
         return make.apply(parent, mode);
     }
 
-    /** Makes the device name on parentIndex, born in target's namespace; returns it as it is there. */
-    abstract Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings, Netlink target);
+    /**
+     * Makes the device name on parentIndex, born in target's namespace with mac (null for the
+     * kinds that take the parent's); returns it as it is there.
+     */
+    abstract Link createDevice(Netlink hostNl, String name, int parentIndex, SubSettings settings, MacAddress mac,
+            Netlink target);
 
     /** Whether devices of this kind carry their own MAC (macvlan) or the parent's (ipvlan). */
     abstract boolean ownMac();
@@ -265,18 +270,15 @@ abstract class SubInterfaceDriver implements RestorableDriver {
         if (exclusive(n.settings)) {
             n.endpoints.forEach((id, other) -> {
                 if (other.sandbox != null) {
-                    throw new org.libnetwork4j.ForbiddenException("join endpoint " + req.endpointId() + ": " + type()
+                    throw new ForbiddenException("join endpoint " + req.endpointId() + ": " + type()
                             + " network " + n.id + " is in passthru mode, and endpoint " + id + " holds its parent");
                 }
             });
         }
         String name = req.sandbox().nextInterfaceName(req.interfacePrefix());
         Netlink inside = req.sandbox().netlink();
-        Link dev = host.withNetlink(nl -> createDevice(nl, name, n.parentIndex, n.settings, inside));
+        Link dev = host.withNetlink(nl -> createDevice(nl, name, n.parentIndex, n.settings, ep.mac, inside));
         try {
-            if (ep.mac != null) {
-                inside.setMac(dev.index(), ep.mac);
-            }
             inside.change(dev.index(), LinkChange.NONE.alias(ALIAS + req.endpointId()));
         } catch (RuntimeException e) {
             try {

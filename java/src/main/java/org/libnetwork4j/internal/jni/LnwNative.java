@@ -209,6 +209,8 @@ public final class LnwNative {
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(cast = "const char *") String name,
             int parent, int mode,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] mac,
+            int macLen,
             @JniArg(cast = "struct lnw_nl *") long targetNl,
             @JniArg(flags = {NO_IN}) LnwLink out,
             @JniArg(flags = {NO_IN}) LnwErr err);
