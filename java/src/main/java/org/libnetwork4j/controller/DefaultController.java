@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.EventSubscription;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.Labels;
 import org.libnetwork4j.Network;
-import org.libnetwork4j.EventSubscription;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;

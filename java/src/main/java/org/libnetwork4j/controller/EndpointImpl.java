@@ -1,9 +1,8 @@
 package org.libnetwork4j.controller;
 
-import java.util.Map;
-import org.libnetwork4j.NetworkEvent;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.libnetwork4j.Endpoint;
@@ -13,6 +12,7 @@ import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.JoinOption;
 import org.libnetwork4j.MacAddress;
+import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.PortMapping;

@@ -1,6 +1,5 @@
 package org.libnetwork4j.controller;
 
-import org.libnetwork4j.NetworkEvent;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkInfo;
 import org.libnetwork4j.NetworkOptions;

@@ -1,6 +1,5 @@
 package org.libnetwork4j.controller;
 
-import org.libnetwork4j.NetworkEvent;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.ForbiddenException;
+import org.libnetwork4j.JoinOptions;
+import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
+import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.driver.SandboxContext;
@@ -232,7 +235,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
         for (SandboxImpl other : registry.all()) {
             if (os.identity().equals(other.os.identity())) {
-                throw new org.libnetwork4j.AlreadyExistsException("namespace " + path
+                throw new AlreadyExistsException("namespace " + path
                         + " is the sandbox of container " + other.containerId() + " already");
             }
         }
@@ -249,13 +252,13 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         String context = "set the key of the sandbox of container \"" + containerId + "\" to " + path;
         try {
             if (os.isHostNamespace()) {
-                throw new org.libnetwork4j.ForbiddenException("a sandbox in the host's namespace stays there");
+                throw new ForbiddenException("a sandbox in the host's namespace stays there");
             }
             List<Attachment> joined;
             lock.lock();
             try {
                 if (deleting || deleted) {
-                    throw new org.libnetwork4j.NotFoundException("the sandbox is being deleted");
+                    throw new NotFoundException("the sandbox is being deleted");
                 }
                 joined = attachments.all();
             } finally {
@@ -290,7 +293,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             });
             t.step(old::delete);
             for (Attachment a : joined) {
-                t.step(() -> a.endpoint().join(this, org.libnetwork4j.JoinOptions.priority(a.priority())));
+                t.step(() -> a.endpoint().join(this, JoinOptions.priority(a.priority())));
             }
             t.throwIfFailed();
             LOG.debug("{} moved to namespace {}", this, path);
@@ -430,7 +433,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
         // gone from the registry, whatever failed on the way: its destroy is told all the same
         ctx.events().publish(NetworkEvent.Type.SANDBOX, NetworkEvent.DESTROY, id,
-                java.util.Map.of("container", containerId));
+                Map.of("container", containerId));
         try {
             t.throwIfFailed();
         } catch (NetworkException e) {

@@ -1,9 +1,11 @@
 package org.libnetwork4j.controller;
 
-import org.libnetwork4j.NetworkEvent;
+import java.util.Map;
+
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.SandboxOptions;
@@ -31,7 +33,7 @@ final class Sandboxes {
                     () -> SandboxImpl.create(ctx, registry, Ids.newId(), containerId, options));
             LOG.debug("created {}", sb);
             ctx.events().publish(NetworkEvent.Type.SANDBOX, NetworkEvent.CREATE, sb.id(),
-                    java.util.Map.of("container", containerId));
+                    Map.of("container", containerId));
             return sb;
         } catch (NetworkException e) {
             throw e.withContext("create sandbox for container \"" + containerId + "\"");

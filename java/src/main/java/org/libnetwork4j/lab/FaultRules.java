@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.IpAddresses;
 
 /**
  * The nftables text of the faults that are rules. Each fault gets a table of its own in each
@@ -125,7 +126,7 @@ final class FaultRules {
         List<String> v4 = new ArrayList<>();
         List<String> v6 = new ArrayList<>();
         for (InetAddress a : addrs) {
-            (a instanceof Inet4Address ? v4 : v6).add(org.libnetwork4j.IpAddresses.format(a));
+            (a instanceof Inet4Address ? v4 : v6).add(IpAddresses.format(a));
         }
         List<String> rules = new ArrayList<>();
         if (!v4.isEmpty()) {

@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.NotSupportedException;
 import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
@@ -576,7 +578,7 @@ public final class Lab implements AutoCloseable {
         if (claim != null) {
             Integer holder = claims.putIfAbsent(claim, id);
             if (holder != null) {
-                throw new org.libnetwork4j.AlreadyExistsException(description + ": fault " + holder
+                throw new AlreadyExistsException(description + ": fault " + holder
                         + " holds " + claim + "; heal it first");
             }
         }
@@ -611,7 +613,7 @@ public final class Lab implements AutoCloseable {
     // ---- namespaces, links, rules ----
 
     /** One end of a link: the namespace it is in and its index there. */
-    private record LinkEnd(Path namespace, int index, String name) {
+    private record LinkEnd(Path namespace, int index) {
     }
 
     private Handles handles(Path ns) {
@@ -638,8 +640,8 @@ public final class Lab implements AutoCloseable {
         if (n instanceof LabHost h) {
             Link own = handles(h.namespace()).netlink().link("eth0");
             Link far = handles(underlay.path().orElseThrow()).netlink().link("u" + h.number());
-            pairs.add(new LinkEnd[] {new LinkEnd(h.namespace(), own.index(), own.name()),
-                    new LinkEnd(underlay.path().orElseThrow(), far.index(), far.name())});
+            pairs.add(new LinkEnd[] {new LinkEnd(h.namespace(), own.index()),
+                    new LinkEnd(underlay.path().orElseThrow(), far.index())});
             return pairs;
         }
         LabSandbox s = (LabSandbox) n;
@@ -653,11 +655,11 @@ public final class Lab implements AutoCloseable {
             Link own = inside.link(ifname);
             Link far = host.link(own.peerIndex());
             if (!"veth".equals(far.kind()) || far.peerIndex() != own.index()) {
-                throw new org.libnetwork4j.NotSupportedException("lab fault on " + n + ": interface " + ifname
+                throw new NotSupportedException("lab fault on " + n + ": interface " + ifname
                         + " is not a veth whose other end is in its host");
             }
-            pairs.add(new LinkEnd[] {new LinkEnd(s.namespace(), own.index(), own.name()),
-                    new LinkEnd(s.host().namespace(), far.index(), far.name())});
+            pairs.add(new LinkEnd[] {new LinkEnd(s.namespace(), own.index()),
+                    new LinkEnd(s.host().namespace(), far.index())});
         }
         if (pairs.isEmpty()) {
             throw new InvalidParameterException("lab fault on " + n + ": it has no link");

@@ -1,6 +1,5 @@
 package org.libnetwork4j.driver.bridge;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
