@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.libnetwork4j.InternalException;
 import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.SandboxOptions;
 
 /**
@@ -74,47 +75,7 @@ final class EtcFiles {
      * left, Docker's fallback (Google's public DNS).
      */
     static String resolvConf(String hostResolvConf, SandboxOptions o) {
-        return resolvConf(HostResolvConf.parse(hostResolvConf), o, List.of());
-    }
-
-    /** What the C library reads of the host's resolv.conf: parsed once per sandbox. */
-    record HostResolvConf(List<String> nameservers, List<String> search, List<String> options) {
-        static HostResolvConf parse(String text) {
-            List<String> ns = new ArrayList<>();
-            List<String> search = new ArrayList<>();
-            List<String> options = new ArrayList<>();
-            for (String raw : text.split("\n")) {
-                String line = raw.strip();
-                if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
-                    continue;
-                }
-                String[] f = line.split("\\s+");
-                switch (f[0]) {
-                    case "nameserver" -> {
-                        if (f.length > 1) {
-                            ns.add(f[1]);
-                        }
-                    }
-                    case "search", "domain" -> {
-                        // the last search or domain line wins, as in the resolver
-                        search.clear();
-                        search.addAll(List.of(f).subList(1, f.length));
-                    }
-                    case "options" -> options.addAll(List.of(f).subList(1, f.length));
-                    default -> {
-                    }
-                }
-            }
-            return new HostResolvConf(List.copyOf(ns), List.copyOf(search), List.copyOf(options));
-        }
-
-        static HostResolvConf read(Path file) {
-            try {
-                return parse(Files.readString(file));
-            } catch (IOException e) {
-                return parse(""); // no resolv.conf on the host: the fallback applies
-            }
-        }
+        return resolvConf(ResolvConf.parse(hostResolvConf), o, List.of());
     }
 
     /**
@@ -124,7 +85,7 @@ final class EtcFiles {
      * an ndots option is set: a container name has no dot, and must be asked as it is before
      * any search domain is tried (Docker does the same).
      */
-    static String resolvConf(HostResolvConf host, SandboxOptions o, List<InetAddress> resolvers) {
+    static String resolvConf(ResolvConf host, SandboxOptions o, List<InetAddress> resolvers) {
         List<String> ns;
         if (!resolvers.isEmpty()) {
             ns = resolvers.stream().map(IpAddresses::format).toList();
@@ -164,7 +125,7 @@ final class EtcFiles {
      * servers, else the host's, loopback ones included (the resolver dials those from the host's
      * namespace); port 53. (The resolver tries the first 3.)
      */
-    static List<InetSocketAddress> upstreams(HostResolvConf host, SandboxOptions o) {
+    static List<InetSocketAddress> upstreams(ResolvConf host, SandboxOptions o) {
         List<InetAddress> ips = new ArrayList<>(o.dns());
         if (ips.isEmpty()) {
             for (String n : host.nameservers()) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.RecoveryReport;
+import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.RestorableDriver;
 import org.libnetwork4j.ipam.PoolRequest;
@@ -62,7 +63,7 @@ final class Recovery {
     private final Set<String> unknownNetworks = new HashSet<>();
     private final Set<String> keptSandboxes = new HashSet<>(); // ids whose namespace and files stay
     private final Takeover takeover;
-    private EtcFiles.HostResolvConf hostResolvConf;
+    private ResolvConf hostResolvConf;
 
     /** What recovery did, as the report says it. */
     static final class Report {
@@ -137,7 +138,7 @@ final class Recovery {
         // The sandboxes' resolv.conf files derive from the host's and from whether a resolver
         // serves them: when neither changed since the last clean close, 10,000 files are not
         // read back to find them as written.
-        String resolvState = (hostResolvConf != null ? hostResolvConf : EtcFiles.HostResolvConf.read(
+        String resolvState = (hostResolvConf != null ? hostResolvConf : ResolvConf.read(
                 ctx.paths().hostResolvConf())) + " served=" + ctx.names().serves();
         Path resolvStateFile = ctx.paths().sandboxFiles().resolveSibling("resolv-conf-state");
         boolean asWritten = snap.cleanClose() && resolvState.equals(readQuietly(resolvStateFile));
@@ -263,7 +264,7 @@ final class Recovery {
         }
         try {
             if (hostResolvConf == null) { // read once, not once per sandbox
-                hostResolvConf = EtcFiles.HostResolvConf.read(ctx.paths().hostResolvConf());
+                hostResolvConf = ResolvConf.read(ctx.paths().hostResolvConf());
             }
             if (opened.gone() != null) {
                 throw opened.gone();

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import org.libnetwork4j.InternalException;
+import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.SandboxOptions;
 
 /**
@@ -19,12 +20,12 @@ import org.libnetwork4j.SandboxOptions;
 final class SandboxFiles {
     private final Path dir;
     private final SandboxOptions options;
-    private final EtcFiles.HostResolvConf hostResolvConf;
+    private final ResolvConf hostResolvConf;
     private String hostsContent;
     private List<String> peerLines = List.of();
     private List<InetAddress> resolvers = List.of();
 
-    private SandboxFiles(Path dir, SandboxOptions options, EtcFiles.HostResolvConf hostResolvConf) {
+    private SandboxFiles(Path dir, SandboxOptions options, ResolvConf hostResolvConf) {
         this.dir = dir;
         this.options = options;
         this.hostResolvConf = hostResolvConf;
@@ -38,14 +39,14 @@ final class SandboxFiles {
             throw new InternalException("create sandbox files in " + dir + ": " + e.getMessage(), 0, "create sandbox",
                     dir.toString(), e);
         }
-        SandboxFiles f = new SandboxFiles(dir, options, EtcFiles.HostResolvConf.read(hostResolvConf));
+        SandboxFiles f = new SandboxFiles(dir, options, ResolvConf.read(hostResolvConf));
         f.writeHosts(List.of());
         EtcFiles.write(f.resolvConf(), EtcFiles.resolvConf(f.hostResolvConf, options, List.of()));
         return f;
     }
 
     /** The files of a sandbox made before a restart, as they are. */
-    static SandboxFiles open(Path dir, SandboxOptions options, EtcFiles.HostResolvConf host) {
+    static SandboxFiles open(Path dir, SandboxOptions options, ResolvConf host) {
         return new SandboxFiles(dir, options, host);
     }
 

@@ -17,6 +17,7 @@ import org.libnetwork4j.JoinOptions;
 import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.driver.SandboxContext;
@@ -96,7 +97,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
      * @throws NetworkException if the namespace is gone (a reboot, or someone deleted it)
      */
     static SandboxImpl restore(Context ctx, Registry<SandboxImpl> registry, SandboxRecord r, SandboxOs os,
-            EtcFiles.HostResolvConf host) {
+            ResolvConf host) {
         return new SandboxImpl(ctx, registry, r.id(), r.containerId(), r.options(), os,
                 SandboxFiles.open(ctx.paths().filesOf(r.id()), r.options(), host));
     }

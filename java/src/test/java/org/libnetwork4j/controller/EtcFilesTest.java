@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.SandboxOptions;
 
 /** The hosts and resolv.conf contents, as Docker writes them (no root needed). */
@@ -60,7 +61,7 @@ class EtcFilesTest {
 
     @Test
     void withTheResolverItIsTheOnlyNameserverAndTheOthersAreItsUpstreams() {
-        EtcFiles.HostResolvConf host = EtcFiles.HostResolvConf.parse(HOST);
+        ResolvConf host = ResolvConf.parse(HOST);
         assertEquals("nameserver 10.1.0.1\nnameserver fd01::1\nsearch corp.example lab.example\n"
                 + "options edns0 trust-ad ndots:0\n", EtcFiles.resolvConf(host, SandboxOptions.defaults(),
                         List.of(IpAddresses.parse("10.1.0.1"), IpAddresses.parse("fd01::1"))));
@@ -73,7 +74,7 @@ class EtcFilesTest {
         assertEquals(53, EtcFiles.upstreams(host, SandboxOptions.defaults()).get(0).getPort());
         assertEquals(List.of("192.0.2.9"), EtcFiles.upstreams(host, SandboxOptions.builder().dns("192.0.2.9").build())
                 .stream().map(a -> a.getAddress().getHostAddress()).toList(), "the sandbox's own win");
-        assertEquals(List.of(), EtcFiles.upstreams(EtcFiles.HostResolvConf.parse("nameserver nonsense\n"),
+        assertEquals(List.of(), EtcFiles.upstreams(ResolvConf.parse("nameserver nonsense\n"),
                 SandboxOptions.defaults()));
     }
 }

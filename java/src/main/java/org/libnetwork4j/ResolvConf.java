@@ -1,0 +1,54 @@
+package org.libnetwork4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the C library's resolver reads of a resolv.conf: its nameservers in order, its search
+ * domains (the last {@code search} or {@code domain} line) and its options. The controller
+ * reads the host's through it, and a runtime that writes its containers' resolv.conf itself
+ * (a CNI caller) can read a sandbox's ({@link Sandbox#resolvConfPath}).
+ */
+public record ResolvConf(List<String> nameservers, List<String> search, List<String> options) {
+    public static ResolvConf parse(String text) {
+        List<String> ns = new ArrayList<>();
+        List<String> search = new ArrayList<>();
+        List<String> options = new ArrayList<>();
+        for (String raw : text.split("\n")) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            switch (f[0]) {
+                case "nameserver" -> {
+                    if (f.length > 1) {
+                        ns.add(f[1]);
+                    }
+                }
+                case "search", "domain" -> {
+                    // the last search or domain line wins, as in the resolver
+                    search.clear();
+                    search.addAll(List.of(f).subList(1, f.length));
+                }
+                case "options" -> options.addAll(List.of(f).subList(1, f.length));
+                default -> {
+                }
+            }
+        }
+        return new ResolvConf(List.copyOf(ns), List.copyOf(search), List.copyOf(options));
+    }
+
+    /** The file parsed; a missing or unreadable one as an empty file. */
+    public static ResolvConf read(Path file) {
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            return parse(""); // none: the caller's fallback applies
+        }
+    }
+}
+
