@@ -17,9 +17,16 @@ import java.util.List;
  *              sandboxes on the network; they are also written, with the endpoint's addresses,
  *              into those sandboxes' hosts files (as Docker's legacy links did), which serve
  *              where no resolver runs; for as long as the endpoint is joined
+ * @param hostPortsHeldByCaller whether the caller binds the published host ports itself, as
+ *              podman and CRI-O do for each container they run with CNI: the controller then
+ *              programs the ports' DNAT and keeps them apart from its other endpoints' ports,
+ *              but binds no socket of its own to hold them (which would make the caller's bind
+ *              fail), as CNI's portmap plugin does. By default (false) the controller holds
+ *              each host port with a bound socket, and a port some program already listens on
+ *              is refused.
  */
 public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac, List<PortBinding> ports,
-        List<String> aliases) {
+        List<String> aliases, boolean hostPortsHeldByCaller) {
 
     public EndpointOptions {
         ports = List.copyOf(ports);
@@ -36,7 +43,7 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
     }
 
     public static EndpointOptions defaults() {
-        return new EndpointOptions(null, null, null, List.of(), List.of());
+        return new EndpointOptions(null, null, null, List.of(), List.of(), false);
     }
 
     public static Builder builder() {
@@ -49,6 +56,7 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
         private MacAddress mac;
         private final List<PortBinding> ports = new ArrayList<>();
         private final List<String> aliases = new ArrayList<>();
+        private boolean hostPortsHeldByCaller;
 
         /** A port to publish, as {@code -p} takes it: {@code publish("127.0.0.1:8080:80/tcp")}. */
         public Builder publish(String spec) {
@@ -82,8 +90,14 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
             return this;
         }
 
+        /** The caller binds the published host ports itself (see {@link EndpointOptions}). */
+        public Builder hostPortsHeldByCaller() {
+            this.hostPortsHeldByCaller = true;
+            return this;
+        }
+
         public EndpointOptions build() {
-            return new EndpointOptions(ipv4, ipv6, mac, ports, aliases);
+            return new EndpointOptions(ipv4, ipv6, mac, ports, aliases, hostPortsHeldByCaller);
         }
     }
 }

@@ -198,7 +198,7 @@ final class NetworkImpl implements Network {
             IpPrefix ip6 = v6 ? addresses.request(false, opts.ipv6()) : null;
             undo.push(() -> addresses.release(null, ip6));
             EndpointSetup setup = driver.createEndpoint(new EndpointRequest(id, epId, ip4, ip6, opts.mac(),
-                    opts.ports()));
+                    opts.ports(), opts.hostPortsHeldByCaller()));
             undo.push(() -> driver.deleteEndpoint(id, epId));
             EndpointImpl ep = new EndpointImpl(ctx, this, sandboxes, epId, epName, opts, ip4, ip6, setup.mac());
             // nothing in the kernel yet: stored once, made

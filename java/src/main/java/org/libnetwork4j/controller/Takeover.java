@@ -59,7 +59,8 @@ final class Takeover {
             Set<String> droppedSandboxes) {
         Driver d = n.driver();
         RestorableDriver rd = d instanceof RestorableDriver x ? x : null;
-        d.createEndpoint(new EndpointRequest(n.id(), r.id(), r.ipv4(), r.ipv6(), r.mac(), r.options().ports()));
+        d.createEndpoint(new EndpointRequest(n.id(), r.id(), r.ipv4(), r.ipv6(), r.mac(), r.options().ports(),
+                r.options().hostPortsHeldByCaller()));
         EndpointImpl ep = n.restoredEndpoint(r);
         ep.persisted(Records.persisted(r, rd == null));
         String what = "endpoint " + r.name() + " of network " + n.name();

@@ -13,9 +13,11 @@ import org.libnetwork4j.PortBinding;
  * @param ipv6 its IPv6 address, or null
  * @param mac  the MAC asked for, or null: the driver chooses
  * @param ports ports to publish while the endpoint is its sandbox's gateway endpoint
+ * @param hostPortsHeldByCaller the caller binds the host ports of ports itself: publish them
+ *              without binding sockets to hold them
  */
 public record EndpointRequest(String networkId, String endpointId, IpPrefix ipv4, IpPrefix ipv6,
-        MacAddress mac, List<PortBinding> ports) {
+        MacAddress mac, List<PortBinding> ports, boolean hostPortsHeldByCaller) {
     public EndpointRequest {
         ports = List.copyOf(ports);
     }

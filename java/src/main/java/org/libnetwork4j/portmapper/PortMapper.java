@@ -56,10 +56,13 @@ public final class PortMapper {
      * without a host address maps the IPv4 wildcard and, if the endpoint has IPv6, the IPv6
      * wildcard on the same port.
      *
+     * @param hold whether to hold each host port with a bound socket; false when the caller
+     *             binds them itself (a runtime such as podman): then only this mapper's own
+     *             table keeps endpoints apart, and a port 0 gets a port the kernel says is free
      * @throws AlreadyExistsException "port is already allocated", naming it; nothing is kept
      */
     public synchronized List<PortMapping> map(String endpointId, List<PortBinding> bindings,
-            InetAddress containerV4, InetAddress containerV6) {
+            InetAddress containerV4, InetAddress containerV6, boolean hold) {
         Objects.requireNonNull(endpointId, "endpointId");
         if (byEndpoint.containsKey(endpointId)) {
             return byEndpoint.get(endpointId).stream().map(Held::mapping).toList();
@@ -67,7 +70,7 @@ public final class PortMapper {
         List<Held> taken = new ArrayList<>();
         try {
             for (PortBinding b : bindings) {
-                taken.addAll(mapOne(b, containerV4, containerV6));
+                taken.addAll(mapOne(b, containerV4, containerV6, hold));
             }
         } catch (RuntimeException e) {
             taken.forEach(this::release);
@@ -77,7 +80,7 @@ public final class PortMapper {
         return taken.stream().map(Held::mapping).toList();
     }
 
-    private List<Held> mapOne(PortBinding b, InetAddress v4, InetAddress v6) {
+    private List<Held> mapOne(PortBinding b, InetAddress v4, InetAddress v6, boolean hold) {
         List<Boolean> families = new ArrayList<>();
         if (b.hostIp() != null) {
             boolean wantV6 = !(b.hostIp() instanceof Inet4Address);
@@ -95,12 +98,12 @@ public final class PortMapper {
             }
         }
         if (b.hostPort() == 0) {
-            return mapEphemeral(b, families, v4, v6);
+            return mapEphemeral(b, families, v4, v6, hold);
         }
         NetworkException last = null;
         for (int port = b.hostPort(); port <= b.hostPortEnd(); port++) {
             try {
-                return takeAll(b, families, port, v4, v6);
+                return takeAll(b, families, port, v4, v6, hold);
             } catch (AlreadyExistsException busy) {
                 last = busy; // try the next port of the range
             }
@@ -112,15 +115,16 @@ public final class PortMapper {
      * Port 0: the kernel picks a free one for the first family (from ip_local_port_range); the
      * others must get the same. Bounded retries when the second family has it taken.
      */
-    private List<Held> mapEphemeral(PortBinding b, List<Boolean> families, InetAddress v4, InetAddress v6) {
+    private List<Held> mapEphemeral(PortBinding b, List<Boolean> families, InetAddress v4, InetAddress v6,
+            boolean hold) {
         AlreadyExistsException last = null;
         for (int attempt = 0; attempt < 16; attempt++) {
             int port = b.protocol() == Protocol.SCTP ? freeSctpPort(families, b.hostIp()) : 0;
-            Held first = take(b, families.get(0), port, v4, v6);
+            Held first = take(b, families.get(0), port, v4, v6, hold);
             try {
                 List<Held> all = new ArrayList<>(List.of(first));
                 for (Boolean ipv6 : families.subList(1, families.size())) {
-                    all.add(take(b, ipv6, first.key().port(), v4, v6));
+                    all.add(take(b, ipv6, first.key().port(), v4, v6, hold));
                 }
                 return all;
             } catch (AlreadyExistsException e) {
@@ -131,11 +135,12 @@ public final class PortMapper {
         throw last;
     }
 
-    private List<Held> takeAll(PortBinding b, List<Boolean> families, int port, InetAddress v4, InetAddress v6) {
+    private List<Held> takeAll(PortBinding b, List<Boolean> families, int port, InetAddress v4, InetAddress v6,
+            boolean hold) {
         List<Held> all = new ArrayList<>();
         try {
             for (Boolean ipv6 : families) {
-                all.add(take(b, ipv6, port, v4, v6));
+                all.add(take(b, ipv6, port, v4, v6, hold));
             }
             return all;
         } catch (RuntimeException e) {
@@ -144,7 +149,7 @@ public final class PortMapper {
         }
     }
 
-    private Held take(PortBinding b, boolean ipv6, int port, InetAddress v4, InetAddress v6) {
+    private Held take(PortBinding b, boolean ipv6, int port, InetAddress v4, InetAddress v6, boolean hold) {
         if (port != 0) {
             Key k = new Key(ipv6, b.hostIp(), b.protocol(), port);
             for (Key other : held.keySet()) {
@@ -155,7 +160,7 @@ public final class PortMapper {
         }
         PortReservation socket = null;
         int bound = port;
-        if (b.protocol() != Protocol.SCTP) {
+        if (b.protocol() != Protocol.SCTP && (hold || port == 0)) {
             try {
                 socket = sockets.reserve(b.protocol(), b.hostIp(), ipv6, port);
                 bound = socket.port();
@@ -163,6 +168,10 @@ public final class PortMapper {
                 throw allocated(b, ipv6, port);
             } catch (InvalidParameterException notLocal) {
                 throw new InvalidParameterException("port binding " + b + ": " + notLocal.getMessage());
+            }
+            if (!hold) { // it only asked the kernel for a free port: the caller binds it
+                socket.close();
+                socket = null;
             }
         }
         // SCTP: this kernel has no SCTP sockets to hold a port with; the table alone guards it
@@ -212,16 +221,17 @@ public final class PortMapper {
      * bound again. A port some other program took meanwhile cannot be held again; the mapping
      * stays (its rule keeps working) and the port is returned, for a warning.
      *
+     * @param hold as for {@link #map}
      * @return the mappings whose host port could not be reserved again
      */
-    public synchronized List<PortMapping> restore(String endpointId, List<PortMapping> mappings) {
+    public synchronized List<PortMapping> restore(String endpointId, List<PortMapping> mappings, boolean hold) {
         List<PortMapping> unheld = new ArrayList<>();
         List<Held> hs = new ArrayList<>();
         for (PortMapping m : mappings) {
             boolean ipv6 = !(m.containerIp() instanceof Inet4Address);
             Key k = new Key(ipv6, m.hostIp(), m.protocol(), m.hostPort());
             PortReservation socket = null;
-            if (m.protocol() != Protocol.SCTP) {
+            if (m.protocol() != Protocol.SCTP && hold) {
                 try {
                     socket = sockets.reserve(m.protocol(), m.hostIp(), ipv6, m.hostPort());
                 } catch (NetworkException taken) {

@@ -341,6 +341,38 @@ class FirewallTest {
                 .anyMatch(el -> el.key().equals("tcp . " + port) && el.value().startsWith("10.73.0.")));
     }
 
+    /**
+     * hostPortsHeldByCaller: a runtime (podman's conmon) binds the host port itself. The
+     * controller binds nothing there, before or after a restart, and the DNAT still takes the
+     * traffic; its own endpoints are still kept apart.
+     */
+    @Test
+    void aHostPortTheCallerHoldsIsPublishedWithoutASocketOfOurs(Namespaces ns) {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.74.0.0/24");
+        EndpointOptions held = EndpointOptions.builder().publish("8085:80").hostPortsHeldByCaller().build();
+        Sandbox box = n.createEndpoint("web", held).join("c1");
+        Traffic.tcpServer(ns, NsRef.of(box), null, 80, "the-container");
+        try (Traffic.Server runtime = Traffic.tcpServer(ns, w.host, null, 8085, "the-runtime")) {
+            assertEquals(Optional.of("the-container"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8085));
+        }
+        Endpoint twice = n.createEndpoint("twice", held);
+        assertThrows(AlreadyExistsException.class, () -> twice.join("c2"), "our own endpoints stay apart");
+        twice.delete();
+        c.close();
+        NetworkController again = ns.controller();
+        try (Traffic.Server runtime = Traffic.tcpServer(ns, w.host, null, 8085, "the-runtime")) {
+            assertEquals(Optional.of("the-container"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK, 8085),
+                    "after a restart: still published, still not bound by us");
+        }
+        // without the option the controller holds the port: a program's bind fails (socat exits)
+        Endpoint ours = again.networkByName("n1").createEndpoint("ours",
+                EndpointOptions.builder().publish("8086:80").build());
+        ours.join("c3");
+        assertThrows(AssertionError.class, () -> Traffic.tcpServer(ns, w.host, null, 8086, "the-runtime"));
+    }
+
     @Test
     void portsFollowTheGatewayEndpoint(Namespaces ns) {
         World w = World.of(ns);

@@ -19,8 +19,8 @@ import org.libnetwork4j.portmapper.PortMapper;
 /**
  * A bridge network's reach beyond its bridge, in the host namespace's nftables: the network's
  * rules (masquerade, isolation, ICC), the ports of networks with ICC off, and the published
- * ports of the gateway endpoint of each sandbox (a reserved host port, its DNAT elements,
- * hairpin on its bridge port).
+ * ports of the gateway endpoint of each sandbox (a held host port unless the caller holds it,
+ * its DNAT elements, hairpin on its bridge port).
  */
 final class BridgeConnectivity {
     private final HostContext host;
@@ -75,7 +75,7 @@ final class BridgeConnectivity {
                         .toList();
         var ipv4 = ep.request.ipv4() == null ? null : ep.request.ipv4().address();
         var ipv6 = ep.request.ipv6() == null ? null : ep.request.ipv6().address();
-        var mappings = ports.map(endpointId, bindings, ipv4, ipv6);
+        var mappings = ports.map(endpointId, bindings, ipv4, ipv6, !ep.request.hostPortsHeldByCaller());
         try {
             firewall.publish(endpointId, mappings);
             hairpin(ep);
@@ -122,7 +122,7 @@ final class BridgeConnectivity {
             program(n, ep, endpointId);
             return List.of();
         }
-        List<PortMapping> unheld = ports.restore(endpointId, mappings);
+        List<PortMapping> unheld = ports.restore(endpointId, mappings, !ep.request.hostPortsHeldByCaller());
         firewall.publish(endpointId, mappings);
         hairpin(ep);
         return unheld;
