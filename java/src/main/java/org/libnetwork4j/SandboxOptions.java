@@ -55,8 +55,13 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
     private static final java.util.regex.Pattern HOSTNAME =
             java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
+    /** Whether v is a valid host name (hence also a valid alias). */
+    public static boolean isName(String v) {
+        return v.length() <= 253 && HOSTNAME.matcher(v).matches();
+    }
+
     static void checkName(String field, String v) {
-        if (v != null && (v.length() > 253 || !HOSTNAME.matcher(v).matches())) {
+        if (v != null && !isName(v)) {
             throw new InvalidParameterException("invalid " + field + " \"" + v + "\"");
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
@@ -38,7 +40,13 @@ import org.libnetwork4j.SandboxOptions;
  * <li>ADD: the network (made as a bridge network when the configuration gives a {@code subnet}
  *     and it does not exist), the container's sandbox adopting CNI_NETNS, an endpoint called
  *     {@code cni_CONTAINERID_IFNAME} joined under CNI_IFNAME, with the runtime's
- *     {@code portMappings}; the result names its interface, address, gateway and route.</li>
+ *     {@code portMappings}; the result names its interface, address, gateway and route. The
+ *     host ports are published as CNI's portmap plugin does, without a socket held on them:
+ *     runtimes that reserve host ports (podman, CRI-O) bind them themselves, and a bind of
+ *     ours would make theirs fail. With the {@code aliases} capability, the runtime's
+ *     aliases for this CNI network (podman gives the container's name) become the endpoint's
+ *     aliases, so that the network's DNS answers them; so does the container's name,
+ *     CNI_ARGS' {@code K8S_POD_NAME} (podman's and Kubernetes').</li>
  * <li>DEL: that endpoint leaves and goes (the sandbox too, with its last one; the namespace is
  *     the runtime's and stays). Deleting what is not there succeeds.</li>
  * <li>CHECK: the attachment is there, in that namespace, with prevResult's address.</li>
@@ -155,6 +163,18 @@ public final class CniPlugin {
         return v;
     }
 
+    /** CNI_ARGS, "K1=V1;K2=V2", as a map; a part without '=' is ignored. */
+    static Map<String, String> cniArgs(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String part : text.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                m.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+            }
+        }
+        return m;
+    }
+
     /** The endpoint of one attachment: the container and its interface name. */
     static String endpointName(String containerId, String ifname) {
         return "cni_" + containerId + "_" + ifname;
@@ -178,12 +198,25 @@ public final class CniPlugin {
         } catch (NotFoundException none) {
             sb = c.newSandbox(cid, SandboxOptions.builder().netns(netns).build());
         }
-        EndpointOptions.Builder o = EndpointOptions.builder();
+        EndpointOptions.Builder o = EndpointOptions.builder().hostPortsHeldByCaller();
         for (JsonNode pm : conf.path("runtimeConfig").path("portMappings")) {
             String host = pm.path("hostIP").asText("");
             o.publish((host.isEmpty() ? "" : host + ":") + pm.path("hostPort").asInt() + ":"
                     + pm.path("containerPort").asInt() + "/" + pm.path("protocol").asText("tcp"));
         }
+        // The container's name, for the network's DNS: podman and Kubernetes runtimes give it
+        // as K8S_POD_NAME (podman's dnsname plugin answers it too); a name that is no DNS name
+        // (podman allows '_') is left out rather than failing the container's start. The
+        // "aliases" capability gives more names per CNI network (podman: the short id).
+        Set<String> names = new LinkedHashSet<>();
+        String podName = cniArgs(env.getOrDefault("CNI_ARGS", "")).get("K8S_POD_NAME");
+        if (podName != null && SandboxOptions.isName(podName)) {
+            names.add(podName);
+        }
+        for (JsonNode alias : conf.path("runtimeConfig").path("aliases").path(conf.path("name").asText())) {
+            names.add(alias.asText());
+        }
+        names.forEach(o::alias);
         Endpoint ep = n.createEndpoint(endpointName(cid, ifname), o.build());
         try {
             ep.join(sb, JoinOptions.interfaceName(ifname));
@@ -194,7 +227,7 @@ public final class CniPlugin {
             }
             throw e;
         }
-        return chained(conf.path("prevResult"), result(ep.info(), netns, version));
+        return chained(conf.path("prevResult"), result(ep.info(), netns, dns(sb), version));
     }
 
     /**
@@ -223,7 +256,8 @@ public final class CniPlugin {
         r.put("interfaces", interfaces);
         r.put("ips", ips);
         r.put("routes", routes);
-        r.put("dns", p.getOrDefault("dns", Map.of()));
+        // ours, if we name a nameserver: the container's resolver is the network's
+        r.put("dns", ((Map<?, ?>) ours.get("dns")).isEmpty() ? p.getOrDefault("dns", Map.of()) : ours.get("dns"));
         return r;
     }
 
@@ -244,8 +278,28 @@ public final class CniPlugin {
         }
     }
 
-    /** CNI's result: the interface in the container, its addresses, the default route. */
-    static Map<String, Object> result(EndpointInfo i, Path netns, String version) {
+    /**
+     * The result's DNS: what the sandbox's own resolv.conf says (the network's resolver while
+     * a daemon serves names, else the host's nameservers), for a runtime that writes the
+     * container's resolv.conf from the result (podman does), since it does not mount ours.
+     */
+    static Map<String, Object> dns(Sandbox sb) {
+        ResolvConf rc = ResolvConf.read(sb.resolvConfPath());
+        Map<String, Object> dns = new LinkedHashMap<>();
+        if (!rc.nameservers().isEmpty()) {
+            dns.put("nameservers", rc.nameservers());
+        }
+        if (!rc.search().isEmpty()) {
+            dns.put("search", rc.search());
+        }
+        if (!rc.options().isEmpty()) {
+            dns.put("options", rc.options());
+        }
+        return dns;
+    }
+
+    /** CNI's result: the interface in the container, its addresses, the default route, DNS. */
+    static Map<String, Object> result(EndpointInfo i, Path netns, Map<String, Object> dns, String version) {
         Map<String, Object> iface = new LinkedHashMap<>();
         iface.put("name", i.interfaceName());
         if (i.mac() != null) {
@@ -278,7 +332,7 @@ public final class CniPlugin {
         r.put("interfaces", List.of(iface));
         r.put("ips", ips);
         r.put("routes", routes);
-        r.put("dns", Map.of());
+        r.put("dns", dns);
         return r;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +18,8 @@ import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.Oracle;
 import org.libnetwork4j.testing.TestNs;
+import org.libnetwork4j.testing.Traffic;
+import org.libnetwork4j.testing.World;
 
 /**
  * The lnw-cni executable driven as a runtime drives a CNI plugin: CNI_* variables, the
@@ -35,12 +38,20 @@ class CniConformanceTest {
 
     /** One plugin call in the fake host, as a runtime makes it. */
     private static Call cni(Namespaces ns, Map<String, String> vars, String stdin) throws Exception {
+        return cni(ns, vars, stdin, true);
+    }
+
+    /** The same; the controller's directories in LNW_STATE_DIR and LNW_RUN_DIR if dirsInEnv. */
+    private static Call cni(Namespaces ns, Map<String, String> vars, String stdin, boolean dirsInEnv)
+            throws Exception {
         Path plugin = Path.of(System.getProperty("user.dir")).getParent().resolve("lnw-cni");
         ProcessBuilder pb = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), plugin.toString());
         Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("CNI_"));
-        env.put("LNW_STATE_DIR", ns.dir().resolve("state").toString());
-        env.put("LNW_RUN_DIR", ns.dir().resolve("run").toString());
+        env.keySet().removeIf(k -> k.startsWith("CNI_") || k.startsWith("LNW_"));
+        if (dirsInEnv) {
+            env.put("LNW_STATE_DIR", ns.dir().resolve("state").toString());
+            env.put("LNW_RUN_DIR", ns.dir().resolve("run").toString());
+        }
         env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
         env.putAll(vars);
         Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -112,6 +123,47 @@ class CniConformanceTest {
         assertTrue(Oracle.link(c1, "eth0").isPresent(), "ctr3 was: kept");
         assertEquals(0, cni(ns, vars("STATUS", null, null, null), conf).exit());
         assertEquals(0, cni(ns, vars("DEL", "ctr3", c1, "eth0"), conf).exit());
+    }
+
+    /**
+     * As podman calls it: the directories in the configuration only (its cleanup after a
+     * container exits passes no environment of ours), the container's name in CNI_ARGS, a port
+     * mapping whose host port the runtime binds itself (conmon does): it can, and the DNAT
+     * takes the traffic (that a daemon holds no socket on it is shown by PodmanCniTest and
+     * FirewallTest; here each call's JVM exits anyway). The result's DNS is the sandbox's.
+     */
+    @Test
+    void portsTheRuntimeHoldsDirectoriesFromTheConfigurationAndTheResultsDns(Namespaces ns) throws Exception {
+        TestNs c1 = ns.container("c1");
+        World world = World.of(ns);
+        String conf = String.format(CONF, ", \"stateDir\": \"" + ns.dir().resolve("state") + "\", \"runDir\": \""
+                + ns.dir().resolve("run") + "\", \"capabilities\": {\"portMappings\": true}, \"runtimeConfig\":"
+                + " {\"portMappings\": [{\"hostPort\": 8084, \"containerPort\": 80, \"protocol\": \"tcp\"}]}");
+        Map<String, String> v = vars("ADD", "ctr1", c1, "eth0");
+        v.put("CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAME=web");
+        Call add = cni(ns, v, conf, false);
+        assertEquals(0, add.exit(), add.raw());
+        JsonNode sandbox = Oracle.parse(CliTest.lnw(ns, "sandbox", "inspect", "ctr1").ok().out()).get(0);
+        assertEquals("[\"web\"]", sandbox.path("Networks").path("cnet").path("Aliases").toString(),
+                "the container's name is its alias on the network");
+        String resolv = java.nio.file.Files.readString(Path.of(sandbox.path("ResolvConfPath").asText()));
+        List<String> nameservers = resolv.lines().filter(l -> l.startsWith("nameserver "))
+                .map(l -> l.substring("nameserver ".length()).strip()).toList();
+        assertTrue(!nameservers.isEmpty(), resolv);
+        List<String> inResult = new java.util.ArrayList<>();
+        add.out().path("dns").path("nameservers").forEach(n -> inResult.add(n.asText()));
+        assertEquals(nameservers, inResult, "the result's DNS is what the sandbox's resolv.conf says: " + add.raw());
+
+        // the runtime binds the host port (as conmon does): it can, and the DNAT still wins
+        try (Traffic.Server runtimeHold = Traffic.tcpServer(ns, ns.host(), null, 8084, "the-host");
+                Traffic.Server web = Traffic.tcpServer(ns, c1, null, 80, "the-container")) {
+            assertEquals(java.util.Optional.of("the-container"), Traffic.tcp(world.remote, World.HOST_ON_REMOTE_LINK, 8084),
+                    "the published port from a neighbour: " + Traffic.lastClientError());
+        }
+        assertEquals(0, cni(ns, vars("DEL", "ctr1", c1, "eth0"), conf, false).exit());
+        assertTrue(Oracle.nftElementComments(ns.host(), "inet libnetwork4j").stream()
+                .noneMatch(c -> c.startsWith("endpoint")), "the port's DNAT went with DEL");
+        assertTrue(CliTest.lnw(ns, "sandbox", "ls", "-q").ok().out().isBlank(), "DEL reached the configured state");
     }
 
     @Test

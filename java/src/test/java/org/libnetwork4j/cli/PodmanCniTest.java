@@ -1,0 +1,232 @@
+package org.libnetwork4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.World;
+
+/**
+ * Debian's podman 4.3, with its CNI backend, runs busybox containers on a libnetwork4j
+ * network through lnw-cni and a running {@code lnw daemon}: they reach each other by name, a
+ * published port answers a neighbour of the fake host, and {@code podman rm} leaves nothing.
+ *
+ * <p>Podman, its conmons and the daemon run in the fake host's network namespace and in one
+ * mount namespace of the test's own (held by a sleep), where tmpfs cover {@code /run} (podman's
+ * namespace mounts, runc's state), {@code /dev/shm} (podman's locks) and {@code /var/tmp}; its
+ * storage and configuration are under the test's directory. Nothing of it reaches the
+ * machine's own namespaces, and what it started is killed at the end, also on failure.
+ */
+@ExtendWith(NetnsExtension.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class PodmanCniTest {
+    private static final Path PODMAN = Path.of("/usr/bin/podman");
+    private static final Path BUSYBOX = Path.of("/usr/bin/busybox");
+
+    @Test
+    void podmanContainersOnALibnetwork4jNetwork(Namespaces ns) throws Exception {
+        assertTrue(Files.isExecutable(PODMAN) && Files.isExecutable(BUSYBOX),
+                "podman and busybox-static are test dependencies (.ci/run installs them)");
+        Path dir = ns.dir();
+        World world = World.of(ns);
+        Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        Path plugins = Files.createDirectories(dir.resolve("cni-bin"));
+        Files.createSymbolicLink(plugins.resolve("libnetwork4j"), repo.resolve("lnw-cni"));
+        Path networks = Files.createDirectories(dir.resolve("networks"));
+        // stateDir/runDir in the configuration: podman's cleanup after a container's exit calls
+        // DEL without this test's environment
+        Files.writeString(networks.resolve("pnet.conflist"), """
+                {"cniVersion": "1.0.0", "name": "pnet", "plugins": [
+                  {"type": "libnetwork4j", "network": "pnet", "subnet": "10.63.0.0/24",
+                   "stateDir": "%s", "runDir": "%s",
+                   "capabilities": {"portMappings": true, "aliases": true}}]}
+                """.formatted(dir.resolve("state"), dir.resolve("run")));
+        Files.writeString(dir.resolve("containers.conf"), """
+                [containers]
+                # this VM's hard limits: podman's defaults (2^20 files, 2^22 processes) are refused
+                default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+                [network]
+                network_backend = "cni"
+                cni_plugin_dirs = ["%s"]
+                network_config_dir = "%s"
+                [engine]
+                cgroup_manager = "cgroupfs"
+                events_logger = "file"
+                events_logfile_path = "%s"
+                runtime = "runc"
+                tmp_dir = "%s"
+                """.formatted(plugins, networks, dir.resolve("podman-events.log"), dir.resolve("podman-tmp")));
+        Path rootfs = dir.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.createDirectories(rootfs.resolve("www"));
+        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
+        for (String tool : List.of("sh", "ping", "httpd", "sleep")) {
+            Files.createSymbolicLink(rootfs.resolve("bin").resolve(tool), Path.of("busybox"));
+        }
+        Files.writeString(rootfs.resolve("www/index.html"), "hello from podman\n");
+
+        MountHolder holder = MountHolder.start(ns);
+        Process daemon = null;
+        try {
+            List<String> inside = holder.enter();
+            daemon = new ProcessBuilder(concat(inside, repo.resolve("lnw").toString(), "--state-dir",
+                    dir.resolve("state").toString(), "--run-dir", dir.resolve("run").toString(), "daemon"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            Path socket = dir.resolve("state").resolve(DaemonCommand.SOCKET);
+            for (int i = 0; i < 600 && daemon.isAlive() && !Files.exists(socket); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(daemon.isAlive() && Files.exists(socket), "the daemon: " + Files.readString(dir.resolve("daemon.log")));
+
+            List<String> podman = new ArrayList<>(inside);
+            podman.addAll(List.of("env", "CONTAINERS_CONF=" + dir.resolve("containers.conf"),
+                    "PATH=" + Path.of(System.getProperty("java.home"), "bin") + ":/usr/sbin:/usr/bin:/sbin:/bin",
+                    PODMAN.toString(), "--root", dir.resolve("storage").toString(), "--runroot",
+                    dir.resolve("runroot").toString(), "--storage-driver", "vfs"));
+            Oracle.Result tar = Oracle.run(List.of("tar", "-C", rootfs.toString(), "-cf", dir.resolve("bb.tar").toString(), "."));
+            assertEquals(0, tar.exitCode(), tar.err());
+            ok(podman, "import", dir.resolve("bb.tar").toString(), "localhost/lnwt-busybox");
+            try {
+                ok(podman, "run", "-d", "--network", "pnet", "-p", "8083:80", "--name", "web", "localhost/lnwt-busybox",
+                        "/bin/httpd", "-f", "-p", "80", "-h", "/www");
+                ok(podman, "run", "-d", "--network", "pnet", "--name", "c1", "localhost/lnwt-busybox", "/bin/sleep", "300");
+                // by name: the network's resolver is the container's, through the result's DNS
+                Oracle.Result ping = run(podman, "exec", "c1", "/bin/ping", "-c", "1", "-W", "2", "web");
+                assertEquals(0, ping.exitCode(), "c1 pings web by name: " + ping.out() + ping.err());
+                assertTrue(ping.out().contains("10.63.0."), ping.out());
+                // the published port from a neighbour of the fake host; conmon holds the host port
+                Oracle.Result fetched = Oracle.run(List.of("nsenter", "--net=" + world.remote.path(), "sh", "-c",
+                        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | socat -T5 - TCP:" + World.HOST_ON_REMOTE_LINK + ":8083"));
+                assertTrue(fetched.out().startsWith("HTTP/1.") && fetched.out().endsWith("hello from podman\n"),
+                        "the published port, from a neighbour: " + fetched);
+                assertEquals(2, hostEnds(ns).size(), "one veth per container in the fake host");
+            } finally {
+                run(podman, "rm", "--all", "--force", "--time", "0");
+            }
+            // podman rm: each container's DEL took its interface, address, port and sandbox
+            assertEquals(List.of(), hostEnds(ns), "no veth left in the fake host");
+            assertTrue(Oracle.nftElementComments(ns.host(), "inet libnetwork4j").stream()
+                    .noneMatch(c -> c.startsWith("endpoint")), "no published port left");
+            Oracle.Result sandboxes = Oracle.run(concat(inside, repo.resolve("lnw").toString(), "--state-dir",
+                    dir.resolve("state").toString(), "--run-dir", dir.resolve("run").toString(), "sandbox", "ls", "-q"));
+            assertEquals("", sandboxes.out().strip(), "no sandbox left: " + sandboxes.err());
+        } finally {
+            if (daemon != null) {
+                daemon.destroy();
+                if (!daemon.waitFor(30, TimeUnit.SECONDS)) {
+                    daemon.destroyForcibly();
+                }
+            }
+            holder.close();
+        }
+    }
+
+    /** The host ends of veth pairs in the fake host, by ip. */
+    private static List<String> hostEnds(Namespaces ns) {
+        List<String> l = new ArrayList<>();
+        for (JsonNode link : Oracle.ip(ns.host(), "link", "show")) {
+            if (link.path("ifname").asText().startsWith("veth")) {
+                l.add(link.path("ifname").asText());
+            }
+        }
+        return l;
+    }
+
+    private static Oracle.Result run(List<String> head, String... tail) {
+        return Oracle.run(concat(head, tail));
+    }
+
+    private static void ok(List<String> podman, String... args) {
+        Oracle.Result r = run(podman, args);
+        assertEquals(0, r.exitCode(), "podman " + String.join(" ", args) + ": " + r.out() + r.err());
+    }
+
+    static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
+    }
+
+    /**
+     * A mount namespace of the test's own, in the fake host's network namespace, held by a
+     * sleep: tmpfs over /run (the test's directory, under /run, moved back in on top), /dev/shm
+     * and /var/tmp. Closing kills every process in it (podman's conmons, if a test failed
+     * before removing its containers), then the sleep; its mounts go with it.
+     */
+    private static final class MountHolder implements AutoCloseable {
+        private final Process sleep;
+        private final Path mnt;
+        private String identity; // of the mount namespace, once the sleep is in it
+
+        private MountHolder(Process sleep) {
+            this.sleep = sleep;
+            this.mnt = Path.of("/proc", Long.toString(sleep.pid()), "ns", "mnt");
+        }
+
+        static MountHolder start(Namespaces ns) throws Exception {
+            Path dir = ns.dir();
+            Path ready = dir.resolve("holder.ready");
+            String script = String.join(" && ", "set -e",
+                    "mount --rbind " + dir + " /mnt", // kept across the tmpfs on /run
+                    "mount -t tmpfs lnwt-run /run", "mkdir -p " + dir + " /run/netns",
+                    "mount --move /mnt " + dir,
+                    "mount -t tmpfs lnwt-shm /dev/shm", "mount -t tmpfs lnwt-vartmp /var/tmp",
+                    "touch " + ready, "exec sleep 600");
+            Process p = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), "unshare", "--mount",
+                    "--propagation", "private", "sh", "-c", script).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("holder.log").toFile()).start();
+            MountHolder h = new MountHolder(p);
+            for (int i = 0; i < 250 && p.isAlive() && !Files.exists(ready); i++) { // bounded: 5 s
+                Thread.sleep(20);
+            }
+            if (!p.isAlive() || !Files.exists(ready)) {
+                h.close();
+                throw new AssertionError("the mount namespace holder: " + Files.readString(dir.resolve("holder.log")));
+            }
+            h.identity = Files.readSymbolicLink(h.mnt).toString();
+            return h;
+        }
+
+        /**
+         * The command prefix that runs a program in it (and in the fake host's network); lnw
+         * is told that this mount namespace outlives it (it is held), so that it runs there.
+         */
+        List<String> enter() {
+            return List.of("nsenter", "--mount=" + mnt, "--net=/proc/" + sleep.pid() + "/ns/net", "env",
+                    "LNW_PRIVATE_MOUNTS_OK=1");
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : procs.toList()) {
+                    String name = p.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == sleep.pid()) {
+                        continue;
+                    }
+                    try {
+                        if (Files.readSymbolicLink(p.resolve("ns/mnt")).toString().equals(identity)) {
+                            ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                        }
+                    } catch (java.io.IOException exited) {
+                        // gone meanwhile
+                    }
+                }
+            }
+            sleep.destroyForcibly();
+            sleep.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
