@@ -1,5 +1,10 @@
 package org.libnetwork4j.kernel;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +23,14 @@ import org.libnetwork4j.internal.jni.LnwRoute;
  * Loads liblnw4j.so (from the jar, through HawtJNI) once per class loader, and explains a
  * failure in one sentence that names what to install. Every entry point of this package calls
  * {@link #ensureLoaded()} first.
+ *
+ * <p><b>Bundled libraries.</b> The jar also carries what liblnw4j.so links against beyond the
+ * C library (libnl, libnftables and theirs, built on Debian 12: glibc 2.36 or newer). The
+ * host's own are used when it has them (its distribution keeps them patched); when one is
+ * missing, the bundled ones are written to a private temporary directory, loaded in order
+ * (each after those it needs, so that the dynamic linker finds them by soname when it links
+ * liblnw4j.so), and the files deleted at once (the mappings stay). The system property
+ * {@code lnw.native.bundled} says {@code prefer} (the bundled ones always) or {@code never}.
  */
 public final class NativeLoader {
     /** The shared objects liblnw4j.so links against, and the Debian packages providing them. */
@@ -35,7 +48,24 @@ public final class NativeLoader {
 
     private static Throwable load() {
         try {
-            LnwNative.LIBRARY.load();
+            String bundled = System.getProperty("lnw.native.bundled", "fallback");
+            if (bundled.equals("prefer")) {
+                loadBundled();
+            }
+            try {
+                LnwNative.LIBRARY.load();
+            } catch (UnsatisfiedLinkError e) {
+                if (!bundled.equals("fallback") || !allMessages(e).contains("cannot open shared object file")) {
+                    throw e;
+                }
+                try {
+                    loadBundled();
+                } catch (IOException | UnsatisfiedLinkError b) {
+                    e.addSuppressed(b);
+                    throw e;
+                }
+                LnwNative.LIBRARY.load();
+            }
             LnwNative.init();
             // before any other thread can call in: HawtJNI's struct caches are not thread-safe
             LnwNative.lnw4j_cache_structs(new LnwAddr(), new LnwRoute(), new LnwLink(), new LnwNeigh(),
@@ -46,6 +76,39 @@ public final class NativeLoader {
                     System.getProperty("os.name"), System.getProperty("os.arch")));
             e.initCause(t);
             return e;
+        }
+    }
+
+    /** Loads the jar's bundled libraries (see above): their sonames, in order, are in "order". */
+    private static void loadBundled() throws IOException {
+        String base = "META-INF/native/linux64/" + System.getProperty("os.arch") + "/bundled/";
+        ClassLoader cl = NativeLoader.class.getClassLoader();
+        List<String> order;
+        try (InputStream in = cl.getResourceAsStream(base + "order")) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("the jar carries no bundled libraries for " + base);
+            }
+            order = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+        Path dir = Files.createTempDirectory("libnetwork4j-native-"); // 0700: nobody else may swap a file
+        try {
+            for (String soname : order) {
+                Path file = dir.resolve(soname);
+                try (InputStream in = cl.getResourceAsStream(base + soname)) {
+                    if (in == null) {
+                        throw new UnsatisfiedLinkError("the jar lists " + soname + " but does not carry it");
+                    }
+                    Files.copy(in, file);
+                }
+                System.load(file.toString());
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
         }
     }
 

@@ -3,9 +3,13 @@ package org.libnetwork4j.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 
@@ -45,6 +49,29 @@ class NativeLoaderTest {
         String noBuild = NativeLoader.describe(new UnsatisfiedLinkError(
                 "Could not load library. Reasons: [no lnw4j in java.library.path]"), "Linux", "riscv64");
         assertTrue(noBuild.contains("the jar carries no build for linux64/riscv64"), noBuild);
+    }
+
+    /**
+     * The jar's own libnl and libnftables, as a host without them gets them: a JVM told to
+     * prefer them maps them from the private directory they were written to (deleted at once),
+     * not from the system's, and works.
+     */
+    @Test
+    void theBundledLibrariesServeAJvmOnTheirOwn() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dlnw.native.bundled=prefer",
+                "-cp", System.getProperty("java.class.path"), BundledLoadMain.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        List<String> maps = out.lines().filter(l -> l.contains(".so")).toList();
+        assertTrue(maps.stream().anyMatch(l -> l.contains("/libnl-3.so.200"))
+                && maps.stream().anyMatch(l -> l.contains("/libnftables.so.1")), out);
+        for (String m : maps) {
+            assertTrue(m.contains("/libnetwork4j-native-") && m.endsWith("(deleted)"), "mapped from the jar's copy: " + m);
+        }
+        assertTrue(out.contains("links: 1"), "a fresh namespace has lo only: " + out);
     }
 
     @Test
