@@ -20,7 +20,7 @@ for a in "$@"; do
   esac
 done
 
-# package|probe where dpkg is absent (cmd:NAME on PATH, pc:MODULE for pkg-config)|why
+# package|probe where dpkg is absent (cmd:NAME on PATH, pc:MODULE for pkg-config, file:PATH)|why
 build=(
   "libnl-3-dev|pc:libnl-3.0|netlink, for the C core"
   "libnl-route-3-dev|pc:libnl-route-3.0|links, addresses and routes, for the C core"
@@ -28,6 +28,7 @@ build=(
   "libnftables-dev|pc:libnftables|nftables rules in-process, for the C core"
   "cmake|cmd:cmake|building the C core and its JNI library"
   "gcc|cmd:gcc|building the C core and its JNI library"
+  "libc6-dev|file:/usr/include/stdio.h|the C library's headers and start files, for gcc"
   "make|cmd:make|building the C core and its JNI library"
   "pkg-config|cmd:pkg-config|finding libnl and libnftables"
 )
@@ -55,6 +56,7 @@ present() { # package probe
   case $2 in
     cmd:*) command -v "${2#cmd:}" >/dev/null 2>&1 ;;
     pc:*) pkg-config --exists "${2#pc:}" 2>/dev/null ;;
+    file:*) [ -e "${2#file:}" ] ;;
   esac
 }
 
@@ -86,7 +88,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-echo "libnetwork4j: installing what the build${with_tests:+ and its tests} need from Debian's packages:"
+if [ -n "$with_tests" ]; then what="the build and its tests need"; else what="the build needs"; fi
+echo "libnetwork4j: installing what $what from Debian's packages:"
 printf '%s\n' "${reasons[@]}"
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
