@@ -53,6 +53,13 @@ public final class Lnw implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
     }
 
+    /**
+     * The command line's entry point: logging per LNW_LOG_LEVEL, then the command; exits the
+     * JVM with the command's exit code.
+     *
+     * @param args a command ({@code network}, {@code sandbox}, {@code exec}...) with its
+     *             options and arguments
+     */
     public static void main(String[] args) {
         configureLogging(System.getenv());
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
@@ -68,6 +75,9 @@ public final class Lnw implements Runnable {
         String level = env.getOrDefault("LNW_LOG_LEVEL", "warn");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        // Netty looks for a loopback interface once, in whatever namespace the JVM starts in; a
+        // fake host whose lo is down gets a stack trace at WARN that says nothing of use here
+        System.setProperty("org.slf4j.simpleLogger.log.io.netty.util.NetUtilInitializations", "error");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
     }
