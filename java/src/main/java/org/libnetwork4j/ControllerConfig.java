@@ -35,6 +35,19 @@ import java.util.Objects;
 public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         List<AddressPool> addressPools, Path hostResolvConf, Duration lockWait, boolean embeddedDns) {
 
+    /**
+     * Copies addressPools (an empty list means the defaults) and checks the rest.
+     *
+     * @param stateDir       the state directory, not null
+     * @param runDir         the run directory, not null
+     * @param hostNamespace  the host's namespace, or null for the JVM's
+     * @param addressPools   the address pools, not null; empty for Docker's defaults
+     * @param hostResolvConf the host's resolv.conf, not null
+     * @param lockWait       how long to wait for the state directory, not null nor negative
+     * @param embeddedDns    whether to run the embedded DNS resolver
+     * @throws NullPointerException      if any component but hostNamespace is null, or a pool is
+     * @throws InvalidParameterException if lockWait is negative
+     */
     public ControllerConfig {
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(runDir, "runDir");
@@ -46,10 +59,17 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         }
     }
 
+    /**
+     * A builder holding the defaults: /var/lib/libnetwork4j, /run/libnetwork4j, the JVM's own
+     * namespace, Docker's address pools, /etc/resolv.conf, no lock wait, embedded DNS on.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Builds a {@link ControllerConfig}, starting from the defaults {@link #builder()} lists. */
     public static final class Builder {
         private Path stateDir = Path.of("/var/lib/libnetwork4j");
         private Path runDir = Path.of("/run/libnetwork4j");
@@ -59,22 +79,47 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         private Duration lockWait = Duration.ZERO;
         private boolean embeddedDns = true;
 
+        /**
+         * Where the store is kept (default /var/lib/libnetwork4j).
+         *
+         * @param dir the state directory, created when the controller opens if missing
+         * @return this builder
+         */
         public Builder stateDir(Path dir) {
             this.stateDir = dir;
             return this;
         }
 
+        /**
+         * Where namespaces are mounted and sandboxes' files kept (default /run/libnetwork4j).
+         *
+         * @param dir the run directory; its {@code netns/} and {@code sandboxes/} are created
+         *            when the controller opens if missing
+         * @return this builder
+         */
         public Builder runDir(Path dir) {
             this.runDir = dir;
             return this;
         }
 
-        /** A bind-mounted network namespace (e.g. /run/netns/NAME) to use as the host. */
+        /**
+         * A bind-mounted network namespace (e.g. /run/netns/NAME) to use as the host.
+         *
+         * @param netns the namespace's path; null for the namespace the JVM runs in
+         * @return this builder
+         */
         public Builder hostNamespace(Path netns) {
             this.hostNamespace = netns;
             return this;
         }
 
+        /**
+         * Adds a pool that networks without a subnet get theirs from. Once one is added, only
+         * the added pools are used, in the order added; Docker's defaults are dropped.
+         *
+         * @param pool the pool to add
+         * @return this builder
+         */
         public Builder addressPool(AddressPool pool) {
             if (addressPools == null) {
                 addressPools = new ArrayList<>();
@@ -83,23 +128,48 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
             return this;
         }
 
+        /**
+         * The resolv.conf that sandboxes' files are derived from (default /etc/resolv.conf).
+         *
+         * @param file the host's resolv.conf; a missing or unreadable one counts as empty
+         * @return this builder
+         */
         public Builder hostResolvConf(Path file) {
             this.hostResolvConf = file;
             return this;
         }
 
-        /** Wait up to this long for another process holding the state directory. */
+        /**
+         * Wait up to this long for another process holding the state directory.
+         *
+         * @param wait how long to wait; zero (the default) fails at once, negative is refused
+         *             by {@link #build}
+         * @return this builder
+         */
         public Builder lockWait(Duration wait) {
             this.lockWait = wait;
             return this;
         }
 
-        /** Whether to run the embedded DNS resolver (default true). */
+        /**
+         * Whether to run the embedded DNS resolver (default true).
+         *
+         * @param on false for a controller opened only for one command
+         * @return this builder
+         */
         public Builder embeddedDns(boolean on) {
             this.embeddedDns = on;
             return this;
         }
 
+        /**
+         * Checks the settings and makes the configuration.
+         *
+         * @return the configuration
+         * @throws NullPointerException      if stateDir, runDir, hostResolvConf or lockWait was set
+         *                                   to null
+         * @throws InvalidParameterException if lockWait is negative
+         */
         public ControllerConfig build() {
             return new ControllerConfig(stateDir, runDir, hostNamespace,
                     addressPools == null ? List.of() : addressPools, hostResolvConf, lockWait, embeddedDns);

@@ -6,9 +6,16 @@ import java.util.List;
 /**
  * What an endpoint is.
  *
+ * @param id            64 hex digits ({@link Endpoint#id})
+ * @param name          its name, unique in its network
+ * @param networkId     the id of its network
  * @param interfaceName its interface in the sandbox (eth0...), null while not joined
+ * @param mac           its interface's MAC, null where the driver makes no interface (host,
+ *                      null)
  * @param ipv4          address and prefix length, null on a network without IPv4 (host, null)
+ * @param ipv6          address and prefix length, null on a network without IPv6
  * @param gatewayV4     the network's IPv4 gateway, null if none (internal, host, null)
+ * @param gatewayV6     the network's IPv6 gateway, null if none (no IPv6, internal, host, null)
  * @param sandboxId     the sandbox it is joined to, null if none
  * @param ports         published ports as they are now (empty unless the endpoint is its
  *                      sandbox's gateway endpoint)
@@ -17,6 +24,22 @@ import java.util.List;
 public record EndpointInfo(String id, String name, String networkId, String interfaceName,
         MacAddress mac, IpPrefix ipv4, IpPrefix ipv6, InetAddress gatewayV4,
         InetAddress gatewayV6, String sandboxId, List<PortMapping> ports, List<String> aliases) {
+    /**
+     * Copies ports and aliases into immutable lists.
+     *
+     * @param id            the endpoint's id
+     * @param name          its name
+     * @param networkId     its network's id
+     * @param interfaceName its interface in the sandbox, or null
+     * @param mac           its MAC, or null
+     * @param ipv4          its IPv4 address and prefix length, or null
+     * @param ipv6          its IPv6 address and prefix length, or null
+     * @param gatewayV4     the network's IPv4 gateway, or null
+     * @param gatewayV6     the network's IPv6 gateway, or null
+     * @param sandboxId     the sandbox it is joined to, or null
+     * @param ports         published ports, not null
+     * @param aliases       its aliases, not null
+     */
     public EndpointInfo {
         ports = List.copyOf(ports);
         aliases = List.copyOf(aliases);

@@ -28,6 +28,19 @@ import java.util.List;
 public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac, List<PortBinding> ports,
         List<String> aliases, boolean hostPortsHeldByCaller) {
 
+    /**
+     * Copies ports and aliases (null aliases become none) and checks the aliases and the
+     * addresses' families.
+     *
+     * @param ipv4                  a static IPv4 address, or null
+     * @param ipv6                  a static IPv6 address, or null
+     * @param mac                   the MAC, or null
+     * @param ports                 ports to publish, not null
+     * @param aliases               other names, valid host names; null for none
+     * @param hostPortsHeldByCaller whether the caller binds the host ports itself
+     * @throws InvalidParameterException if an alias is not a valid host name, ipv4 is not an
+     *                                   IPv4 address or ipv6 not an IPv6 one
+     */
     public EndpointOptions {
         ports = List.copyOf(ports);
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
@@ -42,14 +55,28 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
         }
     }
 
+    /**
+     * No static address, the driver's MAC, no published ports, no aliases.
+     *
+     * @return the default options
+     */
     public static EndpointOptions defaults() {
         return new EndpointOptions(null, null, null, List.of(), List.of(), false);
     }
 
+    /**
+     * A builder starting from {@link #defaults()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Builds {@link EndpointOptions}. Addresses, the MAC and ports are parsed as they are set;
+     * aliases and address families are checked by {@link #build}.
+     */
     public static final class Builder {
         private InetAddress ipv4;
         private InetAddress ipv6;
@@ -58,44 +85,93 @@ public record EndpointOptions(InetAddress ipv4, InetAddress ipv6, MacAddress mac
         private final List<String> aliases = new ArrayList<>();
         private boolean hostPortsHeldByCaller;
 
-        /** A port to publish, as {@code -p} takes it: {@code publish("127.0.0.1:8080:80/tcp")}. */
+        /**
+         * A port to publish, as {@code -p} takes it: {@code publish("127.0.0.1:8080:80/tcp")}.
+         *
+         * @param spec Docker's {@code -p} value ({@link PortBinding#parse})
+         * @return this builder
+         * @throws InvalidParameterException if spec is malformed
+         */
         public Builder publish(String spec) {
             ports.add(PortBinding.parse(spec));
             return this;
         }
 
+        /**
+         * A port to publish.
+         *
+         * @param binding the host and container ports
+         * @return this builder
+         */
         public Builder publish(PortBinding binding) {
             ports.add(binding);
             return this;
         }
 
+        /**
+         * A static IPv4 address, in the network's subnet.
+         *
+         * @param ip a dotted-quad literal
+         * @return this builder
+         * @throws InvalidParameterException if ip is not an IP address literal
+         */
         public Builder ipv4(String ip) {
             this.ipv4 = IpAddresses.parse(ip);
             return this;
         }
 
+        /**
+         * A static IPv6 address, in the network's IPv6 subnet.
+         *
+         * @param ip an IPv6 literal, without brackets or zone
+         * @return this builder
+         * @throws InvalidParameterException if ip is not an IP address literal
+         */
         public Builder ipv6(String ip) {
             this.ipv6 = IpAddresses.parse(ip);
             return this;
         }
 
+        /**
+         * The interface's MAC, instead of the driver's choice.
+         *
+         * @param mac {@code xx:xx:xx:xx:xx:xx}, or with '-'
+         * @return this builder
+         * @throws InvalidParameterException if mac is malformed
+         */
         public Builder mac(String mac) {
             this.mac = MacAddress.parse(mac);
             return this;
         }
 
-        /** Another name of the sandbox on this network ({@code --alias}). */
+        /**
+         * Another name of the sandbox on this network ({@code --alias}).
+         *
+         * @param name a valid host name, checked by {@link #build}
+         * @return this builder
+         */
         public Builder alias(String name) {
             aliases.add(name);
             return this;
         }
 
-        /** The caller binds the published host ports itself (see {@link EndpointOptions}). */
+        /**
+         * The caller binds the published host ports itself (see {@link EndpointOptions}).
+         *
+         * @return this builder
+         */
         public Builder hostPortsHeldByCaller() {
             this.hostPortsHeldByCaller = true;
             return this;
         }
 
+        /**
+         * Checks the aliases and address families and makes the options.
+         *
+         * @return the options
+         * @throws InvalidParameterException if an alias is not a valid host name, or an
+         *                                   address is of the other family
+         */
         public EndpointOptions build() {
             return new EndpointOptions(ipv4, ipv6, mac, ports, aliases, hostPortsHeldByCaller);
         }

@@ -7,7 +7,11 @@ package org.libnetwork4j;
  * queue cannot take is dropped and counted.
  */
 public interface EventSubscription extends AutoCloseable {
-    /** Events dropped so far because the listener's queue was full. */
+    /**
+     * Events dropped so far because the listener's queue was full.
+     *
+     * @return the count since the subscription began; it never decreases
+     */
     long dropped();
 
     /** Stops the delivery; events still queued are not delivered. Idempotent. */

@@ -17,7 +17,12 @@ public final class IpAddresses {
     /**
      * Parses a dotted-quad IPv4 or an IPv6 literal (no zone, no brackets).
      *
-     * @throws InvalidParameterException naming the text when it is not one
+     * @param text the literal; a dotted quad has four decimal parts of 0-255 without leading
+     *             zeros
+     * @return an {@link Inet4Address} for a dotted quad or an IPv4-mapped IPv6 literal
+     *         ({@code ::ffff:1.2.3.4}), else an {@link Inet6Address}
+     * @throws InvalidParameterException naming the text when it is not one (null and empty
+     *                                   included)
      */
     public static InetAddress parse(String text) {
         if (text == null || text.isEmpty()) {
@@ -65,7 +70,13 @@ public final class IpAddresses {
         return (Inet4Address) of(b);
     }
 
-    /** From 4 or 16 bytes. */
+    /**
+     * From 4 or 16 bytes.
+     *
+     * @param bytes the address, most significant byte first
+     * @return the address; 16 bytes of an IPv4-mapped address give an {@link Inet4Address}
+     * @throws InvalidParameterException if bytes is null or of another length
+     */
     public static InetAddress of(byte[] bytes) {
         try {
             return InetAddress.getByAddress(bytes);
@@ -75,7 +86,13 @@ public final class IpAddresses {
         }
     }
 
-    /** The address in its usual text form ({@code 10.0.0.1}, {@code fd00::1}). */
+    /**
+     * The address in its usual text form ({@code 10.0.0.1}, {@code fd00::1}).
+     *
+     * @param a an IPv4 or IPv6 address
+     * @return a dotted quad, or for IPv6 lower-case hex with the longest run of two or more
+     *         zero groups written {@code ::}, as {@code ip} prints it; never a zone
+     */
     public static String format(InetAddress a) {
         if (a instanceof Inet6Address) {
             // compress the JDK's full form (fd00:0:0:0:0:0:0:1) the way `ip` prints it

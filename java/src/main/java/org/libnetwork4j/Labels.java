@@ -32,7 +32,14 @@ public final class Labels {
     /** The network is internal: no default route, no masquerade, nothing to the uplink. */
     public static final String INTERNAL = "com.docker.network.internal";
 
-    /** Docker's strconv.ParseBool: 1, t, T, TRUE, true, True and the same for false. */
+    /**
+     * Docker's strconv.ParseBool: 1, t, T, TRUE, true, True and the same for false.
+     *
+     * @param key   the option's key, named in the error
+     * @param value the option's value
+     * @return the boolean it spells
+     * @throws InvalidParameterException if value is none of those (null included)
+     */
     public static boolean parseBool(String key, String value) {
         switch (value == null ? "" : value) {
             case "1", "t", "T", "TRUE", "true", "True":
@@ -45,7 +52,16 @@ public final class Labels {
         }
     }
 
-    /** A decimal integer in [min, max]. */
+    /**
+     * A decimal integer in [min, max].
+     *
+     * @param key   the option's key, named in the error
+     * @param value the option's value; surrounding whitespace is ignored
+     * @param min   the smallest value allowed
+     * @param max   the largest value allowed
+     * @return the integer
+     * @throws InvalidParameterException if value is not an int or lies outside [min, max]
+     */
     public static int parseInt(String key, String value, int min, int max) {
         try {
             int v = Integer.parseInt(value == null ? "" : value.trim());

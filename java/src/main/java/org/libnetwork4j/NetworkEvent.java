@@ -19,24 +19,51 @@ import java.util.Objects;
  * An event is published once the operation has returned successfully; operations that fail
  * publish nothing.
  *
- * @param time when the operation finished
+ * @param type       what the actor is
+ * @param action     {@link #CREATE}, {@link #DESTROY}, {@link #CONNECT} or {@link #DISCONNECT}
+ * @param id         the actor's id (64 hex digits)
+ * @param attributes the details listed above, by name
+ * @param time       when the operation finished
  */
 public record NetworkEvent(Type type, String action, String id, Map<String, String> attributes, Instant time) {
     /** What the event is about. */
     public enum Type {
-        NETWORK, ENDPOINT, SANDBOX;
+        /** A network: created, destroyed, or an endpoint of it connected or disconnected. */
+        NETWORK,
+        /** An endpoint: created or destroyed. */
+        ENDPOINT,
+        /** A sandbox: created or destroyed. */
+        SANDBOX;
 
-        /** As Docker writes it: "network". */
+        /**
+         * As Docker writes it: "network".
+         *
+         * @return the name in lower case
+         */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
+    /** The actor was created. */
     public static final String CREATE = "create";
+    /** An endpoint of the actor, a network, joined a sandbox. */
     public static final String CONNECT = "connect";
+    /** An endpoint of the actor, a network, left a sandbox, or was deleted while joined to it. */
     public static final String DISCONNECT = "disconnect";
+    /** The actor was deleted. */
     public static final String DESTROY = "destroy";
 
+    /**
+     * Checks that nothing is null and copies attributes.
+     *
+     * @param type       what the actor is, not null
+     * @param action     what happened, not null
+     * @param id         the actor's id, not null
+     * @param attributes the details by name, not null
+     * @param time       when it happened, not null
+     * @throws NullPointerException if a component, or an attribute's name or value, is null
+     */
     public NetworkEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(action, "action");

@@ -7,6 +7,11 @@ package org.libnetwork4j;
 public class PoolExhaustedException extends ForbiddenException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Exhaustion found by IPAM, above the kernel: no errno, operation, object or cause.
+     *
+     * @param message what ran out, e.g. the subnet that has no free address left
+     */
     public PoolExhaustedException(String message) {
         super(message);
     }

@@ -11,10 +11,24 @@ import java.net.InetAddress;
  * @param hostIp        null: every address of the host (IPv4, and IPv6 if the endpoint has it)
  * @param hostPort      first host port, 0 for any
  * @param hostPortEnd   last host port of the range (= hostPort for one port, 0 for any)
+ * @param containerPort the port in the container, 1-65535
+ * @param protocol      the transport protocol ({@link #parse} defaults to tcp)
  */
 public record PortBinding(InetAddress hostIp, int hostPort, int hostPortEnd, int containerPort,
         Protocol protocol) {
 
+    /**
+     * Checks the ports and the protocol.
+     *
+     * @param hostIp        the host address, or null for every one
+     * @param hostPort      first host port, 0 for any
+     * @param hostPortEnd   last host port, at least hostPort; 0 for any
+     * @param containerPort the container's port, 1-65535
+     * @param protocol      the protocol, not null
+     * @throws InvalidParameterException if containerPort is not 1-65535, the host ports are not
+     *                                   a range within 0-65535 with both ends 0 or neither,
+     *                                   or protocol is null
+     */
     public PortBinding {
         if (containerPort < 1 || containerPort > 65535) {
             throw new InvalidParameterException("invalid container port " + containerPort);
@@ -28,7 +42,15 @@ public record PortBinding(InetAddress hostIp, int hostPort, int hostPortEnd, int
         }
     }
 
-    /** Parses Docker's {@code -p} value. */
+    /**
+     * Parses Docker's {@code -p} value.
+     *
+     * @param spec e.g. {@code 8080:80}, {@code 127.0.0.1:8000-8010:80/udp}, {@code [::1]:8080:80};
+     *             surrounding whitespace is ignored
+     * @return the binding; tcp when spec names no protocol
+     * @throws InvalidParameterException naming spec if it is malformed, or gives a container port
+     *                                   range
+     */
     public static PortBinding parse(String spec) {
         String s = spec == null ? "" : spec.trim();
         try {

@@ -5,6 +5,13 @@ import java.net.InetAddress;
 /**
  * A published port as it is: traffic to {@code hostIp:hostPort} (any host address if hostIp is
  * null) goes to {@code containerIp:containerPort}.
+ *
+ * @param hostIp        the host address traffic is taken on, or null for every address
+ * @param hostPort      the host port taken: the binding's, one of its range, or an ephemeral
+ *                      one
+ * @param containerIp   the endpoint's IPv4 or IPv6 address, whichever family the mapping is for
+ * @param containerPort the port in the container
+ * @param protocol      the transport protocol
  */
 public record PortMapping(InetAddress hostIp, int hostPort, InetAddress containerIp, int containerPort,
         Protocol protocol) {

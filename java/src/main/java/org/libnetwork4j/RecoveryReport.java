@@ -19,6 +19,17 @@ import java.util.List;
 public record RecoveryReport(List<String> restored, List<String> rolledBack, List<String> finished,
         List<String> dropped, List<String> orphans, List<String> quarantined, List<String> warnings) {
 
+    /**
+     * Copies the lists into immutable ones.
+     *
+     * @param restored    objects taken up as they were, not null
+     * @param rolledBack  interrupted creates and joins undone, not null
+     * @param finished    interrupted deletes and leaves completed, not null
+     * @param dropped     objects whose kernel part is gone, removed; not null
+     * @param orphans     kernel objects no record claims, removed; not null
+     * @param quarantined unreadable records kept aside, not null
+     * @param warnings    what could not be put back exactly, not null
+     */
     public RecoveryReport {
         restored = List.copyOf(restored);
         rolledBack = List.copyOf(rolledBack);
@@ -29,7 +40,11 @@ public record RecoveryReport(List<String> restored, List<String> rolledBack, Lis
         warnings = List.copyOf(warnings);
     }
 
-    /** Nothing was interrupted, lost or unreadable. */
+    /**
+     * Nothing was interrupted, lost or unreadable.
+     *
+     * @return true if every list but {@code restored} is empty
+     */
     public boolean clean() {
         return rolledBack.isEmpty() && finished.isEmpty() && dropped.isEmpty() && orphans.isEmpty()
                 && quarantined.isEmpty() && warnings.isEmpty();

@@ -11,8 +11,19 @@ import java.util.List;
  * domains (the last {@code search} or {@code domain} line) and its options. The controller
  * reads the host's through it, and a runtime that writes its containers' resolv.conf itself
  * (a CNI caller) can read a sandbox's ({@link Sandbox#resolvConfPath}).
+ *
+ * @param nameservers the {@code nameserver} addresses in file order, as written (not checked)
+ * @param search      the search domains; empty if there are none
+ * @param options     the words of every {@code options} line, in file order
  */
 public record ResolvConf(List<String> nameservers, List<String> search, List<String> options) {
+    /**
+     * Parses resolv.conf text. Comments ({@code #} or {@code ;} first), blank lines and other
+     * keywords are skipped.
+     *
+     * @param text the file's content
+     * @return what it says, in unmodifiable lists
+     */
     public static ResolvConf parse(String text) {
         List<String> ns = new ArrayList<>();
         List<String> search = new ArrayList<>();
@@ -42,7 +53,12 @@ public record ResolvConf(List<String> nameservers, List<String> search, List<Str
         return new ResolvConf(List.copyOf(ns), List.copyOf(search), List.copyOf(options));
     }
 
-    /** The file parsed; a missing or unreadable one as an empty file. */
+    /**
+     * The file parsed; a missing or unreadable one as an empty file.
+     *
+     * @param file the resolv.conf to read
+     * @return what it says; empty lists if it could not be read
+     */
     public static ResolvConf read(Path file) {
         try {
             return parse(Files.readString(file));

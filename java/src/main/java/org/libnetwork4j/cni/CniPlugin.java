@@ -60,6 +60,10 @@ import org.libnetwork4j.SandboxOptions;
  * try again later, 100 an attachment that exists already, 101 any other failure.
  */
 public final class CniPlugin {
+    /**
+     * The newest CNI specification version this plugin speaks, and the one assumed for a
+     * configuration that names none.
+     */
     public static final String VERSION = "1.1.0";
     static final List<String> SUPPORTED = List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +85,13 @@ public final class CniPlugin {
      * Runs one plugin call: env (CNI_COMMAND, CNI_CONTAINERID, CNI_NETNS, CNI_IFNAME...), the
      * configuration on stdin; writes the result or the error to out. Returns the exit code.
      * controller is asked for only when the command needs one.
+     *
+     * @param env        the plugin's environment, CNI_* variables by name
+     * @param stdin      the network configuration, JSON
+     * @param out        where the result (or CNI's error object) is written, as JSON
+     * @param controller opens the controller; called at most once, and what it gives is closed
+     *                   before this returns
+     * @return the exit code: 0 on success, 1 on an error (its CNI code is in what went to out)
      */
     public static int run(Map<String, String> env, byte[] stdin, PrintWriter out,
             Supplier<NetworkController> controller) {

@@ -132,7 +132,6 @@ final class Attachments {
         return List.of();
     }
 
-    /** The sandbox's own addresses, for its hosts file. */
     /**
      * The embedded resolver's addresses on the networks joined, IPv4 ones first, in join
      * order, at most 3 (what the C library reads of resolv.conf).

@@ -75,7 +75,16 @@ public final class DefaultController implements NetworkController {
         }
     }
 
-    /** Opens a controller on the kernel, per config (see {@link Wiring}). */
+    /**
+     * Opens a controller on the kernel, per config (see {@link Wiring}).
+     *
+     * @param config where its state and run directories are, and how it behaves
+     * @return the controller, its recovery done ({@link #recoveryReport}); close it
+     * @throws org.libnetwork4j.ForbiddenException if another controller holds the state
+     *         directory past the config's lock wait
+     * @throws org.libnetwork4j.NetworkException if the store, the host namespace or the
+     *         firewall cannot be opened; nothing opened is left open
+     */
     public static DefaultController open(ControllerConfig config) {
         return Wiring.open(config);
     }

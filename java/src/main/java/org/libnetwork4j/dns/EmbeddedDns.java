@@ -113,6 +113,9 @@ public final class EmbeddedDns implements NameService {
      * A resolver serving from host (borrowed: it must stay open as long as this). Where
      * Netty's epoll transport cannot load, says why once and returns {@link NameService#none}:
      * the networks then keep the host's nameservers.
+     *
+     * @param host the host namespace, where the listeners are made
+     * @return the resolver, serving no network yet; or {@link NameService#none}
      */
     public static NameService open(Netns host) {
         if (!Epoll.isAvailable()) {

@@ -21,15 +21,32 @@ public interface NameService extends AutoCloseable {
      * Returns the addresses it listens on: empty when it could not (port 53 taken there), in
      * which case the network's containers keep the host's nameservers. Adding a network
      * twice replaces it.
+     *
+     * @param id        the network's id
+     * @param name      its name: a container's name qualified with it ({@code web.mynet})
+     *                  resolves too
+     * @param internal  whether it is internal: queries of a sandbox whose networks are all
+     *                  internal are never forwarded upstream
+     * @param addresses where to listen, in the host namespace (the driver's
+     *                  {@link org.libnetwork4j.driver.Driver#resolverAddresses}); empty for
+     *                  nowhere
+     * @return the addresses listened on: all of the given ones, or none
      */
     List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses);
 
-    /** Stops serving network id. Removing what is gone succeeds. */
+    /**
+     * Stops serving network id. Removing what is gone succeeds.
+     *
+     * @param id the network's id; its listeners are closed, and their addresses free, before
+     *           this returns
+     */
     void removeNetwork(String id);
 
     /**
-     * A sandbox whose endpoints may join served networks.
+     * A sandbox whose endpoints may join served networks. Adding it again replaces its
+     * upstreams and namespace and keeps its joins.
      *
+     * @param id        the sandbox's id
      * @param upstreams where its queries for names not ours go, in order (at most 3 are
      *                  tried); loopback ones are dialled from the host's namespace, the others
      *                  from the sandbox's own
@@ -38,27 +55,56 @@ public interface NameService extends AutoCloseable {
      */
     void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace);
 
+    /**
+     * The sandbox is gone: no query is forwarded for it any more. The controller calls it
+     * once the sandbox's endpoints have left.
+     *
+     * @param id the sandbox's id; one not added is no error
+     */
     void removeSandbox(String id);
 
     /**
      * An endpoint of network networkId joined sandboxId: names resolve to its addresses for
      * the sandboxes on that network, and its addresses are whom the resolver answers there.
+     * For a network not served it does nothing; a second join of the endpoint replaces the
+     * first.
+     *
+     * @param networkId  the endpoint's network
+     * @param endpointId the endpoint
+     * @param sandboxId  the sandbox it joined
+     * @param names      the names it brings (the container's name first), matched without
+     *                   regard to case
+     * @param ipv4       its IPv4 address, or null
+     * @param ipv6       its IPv6 address, or null
      */
     void join(String networkId, String endpointId, String sandboxId, List<String> names, InetAddress ipv4,
             InetAddress ipv6);
 
-    /** The endpoint left: its names and addresses are forgotten. Leaving twice succeeds. */
+    /**
+     * The endpoint left: its names and addresses are forgotten. Leaving twice succeeds.
+     *
+     * @param networkId  the endpoint's network
+     * @param endpointId the endpoint
+     */
     void leave(String networkId, String endpointId);
 
     @Override
     void close();
 
-    /** Whether this one answers at all ({@link #none} does not): what sandboxes' resolv.conf names. */
+    /**
+     * Whether this one answers at all ({@link #none} does not): what sandboxes' resolv.conf names.
+     *
+     * @return true unless this is {@link #none}
+     */
     default boolean serves() {
         return true;
     }
 
-    /** A controller without a resolver: every network keeps the host's nameservers. */
+    /**
+     * A controller without a resolver: every network keeps the host's nameservers.
+     *
+     * @return a service that serves no network and does nothing else
+     */
     static NameService none() {
         return new NameService() {
             @Override

@@ -17,15 +17,27 @@ public record Capabilities(Scope scope, Scope connectivityScope, boolean singleI
 
     /** Where a driver's networks, or their connectivity, reach. */
     public enum Scope {
-        LOCAL, GLOBAL;
+        /** This host only. */
+        LOCAL,
+        /** Every host of a cluster. */
+        GLOBAL;
 
-        /** As Docker writes it: "local", "global". */
+        /**
+         * As Docker writes it: "local", "global".
+         *
+         * @return the lower-case name, as {@link org.libnetwork4j.NetworkInfo#scope} shows it
+         */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
-    /** A local driver whose networks get subnets: bridge, macvlan. */
+    /**
+     * A local driver whose networks get subnets: bridge, macvlan.
+     *
+     * @return local scope and connectivity, any number of networks, subnets from IPAM,
+     *         endpoints in sandboxes rather than the host's namespace
+     */
     public static Capabilities local() {
         return new Capabilities(Scope.LOCAL, Scope.LOCAL, false, true, false);
     }

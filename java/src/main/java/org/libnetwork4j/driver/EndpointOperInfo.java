@@ -10,8 +10,14 @@ import org.libnetwork4j.PortMapping;
  * @param ports its published ports as they are live now (host ports chosen)
  */
 public record EndpointOperInfo(List<PortMapping> ports) {
+    /** Nothing to report: no published port live. */
     public static final EndpointOperInfo NONE = new EndpointOperInfo(List.of());
 
+    /**
+     * Copies ports into an immutable list.
+     *
+     * @param ports the published ports live now, not null
+     */
     public EndpointOperInfo {
         ports = List.copyOf(ports);
     }

@@ -9,6 +9,8 @@ import org.libnetwork4j.PortBinding;
 /**
  * An endpoint to prepare.
  *
+ * @param networkId  the network it is on
+ * @param endpointId its id, 64 hex digits
  * @param ipv4 its IPv4 address with the subnet's prefix length, or null
  * @param ipv6 its IPv6 address, or null
  * @param mac  the MAC asked for, or null: the driver chooses
@@ -18,6 +20,17 @@ import org.libnetwork4j.PortBinding;
  */
 public record EndpointRequest(String networkId, String endpointId, IpPrefix ipv4, IpPrefix ipv6,
         MacAddress mac, List<PortBinding> ports, boolean hostPortsHeldByCaller) {
+    /**
+     * Copies ports into an immutable list.
+     *
+     * @param networkId             the network it is on
+     * @param endpointId            its id
+     * @param ipv4                  its IPv4 address and prefix length, or null
+     * @param ipv6                  its IPv6 address and prefix length, or null
+     * @param mac                   the MAC asked for, or null
+     * @param ports                 ports to publish, not null
+     * @param hostPortsHeldByCaller whether the caller holds the host ports itself
+     */
     public EndpointRequest {
         ports = List.copyOf(ports);
     }
@@ -27,6 +40,8 @@ public record EndpointRequest(String networkId, String endpointId, IpPrefix ipv4
     /**
      * The MAC asked for, else Docker's: 02:42 and the IPv4 address, so that a container keeps
      * its MAC with its address; without IPv4 a random locally administered unicast one.
+     *
+     * @return the MAC; without one asked for and without IPv4, a new random one on each call
      */
     public MacAddress macOrDerived() {
         if (mac != null) {

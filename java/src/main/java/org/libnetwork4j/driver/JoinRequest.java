@@ -3,6 +3,9 @@ package org.libnetwork4j.driver;
 /**
  * An endpoint joining a sandbox.
  *
+ * @param networkId       the endpoint's network
+ * @param endpointId      the endpoint joining
+ * @param sandbox         the sandbox it joins
  * @param interfacePrefix the network's prefix for interface names in sandboxes ("eth")
  * @param label           the controller's words for this join (its sandbox, its priority). A
  *                        driver that can stamp them on the kernel object it makes (an

@@ -11,6 +11,7 @@ import org.libnetwork4j.kernel.Route;
  * @param iface        the endpoint's interface and where it is
  * @param gatewayV4    the next hop for the default route if this endpoint becomes the
  *                     sandbox's gateway endpoint, null for none (internal networks)
+ * @param gatewayV6    likewise for the IPv6 default route, null for none
  * @param staticRoutes more routes through the interface
  * @param afterUp      what the driver must do once the sandbox has brought the interface up,
  *                     before the join returns, for traffic to flow at once (the bridge
@@ -25,12 +26,32 @@ public record JoinResult(Iface iface, InetAddress gatewayV4, InetAddress gateway
     /** A join that made nothing (host and null drivers). */
     public static final JoinResult NOTHING = new JoinResult(Iface.NONE, null, null, List.of(), NOTHING_TO_DO, false);
 
+    /**
+     * Copies staticRoutes into an immutable list; a null afterUp becomes one that does nothing.
+     *
+     * @param iface        the endpoint's interface, {@link Iface#NONE} for none
+     * @param gatewayV4    the IPv4 default route's next hop, or null
+     * @param gatewayV6    the IPv6 default route's next hop, or null
+     * @param staticRoutes more routes through the interface, not null
+     * @param afterUp      work once the interface is up, or null for none
+     * @param labelled     whether the join's label is on a kernel object
+     */
     public JoinResult {
         staticRoutes = List.copyOf(staticRoutes);
         afterUp = afterUp == null ? NOTHING_TO_DO : afterUp;
     }
 
-    /** An interface the driver made inside the sandbox, as it is. */
+    /**
+     * An interface the driver made inside the sandbox, as it is.
+     *
+     * @param ifindex   its index in the sandbox's namespace
+     * @param ifname    its name there, final (the sandbox does not rename it)
+     * @param gatewayV4 the IPv4 default route's next hop, null for none
+     * @param gatewayV6 the IPv6 default route's next hop, null for none
+     * @param afterUp   work once the interface is up, null for none
+     * @param labelled  whether the join's label is on a kernel object the driver finds again
+     * @return the result, with no static routes
+     */
     public static JoinResult inSandbox(int ifindex, String ifname, InetAddress gatewayV4, InetAddress gatewayV6,
             Runnable afterUp, boolean labelled) {
         return new JoinResult(new Iface.InSandbox(ifindex, ifname), gatewayV4, gatewayV6, List.of(), afterUp, labelled);
@@ -45,7 +66,12 @@ public record JoinResult(Iface iface, InetAddress gatewayV4, InetAddress gateway
         record None() implements Iface {
         }
 
-        /** Made by the driver inside the sandbox's namespace, under its final name. */
+        /**
+         * Made by the driver inside the sandbox's namespace, under its final name.
+         *
+         * @param index its index in the sandbox's namespace
+         * @param name  its name there
+         */
         record InSandbox(int index, String name) implements Iface {
         }
 
@@ -54,6 +80,9 @@ public record JoinResult(Iface iface, InetAddress gatewayV4, InetAddress gateway
          * next name with dstPrefix ("eth" makes eth0, eth1...), as libnetwork does with a
          * remote driver's interface. It goes back to the host under srcName when the endpoint
          * leaves, before the driver's leave.
+         *
+         * @param srcName   its name in the host namespace
+         * @param dstPrefix the prefix of its name in the sandbox
          */
         record ToMove(String srcName, String dstPrefix) implements Iface {
         }

@@ -13,6 +13,12 @@ public abstract class StatelessDriver implements Driver {
     private final String type;
     private final Capabilities capabilities;
 
+    /**
+     * A driver of one single-instance local network, without IPAM.
+     *
+     * @param type               the driver's type ("host", "null")
+     * @param joinsHostNamespace whether its endpoints join the host's own namespace
+     */
     protected StatelessDriver(String type, boolean joinsHostNamespace) {
         this.type = type;
         this.capabilities = new Capabilities(Capabilities.Scope.LOCAL, Capabilities.Scope.LOCAL, true, false,

@@ -30,7 +30,16 @@ public final class EventBus implements AutoCloseable {
 
     private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
 
-    /** Publishes an event that happened now. */
+    /**
+     * Publishes an event that happened now. Never blocks: a subscriber whose queue is full
+     * misses it, and counts it.
+     *
+     * @param type       what the actor is
+     * @param action     {@link NetworkEvent#CREATE}, {@link NetworkEvent#DESTROY},
+     *                   {@link NetworkEvent#CONNECT} or {@link NetworkEvent#DISCONNECT}
+     * @param id         the actor's id
+     * @param attributes the event's details by name, as {@link NetworkEvent} lists them
+     */
     public void publish(NetworkEvent.Type type, String action, String id, Map<String, String> attributes) {
         if (subscribers.isEmpty()) {
             return;
@@ -41,7 +50,15 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
-    /** A new subscriber with a queue of capacity events. */
+    /**
+     * A new subscriber with a queue of capacity events.
+     *
+     * @param listener called with each event, in order, on the subscription's own daemon thread;
+     *                 what it throws is logged and the next events still come
+     * @param capacity how many events may wait for the listener before the next are dropped
+     * @return the subscription; close it to stop the delivery
+     * @throws InvalidParameterException if capacity is less than 1
+     */
     public EventSubscription subscribe(Consumer<NetworkEvent> listener, int capacity) {
         if (capacity < 1) {
             throw new InvalidParameterException("event queue capacity " + capacity + ": at least 1");

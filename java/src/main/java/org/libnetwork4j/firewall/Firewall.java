@@ -44,7 +44,14 @@ public final class Firewall implements AutoCloseable {
     private boolean restoring;    // collecting the state of a restart: no transaction until the end
     private long rebuilds;
 
-    /** Opens libnftables in host; nothing is written until there is something to hold. */
+    /**
+     * Opens libnftables in host; nothing is written until there is something to hold.
+     *
+     * @param host the namespace whose nftables this firewall keeps; it need not stay open
+     *             once the firewall is made
+     * @throws org.libnetwork4j.NetworkException if libnftables or the conntrack socket cannot
+     *         be opened there; nothing is left open
+     */
     public Firewall(Netns host) {
         this.nft = Nftables.open(host);
         try {
@@ -55,6 +62,14 @@ public final class Firewall implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a bridge network's rules: its bridge, subnets and gateways as elements of the sets
+     * its settings call for (masquerade or SNAT, internal, resolver).
+     *
+     * @param n the network's rules
+     * @throws NetworkException if nftables refuses; the firewall then holds nothing of the
+     *         network
+     */
     public synchronized void addNetwork(NetworkRules n) {
         state.putNetwork(n);
         try {
@@ -66,7 +81,13 @@ public final class Firewall implements AutoCloseable {
         }
     }
 
-    /** Removing a network the firewall does not know succeeds. */
+    /**
+     * Removing a network the firewall does not know succeeds.
+     *
+     * @param bridge the network's bridge ({@link NetworkRules#bridge})
+     * @throws NetworkException if nftables refuses; the network is forgotten all the same, and
+     *         the next change rebuilds the tables without it
+     */
     public synchronized void removeNetwork(String bridge) {
         NetworkRules n = state.removeNetwork(bridge);
         if (n != null) {
@@ -74,7 +95,14 @@ public final class Firewall implements AutoCloseable {
         }
     }
 
-    /** A port (host end of a veth) of a network with inter-container communication off. */
+    /**
+     * A port (host end of a veth) of a network with inter-container communication off. Adding
+     * a port held already does nothing.
+     *
+     * @param port       the port's interface name in the host namespace
+     * @param endpointId the endpoint whose port it is, written as a comment on its element
+     * @throws NetworkException if nftables refuses; the port is then not held
+     */
     public synchronized void addNoIccPort(String port, String endpointId) {
         if (!state.addNoIccPort(port, endpointId)) {
             return;
@@ -88,13 +116,27 @@ public final class Firewall implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes away a port added by {@link #addNoIccPort}. Removing one not held succeeds.
+     *
+     * @param port the port's interface name in the host namespace
+     * @throws NetworkException if nftables refuses; the port is forgotten all the same, and
+     *         the next change rebuilds the tables without it
+     */
     public synchronized void removeNoIccPort(String port) {
         if (state.removeNoIccPort(port)) {
             syncOrMarkDirty(Ruleset.removeNoIccPort(port));
         }
     }
 
-    /** Makes an endpoint's port mappings live (DNAT from the host's addresses). */
+    /**
+     * Makes an endpoint's port mappings live (DNAT from the host's addresses).
+     *
+     * @param endpointId the endpoint, written as a comment on its elements
+     * @param mappings   the mappings, host ports chosen (see
+     *                   {@link org.libnetwork4j.portmapper.PortMapper#map}); empty does nothing
+     * @throws NetworkException if nftables refuses; none of the endpoint's mappings is then held
+     */
     public synchronized void publish(String endpointId, List<PortMapping> mappings) {
         if (mappings.isEmpty()) {
             return;
@@ -109,7 +151,13 @@ public final class Firewall implements AutoCloseable {
         }
     }
 
-    /** Takes them away. Unpublishing what is not published succeeds. */
+    /**
+     * Takes them away. Unpublishing what is not published succeeds.
+     *
+     * @param endpointId the endpoint whose mappings go
+     * @throws NetworkException if nftables refuses; the mappings are forgotten all the same,
+     *         and the next change rebuilds the tables without them
+     */
     public synchronized void unpublish(String endpointId) {
         List<PortMapping> ms = state.unpublish(endpointId);
         if (!ms.isEmpty()) {
@@ -121,22 +169,38 @@ public final class Firewall implements AutoCloseable {
      * Forgets the tracked connections of an address whose published ports were taken away,
      * so that their flows (UDP's especially, refreshed by every packet) stop reaching it.
      * Outside the monitor: it does not touch the rules.
+     *
+     * @param ip the endpoint's address, IPv4 or IPv6
+     * @return how many tracked connections were deleted
      */
     public int forgetConnections(InetAddress ip) {
         return conntrack.flush(ip);
     }
 
-    /** Rebuilds our tables from the state now (after someone else changed nftables, say). */
+    /**
+     * Rebuilds our tables from the state now (after someone else changed nftables, say).
+     *
+     * @throws NetworkException if nftables refuses; the next change tries again
+     */
     public synchronized void reload() {
         rebuild();
     }
 
-    /** The full text the tables are rebuilt from (for inspection and tests). */
+    /**
+     * The full text the tables are rebuilt from (for inspection and tests).
+     *
+     * @return one nft transaction: our tables deleted and made again with every element
+     */
     public synchronized String render() {
         return Ruleset.full(state);
     }
 
-    /** How many times the tables were rebuilt (for tests and metrics). */
+    /**
+     * How many times the tables were rebuilt (for tests and metrics).
+     *
+     * @return the rebuilds that succeeded since this firewall was opened, removals of our
+     *         tables included
+     */
     public synchronized long rebuilds() {
         return rebuilds;
     }
@@ -146,6 +210,10 @@ public final class Firewall implements AutoCloseable {
      * change the state only), then replaces our tables with it in one transaction: the rules
      * of live networks and ports never go missing, not even for a packet, and nothing of
      * anything deleted meanwhile stays.
+     *
+     * @param fill adds everything alive through this firewall's methods, on the calling
+     *             thread; if it throws, the tables are left as they are
+     * @throws NetworkException if nftables refuses the rebuild; the next change tries again
      */
     public synchronized void restore(Runnable fill) {
         restoring = true;

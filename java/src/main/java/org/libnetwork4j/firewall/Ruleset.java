@@ -31,6 +31,7 @@ import org.libnetwork4j.PortMapping;
  * Firewall}); the administrator's stays.
  */
 public final class Ruleset {
+    /** Our filter and NAT table, IPv4 and IPv6; exists only while there is something to hold. */
     public static final String TABLE = "inet libnetwork4j";
     /**
      * ICC off is enforced in the bridge family: a frame from one container's port to another's
@@ -46,6 +47,7 @@ public final class Ruleset {
      * ports on the same host lose router advertisements too while these tables exist.
      */
     public static final String BRIDGE_TABLE = "bridge libnetwork4j";
+    /** The administrator's table: made with ours the first time, never flushed or deleted by us. */
     public static final String USER_TABLE = "inet libnetwork4j-user";
 
     private Ruleset() {

@@ -34,6 +34,7 @@ import org.libnetwork4j.PoolExhaustedException;
  * <p>Thread-safe (one monitor: allocation is microseconds of work).
  */
 public final class DefaultIpam implements Ipam {
+    /** The one address space, libnetwork's local default; every pool's id begins with it. */
     public static final String ADDRESS_SPACE = "LocalDefault";
 
     /** Docker's local defaults: 172.17-31.0.0/16, then 192.168.0.0/16 in /20s. */
@@ -173,12 +174,22 @@ public final class DefaultIpam implements Ipam {
         }
     }
 
-    /** Addresses reserved in the pool (for tests and inspection). */
+    /**
+     * Addresses reserved in the pool (for tests and inspection).
+     *
+     * @param poolId the pool's id ({@link Pool#id})
+     * @return how many, its gateway and aux addresses included
+     * @throws NotFoundException if the pool is unknown
+     */
     public synchronized long allocated(String poolId) {
         return pool(poolId).used.size();
     }
 
-    /** Pools reserved. */
+    /**
+     * Pools reserved.
+     *
+     * @return how many pools are reserved now
+     */
     public synchronized int poolCount() {
         return pools.size();
     }

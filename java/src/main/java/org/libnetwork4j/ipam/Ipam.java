@@ -16,19 +16,29 @@ public interface Ipam {
      * Reserves a pool: the subnet asked for, or, with none, the first predefined one that
      * overlaps neither another pool nor the host's networks.
      *
+     * @param request the subnet and range wanted, or the family of a pool to choose
+     * @return the pool reserved: its id for the address requests, its subnet, the range its
+     *         dynamic addresses come from
      * @throws org.libnetwork4j.InvalidParameterException for a malformed request
      * @throws org.libnetwork4j.ForbiddenException if the subnet overlaps a pool in use
      * @throws org.libnetwork4j.PoolExhaustedException if no predefined pool is free
      */
     Pool requestPool(PoolRequest request);
 
-    /** Releases a pool and every address in it. Releasing an unknown pool does nothing. */
+    /**
+     * Releases a pool and every address in it. Releasing an unknown pool does nothing.
+     *
+     * @param poolId the pool's id ({@link Pool#id})
+     */
     void releasePool(String poolId);
 
     /**
      * Reserves {@code preferred} in the pool, or with null the lowest free address of its
      * range (never the network address, the IPv4 broadcast address, or one reserved already).
      *
+     * @param poolId    the pool's id ({@link Pool#id})
+     * @param preferred the address wanted, anywhere in the subnet; null for the next free one
+     * @return the address reserved, preferred itself when one was given
      * @throws org.libnetwork4j.AlreadyExistsException if preferred is taken
      * @throws org.libnetwork4j.InvalidParameterException if preferred is outside the subnet
      * @throws org.libnetwork4j.PoolExhaustedException if no address is free
@@ -36,6 +46,11 @@ public interface Ipam {
      */
     InetAddress requestAddress(String poolId, InetAddress preferred);
 
-    /** Releases an address. Releasing one that is not reserved does nothing. */
+    /**
+     * Releases an address. Releasing one that is not reserved does nothing.
+     *
+     * @param poolId  the pool's id ({@link Pool#id}); an unknown pool does nothing
+     * @param address the address, as {@link #requestAddress} gave it
+     */
     void releaseAddress(String poolId, InetAddress address);
 }

@@ -22,6 +22,14 @@ public final class Conntrack implements AutoCloseable {
         this.handle = new NativeHandle("conntrack handle of " + ns.id(), ptr);
     }
 
+    /**
+     * Makes the netfilter socket inside ns. The handle does not need ns to stay open.
+     *
+     * @param ns the namespace whose connection table the handle works on
+     * @return the handle; close it
+     * @throws org.libnetwork4j.InvalidParameterException if ns is closed
+     * @throws org.libnetwork4j.NetworkException (typed by errno) if the socket cannot be made
+     */
     public static Conntrack open(Netns ns) {
         return ns.withFd("open conntrack", fd -> {
             LnwErr err = new LnwErr();
@@ -39,6 +47,10 @@ public final class Conntrack implements AutoCloseable {
      * ports leave behind would otherwise keep steering flows to an address that is gone. With
      * nothing tracked in the namespace it costs one message; otherwise the kernel walks its
      * whole connection table (shared by all namespaces), a few milliseconds.
+     *
+     * @param ip the address, IPv4 or IPv6
+     * @return the number of entries deleted; one that expired meanwhile is not counted
+     * @throws org.libnetwork4j.InvalidParameterException if this handle is closed
      */
     public int flush(InetAddress ip) {
         byte[] a = ip.getAddress();

@@ -8,6 +8,8 @@ public final class Handles {
     /**
      * Native handles (namespace fds, netlink and netfilter sockets, libnftables contexts, host
      * port reservations) opened and not closed yet, in this process.
+     *
+     * @return their number at the moment of the call
      */
     public static long open() {
         return NativeHandle.open();

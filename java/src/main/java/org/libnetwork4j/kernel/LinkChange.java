@@ -10,16 +10,30 @@ package org.libnetwork4j.kernel;
  *                      {@link Netlink#setIpv6LinkLocal}), null as it is
  */
 public record LinkChange(Boolean up, String alias, Boolean ipv6LinkLocal) {
+    /** Changes nothing: the start of a chain, e.g. {@code LinkChange.NONE.up(true).alias("ep1")}. */
     public static final LinkChange NONE = new LinkChange(null, null, null);
 
+    /**
+     * @param u true to bring the link up, false to take it down
+     * @return a copy that does so
+     */
     public LinkChange up(boolean u) {
         return new LinkChange(u, alias, ipv6LinkLocal);
     }
 
+    /**
+     * @param a the alias to set (at most 255 bytes), null to leave it as it is
+     * @return a copy that sets it
+     */
     public LinkChange alias(String a) {
         return new LinkChange(up, a, ipv6LinkLocal);
     }
 
+    /**
+     * @param on whether the link makes itself an IPv6 link-local address ({@code addrgenmode
+     *           eui64}) or not ({@code addrgenmode none})
+     * @return a copy that sets it
+     */
     public LinkChange ipv6LinkLocal(boolean on) {
         return new LinkChange(up, alias, on);
     }

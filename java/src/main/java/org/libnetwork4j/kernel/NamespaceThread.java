@@ -40,6 +40,12 @@ public final class NamespaceThread {
      * Starts a daemon platform thread named name that enters ns and then runs body; returns once
      * it is inside.
      *
+     * @param ns   the namespace to enter; it need not stay open once this returns, since the
+     *             thread itself then keeps the namespace alive
+     * @param name the thread's name
+     * @param body what the thread runs inside ns; the thread ends when it returns, and what it
+     *             throws goes to the thread's uncaught-exception handler
+     * @return the thread, already inside ns; body may be running already
      * @throws org.libnetwork4j.NetworkException (typed by errno) if the thread could not enter;
      *         the thread has then ended without running body
      */
@@ -89,6 +95,11 @@ public final class NamespaceThread {
      * The threads of this process whose network namespace is id, by native thread id and name
      * ({@code /proc/self/task/TID/ns/net} and {@code comm}): what still holds a namespace
      * alive after its sandbox is gone.
+     *
+     * @param id the namespace's identity (see {@link Netns#id()})
+     * @return native thread id to thread name, in ascending order of id; empty if no thread of
+     *         this process is in the namespace
+     * @throws java.io.UncheckedIOException if /proc/self/task cannot be listed
      */
     public static java.util.Map<Long, String> threadsIn(NsId id) {
         java.util.Map<Long, String> found = new java.util.TreeMap<>();

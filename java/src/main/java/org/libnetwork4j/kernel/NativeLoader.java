@@ -112,12 +112,22 @@ public final class NativeLoader {
         }
     }
 
-    /** True when the native library is loaded and usable. */
+    /**
+     * True when the native library is loaded and usable.
+     *
+     * @return false if loading failed; that does not change for the life of the class loader
+     */
     public static boolean isAvailable() {
         return FAILURE == null;
     }
 
-    /** Why it is not, if it is not. */
+    /**
+     * Why it is not, if it is not.
+     *
+     * @return an {@link UnsatisfiedLinkError} whose one-sentence message says what is wrong and
+     *         what to do about it, caused by the original failure; empty when the library is
+     *         loaded
+     */
     public static Optional<Throwable> unavailabilityCause() {
         return Optional.ofNullable(FAILURE);
     }

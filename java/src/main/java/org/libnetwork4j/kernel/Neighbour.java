@@ -6,8 +6,21 @@ import java.util.Objects;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.internal.jni.LnwNeigh;
 
-/** A permanent neighbour entry (`ip neigh add IP lladdr MAC dev IF nud permanent`). */
+/**
+ * A permanent neighbour entry (`ip neigh add IP lladdr MAC dev IF nud permanent`).
+ *
+ * @param ifindex ifindex of the link the neighbour is reached through
+ * @param ip      the neighbour's address, IPv4 (ARP) or IPv6 (neighbour discovery)
+ * @param mac     its link-layer address
+ */
 public record Neighbour(int ifindex, InetAddress ip, MacAddress mac) {
+    /**
+     * Requires an address and a MAC.
+     *
+     * @param ifindex ifindex of the link the neighbour is reached through
+     * @param ip      its address, not null
+     * @param mac     its link-layer address, not null
+     */
     public Neighbour {
         Objects.requireNonNull(ip, "ip");
         Objects.requireNonNull(mac, "mac");

@@ -42,7 +42,14 @@ public final class Netlink implements AutoCloseable {
         this.namespace = namespace;
     }
 
-    /** Opens a handle bound to ns. The handle does not need ns to stay open. */
+    /**
+     * Opens a handle bound to ns. The handle does not need ns to stay open.
+     *
+     * @param ns the namespace every request of the handle acts in
+     * @return a new handle, which the caller closes
+     * @throws org.libnetwork4j.InvalidParameterException if ns is closed
+     * @throws NotFoundException if ns is referred to by path ({@link Netns#byPath}) and is gone
+     */
     public static Netlink open(Netns ns) {
         return ns.withFd("open netlink", fd -> {
             LnwErr e = new LnwErr();
@@ -54,14 +61,26 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** The namespace this handle is bound to. */
+    /**
+     * The namespace this handle is bound to.
+     *
+     * @return the identity of that namespace, the same for the handle's whole life
+     */
     public NsId namespace() {
         return namespace;
     }
 
     // ---- links ----
 
-    /** `ip link show dev NAME`. @throws NotFoundException if there is none */
+    /**
+     * `ip link show dev NAME`.
+     *
+     * @param name the link's name in this handle's namespace
+     * @return the link as the kernel reports it now, with alias "" (see {@link Link})
+     * @throws NotFoundException if there is none
+     * @throws org.libnetwork4j.InvalidParameterException if name is not a valid interface name
+     *         (empty, over 15 bytes, "." or "..", or containing '/', ':' or white space)
+     */
     public Link link(String name) {
         return handle.exclusive("get link", p -> {
             check(LnwNative.lnw_link_get_by_name(p, name, link, err), name);
@@ -69,7 +88,13 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** The link called name, if there is one. */
+    /**
+     * The link called name, if there is one.
+     *
+     * @param name the link's name in this handle's namespace
+     * @return the link, with alias "", or empty if there is none
+     * @throws org.libnetwork4j.InvalidParameterException if name is not a valid interface name
+     */
     public Optional<Link> findLink(String name) {
         return handle.exclusive("get link", p -> {
             int rc = LnwNative.lnw_link_get_by_name(p, name, link, err);
@@ -82,7 +107,14 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link show` by index. @throws NotFoundException if there is none */
+    /**
+     * `ip link show` by index.
+     *
+     * @param index the link's ifindex in this handle's namespace
+     * @return the link as the kernel reports it now, with alias ""
+     * @throws NotFoundException if there is none
+     * @throws org.libnetwork4j.InvalidParameterException if index is not positive
+     */
     public Link link(int index) {
         return handle.exclusive("get link", p -> {
             check(LnwNative.lnw_link_get_by_index(p, index, link, err), "index " + index);
@@ -90,7 +122,13 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** The alias of the link at index, "" if it has none. @throws NotFoundException if there is none */
+    /**
+     * The alias of the link at index, "" if it has none.
+     *
+     * @param index the link's ifindex in this handle's namespace
+     * @return its alias ({@code ip link set X alias A}, at most 255 bytes), or ""
+     * @throws NotFoundException if there is none
+     */
     public String alias(int index) {
         return handle.exclusive("get link alias", p -> {
             byte[] buf = new byte[LnwNative.LNW_IFALIASZ];
@@ -99,12 +137,23 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link show`: every link of the namespace, with its alias. */
+    /**
+     * `ip link show`: every link of the namespace, with its alias.
+     *
+     * @return a new list of the links, in the order the kernel dumped them
+     */
     public List<Link> links() {
         return dumpLinks("list links", "links of " + namespace, p -> LnwNative.lnw_link_list(p, err));
     }
 
-    /** The ports of a bridge: `ip link show master BRIDGE`, filtered by the kernel. */
+    /**
+     * The ports of a bridge: `ip link show master BRIDGE`, filtered by the kernel.
+     *
+     * @param bridgeIndex ifindex of the bridge
+     * @return the links whose master it is, with their aliases; empty if there are none,
+     *         also when no link has that index
+     * @throws org.libnetwork4j.InvalidParameterException if bridgeIndex is not positive
+     */
     public List<Link> ports(int bridgeIndex) {
         return dumpLinks("list ports", "ports of index " + bridgeIndex + " in " + namespace,
                 p -> LnwNative.lnw_link_list_ports(p, bridgeIndex, err));
@@ -114,6 +163,8 @@ public final class Netlink implements AutoCloseable {
      * Every bridge port, as the bridges report them (`bridge link show`): with no alias, kind
      * or peer namespace id (-1), and far cheaper than {@link #links} with thousands of veth
      * ends whose peers are in other namespaces (see native/src/link.c).
+     *
+     * @return the ports of every bridge of this handle's namespace
      */
     public List<Link> bridgePorts() {
         return dumpLinks("list bridge ports", "bridge ports of " + namespace,
@@ -148,6 +199,13 @@ public final class Netlink implements AutoCloseable {
      * A veth pair in one request, the peer born in {@code spec.peerNamespace()}'s namespace
      * (see {@link VethSpec}). Both ends are read back; if that fails, the pair is deleted and
      * the error thrown. {@code ip link add NAME type veth peer PEER netns NS}.
+     *
+     * @param spec the names of both ends, the peer's namespace and the pair's options
+     * @return both ends as read back: {@code host} in this handle's namespace, {@code peer}
+     *         in the peer's
+     * @throws org.libnetwork4j.AlreadyExistsException if NAME is taken here, or PEER in the
+     *         peer's namespace
+     * @throws org.libnetwork4j.InvalidParameterException if a name is not a valid interface name
      */
     public VethPair createVeth(VethSpec spec) {
         Netlink peer = spec.peerNamespace() != null ? spec.peerNamespace() : this;
@@ -160,7 +218,13 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link add NAME [address MAC] [mtu M] [up] type bridge [mcast_snooping 0]`. */
+    /**
+     * `ip link add NAME [address MAC] [mtu M] [up] type bridge [mcast_snooping 0]`.
+     *
+     * @param spec the bridge's name and options
+     * @return the new bridge, in this handle's namespace
+     * @throws org.libnetwork4j.AlreadyExistsException if the name is taken
+     */
     public Link createBridge(BridgeSpec spec) {
         byte[] mac = spec.mac() != null ? spec.mac().toBytes() : null;
         return handle.exclusive("create bridge", p -> {
@@ -170,7 +234,15 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link add NAME link PARENT type macvlan mode MODE [netns NS]`. */
+    /**
+     * `ip link add NAME link PARENT type macvlan mode MODE [netns NS]`.
+     *
+     * @param spec the device's name, parent (in this handle's namespace), mode, address and
+     *             target namespace
+     * @return the new device, as read in the namespace it was created in
+     * @throws org.libnetwork4j.AlreadyExistsException if the name is taken there
+     * @throws NotFoundException if there is no link {@code spec.parentIndex()}
+     */
     public Link createMacvlan(MacvlanSpec spec) {
         Netlink target = spec.targetNamespace() != null ? spec.targetNamespace() : this;
         return NativeHandle.exclusive(handle, target.handle, "create macvlan", (p, q) -> {
@@ -184,14 +256,35 @@ public final class Netlink implements AutoCloseable {
 
     /** The ipvlan modes (`ip link add ... type ipvlan mode l2|l3|l3s`). */
     public enum IpvlanMode {
-        L2, L3, L3S
+        /**
+         * Layer 2: frames are switched out through the parent; the device sends and receives
+         * broadcast and multicast.
+         */
+        L2,
+        /**
+         * Layer 3: packets take the routing and neighbour resolution of the parent's namespace;
+         * no broadcast or multicast.
+         */
+        L3,
+        /**
+         * As {@link #L3}, with netfilter's connection tracking working on the traffic
+         * (L3-symmetric).
+         */
+        L3S
     }
 
     /**
      * `ip link add NAME link PARENT type ipvlan mode MODE [netns NS]`: born in target's
      * namespace when target is not null.
      *
+     * @param name        the device's name
+     * @param parentIndex ifindex of the parent link, in this handle's namespace
+     * @param mode        how the device shares the parent
+     * @param target      handle of the namespace to create it in; null for this handle's
+     * @return the new device, as read in the namespace it was created in
      * @throws NotSupportedException on a kernel without ipvlan (CONFIG_IPVLAN), named
+     * @throws org.libnetwork4j.AlreadyExistsException if the name is taken there
+     * @throws NotFoundException if there is no link parentIndex
      */
     public Link createIpvlan(String name, int parentIndex, IpvlanMode mode, Netlink target) {
         Netlink t = target != null ? target : this;
@@ -206,7 +299,13 @@ public final class Netlink implements AutoCloseable {
     /**
      * `ip link add NAME link PARENT type vlan id ID`.
      *
+     * @param name        the device's name
+     * @param parentIndex ifindex of the link whose frames it tags and untags
+     * @param vlanId      the 802.1q VLAN id, 1 to 4094
+     * @return the new device, in this handle's namespace
      * @throws NotSupportedException on a kernel without 802.1q (CONFIG_VLAN_8021Q), named
+     * @throws org.libnetwork4j.InvalidParameterException if vlanId is not in 1..4094
+     * @throws NotFoundException if there is no link parentIndex
      */
     public Link createVlan(String name, int parentIndex, int vlanId) {
         return withKernelOption("802.1q VLAN", "CONFIG_VLAN_8021Q, module 8021q", () ->
@@ -229,7 +328,14 @@ public final class Netlink implements AutoCloseable {
         }
     }
 
-    /** `ip link add NAME type vxlan id VNI ...` (see {@link VxlanSpec}). */
+    /**
+     * `ip link add NAME type vxlan id VNI ...` (see {@link VxlanSpec}).
+     *
+     * @param spec the device's name, VNI, local address, parent, UDP port, learning and MTU
+     * @return the new device, in this handle's namespace
+     * @throws org.libnetwork4j.AlreadyExistsException if the name is taken, or a VXLAN device
+     *         with the same VNI on the same UDP port exists
+     */
     public Link createVxlan(VxlanSpec spec) {
         byte[] local = spec.local() != null ? spec.local().getAddress() : null;
         return handle.exclusive("create vxlan", p -> {
@@ -240,43 +346,89 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link set dev X up`. */
+    /**
+     * `ip link set dev X up`.
+     *
+     * @param index the link's ifindex
+     * @throws NotFoundException if there is no such link
+     */
     public void setUp(int index) {
         run("set link up", index, p -> LnwNative.lnw_link_set_up(p, index, err));
     }
 
-    /** `ip link set dev X down`. */
+    /**
+     * `ip link set dev X down`.
+     *
+     * @param index the link's ifindex
+     * @throws NotFoundException if there is no such link
+     */
     public void setDown(int index) {
         run("set link down", index, p -> LnwNative.lnw_link_set_down(p, index, err));
     }
 
-    /** `ip link set dev X mtu M`. */
+    /**
+     * `ip link set dev X mtu M`.
+     *
+     * @param index the link's ifindex
+     * @param mtu   the new MTU, in bytes
+     * @throws org.libnetwork4j.InvalidParameterException if mtu is not positive or outside what
+     *         the link accepts
+     */
     public void setMtu(int index, int mtu) {
         run("set link mtu", index, p -> LnwNative.lnw_link_set_mtu(p, index, mtu, err));
     }
 
-    /** `ip link set dev X address MAC`. */
+    /**
+     * `ip link set dev X address MAC`.
+     *
+     * @param index the link's ifindex
+     * @param mac   its new link-layer address
+     */
     public void setMac(int index, org.libnetwork4j.MacAddress mac) {
         byte[] b = mac.toBytes();
         run("set link address", index, p -> LnwNative.lnw_link_set_mac(p, index, b, 6, err));
     }
 
-    /** `ip link set dev X master BRIDGE`. */
+    /**
+     * `ip link set dev X master BRIDGE`.
+     *
+     * @param index       the link's ifindex
+     * @param bridgeIndex ifindex of the bridge to make it a port of; 0 detaches it, as
+     *                    {@link #setNoMaster}
+     * @throws NotSupportedException if bridgeIndex is a link that takes no ports
+     */
     public void setMaster(int index, int bridgeIndex) {
         run("set link master", index, p -> LnwNative.lnw_link_set_master(p, index, bridgeIndex, err));
     }
 
-    /** `ip link set dev X nomaster`. */
+    /**
+     * `ip link set dev X nomaster`.
+     *
+     * @param index the link's ifindex; a link without master is left as it is
+     */
     public void setNoMaster(int index) {
         run("set link nomaster", index, p -> LnwNative.lnw_link_set_master(p, index, 0, err));
     }
 
-    /** `ip link set dev X name NEW`; the link must be down. */
+    /**
+     * `ip link set dev X name NEW`; the link must be down.
+     *
+     * @param index   the link's ifindex
+     * @param newName its new name, a valid interface name
+     * @throws org.libnetwork4j.AlreadyExistsException if newName is taken
+     */
     public void rename(int index, String newName) {
         run("rename link", index, p -> LnwNative.lnw_link_set_name(p, index, newName, err));
     }
 
-    /** `ip link set dev X netns NS`. Slow (~18 ms of kernel waiting): prefer creating in place. */
+    /**
+     * `ip link set dev X netns NS`. Slow (~18 ms of kernel waiting): prefer creating in place.
+     * In target the link keeps its ifindex unless another link has it there.
+     *
+     * @param index  the link's ifindex in this handle's namespace
+     * @param target the namespace to move it to, borrowed for the call
+     * @throws org.libnetwork4j.AlreadyExistsException if target has a link of the same name
+     */
     public void moveTo(int index, Netns target) {
         target.withFd("move link", fd -> {
             run("move link", index, p -> LnwNative.lnw_link_set_netns(p, index, fd, err));
@@ -288,6 +440,10 @@ public final class Netlink implements AutoCloseable {
      * `ip link set dev X netns NS name NEW`: moved and renamed in one request. Not atomic: with
      * NEW taken in the target, the link is there under its old name and this throws
      * {@link org.libnetwork4j.AlreadyExistsException}. Slow, as any move.
+     *
+     * @param index   the link's ifindex in this handle's namespace
+     * @param target  the namespace to move it to, borrowed for the call
+     * @param newName its name in target, a valid interface name
      */
     public void moveTo(int index, Netns target, String newName) {
         target.withFd("move link", fd -> {
@@ -296,7 +452,13 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link set dev X group G`. */
+    /**
+     * `ip link set dev X group G`.
+     *
+     * @param index the link's ifindex
+     * @param group the group number; 0 is the default group of every link (see
+     *              {@link #deleteGroup})
+     */
     public void setGroup(int index, int group) {
         run("set link group", index, p -> LnwNative.lnw_link_set_group(p, index, group, err));
     }
@@ -305,6 +467,10 @@ public final class Netlink implements AutoCloseable {
      * `ip link set dev X addrgenmode none|eui64`: whether the link makes itself an IPv6
      * link-local address (and with it duplicate address detection, router and listener
      * solicitations) when it gets carrier. A bridge port needs none: it is a layer-2 port.
+     *
+     * @param index the link's ifindex
+     * @param on    true for eui64 (an address derived from the link's MAC), false for none;
+     *              takes effect the next time the link gets carrier
      */
     public void setIpv6LinkLocal(int index, boolean on) {
         int mode = on ? LnwNative.IN6_ADDR_GEN_MODE_EUI64 : LnwNative.IN6_ADDR_GEN_MODE_NONE;
@@ -315,6 +481,10 @@ public final class Netlink implements AutoCloseable {
      * `ip link set dev X [up|down] [alias ALIAS] [addrgenmode none|eui64]`, in one request (see
      * {@link LinkChange}). An alias names the link's owner for whoever reads the links back
      * ({@link #links}).
+     *
+     * @param index the link's ifindex
+     * @param c     what to change; its null components are left as they are
+     * @throws org.libnetwork4j.InvalidParameterException if the alias is over 255 bytes
      */
     public void change(int index, LinkChange c) {
         int up = c.up() == null ? -1 : c.up() ? 1 : 0;
@@ -323,7 +493,12 @@ public final class Netlink implements AutoCloseable {
         run("configure link", index, p -> LnwNative.lnw_link_configure(p, index, up, c.alias(), mode, err));
     }
 
-    /** `bridge link set dev X hairpin on|off`. */
+    /**
+     * `bridge link set dev X hairpin on|off`.
+     *
+     * @param index ifindex of a bridge port
+     * @param on    whether the bridge may send a frame back out of the port it came in on
+     */
     public void setHairpin(int index, boolean on) {
         run("set hairpin", index, p -> LnwNative.lnw_link_set_hairpin(p, index, on ? 1 : 0, err));
     }
@@ -333,7 +508,9 @@ public final class Netlink implements AutoCloseable {
      * attached, a bridge port enabled), instead of its link-watch worker some milliseconds
      * later, meanwhile dropping what the link sends. See {@code lnw_link_settle}.
      *
+     * @param name the link's name in this handle's namespace
      * @return whether the link has carrier; false too for a link that reports none
+     * @throws NotFoundException if there is no such link
      */
     public boolean settle(String name) {
         return handle.exclusive("settle link", p -> {
@@ -346,12 +523,26 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip link del dev X`; one end of a veth takes the pair. @throws NotFoundException if gone */
+    /**
+     * `ip link del dev X`; one end of a veth takes the pair.
+     *
+     * @param index the link's ifindex
+     * @throws NotFoundException if gone
+     */
     public void deleteLink(int index) {
         run("delete link", index, p -> LnwNative.lnw_link_delete(p, index, err));
     }
 
-    /** `ip link delete group G`: every link of the group, in one request. */
+    /**
+     * `ip link delete group G`: every link of the group, in one request.
+     *
+     * @param group the group, as set by {@link #setGroup}
+     * @throws org.libnetwork4j.InvalidParameterException if group is not positive (group 0
+     *         holds every link)
+     * @throws NotFoundException if no link is in the group
+     * @throws NotSupportedException if a link of the group cannot be deleted (a physical
+     *         device); then none is
+     */
     public void deleteGroup(int group) {
         runOn("delete link group", "group " + group,
                 p -> LnwNative.lnw_link_delete_group(p, group, err));
@@ -359,24 +550,43 @@ public final class Netlink implements AutoCloseable {
 
     // ---- addresses ----
 
-    /** `ip addr add PREFIX dev X [nodad]`; IPv4 gets its broadcast address. */
+    /**
+     * `ip addr add PREFIX dev X [nodad]`; IPv4 gets its broadcast address.
+     *
+     * @param a the address, with the ifindex of its link
+     * @throws org.libnetwork4j.AlreadyExistsException if the link has it already
+     */
     public void addAddr(Addr a) {
         LnwAddr n = a.toNative();
         runOn("add address", a.toString(), p -> LnwNative.lnw_addr_add(p, n, err));
     }
 
-    /** `ip addr del PREFIX dev X`. */
+    /**
+     * `ip addr del PREFIX dev X`.
+     *
+     * @param a the address, with the ifindex of its link
+     * @throws NotFoundException if the link does not have it (EADDRNOTAVAIL)
+     */
     public void delAddr(Addr a) {
         LnwAddr n = a.toNative();
         runOn("delete address", a.toString(), p -> LnwNative.lnw_addr_del(p, n, err));
     }
 
-    /** `ip addr show`, of every link. */
+    /**
+     * `ip addr show`, of every link.
+     *
+     * @return every IPv4 and IPv6 address of this handle's namespace
+     */
     public List<Addr> addrs() {
         return addrs(0);
     }
 
-    /** `ip addr show dev X` (ifindex 0: every link). */
+    /**
+     * `ip addr show dev X` (ifindex 0: every link).
+     *
+     * @param ifindex the link's ifindex, or 0
+     * @return its IPv4 and IPv6 addresses; empty also when no link has that index
+     */
     public List<Addr> addrs(int ifindex) {
         return handle.exclusive("list addresses", p -> {
             long list = LnwNative.lnw_addr_list(p, ifindex, LnwNative.AF_UNSPEC, err);
@@ -401,13 +611,25 @@ public final class Netlink implements AutoCloseable {
 
     // ---- routes ----
 
-    /** `ip route add ...` (see {@link Route}). */
+    /**
+     * `ip route add ...` (see {@link Route}).
+     *
+     * @param r the route
+     * @throws org.libnetwork4j.AlreadyExistsException if its table has that route already
+     * @throws org.libnetwork4j.InvalidParameterException if it has neither gateway nor output
+     *         link
+     */
     public void addRoute(Route r) {
         LnwRoute n = r.toNative();
         runOn("add route", r.toString(), p -> LnwNative.lnw_route_add(p, n, err));
     }
 
-    /** `ip route del ...`. @throws NotFoundException (ESRCH) if there is no such route */
+    /**
+     * `ip route del ...`.
+     *
+     * @param r the route, as added
+     * @throws NotFoundException (ESRCH) if there is no such route
+     */
     public void delRoute(Route r) {
         LnwRoute n = r.toNative();
         runOn("delete route", r.toString(), p -> LnwNative.lnw_route_del(p, n, err));
@@ -425,16 +647,34 @@ public final class Netlink implements AutoCloseable {
 
         private final List<Object> steps = new ArrayList<>();
 
+        /**
+         * Queues {@link Netlink#addAddr}.
+         *
+         * @param a the address, with the ifindex of its link
+         * @return this batch
+         */
         public Batch addAddr(Addr a) {
             steps.add(a);
             return this;
         }
 
+        /**
+         * Queues {@link Netlink#setUp}.
+         *
+         * @param index the link's ifindex
+         * @return this batch
+         */
         public Batch setUp(int index) {
             steps.add(index);
             return this;
         }
 
+        /**
+         * Queues {@link Netlink#addRoute}.
+         *
+         * @param r the route
+         * @return this batch
+         */
         public Batch addRoute(Route r) {
             steps.add(r);
             return this;
@@ -444,12 +684,20 @@ public final class Netlink implements AutoCloseable {
          * No IPv6 link-local address on the link, ever ({@code ip link set addrgenmode none}):
          * queued before its up, so that it sends no duplicate address detection, router
          * solicitation or listener report, which a bridge floods to all its ports.
+         *
+         * @param index the link's ifindex
+         * @return this batch
          */
         public Batch noLinkLocal(int index) {
             steps.add(new NoLinkLocal(index));
             return this;
         }
 
+        /**
+         * Whether nothing is queued; {@link Netlink#apply} then sends nothing.
+         *
+         * @return true if no change is queued
+         */
         public boolean isEmpty() {
             return steps.isEmpty();
         }
@@ -460,6 +708,8 @@ public final class Netlink implements AutoCloseable {
      * three to five requests; see native/src/batch.c for what it gains). Stops at the first
      * failure and throws what that change alone would have thrown; the changes before it stay
      * made.
+     *
+     * @param batch the changes, which stay queued: the batch can be applied again
      */
     public void apply(Batch batch) {
         if (batch.isEmpty()) {
@@ -499,7 +749,11 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
-    /** `ip route show table all`, both families. */
+    /**
+     * `ip route show table all`, both families.
+     *
+     * @return the routes of every table of this handle's namespace, local table included
+     */
     public List<Route> routes() {
         return handle.exclusive("list routes", p -> {
             long list = LnwNative.lnw_route_list(p, LnwNative.AF_UNSPEC, err);
@@ -528,6 +782,13 @@ public final class Netlink implements AutoCloseable {
      * `tc qdisc replace dev X root tbf rate R burst B limit L`: what leaves link index is
      * limited to bytesPerSecond, in bursts of at most burst bytes, with up to limit bytes
      * queued and the rest dropped. Replaces the link's root qdisc, whatever it was.
+     *
+     * @param index          the link's ifindex
+     * @param bytesPerSecond the rate, 1 to {@link Integer#MAX_VALUE} bytes per second
+     * @param burst          the bucket size, in bytes: the most sent at once above the rate
+     * @param limit          the most bytes that wait in the queue
+     * @throws org.libnetwork4j.InvalidParameterException if a value is not positive or
+     *         bytesPerSecond is over {@link Integer#MAX_VALUE}
      */
     public void limitBandwidth(int index, long bytesPerSecond, int burst, int limit) {
         run("set bandwidth limit", index,
@@ -538,8 +799,13 @@ public final class Netlink implements AutoCloseable {
      * `tc qdisc replace dev X root netem delay D jitter J`: what leaves link index is held back
      * (up to 240 s).
      *
+     * @param index  the link's ifindex
+     * @param delay  added to every packet, 0 to 240 s, in whole microseconds (finer is cut off)
+     * @param jitter the random variation of the delay, from 0 to delay
      * @throws NotSupportedException on a kernel without netem (CONFIG_NET_SCH_NETEM), which
      *         the kernel reports as an unknown qdisc kind (ENOENT)
+     * @throws org.libnetwork4j.InvalidParameterException if delay or jitter is out of range,
+     *         before anything is sent
      */
     public void netemDelay(int index, java.time.Duration delay, java.time.Duration jitter) {
         long d = delay.toNanos() / 1000;
@@ -565,6 +831,7 @@ public final class Netlink implements AutoCloseable {
     /**
      * `tc qdisc del dev X root`: the link goes back to its default qdisc.
      *
+     * @param index the link's ifindex
      * @throws org.libnetwork4j.NotFoundException if it had no root qdisc of its own
      */
     public void deleteRootQdisc(int index) {
@@ -573,26 +840,50 @@ public final class Netlink implements AutoCloseable {
 
     // ---- neighbours and FDB ----
 
-    /** `ip neigh add|replace IP lladdr MAC dev X nud permanent`. */
+    /**
+     * `ip neigh add|replace IP lladdr MAC dev X nud permanent`.
+     *
+     * @param n       the entry: link, IP and MAC
+     * @param replace true to replace an entry the link has for that IP, false to refuse it
+     * @throws org.libnetwork4j.AlreadyExistsException if replace is false and the link has an
+     *         entry for that IP
+     */
     public void addNeighbour(Neighbour n, boolean replace) {
         var nn = n.toNative();
         runOn("add neighbour", n.toString(),
                 p -> LnwNative.lnw_neigh_add(p, nn, replace ? 1 : 0, err));
     }
 
-    /** `ip neigh del IP dev X`. */
+    /**
+     * `ip neigh del IP dev X`.
+     *
+     * @param n the entry; its link and IP select it, its MAC is not compared
+     * @throws NotFoundException if the link has no entry for that IP
+     */
     public void delNeighbour(Neighbour n) {
         var nn = n.toNative();
         runOn("delete neighbour", n.toString(), p -> LnwNative.lnw_neigh_del(p, nn, err));
     }
 
-    /** `bridge fdb add|append MAC dev X [dst IP] self permanent`. */
+    /**
+     * `bridge fdb add|append MAC dev X [dst IP] self permanent`.
+     *
+     * @param f      the entry: device, MAC and, on a VXLAN device, remote
+     * @param append true to add one more remote for the MAC (a VXLAN flooding list), false to
+     *               refuse a MAC that has an entry
+     * @throws org.libnetwork4j.AlreadyExistsException if append is false and the MAC has an
+     *         entry on the device
+     */
     public void addFdb(FdbEntry f, boolean append) {
         var nn = f.toNative();
         runOn("add fdb entry", f.toString(), p -> LnwNative.lnw_fdb_add(p, nn, append ? 1 : 0, err));
     }
 
-    /** `bridge fdb del MAC dev X [dst IP] self`. */
+    /**
+     * `bridge fdb del MAC dev X [dst IP] self`.
+     *
+     * @param f the entry, as added
+     */
     public void delFdb(FdbEntry f) {
         var nn = f.toNative();
         runOn("delete fdb entry", f.toString(), p -> LnwNative.lnw_fdb_del(p, nn, err));
@@ -603,6 +894,12 @@ public final class Netlink implements AutoCloseable {
     /**
      * Fault injection, for tests of rollback paths: the nth request from now on this handle
      * (1 = the next) fails with errno without reaching the kernel. 0 disarms it.
+     *
+     * @param nth   which request fails: 1 the next, 0 none
+     * @param errno the positive errno it fails with, which types the exception as for a real
+     *              failure
+     * @throws org.libnetwork4j.InvalidParameterException if nth is negative, or errno is not
+     *         positive while nth is
      */
     public void injectFailure(int nth, int errno) {
         runOn("inject failure", "request " + nth, p -> LnwNative.lnw_nl_fail_request(p, nth, errno, err));
@@ -627,6 +924,12 @@ public final class Netlink implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether {@link #close} has been called.
+     *
+     * @return true once closed; a request through the handle then throws
+     *         {@link org.libnetwork4j.InvalidParameterException} (EBADF)
+     */
     public boolean isClosed() {
         return handle.isClosed();
     }

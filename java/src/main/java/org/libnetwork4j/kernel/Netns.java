@@ -51,6 +51,8 @@ public final class Netns implements AutoCloseable {
      * mount there is still this namespace. What a process that holds thousands of idle
      * namespaces (a controller's sandboxes) keeps, under its limit of descriptors.
      *
+     * @return a new handle on the same path and namespace, which holds no fd and is closed
+     *         independently of this one
      * @throws IllegalStateException for an anonymous namespace, which only its fd keeps
      */
     public Netns byPath() {
@@ -60,7 +62,12 @@ public final class Netns implements AutoCloseable {
         return new Netns(path, id);
     }
 
-    /** A new anonymous namespace (`unshare --net`): it lives as long as this fd. */
+    /**
+     * A new anonymous namespace (`unshare --net`): it lives as long as this fd.
+     *
+     * @return a handle holding the only fd of the new namespace
+     * @throws org.libnetwork4j.PermissionDeniedException without CAP_SYS_ADMIN
+     */
     public static Netns create() {
         return create(Map.of());
     }
@@ -69,6 +76,14 @@ public final class Netns implements AutoCloseable {
      * A new anonymous namespace with sysctls (keys as for {@link Sysctl#write}) written in it
      * by the thread that creates it, before anyone else can see it. Defaults for interfaces
      * created later ({@code net/ipv6/conf/default/...}) cost nothing extra this way.
+     *
+     * @param sysctls keys to values (a value at most 63 bytes), written in the map's iteration
+     *                order; empty for none
+     * @return a handle holding the only fd of the new namespace
+     * @throws NotFoundException if a key does not exist in the new namespace
+     * @throws InvalidParameterException if a key is malformed, a value too long, or the kernel
+     *         refuses a value
+     * @throws org.libnetwork4j.PermissionDeniedException without CAP_SYS_ADMIN
      */
     public static Netns create(Map<String, String> sysctls) {
         LnwErr err = new LnwErr();
@@ -82,13 +97,26 @@ public final class Netns implements AutoCloseable {
     /**
      * A new namespace bind-mounted at {@code runDir/name} (`ip netns add`, in runDir).
      *
+     * @param runDir the directory of the mount point, created if missing
+     * @param name   the mount point's file name: not empty, ".", ".." or containing '/'
+     * @return a handle on the new namespace, whose {@link #path} is runDir/name
      * @throws org.libnetwork4j.AlreadyExistsException if runDir/name exists
+     * @throws InvalidParameterException if name is not a valid file name
      */
     public static Netns createAt(Path runDir, String name) {
         return createAt(runDir, name, Map.of());
     }
 
-    /** {@link #createAt(Path, String)} with sysctls, as {@link #create(Map)}. */
+    /**
+     * {@link #createAt(Path, String)} with sysctls, as {@link #create(Map)}. If the sysctls
+     * cannot be written, runDir/name is removed again.
+     *
+     * @param runDir  the directory of the mount point, created if missing
+     * @param name    the mount point's file name
+     * @param sysctls keys to values, written before the mount makes the namespace visible
+     * @return a handle on the new namespace, whose {@link #path} is runDir/name
+     * @throws org.libnetwork4j.AlreadyExistsException if runDir/name exists
+     */
     public static Netns createAt(Path runDir, String name, Map<String, String> sysctls) {
         Objects.requireNonNull(runDir, "runDir");
         LnwErr err = new LnwErr();
@@ -111,6 +139,8 @@ public final class Netns implements AutoCloseable {
     /**
      * Opens the namespace at path (a bind mount, {@code /proc/PID/ns/net}).
      *
+     * @param path the namespace's file
+     * @return a handle holding its own fd of the namespace, with path as its {@link #path}
      * @throws NotFoundException if nothing is there
      * @throws InvalidParameterException if it is not a network namespace
      */
@@ -123,7 +153,11 @@ public final class Netns implements AutoCloseable {
         return new Netns(fd, path);
     }
 
-    /** The namespace the calling thread is in: the JVM's, except on a {@link NamespaceThread}. */
+    /**
+     * The namespace the calling thread is in: the JVM's, except on a {@link NamespaceThread}.
+     *
+     * @return a new handle holding its own fd of it, without path
+     */
     public static Netns current() {
         LnwErr err = new LnwErr();
         int fd = LnwNative.lnw_netns_open(THREAD_NETNS, err);
@@ -133,7 +167,11 @@ public final class Netns implements AutoCloseable {
         return new Netns(fd, null);
     }
 
-    /** The identity of the namespace the calling thread is in (for checks and tests). */
+    /**
+     * The identity of the namespace the calling thread is in (for checks and tests).
+     *
+     * @return that namespace's device and inode
+     */
     public static NsId currentThreadId() {
         try (Netns ns = current()) {
             return ns.id();
@@ -144,6 +182,7 @@ public final class Netns implements AutoCloseable {
      * Unmounts and unlinks a named namespace (`ip netns delete`). Processes and fds inside keep
      * it alive; the name is gone at once.
      *
+     * @param path the mount point, as made by {@link #createAt}
      * @throws NotFoundException if nothing is at path
      */
     public static void delete(Path path) {
@@ -184,11 +223,21 @@ public final class Netns implements AutoCloseable {
         return new NsId(out[0], out[1]);
     }
 
+    /**
+     * The identity of this namespace, read when it was opened and kept after close.
+     *
+     * @return the device and inode of its nsfs file
+     */
     public NsId id() {
         return id;
     }
 
-    /** Where it is mounted, for a named or opened namespace. */
+    /**
+     * Where it is mounted, for a named or opened namespace.
+     *
+     * @return the path it was created at or opened from; empty for one from {@link #create()}
+     *         or {@link #current()}
+     */
     public Optional<Path> path() {
         return Optional.ofNullable(path);
     }
@@ -226,6 +275,8 @@ public final class Netns implements AutoCloseable {
      * Whether the namespace is still where it was found: for one referred to by path, the path
      * opens and is the same namespace (a process that exited takes its /proc/PID/ns/net along,
      * and a pid used again names another); one held by its fd is there while the fd is open.
+     *
+     * @return true if it is still there; false once closed
      */
     public boolean stillThere() {
         if (fd != null) {
@@ -238,6 +289,12 @@ public final class Netns implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@link #close} (or {@link #delete()}) has been called: using it then throws
+     * {@link InvalidParameterException} (EBADF).
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return fd != null ? fd.isClosed() : released;
     }

@@ -32,7 +32,16 @@ public final class Nftables implements AutoCloseable {
         this.namespace = ns.toString();
     }
 
-    /** An nftables context whose socket lives in ns. */
+    /**
+     * An nftables context whose socket lives in ns.
+     *
+     * @param ns the namespace the context works in; the context keeps its own reference, so ns
+     *           need not stay open
+     * @return the context; close it
+     * @throws org.libnetwork4j.InvalidParameterException if ns is closed
+     * @throws org.libnetwork4j.NetworkException (typed by errno) if no netfilter socket can be
+     *         made there
+     */
     public static Nftables open(Netns ns) {
         return ns.withFd("open nftables", fd -> locked(() -> {
             LnwErr err = new LnwErr();
@@ -48,6 +57,12 @@ public final class Nftables implements AutoCloseable {
      * Runs {@code ruleset} (nft syntax, any number of commands) as one transaction
      * (`nft -f -`). On failure nothing of it is applied; the exception carries
      * libnftables' explanation.
+     *
+     * @param ruleset the commands, in nft syntax
+     * @throws org.libnetwork4j.InvalidParameterException for a syntax error, a ruleset
+     *         libnftables rejects without a system error, or a closed context; other failures
+     *         are typed by the kernel's errno (e.g. {@link org.libnetwork4j.NotFoundException}
+     *         for a missing table or chain)
      */
     public void apply(String ruleset) {
         handle.exclusive("apply nftables ruleset", p -> locked(() -> {
@@ -59,7 +74,15 @@ public final class Nftables implements AutoCloseable {
         }));
     }
 
-    /** `nft -j COMMAND`, e.g. {@code listJson("list table inet libnetwork4j")}. */
+    /**
+     * `nft -j COMMAND`, e.g. {@code listJson("list table inet libnetwork4j")}.
+     *
+     * @param command an nft list command
+     * @return its output, JSON as {@code nft -j} prints it
+     * @throws org.libnetwork4j.NotFoundException if what it lists does not exist
+     * @throws org.libnetwork4j.RetryableException if the output outgrew its buffer twice (the
+     *         ruleset kept growing while it was read)
+     */
     public String listJson(String command) {
         return handle.exclusive("list nftables", p -> locked(() -> {
             LnwErr err = new LnwErr();
@@ -83,6 +106,8 @@ public final class Nftables implements AutoCloseable {
     /**
      * The ruleset generation of the namespace: every committed transaction, whoever makes it,
      * increments it. Unchanged since a transaction of ours means nobody has touched nftables.
+     *
+     * @return the generation, the kernel's 32-bit counter
      */
     public long generation() {
         return handle.exclusive("nftables generation", p -> {
@@ -95,7 +120,14 @@ public final class Nftables implements AutoCloseable {
         });
     }
 
-    /** `nft -j list table FAMILY NAME`. */
+    /**
+     * `nft -j list table FAMILY NAME`.
+     *
+     * @param family the table's family: ip, ip6, inet, arp, bridge or netdev
+     * @param table  the table's name
+     * @return the table and everything in it (chains, rules, sets...), as JSON
+     * @throws org.libnetwork4j.NotFoundException if there is no such table
+     */
     public String listTableJson(String family, String table) {
         return listJson("list table " + family + " " + table);
     }

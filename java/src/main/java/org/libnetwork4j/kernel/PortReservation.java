@@ -35,6 +35,21 @@ public final class PortReservation implements AutoCloseable {
     /**
      * Binds {@code port} (0: a free one from the namespace's ephemeral range) on {@code ip}
      * (null: the wildcard of {@code ipv6}'s family) in ns.
+     *
+     * @param ns    the namespace whose port it is, normally the host's
+     * @param proto TCP, UDP or SCTP
+     * @param ip    an address of ns, or null for the wildcard
+     * @param ipv6  with ip null, whether the wildcard is IPv6's ({@code ::}, IPv6 only) rather
+     *              than IPv4's; ignored otherwise
+     * @param port  0-65535; 53 is bound with SO_REUSEPORT, shared with the embedded DNS
+     *              resolver's sockets
+     * @return the reservation; close it to release the port
+     * @throws org.libnetwork4j.AlreadyExistsException if the port is taken (EADDRINUSE)
+     * @throws org.libnetwork4j.InvalidParameterException if ip is not an address of ns, the port
+     *         is out of range, or ns is closed
+     * @throws org.libnetwork4j.PermissionDeniedException for a privileged port without the right
+     *         to bind it (EACCES)
+     * @throws org.libnetwork4j.NotSupportedException for SCTP on a kernel without it
      */
     public static PortReservation reserve(Netns ns, Protocol proto, InetAddress ip, boolean ipv6, int port) {
         byte[] addr = ip == null ? null : ip.getAddress();
@@ -74,7 +89,11 @@ public final class PortReservation implements AutoCloseable {
         };
     }
 
-    /** The port bound: the one asked for, or the one the kernel chose for 0. */
+    /**
+     * The port bound: the one asked for, or the one the kernel chose for 0.
+     *
+     * @return the port, 1-65535
+     */
     public int port() {
         return port;
     }

@@ -31,11 +31,28 @@ public final class PortSockets implements AutoCloseable {
     private ExecutorService maker;                                 // guarded by this; lazily
     private boolean closed;                                        // guarded by this
 
+    /**
+     * Reservations in ns. Nothing is made yet: the background thread starts with the first
+     * reservation, and a socket of a kind is kept ready from the first reservation of that kind
+     * on.
+     *
+     * @param ns the namespace, normally the host's; it must stay open while reservations are
+     *           made, but the reservations do not need it
+     */
     public PortSockets(Netns ns) {
         this.ns = ns;
     }
 
-    /** As {@link PortReservation#reserve}, with a socket made ahead of time when there is one. */
+    /**
+     * As {@link PortReservation#reserve}, with a socket made ahead of time when there is one.
+     *
+     * @param proto TCP, UDP or SCTP
+     * @param ip    an address of the namespace, or null for the wildcard
+     * @param ipv6  with ip null, whether the wildcard is IPv6's rather than IPv4's
+     * @param port  0-65535, 0 for a free one from the namespace's ephemeral range
+     * @return the reservation, the caller's to close (closing this object does not release it)
+     * @throws org.libnetwork4j.NetworkException as {@link PortReservation#reserve} throws it
+     */
     public PortReservation reserve(Protocol proto, InetAddress ip, boolean ipv6, int port) {
         Kind kind = new Kind(PortReservation.family(ip, ipv6), PortReservation.ipproto(proto));
         NativeHandle fd;

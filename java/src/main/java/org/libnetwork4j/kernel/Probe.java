@@ -25,7 +25,15 @@ public final class Probe {
     /**
      * One ICMP echo from inside ns to ip; returns the round trip.
      *
+     * @param ns      the namespace the echo is sent from
+     * @param ip      the destination, IPv4 or IPv6
+     * @param seq     the ICMP sequence number (its low 16 bits), by which the reply is matched
+     * @param timeout how long to wait for the reply, at least 1 ms
+     * @return the round trip, measured in microseconds
      * @throws org.libnetwork4j.RetryableException if no reply came within timeout
+     * @throws org.libnetwork4j.InvalidParameterException if timeout is under 1 ms
+     * @throws org.libnetwork4j.PermissionDeniedException without CAP_NET_RAW (the echo goes out
+     *         on a raw socket)
      */
     public static Duration ping(Netns ns, InetAddress ip, int seq, Duration timeout) {
         byte[] a = ip.getAddress();
@@ -39,7 +47,16 @@ public final class Probe {
         });
     }
 
-    /** A TCP socket listening on port inside ns, that answers connections with a text. */
+    /**
+     * A TCP socket listening on port inside ns, that answers connections with a text.
+     *
+     * @param ns   the namespace the socket is made in
+     * @param port the TCP port, 1 to 65535, on every address of ns (IPv6 and IPv4 on one
+     *             socket where ns has IPv6)
+     * @return the listener, which the caller closes
+     * @throws org.libnetwork4j.AlreadyExistsException if port is taken (EADDRINUSE)
+     * @throws org.libnetwork4j.InvalidParameterException if port is not in 1..65535
+     */
     public static Listener listen(Netns ns, int port) {
         return ns.withFd("listen", fd -> {
             LnwErr err = new LnwErr();
@@ -51,7 +68,20 @@ public final class Probe {
         });
     }
 
-    /** Connects from inside ns to ip:port and returns all the peer sends before it closes. */
+    /**
+     * Connects from inside ns to ip:port and returns all the peer sends before it closes.
+     *
+     * @param ns      the namespace the connection is made from
+     * @param ip      the peer's address, IPv4 or IPv6
+     * @param port    the peer's TCP port, 1 to 65535
+     * @param timeout the time allowed for connecting and reading until the peer closes, at
+     *                least 1 ms
+     * @return what the peer sent, decoded as UTF-8; at most its first 65535 bytes
+     * @throws org.libnetwork4j.RetryableException if the exchange takes longer than timeout
+     *         (ETIMEDOUT)
+     * @throws org.libnetwork4j.NotFoundException if the peer refuses the connection
+     *         (ECONNREFUSED)
+     */
     public static String fetch(Netns ns, InetAddress ip, int port, Duration timeout) {
         byte[] a = ip.getAddress();
         return ns.withFd("fetch", fd -> {
@@ -73,9 +103,18 @@ public final class Probe {
             this.fd = new NativeHandle("listener on port " + port, fd);
         }
 
-        /** Accepts one connection (waiting up to timeout) and answers it with reply. */
+        /**
+         * Accepts one connection (waiting up to timeout) and answers it with reply.
+         *
+         * @param reply   the text sent, after which the connection is closed
+         * @param timeout the time allowed for a connection to come and the reply to be sent
+         * @throws org.libnetwork4j.RetryableException if no connection came, or the reply could
+         *         not be sent, within timeout (ETIMEDOUT)
+         * @throws org.libnetwork4j.InvalidParameterException if the listener is closed
+         */
         public void serveOnce(String reply, Duration timeout) {
-            // shared: a blocking accept must not keep close out for its whole wait
+            // shared: other users of the socket need not wait out a blocking accept (close()
+            // still does, for at most the timeout)
             fd.shared("serve", v -> {
                 LnwErr err = new LnwErr();
                 if (LnwNative.lnw_probe_serve((int) v, reply, (int) timeout.toMillis(), err) < 0) {

@@ -19,17 +19,45 @@ public final class ServiceSockets {
     private ServiceSockets() {
     }
 
-    /** A UDP socket bound to address:port in ns. */
+    /**
+     * A UDP socket bound to address:port in ns (SO_REUSEADDR; on port 53 also SO_REUSEPORT,
+     * shared with the host-port reservation of a container that publishes DNS).
+     *
+     * @param ns      the namespace the socket is made in
+     * @param address the local address, IPv4 or IPv6 (an IPv6 socket is IPv6-only); it may be
+     *                one not assigned yet (FREEBIND), e.g. a gateway still in duplicate
+     *                address detection
+     * @param port    the local port, 0 for an ephemeral one of ns
+     * @return the socket's fd, which the caller owns
+     * @throws org.libnetwork4j.AlreadyExistsException if address:port is taken (EADDRINUSE)
+     * @throws org.libnetwork4j.InvalidParameterException if port is not in 0..65535
+     */
     public static int udp(Netns ns, InetAddress address, int port) {
         return open(ns, family(address), LnwNative.SOCK_DGRAM, address, port, 0);
     }
 
-    /** A TCP socket listening on address:port in ns. */
+    /**
+     * A TCP socket listening on address:port in ns, with the socket options of {@link #udp}.
+     *
+     * @param ns      the namespace the socket is made in
+     * @param address the local address, IPv4 or IPv6, assigned or not (as for {@link #udp})
+     * @param port    the local port, 0 for an ephemeral one of ns
+     * @param backlog the length of the queue of connections not yet accepted; 0 or less leaves
+     *                the socket bound but not listening
+     * @return the socket's fd, which the caller owns
+     * @throws org.libnetwork4j.AlreadyExistsException if address:port is taken (EADDRINUSE)
+     */
     public static int tcpListener(Netns ns, InetAddress address, int port, int backlog) {
         return open(ns, family(address), LnwNative.SOCK_STREAM, address, port, backlog);
     }
 
-    /** An unbound UDP socket of ns: its first send takes an ephemeral port there. */
+    /**
+     * An unbound UDP socket of ns: its first send takes an ephemeral port there.
+     *
+     * @param ns   the namespace the socket is made in
+     * @param ipv6 true for an IPv6 socket, false for IPv4
+     * @return the socket's fd, which the caller owns
+     */
     public static int udpUnbound(Netns ns, boolean ipv6) {
         return open(ns, ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET, LnwNative.SOCK_DGRAM, null, 0, 0);
     }
@@ -37,6 +65,15 @@ public final class ServiceSockets {
     /**
      * A TCP connection from ns to peer, made within timeoutMillis. Blocks the calling thread
      * for up to that long.
+     *
+     * @param ns            the namespace the connection is made from
+     * @param peer          the address and port to connect to
+     * @param timeoutMillis how long to wait for the connection, in milliseconds
+     * @return the fd of the connected, non-blocking socket, which the caller owns; on failure
+     *         the socket is closed
+     * @throws org.libnetwork4j.RetryableException if there is no answer in time (ETIMEDOUT)
+     * @throws org.libnetwork4j.NotFoundException if the peer refuses the connection
+     *         (ECONNREFUSED)
      */
     public static int tcpConnect(Netns ns, InetSocketAddress peer, int timeoutMillis) {
         InetAddress ip = peer.getAddress();
@@ -50,7 +87,11 @@ public final class ServiceSockets {
         return fd;
     }
 
-    /** Closes an fd that was not handed over. */
+    /**
+     * Closes an fd that was not handed over. A failure of close is ignored.
+     *
+     * @param fd a socket returned by this class, closed by nothing else
+     */
     public static void close(int fd) {
         LnwNative.lnw_fd_close(fd, new LnwErr());
     }

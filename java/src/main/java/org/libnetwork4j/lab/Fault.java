@@ -10,7 +10,22 @@ import java.util.List;
 public final class Fault implements AutoCloseable {
     /** What the fault does. */
     public enum Kind {
-        PARTITION, ONE_WAY_PARTITION, ISOLATE, LINK_DOWN, LOSS, BANDWIDTH, DELAY, DNS_FAILURE
+        /** Packets between two groups of nodes dropped both ways ({@link Lab#partition}). */
+        PARTITION,
+        /** Packets from one group of nodes to another dropped ({@link Lab#partitionOneWay}). */
+        ONE_WAY_PARTITION,
+        /** Every frame on a node's links dropped, both ways ({@link Lab#isolate}). */
+        ISOLATE,
+        /** The far end of each of a node's links set down ({@link Lab#linkDown}). */
+        LINK_DOWN,
+        /** Frames on a node's links dropped at random, a given percentage ({@link Lab#loss}). */
+        LOSS,
+        /** A node's traffic limited by tbf on both ends of its links ({@link Lab#bandwidth}). */
+        BANDWIDTH,
+        /** What a node sends held back by netem ({@link Lab#delay}). */
+        DELAY,
+        /** UDP lookups of one name refused in sandboxes ({@link Lab#dnsFailure(String)}). */
+        DNS_FAILURE
     }
 
     /** One thing a fault changed in the kernel, and how to change it back. */
@@ -33,20 +48,39 @@ public final class Fault implements AutoCloseable {
         this.undo = List.copyOf(undo);
     }
 
-    /** Its number in the lab, from 1 (its nftables tables are called lnwlab_fN). */
+    /**
+     * Its number in the lab, from 1 (its nftables tables are called lnwlab_fN).
+     *
+     * @return the number, never given to another fault of the lab
+     */
     public int id() {
         return id;
     }
 
+    /**
+     * What kind of fault it is.
+     *
+     * @return the kind, after the {@link Lab} method that made it
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** What it does, to whom, e.g. "partition [c1] | [c2]". */
+    /**
+     * What it does, to whom, e.g. "partition [c1] | [c2]".
+     *
+     * @return the description, also part of {@link #toString()}
+     */
     public String description() {
         return description;
     }
 
+    /**
+     * Whether the fault is in force.
+     *
+     * @return true until it is healed ({@link #heal()}, {@link Lab#healAll()} or the lab's
+     *         close); false from the start of the heal on, even if undoing a step failed
+     */
     public boolean isActive() {
         return active;
     }

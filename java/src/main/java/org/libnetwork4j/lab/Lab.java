@@ -139,7 +139,11 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    /** Whether this process runs as root (uid 0, read from /proc: a container may have no passwd). */
+    /**
+     * Whether this process runs as root (uid 0, read from /proc: a container may have no passwd).
+     *
+     * @return true if its effective uid is 0; false too if /proc/self/status cannot be read
+     */
     public static boolean runningAsRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -159,6 +163,10 @@ public final class Lab implements AutoCloseable {
 
     /**
      * A new, empty lab. First sweeps what labs of dead JVMs left on this machine.
+     *
+     * @return the lab, open until {@link #close()}, with its directory made
+     * @throws java.io.UncheckedIOException if its directory cannot be made, or the labs' root
+     *         directory cannot be listed for the sweep
      */
     public static Lab create() {
         LabReaper.reapDead(ROOT);
@@ -173,7 +181,11 @@ public final class Lab implements AutoCloseable {
         return lab;
     }
 
-    /** Where its namespaces and its hosts' state live. */
+    /**
+     * Where its namespaces and its hosts' state live.
+     *
+     * @return {@code /run/libnetwork4j-lab/lnwlab-PID-START-N}, deleted by {@link #close()}
+     */
     public Path directory() {
         return dir;
     }
@@ -184,8 +196,11 @@ public final class Lab implements AutoCloseable {
      * The host called name, made on first use: a fresh namespace on the underlay and a
      * controller bound to it, with its state under the lab's directory.
      *
+     * @param name its name in the lab, which also names its directory
+     * @return the host, the same one on each call with this name
      * @throws InvalidParameterException for a name that is not 1-32 letters, digits, '.', '_'
      *         or '-' (starting with a letter or digit), or past the 250th host
+     * @throws IllegalStateException on a closed lab, or from a thread inside a lab namespace
      */
     public synchronized LabHost host(String name) {
         checkCaller("lab host " + name);
@@ -296,6 +311,11 @@ public final class Lab implements AutoCloseable {
         return IpAddresses.parse("10.250.0." + number);
     }
 
+    /**
+     * The hosts made so far, in the order they were made.
+     *
+     * @return an unmodifiable copy: hosts made later are not in it
+     */
     public synchronized List<LabHost> hosts() {
         return List.copyOf(hosts.values());
     }
@@ -303,6 +323,8 @@ public final class Lab implements AutoCloseable {
     /**
      * The sandbox called name, on whichever host it is.
      *
+     * @param name its name in the lab (its container id)
+     * @return the one lab sandbox of that name
      * @throws NotFoundException if no host has it, InvalidParameterException if several do
      */
     public synchronized LabSandbox sandboxNamed(String name) {
@@ -322,7 +344,13 @@ public final class Lab implements AutoCloseable {
 
     // ---- faults ----
 
-    /** Packets between a and b are dropped, both ways; senders are not told (see below). */
+    /**
+     * Packets between a and b are dropped, both ways; senders are not told (see below).
+     *
+     * @param a a host or sandbox of this lab
+     * @param b another one; if both are sandboxes, on the same host
+     * @return the fault, in force until healed
+     */
     public Fault partition(Node a, Node b) {
         return partition(List.of(a), List.of(b));
     }
@@ -339,6 +367,9 @@ public final class Lab implements AutoCloseable {
      *     their sandboxes' traffic to each other also carries (published ports, masquerade).</li>
      * </ul>
      *
+     * @param a one group of hosts and sandboxes of this lab
+     * @param b the other group
+     * @return the fault, in force until healed
      * @throws InvalidParameterException for sandboxes on different hosts (until overlay
      *         networks exist their traffic crosses the underlay only through their hosts'
      *         addresses: partition a sandbox from the other host instead), or a node in both
@@ -347,7 +378,13 @@ public final class Lab implements AutoCloseable {
         return drops(Fault.Kind.PARTITION, "partition " + names(a) + " | " + names(b), a, b, true);
     }
 
-    /** Packets from `from` to `to` are dropped; those from `to` to `from` flow. */
+    /**
+     * Packets from `from` to `to` are dropped; those from `to` to `from` flow.
+     *
+     * @param from the node whose packets are dropped
+     * @param to   the node they are meant for; if both are sandboxes, on the same host as from
+     * @return the fault, in force until healed
+     */
     public Fault partitionOneWay(Node from, Node to) {
         return partitionOneWay(List.of(from), List.of(to));
     }
@@ -355,6 +392,11 @@ public final class Lab implements AutoCloseable {
     /**
      * Packets from any node of from to any node of to are dropped (silently); the other way
      * they flow. The rules go as for {@link #partition(Collection, Collection)}.
+     *
+     * @param from the group whose packets are dropped
+     * @param to   the group they are meant for; no node may be in both
+     * @return the fault, in force until healed
+     * @throws InvalidParameterException as for {@link #partition(Collection, Collection)}
      */
     public Fault partitionOneWay(Collection<? extends Node> from, Collection<? extends Node> to) {
         return drops(Fault.Kind.ONE_WAY_PARTITION, "partition " + names(from) + " -> " + names(to), from, to, false);
@@ -430,6 +472,10 @@ public final class Lab implements AutoCloseable {
     /**
      * Cuts the node off: every frame on its links is dropped, both ways (a sandbox's interfaces,
      * so its host too; a host's underlay, so its own sandboxes still reach it).
+     *
+     * @param n the host or sandbox to cut off
+     * @return the fault, in force until healed
+     * @throws InvalidParameterException for a sandbox with no interface
      */
     public Fault isolate(Node n) {
         return apply(Fault.Kind.ISOLATE, "isolate " + n.name(), (id, undo) ->
@@ -440,6 +486,10 @@ public final class Lab implements AutoCloseable {
      * Takes the far end of each of the node's links down, as a pulled cable: the node's own
      * interfaces, addresses and routes stay as they were and only lose their carrier (a
      * sandbox's veth ends in its host, a host's in the underlay).
+     *
+     * @param n the host or sandbox whose links go down
+     * @return the fault, in force until healed: healing sets the far ends up again
+     * @throws AlreadyExistsException if a link-down fault of n is in force already
      */
     public Fault linkDown(Node n) {
         return apply(Fault.Kind.LINK_DOWN, "link down " + n.name(), "the links of " + n.name(), (id, undo) -> {
@@ -460,6 +510,11 @@ public final class Lab implements AutoCloseable {
     /**
      * Each frame into or out of the node's links is dropped with probability percent/100,
      * independently (nftables' random numbers, to 0.01 %), without telling the sender.
+     *
+     * @param n       the host or sandbox whose frames are lost
+     * @param percent the share of frames dropped, in percent, from 0.01 to 100
+     * @return the fault, in force until healed
+     * @throws InvalidParameterException for a percent out of that range
      */
     public Fault loss(Node n, double percent) {
         if (!(percent >= 0.01 && percent <= 100)) {
@@ -474,8 +529,14 @@ public final class Lab implements AutoCloseable {
      * both ends of each of its links), with 10 ms of traffic as burst (3,000 bytes at least:
      * two full frames) and 50 ms as queue (twice the burst at least).
      *
+     * @param n             the host or sandbox whose traffic is limited
+     * @param bitsPerSecond the rate, in bits per second
+     * @return the fault, in force until healed: healing deletes the root qdiscs it set, and
+     *         the links go back to their default ones
      * @throws InvalidParameterException below 8 kbit/s (the bucket's time would overflow
      *         libnl's 32-bit ticks) or above 17 Gbit/s (libnl's 32-bit bytes per second)
+     * @throws AlreadyExistsException if a bandwidth or delay fault of n is in force already
+     *         (each sets the root qdisc of the same links)
      */
     public Fault bandwidth(Node n, long bitsPerSecond) {
         if (bitsPerSecond < 8_000 || bitsPerSecond / 8 > Integer.MAX_VALUE) {
@@ -500,8 +561,14 @@ public final class Lab implements AutoCloseable {
      * Holds back what the node sends by delay (netem on its side of each link): a round trip
      * to it grows by delay.
      *
+     * @param n     the host or sandbox whose sending is delayed
+     * @param delay how long each packet is held back, from 0 to 240 s, to the microsecond
+     * @return the fault, in force until healed: healing deletes the netem qdiscs, and the
+     *         links go back to their default ones
      * @throws org.libnetwork4j.NotSupportedException on a kernel without netem (its message
      *         names CONFIG_NET_SCH_NETEM); nothing is changed then
+     * @throws InvalidParameterException for a delay out of that range
+     * @throws AlreadyExistsException if a bandwidth or delay fault of n is in force already
      */
     public Fault delay(Node n, Duration delay) {
         return apply(Fault.Kind.DELAY, "delay " + delay.toMillis() + " ms " + n.name(),
@@ -519,6 +586,13 @@ public final class Lab implements AutoCloseable {
      * sandbox of the lab as it is now: the query is answered by an ICMP port unreachable, as
      * if no resolver were there. Other names resolve as before. A sandbox made later is not
      * affected.
+     *
+     * @param name the name whose lookups fail, matched as given and in lower case (a trailing
+     *             dot is ignored); a query the resolver makes with a search domain
+     *             appended is for another name and is not matched
+     * @return the fault, in force until healed
+     * @throws InvalidParameterException for a name that is not 1 to 253 characters in labels
+     *         of 1 to 63 printable ASCII characters; nothing is changed then
      */
     public Fault dnsFailure(String name) {
         List<LabSandbox> all = new ArrayList<>();
@@ -528,7 +602,14 @@ public final class Lab implements AutoCloseable {
         return dnsFailure(name, all);
     }
 
-    /** Lookups of name fail at once in these sandboxes (see {@link #dnsFailure(String)}). */
+    /**
+     * Lookups of name fail at once in these sandboxes (see {@link #dnsFailure(String)}).
+     *
+     * @param name      the name whose lookups fail, as for {@link #dnsFailure(String)}
+     * @param sandboxes the sandboxes of this lab where they fail
+     * @return the fault, in force until healed
+     * @throws InvalidParameterException for a bad name, as for {@link #dnsFailure(String)}
+     */
     public Fault dnsFailure(String name, Collection<LabSandbox> sandboxes) {
         FaultRules.wireName(name); // refuse a bad name before anything is changed
         return apply(Fault.Kind.DNS_FAILURE, "dns failure " + name + " in " + names(sandboxes), (id, undo) -> {
@@ -538,7 +619,11 @@ public final class Lab implements AutoCloseable {
         });
     }
 
-    /** The faults in force, oldest first. */
+    /**
+     * The faults in force, oldest first.
+     *
+     * @return an unmodifiable copy: faults made or healed later do not change it
+     */
     public List<Fault> faults() {
         return List.copyOf(faults);
     }

@@ -51,7 +51,11 @@ public final class LabHost implements Node {
         return number;
     }
 
-    /** The host's controller: everything libnetwork4j does, on this fake host. */
+    /**
+     * The host's controller: everything libnetwork4j does, on this fake host.
+     *
+     * @return the controller bound to this host's namespace; the lab closes it
+     */
     public NetworkController controller() {
         return controller;
     }
@@ -61,7 +65,11 @@ public final class LabHost implements Node {
         return namespace;
     }
 
-    /** Its address on the lab's underlay (10.250.0.N/24, N its number from 1). */
+    /**
+     * Its address on the lab's underlay (10.250.0.N/24, N its number from 1).
+     *
+     * @return the IPv4 address 10.250.0.N
+     */
     public InetAddress underlayAddress() {
         return Lab.underlayAddress(number);
     }
@@ -71,12 +79,25 @@ public final class LabHost implements Node {
         return List.of(underlayAddress());
     }
 
-    /** The bridge network called name on this host, created with default options if missing. */
+    /**
+     * The bridge network called name on this host, created with default options if missing.
+     *
+     * @param name the network's name on this host's controller
+     * @return the network of that name, whatever its driver if it existed already
+     * @throws IllegalStateException on a closed lab, or from a thread inside a lab namespace
+     */
     public Network network(String name) {
         return network(name, NetworkOptions.defaults());
     }
 
-    /** The bridge network called name, created with options if missing. */
+    /**
+     * The bridge network called name, created with options if missing.
+     *
+     * @param name    the network's name on this host's controller
+     * @param options the new network's options; not used if the network exists already
+     * @return the network of that name, whatever its driver if it existed already
+     * @throws IllegalStateException on a closed lab, or from a thread inside a lab namespace
+     */
     public synchronized Network network(String name, NetworkOptions options) {
         lab.checkCaller("network " + name + " on " + this);
         try {
@@ -90,8 +111,14 @@ public final class LabHost implements Node {
      * A new sandbox called name (its container id and hostname), joined to each of networks
      * through an endpoint of the same name. With no network it is joined to "lab" (a bridge
      * network made on first use).
+     * If an endpoint cannot be made or joined, the sandbox and the endpoints made for it are
+     * removed again before the error is thrown.
      *
+     * @param name     its name in the lab, unique on this host
+     * @param networks networks of this host's controller, joined in this order
+     * @return the new sandbox
      * @throws AlreadyExistsException if this host has a sandbox called name
+     * @throws IllegalStateException on a closed lab, or from a thread inside a lab namespace
      */
     public synchronized LabSandbox sandbox(String name, Network... networks) {
         lab.checkCaller("sandbox " + name + " on " + this);
@@ -128,13 +155,27 @@ public final class LabHost implements Node {
         return s;
     }
 
-    /** A sandbox the test made through {@link #controller()} itself, taken into the lab. */
+    /**
+     * A sandbox the test made through {@link #controller()} itself, taken into the lab.
+     *
+     * @param existing a sandbox of this host's controller; its container id becomes its name
+     *                 in the lab
+     * @return the lab sandbox of that container id, made on the first call and returned
+     *         again on the next ones
+     * @throws IllegalStateException on a closed lab, or from a thread inside a lab namespace
+     */
     public synchronized LabSandbox adopt(Sandbox existing) {
         lab.checkCaller("adopt sandbox " + existing.containerId() + " on " + this);
         return sandboxes.computeIfAbsent(existing.containerId(), n -> new LabSandbox(n, this, existing));
     }
 
-    /** The lab sandbox called name on this host. */
+    /**
+     * The lab sandbox called name on this host.
+     *
+     * @param name its name in the lab (its container id)
+     * @return the sandbox
+     * @throws NotFoundException if this host has no lab sandbox of that name
+     */
     public synchronized LabSandbox sandboxNamed(String name) {
         LabSandbox s = sandboxes.get(name);
         if (s == null) {
@@ -143,11 +184,26 @@ public final class LabHost implements Node {
         return s;
     }
 
+    /**
+     * The lab sandboxes of this host, in the order they were made or adopted; a sandbox made
+     * through {@link #controller()} is not among them until {@link #adopt adopted}.
+     *
+     * @return an unmodifiable copy: sandboxes made later are not in it
+     */
     public synchronized List<LabSandbox> sandboxes() {
         return List.copyOf(sandboxes.values());
     }
 
-    /** Runs command in this host's network namespace (at most 30 s). */
+    /**
+     * Runs command in this host's network namespace (at most 30 s). Only the network namespace
+     * is the host's: the files it sees, /etc/resolv.conf among them, are the JVM's.
+     *
+     * @param command the program and its arguments
+     * @return its exit status and output
+     * @throws IllegalStateException if it did not end within 30 s (it is killed then), or
+     *         when called from a thread inside a lab namespace
+     * @throws java.io.UncheckedIOException if it could not be started
+     */
     public ExecResult exec(String... command) {
         lab.refuseInsideNamespace("exec on " + this);
         List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + namespace));

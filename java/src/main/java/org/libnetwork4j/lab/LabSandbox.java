@@ -37,11 +37,20 @@ public final class LabSandbox implements Node {
         return name;
     }
 
+    /**
+     * The lab host it is on.
+     *
+     * @return the host whose controller made the sandbox
+     */
     public LabHost host() {
         return host;
     }
 
-    /** The controller's sandbox: join more endpoints, read its files, and so on. */
+    /**
+     * The controller's sandbox: join more endpoints, read its files, and so on.
+     *
+     * @return the {@link Sandbox} this lab sandbox wraps
+     */
     public Sandbox sandbox() {
         return sandbox;
     }
@@ -66,13 +75,23 @@ public final class LabSandbox implements Node {
         return all;
     }
 
-    /** Its first IPv4 address: what another sandbox connects to. */
+    /**
+     * Its first IPv4 address: what another sandbox connects to.
+     *
+     * @return the IPv4 address of the first of its endpoints that has one
+     * @throws IllegalStateException if it has no IPv4 address
+     */
     public InetAddress address() {
         return addresses().stream().filter(a -> a instanceof java.net.Inet4Address).findFirst()
                 .orElseThrow(() -> new IllegalStateException("sandbox " + name + " has no IPv4 address"));
     }
 
-    /** Its address as a string, for URLs and commands. */
+    /**
+     * Its address as a string, for URLs and commands.
+     *
+     * @return {@link #address()} in dotted-decimal form
+     * @throws IllegalStateException if it has no IPv4 address
+     */
     public String ip() {
         return address().getHostAddress();
     }
@@ -90,6 +109,19 @@ public final class LabSandbox implements Node {
      * opened decides its namespace. Name lookups
      * through {@link InetAddress} use the JVM's resolver, not the sandbox's resolv.conf: use
      * addresses, or {@link #exec}.
+     *
+     * <p>Called on the sandbox's own thread (from a task), it runs task at once; called from
+     * any other thread, it queues task behind the tasks given before and waits for it.
+     *
+     * @param <T>  the type of what task returns
+     * @param task the code to run in the sandbox
+     * @return what task returned
+     * @throws Exception what task threw; or InterruptedException if the calling thread is
+     *         interrupted while it waits (the task is then cancelled, with an interrupt if it
+     *         runs); IllegalStateException when called from another thread inside a lab
+     *         namespace, or if the lab stopped the thread before the task ran; and once the
+     *         lab is closed, IllegalStateException if the thread was never started, else
+     *         {@link java.util.concurrent.RejectedExecutionException}
      */
     public <T> T call(Callable<T> task) throws Exception {
         SandboxExecutor ex = ownExecutor();
@@ -122,6 +154,11 @@ public final class LabSandbox implements Node {
      * The executor whose one platform thread lives in this sandbox's network namespace (the
      * same thread {@link #call} uses). It lives as long as the lab: shutting it down is
      * refused. A task that waits on another task of the same executor waits for ever.
+     *
+     * @return the executor, made and its thread started on the first call here or to
+     *         {@link #call}
+     * @throws IllegalStateException if the thread is not started yet and the lab is closed or
+     *         the caller is a thread inside a lab namespace
      */
     public ExecutorService executor() {
         return ownExecutor();
@@ -150,9 +187,12 @@ public final class LabSandbox implements Node {
      * namespace of the process), so that names resolve through the sandbox's resolver. Waits
      * at most 30 s.
      *
+     * @param command the program and its arguments
+     * @return its exit status and output
      * @throws IllegalStateException when called from inside {@link #call} (from any thread in a
      *         lab namespace): the JDK would start its process-reaper thread from the calling
-     *         thread, inside the namespace
+     *         thread, inside the namespace; also if it did not end within 30 s (it is killed then)
+     * @throws java.io.UncheckedIOException if it could not be started
      */
     public ExecResult exec(String... command) {
         Objects.requireNonNull(command, "command");

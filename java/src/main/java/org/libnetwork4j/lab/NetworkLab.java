@@ -28,6 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @ExtendWith(NetworkLabExtension.class)
 public @interface NetworkLab {
-    /** Hosts made before the test runs, named h1, h2, ... (more can be made with {@link Lab#host}). */
+    /**
+     * Hosts made before the test runs, named h1, h2, ... (more can be made with {@link Lab#host}).
+     *
+     * @return how many hosts to make; 0, the default, for none
+     */
     int hosts() default 0;
 }

@@ -35,6 +35,12 @@ public final class PortMapper {
     private final Map<Key, Held> held = new HashMap<>();                     // guarded by this
     private final Map<String, List<Held>> byEndpoint = new HashMap<>();      // guarded by this
 
+    /**
+     * A mapper holding no port yet.
+     *
+     * @param host the namespace whose ports are held: the host's, where published ports are
+     *             reached
+     */
     public PortMapper(Netns host) {
         this.host = host;
         this.sockets = new PortSockets(host);
@@ -54,12 +60,21 @@ public final class PortMapper {
     /**
      * Allocates host ports for an endpoint's bindings and returns the mappings. A binding
      * without a host address maps the IPv4 wildcard and, if the endpoint has IPv6, the IPv6
-     * wildcard on the same port.
+     * wildcard on the same port. Mapping an endpoint that holds mappings already returns
+     * those, and allocates nothing.
      *
+     * @param endpointId  the endpoint the host ports are for
+     * @param bindings    what to publish: host address (null for any), host port or range (0
+     *                    for one the kernel picks), container port, protocol
+     * @param containerV4 the endpoint's IPv4 address, or null if it has none
+     * @param containerV6 the endpoint's IPv6 address, or null if it has none
      * @param hold whether to hold each host port with a bound socket; false when the caller
      *             binds them itself (a runtime such as podman): then only this mapper's own
      *             table keeps endpoints apart, and a port 0 gets a port the kernel says is free
+     * @return one mapping per host port and family taken, with the host port chosen
      * @throws AlreadyExistsException "port is already allocated", naming it; nothing is kept
+     * @throws InvalidParameterException if a binding's host address is of a family the
+     *         endpoint has no address of, or not an address of the host; nothing is kept
      */
     public synchronized List<PortMapping> map(String endpointId, List<PortBinding> bindings,
             InetAddress containerV4, InetAddress containerV6, boolean hold) {
@@ -221,7 +236,9 @@ public final class PortMapper {
      * bound again. A port some other program took meanwhile cannot be held again; the mapping
      * stays (its rule keeps working) and the port is returned, for a warning.
      *
-     * @param hold as for {@link #map}
+     * @param endpointId the endpoint the mappings are for
+     * @param mappings   its mappings as stored before the restart
+     * @param hold       as for {@link #map}
      * @return the mappings whose host port could not be reserved again
      */
     public synchronized List<PortMapping> restore(String endpointId, List<PortMapping> mappings, boolean hold) {
@@ -246,7 +263,11 @@ public final class PortMapper {
         return unheld;
     }
 
-    /** Releases an endpoint's host ports. Unmapping what is not mapped succeeds. */
+    /**
+     * Releases an endpoint's host ports. Unmapping what is not mapped succeeds.
+     *
+     * @param endpointId the endpoint whose host ports go, their sockets closed
+     */
     public synchronized void unmap(String endpointId) {
         List<Held> hs = byEndpoint.remove(endpointId);
         if (hs != null) {
@@ -254,7 +275,12 @@ public final class PortMapper {
         }
     }
 
-    /** The endpoint's mappings, empty if none. */
+    /**
+     * The endpoint's mappings, empty if none.
+     *
+     * @param endpointId the endpoint
+     * @return its mappings as {@link #map} or {@link #restore} made them
+     */
     public synchronized List<PortMapping> mappings(String endpointId) {
         List<Held> hs = byEndpoint.get(endpointId);
         return hs == null ? List.of() : hs.stream().map(Held::mapping).toList();

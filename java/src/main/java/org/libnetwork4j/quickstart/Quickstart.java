@@ -49,11 +49,21 @@ public final class Quickstart {
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private long total;
 
+    /**
+     * A tour that reports to out.
+     *
+     * @param out where each step is printed, with the time it took, and what failed
+     */
     public Quickstart(PrintWriter out) {
         this.out = out;
     }
 
-    /** Runs the tour; true if every step worked. Whatever happens, nothing stays behind. */
+    /**
+     * Runs the tour; true if every step worked. Whatever happens, nothing stays behind.
+     *
+     * @return true if every step worked; false after the first that failed, whose message
+     *         was printed
+     */
     public boolean run() {
         Path root;
         try {

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Store} whose writes are either made before the call returns ({@link #put},
+ * Writes to a {@link Store}, either made before the call returns ({@link #put},
  * {@link #update}, {@link #delete}) or allowed to follow it ({@link #putLater}): records that
  * recovery can derive from the kernel (a join whose interface carries its owner's id) need not
  * cost the caller a transaction. A deferred record goes into the next transaction, whoever
@@ -44,12 +44,22 @@ public final class DeferredWrites implements AutoCloseable {
     private final ScheduledExecutorService flusher;
     private volatile boolean closed;
 
-    /** Deferred records written within {@link #FLUSH_MILLIS} ms by a thread of its own. */
+    /**
+     * Deferred records written within {@link #FLUSH_MILLIS} ms by a thread of its own.
+     *
+     * @param store where the records go; closed by its owner, not by this
+     */
     public DeferredWrites(Store store) {
         this(store, FLUSH_MILLIS);
     }
 
-    /** flushMillis 0: no thread; deferred records wait for the next write or {@link #flush}. */
+    /**
+     * flushMillis 0: no thread; deferred records wait for the next write or {@link #flush}.
+     *
+     * @param store       where the records go; closed by its owner, not by this
+     * @param flushMillis how long a deferred record may wait for another write, in
+     *                    milliseconds; 0 (or less) for no deferred writer
+     */
     public DeferredWrites(Store store, long flushMillis) {
         this.store = store;
         if (flushMillis > 0) {
@@ -64,16 +74,31 @@ public final class DeferredWrites implements AutoCloseable {
         }
     }
 
+    /**
+     * The store behind these writes.
+     *
+     * @return the store; writing to it directly skips the pending records
+     */
     public Store store() {
         return store;
     }
 
-    /** Stores these, with whatever is pending, before returning. */
+    /**
+     * Stores these, with whatever is pending, before returning.
+     *
+     * @param objects the records to store
+     * @throws org.libnetwork4j.NetworkException as {@link #update}
+     */
     public void put(StoredObject... objects) {
         update(Arrays.asList(objects), List.of());
     }
 
-    /** Removes these, with whatever is pending written first, before returning. */
+    /**
+     * Removes these, with whatever is pending written first, before returning.
+     *
+     * @param objects the records to remove, by kind and id
+     * @throws org.libnetwork4j.NetworkException as {@link #update}
+     */
     public void delete(StoredObject... objects) {
         update(List.of(), Arrays.asList(objects));
     }
@@ -81,6 +106,11 @@ public final class DeferredWrites implements AutoCloseable {
     /**
      * One transaction: the pending records (but those of objects deleted here), then put,
      * then delete. If it fails, the pending records wait for the next one.
+     *
+     * @param put    the records to store
+     * @param delete the records to remove, by kind and id
+     * @throws org.libnetwork4j.NetworkException if the store's transaction fails; nothing of
+     *         put or delete is stored
      */
     public void update(List<StoredObject> put, List<StoredObject> delete) {
         writing.lock();
@@ -104,6 +134,11 @@ public final class DeferredWrites implements AutoCloseable {
      * Stores a record of the object soon, after the caller has gone on; replaces a pending
      * record of the same object. The record is built when it is written, by whichever thread
      * writes it: record must read only what does not change (or the latest of what does).
+     * Once this is closed, the record is written before this returns.
+     *
+     * @param kind   the object's kind
+     * @param id     the object's id
+     * @param record builds the record when it is written
      */
     public void putLater(StoredObject.Kind kind, String id, Supplier<StoredObject> record) {
         if (closed) {
@@ -115,7 +150,12 @@ public final class DeferredWrites implements AutoCloseable {
         }
     }
 
-    /** Writes what is pending now. */
+    /**
+     * Writes what is pending now.
+     *
+     * @throws org.libnetwork4j.NetworkException if the store's transaction fails; the records
+     *         stay pending
+     */
     public void flush() {
         writing.lock();
         try {

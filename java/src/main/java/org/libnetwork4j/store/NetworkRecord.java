@@ -11,6 +11,14 @@ import org.libnetwork4j.NetworkOptions;
 /**
  * A network as stored.
  *
+ * @param id              its id
+ * @param name            its name
+ * @param type            its driver's type
+ * @param state           {@link State#CREATING}, {@link State#READY} or {@link State#DELETING}
+ * @param created         when it was created
+ * @param internal        whether it is internal
+ * @param enableIpv6      whether it has IPv6
+ * @param interfacePrefix the prefix of its interfaces' names in sandboxes
  * @param options     what it was created with (for inspection, and to parse the driver's
  *                    settings again on restore)
  * @param allocations its subnets as IPAM gave them
@@ -21,19 +29,55 @@ public record NetworkRecord(String id, String name, String type, State state, In
         NetworkOptions options, boolean internal, boolean enableIpv6, String interfacePrefix,
         List<Allocation> allocations, Map<String, String> driverState) implements StoredObject {
 
+    /**
+     * Copies allocations and driverState, neither of which may be null.
+     *
+     * @param id              its id
+     * @param name            its name
+     * @param type            its driver's type
+     * @param state           where it stands
+     * @param created         when it was created
+     * @param options         what it was created with
+     * @param internal        whether it is internal
+     * @param enableIpv6      whether it has IPv6
+     * @param interfacePrefix the prefix of its interfaces' names
+     * @param allocations     its subnets
+     * @param driverState     its driver's state
+     */
     public NetworkRecord {
         allocations = List.copyOf(allocations);
         driverState = Map.copyOf(driverState);
     }
 
-    /** One subnet: the pool IPAM reserved, the gateway and aux addresses taken from it. */
+    /**
+     * One subnet: the pool IPAM reserved, the gateway and aux addresses taken from it.
+     *
+     * @param subnet  the subnet
+     * @param ipRange the range dynamic addresses come from, or null for the whole subnet
+     * @param gateway the gateway address
+     * @param aux     the aux addresses by name (Docker's --aux-address)
+     */
     public record Allocation(IpPrefix subnet, IpPrefix ipRange, InetAddress gateway,
             Map<String, InetAddress> aux) {
+        /**
+         * Copies aux, which may not be null.
+         *
+         * @param subnet  the subnet
+         * @param ipRange the dynamic range, or null
+         * @param gateway the gateway address
+         * @param aux     the aux addresses by name
+         */
         public Allocation {
             aux = Map.copyOf(aux);
         }
     }
 
+    /**
+     * This record in another state.
+     *
+     * @param s the new state
+     * @return the new record
+     */
     public NetworkRecord with(State s) {
         return new NetworkRecord(id, name, type, s, created, options, internal, enableIpv6, interfacePrefix,
                 allocations, driverState);

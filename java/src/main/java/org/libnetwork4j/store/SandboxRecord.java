@@ -7,6 +7,11 @@ import org.libnetwork4j.SandboxOptions;
 /**
  * A sandbox as stored.
  *
+ * @param id              its id
+ * @param containerId     the container it is for, unique among sandboxes
+ * @param state           {@link State#READY}; a record of an older version may say
+ *                        {@link State#CREATING} or {@link State#DELETING}
+ * @param options         what it was created with
  * @param key             the path of its network namespace (bind-mounted under the run
  *                        directory, the host's for a host-namespace sandbox, or someone else's
  *                        for an adopted one)
@@ -18,6 +23,12 @@ public record SandboxRecord(String id, String containerId, State state, SandboxO
         String adoptedIdentity)
         implements StoredObject {
 
+    /**
+     * This record in another state.
+     *
+     * @param s the new state
+     * @return the new record
+     */
     public SandboxRecord with(State s) {
         return new SandboxRecord(id, containerId, s, options, key, adoptedIdentity);
     }

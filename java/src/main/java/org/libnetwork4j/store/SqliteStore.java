@@ -53,7 +53,14 @@ public final class SqliteStore implements Store {
         this.remove = db.prepareStatement("DELETE FROM objects WHERE kind = ? AND id = ?");
     }
 
-    /** Opens (creating if needed) the store in dir. The caller holds the directory's lock. */
+    /**
+     * Opens (creating if needed) the store in dir. The caller holds the directory's lock.
+     *
+     * @param dir the state directory, made if missing
+     * @return the store, open until {@link #close}
+     * @throws InternalException if the database cannot be opened or made, or has a schema
+     *         this version does not read
+     */
     public static SqliteStore open(Path dir) {
         Path file = dir.resolve(FILE);
         Connection c = null;
@@ -232,7 +239,14 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /** Forgets quarantined records of kind and id (after an operator looked at them). */
+    /**
+     * Forgets quarantined records of kind and id (after an operator looked at them).
+     *
+     * @param kind the records' kind
+     * @param id   their id
+     * @return how many were forgotten
+     * @throws InternalException if the transaction fails
+     */
     public synchronized int clearQuarantine(StoredObject.Kind kind, String id) {
         check();
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM quarantine WHERE kind = ? AND id = ?")) {
@@ -260,6 +274,11 @@ public final class SqliteStore implements Store {
         return total;
     }
 
+    /**
+     * Where the database is.
+     *
+     * @return the path of {@code state.db} in the state directory
+     */
     public Path file() {
         return file;
     }

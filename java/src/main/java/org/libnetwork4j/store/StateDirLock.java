@@ -41,6 +41,13 @@ public final class StateDirLock implements AutoCloseable {
     /**
      * Takes the lock of dir, waiting up to {@code wait} (zero: try once) for a holder to let
      * go; fails with a {@link ForbiddenException} that names the holder's pid.
+     *
+     * @param stateDir the state directory, made if missing
+     * @param wait     how long to wait for the holder, polling every 50 ms
+     * @return the lock, held until {@link #close}
+     * @throws ForbiddenException if another process, or another controller of this one, still
+     *         holds it, or the wait is interrupted
+     * @throws InternalException if the directory or its lock file cannot be made
      */
     public static StateDirLock acquire(Path stateDir, Duration wait) {
         Path dir;
@@ -120,6 +127,11 @@ public final class StateDirLock implements AutoCloseable {
         }
     }
 
+    /**
+     * The directory locked.
+     *
+     * @return its real path, links resolved
+     */
     public Path dir() {
         return dir;
     }

@@ -11,17 +11,41 @@ public interface Store extends AutoCloseable {
     /**
      * Everything stored. Records that cannot be read (corrupt, truncated, of an unknown shape)
      * are moved to quarantine, where they are kept with the reason, and listed apart with what
-     * they held, so that their addresses stay reserved.
+     * they held, so that their addresses stay reserved. Clears the clean-close mark
+     * ({@link #markClean}) in the same transaction.
+     *
+     * @return the records, the quarantined ones, and whether the last controller closed
+     *         cleanly
+     * @throws org.libnetwork4j.NetworkException if the store cannot be read
      */
     Snapshot load();
 
-    /** Stores these (inserting or replacing each by kind and id), in one transaction. */
+    /**
+     * Stores these (inserting or replacing each by kind and id), in one transaction.
+     *
+     * @param objects the records to store
+     * @throws org.libnetwork4j.NetworkException if the transaction fails; none of them is
+     *         stored
+     */
     void put(StoredObject... objects);
 
-    /** Stores {@code put} and removes {@code delete} in one transaction. */
+    /**
+     * Stores {@code put} and removes {@code delete} in one transaction.
+     *
+     * @param put    the records to insert or replace
+     * @param delete the records to remove, by kind and id; absent ones are no error
+     * @throws org.libnetwork4j.NetworkException if the transaction fails; nothing of it is
+     *         stored
+     */
     void update(List<StoredObject> put, List<StoredObject> delete);
 
-    /** Removes these, in one transaction; absent ones are no error. */
+    /**
+     * Removes these, in one transaction; absent ones are no error.
+     *
+     * @param objects the records to remove, by kind and id
+     * @throws org.libnetwork4j.NetworkException if the transaction fails; none of them is
+     *         removed
+     */
     void delete(StoredObject... objects);
 
     /**
@@ -32,7 +56,11 @@ public interface Store extends AutoCloseable {
      */
     void markClean();
 
-    /** Bytes on disk (database and journal), to check that the store stays bounded. */
+    /**
+     * Bytes on disk (database and journal), to check that the store stays bounded.
+     *
+     * @return the size in bytes; 0 for a store that keeps nothing on disk
+     */
     long sizeOnDisk();
 
     /** Closes the store. Idempotent. */
@@ -42,11 +70,24 @@ public interface Store extends AutoCloseable {
     /**
      * What {@link #load} found.
      *
+     * @param networks    the readable network records
+     * @param endpoints   the readable endpoint records
+     * @param sandboxes   the readable sandbox records
+     * @param quarantined the records that could not be read, at this load or an earlier one
      * @param cleanClose the last controller closed cleanly ({@link #markClean}): nothing it
      *                   did is missing from these records
      */
     record Snapshot(List<NetworkRecord> networks, List<EndpointRecord> endpoints, List<SandboxRecord> sandboxes,
             List<Quarantined> quarantined, boolean cleanClose) {
+        /**
+         * Copies the lists, none of which may be null.
+         *
+         * @param networks    the network records
+         * @param endpoints   the endpoint records
+         * @param sandboxes   the sandbox records
+         * @param quarantined the unreadable records
+         * @param cleanClose  whether the last controller closed cleanly
+         */
         public Snapshot {
             networks = List.copyOf(networks);
             endpoints = List.copyOf(endpoints);
@@ -58,11 +99,22 @@ public interface Store extends AutoCloseable {
     /**
      * A record that could not be read, as quarantined.
      *
+     * @param kind      what it was
+     * @param id        its id
      * @param parent    its network, for an endpoint
      * @param addresses what it held (subnets or addresses), read from beside the record
      * @param reason    why it could not be read
      */
     record Quarantined(StoredObject.Kind kind, String id, String parent, List<String> addresses, String reason) {
+        /**
+         * Copies addresses, which may not be null.
+         *
+         * @param kind      what it was
+         * @param id        its id
+         * @param parent    its network, for an endpoint, else null
+         * @param addresses what it held
+         * @param reason    why it could not be read
+         */
         public Quarantined {
             addresses = List.copyOf(addresses);
         }

@@ -47,6 +47,7 @@ import org.libnetwork4j.portmapper.PortMapper;
  * when the network is deleted (only the addresses this driver added go).
  */
 public final class BridgeDriver implements RestorableDriver {
+    /** The driver's type, as networks name it. */
     public static final String TYPE = "bridge";
 
     private final HostContext host;
@@ -56,7 +57,14 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeRestore restore;
     private final HostEndNames names = new HostEndNames();
 
-    /** firewall and ports may be null for a driver that only parses options (tests). */
+    /**
+     * firewall and ports may be null for a driver that only parses options (tests).
+     *
+     * @param host     the host namespace, where bridges and the host ends of veths live
+     * @param firewall the host namespace's nftables rules, for NAT, isolation and published
+     *                 ports
+     * @param ports    the host ports held for published ports
+     */
     public BridgeDriver(HostContext host, Firewall firewall, PortMapper ports) {
         this.host = host;
         this.setup = new BridgeSetup(host);
@@ -162,6 +170,10 @@ public final class BridgeDriver implements RestorableDriver {
 
     // ---- endpoints ----
 
+    /**
+     * The MAC is the one asked for, else Docker's choice: 02:42 and the four bytes of the IPv4
+     * address; random without one.
+     */
     @Override
     public EndpointSetup createEndpoint(EndpointRequest req) {
         BridgeNetwork n = network(req.networkId());
@@ -170,7 +182,6 @@ public final class BridgeDriver implements RestorableDriver {
         return new EndpointSetup(mac);
     }
 
-    /** Docker's choice: 02:42 and the four bytes of the IPv4 address; random without one. */
     @Override
     public void deleteEndpoint(String networkId, String endpointId) {
         BridgeNetwork n = networks.get(networkId);

@@ -8,8 +8,10 @@ import org.libnetwork4j.driver.StatelessDriver;
  * deletable.
  */
 public final class HostDriver extends StatelessDriver {
+    /** The driver's type, as networks name it. */
     public static final String TYPE = "host";
 
+    /** The driver; it holds no state. */
     public HostDriver() {
         super(TYPE, true);
     }

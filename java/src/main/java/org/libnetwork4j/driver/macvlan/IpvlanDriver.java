@@ -19,6 +19,7 @@ import org.libnetwork4j.kernel.Netlink;
  * deletes it again (one request each; the first network pays for it).
  */
 public final class IpvlanDriver extends SubInterfaceDriver {
+    /** The driver's type, as networks name it. */
     public static final String TYPE = "ipvlan";
     static final String MODE = "ipvlan_mode";
 
@@ -28,6 +29,11 @@ public final class IpvlanDriver extends SubInterfaceDriver {
 
     private volatile boolean kernelHasIt;
 
+    /**
+     * A driver with no network yet; the kernel is probed for ipvlan at the first network.
+     *
+     * @param host the host namespace, where parents are found or made
+     */
     public IpvlanDriver(HostContext host) {
         super(host);
     }

@@ -21,6 +21,7 @@ import org.libnetwork4j.kernel.Netlink;
  * or passthru (one endpoint takes the parent over). See {@link SubInterfaceDriver}.
  */
 public final class MacvlanDriver extends SubInterfaceDriver {
+    /** The driver's type, as networks name it. */
     public static final String TYPE = "macvlan";
     static final String MODE = "macvlan_mode";
 
@@ -28,6 +29,11 @@ public final class MacvlanDriver extends SubInterfaceDriver {
     record Settings(String parent, MacvlanSpec.Mode mode) implements SubSettings {
     }
 
+    /**
+     * A driver with no network yet.
+     *
+     * @param host the host namespace, where parents are found or made
+     */
     public MacvlanDriver(HostContext host) {
         super(host);
     }
