@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.testing.BusyboxRootfs;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.Oracle;
@@ -33,11 +34,10 @@ import org.libnetwork4j.testing.World;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PodmanCniTest {
     private static final Path PODMAN = Path.of("/usr/bin/podman");
-    private static final Path BUSYBOX = Path.of("/usr/bin/busybox");
 
     @Test
     void podmanContainersOnALibnetwork4jNetwork(Namespaces ns) throws Exception {
-        assertTrue(Files.isExecutable(PODMAN) && Files.isExecutable(BUSYBOX),
+        assertTrue(Files.isExecutable(PODMAN) && Files.isExecutable(BusyboxRootfs.BUSYBOX),
                 "podman and busybox-static are test dependencies (.ci/run installs them)");
         Path dir = ns.dir();
         World world = World.of(ns);
@@ -68,14 +68,7 @@ class PodmanCniTest {
                 runtime = "runc"
                 tmp_dir = "%s"
                 """.formatted(plugins, networks, dir.resolve("podman-events.log"), dir.resolve("podman-tmp")));
-        Path rootfs = dir.resolve("rootfs");
-        Files.createDirectories(rootfs.resolve("bin"));
-        Files.createDirectories(rootfs.resolve("www"));
-        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-        for (String tool : List.of("sh", "ping", "httpd", "sleep")) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(tool), Path.of("busybox"));
-        }
-        Files.writeString(rootfs.resolve("www/index.html"), "hello from podman\n");
+        Path rootfs = BusyboxRootfs.make(dir.resolve("rootfs"), "hello from podman\n");
 
         MountHolder holder = MountHolder.start(ns);
         Process daemon = null;

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.testing.BusyboxRootfs;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.Oracle;
@@ -32,11 +33,10 @@ import org.libnetwork4j.testing.World;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RuncHookTest {
     private static final Path RUNC = Path.of("/usr/sbin/runc");
-    private static final Path BUSYBOX = Path.of("/usr/bin/busybox"); // busybox-static: no libraries to copy
 
     @Test
     void aRuncContainerJoinsThroughItsHook(Namespaces ns) throws Exception {
-        assertTrue(Files.isExecutable(RUNC) && Files.isExecutable(BUSYBOX),
+        assertTrue(Files.isExecutable(RUNC) && Files.isExecutable(BusyboxRootfs.BUSYBOX),
                 "runc and busybox-static are test dependencies (.ci/run installs them)");
         Path dir = ns.dir();
         World world = World.of(ns);
@@ -49,14 +49,7 @@ class RuncHookTest {
         CliTest.lnw(ns, "network", "connect", "-p", "8081:80", "rn", "web").ok();
 
         Path bundle = dir.resolve("bundle");
-        Path rootfs = bundle.resolve("rootfs");
-        Files.createDirectories(rootfs.resolve("bin"));
-        Files.createDirectories(rootfs.resolve("www"));
-        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-        for (String tool : List.of("sh", "ping", "httpd", "sleep")) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(tool), Path.of("busybox"));
-        }
-        Files.writeString(rootfs.resolve("www/index.html"), "hello from runc\n");
+        BusyboxRootfs.make(bundle.resolve("rootfs"), "hello from runc\n");
         Oracle.run(List.of(RUNC.toString(), "spec", "--bundle", bundle.toString()));
         ObjectMapper json = new ObjectMapper();
         ObjectNode spec = (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
