@@ -404,11 +404,15 @@ public final class EmbeddedDns implements NameService {
                     continue;
                 }
                 try {
+                    boolean ipv6 = up.getAddress() instanceof Inet6Address;
+                    Integer spare;
                     if (tcp) {
                         dialTcp(from, up, index);
+                    } else if ((spare = forwardSockets.takeSpare(fromHost ? HOST : f.sandbox().id, from, ipv6))
+                            != null) {
+                        sendUdp(spare, up, index);
                     } else {
-                        sendUdp(forwardSockets.take(fromHost ? HOST : f.sandbox().id, from,
-                                up.getAddress() instanceof Inet6Address), up, index);
+                        sendUdpFromNewSocket(from, ipv6, up, index);
                     }
                     return;
                 } catch (RuntimeException e) {
@@ -416,6 +420,47 @@ public final class EmbeddedDns implements NameService {
                 }
             }
             finish(Resolver.reply(f.query(), Rcode.SERVFAIL, List.of(), f.maxSize(), false).wire());
+        }
+
+        /**
+         * With no spare socket (a flood of forwards uses them up faster than they are made),
+         * one is made on a dialer thread: entering a namespace takes milliseconds on a busy
+         * machine, and the loop, which answers every other query, must not wait for it. The
+         * upstream's timeout runs from now.
+         */
+        private void sendUdpFromNewSocket(Netns from, boolean ipv6, InetSocketAddress up, int attempt) {
+            ScheduledFuture<?> deadline = loop.schedule(() -> failed(attempt), FORWARD_TIMEOUT_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            try {
+                dialer.execute(() -> {
+                    int fd;
+                    try {
+                        fd = ServiceSockets.udpUnbound(from, ipv6);
+                    } catch (RuntimeException e) {
+                        loop.execute(() -> {
+                            if (deadline.cancel(false)) {
+                                failed(attempt);
+                            }
+                        });
+                        return;
+                    }
+                    try {
+                        loop.execute(() -> {
+                            // a deadline that already ran has moved this query on: the socket is late
+                            if (!deadline.cancel(false) || finished || attempt != index) {
+                                ServiceSockets.close(fd);
+                                return;
+                            }
+                            sendUdp(fd, up, attempt);
+                        });
+                    } catch (RejectedExecutionException closing) {
+                        ServiceSockets.close(fd);
+                    }
+                });
+            } catch (RejectedExecutionException busy) {
+                deadline.cancel(false);
+                throw new IllegalStateException("too many forward sockets waiting to be made");
+            }
         }
 
         private void sendUdp(int fd, InetSocketAddress up, int attempt) {

@@ -14,8 +14,9 @@ import org.libnetwork4j.kernel.ServiceSockets;
  * family, on a worker thread. Making one enters the namespace on a private native thread: a
  * few hundred microseconds, milliseconds on a busy machine, which the event loop must not
  * wait for. A forward takes the spare (a fresh socket still: a random source port per query)
- * and another is made behind it. A socket keeps its namespace alive, so an owner's spares are
- * closed when it goes ({@link #drop}).
+ * and another is made behind it; a forward that finds no spare has its socket made on a
+ * worker thread too, never on the loop. A socket keeps its namespace alive, so an owner's
+ * spares are closed when it goes ({@link #drop}).
  */
 final class ForwardSockets implements AutoCloseable {
     private record Key(String owner, boolean ipv6) {
@@ -38,12 +39,15 @@ final class ForwardSockets implements AutoCloseable {
         this.alive = alive;
     }
 
-    /** A socket of ns for owner's forward, the spare if there is one. The caller owns it. */
-    int take(String owner, Netns ns, boolean ipv6) {
+    /**
+     * owner's spare socket of ns, which the caller then owns; null if there is none (the
+     * caller makes one off the event loop). Either way another is made behind it.
+     */
+    Integer takeSpare(String owner, Netns ns, boolean ipv6) {
         Key k = new Key(owner, ipv6);
         Integer fd = spares.remove(k);
         refill(k, ns);
-        return fd != null ? fd : ServiceSockets.udpUnbound(ns, ipv6);
+        return fd;
     }
 
     private void refill(Key k, Netns ns) {

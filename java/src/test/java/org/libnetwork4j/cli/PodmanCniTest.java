@@ -197,8 +197,10 @@ class PodmanCniTest {
          * is told that this mount namespace outlives it (it is held), so that it runs there.
          */
         List<String> enter() {
-            return List.of("nsenter", "--mount=" + mnt, "--net=/proc/" + sleep.pid() + "/ns/net", "env",
-                    "LNW_PRIVATE_MOUNTS_OK=1");
+            // --root: entering a mount namespace resets the root directory to the namespace's
+            // own, which would step out of a chroot the tests run in (.ci/fresh-machine's)
+            return List.of("nsenter", "--mount=" + mnt, "--root=/proc/" + sleep.pid() + "/root",
+                    "--net=/proc/" + sleep.pid() + "/ns/net", "env", "LNW_PRIVATE_MOUNTS_OK=1");
         }
 
         @Override
