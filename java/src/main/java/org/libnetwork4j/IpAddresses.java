@@ -29,18 +29,34 @@ public final class IpAddresses {
             throw new InvalidParameterException("empty IP address");
         }
         if (text.indexOf(':') >= 0) {
-            if (text.indexOf('%') >= 0 || text.indexOf('[') >= 0) {
+            if (!ipv6Chars(text)) {
                 throw new InvalidParameterException("invalid IP address \"" + text + "\"");
             }
             try {
-                // With a ':' the JDK parses an IPv6 literal or fails; it never resolves.
-                // ("::ffff:1.2.3.4" comes back as an Inet4Address, as the kernel reads it.)
+                // The JDK reads a text that starts with a hex digit or ':' as a literal, or
+                // fails; any other text it resolves ("zz:zz" became a DNS query before this
+                // check). ("::ffff:1.2.3.4" comes back as an Inet4Address, as the kernel reads it.)
                 return InetAddress.getByName(text);
             } catch (UnknownHostException e) {
                 throw new InvalidParameterException("invalid IP address \"" + text + "\"");
             }
         }
         return parseIpv4(text);
+    }
+
+    /** Only what an IPv6 literal is made of, starting as the JDK needs to read it as one. */
+    private static boolean ipv6Chars(String text) {
+        char first = text.charAt(0);
+        if (first != ':' && (first > 0x7f || Character.digit(first, 16) < 0)) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != ':' && c != '.' && (c > 0x7f || Character.digit(c, 16) < 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Inet4Address parseIpv4(String text) {

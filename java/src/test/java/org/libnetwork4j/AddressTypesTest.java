@@ -34,7 +34,10 @@ class AddressTypesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"localhost", "1.2.3", "1.2.3.4.5", " 1.2.3.4", "fe80::1%eth0", "[::1]", "::g"})
+    @ValueSource(strings = {"localhost", "1.2.3", "1.2.3.4.5", " 1.2.3.4", "fe80::1%eth0", "[::1]", "::g",
+        // the JDK resolves a text with ':' that does not start with a hex digit or ':' (the
+        // fuzzer's "zz:zz" became a DNS query): refused before it is asked
+        "zz:zz", "g::1", ".1::2", "\u0663::1", " ::1"})
     void malformedAddresses(String text) {
         var e = assertThrows(InvalidParameterException.class, () -> IpAddresses.parse(text));
         assertEquals("invalid IP address \"" + text + "\"", e.getMessage());
