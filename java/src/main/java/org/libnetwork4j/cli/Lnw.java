@@ -98,6 +98,10 @@ public final class Lnw implements Runnable {
 
         Runner() {
             cl.setCaseInsensitiveEnumValuesAllowed(true);
+            // No "@file" arguments: picocli would read any file named so (in the daemon, as
+            // root, for whoever sent "@/etc/shadow") and echo its words in error messages.
+            // Docker's CLI has no such thing either (found by CliFuzzTest).
+            cl.setExpandAtFiles(false);
             // `lnw exec SANDBOX ip -br addr`: everything after the sandbox is the command's
             cl.getSubcommands().get("exec").setStopAtPositional(true);
             cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -118,6 +122,11 @@ public final class Lnw implements Runnable {
                 err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
                 return 2;
             });
+        }
+
+        /** picocli's model as configured here (for the tests that parse without running). */
+        CommandLine commandLine() {
+            return cl;
         }
 
         /** One command; session: the daemon's, when a daemon runs it, else null. */
