@@ -56,8 +56,8 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     static final String SOCKET = "lnw.sock";
     /** How long a client may take to send its request, or to take its answer. */
     static final long IO_DEADLINE_MS = Long.getLong("lnw.daemon.ioDeadlineMs", 10_000);
-    private static final int MAX_ARGS = 4096;
-    private static final int MAX_ARG_BYTES = 1 << 20;
+    static final int MAX_ARGS = 4096;
+    static final int MAX_ARG_BYTES = 1 << 20;
 
     @ParentCommand
     Lnw lnw;
@@ -343,7 +343,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** What a client sends: its namespaces and its command line. */
-    private record Request(Identity caller, List<String> args) {
+    record Request(Identity caller, List<String> args) {
         /** The request, or null if what came is none. */
         static Request read(DataInputStream in) throws IOException {
             if (!"LNW1".equals(new String(in.readNBytes(4), StandardCharsets.US_ASCII))) {
