@@ -143,6 +143,88 @@ class FirewallTest {
         assertEquals(Optional.empty(), Traffic.tcp(w.remote, "203.0.113.5", 8080));
     }
 
+    /**
+     * The same for IPv6: a remote host that routes a network's IPv6 subnet through the host
+     * reaches neither a container's unpublished port nor its published one at the container's
+     * address, nor the gateway address; the published port answers on the host's address.
+     */
+    @Test
+    void anIpv6SubnetRoutedThroughTheHostExposesNothingUnpublished(Namespaces ns) {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "v6x", NetworkOptions.builder().enableIpv6(true)
+                .subnet("10.75.0.0/24").ipam(IpamConfig.subnet("fd75::/64")).build());
+        Sandbox box = n.createEndpoint("web", EndpointOptions.builder().publish("8080:80").build()).join("c1");
+        NsRef c1 = NsRef.of(box);
+        Traffic.tcpServerDual(ns, c1, 80, "hello6");
+        Traffic.tcpServerDual(ns, c1, 22, "unpublished6");
+        Traffic.tcpServerDual(ns, w.host, 9, "gateway-service6"); // on every address of the host, fd75::1 too
+        w.remote.netlink().addRoute(Route.to(IpPrefix.parse("fd75::/64"))
+                .via(IpAddresses.parse(HOST_ON_REMOTE_LINK6)).dev(w.remote.netlink().link("eth0").index()));
+        String ip6 = box.endpoints().get(0).info().ipv6().address().getHostAddress();
+
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, ip6, 22), "an unpublished port over IPv6");
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, ip6, 80), "a published port at the container's address");
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, "fd75::1", 9), "the bridge's IPv6 gateway address");
+        assertFalse(Oracle.ping(w.remote, "fd75::1"), "the gateway answers no ping from outside");
+        assertFalse(Oracle.ping(w.remote, ip6), "nor does the container");
+        assertEquals(Optional.of("hello6"), Traffic.tcp(w.remote, HOST_ON_REMOTE_LINK6, 8080), "the published port");
+        assertEquals(Optional.of("gateway-service6"), Traffic.tcp(c1, "fd75::1", 9), "containers reach their gateway");
+        // the probe can see an exposure: without our rules the unpublished port answers, and
+        // with them back it does not
+        Oracle.out(w.host, "nft", "flush", "ruleset");
+        assertEquals(Optional.of("unpublished6"), Traffic.tcp(w.remote, ip6, 22), "no rules: exposed");
+        c.reloadFirewall();
+        assertEquals(Optional.empty(), Traffic.tcp(w.remote, ip6, 22), "the rules again: not exposed");
+    }
+
+    /**
+     * Another program writing nftables in the same namespace all along (firewalld, a CNI
+     * plugin): it commits transactions in a loop and flushes its own table, while 100
+     * endpoints with published ports are made. Every create succeeds, and our rules end up
+     * whole: one DNAT element per endpoint, the foreign table untouched by us.
+     */
+    @Test
+    void aForeignNftablesWriterLeavesEveryCreateWhole(Namespaces ns) throws Exception {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.76.0.0/24");
+        java.nio.file.Path flag = java.nio.file.Files.createFile(ns.dir().resolve("writing"));
+        // bounded: until the flag goes, 120 s at most; prints how many rounds it committed
+        String script = """
+                end=$((SECONDS + 120)); n=0
+                while [ -e %s ] && [ $SECONDS -lt $end ]; do
+                  printf 'table inet foreign { chain input { type filter hook input priority 10; tcp dport 9999 counter accept; }; }\\n' | nft -f - || exit 1
+                  nft flush table inet foreign && nft delete table inet foreign || exit 1
+                  n=$((n + 1))
+                done
+                echo $n
+                """.formatted(flag);
+        Process writer = new ProcessBuilder("nsenter", "--net=" + w.host.path(), "bash", "-c", script)
+                .redirectErrorStream(true).start();
+        List<Endpoint> eps = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                Endpoint e = n.createEndpoint("e" + i, EndpointOptions.builder().publish((9000 + i) + ":80").build());
+                e.join("c" + i);
+                eps.add(e);
+            }
+        } finally {
+            java.nio.file.Files.delete(flag);
+        }
+        String said = new String(writer.getInputStream().readAllBytes()).strip();
+        assertTrue(writer.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, writer.exitValue(), "the foreign writer ran without a failure of its own: " + said);
+        assertTrue(Integer.parseInt(said.lines().reduce((x, y) -> y).orElse("0")) > 0, "it committed meanwhile: " + said);
+        List<Oracle.NftElement> ports = Oracle.nftElements(w.host, "inet libnetwork4j", "ports_any4");
+        assertEquals(100, ports.size(), "one DNAT element per endpoint");
+        for (Endpoint e : eps) {
+            assertTrue(ports.stream().anyMatch(el -> el.comment().equals("endpoint " + e.id())), e.name());
+        }
+        Traffic.tcpServer(ns, NsRef.of(c.sandboxByContainerId("c99")), null, 80, "last");
+        w.assertRemoteGets("last", 9099, "the last one's port answers");
+    }
+
     @Test
     void outboundTrafficIsMasqueradedOrSnatedOrNeither(Namespaces ns) {
         World w = World.of(ns);
