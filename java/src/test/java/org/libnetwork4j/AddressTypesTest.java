@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,6 +36,22 @@ class AddressTypesTest {
     void malformedCidrsAreRefusedByName(String text) {
         var e = assertThrows(InvalidParameterException.class, () -> IpPrefix.parse(text));
         assertTrue(e.getMessage().contains("CIDR"), e.getMessage());
+    }
+
+    /**
+     * Nothing is ever looked up: in a JVM whose resolver is a hosts file that gives "zz:zz" an
+     * address (the JDK's jdk.net.hosts.file, so no DNS either way), parsing "zz:zz" is still
+     * refused. Before the fix the JDK was asked, and here would have answered 192.0.2.7.
+     */
+    @Test
+    void aTextThatIsNoLiteralIsNeverLookedUp(@TempDir Path dir) throws Exception {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.7 zz:zz\n192.0.2.8 localhost\n");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
+                ParseAddressMain.class.getName(), "zz:zz").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("refused", out);
     }
 
     @ParameterizedTest

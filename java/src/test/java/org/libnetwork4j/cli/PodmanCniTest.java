@@ -198,8 +198,9 @@ class PodmanCniTest {
          */
         List<String> enter() {
             // --root: entering a mount namespace resets the root directory to the namespace's
-            // own, which would step out of a chroot the tests run in (.ci/fresh-machine's)
-            return List.of("nsenter", "--mount=" + mnt, "--root=/proc/" + sleep.pid() + "/root",
+            // own, which would step out of a chroot the tests run in (.ci/fresh-machine's);
+            // --wd: the working directory left behind is not under that root
+            return List.of("nsenter", "--mount=" + mnt, "--root=/proc/" + sleep.pid() + "/root", "--wd=/",
                     "--net=/proc/" + sleep.pid() + "/ns/net", "env", "LNW_PRIVATE_MOUNTS_OK=1");
         }
 
