@@ -38,7 +38,7 @@ class PodmanCniTest {
     @Test
     void podmanContainersOnALibnetwork4jNetwork(Namespaces ns) throws Exception {
         assertTrue(Files.isExecutable(PODMAN) && Files.isExecutable(BusyboxRootfs.BUSYBOX),
-                "podman and busybox-static are test dependencies (.ci/run installs them)");
+                "podman and busybox-static are test dependencies (the build installs them: native/prerequisites.sh)");
         Path dir = ns.dir();
         World world = World.of(ns);
         Path repo = Path.of(System.getProperty("user.dir")).getParent();

@@ -37,7 +37,7 @@ class RuncHookTest {
     @Test
     void aRuncContainerJoinsThroughItsHook(Namespaces ns) throws Exception {
         assertTrue(Files.isExecutable(RUNC) && Files.isExecutable(BusyboxRootfs.BUSYBOX),
-                "runc and busybox-static are test dependencies (.ci/run installs them)");
+                "runc and busybox-static are test dependencies (the build installs them: native/prerequisites.sh)");
         Path dir = ns.dir();
         World world = World.of(ns);
         Path lnw = Path.of(System.getProperty("user.dir")).getParent().resolve("lnw");

@@ -11,7 +11,7 @@ import java.util.List;
  * at /www/index.html for httpd to serve.
  */
 public final class BusyboxRootfs {
-    /** Debian's busybox-static: a test dependency (.ci/run's test command installs it). */
+    /** Debian's busybox-static: a test dependency (the build installs it: native/prerequisites.sh). */
     public static final Path BUSYBOX = Path.of("/usr/bin/busybox");
 
     private BusyboxRootfs() {
