@@ -97,7 +97,9 @@ class PodmanCniTest {
                 ok(podman, "run", "-d", "--network", "pnet", "--name", "c1", "localhost/lnwt-busybox", "/bin/sleep", "300");
                 // by name: the network's resolver is the container's, through the result's DNS
                 Oracle.Result ping = run(podman, "exec", "c1", "/bin/ping", "-c", "1", "-W", "2", "web");
-                assertEquals(0, ping.exitCode(), "c1 pings web by name: " + ping.out() + ping.err());
+                assertEquals(0, ping.exitCode(), () -> "c1 pings web by name: " + ping.out() + ping.err()
+                        + "\nc1's resolv.conf: " + run(podman, "exec", "c1", "/bin/busybox", "cat", "/etc/resolv.conf").out()
+                        + "\nthe daemon's log: " + read(dir.resolve("daemon.log")));
                 assertTrue(ping.out().contains("10.63.0."), ping.out());
                 // the published port from a neighbour of the fake host; conmon holds the host port
                 Oracle.Result fetched = Oracle.run(List.of("nsenter", "--net=" + world.remote.path(), "sh", "-c",
@@ -123,6 +125,14 @@ class PodmanCniTest {
                 }
             }
             holder.close();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(" + e + ")";
         }
     }
 
