@@ -402,6 +402,12 @@ void lnw_ct_close(struct lnw_ct *ct);
  * Returns the number deleted. (`conntrack -D -d ADDR; conntrack -D -r ADDR`) */
 int lnw_ct_flush_addr(struct lnw_ct *ct, const unsigned char *addr, int addr_len, struct lnw_err *err);
 
+/* Deletes every entry of the namespace sent to port over proto (IPPROTO_UDP, say), whatever
+ * its NAT: a flow that reached the port while nothing was published there was tracked
+ * without a DNAT, and would keep bypassing a port published since (NAT is decided on a
+ * flow's first packet). Returns the number deleted. (`conntrack -D -p udp --dport PORT`) */
+int lnw_ct_flush_port(struct lnw_ct *ct, int proto, int port, struct lnw_err *err);
+
 /* ---- nftables through libnftables (nft.c) -------------------------------------------- */
 
 /* libnftables keeps process-wide state (its interface cache, one-time initialisation):

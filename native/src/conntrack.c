@@ -1,5 +1,5 @@
 /*
- * conntrack.c - forgetting the connections of an address that is gone.
+ * conntrack.c - forgetting the connections of an address that is gone, or of a port.
  *
  * A connection to a published port is tracked with its DNAT; when the endpoint behind it goes,
  * the entry would keep steering that flow (UDP especially, whose entries are refreshed by every
@@ -34,16 +34,33 @@
 #define OP "flush conntrack"
 
 struct flush_job {
+	/* which entries go: an address's, or a port's */
+	int (*match)(struct nfnl_ct *e, const struct flush_job *job);
 	const unsigned char *addr;
 	int len;
+	int proto;
+	int port;
 	int deleted;
-	char what[INET6_ADDRSTRLEN];
+	char what[INET6_ADDRSTRLEN + 16];
 };
 
 static int same(struct nl_addr *a, const struct flush_job *job)
 {
 	return a && (int)nl_addr_get_len(a) == job->len &&
 	       memcmp(nl_addr_get_binary_addr(a), job->addr, (size_t)job->len) == 0;
+}
+
+/* original destination: direct connections; reply source: DNAT'd ones */
+static int of_addr(struct nfnl_ct *e, const struct flush_job *job)
+{
+	return same(nfnl_ct_get_dst(e, 0), job) || same(nfnl_ct_get_src(e, 1), job);
+}
+
+/* sent to the port, whatever became of it (DNAT'd or not) */
+static int to_port(struct nfnl_ct *e, const struct flush_job *job)
+{
+	return nfnl_ct_get_proto(e) == job->proto && nfnl_ct_test_dst_port(e, 0) &&
+	       nfnl_ct_get_dst_port(e, 0) == job->port;
 }
 
 static int take_count(struct nl_msg *msg, void *arg)
@@ -131,37 +148,54 @@ void lnw_ct_close(struct lnw_ct *ct)
 	free(ct);
 }
 
-int lnw_ct_flush_addr(struct lnw_ct *ct, const unsigned char *addr, int addr_len, struct lnw_err *err)
+/* Deletes the namespace's entries that job matches; returns how many. */
+static int flush(struct lnw_ct *ct, struct flush_job *job, struct lnw_err *err)
 {
-	struct flush_job job = { .addr = addr, .len = addr_len };
 	struct nl_cache *cache = NULL;
 	struct nl_object *obj;
 	int rc;
 
-	lnw_err_clear(err);
-	if (!ct || !addr || (addr_len != 4 && addr_len != 16))
-		return lnw_err_set(err, EINVAL, OP, "address of %d bytes", addr_len);
-	inet_ntop(addr_len == 4 ? AF_INET : AF_INET6, addr, job.what, sizeof(job.what));
 	if (tracked(ct->sk) == 0)
 		return 0;
 	rc = nfnl_ct_alloc_cache(ct->sk, &cache);
 	if (rc < 0)
-		return lnw_nl_fail(err, rc, OP, job.what);
+		return lnw_nl_fail(err, rc, OP, job->what);
 	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
 		struct nfnl_ct *e = (struct nfnl_ct *)obj;
 
-		/* original destination: direct connections; reply source: DNAT'd ones */
-		if (!same(nfnl_ct_get_dst(e, 0), &job) && !same(nfnl_ct_get_src(e, 1), &job))
+		if (!job->match(e, job))
 			continue;
 		rc = nfnl_ct_del(ct->sk, e, 0);
 		/* an entry that expired meanwhile is as good as deleted */
 		if (rc < 0 && lnw_nle_to_errno(rc) != ENOENT) {
 			nl_cache_free(cache);
-			return lnw_nl_fail(err, rc, OP, job.what);
+			return lnw_nl_fail(err, rc, OP, job->what);
 		}
 		if (rc >= 0)
-			job.deleted++;
+			job->deleted++;
 	}
 	nl_cache_free(cache);
-	return job.deleted;
+	return job->deleted;
+}
+
+int lnw_ct_flush_addr(struct lnw_ct *ct, const unsigned char *addr, int addr_len, struct lnw_err *err)
+{
+	struct flush_job job = { .match = of_addr, .addr = addr, .len = addr_len };
+
+	lnw_err_clear(err);
+	if (!ct || !addr || (addr_len != 4 && addr_len != 16))
+		return lnw_err_set(err, EINVAL, OP, "address of %d bytes", addr_len);
+	inet_ntop(addr_len == 4 ? AF_INET : AF_INET6, addr, job.what, sizeof(job.what));
+	return flush(ct, &job, err);
+}
+
+int lnw_ct_flush_port(struct lnw_ct *ct, int proto, int port, struct lnw_err *err)
+{
+	struct flush_job job = { .match = to_port, .proto = proto, .port = port };
+
+	lnw_err_clear(err);
+	if (!ct || proto <= 0 || proto > 255 || port <= 0 || port > 65535)
+		return lnw_err_set(err, EINVAL, OP, "protocol %d, port %d", proto, port);
+	snprintf(job.what, sizeof(job.what), "port %d/%d", port, proto);
+	return flush(ct, &job, err);
 }

@@ -1,12 +1,12 @@
 package org.libnetwork4j.firewall;
 
+import java.net.InetAddress;
 import java.util.List;
 
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
-import java.net.InetAddress;
-
 import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.Protocol;
 import org.libnetwork4j.kernel.Conntrack;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.Nftables;
@@ -175,6 +175,18 @@ public final class Firewall implements AutoCloseable {
      */
     public int forgetConnections(InetAddress ip) {
         return conntrack.flush(ip);
+    }
+
+    /**
+     * Forgets the flows sent to a host port (see {@link Conntrack#flushPort}): for a port just
+     * published, so that a flow that was already sending to it is NATed to the container.
+     *
+     * @param proto the port's protocol
+     * @param port  the host port
+     * @return the number of entries deleted
+     */
+    public int forgetFlowsTo(Protocol proto, int port) {
+        return conntrack.flushPort(proto, port);
     }
 
     /**

@@ -64,6 +64,31 @@ public final class Conntrack implements AutoCloseable {
         });
     }
 
+    /**
+     * Deletes every entry sent to {@code port} over {@code proto}, whatever its NAT (`conntrack
+     * -D -p udp --dport PORT`); returns how many. A flow that reached a host port while
+     * nothing was published there (a UDP client that kept sending while its container was made
+     * again) is tracked without a DNAT, and NAT is decided on a flow's first packet only: the
+     * entry would steer that flow past the port published since, for as long as it keeps
+     * sending.
+     *
+     * @param proto the transport protocol
+     * @param port  the port, 1-65535
+     * @return the number of entries deleted
+     * @throws org.libnetwork4j.InvalidParameterException if this handle is closed or the port
+     *                                                   is out of range
+     */
+    public int flushPort(org.libnetwork4j.Protocol proto, int port) {
+        return handle.exclusive("flush conntrack", p -> {
+            LnwErr err = new LnwErr();
+            int n = LnwNative.lnw_ct_flush_port(p, PortReservation.ipproto(proto), port, err);
+            if (n < 0) {
+                throw Errors.of(err, "port " + port + "/" + proto.label());
+            }
+            return n;
+        });
+    }
+
     @Override
     public void close() {
         handle.close(p -> LnwNative.lnw_ct_close(p));

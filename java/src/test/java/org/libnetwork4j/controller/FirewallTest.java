@@ -225,6 +225,77 @@ class FirewallTest {
         w.assertRemoteGets("last", 9099, "the last one's port answers");
     }
 
+    /**
+     * A UDP client streams to a published port from one source port, all along: across a
+     * controller restart the stream goes on (its conntrack entry and our rules survive), and
+     * when the container is made again with another address, the same flow reaches the new
+     * one within a second (the old DNAT entry is not left to steer it to the gone address).
+     */
+    @Test
+    void aUdpStreamSurvivesARestartAndFollowsTheContainerToItsNewAddress(Namespaces ns) throws Exception {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.77.0.0/24");
+        EndpointOptions published = EndpointOptions.builder().publish("5400:54/udp").build();
+        Endpoint first = n.createEndpoint("first", published);
+        Traffic.udpServer(ns, NsRef.of(first.join("c1")), null, 54, "first");
+        java.nio.file.Path log = ns.dir().resolve("udp-client.log");
+        java.nio.file.Path flag = java.nio.file.Files.createFile(ns.dir().resolve("streaming"));
+        // every 50 ms from port 40000, for at most 60 s: "SECONDS-SINCE-START ANSWER" per answer
+        String client = """
+                import os, socket, time
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("0.0.0.0", 40000))
+                s.settimeout(0.05)
+                t0 = time.time()
+                with open("%s", "w", buffering=1) as out:
+                    while os.path.exists("%s") and time.time() - t0 < 60:
+                        s.sendto(b"hi\\n", ("%s", 5400))
+                        try:
+                            out.write("%%.3f %%s\\n" %% (time.time() - t0, s.recv(100).decode().strip()))
+                        except socket.timeout:
+                            pass
+                        time.sleep(0.05)
+                """.formatted(log, flag, HOST_ON_REMOTE_LINK);
+        Process stream = new ProcessBuilder("nsenter", "--net=" + w.remote.path(), "python3", "-c", client)
+                .redirectErrorStream(true).start();
+        try {
+            assertTrue(Eventually.settled(() -> answers(log).contains("first"), true), "the stream reaches c1");
+            c.close();
+            NetworkController again = ns.controller();
+            int before = answers(log).size();
+            Thread.sleep(1000);
+            assertTrue(answers(log).size() > before + 5 && answers(log).stream().skip(before).allMatch("first"::equals),
+                    "after the restart the stream goes on to c1: " + answers(log).subList(before, answers(log).size()));
+            // the container made again, elsewhere: the same flow finds it within a second
+            Network n1 = again.networkByName("n1");
+            Sandbox c1 = again.sandboxByContainerId("c1");
+            n1.endpointByName("first").delete(true);
+            c1.delete();
+            Endpoint second = n1.createEndpoint("second", EndpointOptions.builder().ipv4("10.77.0.9").publish("5400:54/udp")
+                    .build());
+            Traffic.udpServer(ns, NsRef.of(second.join("c2")), null, 54, "second");
+            long joined = System.nanoTime();
+            assertTrue(Eventually.settled(() -> answers(log).contains("second"), true), "the stream reaches c2");
+            double waited = (System.nanoTime() - joined) / 1e9;
+            assertTrue(waited < 1.0, "reached the new address after " + waited + " s");
+        } finally {
+            java.nio.file.Files.deleteIfExists(flag);
+            if (!stream.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                stream.destroyForcibly();
+            }
+        }
+    }
+
+    /** The answers the UDP client logged, in order. */
+    private static List<String> answers(java.nio.file.Path log) {
+        try {
+            return java.nio.file.Files.readAllLines(log).stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+        } catch (java.io.IOException notYet) {
+            return List.of();
+        }
+    }
+
     @Test
     void outboundTrafficIsMasqueradedOrSnatedOrNeither(Namespaces ns) {
         World w = World.of(ns);

@@ -7,6 +7,7 @@ import java.util.List;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.PortBinding;
 import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.Protocol;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.Subnet;
@@ -78,6 +79,14 @@ final class BridgeConnectivity {
         var mappings = ports.map(endpointId, bindings, ipv4, ipv6, !ep.request.hostPortsHeldByCaller());
         try {
             firewall.publish(endpointId, mappings);
+            // A UDP flow that kept sending to the host port while nothing was published there
+            // (its container being made again) is tracked without a DNAT, and NAT is decided
+            // on a flow's first packet: forgotten, its next packet is NATed to this endpoint.
+            for (PortMapping m : mappings) {
+                if (m.protocol() != Protocol.TCP) {
+                    firewall.forgetFlowsTo(m.protocol(), m.hostPort());
+                }
+            }
             hairpin(ep);
         } catch (RuntimeException e) {
             firewall.unpublish(endpointId);

@@ -487,6 +487,10 @@ public final class LnwNative {
             @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_ct_flush_port(
+            @JniArg(cast = "struct lnw_ct *") long ct, int proto, int port,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     // ---- nftables ----
     public static final native int lnw_nft_generation(
             @JniArg(cast = "struct lnw_nft *") long nft,
