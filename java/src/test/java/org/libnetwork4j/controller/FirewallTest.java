@@ -287,6 +287,96 @@ class FirewallTest {
         }
     }
 
+    /**
+     * Endpoints deleted while a remote host floods their published UDP ports: a capture on
+     * the bridge (where whatever is still DNAT'd to a container goes out, or asks for its
+     * address) sees the flood reach the container before the delete and nothing addressed to
+     * it, not even an ARP question, once the delete has returned; no error is raised.
+     */
+    @Test
+    void deletingUnderAFloodLeavesNothingSteeredToTheGoneContainer(Namespaces ns) throws Exception {
+        World w = World.of(ns);
+        NetworkController c = ns.controller();
+        Network n = bridge(c, "n1", "10.78.0.0/24");
+        Endpoint victim = n.createEndpoint("victim", EndpointOptions.builder().publish("5500:55/udp").build());
+        Sandbox sb = victim.join("c1");
+        n.createEndpoint("other").join("c2"); // the network and its bridge stay
+        String ip = victim.info().ipv4().address().getHostAddress();
+        String bridgeName = n.info().driverInfo().get("bridge");
+        java.nio.file.Path flag = java.nio.file.Files.createFile(ns.dir().resolve("flooding"));
+        java.nio.file.Path seen = ns.dir().resolve("capture.log");
+        // AF_PACKET on the bridge: "EPOCH-SECONDS ip|arp" for each frame to, or asking for, ip
+        String capture = """
+                import os, socket, time
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+                s.bind(("%s", 0))
+                s.settimeout(0.2)
+                target = socket.inet_aton("%s")
+                t0 = time.time()
+                with open("%s", "w", buffering=1) as out:
+                    out.write("ready\\n")
+                    while os.path.exists("%s") and time.time() - t0 < 60:
+                        try:
+                            f = s.recv(2048)
+                        except socket.timeout:
+                            continue
+                        kind = f[12:14]
+                        if kind == b"\\x08\\x00" and f[30:34] == target:
+                            out.write("%%.6f ip\\n" %% time.time())
+                        elif kind == b"\\x08\\x06" and f[38:42] == target:
+                            out.write("%%.6f arp\\n" %% time.time())
+                """.formatted(bridgeName, ip, seen, flag);
+        String flood = """
+                import os, socket, time
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                t0 = time.time()
+                while os.path.exists("%s") and time.time() - t0 < 60:
+                    for _ in range(20):
+                        s.sendto(b"x", ("%s", 5500))
+                    time.sleep(0.002)
+                """.formatted(flag, HOST_ON_REMOTE_LINK);
+        Process capturer = new ProcessBuilder("nsenter", "--net=" + w.host.path(), "python3", "-c", capture)
+                .redirectErrorStream(true).start();
+        Process flooder = null;
+        try {
+            assertEquals("ready", Eventually.settled(() -> firstLine(seen), "ready"), "the capture runs");
+            flooder = new ProcessBuilder("nsenter", "--net=" + w.remote.path(), "python3", "-c", flood)
+                    .redirectErrorStream(true).start();
+            assertTrue(Eventually.settled(() -> capturedAfter(seen, 0) > 20, true), "the flood reaches c1 (the control)");
+            victim.leave(sb);
+            victim.delete();
+            sb.delete();
+            double returned = System.currentTimeMillis() / 1000.0;
+            Thread.sleep(2000); // the flood goes on
+            assertEquals(0, capturedAfter(seen, returned), "frames to or asking for " + ip + " after the delete");
+        } finally {
+            java.nio.file.Files.deleteIfExists(flag);
+            for (Process p : new Process[] {flooder, capturer}) {
+                if (p != null && !p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static String firstLine(java.nio.file.Path log) {
+        try {
+            return java.nio.file.Files.readAllLines(log).stream().findFirst().orElse("");
+        } catch (java.io.IOException notYet) {
+            return "";
+        }
+    }
+
+    /** How many frames the capture logged after epoch second t. */
+    private static long capturedAfter(java.nio.file.Path log, double t) {
+        try {
+            return java.nio.file.Files.readAllLines(log).stream().skip(1)
+                    .filter(l -> Double.parseDouble(l.substring(0, l.indexOf(' '))) > t).count();
+        } catch (java.io.IOException notYet) {
+            return 0;
+        }
+    }
+
     /** The answers the UDP client logged, in order. */
     private static List<String> answers(java.nio.file.Path log) {
         try {
