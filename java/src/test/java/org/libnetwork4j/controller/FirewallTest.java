@@ -360,27 +360,24 @@ class FirewallTest {
     }
 
     private static String firstLine(java.nio.file.Path log) {
-        try {
-            return java.nio.file.Files.readAllLines(log).stream().findFirst().orElse("");
-        } catch (java.io.IOException notYet) {
-            return "";
-        }
+        return logLines(log).stream().findFirst().orElse("");
     }
 
     /** How many frames the capture logged after epoch second t. */
     private static long capturedAfter(java.nio.file.Path log, double t) {
-        try {
-            return java.nio.file.Files.readAllLines(log).stream().skip(1)
-                    .filter(l -> Double.parseDouble(l.substring(0, l.indexOf(' '))) > t).count();
-        } catch (java.io.IOException notYet) {
-            return 0;
-        }
+        return logLines(log).stream().skip(1).filter(l -> Double.parseDouble(l.substring(0, l.indexOf(' '))) > t)
+                .count();
     }
 
     /** The answers the UDP client logged, in order. */
     private static List<String> answers(java.nio.file.Path log) {
+        return logLines(log).stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+    }
+
+    /** The lines a helper process logged so far; none before it made the file. */
+    private static List<String> logLines(java.nio.file.Path log) {
         try {
-            return java.nio.file.Files.readAllLines(log).stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+            return java.nio.file.Files.readAllLines(log);
         } catch (java.io.IOException notYet) {
             return List.of();
         }

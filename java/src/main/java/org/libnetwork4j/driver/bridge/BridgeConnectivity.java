@@ -82,11 +82,10 @@ final class BridgeConnectivity {
             // A UDP flow that kept sending to the host port while nothing was published there
             // (its container being made again) is tracked without a DNAT, and NAT is decided
             // on a flow's first packet: forgotten, its next packet is NATed to this endpoint.
-            for (PortMapping m : mappings) {
-                if (m.protocol() != Protocol.TCP) {
-                    firewall.forgetFlowsTo(m.protocol(), m.hostPort());
-                }
-            }
+            // One walk of the connection table per port (its IPv4 and IPv6 mappings share it).
+            mappings.stream().filter(m -> m.protocol() != Protocol.TCP)
+                    .map(m -> java.util.Map.entry(m.protocol(), m.hostPort())).distinct()
+                    .forEach(p -> firewall.forgetFlowsTo(p.getKey(), p.getValue()));
             hairpin(ep);
         } catch (RuntimeException e) {
             firewall.unpublish(endpointId);
