@@ -194,7 +194,12 @@ public final class CniPlugin {
     private static Map<String, Object> add(NetworkController c, Map<String, String> env, JsonNode conf,
             String networkName, String version) {
         String cid = need(env, "CNI_CONTAINERID");
-        Path netns = Path.of(need(env, "CNI_NETNS"));
+        Path netns;
+        try {
+            netns = Path.of(need(env, "CNI_NETNS"));
+        } catch (java.nio.file.InvalidPathException notAPath) { // a NUL in it, say
+            throw new CniError(7, "CNI_NETNS is no path: " + notAPath.getMessage());
+        }
         String ifname = need(env, "CNI_IFNAME");
         if (!Files.exists(netns)) {
             throw new CniError(7, "CNI_NETNS " + netns + " does not exist");

@@ -1,5 +1,6 @@
 package org.libnetwork4j.cni;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import com.code_intelligence.jazzer.mutation.annotation.WithUtf8Length;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NotFoundException;
 
@@ -36,6 +38,17 @@ class CniFuzzTest {
                     }
                     throw new NotFoundException("fuzz: " + method.getName());
                 });
+    }
+
+    /** Found on review, not yet by the fuzzer: a CNI_NETNS that is no path is a spec error. */
+    @Test
+    void aNamespacePathWithANulIsAnErrorOfTheSpec() throws Exception {
+        StringWriter out = new StringWriter();
+        int code = CniPlugin.run(Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", "ctr", "CNI_IFNAME", "eth0",
+                "CNI_NETNS", "/run/netns/a\0b"), "{\"cniVersion\": \"1.1.0\", \"type\": \"libnetwork4j\", \"network\": \"n\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), new PrintWriter(out), CniFuzzTest::emptyController);
+        assertEquals(1, code);
+        assertEquals(7, JSON.readTree(out.toString()).path("code").asInt(), out.toString());
     }
 
     @FuzzTest(maxDuration = "8s")
