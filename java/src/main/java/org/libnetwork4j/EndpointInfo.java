@@ -9,7 +9,10 @@ import java.util.List;
  * @param id            64 hex digits ({@link Endpoint#id})
  * @param name          its name, unique in its network
  * @param networkId     the id of its network
- * @param interfaceName its interface in the sandbox (eth0...), null while not joined
+ * @param interfaceName its interface in the sandbox (eth0...), null while not joined; in a
+ *                      sandbox whose caller moves interfaces in
+ *                      ({@link SandboxOptions#callerMovesInterfaces}), its name in the host
+ *                      namespace, where the join left it (Docker's SrcName)
  * @param mac           its interface's MAC, null where the driver makes no interface (host,
  *                      null)
  * @param ipv4          address and prefix length, null on a network without IPv4 (host, null)
@@ -20,10 +23,14 @@ import java.util.List;
  * @param ports         published ports as they are now (empty unless the endpoint is its
  *                      sandbox's gateway endpoint)
  * @param aliases       its other names on the network ({@link EndpointOptions#aliases})
+ * @param dstPrefix     for a join the caller carries into the container itself
+ *                      ({@link SandboxOptions#callerMovesInterfaces}): the prefix of the
+ *                      interface's name there, "eth" for eth0 (Docker's DstPrefix); else null
  */
 public record EndpointInfo(String id, String name, String networkId, String interfaceName,
         MacAddress mac, IpPrefix ipv4, IpPrefix ipv6, InetAddress gatewayV4,
-        InetAddress gatewayV6, String sandboxId, List<PortMapping> ports, List<String> aliases) {
+        InetAddress gatewayV6, String sandboxId, List<PortMapping> ports, List<String> aliases,
+        String dstPrefix) {
     /**
      * Copies ports and aliases into immutable lists.
      *
@@ -39,6 +46,8 @@ public record EndpointInfo(String id, String name, String networkId, String inte
      * @param sandboxId     the sandbox it is joined to, or null
      * @param ports         published ports, not null
      * @param aliases       its aliases, not null
+     * @param dstPrefix     the prefix of its name in the container, for a join the caller
+     *                      carries in itself; else null
      */
     public EndpointInfo {
         ports = List.copyOf(ports);

@@ -26,10 +26,20 @@ import java.util.List;
  *                         and once the namespace has gone (its process exited, its mount
  *                         removed) the sandbox is dropped at the next join or restart, its
  *                         addresses released. Null: a namespace of the controller's own
+ * @param callerMovesInterfaces the caller owns the container's namespace and moves each
+ *                         endpoint's interface into it itself, as dockerd does with a network
+ *                         plugin's interface (libnetwork's SrcName and DstPrefix): a join makes
+ *                         the interface in the host namespace under a temporary name
+ *                         ({@link EndpointInfo#interfaceName}) and configures nothing in the
+ *                         container, whose addresses, routes, hosts file and resolv.conf are the
+ *                         caller's; the caller moves it in, names it with
+ *                         {@link EndpointInfo#dstPrefix}, and moves it back out before the
+ *                         endpoint leaves. The sandbox has no namespace of its own: its
+ *                         {@link Sandbox#key()} is the host's
  */
 public record SandboxOptions(String hostname, String domainname, List<InetAddress> dns,
         List<String> dnsSearch, List<String> dnsOptions, List<HostEntry> extraHosts,
-        boolean useHostNamespace, java.nio.file.Path netns) {
+        boolean useHostNamespace, java.nio.file.Path netns, boolean callerMovesInterfaces) {
 
     /**
      * Copies the lists and checks the names and the namespace.
@@ -42,14 +52,21 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
      * @param extraHosts       hosts file lines, not null
      * @param useHostNamespace whether the sandbox is the host's namespace; not with netns
      * @param netns            a namespace to adopt, or null
+     * @param callerMovesInterfaces whether the caller moves interfaces in itself; not with
+     *                         useHostNamespace or netns
      * @throws InvalidParameterException if hostname or domainname is not a valid host name, or
-     *                                   both useHostNamespace and netns are given
+     *                                   more than one of useHostNamespace, netns and
+     *                                   callerMovesInterfaces is given
      * @throws NullPointerException      if a list, or an element of one, is null
      */
     public SandboxOptions {
         if (useHostNamespace && netns != null) {
             throw new InvalidParameterException("a sandbox is either in the host's namespace or in namespace "
                     + netns + ", not both");
+        }
+        if (callerMovesInterfaces && (useHostNamespace || netns != null)) {
+            throw new InvalidParameterException("callerMovesInterfaces: the caller's namespace is its own; a sandbox "
+                    + "whose caller moves interfaces in takes neither useHostNamespace nor netns");
         }
         dns = List.copyOf(dns);
         dnsSearch = List.copyOf(dnsSearch);
@@ -136,6 +153,7 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
         private final List<HostEntry> extraHosts = new ArrayList<>();
         private boolean useHostNamespace;
         private java.nio.file.Path netns;
+        private boolean callerMovesInterfaces;
 
         /**
          * The container's host name ({@code --hostname}).
@@ -230,6 +248,18 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
         }
 
         /**
+         * The caller moves each endpoint's interface into its namespace itself (see
+         * {@link SandboxOptions#callerMovesInterfaces}).
+         *
+         * @param on whether it does
+         * @return this builder
+         */
+        public Builder callerMovesInterfaces(boolean on) {
+            this.callerMovesInterfaces = on;
+            return this;
+        }
+
+        /**
          * Checks the names and the namespace and makes the options.
          *
          * @return the options
@@ -238,7 +268,7 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
          */
         public SandboxOptions build() {
             return new SandboxOptions(hostname, domainname, dns, dnsSearch, dnsOptions, extraHosts,
-                    useHostNamespace, netns);
+                    useHostNamespace, netns, callerMovesInterfaces);
         }
     }
 }

@@ -15,9 +15,12 @@ import org.libnetwork4j.kernel.Route;
  * @param ifindex  its interface in the sandbox, 0 if it has none
  * @param movedIn  the host name of an interface the sandbox moved in (it goes back there on
  *                 leave), else null
+ * @param dstPrefix for a sandbox whose caller moves interfaces in: the prefix it names the
+ *                 interface with there (ifname, ifindex being the interface in the host until
+ *                 then); else null
  */
 record Attachment(EndpointImpl endpoint, Driver driver, String networkId, String networkName, boolean internal,
-        JoinResult join, int ifindex, String ifname, String movedIn, int priority) {
+        JoinResult join, int ifindex, String ifname, String movedIn, int priority, String dstPrefix) {
 
     GatewayElection.Candidate candidate() {
         return new GatewayElection.Candidate(priority, internal, networkName, endpoint.name());

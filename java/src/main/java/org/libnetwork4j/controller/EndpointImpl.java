@@ -349,7 +349,8 @@ final class EndpointImpl implements Endpoint {
         InetAddress gw6 = network.internal() ? null : network.addresses().gateway(false);
         return new EndpointInfo(id, name, network.id(), sb == null || a == null ? null : a.ifname(), mac, ipv4, ipv6,
                 gw4, gw6, sb == null ? null : sb.id(),
-                network.driver().endpointOperInfo(network.id(), id).ports(), options.aliases());
+                network.driver().endpointOperInfo(network.id(), id).ports(), options.aliases(),
+                a == null ? null : a.dstPrefix());
     }
 
     @Override

@@ -13,6 +13,9 @@ interface Host extends AutoCloseable {
     /** A new sandbox's OS layer: its own namespace named after id, or the host's own. */
     SandboxOs createSandbox(String id, boolean hostNamespace);
 
+    /** The OS layer of a sandbox whose caller moves interfaces in (SandboxOptions#callerMovesInterfaces). */
+    SandboxOs callerMovesSandbox();
+
     /**
      * A new sandbox's OS layer in a namespace made by someone else, at path (SandboxOptions#netns).
      *

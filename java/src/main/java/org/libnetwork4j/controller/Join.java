@@ -61,9 +61,15 @@ final class Join {
                 int index = 0;
                 String name = null;
                 String movedIn = null;
+                String dstPrefix = null;
+                boolean callerMoves = os.callerMovesInterfaces();
                 if (jr.iface() instanceof JoinResult.Iface.InSandbox in) {
                     index = in.index();
                     name = in.name();
+                    dstPrefix = callerMoves ? n.interfacePrefix() : null; // "in the sandbox" was the host
+                } else if (callerMoves && jr.iface() instanceof JoinResult.Iface.ToMove move) {
+                    name = move.srcName(); // the caller moves it, as the driver asked
+                    dstPrefix = move.dstPrefix();
                 } else if (jr.iface() instanceof JoinResult.Iface.ToMove move) {
                     name = sb.nextInterfaceName(move.dstPrefix());
                     index = os.moveIn(move.srcName(), name);
@@ -72,7 +78,7 @@ final class Join {
                     undo.push(() -> os.moveOut(moved, move.srcName()));
                 }
                 Attachment a = new Attachment(ep, driver, n.id(), n.name(), n.internal(), jr, index, name, movedIn,
-                        priority);
+                        priority, dstPrefix);
 
                 // A new gateway endpoint gets its default routes with its addresses, in one
                 // batch; the old one's must go first, as they are the same default routes.
@@ -81,7 +87,7 @@ final class Join {
                     undo.push(() -> attached.elect(null)); // the old one back
                     attached.dropGateway();
                 }
-                if (index != 0) {
+                if (index != 0 && !callerMoves) {
                     os.configure(index, name, ep.ipv4(), ep.ipv6(), jr.staticRoutes(),
                             leads ? a.defaultRoutes() : List.<Route>of());
                 }

@@ -52,6 +52,11 @@ final class KernelHost implements Host {
     }
 
     @Override
+    public SandboxOs callerMovesSandbox() {
+        return new CallerMovesSandboxOs(namespace);
+    }
+
+    @Override
     public SandboxOs adoptSandbox(Path path) {
         return KernelSandboxOs.adopt(namespace, path);
     }

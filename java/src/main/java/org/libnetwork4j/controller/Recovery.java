@@ -93,7 +93,8 @@ final class Recovery {
             Map<String, Opened> opened = new java.util.concurrent.ConcurrentHashMap<>();
             snap.sandboxes().parallelStream().filter(r -> r.state() == State.READY).forEach(r -> {
                 try {
-                    opened.put(r.id(), new Opened(r.adoptedIdentity() != null
+                    opened.put(r.id(), new Opened(r.options().callerMovesInterfaces() ? ctx.host().callerMovesSandbox()
+                            : r.adoptedIdentity() != null
                             ? ctx.host().openAdoptedSandbox(Path.of(r.key()), r.adoptedIdentity())
                             : ctx.host().openSandbox(Path.of(r.key()), r.options().useHostNamespace()), null));
                 } catch (NetworkException gone) {

@@ -75,7 +75,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         Path filesDir = ctx.paths().filesOf(id);
         Teardown undo = new Teardown();
         try {
-            SandboxOs os = o.netns() != null ? ctx.host().adoptSandbox(o.netns())
+            SandboxOs os = o.callerMovesInterfaces() ? ctx.host().callerMovesSandbox()
+                    : o.netns() != null ? ctx.host().adoptSandbox(o.netns())
                     : ctx.host().createSandbox(id, o.useHostNamespace());
             undo.push(os::delete);
             checkUnadopted(registry, os, o.netns());
@@ -224,6 +225,16 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         return containerId;
     }
 
+    /**
+     * A name for an interface that waits in the host's namespace for the caller to move it
+     * in: random, as Docker's bridge driver names its, since the host's names are not ours
+     * to count; a name that is taken makes the join fail with AlreadyExistsException, one
+     * chance in four billion per interface waiting.
+     */
+    private static String temporaryName() {
+        return String.format("lnwc%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    }
+
     /** The name the join in progress asked for its interface (JoinOption.InterfaceName), or null. */
     void askInterfaceName(String name) {
         askedName = name; // Join holds the sandbox's lock
@@ -231,8 +242,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
 
     /** Refuses a namespace another sandbox has adopted already. */
     private static void checkUnadopted(Registry<SandboxImpl> registry, SandboxOs os, Path path) {
-        if (!os.isExternal()) {
-            return;
+        if (!os.isExternal() || os.identity() == null) {
+            return; // ours, or the caller's moves: no namespace of its own to share
         }
         for (SandboxImpl other : registry.all()) {
             if (os.identity().equals(other.os.identity())) {
@@ -326,6 +337,9 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     public String nextInterfaceName(String prefix) {
         lock.lock();
         try {
+            if (os.callerMovesInterfaces()) {
+                return temporaryName();
+            }
             if (askedName != null) {
                 return askedName;
             }

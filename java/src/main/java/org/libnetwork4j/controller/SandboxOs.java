@@ -17,6 +17,14 @@ import org.libnetwork4j.kernel.Route;
  */
 interface SandboxOs {
 
+    /**
+     * The caller moves interfaces into the namespace itself and configures them
+     * (SandboxOptions#callerMovesInterfaces): a join leaves the interface in the host.
+     */
+    default boolean callerMovesInterfaces() {
+        return false;
+    }
+
     /** Where the namespace is: a bind mount under the run directory, or the host's own. */
     Path key();
 

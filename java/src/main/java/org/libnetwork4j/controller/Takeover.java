@@ -118,7 +118,12 @@ final class Takeover {
         if (!recordedHere) {
             unsettled.add(sb);
         }
-        if (index != 0 && !recordedHere) {
+        if (index != 0 && !recordedHere && sb.os().callerMovesInterfaces()) {
+            // the interface is in the caller's namespace, configured by the caller: the
+            // driver's finding it (by its label) is all there is to check
+            unsettled.add(sb);
+            name = name != null ? name : r.ifname();
+        } else if (index != 0 && !recordedHere) {
             SandboxOs.InterfaceState state = interfaceOf(sb, index);
             if (!carriedThrough(state, r)) {
                 // cut short between the interface and its addresses: undone
@@ -132,7 +137,8 @@ final class Takeover {
         } else if (index != 0 && name == null) {
             name = r.ifname();
         }
-        Attachment a = new Attachment(ep, d, n.id(), n.name(), n.internal(), jr, index, name, null, priority);
+        Attachment a = new Attachment(ep, d, n.id(), n.name(), n.internal(), jr, index, name, null, priority,
+                sb.os().callerMovesInterfaces() ? n.interfacePrefix() : null);
         sb.lock();
         try {
             sb.attachments().add(a);

@@ -74,6 +74,11 @@ final class FakeKernel {
 
     private final class FakeHost implements Host {
         @Override
+        public SandboxOs callerMovesSandbox() {
+            throw new UnsupportedOperationException("not faked: sandboxes whose caller moves interfaces in");
+        }
+
+        @Override
         public SandboxOs createSandbox(String id, boolean hostNamespace) {
             check("createSandbox");
             if (hostNamespace) {
