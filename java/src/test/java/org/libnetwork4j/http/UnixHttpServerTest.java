@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -448,9 +449,53 @@ class UnixHttpServerTest {
             assertFalse(all.contains("late"), all);
             assertFalse(raw.closedByServer());
         }
-        // and curl reads it as a whole body
+        // and curl reads it as a whole body; over HTTP/1.0, unchunked, the connection's end ending it
         Oracle o = run("curl", "-sS", "--unix-socket", sock().toString(), "http://x/events");
         assertEquals("{\"i\":0}\n{\"i\":1}\n{\"i\":2}\n", o.out());
+        try (Raw raw = new Raw(sock())) {
+            raw.send("GET /events HTTP/1.0\r\n\r\n");
+            String all = raw.readToEnd(T);
+            assertTrue(raw.closedByServer(), all);
+            assertTrue(all.startsWith("HTTP/1.0 200 OK\r\n"), all);
+            assertFalse(all.toLowerCase().contains("chunked"), all);
+            assertTrue(all.endsWith("\r\n\r\n{\"i\":0}\n{\"i\":1}\n{\"i\":2}\n"), all);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutOffBeforeItsBodyEatsTheHeap() throws Exception {
+        BlockingQueue<StreamingBody> bodies = new ArrayBlockingQueue<>(1);
+        CountDownLatch hookRan = new CountDownLatch(1);
+        serve(req -> Response.stream(200, null, body -> {
+            body.onClose(hookRan::countDown);
+            bodies.add(body);
+        }));
+        try (Raw raw = new Raw(sock())) {
+            raw.send("GET /events HTTP/1.1\r\nHost: docker\r\n\r\n");
+            StreamingBody body = bodies.poll(10, TimeUnit.SECONDS);
+            assertNotNull(body);
+            byte[] piece = new byte[256 << 10];
+            long written = 0;
+            while (body.write(piece)) { // nobody reads
+                written += piece.length;
+                assertTrue(written < 64L << 20, "still accepting after " + written + " bytes");
+            }
+            assertTrue(written >= UnixHttpServer.MAX_STREAM_BUFFERED - piece.length, written + " bytes");
+            assertTrue(hookRan.await(10, TimeUnit.SECONDS));
+            raw.readToEnd(T);
+            assertTrue(raw.closedByServer());
+        }
+    }
+
+    @Test
+    void anExecutorThatRejectsGives503() throws Exception {
+        serve(UnixHttpServer.builder(sock(), counting(UnixHttpServerTest::doubling), command -> {
+            throw new RejectedExecutionException("full");
+        }));
+        Response r = UnixHttpClient.unix(sock()).post("/double", "{\"n\":1}".getBytes(StandardCharsets.UTF_8), T);
+        assertEquals(503, r.status());
+        assertEquals("the server cannot take requests now", json(r).get("message").asText());
+        assertEquals(0, calls.get());
     }
 
     @Test
