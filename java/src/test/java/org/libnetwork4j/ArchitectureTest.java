@@ -82,6 +82,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theHttpTransportKnowsOnlyTheApisExceptions() {
+        // shared by the Docker edges, below them: it knows no route, no controller, no driver
+        noClasses().that().resideInAPackage("org.libnetwork4j.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
+                        "org.libnetwork4j.driver..", "org.libnetwork4j.ipam..", "org.libnetwork4j.kernel..",
+                        "org.libnetwork4j.internal..", "org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..",
+                        "org.libnetwork4j.store..", "org.libnetwork4j.dns..", "org.libnetwork4j.cli..",
+                        "org.libnetwork4j.events..", "org.libnetwork4j.cni..")
+                .check(MAIN);
+    }
+
+    @Test
     void theStoreKnowsOnlyTheApi() {
         noClasses().that().resideInAPackage("org.libnetwork4j.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
