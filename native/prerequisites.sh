@@ -44,6 +44,7 @@ tests=(
   "runc|cmd:runc|a real runtime's hook in the tests"
   "busybox-static|cmd:busybox|the tests' container images"
   "podman|cmd:podman|a real CNI runtime in the tests"
+  "docker.io|cmd:dockerd|a real dockerd, with libnetwork4j as its network plugin, in the tests"
 )
 wanted=("${build[@]}")
 [ -z "$with_tests" ] || wanted+=("${tests[@]}")

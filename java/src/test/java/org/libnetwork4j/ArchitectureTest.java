@@ -94,6 +94,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theDockerEdgesUseTheApi() {
+        // servers at the edge, like the CLI: the plugin and the Engine API drive the public
+        // API; the plugin's IPAM ledger is the one allocator class, used as a library
+        noClasses().that().resideInAnyPackage("org.libnetwork4j.plugin..", "org.libnetwork4j.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",
+                        "org.libnetwork4j.driver..", "org.libnetwork4j.kernel..", "org.libnetwork4j.internal..",
+                        "org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..", "org.libnetwork4j.store..",
+                        "org.libnetwork4j.dns..", "org.libnetwork4j.cli..")
+                .check(MAIN);
+    }
+
+    @Test
     void theStoreKnowsOnlyTheApi() {
         noClasses().that().resideInAPackage("org.libnetwork4j.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.libnetwork4j.controller..",

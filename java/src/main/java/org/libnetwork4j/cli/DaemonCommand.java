@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -27,9 +28,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.http.ErrorFormatter;
+import org.libnetwork4j.http.UnixHttpServer;
+import org.libnetwork4j.plugin.DockerPlugin;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -62,6 +67,12 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     Lnw lnw;
 
+    @Option(names = "--docker-plugin", arity = "0..1", paramLabel = "SOCKET",
+            fallbackValue = "/run/docker/plugins/libnetwork4j.sock",
+            description = "also serve dockerd as its network and IPAM plugin \"libnetwork4j\" on SOCKET"
+                    + " (default: ${FALLBACK-VALUE}, where dockerd looks for it)")
+    Path dockerPlugin;
+
     /** The command line the requests run through: built once, used one request at a time. */
     private Lnw.Runner runner;
 
@@ -90,6 +101,26 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             throw new Lnw.CliException("cannot listen on " + socket + ": " + e.getMessage());
         }
         Identity here = Identity.ofSelf();
+        // dockerd's calls run beside the lnw commands, many at once: the controller is thread-safe
+        ExecutorService httpWork = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "lnw-daemon-http");
+            t.setDaemon(true);
+            return t;
+        });
+        UnixHttpServer plugin = null;
+        if (dockerPlugin != null) {
+            try {
+                plugin = UnixHttpServer.builder(dockerPlugin.toAbsolutePath(),
+                        new DockerPlugin(controller, config.addressPools()), httpWork)
+                        .errors(ErrorFormatter.PLUGIN).start();
+            } catch (RuntimeException e) {
+                httpWork.shutdownNow();
+                server.close();
+                Files.deleteIfExists(socket);
+                controller.close();
+                throw new Lnw.CliException("cannot serve dockerd on " + dockerPlugin + ": " + e.getMessage());
+            }
+        }
         runner = new Lnw.Runner();
         CountDownLatch done = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -104,6 +135,10 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter log = lnw.err();
         log.println("lnw daemon: serving " + config.stateDir() + " on " + socket + " for network namespace "
                 + here.net());
+        if (plugin != null) {
+            log.println("lnw daemon: serving dockerd as network and IPAM driver \"libnetwork4j\" on "
+                    + plugin.socketPath());
+        }
         // A client that stops halfway (stopped, or not ours) must not hold up the ones after it:
         // reading its request and writing its answer each have a deadline.
         ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -137,6 +172,10 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             heartbeats.shutdownNow();
             deadlines.shutdownNow();
             try {
+                if (plugin != null) {
+                    plugin.close(); // before the controller: no call may find it closed
+                }
+                httpWork.shutdownNow();
                 Files.deleteIfExists(socket);
                 controller.close();
             } finally {
