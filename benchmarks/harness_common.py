@@ -150,6 +150,51 @@ def write_results(out, kind, stamp, text, rows):
     print(f"written: {base}.txt, {base}.csv", file=sys.stderr)
 
 
+# ---- signals and the cleanup stack --------------------------------------------------------
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Signals:
+    """SIGINT/SIGTERM/SIGHUP end the harness (sys.exit: the atexit cleanups run), except while
+    cleanups run: then the signal is noted and the exit follows once they are done, so that a
+    second Ctrl-C cannot cut the cleanup short."""
+    cleaning = False
+    pending = False
+
+    @classmethod
+    def handler(cls, *_):
+        if cls.cleaning:
+            cls.pending = True
+            return
+        sys.exit(130)
+
+    @classmethod
+    def install(cls):
+        for s in SIGNALS:
+            signal.signal(s, cls.handler)
+
+
+def cleanup_now(exit_after=True):
+    """Runs the cleanup stack (last in, first out) with signals held off."""
+    Signals.cleaning = True
+    try:
+        dockerd_ns.at_exit()
+    finally:
+        Signals.cleaning = False
+    if exit_after and Signals.pending:
+        sys.exit(130)
+
+
+def final(work):
+    """At exit, whatever the way out: the cleanup stack, then the work directory, whoever made it;
+    signals from here on are only noted (the harness is on its way out anyway)."""
+    Signals.cleaning = True
+    dockerd_ns.at_exit()
+    umount_under(work)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 # ---- the last-resort sweep -------------------------------------------------------------
 
 def names_work(pid, work):

@@ -36,7 +36,6 @@ import datetime
 import io
 import os
 import platform
-import shutil
 import signal
 import statistics
 import subprocess
@@ -56,14 +55,13 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 sys.dont_write_bytecode = True
 import dockerd_ns  # noqa: E402
 import harness_common  # noqa: E402
-from dockerd_ns import at_exit, cleanups, stop  # noqa: E402
-from harness_common import FakeHost, pct, record, rows, run, timed, umount_under  # noqa: E402
+from dockerd_ns import cleanups, stop  # noqa: E402
+from harness_common import FakeHost, Signals, cleanup_now, pct, record, rows, run, timed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 LAB_CLASS = REPO / "benchmarks/target/classes/org/libnetwork4j/bench/LabBench.class"
 DOCKER_CLI = "/usr/bin/docker"   # docker.io's, the daemon's version (PATH may name another)
 SUBNET = "10.207.0.0/24"         # the bridge network's, inside the fake host only
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 notes = []      # lines for the report
 WORK = None     # set in main
@@ -71,46 +69,6 @@ PREFIX = None
 
 
 # ---- process and cleanup plumbing ------------------------------------------------------
-
-class Signals:
-    """SIGINT/SIGTERM/SIGHUP end the harness (sys.exit: the atexit cleanups run), except while
-    cleanups run: then the signal is noted and the exit follows once they are done, so that a
-    second Ctrl-C cannot cut the cleanup short."""
-    cleaning = False
-    pending = False
-
-    @classmethod
-    def handler(cls, *_):
-        if cls.cleaning:
-            cls.pending = True
-            return
-        sys.exit(130)
-
-    @classmethod
-    def install(cls):
-        for s in SIGNALS:
-            signal.signal(s, cls.handler)
-
-
-def cleanup_now(exit_after=True):
-    """Runs the cleanup stack (last in, first out) with signals held off."""
-    Signals.cleaning = True
-    try:
-        at_exit()
-    finally:
-        Signals.cleaning = False
-    if exit_after and Signals.pending:
-        sys.exit(130)
-
-
-def final():
-    """At exit, whatever the way out: the cleanup stack, then the work directory, whoever made it;
-    signals from here on are only noted (the harness is on its way out anyway)."""
-    Signals.cleaning = True
-    at_exit()
-    umount_under(WORK)
-    shutil.rmtree(WORK, ignore_errors=True)
-
 
 # run-lab.sh's last resort (harness_common.sweep), after the harness is gone (even killed), stops
 # first LabBench (SIGTERM: the JVM's shutdown hooks undo its lab; it is found by its CSV path in
@@ -377,7 +335,7 @@ def main():
     Signals.install()
     PREFIX = a.prefix
     WORK = harness_common.work_dir(a.work, "lnwlab-")
-    atexit.register(final)
+    atexit.register(harness_common.final, WORK)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc)
