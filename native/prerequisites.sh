@@ -45,6 +45,8 @@ tests=(
   "busybox-static|cmd:busybox|the tests' container images"
   "podman|cmd:podman|a real CNI runtime in the tests"
   "docker.io|cmd:dockerd|a real dockerd, with libnetwork4j as its network plugin, in the tests"
+  "etcd-server|cmd:etcd|the cluster store of the multi-host tests (run in their own namespaces)"
+  "etcd-client|cmd:etcdctl|the tests' independent view of the cluster store"
 )
 wanted=("${build[@]}")
 [ -z "$with_tests" ] || wanted+=("${tests[@]}")

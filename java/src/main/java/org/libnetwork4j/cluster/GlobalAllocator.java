@@ -1,0 +1,203 @@
+package org.libnetwork4j.cluster;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.PoolExhaustedException;
+import org.libnetwork4j.RetryableException;
+
+/**
+ * What networks that span hosts allocate together: their endpoints' addresses and their VNIs,
+ * each taken by one etcd transaction that writes its key only if nobody holds it
+ * ({@link EtcdStore#create}). A host that loses the race for a candidate tries another; no
+ * value is ever given out twice, whatever the number of hosts and threads asking at once.
+ *
+ * <p>An address is the key {@code /libnetwork4j/ipam/NETWORK/ADDRESS}, a VNI
+ * {@code /libnetwork4j/vni/VNI}; the value names the owner (an endpoint, a network). They are
+ * not leased: an address outlives its host's absence (a host restarted after a crash finds
+ * its endpoints' addresses still its own), and goes with an explicit release.
+ *
+ * <p>The lowest free value is what every host would pick, so each picks at random among the
+ * lowest few free ones: racing hosts then mostly ask for different values.
+ */
+public final class GlobalAllocator {
+    /** Docker's range of overlay VNIs. */
+    public static final int VNI_FIRST = 256;
+    /** The largest VNI (24 bits). */
+    public static final int VNI_LAST = (1 << 24) - 1;
+
+    private static final int SPREAD = 16;
+    private static final int ATTEMPTS = 1000;
+
+    private final EtcdStore store;
+
+    /**
+     * Allocates through store.
+     *
+     * @param store the cluster store, open
+     */
+    public GlobalAllocator(EtcdStore store) {
+        this.store = store;
+    }
+
+    private static String addressKey(String networkId, InetAddress a) {
+        return EtcdStore.ROOT + "ipam/" + networkId + "/" + IpAddresses.format(a);
+    }
+
+    /**
+     * Takes an address of a network for owner: preferred, or one of the lowest free of range.
+     *
+     * @param networkId the network
+     * @param range     where a dynamic address comes from (the subnet, or its ip-range)
+     * @param subnet    the subnet: its network address (and IPv4 broadcast) are never given
+     * @param preferred the address wanted, or null for any free one
+     * @param owner     what holds it (an endpoint's id, "gateway")
+     * @return the address taken
+     * @throws AlreadyExistsException if preferred is taken
+     * @throws PoolExhaustedException if range has no free address
+     * @throws RetryableException     if the store cannot be reached, or the races do not end
+     */
+    public InetAddress requestAddress(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred,
+            String owner) {
+        byte[] value = owner.getBytes(StandardCharsets.UTF_8);
+        if (preferred != null) {
+            if (!subnet.contains(preferred)) {
+                throw new InvalidParameterException("address " + IpAddresses.format(preferred) + " is not in subnet "
+                        + subnet);
+            }
+            if (!store.create(addressKey(networkId, preferred), value, false)) {
+                throw new AlreadyExistsException("address " + IpAddresses.format(preferred) + " of network "
+                        + networkId + " is taken (" + store.name() + ")");
+            }
+            return preferred;
+        }
+        String prefix = EtcdStore.ROOT + "ipam/" + networkId + "/";
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Set<String> taken = new HashSet<>(store.list(prefix).keySet());
+            List<InetAddress> free = lowestFree(subnet, range, taken, prefix);
+            if (free.isEmpty()) {
+                throw new PoolExhaustedException("no available address in " + range + " of network " + networkId
+                        + " (" + store.name() + ")");
+            }
+            InetAddress a = free.get(ThreadLocalRandom.current().nextInt(free.size()));
+            if (store.create(addressKey(networkId, a), value, false)) {
+                return a;
+            }
+        }
+        throw new RetryableException("network " + networkId + ": " + ATTEMPTS + " address requests in a row lost"
+                + " their race (" + store.name() + ")");
+    }
+
+    /** Up to SPREAD free addresses of range, lowest first, skipping the subnet's reserved ones. */
+    private static List<InetAddress> lowestFree(IpPrefix subnet, IpPrefix range, Set<String> taken, String prefix) {
+        int bits = IpPrefix.bits(range.address());
+        BigInteger first = new BigInteger(1, range.network().address().getAddress());
+        BigInteger size = BigInteger.ONE.shiftLeft(bits - range.length());
+        BigInteger subnetFirst = new BigInteger(1, subnet.network().address().getAddress());
+        BigInteger subnetLast = subnetFirst.add(BigInteger.ONE.shiftLeft(bits - subnet.length())).subtract(BigInteger.ONE);
+        List<InetAddress> free = new ArrayList<>(SPREAD);
+        // bounded: a range holds at most `taken` + SPREAD + 2 candidates to look at
+        long limit = taken.size() + SPREAD + 2L;
+        for (long i = 0; i < limit && BigInteger.valueOf(i).compareTo(size) < 0 && free.size() < SPREAD; i++) {
+            BigInteger n = first.add(BigInteger.valueOf(i));
+            if (n.equals(subnetFirst) || bits == 32 && n.equals(subnetLast) && subnet.length() < 31) {
+                limit++;
+                continue;
+            }
+            InetAddress a = IpAddresses.of(toBytes(n, bits / 8));
+            if (!taken.contains(prefix + IpAddresses.format(a))) {
+                free.add(a);
+            }
+        }
+        return free;
+    }
+
+    private static byte[] toBytes(BigInteger n, int len) {
+        byte[] raw = n.toByteArray();
+        byte[] out = new byte[len];
+        int copy = Math.min(raw.length, len);
+        System.arraycopy(raw, raw.length - copy, out, len - copy, copy);
+        return out;
+    }
+
+    /**
+     * Gives an address back, if owner holds it.
+     *
+     * @param networkId the network
+     * @param address   the address
+     * @param owner     who took it
+     */
+    public void releaseAddress(String networkId, InetAddress address, String owner) {
+        store.deleteIf(addressKey(networkId, address), owner.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Forgets every address of a network (its delete).
+     *
+     * @param networkId the network
+     */
+    public void releaseNetwork(String networkId) {
+        store.deletePrefix(EtcdStore.ROOT + "ipam/" + networkId + "/");
+    }
+
+    /**
+     * Takes a VNI for a network: the lowest free from {@link #VNI_FIRST}, or the one asked for.
+     *
+     * @param networkId the network
+     * @param wanted    a VNI asked for (Docker's vxlanid_list), or 0 for any
+     * @return the VNI, the network's until {@link #releaseVni}
+     * @throws AlreadyExistsException if wanted is another network's
+     */
+    public int requestVni(String networkId, int wanted) {
+        byte[] value = networkId.getBytes(StandardCharsets.UTF_8);
+        String prefix = EtcdStore.ROOT + "vni/";
+        if (wanted != 0) {
+            if (wanted < 1 || wanted > VNI_LAST) {
+                throw new InvalidParameterException("VNI " + wanted + " is not in 1-" + VNI_LAST);
+            }
+            if (!store.create(prefix + wanted, value, false)
+                    && !java.util.Arrays.equals(store.get(prefix + wanted).orElse(null), value)) {
+                throw new AlreadyExistsException("VNI " + wanted + " is another network's (" + store.name() + ")");
+            }
+            return wanted;
+        }
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Set<String> taken = store.list(prefix).keySet();
+            List<Integer> free = new ArrayList<>(SPREAD);
+            for (int v = VNI_FIRST; v <= VNI_LAST && free.size() < SPREAD; v++) {
+                if (!taken.contains(prefix + v)) {
+                    free.add(v);
+                }
+            }
+            if (free.isEmpty()) {
+                throw new PoolExhaustedException("no free VNI (" + store.name() + ")");
+            }
+            int v = free.get(ThreadLocalRandom.current().nextInt(free.size()));
+            if (store.create(prefix + v, value, false)) {
+                return v;
+            }
+        }
+        throw new RetryableException("network " + networkId + ": " + ATTEMPTS + " VNI requests in a row lost"
+                + " their race (" + store.name() + ")");
+    }
+
+    /**
+     * Gives a VNI back, if networkId holds it.
+     *
+     * @param vni       the VNI
+     * @param networkId its network
+     */
+    public void releaseVni(int vni, String networkId) {
+        store.deleteIf(EtcdStore.ROOT + "vni/" + vni, networkId.getBytes(StandardCharsets.UTF_8));
+    }
+}

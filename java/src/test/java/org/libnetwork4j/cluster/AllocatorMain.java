@@ -1,0 +1,58 @@
+package org.libnetwork4j.cluster;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.NetworkException;
+
+/**
+ * One host of GlobalAllocatorTest, in a JVM of its own in the host's namespace:
+ * {@code AllocatorMain ENDPOINT NETWORK SUBNET THREADS EACH address|vni}. Prints one line per
+ * value taken ("got VALUE") or refused ("error TYPE: MESSAGE"), then "done".
+ */
+public final class AllocatorMain {
+    private AllocatorMain() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        int threads = Integer.parseInt(a[3]);
+        int each = Integer.parseInt(a[4]);
+        IpPrefix subnet = IpPrefix.parse(a[2]);
+        try (EtcdStore store = EtcdStore.connect(List.of(URI.create(a[0])), Duration.ofSeconds(5))) {
+            GlobalAllocator g = new GlobalAllocator(store);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                pool.execute(() -> {
+                    for (int i = 0; i < each; i++) {
+                        try {
+                            String owner = ProcessHandle.current().pid() + "-" + thread + "-" + i;
+                            String got = a[5].equals("vni") ? Integer.toString(g.requestVni(a[1] + owner, 0))
+                                    : IpAddresses.format(g.requestAddress(a[1], subnet, subnet, null, owner));
+                            say("got " + got);
+                        } catch (NetworkException e) {
+                            say("error " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(120, TimeUnit.SECONDS);
+        } catch (NetworkException e) {
+            say("error " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        say("done");
+        System.exit(0); // the client's threads are not all daemons
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,109 @@
+package org.libnetwork4j.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.testing.EtcdLab;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.TestNs;
+
+/**
+ * Addresses and VNIs of networks that span hosts, taken with etcd transactions: three hosts,
+ * each a JVM of its own in its namespace, sixteen threads each, asking at once; checked with
+ * what each was given and with etcdctl's view of the store. etcd 3.4 runs in a throwaway
+ * namespace on the hosts' underlay.
+ */
+@ExtendWith(NetnsExtension.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class GlobalAllocatorTest {
+
+    /** Runs AllocatorMain on every host at once; returns every line they printed. */
+    private static List<String> onEveryHost(EtcdLab lab, String... args) throws Exception {
+        List<Process> ps = new ArrayList<>();
+        for (TestNs h : lab.hosts()) {
+            List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + h.path(),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), AllocatorMain.class.getName(), EtcdLab.ENDPOINT));
+            cmd.addAll(List.of(args));
+            ps.add(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        List<String> lines = new ArrayList<>();
+        try {
+            for (Process p : ps) {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(150, TimeUnit.SECONDS), "a host did not finish");
+                assertTrue(out.strip().endsWith("done"), out);
+                lines.addAll(out.lines().filter(l -> !l.equals("done")).toList());
+            }
+        } finally {
+            ps.forEach(Process::destroyForcibly);
+        }
+        return lines;
+    }
+
+    private static List<String> got(List<String> lines) {
+        return lines.stream().filter(l -> l.startsWith("got ")).map(l -> l.substring(4)).toList();
+    }
+
+    @Test
+    void threeHostsOfSixteenThreadsNeverShareAnAddressOrAVni(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 3)) {
+            List<String> lines = onEveryHost(lab, "netA", "10.80.0.0/24", "16", "5", "address");
+            List<String> addrs = got(lines);
+            assertEquals(240, addrs.size(), "every request answered: " + lines.stream().filter(l -> !l.startsWith("got"))
+                    .limit(5).toList());
+            Set<String> distinct = new HashSet<>(addrs);
+            assertEquals(240, distinct.size(), "no address twice");
+            IpPrefix subnet = IpPrefix.parse("10.80.0.0/24");
+            assertTrue(addrs.stream().map(IpAddresses::parse).allMatch(subnet::contains));
+            assertTrue(!distinct.contains("10.80.0.0") && !distinct.contains("10.80.0.255"), "never the subnet's own");
+            String keys = lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/ipam/netA/").out();
+            assertEquals(240, keys.lines().filter(l -> !l.isBlank()).count(), "etcd holds each, once");
+
+            List<String> vnis = got(onEveryHost(lab, "net", "10.80.0.0/24", "16", "2", "vni"));
+            assertEquals(96, vnis.size());
+            assertEquals(96, new HashSet<>(vnis).size(), "no VNI twice");
+            assertTrue(vnis.stream().mapToInt(Integer::parseInt).allMatch(v -> v >= 256 && v < 256 + 96 + 16),
+                    "the lowest free ones: " + vnis);
+        }
+    }
+
+    @Test
+    void anExhaustedSubnetIsATypedErrorOnEveryHost(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 3)) {
+            List<String> lines = onEveryHost(lab, "netB", "10.81.0.0/29", "4", "1", "address");
+            assertEquals(6, got(lines).size(), "a /29 has six: " + lines);
+            assertEquals(6, new HashSet<>(got(lines)).size());
+            assertEquals(6, lines.stream().filter(l -> l.startsWith("error PoolExhaustedException: no available address"))
+                    .count(), lines.toString());
+        }
+    }
+
+    @Test
+    void withEtcdDownARequestFailsAtOnceWithARetryableErrorNamingTheStore(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 1)) {
+            lab.stopEtcd();
+            long t0 = System.nanoTime();
+            List<String> lines = onEveryHost(lab, "netC", "10.82.0.0/24", "1", "1", "address");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(1, lines.size(), lines.toString());
+            assertTrue(lines.get(0).startsWith("error RetryableException: cluster store etcd http://192.168.77.100:2379"),
+                    lines.get(0));
+            assertTrue(ms < 30_000, "within its deadlines, not hanging: " + ms + " ms");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package org.libnetwork4j.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hosts on an underlay, and etcd on it, all in the test's throwaway namespaces: a bridge in
+ * namespace "underlay", each host (and "etcd") with an eth0 on it, 192.168.77.N/24; etcd 3.4
+ * (Debian's etcd-server) started in its own namespace, its data under the test's directory,
+ * on {@link #ENDPOINT}. Never in the machine's own namespace. Closing stops etcd by its PID.
+ */
+public final class EtcdLab implements AutoCloseable {
+    /** Where etcd listens, from the hosts' side. */
+    public static final String ENDPOINT = "etcd://192.168.77.100:2379";
+    private static final String ETCD_IP = "192.168.77.100";
+    private static final Path ETCD = Path.of("/usr/bin/etcd");
+
+    private final Namespaces ns;
+    private final TestNs underlay;
+    private final TestNs etcdNs;
+    private final List<TestNs> hosts = new ArrayList<>();
+    private Process etcd;
+
+    private EtcdLab(Namespaces ns) {
+        this.ns = ns;
+        this.underlay = ns.container("underlay");
+        this.etcdNs = ns.container("etcd");
+    }
+
+    /**
+     * The underlay, etcd on it, and hosts h1..hN with addresses .1...N.
+     *
+     * @param ns    the test's namespaces
+     * @param hosts how many hosts
+     * @return the lab, etcd answering
+     * @throws Exception if etcd does not answer within 20 s
+     */
+    public static EtcdLab start(Namespaces ns, int hosts) throws Exception {
+        if (!Files.isExecutable(ETCD)) {
+            throw new AssertionError("etcd-server is a test dependency (native/prerequisites.sh installs it)");
+        }
+        EtcdLab lab = new EtcdLab(ns);
+        try {
+            Oracle.out(lab.underlay, "ip", "link", "add", "br0", "type", "bridge");
+            Oracle.out(lab.underlay, "ip", "link", "set", "br0", "up");
+            for (int i = 1; i <= hosts; i++) {
+                lab.hosts.add(lab.attach(ns.container("h" + i), "192.168.77." + i));
+            }
+            lab.attach(lab.etcdNs, ETCD_IP);
+            lab.startEtcd();
+            return lab;
+        } catch (Exception | AssertionError e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private TestNs attach(TestNs host, String ip) {
+        String port = "u" + host.name().substring(host.name().length() - Math.min(8, host.name().length()));
+        Oracle.out(underlay, "ip", "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns",
+                host.path().toString());
+        Oracle.out(underlay, "ip", "link", "set", port, "master", "br0", "up");
+        Oracle.out(host, "ip", "addr", "add", ip + "/24", "dev", "eth0");
+        Oracle.out(host, "ip", "link", "set", "eth0", "up");
+        Oracle.out(host, "ip", "link", "set", "lo", "up");
+        return host;
+    }
+
+    private void startEtcd() throws Exception {
+        Path data = ns.dir().resolve("etcd-data");
+        Files.createDirectories(data);
+        etcd = new ProcessBuilder("nsenter", "--net=" + etcdNs.path(), ETCD.toString(), "--name", "lnwt",
+                "--data-dir", data.toString(), "--listen-client-urls", "http://" + ETCD_IP + ":2379",
+                "--advertise-client-urls", "http://" + ETCD_IP + ":2379", "--listen-peer-urls", "http://127.0.0.1:2380",
+                "--initial-advertise-peer-urls", "http://127.0.0.1:2380", "--initial-cluster",
+                "lnwt=http://127.0.0.1:2380").redirectErrorStream(true)
+                .redirectOutput(ns.dir().resolve("etcd.log").toFile()).start();
+        for (int i = 0; i < 200; i++) { // bounded: 20 s
+            if (!etcd.isAlive()) {
+                break;
+            }
+            if (Oracle.exec(etcdNs, "etcdctl", "--endpoints", ETCD_IP + ":2379", "--dial-timeout", "1s",
+                    "endpoint", "health").ok()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("etcd did not answer: " + Files.readString(ns.dir().resolve("etcd.log")));
+    }
+
+    /**
+     * The hosts, h1 first.
+     *
+     * @return their namespaces
+     */
+    public List<TestNs> hosts() {
+        return hosts;
+    }
+
+    /**
+     * etcdctl, with the store's endpoint, run in etcd's namespace.
+     *
+     * @param args what follows the endpoint
+     * @return what it printed
+     */
+    public Oracle.Result etcdctl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", ETCD_IP + ":2379"));
+        cmd.addAll(List.of(args));
+        return Oracle.exec(etcdNs, cmd.toArray(String[]::new));
+    }
+
+    /** Stops etcd (SIGTERM, then SIGKILL): for the tests of a store that is away. */
+    public void stopEtcd() throws InterruptedException {
+        if (etcd != null && etcd.isAlive()) {
+            etcd.destroy();
+            if (!etcd.waitFor(10, TimeUnit.SECONDS)) {
+                etcd.destroyForcibly();
+                etcd.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Starts etcd again on the same data. */
+    public void restartEtcd() throws Exception {
+        stopEtcd();
+        startEtcd();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stopEtcd();
+    }
+}
