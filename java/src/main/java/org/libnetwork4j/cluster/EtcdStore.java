@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -32,6 +31,8 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.stub.StreamObserver;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.RetryableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One controller's connection to the cluster store: etcd 3, at the endpoints configured
@@ -48,17 +49,88 @@ public final class EtcdStore implements AutoCloseable {
     public static final String ROOT = "/libnetwork4j/";
 
     private static final Duration CALL = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
 
     private final String name;
     private final Client client;
-    private final long lease;
-    private final CloseableClient keepAlive;
+    private final long ttlSeconds;
+    private final List<Runnable> onNewLease = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService retries =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lnw-cluster-retry");
+                t.setDaemon(true);
+                return t;
+            });
+    private volatile long lease;
+    private volatile CloseableClient keepAlive;
+    private volatile boolean closed;
 
-    private EtcdStore(String name, Client client, long lease, CloseableClient keepAlive) {
+    private EtcdStore(String name, Client client, long ttlSeconds) {
         this.name = name;
         this.client = client;
-        this.lease = lease;
-        this.keepAlive = keepAlive;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    /**
+     * Takes a new lease and keeps it alive. When the keep-alive stream ends (etcd was away
+     * longer than the lease's time to live, or cut off from this host), the lease is gone and
+     * so is everything published under it: a new one is taken, as soon as etcd answers, and
+     * those who publish are told to publish again ({@link #onNewLease}).
+     */
+    private void takeLease() {
+        long id = await(name, "grant lease", client.getLeaseClient().grant(ttlSeconds)).getID();
+        lease = id;
+        keepAlive = client.getLeaseClient().keepAlive(id, new StreamObserver<>() {
+            @Override
+            public void onNext(LeaseKeepAliveResponse r) {
+                if (r.getTTL() <= 0) {
+                    lost(id); // etcd says the lease is gone
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                lost(id);
+            }
+
+            @Override
+            public void onCompleted() {
+                lost(id);
+            }
+        });
+    }
+
+    private void lost(long id) {
+        if (closed || lease != id) {
+            return;
+        }
+        LOG.warn("cluster store {}: this host's lease {} is lost: taking a new one", name, id);
+        retries.schedule(this::renew, 1, TimeUnit.SECONDS);
+    }
+
+    private void renew() {
+        if (closed) {
+            return;
+        }
+        try {
+            CloseableClient old = keepAlive;
+            takeLease();
+            old.close();
+            LOG.info("cluster store {}: new lease {}: publishing again", name, lease);
+            onNewLease.forEach(Runnable::run);
+        } catch (RuntimeException e) {
+            retries.schedule(this::renew, 1, TimeUnit.SECONDS); // etcd still away
+        }
+    }
+
+    /**
+     * Runs hook each time this host's lease had to be taken anew, after which what was
+     * published under the old one is gone from etcd.
+     *
+     * @param hook what publishes again
+     */
+    public void onNewLease(Runnable hook) {
+        onNewLease.add(hook);
     }
 
     /**
@@ -89,25 +161,13 @@ public final class EtcdStore implements AutoCloseable {
         }
         String name = "etcd " + String.join(",", urls);
         Client client = Client.builder().endpoints(urls).connectTimeout(CALL).build();
+        EtcdStore store = new EtcdStore(name, client, leaseTtl.toSeconds());
         try {
-            long lease = await(name, "grant lease", client.getLeaseClient().grant(leaseTtl.toSeconds()))
-                    .getID();
-            CloseableClient keepAlive = client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
-                @Override
-                public void onNext(LeaseKeepAliveResponse r) {
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    // etcd unreachable for now: jetcd keeps trying; what it cannot keep, etcd expires
-                }
-
-                @Override
-                public void onCompleted() {
-                }
-            });
-            return new EtcdStore(name, client, lease, keepAlive);
+            store.takeLease();
+            return store;
         } catch (RuntimeException e) {
+            store.closed = true;
+            store.retries.shutdownNow();
             client.close();
             throw e;
         }
@@ -212,38 +272,109 @@ public final class EtcdStore implements AutoCloseable {
                 DeleteOption.builder().isPrefix(true).build())).getDeleted();
     }
 
-    /** A change under a watched prefix. */
-    public record Change(String key, byte[] value, boolean deleted) {
+    /** What a watch is told. */
+    public interface Watcher {
+        /**
+         * Everything under the prefix now: at the start, and again after a watch that broke
+         * (etcd away, its history compacted) is made anew; replaces all that was told before.
+         *
+         * @param all the keys and their values
+         */
+        void snapshot(Map<String, byte[]> all);
+
+        /**
+         * A key written.
+         *
+         * @param key   the key
+         * @param value its value
+         */
+        void put(String key, byte[] value);
+
+        /**
+         * A key deleted (by its owner, or by etcd with its owner's lease).
+         *
+         * @param key the key
+         */
+        void deleted(String key);
     }
 
     /**
-     * Watches a prefix: listener first gets every key there now (as puts), then each change
-     * after that snapshot, in order, on one of the client's threads. When etcd comes back
-     * after being away, the client resumes the watch from where it was; if that history is
-     * compacted, listener gets the snapshot again, in full, after a change with a null key
-     * (forget all).
+     * Watches a prefix: watcher gets a snapshot, then each change after it, in order, on one
+     * of the client's threads. If the watch breaks (etcd away past what the client resumes),
+     * it is made again once etcd answers: a new snapshot first, so no stale key survives.
      *
-     * @param prefix   the prefix
-     * @param listener what is told
+     * @param prefix  the prefix
+     * @param watcher what is told
      * @return closes the watch
+     * @throws RetryableException if etcd cannot be reached for the first snapshot
      */
-    public AutoCloseable watch(String prefix, Consumer<Change> listener) {
-        GetResponse now = await(name, "list " + prefix, client.getKVClient().get(bytes(prefix),
-                GetOption.builder().isPrefix(true).build()));
-        for (KeyValue kv : now.getKvs()) {
-            listener.accept(new Change(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(), false));
+    public AutoCloseable watch(String prefix, Watcher watcher) {
+        Resyncing w = new Resyncing(prefix, watcher);
+        w.start();
+        return w;
+    }
+
+    private final class Resyncing implements AutoCloseable {
+        private final String prefix;
+        private final Watcher watcher;
+        private volatile Watch.Watcher current;
+        private volatile boolean stopped;
+
+        Resyncing(String prefix, Watcher watcher) {
+            this.prefix = prefix;
+            this.watcher = watcher;
         }
-        long next = now.getHeader().getRevision() + 1;
-        Watch.Watcher w = client.getWatchClient().watch(bytes(prefix),
-                WatchOption.builder().isPrefix(true).withRevision(next).build(), response -> {
-                    for (WatchEvent e : response.getEvents()) {
-                        KeyValue kv = e.getKeyValue();
-                        boolean gone = e.getEventType() == WatchEvent.EventType.DELETE;
-                        listener.accept(new Change(kv.getKey().toString(StandardCharsets.UTF_8),
-                                gone ? null : kv.getValue().getBytes(), gone));
+
+        void start() {
+            GetResponse now = await(name, "list " + prefix, client.getKVClient().get(bytes(prefix),
+                    GetOption.builder().isPrefix(true).build()));
+            Map<String, byte[]> all = new LinkedHashMap<>();
+            for (KeyValue kv : now.getKvs()) {
+                all.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes());
+            }
+            watcher.snapshot(all);
+            long next = now.getHeader().getRevision() + 1;
+            current = client.getWatchClient().watch(bytes(prefix),
+                    WatchOption.builder().isPrefix(true).withRevision(next).build(), Watch.listener(response -> {
+                        for (WatchEvent e : response.getEvents()) {
+                            KeyValue kv = e.getKeyValue();
+                            String key = kv.getKey().toString(StandardCharsets.UTF_8);
+                            if (e.getEventType() == WatchEvent.EventType.DELETE) {
+                                watcher.deleted(key);
+                            } else {
+                                watcher.put(key, kv.getValue().getBytes());
+                            }
+                        }
+                    }, error -> again(), this::again));
+        }
+
+        private void again() {
+            if (stopped || closed) {
+                return;
+            }
+            retries.schedule(() -> {
+                if (stopped || closed) {
+                    return;
+                }
+                try {
+                    Watch.Watcher old = current;
+                    start();
+                    if (old != null) {
+                        old.close();
                     }
-                });
-        return w::close;
+                } catch (RuntimeException e) {
+                    again(); // etcd still away
+                }
+            }, 1, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            if (current != null) {
+                current.close();
+            }
+        }
     }
 
     private PutOption putOption(boolean leased) {
@@ -272,6 +403,8 @@ public final class EtcdStore implements AutoCloseable {
     /** Revokes the lease (this host's published keys go at once) and disconnects. */
     @Override
     public void close() {
+        closed = true;
+        retries.shutdownNow();
         keepAlive.close();
         try {
             await(name, "revoke lease", client.getLeaseClient().revoke(lease));
