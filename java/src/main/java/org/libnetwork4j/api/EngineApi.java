@@ -67,6 +67,9 @@ public final class EngineApi implements Handler, AutoCloseable {
     private static final String VERSION = Optional.ofNullable(EngineApi.class.getPackage().getImplementationVersion())
             .orElse("0.1.0-SNAPSHOT");
 
+    /** When the jar (or class directory) was built: its modification time; "" if unknown. */
+    private static final String BUILD_TIME = buildTime();
+
     private final NetworkController controller;
     private final EngineEvents events;
 
@@ -199,7 +202,7 @@ public final class EngineApi implements Handler, AutoCloseable {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("ApiVersion", API_VERSION);
         details.put("Arch", arch);
-        details.put("BuildTime", "");
+        details.put("BuildTime", BUILD_TIME);
         details.put("Experimental", "false");
         details.put("GitCommit", "");
         details.put("GoVersion", "");
@@ -220,7 +223,17 @@ public final class EngineApi implements Handler, AutoCloseable {
         m.put("Os", "linux");
         m.put("Arch", arch);
         m.put("KernelVersion", kernel);
+        m.put("BuildTime", BUILD_TIME);
         return m;
+    }
+
+    private static String buildTime() {
+        try {
+            Path built = Path.of(EngineApi.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return DockerNetworks.rfc3339Nano(Files.getLastModifiedTime(built).toInstant());
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static String kernelVersion() {
