@@ -103,6 +103,10 @@ class ArchitectureTest {
                         "org.libnetwork4j.firewall..", "org.libnetwork4j.portmapper..", "org.libnetwork4j.store..",
                         "org.libnetwork4j.dns..", "org.libnetwork4j.cli..")
                 .check(MAIN);
+        // the Engine API has no allocator of its own: addresses are the controller's business
+        noClasses().that().resideInAPackage("org.libnetwork4j.api..")
+                .should().dependOnClassesThat().resideInAPackage("org.libnetwork4j.ipam..")
+                .check(MAIN);
     }
 
     @Test

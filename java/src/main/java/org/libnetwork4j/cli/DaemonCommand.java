@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.api.EngineApi;
 import org.libnetwork4j.http.ErrorFormatter;
 import org.libnetwork4j.http.UnixHttpServer;
 import org.libnetwork4j.plugin.DockerPlugin;
@@ -73,6 +74,11 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
                     + " (default: ${FALLBACK-VALUE}, where dockerd looks for it)")
     Path dockerPlugin;
 
+    @Option(names = "--docker-api", paramLabel = "unix:///PATH",
+            description = "also serve the Docker Engine API's network endpoints (API 1.41) on the unix socket PATH,"
+                    + " for DOCKER_HOST=unix:///PATH docker network ...")
+    String dockerApi;
+
     /** The command line the requests run through: built once, used one request at a time. */
     private Lnw.Runner runner;
 
@@ -87,6 +93,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             throw new Lnw.CliException("the state directory's path is too long for a socket in it (" + socket
                     + ": the kernel takes 107 bytes)");
         }
+        Path apiSocket = dockerApi == null ? null : apiSocket(dockerApi);
         lnw.servesDns = true;
         NetworkController controller = lnw.controller();
         ServerSocketChannel server;
@@ -108,18 +115,34 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             return t;
         });
         UnixHttpServer plugin = null;
-        if (dockerPlugin != null) {
-            try {
-                plugin = UnixHttpServer.builder(dockerPlugin.toAbsolutePath(),
-                        new DockerPlugin(controller, config.addressPools()), httpWork)
-                        .errors(ErrorFormatter.PLUGIN).start();
-            } catch (RuntimeException e) {
-                httpWork.shutdownNow();
-                server.close();
-                Files.deleteIfExists(socket);
-                controller.close();
-                throw new Lnw.CliException("cannot serve dockerd on " + dockerPlugin + ": " + e.getMessage());
+        UnixHttpServer api = null;
+        EngineApi engine = null;
+        try {
+            if (dockerPlugin != null) {
+                try {
+                    plugin = UnixHttpServer.builder(dockerPlugin.toAbsolutePath(),
+                            new DockerPlugin(controller, config.addressPools()), httpWork)
+                            .errors(ErrorFormatter.PLUGIN).start();
+                } catch (RuntimeException e) {
+                    throw new Lnw.CliException("cannot serve dockerd on " + dockerPlugin + ": " + e.getMessage());
+                }
             }
+            if (apiSocket != null) {
+                engine = new EngineApi(controller);
+                try {
+                    api = UnixHttpServer.builder(apiSocket, engine, httpWork).errors(ErrorFormatter.ENGINE).start();
+                } catch (RuntimeException e) {
+                    throw new Lnw.CliException("cannot serve the Docker Engine API on " + apiSocket + ": "
+                            + e.getMessage());
+                }
+            }
+        } catch (Lnw.CliException e) {
+            closeServers(api, engine, plugin);
+            httpWork.shutdownNow();
+            server.close();
+            Files.deleteIfExists(socket);
+            controller.close();
+            throw e;
         }
         runner = new Lnw.Runner();
         CountDownLatch done = new CountDownLatch(1);
@@ -138,6 +161,10 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         if (plugin != null) {
             log.println("lnw daemon: serving dockerd as network and IPAM driver \"libnetwork4j\" on "
                     + plugin.socketPath());
+        }
+        if (api != null) {
+            log.println("lnw daemon: serving the Docker Engine API " + EngineApi.API_VERSION + " (networks) on "
+                    + api.socketPath() + ": DOCKER_HOST=unix://" + api.socketPath() + " docker network ...");
         }
         // A client that stops halfway (stopped, or not ours) must not hold up the ones after it:
         // reading its request and writing its answer each have a deadline.
@@ -172,9 +199,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             heartbeats.shutdownNow();
             deadlines.shutdownNow();
             try {
-                if (plugin != null) {
-                    plugin.close(); // before the controller: no call may find it closed
-                }
+                closeServers(api, engine, plugin); // before the controller: no call may find it closed
                 httpWork.shutdownNow();
                 Files.deleteIfExists(socket);
                 controller.close();
@@ -184,6 +209,28 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         }
         log.println("lnw daemon: stopped");
         return 0;
+    }
+
+    /** {@code unix:///PATH} (or a bare absolute path) as the socket's path; anything else is a usage error. */
+    static Path apiSocket(String address) {
+        String path = address.startsWith("unix://") ? address.substring("unix://".length()) : address;
+        if (!path.startsWith("/") || path.length() < 2) {
+            throw new Lnw.CliException("invalid --docker-api \"" + address + "\": unix:///PATH, PATH absolute");
+        }
+        return Path.of(path).normalize();
+    }
+
+    /** The HTTP servers, then the Engine API's event subscription; each one's failure is logged, not thrown. */
+    private void closeServers(UnixHttpServer api, EngineApi engine, UnixHttpServer plugin) {
+        for (AutoCloseable c : new AutoCloseable[] {api, engine, plugin}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    lnw.err().println("lnw daemon: closing " + c + ": " + e);
+                }
+            }
+        }
     }
 
     /**

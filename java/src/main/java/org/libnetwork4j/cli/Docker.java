@@ -10,61 +10,18 @@ import org.libnetwork4j.EndpointInfo;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
-import org.libnetwork4j.NetworkInfo;
 import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.api.DockerNetworks;
 
 /** Inspect documents, with the field names of {@code docker network inspect} and {@code docker inspect}. */
 final class Docker {
     private Docker() {
     }
 
+    /** The network as {@code docker network inspect} shows it: the Engine API's own document. */
     static Map<String, Object> network(NetworkController c, Network n) {
-        NetworkInfo i = n.info();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Name", i.name());
-        m.put("Id", i.id());
-        m.put("Created", i.created().toString());
-        m.put("Scope", i.scope());
-        m.put("Driver", i.driver());
-        m.put("EnableIPv6", i.enableIpv6());
-        List<Map<String, Object>> config = new ArrayList<>();
-        for (NetworkInfo.IpamData d : i.ipam()) {
-            Map<String, Object> cfg = new LinkedHashMap<>();
-            cfg.put("Subnet", d.subnet().toString());
-            if (d.ipRange() != null) {
-                cfg.put("IPRange", d.ipRange().toString());
-            }
-            cfg.put("Gateway", IpAddresses.format(d.gateway()));
-            if (!d.auxAddresses().isEmpty()) {
-                Map<String, String> aux = new LinkedHashMap<>();
-                d.auxAddresses().forEach((k, v) -> aux.put(k, IpAddresses.format(v)));
-                cfg.put("AuxiliaryAddresses", aux);
-            }
-            config.add(cfg);
-        }
-        Map<String, Object> ipam = new LinkedHashMap<>();
-        ipam.put("Driver", "default");
-        ipam.put("Options", null);
-        ipam.put("Config", config);
-        m.put("IPAM", ipam);
-        m.put("Internal", i.internal());
-        m.put("Attachable", false);
-        m.put("Ingress", false);
-        m.put("ConfigFrom", Map.of("Network", ""));
-        m.put("ConfigOnly", false);
-        Map<String, Object> containers = new LinkedHashMap<>();
-        for (Endpoint e : n.endpoints()) {
-            EndpointInfo ei = e.info();
-            if (ei.sandboxId() != null) {
-                Sandbox sb = c.sandboxById(ei.sandboxId());
-                containers.put(sb.id(), NetworkCommand.container(sb, ei));
-            }
-        }
-        m.put("Containers", containers);
-        m.put("Options", i.options());
-        m.put("Labels", i.labels());
-        return m;
+        return DockerNetworks.resource(c, n, true);
     }
 
     /** A sandbox, as {@code docker inspect} shows a container's network settings. */

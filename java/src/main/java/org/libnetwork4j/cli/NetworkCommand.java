@@ -1,19 +1,15 @@
 package org.libnetwork4j.cli;
 
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.libnetwork4j.Endpoint;
-import org.libnetwork4j.EndpointInfo;
 import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpAddresses;
-import org.libnetwork4j.IpPrefix;
-import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
@@ -21,6 +17,7 @@ import org.libnetwork4j.NetworkInfo;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.PortBinding;
 import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.api.DockerNetworks;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,50 +81,18 @@ final class NetworkCommand implements Runnable {
 
         @Override
         public void run() {
-            NetworkOptions.Builder b = NetworkOptions.builder().enableIpv6(ipv6).internal(internal).options(opts);
-            labels.forEach(b::label);
-            ipam().forEach(b::ipam);
+            NetworkOptions options;
+            try {
+                // the same translation as the Engine API's POST /networks/create
+                options = DockerNetworks.options(ipv6, internal, opts, labels,
+                        DockerNetworks.ipamFromFlags(subnets, gateways, ipRanges, aux));
+            } catch (InvalidParameterException e) {
+                throw new Lnw.CliException(e.getMessage());
+            }
             try (NetworkController c = parent.lnw.controller()) {
-                Network n = c.newNetwork(driver, name, b.build());
+                Network n = c.newNetwork(driver, name, options);
                 out(parent).println(n.id());
             }
-        }
-
-        /** Docker's flags as subnets: each gateway, ip-range and aux address goes to the subnet it is in. */
-        private List<IpamConfig> ipam() {
-            List<IpPrefix> subs = new ArrayList<>();
-            for (String s : subnets) {
-                subs.add(parse("subnet", s, IpPrefix::parse));
-            }
-            Map<IpPrefix, InetAddress> gw = new LinkedHashMap<>();
-            for (String g : gateways) {
-                InetAddress a = parse("gateway", g, IpAddresses::parse);
-                IpPrefix in = containing(subs, a, "gateway", g);
-                if (gw.put(in, a) != null) {
-                    throw new Lnw.CliException("two gateways for subnet " + in);
-                }
-            }
-            Map<IpPrefix, IpPrefix> ranges = new LinkedHashMap<>();
-            for (String r : ipRanges) {
-                IpPrefix p = parse("ip-range", r, IpPrefix::parse);
-                ranges.put(containing(subs, p.address(), "ip-range", r), p);
-            }
-            Map<IpPrefix, Map<String, InetAddress>> auxBy = new LinkedHashMap<>();
-            for (var e : aux.entrySet()) {
-                InetAddress a = parse("aux-address", e.getValue(), IpAddresses::parse);
-                auxBy.computeIfAbsent(containing(subs, a, "aux-address", e.getKey() + "=" + e.getValue()),
-                        k -> new LinkedHashMap<>()).put(e.getKey(), a);
-            }
-            List<IpamConfig> out = new ArrayList<>();
-            for (IpPrefix s : subs) {
-                out.add(new IpamConfig(s, ranges.get(s), gw.get(s), auxBy.getOrDefault(s, Map.of())));
-            }
-            return out;
-        }
-
-        private static IpPrefix containing(List<IpPrefix> subs, InetAddress a, String flag, String value) {
-            return subs.stream().filter(s -> s.contains(a)).findFirst().orElseThrow(() -> new Lnw.CliException(
-                    "no --subnet contains the " + flag + " \"" + value + "\""));
         }
     }
 
@@ -340,16 +305,5 @@ final class NetworkCommand implements Runnable {
                 ep.delete(false);
             }
         }
-    }
-
-    /** An endpoint's line of {@code docker network inspect}'s "Containers". */
-    static Map<String, Object> container(Sandbox sb, EndpointInfo i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("Name", sb.containerId());
-        m.put("EndpointID", i.id());
-        m.put("MacAddress", i.mac() == null ? "" : i.mac().toString());
-        m.put("IPv4Address", i.ipv4() == null ? "" : i.ipv4().toString());
-        m.put("IPv6Address", i.ipv6() == null ? "" : i.ipv6().toString());
-        return m;
     }
 }
