@@ -34,6 +34,7 @@ import org.libnetwork4j.driver.NodeDiscovery;
 import org.libnetwork4j.driver.RestorableDriver;
 import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.http.BadResponseException;
+import org.libnetwork4j.http.ResponseTimeoutException;
 import org.libnetwork4j.kernel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,7 +165,22 @@ public final class RemoteDriver implements RestorableDriver {
         String space = capabilities.scope() == Capabilities.Scope.GLOBAL ? "GlobalDefault" : "LocalDefault";
         ipamData(body.putArray("IPv4Data"), request.v4(), space);
         ipamData(body.putArray("IPv6Data"), request.v6(), space);
-        plugin.call("NetworkDriver.CreateNetwork", body);
+        callUndoingIfUnanswered("NetworkDriver.CreateNetwork", body, () -> deleteNetwork(request.id()));
+    }
+
+    /**
+     * A call that makes something. If the plugin got it but its answer never came whole (it
+     * hung, died or answered garbage), it may have made it: the undo is sent, best effort,
+     * before the failure is thrown. An error the plugin answered made nothing, and a call that
+     * could not connect was not sent.
+     */
+    private JsonNode callUndoingIfUnanswered(String method, JsonNode body, Runnable undo) {
+        try {
+            return plugin.call(method, body);
+        } catch (ResponseTimeoutException | BadResponseException e) {
+            undo(e, undo);
+            throw e;
+        }
     }
 
     private static void ipamData(ArrayNode out, List<Subnet> subnets, String space) {
@@ -219,7 +235,8 @@ public final class RemoteDriver implements RestorableDriver {
                 o.put("HostPortEnd", p.hostPortEnd());
             }
         }
-        JsonNode reply = plugin.call("NetworkDriver.CreateEndpoint", body).path("Interface");
+        JsonNode reply = callUndoingIfUnanswered("NetworkDriver.CreateEndpoint", body,
+                () -> deleteEndpoint(request.networkId(), request.endpointId())).path("Interface");
         try {
             checkKept(reply, "Address", request.ipv4());
             checkKept(reply, "AddressIPv6", request.ipv6());
@@ -271,7 +288,8 @@ public final class RemoteDriver implements RestorableDriver {
         ObjectNode body = ids(request.networkId(), request.endpointId());
         body.put("SandboxKey", request.sandbox().netns().path().map(Path::toString).orElse(""));
         body.putObject("Options");
-        JsonNode reply = plugin.call("NetworkDriver.Join", body);
+        JsonNode reply = callUndoingIfUnanswered("NetworkDriver.Join", body,
+                () -> leave(request.networkId(), request.endpointId(), false));
         try {
             JsonNode names = reply.path("InterfaceName");
             String src = names.path("SrcName").asText("");
