@@ -31,9 +31,29 @@ import java.util.Objects;
  *                           controller opened only for one command: nothing would answer once
  *                           it closed, so resolv.conf keeps the host's nameservers and names
  *                           come only from the hosts files
+ * @param pluginSocketDir    where Docker network plugins put their sockets, {@code NAME.sock}
+ *                           or {@code NAME/NAME.sock} (default /run/docker/plugins, as
+ *                           dockerd): a network whose type is no built-in driver goes through
+ *                           the plugin of that name
+ * @param pluginSpecDirs     where plugins are described by a spec file, {@code NAME.spec} (one
+ *                           line, {@code unix:///path} or {@code tcp://host:port}) or
+ *                           {@code NAME.json} ({@code {"Name":..,"Addr":..}}), searched in this
+ *                           order after the socket directory (default /etc/docker/plugins,
+ *                           /usr/lib/docker/plugins)
+ * @param pluginRetry        how long a plugin call that cannot connect is tried again (the
+ *                           plugin may be starting); default 30 seconds, as dockerd
+ * @param pluginTimeout      how long a plugin may take to answer one call once connected;
+ *                           default 60 seconds
  */
 public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
-        List<AddressPool> addressPools, Path hostResolvConf, Duration lockWait, boolean embeddedDns) {
+        List<AddressPool> addressPools, Path hostResolvConf, Duration lockWait, boolean embeddedDns,
+        Path pluginSocketDir, List<Path> pluginSpecDirs, Duration pluginRetry, Duration pluginTimeout) {
+
+    /** Where dockerd looks for plugin sockets. */
+    public static final Path DOCKER_PLUGIN_SOCKETS = Path.of("/run/docker/plugins");
+    /** Where dockerd looks for plugin spec files, in order. */
+    public static final List<Path> DOCKER_PLUGIN_SPECS = List.of(Path.of("/etc/docker/plugins"),
+            Path.of("/usr/lib/docker/plugins"));
 
     /**
      * Copies addressPools (an empty list means the defaults) and checks the rest.
@@ -45,8 +65,15 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
      * @param hostResolvConf the host's resolv.conf, not null
      * @param lockWait       how long to wait for the state directory, not null nor negative
      * @param embeddedDns    whether to run the embedded DNS resolver
-     * @throws NullPointerException      if any component but hostNamespace is null, or a pool is
-     * @throws InvalidParameterException if lockWait is negative
+     * @param pluginSocketDir where plugin sockets are looked for, not null
+     * @param pluginSpecDirs  where plugin spec files are looked for, in order, not null
+     * @param pluginRetry     how long a plugin call is tried again while it cannot connect,
+     *                        not null nor negative
+     * @param pluginTimeout   how long one plugin call may wait for its answer, positive
+     * @throws NullPointerException      if any component but hostNamespace is null, or a pool or
+     *                                   spec directory is
+     * @throws InvalidParameterException if lockWait or pluginRetry is negative, or pluginTimeout
+     *                                   is not positive
      */
     public ControllerConfig {
         Objects.requireNonNull(stateDir, "stateDir");
@@ -57,11 +84,22 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         if (lockWait.isNegative()) {
             throw new InvalidParameterException("lockWait " + lockWait + " is negative");
         }
+        Objects.requireNonNull(pluginSocketDir, "pluginSocketDir");
+        pluginSpecDirs = List.copyOf(pluginSpecDirs);
+        Objects.requireNonNull(pluginRetry, "pluginRetry");
+        Objects.requireNonNull(pluginTimeout, "pluginTimeout");
+        if (pluginRetry.isNegative()) {
+            throw new InvalidParameterException("pluginRetry " + pluginRetry + " is negative");
+        }
+        if (pluginTimeout.isNegative() || pluginTimeout.isZero()) {
+            throw new InvalidParameterException("pluginTimeout " + pluginTimeout + " is not positive");
+        }
     }
 
     /**
      * A builder holding the defaults: /var/lib/libnetwork4j, /run/libnetwork4j, the JVM's own
-     * namespace, Docker's address pools, /etc/resolv.conf, no lock wait, embedded DNS on.
+     * namespace, Docker's address pools, /etc/resolv.conf, no lock wait, embedded DNS on,
+     * Docker's plugin directories, plugin calls retried for 30 seconds and answered within 60.
      *
      * @return a new builder
      */
@@ -78,6 +116,10 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         private Path hostResolvConf = Path.of("/etc/resolv.conf");
         private Duration lockWait = Duration.ZERO;
         private boolean embeddedDns = true;
+        private Path pluginSocketDir = DOCKER_PLUGIN_SOCKETS;
+        private List<Path> pluginSpecDirs = DOCKER_PLUGIN_SPECS;
+        private Duration pluginRetry = Duration.ofSeconds(30);
+        private Duration pluginTimeout = Duration.ofSeconds(60);
 
         /**
          * Where the store is kept (default /var/lib/libnetwork4j).
@@ -163,16 +205,63 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         }
 
         /**
+         * Where Docker network plugins' sockets are looked for (default /run/docker/plugins).
+         *
+         * @param dir the directory; {@code NAME.sock} and {@code NAME/NAME.sock} in it
+         * @return this builder
+         */
+        public Builder pluginSocketDir(Path dir) {
+            this.pluginSocketDir = dir;
+            return this;
+        }
+
+        /**
+         * Where Docker network plugins' spec files are looked for, in order (default
+         * /etc/docker/plugins, /usr/lib/docker/plugins).
+         *
+         * @param dirs the directories; empty for none
+         * @return this builder
+         */
+        public Builder pluginSpecDirs(List<Path> dirs) {
+            this.pluginSpecDirs = dirs;
+            return this;
+        }
+
+        /**
+         * How long a plugin call that cannot connect is tried again (default 30 seconds).
+         *
+         * @param retry the bound; zero tries once
+         * @return this builder
+         */
+        public Builder pluginRetry(Duration retry) {
+            this.pluginRetry = retry;
+            return this;
+        }
+
+        /**
+         * How long a plugin may take to answer a call once connected (default 60 seconds).
+         *
+         * @param timeout the bound, positive
+         * @return this builder
+         */
+        public Builder pluginTimeout(Duration timeout) {
+            this.pluginTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Checks the settings and makes the configuration.
          *
          * @return the configuration
-         * @throws NullPointerException      if stateDir, runDir, hostResolvConf or lockWait was set
-         *                                   to null
-         * @throws InvalidParameterException if lockWait is negative
+         * @throws NullPointerException      if stateDir, runDir, hostResolvConf, lockWait or a
+         *                                   plugin setting was set to null
+         * @throws InvalidParameterException if lockWait or pluginRetry is negative, or
+         *                                   pluginTimeout not positive
          */
         public ControllerConfig build() {
             return new ControllerConfig(stateDir, runDir, hostNamespace,
-                    addressPools == null ? List.of() : addressPools, hostResolvConf, lockWait, embeddedDns);
+                    addressPools == null ? List.of() : addressPools, hostResolvConf, lockWait, embeddedDns,
+                    pluginSocketDir, pluginSpecDirs, pluginRetry, pluginTimeout);
         }
     }
 }

@@ -1,47 +1,130 @@
 package org.libnetwork4j.controller;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.RestorableDriver;
 
-/** The network drivers of a controller, by type, fixed when it opens. */
+/**
+ * The network drivers of a controller, by type: the built-in ones, fixed when it opens, and
+ * plugins, loaded the first time a type that is no built-in driver is asked for (activated
+ * once, then kept, as dockerd keeps them).
+ */
 final class DriverRegistry {
-    private final Map<String, Driver> drivers;
+    /** Where drivers that are not built in come from: Docker plugins, by name. */
+    interface Plugins {
+        /** None: a registry of built-in drivers only. */
+        Plugins NONE = new Plugins() {
+            @Override
+            public Optional<Driver> load(String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String searched() {
+                return "";
+            }
+        };
+
+        /**
+         * The plugin of this name, activated; empty if none is there. May take long (a
+         * plugin that is starting is waited for).
+         *
+         * @throws NetworkException if it is there but cannot be activated
+         */
+        Optional<Driver> load(String name);
+
+        /** Where plugins are looked for, for messages; empty if nowhere. */
+        String searched();
+    }
+
+    private final Map<String, Driver> builtIn;
     private final List<String> order;
+    private final Plugins plugins;
+    private final Map<String, Driver> loaded = new ConcurrentHashMap<>();
+    /**
+     * One lock per plugin name: a plugin that is slow to activate (its connect retried for up
+     * to the configured bound) holds back only the callers that want the same plugin.
+     */
+    private final Map<String, Object> loading = new ConcurrentHashMap<>();
 
     DriverRegistry(List<Driver> drivers) {
+        this(drivers, Plugins.NONE);
+    }
+
+    DriverRegistry(List<Driver> drivers, Plugins plugins) {
         Map<String, Driver> m = new LinkedHashMap<>();
         for (Driver d : drivers) {
             if (m.put(d.type(), d) != null) {
                 throw new IllegalArgumentException("two drivers of type " + d.type());
             }
         }
-        this.drivers = Map.copyOf(m);
+        this.builtIn = Map.copyOf(m);
         this.order = List.copyOf(m.keySet());
+        this.plugins = plugins;
     }
 
-    /** @throws NotFoundException naming the known types */
+    /**
+     * The driver of type: a built-in one, or the plugin of that name (loaded now if it is
+     * not yet).
+     *
+     * @throws NotFoundException naming the known types and where plugins were looked for
+     * @throws NetworkException  if the plugin is there but cannot be activated: nothing is
+     *                           kept, the next call tries again
+     */
     Driver get(String type) {
-        Driver d = drivers.get(type);
+        Driver d = builtIn.get(type);
         if (d == null) {
+            d = loaded.get(type);
+        }
+        if (d == null) {
+            d = load(type);
+        }
+        if (d == null) {
+            String where = plugins.searched();
             throw new NotFoundException("network driver \"" + type + "\" not found (known: " + String.join(", ", order)
-                    + ")");
+                    + (where.isEmpty() ? "" : "; no plugin \"" + type + "\" in " + where) + ")");
         }
         return d;
     }
 
-    /** The driver of type, or null (recovery: a network of a driver this build lacks). */
-    Driver find(String type) {
-        return drivers.get(type);
+    private Driver load(String type) {
+        synchronized (loading.computeIfAbsent(type, t -> new Object())) {
+            Driver d = loaded.get(type);
+            if (d != null) {
+                return d; // a concurrent caller loaded it meanwhile
+            }
+            d = plugins.load(type).orElse(null);
+            if (d != null) {
+                loaded.put(type, d);
+            }
+            return d;
+        }
     }
 
+    /** The driver of type, or null (recovery: a network of a driver this build lacks). */
+    Driver find(String type) {
+        try {
+            return get(type);
+        } catch (NetworkException e) {
+            return null;
+        }
+    }
+
+    /** The built-in drivers, then the plugins loaded so far. */
     Collection<Driver> all() {
-        return order.stream().map(drivers::get).toList();
+        List<Driver> l = new ArrayList<>(order.size() + loaded.size());
+        order.forEach(t -> l.add(builtIn.get(t)));
+        l.addAll(loaded.values());
+        return l;
     }
 
     List<RestorableDriver> restorable() {

@@ -117,7 +117,7 @@ final class NetworkAddresses {
 
     List<Subnet> subnets(boolean ipv4) {
         return allocations.stream().filter(a -> a.subnet().isIpv4() == ipv4)
-                .map(a -> new Subnet(a.subnet(), a.gateway())).toList();
+                .map(a -> new Subnet(a.subnet(), a.gateway(), a.aux())).toList();
     }
 
     /** An address of the family's subnet: {@code preferred}, or the next free one. */

@@ -61,6 +61,7 @@ final class Recovery {
     private final Map<String, SandboxImpl> sandboxes = new LinkedHashMap<>();
     private final Set<String> droppedSandboxes = new HashSet<>();
     private final Set<String> unknownNetworks = new HashSet<>();
+    private final Map<String, NetworkException> unavailableDrivers = new HashMap<>();
     private final Set<String> keptSandboxes = new HashSet<>(); // ids whose namespace and files stay
     private final Takeover takeover;
     private ResolvConf hostResolvConf;
@@ -197,10 +198,25 @@ final class Recovery {
     // ---- networks ----
 
     private void network(NetworkRecord r) {
-        Driver d = ctx.drivers().find(r.type());
-        if (d == null) {
+        Driver d;
+        try {
+            NetworkException failed = unavailableDrivers.get(r.type());
+            if (failed != null) {
+                throw failed;
+            }
+            d = ctx.drivers().get(r.type());
+        } catch (NetworkException e) {
+            // A plugin that is not there (or not answering) now may be next time: the network,
+            // its endpoints and their addresses stay on record, reserved, and are not taken up.
+            unavailableDrivers.putIfAbsent(r.type(), e); // asked once: a dead plugin costs one retry bound
             unknownNetworks.add(r.id());
-            warn("network " + r.name() + " of unknown driver \"" + r.type() + "\": kept in the store");
+            warn("network " + r.name() + " of driver \"" + r.type() + "\" not taken up, kept in the store: "
+                    + e.getMessage());
+            try {
+                NetworkAddresses.restore(ctx.ipam(), r.allocations()); // no new network overlaps it
+            } catch (RuntimeException x) {
+                warn("subnets of network " + r.name() + " not reserved: " + x.getMessage());
+            }
             return;
         }
         NetworkAddresses addresses = null;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.ControllerProvider;
@@ -11,12 +12,15 @@ import org.libnetwork4j.InternalException;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.dns.EmbeddedDns;
 import org.libnetwork4j.dns.NameService;
-import org.libnetwork4j.events.EventBus;
+import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.bridge.BridgeDriver;
 import org.libnetwork4j.driver.host.HostDriver;
 import org.libnetwork4j.driver.macvlan.IpvlanDriver;
 import org.libnetwork4j.driver.macvlan.MacvlanDriver;
 import org.libnetwork4j.driver.none.NullDriver;
+import org.libnetwork4j.driver.remote.PluginLocator;
+import org.libnetwork4j.driver.remote.RemoteDriver;
+import org.libnetwork4j.events.EventBus;
 import org.libnetwork4j.ipam.DefaultIpam;
 import org.libnetwork4j.store.DeferredWrites;
 import org.libnetwork4j.store.SqliteStore;
@@ -49,7 +53,7 @@ public final class Wiring implements ControllerProvider {
                     ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host.namespace::overlapsHostRoute);
             DriverRegistry drivers = new DriverRegistry(List.of(
                     new BridgeDriver(host.namespace, host.firewall, host.ports), new HostDriver(), new NullDriver(),
-                    new MacvlanDriver(host.namespace), new IpvlanDriver(host.namespace)));
+                    new MacvlanDriver(host.namespace), new IpvlanDriver(host.namespace)), plugins(config));
             DeferredWrites writes = new DeferredWrites(store);
             undo.push(writes::close);
             NameService names = config.embeddedDns() ? EmbeddedDns.open(host.namespace.namespace())
@@ -67,6 +71,23 @@ public final class Wiring implements ControllerProvider {
             undo.runReversed(e);
             throw e;
         }
+    }
+
+    /** Docker network plugins, found where the configuration says, as dockerd finds them. */
+    private static DriverRegistry.Plugins plugins(ControllerConfig config) {
+        PluginLocator locator = new PluginLocator(config.pluginSocketDir(), config.pluginSpecDirs());
+        return new DriverRegistry.Plugins() {
+            @Override
+            public Optional<Driver> load(String name) {
+                return RemoteDriver.load(locator, name, config.pluginTimeout(), config.pluginRetry())
+                        .map(Driver.class::cast);
+            }
+
+            @Override
+            public String searched() {
+                return locator.searched();
+            }
+        };
     }
 
     private static void createDirectories(Path dir) {
