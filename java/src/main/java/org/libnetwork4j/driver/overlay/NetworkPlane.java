@@ -223,20 +223,7 @@ final class NetworkPlane {
      * namespace, with its VXLAN devices deleted first (see {@link #destroy}).
      */
     static void discard(HostContext host, Path runDir, String networkId) {
-        String suffix = "-" + networkId.substring(0, 5);
-        host.withNetlink(h -> {
-            for (Link l : h.links()) {
-                if ("vxlan".equals(l.kind()) && l.name().startsWith("vx-") && l.name().endsWith(suffix)
-                        && l.name().length() == 15) {
-                    try {
-                        h.deleteLink(l.index());
-                    } catch (NotFoundException gone) {
-                        // gone meanwhile
-                    }
-                }
-            }
-            return null;
-        });
+        discardHostLeftovers(host, networkId);
         Path path = runDir.resolve(namespaceName(networkId));
         if (!Files.exists(path)) {
             return;
@@ -259,6 +246,28 @@ final class NetworkPlane {
         } catch (NotFoundException gone) {
             // removed meanwhile
         }
+    }
+
+    /**
+     * Deletes VXLAN devices of the network still in the host namespace under their transient
+     * names ({@code vx-<vni>-<first 5 of the id>}): a crash between a device's creation and its
+     * move leaves one, holding its VNI on the host's UDP port.
+     */
+    static void discardHostLeftovers(HostContext host, String networkId) {
+        String suffix = "-" + networkId.substring(0, 5);
+        host.withNetlink(h -> {
+            for (Link l : h.links()) {
+                if ("vxlan".equals(l.kind()) && l.name().startsWith("vx-") && l.name().endsWith(suffix)
+                        && l.name().length() == 15) {
+                    try {
+                        h.deleteLink(l.index());
+                    } catch (NotFoundException gone) {
+                        // gone meanwhile
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     private static RuntimeException add(RuntimeException first, RuntimeException next) {

@@ -417,19 +417,7 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         }
         int mtu = state.containsKey("mtu") ? Integer.parseInt(state.get("mtu"))
                 : s.mtu() > 0 ? s.mtu() : underlayMtu() - VXLAN_OVERHEAD;
-        String suffix = "-" + req.id().substring(0, 5);
-        host.withNetlink(h -> {
-            for (Link l : h.links()) {
-                if ("vxlan".equals(l.kind()) && l.name().startsWith("vx-") && l.name().endsWith(suffix)) {
-                    try {
-                        h.deleteLink(l.index());
-                    } catch (NotFoundException gone) {
-                        // gone meanwhile
-                    }
-                }
-            }
-            return null;
-        });
+        NetworkPlane.discardHostLeftovers(host, req.id());
         OverlayNetwork n = new OverlayNetwork(req.id(), req.name(), segments(req, vnis), req.v6(), mtu, allocated,
                 advertise);
         Optional<NetworkPlane> adopted = NetworkPlane.adopt(runDir, n);

@@ -18,6 +18,7 @@ import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.kernel.FdbEntry;
 import org.libnetwork4j.kernel.Neighbour;
+import org.libnetwork4j.kernel.Netlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -292,7 +293,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
      * entry: one that is there already (a restarted driver's, with another remote) is
      * deleted whole (no remote given deletes every remote of the MAC) and added again.
      */
-    private static void addFdbReplacing(org.libnetwork4j.kernel.Netlink nl, FdbEntry f) {
+    private static void addFdbReplacing(Netlink nl, FdbEntry f) {
         try {
             nl.addFdb(f, false);
         } catch (AlreadyExistsException there) {
@@ -301,7 +302,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
         }
     }
 
-    private static void addFdbAppending(org.libnetwork4j.kernel.Netlink nl, FdbEntry f) {
+    private static void addFdbAppending(Netlink nl, FdbEntry f) {
         try {
             nl.addFdb(f, true);
         } catch (AlreadyExistsException there) {

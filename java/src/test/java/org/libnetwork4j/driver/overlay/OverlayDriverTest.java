@@ -3,6 +3,7 @@ package org.libnetwork4j.driver.overlay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.JoinRequest;
@@ -245,6 +247,44 @@ class OverlayDriverTest {
             List<String> removed = w.d1.removeOrphans(Set.of());
             assertEquals(1, removed.size(), removed.toString());
             assertTrue(Eventually.settled(() -> Oracle.link(c1.ns(), "eth0").isEmpty(), true));
+        }
+    }
+
+    @Test
+    void aJoinWhoseEndpointCannotBePublishedLeavesNothing(Namespaces ns) {
+        try (TwoHosts w = new TwoHosts(ns)) {
+            PeerDirectory down = new PeerDirectory() {
+                @Override
+                public void publish(Peer peer) {
+                    throw new org.libnetwork4j.InternalException("directory unreachable");
+                }
+
+                @Override
+                public void withdraw(Peer peer) {
+                    w.directory.withdraw(peer);
+                }
+
+                @Override
+                public Subscription watch(String networkId, Listener listener) {
+                    return w.directory.watch(networkId, listener);
+                }
+            };
+            OverlayDriver d = new OverlayDriver(new TestHost(w.host1), w.run1, IpAddresses.parse(TwoHosts.H1), w.vnis,
+                    down);
+            d.createNetwork(TwoHosts.request(d, NET, "10.77.0.0/24", VNI_256));
+            try {
+                TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+                assertThrows(org.libnetwork4j.InternalException.class,
+                        () -> w.join(d, NET, TwoHosts.id('1'), "10.77.0.2", c1));
+                assertEquals(Set.of("lo"), new TreeSet<>(Oracle.linkNames(c1.ns())));
+                assertEquals(Set.of("lo", "ov-000100", VX),
+                        new TreeSet<>(Oracle.linkNames(TwoHosts.overlayNs(w.run1, NET))), "no veth is left");
+                assertEquals(Set.of(), w.directory.peers(NET));
+            } finally {
+                d.deleteNetwork(NET);
+                d.close();
+            }
+            assertEquals(0, w.directory.watchers(NET));
         }
     }
 
