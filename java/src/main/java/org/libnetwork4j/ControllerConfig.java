@@ -1,5 +1,7 @@
 package org.libnetwork4j;
 
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,10 +46,19 @@ import java.util.Objects;
  *                           plugin may be starting); default 30 seconds, as dockerd
  * @param pluginTimeout      how long a plugin may take to answer one call once connected;
  *                           default 60 seconds
+ * @param clusterStore       the cluster store, etcd 3, as {@code etcd://HOST:PORT} (one or more):
+ *                           networks of a global-scope driver (overlay) are then shared with
+ *                           every controller using the same store. Empty (the default): none,
+ *                           no overlay driver, and etcd's client is never loaded
+ * @param advertiseAddress   this host's address on the underlay: the local end of its VXLAN
+ *                           tunnels, which other hosts reach it at; needed with a cluster store
+ * @param clusterLeaseTtl    how long the other hosts keep this host's endpoints in their tables
+ *                           once etcd stops hearing from it (default 10 seconds)
  */
 public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         List<AddressPool> addressPools, Path hostResolvConf, Duration lockWait, boolean embeddedDns,
-        Path pluginSocketDir, List<Path> pluginSpecDirs, Duration pluginRetry, Duration pluginTimeout) {
+        Path pluginSocketDir, List<Path> pluginSpecDirs, Duration pluginRetry, Duration pluginTimeout,
+        List<URI> clusterStore, InetAddress advertiseAddress, Duration clusterLeaseTtl) {
 
     /** Where dockerd looks for plugin sockets. */
     public static final Path DOCKER_PLUGIN_SOCKETS = Path.of("/run/docker/plugins");
@@ -70,10 +81,14 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
      * @param pluginRetry     how long a plugin call is tried again while it cannot connect,
      *                        not null nor negative
      * @param pluginTimeout   how long one plugin call may wait for its answer, positive
+     * @param clusterStore    the etcd endpoints, not null; empty for none
+     * @param advertiseAddress this host's underlay address; needed with a cluster store
+     * @param clusterLeaseTtl the lease's time to live, at least 2 seconds
      * @throws NullPointerException      if any component but hostNamespace is null, or a pool or
      *                                   spec directory is
      * @throws InvalidParameterException if lockWait or pluginRetry is negative, or pluginTimeout
-     *                                   is not positive
+     *                                   is not positive, or a cluster store is given without an
+     *                                   advertise address or with a lease under 2 seconds
      */
     public ControllerConfig {
         Objects.requireNonNull(stateDir, "stateDir");
@@ -93,6 +108,15 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         }
         if (pluginTimeout.isNegative() || pluginTimeout.isZero()) {
             throw new InvalidParameterException("pluginTimeout " + pluginTimeout + " is not positive");
+        }
+        clusterStore = List.copyOf(clusterStore);
+        Objects.requireNonNull(clusterLeaseTtl, "clusterLeaseTtl");
+        if (!clusterStore.isEmpty() && advertiseAddress == null) {
+            throw new InvalidParameterException("advertise address: a cluster store (" + clusterStore
+                    + ") needs this host's address on the underlay");
+        }
+        if (clusterLeaseTtl.toSeconds() < 2) {
+            throw new InvalidParameterException("clusterLeaseTtl " + clusterLeaseTtl + " is under 2 seconds");
         }
     }
 
@@ -120,6 +144,9 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         private List<Path> pluginSpecDirs = DOCKER_PLUGIN_SPECS;
         private Duration pluginRetry = Duration.ofSeconds(30);
         private Duration pluginTimeout = Duration.ofSeconds(60);
+        private List<URI> clusterStore = List.of();
+        private InetAddress advertiseAddress;
+        private Duration clusterLeaseTtl = Duration.ofSeconds(10);
 
         /**
          * Where the store is kept (default /var/lib/libnetwork4j).
@@ -250,6 +277,64 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         }
 
         /**
+         * The cluster store, for networks that span hosts (see {@link ControllerConfig#clusterStore}).
+         *
+         * @param endpoints {@code etcd://HOST:PORT}, one or more
+         * @return this builder
+         * @throws InvalidParameterException naming an endpoint that is not one
+         */
+        public Builder clusterStore(List<URI> endpoints) {
+            for (URI u : endpoints) {
+                if (!"etcd".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1) {
+                    throw new InvalidParameterException("cluster store: \"" + u + "\" is not etcd://HOST:PORT");
+                }
+            }
+            this.clusterStore = List.copyOf(endpoints);
+            return this;
+        }
+
+        /**
+         * The cluster store as the command line writes it: {@code etcd://IP:2379[,IP:2379...]}.
+         *
+         * @param spec the endpoints, comma-separated
+         * @return this builder
+         * @throws InvalidParameterException naming a part that is not {@code etcd://HOST:PORT}
+         */
+        public Builder clusterStore(String spec) {
+            List<URI> l = new ArrayList<>();
+            for (String part : spec.split(",")) {
+                try {
+                    l.add(new URI(part.strip()));
+                } catch (java.net.URISyntaxException e) {
+                    throw new InvalidParameterException("cluster store: \"" + part + "\" is not etcd://HOST:PORT");
+                }
+            }
+            return clusterStore(l);
+        }
+
+        /**
+         * This host's address on the underlay (see {@link ControllerConfig#advertiseAddress}).
+         *
+         * @param ip an address of this host's, as the other hosts reach it
+         * @return this builder
+         */
+        public Builder advertiseAddress(String ip) {
+            this.advertiseAddress = IpAddresses.parse(ip);
+            return this;
+        }
+
+        /**
+         * How long the other hosts keep this host's endpoints once etcd stops hearing from it.
+         *
+         * @param ttl at least 2 seconds
+         * @return this builder
+         */
+        public Builder clusterLeaseTtl(Duration ttl) {
+            this.clusterLeaseTtl = ttl;
+            return this;
+        }
+
+        /**
          * Checks the settings and makes the configuration.
          *
          * @return the configuration
@@ -261,7 +346,8 @@ public record ControllerConfig(Path stateDir, Path runDir, Path hostNamespace,
         public ControllerConfig build() {
             return new ControllerConfig(stateDir, runDir, hostNamespace,
                     addressPools == null ? List.of() : addressPools, hostResolvConf, lockWait, embeddedDns,
-                    pluginSocketDir, pluginSpecDirs, pluginRetry, pluginTimeout);
+                    pluginSocketDir, pluginSpecDirs, pluginRetry, pluginTimeout, clusterStore, advertiseAddress,
+                    clusterLeaseTtl);
         }
     }
 }

@@ -45,6 +45,14 @@ public final class Lnw implements Runnable {
     @Option(names = "--debug", description = "print the whole error, with its causes")
     boolean debug;
 
+    @Option(names = "--cluster-store", paramLabel = "etcd://IP:PORT[,...]", scope = CommandLine.ScopeType.INHERIT,
+            description = "etcd 3, for overlay networks shared with other hosts (default: $LNW_CLUSTER_STORE)")
+    String clusterStore;
+
+    @Option(names = "--advertise-addr", paramLabel = "IP", scope = CommandLine.ScopeType.INHERIT,
+            description = "this host's address on the underlay, with a cluster store (default: $LNW_ADVERTISE_ADDR)")
+    String advertiseAddr;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -163,8 +171,22 @@ public final class Lnw implements Runnable {
     ControllerConfig config() {
         Path state = stateDir != null ? stateDir : Path.of(env.getOrDefault("LNW_STATE_DIR", "/var/lib/libnetwork4j"));
         Path run = runDir != null ? runDir : Path.of(env.getOrDefault("LNW_RUN_DIR", "/run/libnetwork4j"));
-        return ControllerConfig.builder().stateDir(state).runDir(run).lockWait(LOCK_WAIT).embeddedDns(servesDns)
-                .build();
+        ControllerConfig.Builder b = ControllerConfig.builder().stateDir(state).runDir(run).lockWait(LOCK_WAIT)
+                .embeddedDns(servesDns);
+        String cluster = clusterStore != null ? clusterStore : env.get("LNW_CLUSTER_STORE");
+        if (cluster != null && !cluster.isBlank()) {
+            b.clusterStore(cluster);
+            String advertise = advertiseAddr != null ? advertiseAddr : env.get("LNW_ADVERTISE_ADDR");
+            if (advertise != null && !advertise.isBlank()) {
+                b.advertiseAddress(advertise);
+            }
+            String ttl = env.get("LNW_CLUSTER_LEASE_TTL"); // seconds; a knob for labs and tests
+            if (ttl != null && !ttl.isBlank()) {
+                b.clusterLeaseTtl(java.time.Duration.ofSeconds(
+                        org.libnetwork4j.Labels.parseInt("LNW_CLUSTER_LEASE_TTL", ttl.strip(), 2, 3600)));
+            }
+        }
+        return b.build();
     }
 
     /**

@@ -61,6 +61,15 @@ public final class EtcdStore implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    // Watchers are told here, one change at a time in order: never on the client's event
+    // loop, where a watcher that asks etcd something would wait for itself (and hold up the
+    // lease's keep-alive until the lease is lost).
+    private final java.util.concurrent.ExecutorService watchers =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lnw-cluster-watch");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile long lease;
     private volatile CloseableClient keepAlive;
     private volatile boolean closed;
@@ -299,8 +308,8 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     /**
-     * Watches a prefix: watcher gets a snapshot, then each change after it, in order, on one
-     * of the client's threads. If the watch breaks (etcd away past what the client resumes),
+     * Watches a prefix: watcher gets a snapshot, then each change after it, in order, on a
+     * thread of this store's that may call etcd (not the client's event loop). If the watch breaks (etcd away past what the client resumes),
      * it is made again once etcd answers: a new snapshot first, so no stale key survives.
      *
      * @param prefix  the prefix
@@ -332,7 +341,7 @@ public final class EtcdStore implements AutoCloseable {
             for (KeyValue kv : now.getKvs()) {
                 all.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes());
             }
-            watcher.snapshot(all);
+            deliver(() -> watcher.snapshot(all));
             long next = now.getHeader().getRevision() + 1;
             current = client.getWatchClient().watch(bytes(prefix),
                     WatchOption.builder().isPrefix(true).withRevision(next).build(), Watch.listener(response -> {
@@ -340,12 +349,29 @@ public final class EtcdStore implements AutoCloseable {
                             KeyValue kv = e.getKeyValue();
                             String key = kv.getKey().toString(StandardCharsets.UTF_8);
                             if (e.getEventType() == WatchEvent.EventType.DELETE) {
-                                watcher.deleted(key);
+                                deliver(() -> watcher.deleted(key));
                             } else {
-                                watcher.put(key, kv.getValue().getBytes());
+                                byte[] value = kv.getValue().getBytes();
+                                deliver(() -> watcher.put(key, value));
                             }
                         }
                     }, error -> again(), this::again));
+        }
+
+        private void deliver(Runnable r) {
+            if (stopped || closed) {
+                return;
+            }
+            watchers.execute(() -> {
+                if (stopped || closed) {
+                    return;
+                }
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("cluster store {}: a watcher of {} failed: {}", name, prefix, e.toString());
+                }
+            });
         }
 
         private void again() {
@@ -400,18 +426,17 @@ public final class EtcdStore implements AutoCloseable {
         }
     }
 
-    /** Revokes the lease (this host's published keys go at once) and disconnects. */
+    /**
+     * Disconnects. The lease is not revoked: what this host published stays for the lease's
+     * time to live, so that a controller restarted within it (which publishes again under a
+     * lease of its own) interrupts no traffic; a host gone for good drops out after it.
+     */
     @Override
     public void close() {
         closed = true;
         retries.shutdownNow();
+        watchers.shutdownNow();
         keepAlive.close();
-        try {
-            await(name, "revoke lease", client.getLeaseClient().revoke(lease));
-        } catch (RetryableException unreachable) {
-            // etcd expires the lease by itself
-        } finally {
-            client.close();
-        }
+        client.close();
     }
 }

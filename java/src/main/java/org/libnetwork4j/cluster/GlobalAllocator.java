@@ -27,8 +27,9 @@ import org.libnetwork4j.RetryableException;
  * not leased: an address outlives its host's absence (a host restarted after a crash finds
  * its endpoints' addresses still its own), and goes with an explicit release.
  *
- * <p>The lowest free value is what every host would pick, so each picks at random among the
- * lowest few free ones: racing hosts then mostly ask for different values.
+ * <p>The lowest free value is asked for first, as one host alone would give it; a host that
+ * loses the race then picks at random among the lowest few free ones, so that racing hosts
+ * part after their first collision.
  */
 public final class GlobalAllocator {
     /** Docker's range of overlay VNIs. */
@@ -89,7 +90,9 @@ public final class GlobalAllocator {
                 throw new PoolExhaustedException("no available address in " + range + " of network " + networkId
                         + " (" + store.name() + ")");
             }
-            InetAddress a = free.get(ThreadLocalRandom.current().nextInt(free.size()));
+            // the lowest first, as a host alone would give; after a lost race, one of the
+            // lowest few at random, so that the racers part
+            InetAddress a = attempt == 0 ? free.get(0) : free.get(ThreadLocalRandom.current().nextInt(free.size()));
             if (store.create(addressKey(networkId, a), value, false)) {
                 return a;
             }
@@ -182,7 +185,7 @@ public final class GlobalAllocator {
             if (free.isEmpty()) {
                 throw new PoolExhaustedException("no free VNI (" + store.name() + ")");
             }
-            int v = free.get(ThreadLocalRandom.current().nextInt(free.size()));
+            int v = attempt == 0 ? free.get(0) : free.get(ThreadLocalRandom.current().nextInt(free.size()));
             if (store.create(prefix + v, value, false)) {
                 return v;
             }

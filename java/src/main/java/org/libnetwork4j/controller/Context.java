@@ -18,13 +18,15 @@ import org.libnetwork4j.store.DeferredWrites;
  * @param paths   where sandboxes keep their files, and the host's resolv.conf
  * @param names   the DNS resolver's names: told of every served network, sandbox and join
  * @param events  where what happened is published, once it has
+ * @param shared  what global networks share with the other hosts; {@link Shared#NONE} without
+ *                a cluster store
  */
 record Context(DeferredWrites store, Ipam ipam, Host host, DriverRegistry drivers, Paths paths, NameService names,
-        EventBus events) {
+        EventBus events, Shared shared) {
 
-    /** One with an event bus of its own (what tests of the controller's logic use). */
+    /** One with an event bus of its own and no cluster (what tests of the controller's logic use). */
     Context(DeferredWrites store, Ipam ipam, Host host, DriverRegistry drivers, Paths paths, NameService names) {
-        this(store, ipam, host, drivers, paths, names, new EventBus());
+        this(store, ipam, host, drivers, paths, names, new EventBus(), Shared.NONE);
     }
 
     /** Directories and files of a controller. */

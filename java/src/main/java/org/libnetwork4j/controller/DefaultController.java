@@ -26,6 +26,7 @@ import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.ipam.DefaultIpam;
+import org.libnetwork4j.store.NetworkRecord;
 import org.libnetwork4j.store.State;
 import org.libnetwork4j.store.Store;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class DefaultController implements NetworkController {
             n -> "network with name " + n + " already exists");
     private final Sandboxes sandboxes;
     private final RecoveryReport recovery;
+    private final Shared.Subscription globalWatch; // the cluster's networks, once recovery is done
     private volatile boolean closed;
 
     /**
@@ -72,6 +74,83 @@ public final class DefaultController implements NetworkController {
         }
         if (!recovery.clean()) {
             LOG.info("recovery: {}", recovery);
+        }
+        Shared.Subscription w;
+        try {
+            w = ctx.shared().watch(new GlobalNetworks());
+        } catch (NetworkException e) {
+            // etcd away at start: local networks work; the cluster's are taken up once a
+            // later open finds it (the watch itself comes back on its own once it runs)
+            LOG.warn("cluster store: the cluster's networks are not taken up: {}", e.getMessage());
+            w = () -> { };
+        }
+        this.globalWatch = w;
+    }
+
+    /**
+     * The cluster's networks as the store has them: each one this host lacks is made here
+     * (its record, as the host that created it published it), and each of this host's that
+     * the cluster no longer has is deleted here, unless it still has endpoints on this host.
+     * Called on the cluster store's watch thread.
+     */
+    private final class GlobalNetworks implements Shared.Watcher {
+        @Override
+        public void all(List<NetworkRecord> records) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (NetworkRecord r : records) {
+                ids.add(r.id());
+                up(r);
+            }
+            for (NetworkImpl n : networks.all()) {
+                if (n.isGlobal() && !ids.contains(n.id())) {
+                    dropCopy(n);
+                }
+            }
+        }
+
+        @Override
+        public void up(NetworkRecord r) {
+            if (closed || networks.find(r.id()) != null) {
+                return;
+            }
+            try {
+                NetworkImpl stale = networks.findByKey(r.name());
+                if (stale != null && stale.isGlobal()) {
+                    dropCopy(stale); // deleted and made again elsewhere while we did not watch
+                }
+                Driver driver = ctx.drivers().get(r.type());
+                var spec = new NetworkImpl.Spec(r.id(), r.name(), r.type(), r.options(),
+                        driver.parseNetworkOptions(driverOptions(r.options())), r.internal(), r.enableIpv6(),
+                        r.interfacePrefix(), r.created());
+                NetworkImpl n = networks.create(r.name(), all -> { },
+                        () -> make(driver, spec, () -> NetworkAddresses.restore(ctx.ipam(), r.allocations())
+                                .sharedAs(ctx.shared(), r.id())));
+                LOG.info("cluster: took up {}", n);
+                ctx.events().publish(NetworkEvent.Type.NETWORK, NetworkEvent.CREATE, n.id(),
+                        Map.of("name", n.name(), "type", n.type()));
+            } catch (RuntimeException e) {
+                LOG.warn("cluster: network {} ({}) not taken up: {}", r.name(), r.id(), e.getMessage());
+            }
+        }
+
+        @Override
+        public void gone(String name) {
+            NetworkImpl n = networks.findByKey(name);
+            if (n != null && n.isGlobal()) {
+                dropCopy(n);
+            }
+        }
+
+        private void dropCopy(NetworkImpl n) {
+            if (closed) {
+                return;
+            }
+            try {
+                n.delete(false);
+                LOG.info("cluster: {} is gone from the cluster: deleted here", n);
+            } catch (RuntimeException e) {
+                LOG.warn("cluster: {} is gone from the cluster, but stays here: {}", n, e.getMessage());
+            }
         }
     }
 
@@ -146,11 +225,35 @@ public final class DefaultController implements NetworkController {
             }
             var spec = new NetworkImpl.Spec(Ids.newId(), name, type, options, settings, internal, ipv6, prefix,
                     Instant.now());
+            boolean global = caps.scope() == Capabilities.Scope.GLOBAL;
+            java.util.function.Supplier<NetworkAddresses> addresses = () -> {
+                if (!caps.usesIpam()) {
+                    return NetworkAddresses.none(ctx.ipam());
+                }
+                NetworkAddresses a = NetworkAddresses.allocate(ctx.ipam(), v4, v6, spec.enableIpv6());
+                return global ? a.sharedAs(ctx.shared(), spec.id()) : a;
+            };
             NetworkImpl n = networks.create(name, all -> {
                 if (caps.singleInstance() && all.stream().anyMatch(x -> x.type().equals(type))) {
                     throw new ForbiddenException("only one instance of the \"" + type + "\" network is allowed");
                 }
-            }, () -> make(driver, spec, v4, v6));
+            }, () -> {
+                NetworkImpl made = make(driver, spec, addresses);
+                if (global) {
+                    // the cluster's name and subnets are claimed last: a refusal undoes the rest
+                    try {
+                        ctx.shared().publish(made.record(State.READY, Map.of()));
+                    } catch (RuntimeException e) {
+                        try {
+                            made.delete(false);
+                        } catch (RuntimeException again) {
+                            e.addSuppressed(again);
+                        }
+                        throw e;
+                    }
+                }
+                return made;
+            });
             LOG.debug("created {}", n);
             ctx.events().publish(NetworkEvent.Type.NETWORK, NetworkEvent.CREATE, n.id(),
                     Map.of("name", n.name(), "type", n.type()));
@@ -161,9 +264,8 @@ public final class DefaultController implements NetworkController {
     }
 
     /** Addresses, the intent, the driver's network, the record; undone if a step fails. */
-    private NetworkImpl make(Driver driver, NetworkImpl.Spec spec, List<IpamConfig> v4, List<IpamConfig> v6) {
-        NetworkAddresses addresses = driver.capabilities().usesIpam()
-                ? NetworkAddresses.allocate(ctx.ipam(), v4, v6, spec.enableIpv6()) : NetworkAddresses.none(ctx.ipam());
+    private NetworkImpl make(Driver driver, NetworkImpl.Spec spec, java.util.function.Supplier<NetworkAddresses> ips) {
+        NetworkAddresses addresses = ips.get();
         Teardown undo = new Teardown();
         undo.push(addresses::releaseAll);
         try {
@@ -267,6 +369,8 @@ public final class DefaultController implements NetworkController {
         for (SandboxImpl s : sandboxes.registry.all()) {
             t.step(s::close);
         }
+        t.step(globalWatch::close);
+        t.step(ctx.shared()::close); // before the host: the overlay driver's handles are the host's
         t.step(ctx.host()::close);
         // Everything done is stored and nothing is pending in the kernel: the next controller
         // may take the records as they are (Recovery), without reading every join's label.

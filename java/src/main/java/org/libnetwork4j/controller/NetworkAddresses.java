@@ -21,6 +21,9 @@ import org.libnetwork4j.store.NetworkRecord;
 final class NetworkAddresses {
     private final Ipam ipam;
     private final List<Allocation> allocations;
+    // a global network's: its endpoints' addresses are taken across hosts first (null: local)
+    private final Shared shared;
+    private final String networkId;
 
     /** One subnet: the pool, the range addresses come from, the gateway and aux addresses taken. */
     record Allocation(String poolId, IpPrefix subnet, IpPrefix ipRange, InetAddress gateway,
@@ -28,8 +31,23 @@ final class NetworkAddresses {
     }
 
     private NetworkAddresses(Ipam ipam, List<Allocation> allocations) {
+        this(ipam, allocations, null, null);
+    }
+
+    private NetworkAddresses(Ipam ipam, List<Allocation> allocations, Shared shared, String networkId) {
         this.ipam = ipam;
         this.allocations = List.copyOf(allocations);
+        this.shared = shared;
+        this.networkId = networkId;
+    }
+
+    /**
+     * The same, for a network that spans hosts: an endpoint's address is taken in the cluster
+     * (no other host may give it) and then reserved here as well; the subnets and gateways
+     * stay reserved in the local IPAM too, so that no local network overlaps them.
+     */
+    NetworkAddresses sharedAs(Shared cluster, String id) {
+        return new NetworkAddresses(ipam, allocations, cluster, id);
     }
 
     /** None: a network of a driver without IPAM. */
@@ -123,7 +141,20 @@ final class NetworkAddresses {
     /** An address of the family's subnet: {@code preferred}, or the next free one. */
     IpPrefix request(boolean ipv4, InetAddress preferred) {
         Allocation a = of(ipv4);
-        return new IpPrefix(ipam.requestAddress(a.poolId(), preferred), a.subnet().length());
+        if (shared == null) {
+            return new IpPrefix(ipam.requestAddress(a.poolId(), preferred), a.subnet().length());
+        }
+        InetAddress taken = shared.take(networkId, a.subnet(), a.ipRange() != null ? a.ipRange() : a.subnet(), preferred);
+        try {
+            return new IpPrefix(ipam.requestAddress(a.poolId(), taken), a.subnet().length());
+        } catch (RuntimeException e) {
+            try {
+                shared.give(networkId, taken);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     /** Reserves an address held before a restart. */
@@ -142,6 +173,14 @@ final class NetworkAddresses {
         }
         if (ip6 != null) {
             ipam.releaseAddress(of(false).poolId(), ip6.address());
+        }
+        if (shared != null) { // after the local release, which cannot fail: the cluster's may
+            if (ip4 != null) {
+                shared.give(networkId, ip4.address());
+            }
+            if (ip6 != null) {
+                shared.give(networkId, ip6.address());
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkInfo;
 import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.EndpointSetup;
@@ -245,6 +246,20 @@ final class NetworkImpl implements Network {
      */
     @Override
     public void delete() {
+        delete(true);
+    }
+
+    /** Whether this network spans hosts (its driver's scope is global). */
+    boolean isGlobal() {
+        return driver.capabilities().scope() == Capabilities.Scope.GLOBAL;
+    }
+
+    /**
+     * A network that spans hosts is deleted in the cluster too, unless another host still has
+     * endpoints on it; the other hosts then delete their copies when they see it go
+     * (cluster: false, for them).
+     */
+    void delete(boolean cluster) {
         String context = "delete network \"" + name + "\"";
         if (driver.capabilities().singleInstance()) {
             throw new ForbiddenException("the " + type + " network cannot be deleted").withContext(context);
@@ -256,6 +271,17 @@ final class NetworkImpl implements Network {
             }
         } catch (NetworkException e) {
             throw e.withContext(context);
+        }
+        if (cluster && isGlobal()) {
+            try {
+                if (ctx.shared().othersHold(id)) {
+                    throw new ForbiddenException("network " + name + " has active endpoints on other hosts");
+                }
+                ctx.shared().unpublish(record(State.READY, Map.of()));
+            } catch (NetworkException e) {
+                endpoints.unseal();
+                throw e.withContext(context);
+            }
         }
         try {
             ctx.store().put(record(State.DELETING, driverState()));

@@ -122,6 +122,26 @@ final class Registry<T> {
         }
     }
 
+    /** The object of this id, or null. */
+    T find(String id) {
+        lock.lock();
+        try {
+            return byId.get(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The object of this key (name), or null. */
+    T findByKey(String key) {
+        lock.lock();
+        try {
+            return byKey.get(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @throws NotFoundException with notFound's message */
     T byKey(String key, Supplier<String> notFound) {
         lock.lock();

@@ -51,16 +51,21 @@ public final class Wiring implements ControllerProvider {
             undo.push(host::close);
             DefaultIpam ipam = new DefaultIpam(config.addressPools().isEmpty()
                     ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host.namespace::overlapsHostRoute);
-            DriverRegistry drivers = new DriverRegistry(List.of(
+            // etcd's client is loaded here, and only here, when a cluster store is configured
+            Shared shared = config.clusterStore().isEmpty() ? Shared.NONE : ClusterShared.open(config, host.namespace);
+            undo.push(shared::close);
+            List<Driver> local = new java.util.ArrayList<>(List.of(
                     new BridgeDriver(host.namespace, host.firewall, host.ports), new HostDriver(), new NullDriver(),
-                    new MacvlanDriver(host.namespace), new IpvlanDriver(host.namespace)), plugins(config));
+                    new MacvlanDriver(host.namespace), new IpvlanDriver(host.namespace)));
+            local.addAll(shared.drivers());
+            DriverRegistry drivers = new DriverRegistry(local, plugins(config));
             DeferredWrites writes = new DeferredWrites(store);
             undo.push(writes::close);
             NameService names = config.embeddedDns() ? EmbeddedDns.open(host.namespace.namespace())
                     : NameService.none();
             undo.push(names::close);
             Context ctx = new Context(writes, ipam, host, drivers,
-                    new Context.Paths(sandboxFiles, config.hostResolvConf()), names, new EventBus());
+                    new Context.Paths(sandboxFiles, config.hostResolvConf()), names, new EventBus(), shared);
             return new DefaultController(ctx, () -> {
                 Teardown t = new Teardown();
                 t.step(store::close);

@@ -97,4 +97,29 @@ public record NetworkRecord(String id, String name, String type, State state, In
     public List<String> addresses() {
         return allocations.stream().map(a -> a.subnet().toString()).toList();
     }
+
+    /**
+     * This record as the store writes it, for sharing a global network's through the cluster
+     * store: the same document on every host.
+     *
+     * @return JSON
+     */
+    public String toJson() {
+        return Codec.write(this);
+    }
+
+    /**
+     * A record from {@link #toJson}, checked by its constructor as a new one would be.
+     *
+     * @param json the document
+     * @return the record
+     * @throws org.libnetwork4j.InvalidParameterException if it is not one
+     */
+    public static NetworkRecord fromJson(String json) {
+        try {
+            return (NetworkRecord) Codec.read(Kind.NETWORK, json);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new org.libnetwork4j.InvalidParameterException("not a network record: " + e.getMessage());
+        }
+    }
 }

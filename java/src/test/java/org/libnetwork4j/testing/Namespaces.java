@@ -116,7 +116,7 @@ public final class Namespaces implements AutoCloseable {
                 errors.add(t);
             }
         }
-        sweepNamespaces(dir.resolve("run").resolve("netns"), errors);
+        sweepNamespaces(dir, byName.values().stream().map(TestNs::path).toList(), errors);
         for (TestNs ns : byName.values()) {
             try {
                 ns.netns().delete();
@@ -138,21 +138,34 @@ public final class Namespaces implements AutoCloseable {
         }
     }
 
-    /** Sandbox namespaces a failed test left behind (a controller makes them, not us). */
-    private static void sweepNamespaces(Path runDir, List<Throwable> errors) {
-        if (!Files.isDirectory(runDir)) {
-            return;
-        }
-        try (var entries = Files.list(runDir)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                try {
-                    Netns.delete(p);
-                } catch (RuntimeException e) {
-                    errors.add(e);
+    /**
+     * Namespaces a failed test left mounted anywhere under its directory: sandboxes of a
+     * controller (run/netns), the overlay driver's network namespaces, those of daemons the
+     * test ran in other processes; read from the mount table, not guessed by path.
+     */
+    private static void sweepNamespaces(Path dir, List<Path> ours, List<Throwable> errors) {
+        String prefix = dir.toAbsolutePath() + "/";
+        List<Path> left = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 4 && f[4].startsWith(prefix) && line.contains(" - nsfs ")) {
+                    Path p = Path.of(f[4]);
+                    if (!ours.contains(p)) {
+                        left.add(p);
+                    }
                 }
             }
         } catch (IOException e) {
             errors.add(e);
+        }
+        left.sort(java.util.Comparator.reverseOrder()); // deepest first
+        for (Path p : left) {
+            try {
+                Netns.delete(p);
+            } catch (RuntimeException e) {
+                errors.add(e);
+            }
         }
     }
 
@@ -174,7 +187,7 @@ public final class Namespaces implements AutoCloseable {
         List<Throwable> ignored = new ArrayList<>(); // best effort at exit
         try (var dirs = Files.list(RUN_ROOT)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
-                sweepNamespaces(d.resolve("run").resolve("netns"), ignored);
+                sweepNamespaces(d, List.of(), ignored);
                 try (var entries = Files.list(d)) {
                     for (Path ns : (Iterable<Path>) entries::iterator) {
                         if (Files.isRegularFile(ns)) {

@@ -1,0 +1,113 @@
+package org.libnetwork4j.controller;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.NotSupportedException;
+import org.libnetwork4j.driver.Driver;
+import org.libnetwork4j.store.NetworkRecord;
+
+/**
+ * What networks of a global-scope driver (overlay) share with the controllers of the other
+ * hosts, through the cluster store: their records, so that each host has the same networks,
+ * and their endpoints' addresses, so that no two hosts give out the same one. {@link #NONE}
+ * when no cluster store is configured: such networks are refused then.
+ */
+interface Shared extends AutoCloseable {
+
+    /** No cluster store. */
+    Shared NONE = new Shared() {
+        @Override
+        public List<Driver> drivers() {
+            return List.of();
+        }
+
+        @Override
+        public void publish(NetworkRecord r) {
+            throw new NotSupportedException("a network of driver \"" + r.type() + "\" spans hosts: it needs a"
+                    + " cluster store (ControllerConfig.clusterStore, lnw --cluster-store etcd://IP:2379)");
+        }
+
+        @Override
+        public void unpublish(NetworkRecord r) {
+        }
+
+        @Override
+        public InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred) {
+            throw new NotSupportedException("no cluster store");
+        }
+
+        @Override
+        public void give(String networkId, InetAddress a) {
+        }
+
+        @Override
+        public boolean othersHold(String networkId) {
+            return false;
+        }
+
+        @Override
+        public Subscription watch(Watcher w) {
+            return () -> { };
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    /** The drivers that need the cluster (overlay), to register beside the local ones. */
+    List<Driver> drivers();
+
+    /**
+     * Claims the network's name and subnets in the cluster and publishes its record, with its
+     * gateways taken; undone if a step fails.
+     *
+     * @throws org.libnetwork4j.AlreadyExistsException if another host's network has the name
+     *         or a subnet
+     */
+    void publish(NetworkRecord r);
+
+    /** Removes the record, its claims and every address of the network from the cluster. */
+    void unpublish(NetworkRecord r);
+
+    /** An address of the network, taken for this host: preferred, or a free one of range. */
+    InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred);
+
+    /** Gives back an address this host took. */
+    void give(String networkId, InetAddress a);
+
+    /** Whether another host holds an address of the network (it has endpoints there). */
+    boolean othersHold(String networkId);
+
+    /** What the cluster's networks do. */
+    interface Watcher {
+        /** Every network of the cluster now: at the start, and after a watch made anew. */
+        void all(List<NetworkRecord> records);
+
+        /** A network published. */
+        void up(NetworkRecord r);
+
+        /** A network removed, by its name. */
+        void gone(String name);
+    }
+
+    /** A watch, until closed. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Watches the cluster's networks: the watcher is told of them all at once, then of each
+     * change, one at a time, on the cluster store's watch thread.
+     *
+     * @throws org.libnetwork4j.RetryableException if the store cannot be reached
+     */
+    Subscription watch(Watcher w);
+
+    @Override
+    void close();
+
+}

@@ -1,0 +1,239 @@
+package org.libnetwork4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.testing.EtcdLab;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
+import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.TestNs;
+
+/**
+ * An overlay network across three hosts: each host a fake host namespace on an underlay
+ * bridge, its controller an {@code lnw daemon --cluster-store etcd://... --advertise-addr ...}
+ * in a JVM of its own, etcd 3.4 in a namespace of its own on the underlay. The network made on
+ * h1 appears on h2 and h3; containers on each reach each other by ping and TCP over VXLAN; the
+ * peer tables (ip neigh, bridge fdb in each host's overlay namespace) hold exactly the remote
+ * endpoints; a host killed with kill -9 drops out of the others' tables within its lease's
+ * time to live and comes back when restarted; a delete refused while another host has
+ * endpoints, and carried to every host once none has.
+ */
+@ExtendWith(NetnsExtension.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class OverlayClusterTest {
+    private static final int TTL = 3;
+
+    private Path repo;
+    private Namespaces ns;
+    private EtcdLab lab;
+    private final Map<String, Process> daemons = new HashMap<>();
+
+    @Test
+    void anOverlayNetworkSpansThreeHosts(Namespaces namespaces) throws Exception {
+        ns = namespaces;
+        repo = Path.of(System.getProperty("user.dir")).getParent();
+        lab = EtcdLab.start(ns, 3);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                startDaemon(i);
+            }
+            lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.90.0.0/24", "ov1");
+            for (int i = 2; i <= 3; i++) {
+                int h = i;
+                eventually("h" + h + " has ov1", () -> lnwOut(h, "network", "ls", "--format", "json").contains("\"ov1\""));
+            }
+            String networkId = Oracle.parse(lnwOut(1, "network", "inspect", "ov1")).get(0).path("Id").asText();
+            assertEquals(networkId, Oracle.parse(lnwOut(3, "network", "inspect", "ov1")).get(0).path("Id").asText(),
+                    "one network, one id, on every host");
+
+            Map<Integer, NsRef> c = new HashMap<>();
+            Map<Integer, String> ip = new HashMap<>();
+            for (int i = 1; i <= 3; i++) {
+                c.put(i, NsRef.of(Path.of(lnwOut(i, "sandbox", "create", "c" + i).strip())));
+                lnw(i, "network", "connect", "ov1", "c" + i);
+                ip.put(i, Oracle.addrs(c.get(i), "eth0", "inet").get(0).split("/")[0]);
+            }
+            assertEquals(3, ip.values().stream().distinct().count(), "one address each, across hosts: " + ip);
+            for (int i = 1; i <= 3; i++) {
+                for (int j = 1; j <= 3; j++) {
+                    if (i != j) {
+                        int from = i;
+                        int to = j;
+                        eventually("c" + from + " pings c" + to, () -> Oracle.ping(c.get(from), ip.get(to)));
+                    }
+                }
+            }
+            Oracle.Result tcp = tcp(c.get(1), c.get(2), ip.get(1));
+            assertTrue(tcp.out().contains("over the overlay"), "TCP from h2 to h1: " + tcp);
+
+            // h1's peer table: exactly c2 and c3, at their hosts' addresses
+            NsRef plane1 = NsRef.of(ns.dir().resolve("h1").resolve("run/overlay/ov-" + networkId.substring(0, 12)));
+            assertEquals(List.of(ip.get(2), ip.get(3)), neighbours(plane1), "h1's neighbours");
+            String fdb = Oracle.out(plane1, "bridge", "-j", "fdb", "show");
+            assertTrue(fdb.contains("192.168.77.2") && fdb.contains("192.168.77.3") && !fdb.contains("192.168.77.1\""),
+                    "h1's FDB sends to h2 and h3: " + fdb);
+            String vx = Oracle.out(plane1, "ip", "-j", "-d", "link", "show", "type", "vxlan");
+            assertTrue(vx.contains("\"local\":\"192.168.77.1\"") && vx.contains("\"port\":4789")
+                    && vx.contains("\"learning\":false") && vx.contains("\"mtu\":1450"), vx);
+
+            Oracle.Result refused = lnwRun(1, "network", "rm", "ov1");
+            assertNotEquals(0, refused.exitCode());
+            assertTrue(refused.err().contains("active endpoints"), refused.err());
+
+            // h3 dies: the others drop it within its lease's time to live
+            daemons.get("h3").destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            eventually("h1 forgets c3", () -> !neighbours(plane1).contains(ip.get(3)));
+            assertTrue(neighbours(plane1).contains(ip.get(2)), "and keeps c2");
+            startDaemon(3); // its controller comes back and publishes c3 again
+            eventually("h1 learns c3 again", () -> neighbours(plane1).contains(ip.get(3)));
+            eventually("c1 pings c3 again", () -> Oracle.ping(c.get(1), ip.get(3)));
+
+            for (int i = 1; i <= 3; i++) {
+                lnw(i, "network", "disconnect", "ov1", "c" + i);
+                lnw(i, "sandbox", "rm", "c" + i);
+            }
+            lnw(2, "network", "rm", "ov1"); // from any host, once no host has endpoints
+            for (int i = 1; i <= 3; i++) {
+                int h = i;
+                eventually("h" + h + " has no ov1", () -> !lnwOut(h, "network", "ls", "--format", "json").contains("\"ov1\""));
+                eventually("h" + h + " has no overlay namespace", () -> overlayDir(h).isEmpty());
+            }
+            String left = lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/").out();
+            assertFalse(left.contains("/networks/") || left.contains("/ipam/") || left.contains("/subnets/")
+                    || left.contains("/vni"), "nothing of ov1 left in etcd: " + left);
+        } finally {
+            for (Process p : daemons.values()) {
+                p.destroy();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            lab.close();
+        }
+    }
+
+    private List<String> overlayDir(int host) {
+        Path d = ns.dir().resolve("h" + host).resolve("run/overlay");
+        try (var s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        } catch (java.io.IOException none) {
+            return List.of();
+        }
+    }
+
+    private static List<String> neighbours(NsRef plane) {
+        List<String> l = new ArrayList<>();
+        for (JsonNode n : Oracle.parse(Oracle.out(plane, "ip", "-j", "-4", "neigh", "show", "nud", "permanent"))) {
+            l.add(n.path("dst").asText());
+        }
+        l.sort(null);
+        return l;
+    }
+
+    /** One line of text from a TCP server in {@code server} to a client in {@code client}. */
+    private static Oracle.Result tcp(NsRef server, NsRef client, String serverIp) throws Exception {
+        Process listener = new ProcessBuilder("nsenter", "--net=" + server.path(), "socat",
+                "TCP-LISTEN:7070,reuseaddr", "SYSTEM:echo over the overlay").redirectErrorStream(true).start();
+        try {
+            Oracle.Result r = null;
+            for (int i = 0; i < 50; i++) {
+                r = Oracle.exec(client, "socat", "-T5", "-", "TCP:" + serverIp + ":7070");
+                if (r.ok() && !r.out().isEmpty()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            if (r == null || !r.ok()) {
+                return new Oracle.Result(r.exitCode(), r.out(), r.err() + " [server ss: "
+                        + Oracle.exec(server, "ss", "-ltn").out() + " server addrs: " + Oracle.exec(server, "ip", "-br", "a").out()
+                        + " client addrs: " + Oracle.exec(client, "ip", "-br", "a").out() + "]");
+            }
+            if (!listener.isAlive()) {
+                return new Oracle.Result(r.exitCode(), r.out(), r.err() + " (the listener exited "
+                        + listener.exitValue() + ": " + new String(listener.getInputStream().readAllBytes()) + ")");
+            }
+            return r;
+        } finally {
+            listener.destroyForcibly();
+        }
+    }
+
+    private void eventually(String what, BooleanSupplier check) throws InterruptedException {
+        for (int i = 0; i < 150; i++) { // bounded: 15 s, the lease's 3 s with a wide margin
+            if (check.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within 15 s: " + what + logs());
+    }
+
+    private String logs() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            try {
+                String s = Files.readString(ns.dir().resolve("daemon-h" + i + ".log"));
+                b.append("\n--- daemon of h").append(i).append(":\n").append(s.length() > 3000 ? s.substring(s.length() - 3000) : s);
+            } catch (java.io.IOException e) {
+                b.append("\n(no log of h").append(i).append(")");
+            }
+        }
+        return b.toString();
+    }
+
+    private List<String> lnwCommand(int host, String... args) {
+        TestNs h = lab.hosts().get(host - 1);
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + h.path(), "env",
+                "LNW_CLUSTER_LEASE_TTL=" + TTL, repo.resolve("lnw").toString(),
+                "--state-dir", ns.dir().resolve("h" + host).resolve("state").toString(),
+                "--run-dir", ns.dir().resolve("h" + host).resolve("run").toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private void startDaemon(int host) throws Exception {
+        List<String> cmd = lnwCommand(host, "daemon", "--cluster-store", EtcdLab.ENDPOINT, "--advertise-addr",
+                "192.168.77." + host);
+        Path log = ns.dir().resolve("daemon-h" + host + ".log");
+        cmd.add(3, "LNW_LOG_LEVEL=info");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        daemons.put("h" + host, p);
+        Path socket = ns.dir().resolve("h" + host).resolve("state").resolve(DaemonCommand.SOCKET);
+        for (int i = 0; i < 600 && p.isAlive() && !Files.exists(socket); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(p.isAlive() && Files.exists(socket), "the daemon of h" + host + ": " + Files.readString(log));
+    }
+
+    private Oracle.Result lnwRun(int host, String... args) {
+        return Oracle.run(lnwCommand(host, args));
+    }
+
+    private String lnwOut(int host, String... args) {
+        Oracle.Result r = lnwRun(host, args);
+        assertEquals(0, r.exitCode(), () -> "lnw " + String.join(" ", args) + " on h" + host + ": " + r.out() + r.err());
+        return r.out();
+    }
+
+    private void lnw(int host, String... args) {
+        lnwOut(host, args);
+    }
+}
