@@ -129,6 +129,80 @@ class OverlayClusterTest {
         }
     }
 
+    @Test
+    void etcdAwayAndAHostCutOffFromIt(Namespaces namespaces) throws Exception {
+        ns = namespaces;
+        repo = Path.of(System.getProperty("user.dir")).getParent();
+        lab = EtcdLab.start(ns, 2);
+        try {
+            startDaemon(1);
+            startDaemon(2);
+            lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.91.0.0/24", "ov2");
+            eventually("h2 has ov2", () -> lnwOut(2, "network", "ls", "--format", "json").contains("\"ov2\""));
+            NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
+            NsRef c2 = NsRef.of(Path.of(lnwOut(2, "sandbox", "create", "c2").strip()));
+            lnw(1, "network", "connect", "ov2", "c1");
+            lnw(2, "network", "connect", "ov2", "c2");
+            String ip2 = Oracle.addrs(c2, "eth0", "inet").get(0).split("/")[0];
+            eventually("c1 pings c2", () -> Oracle.ping(c1, ip2));
+            String networkId = Oracle.parse(lnwOut(1, "network", "inspect", "ov2")).get(0).path("Id").asText();
+            NsRef plane1 = NsRef.of(ns.dir().resolve("h1").resolve("run/overlay/ov-" + networkId.substring(0, 12)));
+
+            // etcd away: what needs it fails at once, naming it; what runs keeps running
+            lab.stopEtcd();
+            lnwOut(1, "sandbox", "create", "c1b");
+            long t0 = System.nanoTime();
+            Oracle.Result refused = lnwRun(1, "network", "connect", "ov2", "c1b");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertNotEquals(0, refused.exitCode());
+            assertTrue(refused.err().contains("cluster store etcd http://192.168.77.100:2379"), refused.err());
+            assertTrue(ms < 15_000, "at once, within the store's deadline: " + ms + " ms");
+            assertTrue(Oracle.ping(c1, ip2), "existing overlay traffic keeps flowing");
+            lnw(1, "network", "create", "--subnet", "10.92.0.0/24", "local1");
+            lnw(1, "network", "connect", "local1", "c1b");
+            assertTrue(Oracle.ping(NsRef.of(Path.of(lnwOut(1, "sandbox", "ls", "--format", "json").lines()
+                    .filter(l -> l.contains("\"c1b\"")).map(l -> Oracle.parse(l).path("Key").asText()).findFirst()
+                    .orElseThrow())), "10.92.0.1"), "local networks are unaffected");
+
+            // etcd back: the watches resync, and a change after it reaches the other host
+            lab.restartEtcd();
+            eventually("c2 leaves once etcd is back", () -> lnwRun(2, "network", "disconnect", "ov2", "c2").exitCode() == 0);
+            eventually("h1 drops c2 through its watch", () -> !neighbours(plane1).contains(ip2));
+            lnw(2, "network", "connect", "ov2", "c2");
+            String ip2b = containerIp(c2); // on eth1 now: interface names are not reused
+            eventually("h1 learns c2 again", () -> neighbours(plane1).contains(ip2b));
+
+            // h2 cut off from etcd only (the underlay between the hosts stays): dropped after
+            // its lease's time to live; healed, it publishes again under a new lease
+            TestNs h2 = lab.hosts().get(1);
+            Oracle.out(h2, "ip", "route", "add", "blackhole", "192.168.77.100/32");
+            eventually("h1 drops the cut-off host's c2", () -> !neighbours(plane1).contains(ip2b));
+            Oracle.out(h2, "ip", "route", "del", "blackhole", "192.168.77.100/32");
+            eventually("h1 learns c2 once h2 is back", () -> neighbours(plane1).contains(ip2b));
+            eventually("c1 pings c2 again", () -> Oracle.ping(c1, ip2b));
+        } finally {
+            for (Process p : daemons.values()) {
+                p.destroy();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            lab.close();
+        }
+    }
+
+    /** The container's one IPv4 address that is not loopback. */
+    private static String containerIp(NsRef c) {
+        for (JsonNode link : Oracle.parse(Oracle.out(c, "ip", "-j", "-4", "addr", "show"))) {
+            for (JsonNode a : link.path("addr_info")) {
+                if (!a.path("local").asText().startsWith("127.")) {
+                    return a.path("local").asText();
+                }
+            }
+        }
+        throw new AssertionError("no address in " + c);
+    }
+
     private List<String> overlayDir(int host) {
         Path d = ns.dir().resolve("h" + host).resolve("run/overlay");
         try (var s = Files.list(d)) {
