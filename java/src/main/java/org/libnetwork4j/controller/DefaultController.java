@@ -75,6 +75,9 @@ public final class DefaultController implements NetworkController {
         if (!recovery.clean()) {
             LOG.info("recovery: {}", recovery);
         }
+        if (ctx.shared() != Shared.NONE) {
+            GatewayBridge.ensure(this);
+        }
         Shared.Subscription w;
         try {
             w = ctx.shared().watch(new GlobalNetworks());

@@ -180,6 +180,17 @@ final class EndpointImpl implements Endpoint {
                     + "\" to the sandbox of container \"" + target.containerId() + "\"");
         }
         LOG.debug("joined {} to {}", this, target);
+        try {
+            GatewayBridge.attach(this, target, network.registry());
+        } catch (RuntimeException e) {
+            try {
+                leave(target); // as libnetwork: a join without its way out is undone
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e instanceof NetworkException ne ? ne.withContext("join endpoint \"" + name + "\" of network \""
+                    + network.name() + "\": its way out through " + GatewayBridge.NETWORK) : e;
+        }
         connected(NetworkEvent.CONNECT, target);
         // no lock held: the hosts files of the sandboxes that share the network
         HostsPeers.afterChange(network, target, !aliases().isEmpty());
@@ -225,6 +236,15 @@ final class EndpointImpl implements Endpoint {
         LOG.debug("{} left {}", this, from);
         connected(NetworkEvent.DISCONNECT, from);
         HostsPeers.afterChange(network, from, !aliases().isEmpty());
+        try {
+            GatewayBridge.detach(this, from, network.registry());
+        } catch (RuntimeException e) {
+            if (afterwards == null) {
+                afterwards = e;
+            } else {
+                afterwards.addSuppressed(e);
+            }
+        }
         if (afterwards != null) {
             throw afterwards instanceof NetworkException ne ? ne.withContext(context) : afterwards;
         }

@@ -97,6 +97,11 @@ final class NetworkImpl implements Network {
         return driver;
     }
 
+    /** The controller's networks (for an endpoint's way out, found by name). */
+    Registry<NetworkImpl> registry() {
+        return registry;
+    }
+
     boolean internal() {
         return internal;
     }
@@ -198,8 +203,9 @@ final class NetworkImpl implements Network {
             undo.push(() -> addresses.release(ip4, null));
             IpPrefix ip6 = v6 ? addresses.request(false, opts.ipv6()) : null;
             undo.push(() -> addresses.release(null, ip6));
+            // a global network's ports are published on the container's way out (GatewayBridge)
             EndpointSetup setup = driver.createEndpoint(new EndpointRequest(id, epId, ip4, ip6, opts.mac(),
-                    opts.ports(), opts.hostPortsHeldByCaller()));
+                    isGlobal() ? List.of() : opts.ports(), opts.hostPortsHeldByCaller()));
             undo.push(() -> driver.deleteEndpoint(id, epId));
             EndpointImpl ep = new EndpointImpl(ctx, this, sandboxes, epId, epName, opts, ip4, ip6, setup.mac());
             // nothing in the kernel yet: stored once, made

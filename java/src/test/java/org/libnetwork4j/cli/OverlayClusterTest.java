@@ -191,6 +191,56 @@ class OverlayClusterTest {
         }
     }
 
+    @Test
+    void aContainerOnAnOverlayReachesOutThroughDockerGwbridge(Namespaces namespaces) throws Exception {
+        ns = namespaces;
+        repo = Path.of(System.getProperty("user.dir")).getParent();
+        lab = EtcdLab.start(ns, 1);
+        try {
+            startDaemon(1);
+            assertTrue(lnwOut(1, "network", "ls", "--format", "json").contains("\"docker_gwbridge\""),
+                    "a controller with a cluster store keeps the way out");
+            lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.93.0.0/24", "ov3");
+            NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
+            lnw(1, "network", "connect", "-p", "8087:80", "ov3", "c1");
+            assertEquals(List.of("10.93.0.2/24"), Oracle.addrs(c1, "eth0", "inet"), "the overlay's interface");
+            assertEquals(1, Oracle.addrs(c1, "eth1", "inet").size(), "and one on docker_gwbridge");
+            assertTrue(Oracle.out(c1, "ip", "route", "show", "default").contains("dev eth1"),
+                    "the default route goes out through docker_gwbridge");
+            TestNs neighbour = lab.etcdHost();
+            assertTrue(Oracle.ping(c1, "192.168.77.100"), "a neighbour of the host is reached (NAT)");
+            Process web = new ProcessBuilder("nsenter", "--net=" + c1.path(), "socat", "TCP-LISTEN:80,reuseaddr",
+                    "SYSTEM:echo published from the overlay").start();
+            try {
+                Oracle.Result r = null;
+                for (int i = 0; i < 50; i++) {
+                    r = Oracle.exec(neighbour, "socat", "-T5", "-", "TCP:192.168.77.1:8087");
+                    if (r.ok() && !r.out().isEmpty()) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+                assertTrue(r.out().contains("published from the overlay"), "the port, from the host's neighbour: " + r);
+            } finally {
+                web.destroyForcibly();
+            }
+            lnw(1, "network", "disconnect", "ov3", "c1");
+            assertTrue(Oracle.linkNames(c1).equals(List.of("lo")), "both interfaces went: " + Oracle.linkNames(c1));
+            JsonNode gw = Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0);
+            assertEquals(0, gw.path("Containers").size(), "its way out went with it: " + gw);
+            lnw(1, "sandbox", "rm", "c1");
+            lnw(1, "network", "rm", "ov3");
+        } finally {
+            for (Process p : daemons.values()) {
+                p.destroy();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            lab.close();
+        }
+    }
+
     /** The container's one IPv4 address that is not loopback. */
     private static String containerIp(NsRef c) {
         for (JsonNode link : Oracle.parse(Oracle.out(c, "ip", "-j", "-4", "addr", "show"))) {

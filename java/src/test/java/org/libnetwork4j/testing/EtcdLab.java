@@ -101,6 +101,15 @@ public final class EtcdLab implements AutoCloseable {
     }
 
     /**
+     * etcd's namespace: a neighbour of the hosts on the underlay (192.168.77.100).
+     *
+     * @return its namespace
+     */
+    public TestNs etcdHost() {
+        return etcdNs;
+    }
+
+    /**
      * etcdctl, with the store's endpoint, run in etcd's namespace.
      *
      * @param args what follows the endpoint

@@ -1,0 +1,115 @@
+package org.libnetwork4j.controller;
+
+import java.util.Map;
+
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.EndpointOptions;
+import org.libnetwork4j.Labels;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.NotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a container on overlay networks reaches out, as libnetwork's docker_gwbridge: an
+ * overlay network gives its containers no gateway, so a sandbox whose endpoints are all of
+ * global networks (and not internal) gets one more endpoint, {@code gateway_<sandbox id>}, on
+ * the local bridge network {@value #NETWORK} (NAT out, no traffic between its containers),
+ * which becomes its gateway endpoint; the ports its overlay endpoint asked to publish are
+ * published on it. It goes when the sandbox's last overlay endpoint leaves.
+ *
+ * <p>The network is made when the controller opens with a cluster store, so that a join only
+ * finds it (the join's operation never makes a network). A container with an endpoint of its
+ * own gateway (a bridge network) keeps its way out and gets none.
+ */
+final class GatewayBridge {
+    /** The local bridge network, Docker's name for it. */
+    static final String NETWORK = "docker_gwbridge";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayBridge.class);
+
+    private GatewayBridge() {
+    }
+
+    /** Makes the network if this host has none (a controller with a cluster store, at open). */
+    static void ensure(DefaultController c) {
+        try {
+            c.networkByName(NETWORK);
+        } catch (NotFoundException none) {
+            try {
+                c.newNetwork("bridge", NETWORK, NetworkOptions.builder().options(Map.of(
+                        Labels.BRIDGE_NAME, NETWORK, Labels.ENABLE_ICC, "false",
+                        Labels.ENABLE_IP_MASQUERADE, "true")).build());
+            } catch (RuntimeException e) {
+                LOG.warn("{} not made: overlay containers will have no way out: {}", NETWORK, e.getMessage());
+            }
+        }
+    }
+
+    private static String endpointName(SandboxImpl sb) {
+        return "gateway_" + sb.id().substring(0, 12);
+    }
+
+    /** After ep joined sb: gives sb its way out if ep is an overlay endpoint and sb has none. */
+    static void attach(EndpointImpl ep, SandboxImpl sb, Registry<NetworkImpl> networks) {
+        NetworkImpl n = ep.network();
+        if (!n.isGlobal() || n.internal() || hasWayOut(sb)) {
+            return;
+        }
+        NetworkImpl gw = networks.findByKey(NETWORK);
+        if (gw == null) {
+            throw new NotFoundException("network " + NETWORK + " not found: containers on overlay networks reach out"
+                    + " through it (it is made when a controller with a cluster store opens)");
+        }
+        String name = endpointName(sb);
+        EndpointOptions.Builder o = EndpointOptions.builder();
+        ep.options().ports().forEach(o::publish);
+        Endpoint g = gw.createEndpoint(name, o.build());
+        try {
+            g.join(sb);
+        } catch (RuntimeException e) {
+            try {
+                g.delete();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean hasWayOut(SandboxImpl sb) {
+        sb.lock();
+        try {
+            return sb.attachments().all().stream().anyMatch(Attachment::hasGateway);
+        } finally {
+            sb.unlock();
+        }
+    }
+
+    /** After ep left sb: the way out goes with the sandbox's last overlay endpoint. */
+    static void detach(EndpointImpl ep, SandboxImpl sb, Registry<NetworkImpl> networks) {
+        if (!ep.network().isGlobal()) {
+            return;
+        }
+        boolean overlaysLeft;
+        sb.lock();
+        try {
+            overlaysLeft = sb.attachments().all().stream().anyMatch(a -> a.endpoint().network().isGlobal());
+        } finally {
+            sb.unlock();
+        }
+        NetworkImpl gw = networks.findByKey(NETWORK);
+        if (overlaysLeft || gw == null) {
+            return;
+        }
+        try {
+            Endpoint g = gw.endpointByName(endpointName(sb));
+            if (sb.id().equals(g.info().sandboxId())) {
+                g.leave(sb);
+            }
+            g.delete();
+        } catch (NotFoundException none) {
+            // it had its own way out, or it went already
+        }
+    }
+}
