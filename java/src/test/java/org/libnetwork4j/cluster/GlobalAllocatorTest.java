@@ -106,4 +106,57 @@ class GlobalAllocatorTest {
             assertTrue(ms < 30_000, "within its deadlines, not hanging: " + ms + " ms");
         }
     }
+
+    @Test
+    void threeControllersOfSixteenThreadsEachCreateEndpointsOnOneOverlayNetwork(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 3)) {
+            List<Process> ps = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
+            try {
+                int h = 0;
+                for (TestNs host : lab.hosts()) {
+                    h++;
+                    Path dir = ns.dir().resolve("c" + h);
+                    ps.add(new ProcessBuilder("nsenter", "--net=" + host.path(),
+                            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                            "-cp", System.getProperty("java.class.path"), ClusterControllerMain.class.getName(),
+                            host.path().toString(), dir.resolve("state").toString(), dir.resolve("run").toString(),
+                            EtcdLab.ENDPOINT, "192.168.77." + h, "ovc", "16", "5")
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                }
+                List<java.io.BufferedReader> outs = new ArrayList<>();
+                for (Process p : ps) {
+                    var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                            StandardCharsets.UTF_8));
+                    outs.add(r);
+                    for (String l = r.readLine(); l != null && !l.equals("created"); l = r.readLine()) {
+                        lines.add(l);
+                    }
+                }
+                for (Process p : ps) { // every host has made its endpoints: now they go
+                    p.getOutputStream().write('\n');
+                    p.getOutputStream().flush();
+                }
+                for (int i = 0; i < ps.size(); i++) {
+                    String rest = outs.get(i).lines().reduce("", (x, y) -> x + y + "\n");
+                    assertTrue(ps.get(i).waitFor(150, TimeUnit.SECONDS), "a host did not finish");
+                    assertTrue(rest.strip().endsWith("done"), rest);
+                }
+            } finally {
+                ps.forEach(Process::destroyForcibly);
+            }
+            List<String> addrs = got(lines);
+            assertEquals(240, addrs.size(), "every endpoint made: " + lines.stream().filter(l -> l.startsWith("error"))
+                    .limit(5).toList());
+            java.util.Map<String, Long> count = addrs.stream().collect(java.util.stream.Collectors.groupingBy(x -> x,
+                    java.util.stream.Collectors.counting()));
+            assertEquals(240, new HashSet<>(addrs).size(), () -> "no address twice across the three controllers: "
+                    + count.entrySet().stream().filter(e -> e.getValue() > 1).limit(10).toList());
+            assertTrue(!addrs.contains("10.94.0.1"), "never the gateway");
+            String keys = lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/ipam/").out();
+            assertEquals(1, keys.lines().filter(l -> !l.isBlank()).count(),
+                    "every endpoint's address given back when it was deleted; the gateway stays: " + keys);
+        }
+    }
 }
