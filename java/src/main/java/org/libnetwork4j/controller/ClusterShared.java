@@ -10,6 +10,7 @@ import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.cluster.EtcdNameDirectory;
 import org.libnetwork4j.cluster.EtcdPeerDirectory;
 import org.libnetwork4j.cluster.EtcdStore;
 import org.libnetwork4j.cluster.EtcdVniAllocator;
@@ -37,13 +38,58 @@ final class ClusterShared implements Shared {
     private final EtcdStore store;
     private final GlobalAllocator allocator;
     private final OverlayDriver overlay;
+    private final EtcdNameDirectory names;
     private final String me;
 
     private ClusterShared(EtcdStore store, OverlayDriver overlay, InetAddress advertise) {
         this.store = store;
         this.allocator = new GlobalAllocator(store);
         this.overlay = overlay;
+        this.names = new EtcdNameDirectory(store);
         this.me = "host " + IpAddresses.format(advertise);
+    }
+
+    @Override
+    public void publishNames(RemoteName n) {
+        names.publish(new EtcdNameDirectory.Entry(n.networkId(), n.endpointId(), n.names(), n.ipv4(), n.ipv6(), me));
+    }
+
+    @Override
+    public void withdrawNames(String networkId, String endpointId) {
+        names.withdraw(networkId, endpointId);
+    }
+
+    @Override
+    public Subscription watchNames(NameWatcher w) {
+        AutoCloseable watch = names.watch(new EtcdNameDirectory.Listener() {
+            @Override
+            public void snapshot(List<EtcdNameDirectory.Entry> all) {
+                w.all(all.stream().filter(e -> !e.host().equals(me)).map(ClusterShared::remote).toList());
+            }
+
+            @Override
+            public void put(EtcdNameDirectory.Entry e) {
+                if (!e.host().equals(me)) {
+                    w.up(remote(e));
+                }
+            }
+
+            @Override
+            public void deleted(String networkId, String endpointId) {
+                w.gone(networkId, endpointId);
+            }
+        });
+        return () -> {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.debug("closing the names' watch: {}", e.toString());
+            }
+        };
+    }
+
+    private static RemoteName remote(EtcdNameDirectory.Entry e) {
+        return new RemoteName(e.networkId(), e.endpointId(), e.names(), e.ipv4(), e.ipv6());
     }
 
     /** Connects to the store and makes the overlay driver on it. */

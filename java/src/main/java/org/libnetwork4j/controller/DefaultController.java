@@ -55,6 +55,8 @@ public final class DefaultController implements NetworkController {
     private final Sandboxes sandboxes;
     private final RecoveryReport recovery;
     private final Shared.Subscription globalWatch; // the cluster's networks, once recovery is done
+    private final Shared.Subscription namesWatch;  // the other hosts' names on them
+    private final RemoteNames remoteNames = new RemoteNames();
     private volatile boolean closed;
 
     /**
@@ -88,6 +90,60 @@ public final class DefaultController implements NetworkController {
             w = () -> { };
         }
         this.globalWatch = w;
+        Shared.Subscription names;
+        try {
+            names = ctx.shared().watchNames(remoteNames);
+        } catch (NetworkException e) {
+            LOG.warn("cluster store: the other hosts' names are not known here: {}", e.getMessage());
+            names = () -> { };
+        }
+        this.namesWatch = names;
+    }
+
+    /**
+     * The names of the other hosts' endpoints on the cluster's networks, in this host's
+     * resolver: a container here finds a container there by name, in the scope of the
+     * networks they share. Told on the cluster store's watch thread, one change at a time.
+     */
+    private final class RemoteNames implements Shared.NameWatcher {
+        private static final String REMOTE = "remote"; // the sandbox such names belong to here
+        // by "network/endpoint": kept also for a network not taken up here yet, whose names
+        // are told to the resolver once it is (networkUp)
+        private final Map<String, Shared.RemoteName> known = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void all(List<Shared.RemoteName> names) {
+            java.util.Set<String> now = new java.util.HashSet<>();
+            for (Shared.RemoteName n : names) {
+                now.add(n.networkId() + "/" + n.endpointId());
+            }
+            for (String k : List.copyOf(known.keySet())) {
+                if (!now.contains(k)) {
+                    String[] p = k.split("/");
+                    gone(p[0], p[1]);
+                }
+            }
+            names.forEach(this::up);
+        }
+
+        @Override
+        public void up(Shared.RemoteName n) {
+            known.put(n.networkId() + "/" + n.endpointId(), n);
+            ctx.names().join(n.networkId(), n.endpointId(), REMOTE, n.names(), n.ipv4(), n.ipv6());
+        }
+
+        @Override
+        public void gone(String networkId, String endpointId) {
+            if (known.remove(networkId + "/" + endpointId) != null) {
+                ctx.names().leave(networkId, endpointId);
+            }
+        }
+
+        /** A network taken up here: the resolver learns the names it already has elsewhere. */
+        void networkUp(String networkId) {
+            known.values().stream().filter(n -> n.networkId().equals(networkId)).forEach(n ->
+                    ctx.names().join(n.networkId(), n.endpointId(), REMOTE, n.names(), n.ipv4(), n.ipv6()));
+        }
     }
 
     /**
@@ -129,6 +185,7 @@ public final class DefaultController implements NetworkController {
                         () -> make(driver, spec, () -> NetworkAddresses.restore(ctx.ipam(), r.allocations())
                                 .sharedAs(ctx.shared(), r.id())));
                 LOG.info("cluster: took up {}", n);
+                remoteNames.networkUp(n.id());
                 ctx.events().publish(NetworkEvent.Type.NETWORK, NetworkEvent.CREATE, n.id(),
                         Map.of("name", n.name(), "type", n.type()));
             } catch (RuntimeException e) {
@@ -373,6 +430,7 @@ public final class DefaultController implements NetworkController {
             t.step(s::close);
         }
         t.step(globalWatch::close);
+        t.step(namesWatch::close);
         t.step(ctx.shared()::close); // before the host: the overlay driver's handles are the host's
         t.step(ctx.host()::close);
         // Everything done is stored and nothing is pending in the kernel: the next controller

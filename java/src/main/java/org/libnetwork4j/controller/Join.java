@@ -103,6 +103,10 @@ final class Join {
                 sb.files().writeHosts(attached.ownAddresses());
                 sb.files().writeResolvConf(attached.resolvers());
                 Records.sync(ctx, sb.id(), attached.all(), List.of());
+                if (n.isGlobal()) { // the other hosts' resolvers learn the names (may fail: undone)
+                    ctx.shared().publishNames(new Shared.RemoteName(n.id(), ep.id(), dnsNames(sb, ep),
+                            address(ep.ipv4()), address(ep.ipv6())));
+                }
                 // last, as it cannot fail: the name resolves once this returns
                 ctx.names().join(n.id(), ep.id(), sb.id(), dnsNames(sb, ep), address(ep.ipv4()),
                         address(ep.ipv6()));

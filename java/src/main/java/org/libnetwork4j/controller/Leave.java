@@ -3,6 +3,8 @@ package org.libnetwork4j.controller;
 import java.util.List;
 
 import org.libnetwork4j.NotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An endpoint leaving a sandbox, the join's steps backwards: its external connectivity goes
@@ -12,6 +14,8 @@ import org.libnetwork4j.NotFoundException;
  * sandbox's.
  */
 final class Leave {
+    private static final Logger LOG = LoggerFactory.getLogger(Leave.class);
+
     private Leave() {
     }
 
@@ -61,6 +65,14 @@ final class Leave {
             }
             // its interface is gone: so is its name, before this returns
             ctx.names().leave(a.networkId(), ep.id());
+            if (ep.network().isGlobal()) {
+                try {
+                    ctx.shared().withdrawNames(a.networkId(), ep.id());
+                } catch (RuntimeException e) {
+                    // the interface is gone already; its host's lease takes the names along if it dies
+                    LOG.warn("names of {} not withdrawn from the cluster: {}", ep, e.getMessage());
+                }
+            }
             if (sandboxGone) {
                 return null;
             }

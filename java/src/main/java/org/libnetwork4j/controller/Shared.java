@@ -53,6 +53,19 @@ interface Shared extends AutoCloseable {
         }
 
         @Override
+        public void publishNames(RemoteName n) {
+        }
+
+        @Override
+        public void withdrawNames(String networkId, String endpointId) {
+        }
+
+        @Override
+        public Subscription watchNames(NameWatcher w) {
+            return () -> { };
+        }
+
+        @Override
         public void close() {
         }
     };
@@ -107,7 +120,39 @@ interface Shared extends AutoCloseable {
      */
     Subscription watch(Watcher w);
 
+    /**
+     * An endpoint's names on a network that spans hosts, for the embedded DNS of the others.
+     *
+     * @param networkId  its network
+     * @param endpointId the endpoint
+     * @param names      its names (Join.dnsNames)
+     * @param ipv4       its IPv4 address, or null
+     * @param ipv6       its IPv6 address, or null
+     */
+    record RemoteName(String networkId, String endpointId, List<String> names, InetAddress ipv4, InetAddress ipv6) {
+    }
+
+    /** Publishes a joined endpoint's names under this host's lease. */
+    void publishNames(RemoteName n);
+
+    /** Withdraws them at its leave. */
+    void withdrawNames(String networkId, String endpointId);
+
+    /** What the other hosts' names do. */
+    interface NameWatcher {
+        /** Every other host's names now; replaces all told before. */
+        void all(List<RemoteName> names);
+
+        /** Names published by another host. */
+        void up(RemoteName n);
+
+        /** Names withdrawn (or gone with their host's lease). */
+        void gone(String networkId, String endpointId);
+    }
+
+    /** Watches the other hosts' names, on the cluster store's watch thread. */
+    Subscription watchNames(NameWatcher w);
+
     @Override
     void close();
-
 }

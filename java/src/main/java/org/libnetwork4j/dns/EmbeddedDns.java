@@ -131,10 +131,15 @@ public final class EmbeddedDns implements NameService {
     @Override
     public List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses) {
         removeNetwork(id);
-        if (closed || addresses.isEmpty()) {
+        if (closed) {
             return List.of();
         }
+        // Known even without a listener of its own (an overlay network, whose containers ask
+        // through their way out's resolver): its names are in scope for its containers there.
         names.addNetwork(id, name, internal);
+        if (addresses.isEmpty()) {
+            return List.of();
+        }
         List<Channel> opened = new ArrayList<>();
         try {
             for (InetAddress a : addresses) {

@@ -80,6 +80,12 @@ class OverlayClusterTest {
                     }
                 }
             }
+            // names: c1 finds the containers of the other hosts by name, through its resolver
+            for (int j = 2; j <= 3; j++) {
+                int to = j;
+                eventually("c1 resolves c" + to, () -> lnwRun(1, "exec", "c1", "--", "dig", "+short", "+time=2",
+                        "+tries=2", "c" + to).out().strip().equals(ip.get(to)));
+            }
             Oracle.Result tcp = tcp(c.get(1), c.get(2), ip.get(1));
             assertTrue(tcp.out().contains("over the overlay"), "TCP from h2 to h1: " + tcp);
 

@@ -1,0 +1,187 @@
+package org.libnetwork4j.cluster;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.libnetwork4j.IpAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The names of endpoints on networks that span hosts, for the other hosts' embedded DNS: each
+ * joined endpoint is {@code /libnetwork4j/names/NETWORK/ENDPOINT}, written under its host's
+ * lease (so a host that dies takes its names along after the lease's time to live) and
+ * written again under a new lease when the old one was lost.
+ */
+public final class EtcdNameDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdNameDirectory.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = EtcdStore.ROOT + "names/";
+
+    /**
+     * An endpoint's names.
+     *
+     * @param networkId  its network
+     * @param endpointId the endpoint
+     * @param names      its names (container name first)
+     * @param ipv4       its IPv4 address, or null
+     * @param ipv6       its IPv6 address, or null
+     * @param host       the host it is on (its advertise address)
+     */
+    public record Entry(String networkId, String endpointId, List<String> names, InetAddress ipv4, InetAddress ipv6,
+            String host) {
+        /**
+         * Copies names.
+         *
+         * @param networkId  its network
+         * @param endpointId the endpoint
+         * @param names      its names, not null
+         * @param ipv4       its IPv4 address, or null
+         * @param ipv6       its IPv6 address, or null
+         * @param host       its host
+         */
+        public Entry {
+            names = List.copyOf(names);
+        }
+    }
+
+    /** What a watch is told, in order, on the store's watch thread. */
+    public interface Listener {
+        /**
+         * Every entry now; replaces all told before.
+         *
+         * @param all the entries
+         */
+        void snapshot(List<Entry> all);
+
+        /**
+         * An entry written.
+         *
+         * @param e the entry
+         */
+        void put(Entry e);
+
+        /**
+         * An entry gone.
+         *
+         * @param networkId  its network
+         * @param endpointId its endpoint
+         */
+        void deleted(String networkId, String endpointId);
+    }
+
+    private final EtcdStore store;
+    private final Map<String, Entry> published = new ConcurrentHashMap<>();
+
+    /**
+     * Names through store.
+     *
+     * @param store the cluster store, open
+     */
+    public EtcdNameDirectory(EtcdStore store) {
+        this.store = store;
+        store.onNewLease(() -> published.values().forEach(this::write));
+    }
+
+    private static String key(String networkId, String endpointId) {
+        return PREFIX + networkId + "/" + endpointId;
+    }
+
+    private void write(Entry e) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putPOJO("names", e.names());
+        if (e.ipv4() != null) {
+            o.put("ipv4", IpAddresses.format(e.ipv4()));
+        }
+        if (e.ipv6() != null) {
+            o.put("ipv6", IpAddresses.format(e.ipv6()));
+        }
+        o.put("host", e.host());
+        store.put(key(e.networkId(), e.endpointId()), o.toString().getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /**
+     * Publishes an endpoint's names under this host's lease.
+     *
+     * @param e the entry
+     */
+    public void publish(Entry e) {
+        write(e);
+        published.put(key(e.networkId(), e.endpointId()), e);
+    }
+
+    /**
+     * Withdraws an endpoint's names.
+     *
+     * @param networkId  its network
+     * @param endpointId the endpoint
+     */
+    public void withdraw(String networkId, String endpointId) {
+        String k = key(networkId, endpointId);
+        Entry e = published.remove(k);
+        if (e != null) {
+            store.deleteIf(k, store.get(k).orElse(new byte[0]));
+        }
+    }
+
+    /** An entry as a host wrote it; null (and logged) for one that is none. */
+    private static Entry decode(String key, byte[] value) {
+        try {
+            String[] parts = key.substring(PREFIX.length()).split("/");
+            JsonNode o = JSON.readTree(value);
+            List<String> names = new ArrayList<>();
+            o.path("names").forEach(n -> names.add(n.asText()));
+            return new Entry(parts[0], parts[1], names,
+                    o.hasNonNull("ipv4") ? IpAddresses.parse(o.get("ipv4").asText()) : null,
+                    o.hasNonNull("ipv6") ? IpAddresses.parse(o.get("ipv6").asText()) : null, o.path("host").asText());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("cluster store: {} holds no names, left out: {}", key, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Watches every network's names.
+     *
+     * @param l what is told
+     * @return closes the watch
+     */
+    public AutoCloseable watch(Listener l) {
+        return store.watch(PREFIX, new EtcdStore.Watcher() {
+            @Override
+            public void snapshot(Map<String, byte[]> all) {
+                List<Entry> entries = new ArrayList<>();
+                all.forEach((k, v) -> {
+                    Entry e = decode(k, v);
+                    if (e != null) {
+                        entries.add(e);
+                    }
+                });
+                l.snapshot(entries);
+            }
+
+            @Override
+            public void put(String key, byte[] value) {
+                Entry e = decode(key, value);
+                if (e != null) {
+                    l.put(e);
+                }
+            }
+
+            @Override
+            public void deleted(String key) {
+                String[] parts = key.substring(PREFIX.length()).split("/");
+                if (parts.length == 2) {
+                    l.deleted(parts[0], parts[1]);
+                }
+            }
+        });
+    }
+}
