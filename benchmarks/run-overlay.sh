@@ -54,7 +54,6 @@ finish() {
   done
   awk -v w="$work/" 'index($5, w) == 1 { print length($5), $5 }' /proc/self/mountinfo | sort -rn | cut -d' ' -f2- \
     | while read -r m; do echo "sweep: umount $m" >&2; umount -l "$m" || true; done
-  [ -f "$raw" ] && cp "$raw" "/tmp/overlay-raw-$stamp.txt" 2>/dev/null || true
   rm -rf "$work"
 }
 trap finish EXIT
