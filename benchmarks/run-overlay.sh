@@ -10,7 +10,7 @@
 #      dockerds in fake hosts; POST /networks/ID/connect to the overlay and to a bridge,
 #      interleaved, and the first ping answered from another host (ROUNDS/10 rounds).
 #
-#   sudo benchmarks/run-overlay.sh [ROUNDS]        (default 200: ~5 minutes on 2 cores)
+#   sudo benchmarks/run-overlay.sh [ROUNDS]        (default 200: ~2.5 minutes on 2 cores)
 #
 # Everything runs in throwaway namespaces (an underlay bridge in a namespace of its own, etcd in
 # another, the hosts on it: parts 1-3 as mounts under a private directory in /dev/shm, part 4 as
