@@ -76,6 +76,10 @@ public final class OverlayRun {
     }
 
     public static void main(String[] a) throws Exception {
+        if (a.length > 0 && a[0].equals("newhost")) {
+            newHostChild(Path.of(a[1]), Path.of(a[2]));
+            return;
+        }
         int rounds = Integer.parseInt(a[0]);
         int pingRounds = Integer.parseInt(a[1]);
         int newHostRounds = Integer.parseInt(a[2]);
@@ -204,6 +208,41 @@ public final class OverlayRun {
                 rounds, rounds, ip);
     }
 
+    /**
+     * Part 3, host D (h4): its controller opened in this JVM (run inside h4), the network
+     * awaited, a sandbox and its join; prints the clock (CLOCK_MONOTONIC, as the parent's) at
+     * each step, then waits for a line on stdin before it cleans up.
+     */
+    private static void newHostChild(Path root, Path hostNs) throws Exception {
+        long s0 = System.nanoTime();
+        try (NetworkController d = NetworkController.create(ControllerConfig.builder().hostNamespace(hostNs)
+                .stateDir(root.resolve("state")).runDir(root.resolve("run")).clusterStore(STORE)
+                .advertiseAddress("192.168.77.4").build())) {
+            long s1 = System.nanoTime();
+            Network ov = null;
+            for (int i = 0; i < 2000 && ov == null; i++) { // bounded: 20 s
+                try {
+                    ov = d.networkByName("ov1");
+                } catch (NotFoundException notYet) {
+                    Thread.sleep(10);
+                }
+            }
+            if (ov == null) {
+                System.out.println("error: h4 never saw ov1");
+                return;
+            }
+            long s2 = System.nanoTime();
+            Sandbox sb = d.newSandbox("d");
+            long s3 = System.nanoTime();
+            ov.createEndpoint("d").join(sb);
+            long s4 = System.nanoTime();
+            System.out.println("times " + s0 + " " + s1 + " " + s2 + " " + s3 + " " + s4);
+            System.out.flush();
+            System.in.read();
+            sb.delete();
+        }
+    }
+
     /** Part 3: REMOTE endpoints on B and C, then a new host D's controller and first join. */
     private void newHost(String networkId, int rounds) throws Exception {
         long t0 = System.nanoTime();
@@ -231,21 +270,23 @@ public final class OverlayRun {
                     work.toString(), plane.toString(), Integer.toString(REMOTE), "60"));
             BufferedReader out = reader(poll);
             expect(out, "ready", poll);
-            long s0 = System.nanoTime();
-            NetworkController d = controller(4, root);
-            long s1 = System.nanoTime();
-            Network ov = await("h4 sees ov1", 20_000, () -> {
-                try {
-                    return d.networkByName("ov1");
-                } catch (NotFoundException notYet) {
-                    return null;
-                }
-            });
-            long s2 = System.nanoTime();
-            Sandbox sb = d.newSandbox("d");
-            long s3 = System.nanoTime();
-            ov.createEndpoint("d").join(sb);
-            long s4 = System.nanoTime();
+            // D's controller in a JVM of its own inside h4, as on a real host: a controller reaches
+            // etcd from its JVM's namespace, and refuses a host namespace that is not the JVM's
+            Process child = start("newhost-" + r, List.of("nsenter", "--net=" + hosts.get("h4").path().orElseThrow(),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), OverlayRun.class.getName(), "newhost", root.toString(),
+                    hosts.get("h4").path().orElseThrow().toString()));
+            BufferedReader childOut = reader(child);
+            String times = childOut.readLine();
+            if (times == null || !times.startsWith("times ")) {
+                throw new IllegalStateException("h4's controller: " + times);
+            }
+            String[] t = times.split(" ");
+            long s0 = Long.parseLong(t[1]);
+            long s1 = Long.parseLong(t[2]);
+            long s2 = Long.parseLong(t[3]);
+            long s3 = Long.parseLong(t[4]);
+            long s4 = Long.parseLong(t[5]);
             String ns = out.readLine();
             String done = out.readLine();
             stop("poll-" + r);
@@ -258,9 +299,12 @@ public final class OverlayRun {
                     (s1 - s0) / 1e6, (s2 - s1) / 1e6, (s3 - s2) / 1e6, (s4 - s3) / 1e6,
                     (Long.parseLong(ns.split(" ")[1]) - s3) / 1e6, (full - s3) / 1e6, (full - s0) / 1e6,
                     done.split(" ")[2]);
-            sb.delete();
-            d.close();
-            controllers.remove(d);
+            child.getOutputStream().write('\n'); // its sandbox goes, its controller closes
+            child.getOutputStream().flush();
+            if (!child.waitFor(60, TimeUnit.SECONDS) || child.exitValue() != 0) {
+                throw new IllegalStateException("h4's controller did not close: exit " + child.exitValue());
+            }
+            processes.remove("newhost-" + r);
             removePlane(plane); // the next round's D is a new host: its VNI must be free again
         }
         note("part 3: %d rounds of a new host h4 (fresh state and run directories each), %d remote endpoints",

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.ControllerProvider;
 import org.libnetwork4j.InternalException;
+import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.dns.EmbeddedDns;
 import org.libnetwork4j.dns.NameService;
@@ -22,6 +23,7 @@ import org.libnetwork4j.driver.remote.PluginLocator;
 import org.libnetwork4j.driver.remote.RemoteDriver;
 import org.libnetwork4j.events.EventBus;
 import org.libnetwork4j.ipam.DefaultIpam;
+import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.store.DeferredWrites;
 import org.libnetwork4j.store.SqliteStore;
 import org.libnetwork4j.store.StateDirLock;
@@ -52,6 +54,9 @@ public final class Wiring implements ControllerProvider {
             DefaultIpam ipam = new DefaultIpam(config.addressPools().isEmpty()
                     ? DefaultIpam.LOCAL_DEFAULTS : config.addressPools(), host.namespace::overlapsHostRoute);
             // etcd's client is loaded here, and only here, when a cluster store is configured
+            if (!config.clusterStore().isEmpty()) {
+                checkStoreReachedFromHost(host.namespace);
+            }
             Shared shared = config.clusterStore().isEmpty() ? Shared.NONE : ClusterShared.open(config, host.namespace);
             undo.push(shared::close);
             List<Driver> local = new java.util.ArrayList<>(List.of(
@@ -75,6 +80,22 @@ public final class Wiring implements ControllerProvider {
         } catch (RuntimeException e) {
             undo.runReversed(e);
             throw e;
+        }
+    }
+
+    /**
+     * etcd's client opens its connections from the JVM's own network namespace, whatever host
+     * namespace the controller is bound to: a controller bound to a fake host (a test, a lab)
+     * would reach the store, and the underlay address it names, from the machine's real
+     * network. Refused: run the JVM in the host namespace (nsenter --net), as lnw daemon is.
+     */
+    private static void checkStoreReachedFromHost(HostNamespace host) {
+        try (Netns jvm = Netns.current()) {
+            if (!jvm.id().equals(host.namespace().id())) {
+                throw new InvalidParameterException("cluster store: the controller's host namespace ("
+                        + host.path() + ") is not the JVM's: etcd would be reached from the JVM's own network;"
+                        + " run the JVM in the host namespace (nsenter --net=...) for a cluster store");
+            }
         }
     }
 
