@@ -132,7 +132,7 @@ public final class EtcdNameDirectory {
     }
 
     /** An entry as a host wrote it; null (and logged) for one that is none. */
-    private static Entry decode(String key, byte[] value) {
+    static Entry decode(String key, byte[] value) {
         try {
             String[] parts = key.substring(PREFIX.length()).split("/");
             JsonNode o = JSON.readTree(value);
