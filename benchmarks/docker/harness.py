@@ -8,6 +8,10 @@ for the plugin's socket at /run/docker/plugins/libnetwork4j.sock there, and the 
 serves it there. dockerd (../dockerd_ns.py) and the lnw daemon both run in them. Two networks:
 "lnw" (driver and IPAM libnetwork4j, 10.208.0.0/24) and "br" (dockerd's bridge, 10.209.0.0/24).
 
+Then docker network disconnect + connect through the docker CLI (one process per command)
+against dockerd (a container on "br") and against the lnw daemon's Engine API (--docker-api, a
+sandbox on a libnetwork4j network), interleaved, --n-cli rounds.
+
 Each round, alternately on each network: POST /containers/create and /start of a busybox
 container with a fixed address (phase "start": create + start, until start returns), then the
 time from there to the first ICMP echo reply from its address, asked from the fake host every
@@ -104,7 +108,8 @@ def holder(h, work):
 def lnw_daemon(h, inside, pid, work):
     log = open(work / "lnw-daemon.log", "w")
     cmd = h.enter(inside([str(REPO / "lnw"), "--state-dir", str(work / "lnw-state"), "--run-dir",
-                          str(work / "lnw-run"), "daemon", "--docker-plugin"]))
+                          str(work / "lnw-run"), "daemon", "--docker-plugin", "--docker-api",
+                          f"unix://{work / 'api.sock'}"]))
     p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                          env=dict(os.environ, LNW_PRIVATE_MOUNTS_OK="1"))
     cleanups.append(lambda: stop(p, "lnw daemon", grace=30))
@@ -161,6 +166,40 @@ def measure(a, work):
                 record(net, "start", i, started)
                 record(net, "ping", i, replied)
                 record(net, "start-to-ping", i, started + replied)
+    cli_rounds(a, d, work)
+
+
+def cli_rounds(a, d, work):
+    """docker network disconnect + connect through the docker CLI (one process per command, as a
+    user types it), against dockerd (a busybox container on its bridge network "br") and against
+    lnw daemon --docker-api (a sandbox on a libnetwork4j network), interleaved."""
+    cfg = work / "docker-config"
+    cfg.mkdir()
+    env = dict(os.environ, DOCKER_CONFIG=str(cfg))
+    env.pop("DOCKER_HOST", None)
+    env.pop("DOCKER_CONTEXT", None)
+    image = f"{a.prefix}-busybox:1"
+    cid = d.api("POST", "/containers/create", {"Image": image, "Cmd": ["sleep", "100000"],
+                                                "HostConfig": {"NetworkMode": "br"}})["Id"]
+    cleanups.append(lambda: d.api("DELETE", f"/containers/{cid}?force=true"))
+    d.api("POST", f"/containers/{cid}/start")
+    docker = ["/usr/bin/docker", "-H", f"unix://{d.sock}", "network"]
+    lnw = ["/usr/bin/docker", "-H", f"unix://{work / 'api.sock'}", "network"]
+    run(lnw + ["create", "--subnet", "10.210.0.0/24", "clinet"], env=env)
+    cleanups.append(lambda: run(lnw + ["rm", "clinet"], env=env, check=False))
+    run(lnw + ["connect", "clinet", "c-cli"], env=env)  # makes the sandbox c-cli
+    cleanups.append(lambda: run(lnw + ["disconnect", "clinet", "c-cli"], env=env, check=False))
+    print(f"  {a.n_cli} rounds of docker network disconnect + connect on each", file=sys.stderr, flush=True)
+    for i in range(-2, a.n_cli):
+        for system, cli, net, ctr in (("dockerd-cli", docker, "br", cid), ("lnw-cli", lnw, "clinet", "c-cli")):
+            t0 = time.perf_counter()
+            run(cli + ["disconnect", net, ctr], env=env)
+            t1 = time.perf_counter()
+            run(cli + ["connect", net, ctr], env=env)
+            t2 = time.perf_counter()
+            if i >= 0:
+                record(system, "disconnect", i, (t1 - t0) * 1e6)
+                record(system, "connect", i, (t2 - t1) * 1e6)
 
 
 def report(a, stamp, load, errors):
@@ -189,6 +228,18 @@ def report(a, stamp, load, errors):
         if x and y:
             mx, my = statistics.median(x), statistics.median(y)
             print(f"# ratio {p}: libnetwork4j / bridge = {mx:.2f} / {my:.2f} = {mx / my:.2f}", file=o)
+    cli_label = {"dockerd-cli": "docker CLI -> dockerd 20.10", "lnw-cli": "docker CLI -> lnw --docker-api"}
+    for s_ in ("dockerd-cli", "lnw-cli"):
+        for p in ("disconnect", "connect"):
+            v = data.get(s_, {}).get(p)
+            if v:
+                print(fmt.format(cli_label[s_], p, f"{statistics.median(v):.2f}", f"{pct(v, 0.9):.2f}", len(v)), file=o)
+    for p in ("disconnect", "connect"):
+        x, y = data.get("dockerd-cli", {}).get(p), data.get("lnw-cli", {}).get(p)
+        if x and y:
+            mx, my = statistics.median(x), statistics.median(y)
+            print(f"# ratio docker network {p}: dockerd / libnetwork4j = {mx:.2f} / {my:.2f} = {mx / my:.2f}x",
+                  file=o)
     for k, e in errors.items():
         print(f"# FAILED {k}: {e}", file=o)
     return o.getvalue()
@@ -201,6 +252,7 @@ def main():
         return pinger()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=30, help="rounds per network")
+    p.add_argument("--n-cli", type=int, default=20, help="rounds of docker network disconnect + connect on each")
     p.add_argument("--work", help="working directory (run-docker.sh makes one; default: a new one in /dev/shm)")
     p.add_argument("--prefix", default=f"lnwdk-{os.getpid()}", help="prefix of the namespaces made")
     p.add_argument("--out", default=str(REPO / "benchmarks/results"))
