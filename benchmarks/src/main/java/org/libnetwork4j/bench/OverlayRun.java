@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.Endpoint;
@@ -552,42 +551,8 @@ public final class OverlayRun {
             }
         }
         hosts.values().forEach(Netns::close);
-        try {
-            List<Path> mounts = mounts(work);
-            mounts.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-            for (Path m : mounts) {
-                try {
-                    Netns.delete(m);
-                } catch (RuntimeException e) {
-                    troubles.add("unmount " + m + ": " + e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            troubles.add("read the mounts: " + e);
-        }
-        try (Stream<Path> w = Files.walk(work)) {
-            for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    troubles.add("delete " + p + ": " + e);
-                }
-            }
-        } catch (IOException e) {
-            troubles.add("walk " + work + ": " + e);
-        }
+        Leftovers.unmountUnder(work, m -> false, troubles);
+        Leftovers.deleteTree(work, troubles);
         return troubles;
-    }
-
-    /** The mount points under dir, from /proc/self/mountinfo (field 5). */
-    private static List<Path> mounts(Path dir) throws IOException {
-        List<Path> l = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            Path p = Path.of(line.split(" ")[4]); // no octal escapes in the names made here
-            if (p.startsWith(dir) && !p.equals(dir)) {
-                l.add(p);
-            }
-        }
-        return l;
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -210,8 +209,8 @@ public final class ScaleRun {
             } while (links > 1 && System.nanoTime() < deadline && sleep(100));
         }
         System.out.printf("left in the fake host: %d link(s) (lo), %d namespace mount(s)%n", links,
-                mounts(config.runDir()).size());
-        if (links > 1 || !mounts(config.runDir()).isEmpty()) {
+                Leftovers.mounts(config.runDir()).size());
+        if (links > 1 || !Leftovers.mounts(config.runDir()).isEmpty()) {
             throw new IllegalStateException("the teardown left links or namespaces behind");
         }
     }
@@ -374,19 +373,7 @@ public final class ScaleRun {
                 troubles.add("close the controller: " + e);
             }
         }
-        try {
-            for (Path m : mounts(root)) {
-                if (host == null || !m.equals(host.path().orElse(null))) {
-                    try {
-                        Netns.delete(m);
-                    } catch (RuntimeException e) {
-                        troubles.add("unmount " + m + ": " + e.getMessage());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            troubles.add("read the mounts: " + e);
-        }
+        Leftovers.unmountUnder(root, m -> host != null && m.equals(host.path().orElse(null)), troubles);
         if (host != null) {
             try {
                 host.delete();
@@ -394,32 +381,8 @@ public final class ScaleRun {
                 troubles.add("delete the fake host: " + e.getMessage());
             }
         }
-        try (Stream<Path> w = Files.walk(root)) {
-            for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    troubles.add("delete " + p + ": " + e);
-                }
-            }
-        } catch (IOException e) {
-            troubles.add("walk " + root + ": " + e);
-        }
+        Leftovers.deleteTree(root, troubles);
         return troubles;
-    }
-
-    /** The mount points under dir, from /proc/self/mountinfo (field 5). */
-    private static List<Path> mounts(Path dir) throws IOException {
-        List<Path> l = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            // octal escapes (\040 for a space) do not occur in the names made here
-            Path p = Path.of(f[4]);
-            if (p.startsWith(dir) && !p.equals(dir)) {
-                l.add(p);
-            }
-        }
-        return l;
     }
 
     private static boolean sleep(long ms) {

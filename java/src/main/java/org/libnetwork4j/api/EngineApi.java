@@ -26,13 +26,11 @@ import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.NotFoundException;
-import org.libnetwork4j.NotSupportedException;
-import org.libnetwork4j.PermissionDeniedException;
-import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.http.Handler;
 import org.libnetwork4j.http.Request;
 import org.libnetwork4j.http.Response;
+import org.libnetwork4j.http.Statuses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -526,25 +524,7 @@ public final class EngineApi implements Handler, AutoCloseable {
     // ---- errors ----
 
     private static int status(NetworkException e) {
-        if (e instanceof InvalidParameterException) {
-            return 400;
-        }
-        if (e instanceof NotFoundException) {
-            return 404;
-        }
-        if (e instanceof AlreadyExistsException) {
-            return 409;
-        }
-        if (e instanceof ForbiddenException || e instanceof PermissionDeniedException) {
-            return 403;
-        }
-        if (e instanceof NotSupportedException) {
-            return 501;
-        }
-        if (e instanceof RetryableException) {
-            return 503;
-        }
-        return 500;
+        return Statuses.of(e);
     }
 
     private static Response error(int status, String message) {

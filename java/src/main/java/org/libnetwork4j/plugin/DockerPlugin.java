@@ -9,17 +9,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.libnetwork4j.AddressPool;
-import org.libnetwork4j.AlreadyExistsException;
-import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
-import org.libnetwork4j.NotFoundException;
-import org.libnetwork4j.NotSupportedException;
-import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.http.Handler;
 import org.libnetwork4j.http.Request;
 import org.libnetwork4j.http.Response;
+import org.libnetwork4j.http.Statuses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,25 +107,7 @@ public final class DockerPlugin implements Handler {
     }
 
     private static int status(NetworkException e) {
-        if (e instanceof InvalidParameterException) {
-            return 400;
-        }
-        if (e instanceof NotFoundException) {
-            return 404;
-        }
-        if (e instanceof AlreadyExistsException) {
-            return 409;
-        }
-        if (e instanceof ForbiddenException) {
-            return 403;
-        }
-        if (e instanceof NotSupportedException) {
-            return 501;
-        }
-        if (e instanceof RetryableException) {
-            return 503;
-        }
-        return 500;
+        return Statuses.of(e);
     }
 
     /**

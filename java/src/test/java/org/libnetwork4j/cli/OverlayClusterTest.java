@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,94 +46,98 @@ class OverlayClusterTest {
     private EtcdLab lab;
     private final Map<String, Process> daemons = new HashMap<>();
 
+    /** The daemons (SIGTERM, then SIGKILL), then etcd: also after a failure. */
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process p : daemons.values()) {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
     @Test
     void anOverlayNetworkSpansThreeHosts(Namespaces namespaces) throws Exception {
         ns = namespaces;
         repo = Path.of(System.getProperty("user.dir")).getParent();
         lab = EtcdLab.start(ns, 3);
-        try {
-            for (int i = 1; i <= 3; i++) {
-                startDaemon(i);
-            }
-            lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.90.0.0/24", "ov1");
-            for (int i = 2; i <= 3; i++) {
-                int h = i;
-                eventually("h" + h + " has ov1", () -> lnwOut(h, "network", "ls", "--format", "json").contains("\"ov1\""));
-            }
-            String networkId = Oracle.parse(lnwOut(1, "network", "inspect", "ov1")).get(0).path("Id").asText();
-            assertEquals(networkId, Oracle.parse(lnwOut(3, "network", "inspect", "ov1")).get(0).path("Id").asText(),
-                    "one network, one id, on every host");
-
-            Map<Integer, NsRef> c = new HashMap<>();
-            Map<Integer, String> ip = new HashMap<>();
-            for (int i = 1; i <= 3; i++) {
-                c.put(i, NsRef.of(Path.of(lnwOut(i, "sandbox", "create", "c" + i).strip())));
-                lnw(i, "network", "connect", "ov1", "c" + i);
-                ip.put(i, Oracle.addrs(c.get(i), "eth0", "inet").get(0).split("/")[0]);
-            }
-            assertEquals(3, ip.values().stream().distinct().count(), "one address each, across hosts: " + ip);
-            for (int i = 1; i <= 3; i++) {
-                for (int j = 1; j <= 3; j++) {
-                    if (i != j) {
-                        int from = i;
-                        int to = j;
-                        eventually("c" + from + " pings c" + to, () -> Oracle.ping(c.get(from), ip.get(to)));
-                    }
-                }
-            }
-            // names: c1 finds the containers of the other hosts by name, through its resolver
-            for (int j = 2; j <= 3; j++) {
-                int to = j;
-                eventually("c1 resolves c" + to, () -> lnwRun(1, "exec", "c1", "--", "dig", "+short", "+time=2",
-                        "+tries=2", "c" + to).out().strip().equals(ip.get(to)));
-            }
-            Oracle.Result tcp = tcp(c.get(1), c.get(2), ip.get(1));
-            assertTrue(tcp.out().contains("over the overlay"), "TCP from h2 to h1: " + tcp);
-
-            // h1's peer table: exactly c2 and c3, at their hosts' addresses
-            NsRef plane1 = NsRef.of(ns.dir().resolve("h1").resolve("run/overlay/ov-" + networkId.substring(0, 12)));
-            assertEquals(List.of(ip.get(2), ip.get(3)), neighbours(plane1), "h1's neighbours");
-            String fdb = Oracle.out(plane1, "bridge", "-j", "fdb", "show");
-            assertTrue(fdb.contains("192.168.77.2") && fdb.contains("192.168.77.3") && !fdb.contains("192.168.77.1\""),
-                    "h1's FDB sends to h2 and h3: " + fdb);
-            String vx = Oracle.out(plane1, "ip", "-j", "-d", "link", "show", "type", "vxlan");
-            assertTrue(vx.contains("\"local\":\"192.168.77.1\"") && vx.contains("\"port\":4789")
-                    && vx.contains("\"learning\":false") && vx.contains("\"mtu\":1450"), vx);
-
-            Oracle.Result refused = lnwRun(1, "network", "rm", "ov1");
-            assertNotEquals(0, refused.exitCode());
-            assertTrue(refused.err().contains("active endpoints"), refused.err());
-
-            // h3 dies: the others drop it within its lease's time to live
-            daemons.get("h3").destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            eventually("h1 forgets c3", () -> !neighbours(plane1).contains(ip.get(3)));
-            assertTrue(neighbours(plane1).contains(ip.get(2)), "and keeps c2");
-            startDaemon(3); // its controller comes back and publishes c3 again
-            eventually("h1 learns c3 again", () -> neighbours(plane1).contains(ip.get(3)));
-            eventually("c1 pings c3 again", () -> Oracle.ping(c.get(1), ip.get(3)));
-
-            for (int i = 1; i <= 3; i++) {
-                lnw(i, "network", "disconnect", "ov1", "c" + i);
-                lnw(i, "sandbox", "rm", "c" + i);
-            }
-            lnw(2, "network", "rm", "ov1"); // from any host, once no host has endpoints
-            for (int i = 1; i <= 3; i++) {
-                int h = i;
-                eventually("h" + h + " has no ov1", () -> !lnwOut(h, "network", "ls", "--format", "json").contains("\"ov1\""));
-                eventually("h" + h + " has no overlay namespace", () -> overlayDir(h).isEmpty());
-            }
-            String left = lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/").out();
-            assertFalse(left.contains("/networks/") || left.contains("/ipam/") || left.contains("/subnets/")
-                    || left.contains("/vni"), "nothing of ov1 left in etcd: " + left);
-        } finally {
-            for (Process p : daemons.values()) {
-                p.destroy();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
-            lab.close();
+        for (int i = 1; i <= 3; i++) {
+            startDaemon(i);
         }
+        lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.90.0.0/24", "ov1");
+        for (int i = 2; i <= 3; i++) {
+            int h = i;
+            eventually("h" + h + " has ov1", () -> lnwOut(h, "network", "ls", "--format", "json").contains("\"ov1\""));
+        }
+        String networkId = Oracle.parse(lnwOut(1, "network", "inspect", "ov1")).get(0).path("Id").asText();
+        assertEquals(networkId, Oracle.parse(lnwOut(3, "network", "inspect", "ov1")).get(0).path("Id").asText(),
+                "one network, one id, on every host");
+
+        Map<Integer, NsRef> c = new HashMap<>();
+        Map<Integer, String> ip = new HashMap<>();
+        for (int i = 1; i <= 3; i++) {
+            c.put(i, NsRef.of(Path.of(lnwOut(i, "sandbox", "create", "c" + i).strip())));
+            lnw(i, "network", "connect", "ov1", "c" + i);
+            ip.put(i, Oracle.addrs(c.get(i), "eth0", "inet").get(0).split("/")[0]);
+        }
+        assertEquals(3, ip.values().stream().distinct().count(), "one address each, across hosts: " + ip);
+        for (int i = 1; i <= 3; i++) {
+            for (int j = 1; j <= 3; j++) {
+                if (i != j) {
+                    int from = i;
+                    int to = j;
+                    eventually("c" + from + " pings c" + to, () -> Oracle.ping(c.get(from), ip.get(to)));
+                }
+            }
+        }
+        // names: c1 finds the containers of the other hosts by name, through its resolver
+        for (int j = 2; j <= 3; j++) {
+            int to = j;
+            eventually("c1 resolves c" + to, () -> lnwRun(1, "exec", "c1", "--", "dig", "+short", "+time=2",
+                    "+tries=2", "c" + to).out().strip().equals(ip.get(to)));
+        }
+        Oracle.Result tcp = tcp(c.get(1), c.get(2), ip.get(1));
+        assertTrue(tcp.out().contains("over the overlay"), "TCP from h2 to h1: " + tcp);
+
+        // h1's peer table: exactly c2 and c3, at their hosts' addresses
+        NsRef plane1 = NsRef.of(ns.dir().resolve("h1").resolve("run/overlay/ov-" + networkId.substring(0, 12)));
+        assertEquals(List.of(ip.get(2), ip.get(3)), neighbours(plane1), "h1's neighbours");
+        String fdb = Oracle.out(plane1, "bridge", "-j", "fdb", "show");
+        assertTrue(fdb.contains("192.168.77.2") && fdb.contains("192.168.77.3") && !fdb.contains("192.168.77.1\""),
+                "h1's FDB sends to h2 and h3: " + fdb);
+        String vx = Oracle.out(plane1, "ip", "-j", "-d", "link", "show", "type", "vxlan");
+        assertTrue(vx.contains("\"local\":\"192.168.77.1\"") && vx.contains("\"port\":4789")
+                && vx.contains("\"learning\":false") && vx.contains("\"mtu\":1450"), vx);
+
+        Oracle.Result refused = lnwRun(1, "network", "rm", "ov1");
+        assertNotEquals(0, refused.exitCode());
+        assertTrue(refused.err().contains("active endpoints"), refused.err());
+
+        // h3 dies: the others drop it within its lease's time to live
+        daemons.get("h3").destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        eventually("h1 forgets c3", () -> !neighbours(plane1).contains(ip.get(3)));
+        assertTrue(neighbours(plane1).contains(ip.get(2)), "and keeps c2");
+        startDaemon(3); // its controller comes back and publishes c3 again
+        eventually("h1 learns c3 again", () -> neighbours(plane1).contains(ip.get(3)));
+        eventually("c1 pings c3 again", () -> Oracle.ping(c.get(1), ip.get(3)));
+
+        for (int i = 1; i <= 3; i++) {
+            lnw(i, "network", "disconnect", "ov1", "c" + i);
+            lnw(i, "sandbox", "rm", "c" + i);
+        }
+        lnw(2, "network", "rm", "ov1"); // from any host, once no host has endpoints
+        for (int i = 1; i <= 3; i++) {
+            int h = i;
+            eventually("h" + h + " has no ov1", () -> !lnwOut(h, "network", "ls", "--format", "json").contains("\"ov1\""));
+            eventually("h" + h + " has no overlay namespace", () -> overlayDir(h).isEmpty());
+        }
+        String left = lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/").out();
+        assertFalse(left.contains("/networks/") || left.contains("/ipam/") || left.contains("/subnets/")
+                || left.contains("/vni"), "nothing of ov1 left in etcd: " + left);
     }
 
     @Test
@@ -140,61 +145,51 @@ class OverlayClusterTest {
         ns = namespaces;
         repo = Path.of(System.getProperty("user.dir")).getParent();
         lab = EtcdLab.start(ns, 2);
-        try {
-            startDaemon(1);
-            startDaemon(2);
-            lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.91.0.0/24", "ov2");
-            eventually("h2 has ov2", () -> lnwOut(2, "network", "ls", "--format", "json").contains("\"ov2\""));
-            NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
-            NsRef c2 = NsRef.of(Path.of(lnwOut(2, "sandbox", "create", "c2").strip()));
-            lnw(1, "network", "connect", "ov2", "c1");
-            lnw(2, "network", "connect", "ov2", "c2");
-            String ip2 = Oracle.addrs(c2, "eth0", "inet").get(0).split("/")[0];
-            eventually("c1 pings c2", () -> Oracle.ping(c1, ip2));
-            String networkId = Oracle.parse(lnwOut(1, "network", "inspect", "ov2")).get(0).path("Id").asText();
-            NsRef plane1 = NsRef.of(ns.dir().resolve("h1").resolve("run/overlay/ov-" + networkId.substring(0, 12)));
+        startDaemon(1);
+        startDaemon(2);
+        lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.91.0.0/24", "ov2");
+        eventually("h2 has ov2", () -> lnwOut(2, "network", "ls", "--format", "json").contains("\"ov2\""));
+        NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
+        NsRef c2 = NsRef.of(Path.of(lnwOut(2, "sandbox", "create", "c2").strip()));
+        lnw(1, "network", "connect", "ov2", "c1");
+        lnw(2, "network", "connect", "ov2", "c2");
+        String ip2 = Oracle.addrs(c2, "eth0", "inet").get(0).split("/")[0];
+        eventually("c1 pings c2", () -> Oracle.ping(c1, ip2));
+        String networkId = Oracle.parse(lnwOut(1, "network", "inspect", "ov2")).get(0).path("Id").asText();
+        NsRef plane1 = NsRef.of(ns.dir().resolve("h1").resolve("run/overlay/ov-" + networkId.substring(0, 12)));
 
-            // etcd away: what needs it fails at once, naming it; what runs keeps running
-            lab.stopEtcd();
-            lnwOut(1, "sandbox", "create", "c1b");
-            long t0 = System.nanoTime();
-            Oracle.Result refused = lnwRun(1, "network", "connect", "ov2", "c1b");
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertNotEquals(0, refused.exitCode());
-            assertTrue(refused.err().contains("cluster store etcd http://192.168.77.100:2379"), refused.err());
-            assertTrue(ms < 15_000, "at once, within the store's deadline: " + ms + " ms");
-            assertTrue(Oracle.ping(c1, ip2), "existing overlay traffic keeps flowing");
-            lnw(1, "network", "create", "--subnet", "10.92.0.0/24", "local1");
-            lnw(1, "network", "connect", "local1", "c1b");
-            assertTrue(Oracle.ping(NsRef.of(Path.of(lnwOut(1, "sandbox", "ls", "--format", "json").lines()
-                    .filter(l -> l.contains("\"c1b\"")).map(l -> Oracle.parse(l).path("Key").asText()).findFirst()
-                    .orElseThrow())), "10.92.0.1"), "local networks are unaffected");
+        // etcd away: what needs it fails at once, naming it; what runs keeps running
+        lab.stopEtcd();
+        lnwOut(1, "sandbox", "create", "c1b");
+        long t0 = System.nanoTime();
+        Oracle.Result refused = lnwRun(1, "network", "connect", "ov2", "c1b");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertNotEquals(0, refused.exitCode());
+        assertTrue(refused.err().contains("cluster store etcd http://192.168.77.100:2379"), refused.err());
+        assertTrue(ms < 15_000, "at once, within the store's deadline: " + ms + " ms");
+        assertTrue(Oracle.ping(c1, ip2), "existing overlay traffic keeps flowing");
+        lnw(1, "network", "create", "--subnet", "10.92.0.0/24", "local1");
+        lnw(1, "network", "connect", "local1", "c1b");
+        assertTrue(Oracle.ping(NsRef.of(Path.of(lnwOut(1, "sandbox", "ls", "--format", "json").lines()
+                .filter(l -> l.contains("\"c1b\"")).map(l -> Oracle.parse(l).path("Key").asText()).findFirst()
+                .orElseThrow())), "10.92.0.1"), "local networks are unaffected");
 
-            // etcd back: the watches resync, and a change after it reaches the other host
-            lab.restartEtcd();
-            eventually("c2 leaves once etcd is back", () -> lnwRun(2, "network", "disconnect", "ov2", "c2").exitCode() == 0);
-            eventually("h1 drops c2 through its watch", () -> !neighbours(plane1).contains(ip2));
-            lnw(2, "network", "connect", "ov2", "c2");
-            String ip2b = containerIp(c2); // on eth1 now: interface names are not reused
-            eventually("h1 learns c2 again", () -> neighbours(plane1).contains(ip2b));
+        // etcd back: the watches resync, and a change after it reaches the other host
+        lab.restartEtcd();
+        eventually("c2 leaves once etcd is back", () -> lnwRun(2, "network", "disconnect", "ov2", "c2").exitCode() == 0);
+        eventually("h1 drops c2 through its watch", () -> !neighbours(plane1).contains(ip2));
+        lnw(2, "network", "connect", "ov2", "c2");
+        String ip2b = containerIp(c2); // on eth1 now: interface names are not reused
+        eventually("h1 learns c2 again", () -> neighbours(plane1).contains(ip2b));
 
-            // h2 cut off from etcd only (the underlay between the hosts stays): dropped after
-            // its lease's time to live; healed, it publishes again under a new lease
-            TestNs h2 = lab.hosts().get(1);
-            Oracle.out(h2, "ip", "route", "add", "blackhole", "192.168.77.100/32");
-            eventually("h1 drops the cut-off host's c2", () -> !neighbours(plane1).contains(ip2b));
-            Oracle.out(h2, "ip", "route", "del", "blackhole", "192.168.77.100/32");
-            eventually("h1 learns c2 once h2 is back", () -> neighbours(plane1).contains(ip2b));
-            eventually("c1 pings c2 again", () -> Oracle.ping(c1, ip2b));
-        } finally {
-            for (Process p : daemons.values()) {
-                p.destroy();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
-            lab.close();
-        }
+        // h2 cut off from etcd only (the underlay between the hosts stays): dropped after
+        // its lease's time to live; healed, it publishes again under a new lease
+        TestNs h2 = lab.hosts().get(1);
+        Oracle.out(h2, "ip", "route", "add", "blackhole", "192.168.77.100/32");
+        eventually("h1 drops the cut-off host's c2", () -> !neighbours(plane1).contains(ip2b));
+        Oracle.out(h2, "ip", "route", "del", "blackhole", "192.168.77.100/32");
+        eventually("h1 learns c2 once h2 is back", () -> neighbours(plane1).contains(ip2b));
+        eventually("c1 pings c2 again", () -> Oracle.ping(c1, ip2b));
     }
 
     @Test
@@ -202,49 +197,39 @@ class OverlayClusterTest {
         ns = namespaces;
         repo = Path.of(System.getProperty("user.dir")).getParent();
         lab = EtcdLab.start(ns, 1);
+        startDaemon(1);
+        assertTrue(lnwOut(1, "network", "ls", "--format", "json").contains("\"docker_gwbridge\""),
+                "a controller with a cluster store keeps the way out");
+        lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.93.0.0/24", "ov3");
+        NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
+        lnw(1, "network", "connect", "-p", "8087:80", "ov3", "c1");
+        assertEquals(List.of("10.93.0.2/24"), Oracle.addrs(c1, "eth0", "inet"), "the overlay's interface");
+        assertEquals(1, Oracle.addrs(c1, "eth1", "inet").size(), "and one on docker_gwbridge");
+        assertTrue(Oracle.out(c1, "ip", "route", "show", "default").contains("dev eth1"),
+                "the default route goes out through docker_gwbridge");
+        TestNs neighbour = lab.etcdHost();
+        assertTrue(Oracle.ping(c1, "192.168.77.100"), "a neighbour of the host is reached (NAT)");
+        Process web = new ProcessBuilder("nsenter", "--net=" + c1.path(), "socat", "TCP-LISTEN:80,reuseaddr",
+                "SYSTEM:echo published from the overlay").start();
         try {
-            startDaemon(1);
-            assertTrue(lnwOut(1, "network", "ls", "--format", "json").contains("\"docker_gwbridge\""),
-                    "a controller with a cluster store keeps the way out");
-            lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.93.0.0/24", "ov3");
-            NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
-            lnw(1, "network", "connect", "-p", "8087:80", "ov3", "c1");
-            assertEquals(List.of("10.93.0.2/24"), Oracle.addrs(c1, "eth0", "inet"), "the overlay's interface");
-            assertEquals(1, Oracle.addrs(c1, "eth1", "inet").size(), "and one on docker_gwbridge");
-            assertTrue(Oracle.out(c1, "ip", "route", "show", "default").contains("dev eth1"),
-                    "the default route goes out through docker_gwbridge");
-            TestNs neighbour = lab.etcdHost();
-            assertTrue(Oracle.ping(c1, "192.168.77.100"), "a neighbour of the host is reached (NAT)");
-            Process web = new ProcessBuilder("nsenter", "--net=" + c1.path(), "socat", "TCP-LISTEN:80,reuseaddr",
-                    "SYSTEM:echo published from the overlay").start();
-            try {
-                Oracle.Result r = null;
-                for (int i = 0; i < 50; i++) {
-                    r = Oracle.exec(neighbour, "socat", "-T5", "-", "TCP:192.168.77.1:8087");
-                    if (r.ok() && !r.out().isEmpty()) {
-                        break;
-                    }
-                    Thread.sleep(100);
+            Oracle.Result r = null;
+            for (int i = 0; i < 50; i++) {
+                r = Oracle.exec(neighbour, "socat", "-T5", "-", "TCP:192.168.77.1:8087");
+                if (r.ok() && !r.out().isEmpty()) {
+                    break;
                 }
-                assertTrue(r.out().contains("published from the overlay"), "the port, from the host's neighbour: " + r);
-            } finally {
-                web.destroyForcibly();
+                Thread.sleep(100);
             }
-            lnw(1, "network", "disconnect", "ov3", "c1");
-            assertTrue(Oracle.linkNames(c1).equals(List.of("lo")), "both interfaces went: " + Oracle.linkNames(c1));
-            JsonNode gw = Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0);
-            assertEquals(0, gw.path("Containers").size(), "its way out went with it: " + gw);
-            lnw(1, "sandbox", "rm", "c1");
-            lnw(1, "network", "rm", "ov3");
+            assertTrue(r.out().contains("published from the overlay"), "the port, from the host's neighbour: " + r);
         } finally {
-            for (Process p : daemons.values()) {
-                p.destroy();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
-            lab.close();
+            web.destroyForcibly();
         }
+        lnw(1, "network", "disconnect", "ov3", "c1");
+        assertTrue(Oracle.linkNames(c1).equals(List.of("lo")), "both interfaces went: " + Oracle.linkNames(c1));
+        JsonNode gw = Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0);
+        assertEquals(0, gw.path("Containers").size(), "its way out went with it: " + gw);
+        lnw(1, "sandbox", "rm", "c1");
+        lnw(1, "network", "rm", "ov3");
     }
 
     /** The container's one IPv4 address that is not loopback. */
