@@ -88,10 +88,14 @@ final class Docker {
                 new GoTemplate.Field("Services", "Services", true, Map.of())));
     }
 
-    /** The column names of {@code network ls}'s table, by field (the docker CLI's header context). */
+    /**
+     * The column names of {@code network ls}'s table, by field (the docker CLI's header
+     * context); {@code .Label "a.b-c"}'s is the key's last dotted part, - and _ as spaces.
+     */
     static final Map<String, Object> LS_HEADERS = Map.of("ID", "NETWORK ID", "Name", "NAME", "Driver", "DRIVER",
-            "Scope", "SCOPE", "IPv6", "IPV6", "Internal", "INTERNAL", "Labels", "LABELS", "CreatedAt", "CREATED AT",
-            "Label", "LABEL");
+            "Scope", "SCOPE", "IPv4", "IPV4", "IPv6", "IPV6", "Internal", "INTERNAL", "Labels", "LABELS",
+            "CreatedAt", "CREATED AT", "Label", GoTemplate.method("Label",
+                    k -> k.substring(k.lastIndexOf('.') + 1).replace('-', ' ').replace('_', ' ')));
 
     /**
      * One row of {@code docker network ls} as its templates see it (the CLI's networkContext):
@@ -112,6 +116,8 @@ final class Docker {
                         .toString()),
                 GoTemplate.Field.of("Driver", doc.get("Driver")),
                 GoTemplate.Field.of("ID", trunc && id.length() > 12 ? id.substring(0, 12) : id),
+                // Docker 28's; every libnetwork4j network has IPv4
+                GoTemplate.Field.of("IPv4", "true"),
                 GoTemplate.Field.of("IPv6", String.valueOf(doc.get("EnableIPv6"))),
                 GoTemplate.Field.of("Internal", String.valueOf(doc.get("Internal"))),
                 GoTemplate.Field.of("Label", GoTemplate.method("Label", k -> labels.getOrDefault(k, ""))),

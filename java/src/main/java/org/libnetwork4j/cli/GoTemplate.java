@@ -139,19 +139,45 @@ final class GoTemplate {
     }
 
     /**
+     * Runs the template with Go's {@code missingkey=error}: a map without the key is an error,
+     * not {@code <no value>} (the docker CLI's inspect, when it falls back to the raw JSON).
+     */
+    String executeStrict(Object dot) {
+        StringBuilder out = new StringBuilder();
+        Scope vars = new Scope(null);
+        vars.put("$", dot);
+        Exec e = new Exec(out, false);
+        e.strict = true;
+        e.walk(nodes, dot, vars);
+        return out.toString();
+    }
+
+    /**
      * Runs the template for a table's header, as the docker CLI does: on a map of the column
-     * names, the functions (json, join...) giving "".
+     * names, the functions (json, join...) giving "", and what was written before an error
+     * kept (the CLI does not check the header's error: {@code .Label "k"} on the map of names
+     * ends the header there).
      */
     String executeHeader(Object headers) {
-        return execute(headers, true);
+        StringBuilder out = new StringBuilder();
+        try {
+            execute(headers, true, out);
+        } catch (TemplateException e) {
+            // the header so far, as docker prints it
+        }
+        return out.toString();
     }
 
     private String execute(Object dot, boolean header) {
         StringBuilder out = new StringBuilder();
+        execute(dot, header, out);
+        return out.toString();
+    }
+
+    private void execute(Object dot, boolean header, StringBuilder out) {
         Scope vars = new Scope(null);
         vars.put("$", dot);
         new Exec(out, header).walk(nodes, dot, vars);
-        return out.toString();
     }
 
     @Override
@@ -562,6 +588,7 @@ final class GoTemplate {
     private static final class Exec {
         private final StringBuilder out;
         private final boolean header;
+        private boolean strict;
         private String at = "";
 
         Exec(StringBuilder out, boolean header) {
@@ -650,7 +677,7 @@ final class GoTemplate {
             }
             Object v = operand(head, dot, vars);
             if (v instanceof Method m) {
-                return header ? "" : m.call(args);
+                return m.call(args);
             }
             if (!args.isEmpty()) {
                 throw fail(describe(head) + " is not a method but has arguments");
@@ -691,6 +718,9 @@ final class GoTemplate {
                 return f.value();
             }
             if (receiver instanceof Map<?, ?> m) {
+                if (!m.containsKey(name) && strict) {
+                    throw fail("map has no entry for key \"" + name + "\"");
+                }
                 return m.containsKey(name) ? m.get(name) : NO_VALUE;
             }
             if (receiver == NO_VALUE) {

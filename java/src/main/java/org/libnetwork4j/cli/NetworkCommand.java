@@ -76,8 +76,8 @@ final class NetworkCommand implements Runnable {
         @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "driver option (repeatable)")
         Map<String, String> opts = new LinkedHashMap<>();
 
-        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "label (repeatable)")
-        Map<String, String> labels = new LinkedHashMap<>();
+        @Option(names = "--label", paramLabel = "KEY[=VALUE]", description = "label (repeatable)")
+        List<String> labelFlags = new ArrayList<>();
 
         @Option(names = "--attachable", description = "accepted, and ignored: every local network is attachable")
         boolean attachable;
@@ -105,6 +105,12 @@ final class NetworkCommand implements Runnable {
 
         @Override
         public void run() {
+            // docker's --label KEY alone is KEY with an empty value
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String l : labelFlags) {
+                int eq = l.indexOf('=');
+                labels.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
+            }
             NetworkOptions options;
             try {
                 // one check per flag, so that the message names it; the words are the Engine API's
@@ -321,7 +327,7 @@ final class NetworkCommand implements Runnable {
                 } catch (GoTemplate.TemplateException typed) {
                     // the docker CLI's fallback: the raw JSON, where .Id, .IPAM.Config[].AuxiliaryAddresses... exist
                     try {
-                        s = t.execute(d);
+                        s = t.executeStrict(d);
                     } catch (GoTemplate.TemplateException raw) {
                         throw new Lnw.CliException("template: " + raw.getMessage());
                     }

@@ -63,6 +63,9 @@ class GoTemplateTest {
         // a map's key as a field; a missing one is <no value>, through index ""
         assertEquals("first", run("{{.Labels.a}}", doc()));
         assertEquals("<no value>", run("{{.Labels.nope}}", doc()));
+        assertEquals("executing {{.Labels.nope}}: map has no entry for key \"nope\"", assertThrows(
+                GoTemplate.TemplateException.class, () -> GoTemplate.parse("{{.Labels.nope}}").executeStrict(
+                        Map.of("Labels", Map.of()))).getMessage());
         assertEquals("last||", run("{{index .Labels \"z\"}}|{{index .Labels \"nope\"}}|", doc()));
         assertEquals("br0", run("{{index .Options \"com.docker.network.bridge.name\"}}", doc()));
         assertEquals("10.1.0.1", run("{{(index .IPAM.Config 0).Gateway}}", doc()));
@@ -133,6 +136,8 @@ class GoTemplateTest {
         assertEquals("{\"Name\":\"n1\"}", run("{{json .}}", row));
         GoTemplate t = GoTemplate.parse("{{.Name}}\t{{json .}}");
         assertEquals("NAME\t", t.executeHeader(Map.of("Name", "NAME")));
+        // an error ends the header where it happened, as the docker CLI leaves it
+        assertEquals("NAME ", GoTemplate.parse("{{.Name}} {{.Label \"k\"}} {{.Name}}").executeHeader(Map.of("Name", "NAME")));
     }
 
     private static String parseError(String template) {
