@@ -113,7 +113,8 @@ class DockerOutputTest {
                     "{{.Name}}\\t{{.Driver}}\\t{{.Scope}}\\t{{.IPv6}}\\t{{.Internal}}\\t{{.Labels}}");
             same("network", "ls", "--filter", custom, "--format", "table {{.ID}}\\t{{.Name}}");
             same("network", "ls", "--filter", custom, "--format",
-                    "table {{.Name}}\\t{{.IPv6}}\\t{{.Internal}}\\t{{.Labels}}\\t{{.CreatedAt}}\\t{{.Label \"team\"}}");
+                    "table {{.Name}}\\t{{.IPv6}}\\t{{.Internal}}\\t{{.Labels}}\\t{{.Label \"team\"}}\\t{{.CreatedAt}}");
+            // (the times last: their width varies with their digits, and a last column is not padded)
             same("network", "ls", "--filter", custom, "--no-trunc", "--format", "{{.ID}}: {{.Name}}");
             sameJsonLines("network", "ls", "--filter", custom, "--format", "{{json .}}");
             sameJsonLines("network", "ls", "--filter", custom, "--format", "json");
