@@ -9,12 +9,15 @@ import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.EndpointInfo;
+import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
@@ -40,6 +43,24 @@ public final class DockerNetworks {
      * cannot be created through the Engine API, and its {@code type=builtin} filter means them.
      */
     public static final Set<String> PREDEFINED = Set.of("bridge", "host", "none", "default", "ingress");
+
+    /** The keys of {@code docker network ls --filter} (dockerd's acceptedNetworkFilters). */
+    public static final Set<String> LIST_FILTERS = Set.of("driver", "type", "name", "id", "label", "scope", "dangling");
+
+    /** The keys of {@code docker network prune --filter}. */
+    public static final Set<String> PRUNE_FILTERS = Set.of("until", "label", "label!");
+
+    /** Why {@code network connect} refuses link-local addresses ({@code --link-local-ip}, {@code LinkLocalIPs}). */
+    public static final String NO_LINK_LOCAL = "link-local addresses are not supported by libnetwork4j";
+
+    /** Why {@code network connect} refuses links ({@code --link}, {@code Links}). */
+    public static final String NO_LINKS = "links are not supported by libnetwork4j: use aliases";
+
+    /** Why {@code network connect} refuses endpoint driver options ({@code --driver-opt}, {@code DriverOpts}). */
+    public static final String NO_DRIVER_OPTS = "endpoint driver options are not supported by libnetwork4j";
+
+    /** What {@code network create --attachable} is told (swarm's flag: every local network is attachable). */
+    public static final String ATTACHABLE_IGNORED = "libnetwork4j ignores Attachable: its networks are all local";
 
     /** Go's time.RFC3339Nano, as dockerd writes {@code Created}: trailing zeros of the fraction dropped. */
     private static final DateTimeFormatter RFC3339_NANO = new DateTimeFormatterBuilder()
@@ -69,6 +90,146 @@ public final class DockerNetworks {
         labels.forEach(b::label);
         ipam.forEach(b::ipam);
         return b.build();
+    }
+
+    /**
+     * Refuses what {@code docker network create} can ask for and libnetwork4j does not do, with
+     * one message per field whichever edge it came through.
+     *
+     * @param scope      {@code --scope}/{@code Scope}: null, empty or "local"
+     * @param ipamDriver {@code --ipam-driver}/{@code IPAM.Driver}: null, empty or "default"
+     * @param ipamOpts   {@code --ipam-opt}/{@code IPAM.Options}: must be empty
+     * @param ingress    {@code --ingress}/{@code Ingress}: must be false
+     * @param configOnly {@code --config-only}/{@code ConfigOnly}: must be false
+     * @param configFrom {@code --config-from}/{@code ConfigFrom.Network}: null or empty
+     * @throws InvalidParameterException naming the first field that asks for the unsupported
+     */
+    public static void checkCreate(String scope, String ipamDriver, Map<String, String> ipamOpts, boolean ingress,
+            boolean configOnly, String configFrom) {
+        if (!blank(scope) && !scope.equals("local")) {
+            throw new InvalidParameterException("scope \"" + scope + "\" is not supported by libnetwork4j: only \"local\"");
+        }
+        if (!blank(ipamDriver) && !ipamDriver.equals("default")) {
+            throw new InvalidParameterException("IPAM driver \"" + ipamDriver + "\" is not supported by libnetwork4j:"
+                    + " only \"default\"");
+        }
+        if (ipamOpts != null && !ipamOpts.isEmpty()) {
+            throw new InvalidParameterException("IPAM options are not supported by libnetwork4j");
+        }
+        // swarm's kinds of network: libnetwork4j has no swarm
+        if (ingress) {
+            throw new InvalidParameterException("ingress networks (swarm's) are not supported by libnetwork4j");
+        }
+        if (configOnly) {
+            throw new InvalidParameterException("config-only networks (swarm's) are not supported by libnetwork4j");
+        }
+        if (!blank(configFrom)) {
+            throw new InvalidParameterException("config-from networks (swarm's) are not supported by libnetwork4j");
+        }
+    }
+
+    /**
+     * The networks {@code docker network ls} lists, as dockerd filters them: values of one key
+     * are alternatives, keys all apply ({@code name} and {@code id} match a substring or regular
+     * expression, {@code driver} and {@code scope} exactly, {@code label} {@code k} or
+     * {@code k=v}, {@code type} custom or builtin, {@code dangling} true or false).
+     *
+     * @param c       the controller
+     * @param filters values by key, each key one of {@link #LIST_FILTERS}
+     * @return each network's document ({@link #resource}, without {@code Containers}), in the
+     *         controller's order
+     * @throws InvalidParameterException for an unknown key or a malformed value, in dockerd's words
+     */
+    public static List<Map<String, Object>> list(NetworkController c, Map<String, Set<String>> filters) {
+        return list(c, Filters.of(filters, LIST_FILTERS));
+    }
+
+    static List<Map<String, Object>> list(NetworkController c, Filters f) {
+        Boolean dangling = null;
+        if (f.contains("dangling")) {
+            String d = f.single("dangling");
+            dangling = switch (d == null ? "" : d.toLowerCase(Locale.ROOT)) {
+                case "true", "1" -> true;
+                case "false", "0" -> false;
+                default -> throw new InvalidParameterException("Invalid filter 'dangling=" + d + "'");
+            };
+        }
+        for (String t : f.get("type")) {
+            if (!t.equals("custom") && !t.equals("builtin")) {
+                throw new InvalidParameterException("invalid filter: 'type'='" + t + "'");
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Network n : c.networks()) {
+            Map<String, Object> doc;
+            try {
+                doc = resource(c, n, false);
+            } catch (NotFoundException gone) {
+                continue; // deleted since the snapshot
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, String> labels = (Map<String, String>) doc.get("Labels");
+            boolean builtin = PREDEFINED.contains(n.name());
+            if (!f.exact("driver", n.type()) || !f.match("name", n.name()) || !f.match("id", n.id())
+                    || !f.labels("label", labels) || !f.exact("scope", (String) doc.get("Scope"))
+                    || f.contains("type") && !f.get("type").contains(builtin ? "builtin" : "custom")) {
+                continue;
+            }
+            if (dangling != null) {
+                // dockerd's filterNetworkByUse: its own networks are never dangling
+                boolean unused = !builtin && n.endpoints().isEmpty();
+                if (unused != dangling) {
+                    continue;
+                }
+            }
+            out.add(doc);
+        }
+        return out;
+    }
+
+    /**
+     * What {@code docker network prune} removes: every network without endpoints but dockerd's
+     * own and the host and null drivers', made before {@code until} (a time or a duration back
+     * from now), with each {@code label} and none of the {@code label!}.
+     *
+     * @param c       the controller
+     * @param filters values by key, each key one of {@link #PRUNE_FILTERS}
+     * @param now     what a duration in {@code until} counts back from
+     * @return the names of the networks deleted; one deleted or put to use meanwhile is skipped
+     * @throws InvalidParameterException for an unknown key or a malformed value
+     */
+    public static List<String> prune(NetworkController c, Map<String, Set<String>> filters, Instant now) {
+        return prune(c, Filters.of(filters, PRUNE_FILTERS), now);
+    }
+
+    static List<String> prune(NetworkController c, Filters f, Instant now) {
+        String untilText = f.single("until");
+        Instant until = untilText == null ? null : Filters.time(untilText, now);
+        List<String> deleted = new ArrayList<>();
+        for (Network n : c.networks()) {
+            if (PREDEFINED.contains(n.name()) || List.of("host", "null").contains(n.type())) {
+                continue;
+            }
+            try {
+                NetworkInfo info = n.info();
+                if (until != null && info.created().isAfter(until) || !f.labels("label", info.labels())
+                        || f.get("label!").stream().anyMatch(l -> matchesLabel(l, info.labels()))
+                        || !n.endpoints().isEmpty()) {
+                    continue;
+                }
+                n.delete();
+                deleted.add(n.name());
+            } catch (NotFoundException | ForbiddenException e) {
+                // gone or in use meanwhile: not this prune's
+            }
+        }
+        return deleted;
+    }
+
+    private static boolean matchesLabel(String want, Map<String, String> labels) {
+        int eq = want.indexOf('=');
+        String k = eq < 0 ? want : want.substring(0, eq);
+        return labels.containsKey(k) && (eq < 0 || want.substring(eq + 1).equals(labels.get(k)));
     }
 
     /**
@@ -239,7 +400,8 @@ public final class DockerNetworks {
         m.put("Ingress", false);
         m.put("ConfigFrom", Map.of("Network", ""));
         m.put("ConfigOnly", false);
-        Map<String, Object> eps = new LinkedHashMap<>();
+        // Containers, Options and Labels are Go maps in dockerd: encoding/json writes their keys sorted
+        Map<String, Object> eps = new TreeMap<>();
         if (containers) {
             for (Endpoint e : n.endpoints()) {
                 EndpointInfo ei = e.info();
@@ -259,8 +421,8 @@ public final class DockerNetworks {
             }
         }
         m.put("Containers", eps);
-        m.put("Options", i.options());
-        m.put("Labels", i.labels());
+        m.put("Options", new TreeMap<>(i.options()));
+        m.put("Labels", new TreeMap<>(i.labels()));
         return m;
     }
 

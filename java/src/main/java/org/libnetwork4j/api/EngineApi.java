@@ -60,8 +60,6 @@ public final class EngineApi implements Handler, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineApi.class);
     private static final Pattern VERSIONED = Pattern.compile("/v([0-9]+)\\.([0-9]+)(/.*)");
-    private static final Set<String> LIST_FILTERS = Set.of("driver", "type", "name", "id", "label", "scope", "dangling");
-    private static final Set<String> PRUNE_FILTERS = Set.of("until", "label", "label!");
     private static final String VERSION = Optional.ofNullable(EngineApi.class.getPackage().getImplementationVersion())
             .orElse("0.1.0-SNAPSHOT");
 
@@ -245,47 +243,7 @@ public final class EngineApi implements Handler, AutoCloseable {
     // ---- GET /networks ----
 
     private List<Map<String, Object>> list(Request r) {
-        Filters f = Filters.parse(r.queryParameter("filters"), LIST_FILTERS);
-        Boolean dangling = null;
-        if (f.contains("dangling")) {
-            String d = f.single("dangling");
-            dangling = switch (d == null ? "" : d.toLowerCase(Locale.ROOT)) {
-                case "true", "1" -> true;
-                case "false", "0" -> false;
-                default -> throw ApiError.badRequest("Invalid filter 'dangling=" + d + "'");
-            };
-        }
-        for (String t : f.get("type")) {
-            if (!t.equals("custom") && !t.equals("builtin")) {
-                throw ApiError.badRequest("invalid filter: 'type'='" + t + "'");
-            }
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Network n : controller.networks()) {
-            Map<String, Object> doc;
-            try {
-                doc = DockerNetworks.resource(controller, n, false);
-            } catch (NotFoundException gone) {
-                continue; // deleted since the snapshot
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, String> labels = (Map<String, String>) doc.get("Labels");
-            boolean builtin = DockerNetworks.PREDEFINED.contains(n.name());
-            if (!f.exact("driver", n.type()) || !f.match("name", n.name()) || !f.match("id", n.id())
-                    || !f.labels("label", labels) || !f.exact("scope", (String) doc.get("Scope"))
-                    || f.contains("type") && !f.get("type").contains(builtin ? "builtin" : "custom")) {
-                continue;
-            }
-            if (dangling != null) {
-                // dockerd's filterNetworkByUse: its own networks are never dangling
-                boolean unused = !builtin && n.endpoints().isEmpty();
-                if (unused != dangling) {
-                    continue;
-                }
-            }
-            out.add(doc);
-        }
-        return out;
+        return DockerNetworks.list(controller, Filters.parse(r.queryParameter("filters"), DockerNetworks.LIST_FILTERS));
     }
 
     // ---- POST /networks/create ----
@@ -308,15 +266,12 @@ public final class EngineApi implements Handler, AutoCloseable {
         Map<String, String> labels = Json.stringMap(body, CREATE, "Labels");
         List<IpamConfig> ipam = new ArrayList<>();
         JsonNode ipamNode = Json.object(body, CREATE, "IPAM");
+        String ipamDriver = null;
+        Map<String, String> ipamOptions = Map.of();
         if (ipamNode != null) {
-            String ipamDriver = Json.string(ipamNode, "network.IPAM", "Driver");
-            if (ipamDriver != null && !ipamDriver.isEmpty() && !ipamDriver.equals("default")) {
-                throw ApiError.badRequest("IPAM driver \"" + ipamDriver + "\" is not supported by libnetwork4j:"
-                        + " only \"default\"");
-            }
-            if (!Json.stringMap(ipamNode, "network.IPAM", "Options").isEmpty()) {
-                throw ApiError.badRequest("IPAM options are not supported by libnetwork4j");
-            }
+            ipamDriver = Json.string(ipamNode, "network.IPAM", "Driver");
+            ipamOptions = Json.stringMap(ipamNode, "network.IPAM", "Options");
+            DockerNetworks.checkCreate(null, ipamDriver, ipamOptions, false, false, null);
             for (JsonNode c : Json.array(ipamNode, "network.IPAM", "Config")) {
                 if (!c.isObject()) {
                     throw ApiError.badRequest("json: cannot unmarshal " + c.getNodeType().name().toLowerCase(Locale.ROOT)
@@ -333,14 +288,8 @@ public final class EngineApi implements Handler, AutoCloseable {
         if (DockerNetworks.PREDEFINED.contains(name)) {
             throw new ApiError(403, "operation is not permitted on predefined " + name + " network ");
         }
-        if (scope != null && !scope.isEmpty() && !scope.equals("local")) {
-            throw ApiError.badRequest("scope \"" + scope + "\" is not supported by libnetwork4j: only \"local\"");
-        }
-        if (ingress || configOnly || configFrom != null && !Optional.ofNullable(
-                Json.string(configFrom, "network.ConfigReference", "Network")).orElse("").isEmpty()) {
-            throw ApiError.badRequest("ingress, config-only and config-from networks (swarm's) are not supported by"
-                    + " libnetwork4j");
-        }
+        DockerNetworks.checkCreate(scope, ipamDriver, ipamOptions, ingress, configOnly,
+                configFrom == null ? null : Json.string(configFrom, "network.ConfigReference", "Network"));
         NetworkOptions opts = DockerNetworks.options(ipv6, internal, options, labels, ipam);
         Network n;
         try {
@@ -354,7 +303,7 @@ public final class EngineApi implements Handler, AutoCloseable {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("Id", n.id());
         // Attachable is swarm's: a local network is attachable by any container anyway
-        reply.put("Warning", attachable ? "libnetwork4j ignores Attachable: its networks are all local" : "");
+        reply.put("Warning", attachable ? DockerNetworks.ATTACHABLE_IGNORED : "");
         return Response.json(201, reply);
     }
 
@@ -393,15 +342,15 @@ public final class EngineApi implements Handler, AutoCloseable {
                     b.ipv6(v6);
                 }
                 if (!Json.stringList(ipam, "network.EndpointIPAMConfig", "LinkLocalIPs").isEmpty()) {
-                    throw ApiError.badRequest("link-local addresses are not supported by libnetwork4j");
+                    throw ApiError.badRequest(DockerNetworks.NO_LINK_LOCAL);
                 }
             }
             Json.stringList(cfg, s, "Aliases").forEach(b::alias);
             if (!Json.stringList(cfg, s, "Links").isEmpty()) {
-                throw ApiError.badRequest("links are not supported by libnetwork4j: use aliases");
+                throw ApiError.badRequest(DockerNetworks.NO_LINKS);
             }
             if (!Json.stringMap(cfg, s, "DriverOpts").isEmpty()) {
-                throw ApiError.badRequest("endpoint driver options are not supported by libnetwork4j");
+                throw ApiError.badRequest(DockerNetworks.NO_DRIVER_OPTS);
             }
         }
         EndpointOptions options = b.build(); // checks the aliases before anything is made
@@ -488,37 +437,10 @@ public final class EngineApi implements Handler, AutoCloseable {
     // ---- POST /networks/prune ----
 
     private Map<String, Object> prune(Request r) {
-        Filters f = Filters.parse(r.queryParameter("filters"), PRUNE_FILTERS);
-        String untilText = f.single("until");
-        Instant until = untilText == null ? null : Filters.time(untilText, Instant.now());
-        List<String> deleted = new ArrayList<>();
-        for (Network n : controller.networks()) {
-            if (DockerNetworks.PREDEFINED.contains(n.name()) || List.of("host", "null").contains(n.type())) {
-                continue;
-            }
-            try {
-                var info = n.info();
-                if (until != null && info.created().isAfter(until) || !f.labels("label", info.labels())
-                        || f.get("label!").stream().anyMatch(l -> matchesLabel(l, info.labels()))
-                        || !n.endpoints().isEmpty()) {
-                    continue;
-                }
-                n.delete();
-                deleted.add(n.name());
-            } catch (NotFoundException | ForbiddenException e) {
-                // gone or in use meanwhile: not this prune's
-                LOG.debug("prune skips {}: {}", n.name(), e.getMessage());
-            }
-        }
+        Filters f = Filters.parse(r.queryParameter("filters"), DockerNetworks.PRUNE_FILTERS);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("NetworksDeleted", deleted);
+        m.put("NetworksDeleted", DockerNetworks.prune(controller, f, Instant.now()));
         return m;
-    }
-
-    private static boolean matchesLabel(String want, Map<String, String> labels) {
-        int eq = want.indexOf('=');
-        String k = eq < 0 ? want : want.substring(0, eq);
-        return labels.containsKey(k) && (eq < 0 || want.substring(eq + 1).equals(labels.get(k)));
     }
 
     // ---- errors ----

@@ -17,11 +17,15 @@ import java.util.regex.PatternSyntaxException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.libnetwork4j.InvalidParameterException;
 
 /**
  * Docker's {@code filters} query parameter (its filters.Args): a JSON map from a key to its
  * values, either {@code {"name": {"n1": true}}} (what the docker CLI sends) or the older
- * {@code {"name": ["n1"]}}. Values of one key are alternatives; keys all apply.
+ * {@code {"name": ["n1"]}}. Values of one key are alternatives; keys all apply. Shared with
+ * {@code lnw network ls|prune --filter} through {@link DockerNetworks#list} and
+ * {@link DockerNetworks#prune}: a malformed filter is an {@link InvalidParameterException}
+ * (the API's 400), but for the parameter's JSON itself.
  */
 final class Filters {
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h))+");
@@ -71,12 +75,24 @@ final class Filters {
                 args.put(e.getKey(), values);
             }
         }
+        return of(args, accepted);
+    }
+
+    /**
+     * Filters already split into keys and values (the command line's {@code --filter k=v}),
+     * checked as the parameter is.
+     *
+     * @param args     values by key
+     * @param accepted the keys the endpoint knows
+     * @throws InvalidParameterException for any other key ({@code Invalid filter 'k'}, dockerd's words)
+     */
+    static Filters of(Map<String, Set<String>> args, Set<String> accepted) {
         for (String k : args.keySet()) {
             if (!accepted.contains(k)) {
-                throw ApiError.badRequest("Invalid filter '" + k + "'");
+                throw new InvalidParameterException("Invalid filter '" + k + "'");
             }
         }
-        return new Filters(args);
+        return new Filters(new LinkedHashMap<>(args));
     }
 
     boolean contains(String key) {
@@ -139,7 +155,7 @@ final class Filters {
     String single(String key) {
         Set<String> v = get(key);
         if (v.size() > 1) {
-            throw ApiError.badRequest("more than one " + key + " filter specified");
+            throw new InvalidParameterException("more than one " + key + " filter specified");
         }
         return v.isEmpty() ? null : v.iterator().next();
     }
@@ -188,7 +204,7 @@ final class Filters {
         try {
             return LocalDate.parse(value).atStartOfDay(ZoneId.systemDefault()).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("cannot parse \"" + value + "\" as a time: seconds[.nanoseconds] since the epoch,"
+            throw new InvalidParameterException("cannot parse \"" + value + "\" as a time: seconds[.nanoseconds] since the epoch,"
                     + " RFC 3339, or a duration such as 10m");
         }
     }

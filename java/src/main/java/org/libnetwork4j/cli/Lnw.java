@@ -155,6 +155,8 @@ public final class Lnw implements Runnable {
     }
 
     Map<String, String> env = Map.of();
+    /** What the command reads answers from (network prune's question): stdin, but in tests. */
+    java.io.InputStream in = System.in;
     /** Set when a daemon runs this command (lnw daemon): its controller stands in for a new one. */
     DaemonCommand.Session session;
     /**

@@ -3,17 +3,20 @@ package org.libnetwork4j.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.JoinOptions;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
-import org.libnetwork4j.NetworkInfo;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.PortBinding;
 import org.libnetwork4j.Sandbox;
@@ -73,26 +76,95 @@ final class NetworkCommand implements Runnable {
         @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "driver option (repeatable)")
         Map<String, String> opts = new LinkedHashMap<>();
 
-        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "label (repeatable)")
-        Map<String, String> labels = new LinkedHashMap<>();
+        @Option(names = "--label", paramLabel = "KEY[=VALUE]", description = "label (repeatable)")
+        List<String> labelFlags = new ArrayList<>();
+
+        @Option(names = "--attachable", description = "accepted, and ignored: every local network is attachable")
+        boolean attachable;
+
+        @Option(names = "--scope", paramLabel = "local", description = "only local (swarm's scope is not supported)")
+        String scope;
+
+        @Option(names = "--ipam-driver", paramLabel = "default", description = "only default")
+        String ipamDriver;
+
+        @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "not supported: refused")
+        Map<String, String> ipamOpts = new LinkedHashMap<>();
+
+        @Option(names = "--ingress", description = "not supported (swarm's): refused")
+        boolean ingress;
+
+        @Option(names = "--config-only", description = "not supported (swarm's): refused")
+        boolean configOnly;
+
+        @Option(names = "--config-from", paramLabel = "NETWORK", description = "not supported (swarm's): refused")
+        String configFrom;
 
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
         public void run() {
+            // docker's --label KEY alone is KEY with an empty value
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String l : labelFlags) {
+                int eq = l.indexOf('=');
+                labels.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
+            }
             NetworkOptions options;
             try {
+                // one check per flag, so that the message names it; the words are the Engine API's
+                check("--scope", () -> DockerNetworks.checkCreate(scope, null, null, false, false, null));
+                check("--ipam-driver", () -> DockerNetworks.checkCreate(null, ipamDriver, null, false, false, null));
+                check("--ipam-opt", () -> DockerNetworks.checkCreate(null, null, ipamOpts, false, false, null));
+                check("--ingress", () -> DockerNetworks.checkCreate(null, null, null, ingress, false, null));
+                check("--config-only", () -> DockerNetworks.checkCreate(null, null, null, false, configOnly, null));
+                check("--config-from", () -> DockerNetworks.checkCreate(null, null, null, false, false, configFrom));
                 // the same translation as the Engine API's POST /networks/create
                 options = DockerNetworks.options(ipv6, internal, opts, labels,
                         DockerNetworks.ipamFromFlags(subnets, gateways, ipRanges, aux));
             } catch (InvalidParameterException e) {
                 throw new Lnw.CliException(e.getMessage());
             }
+            if (attachable) {
+                parent.lnw.err().println("lnw: warning: " + DockerNetworks.ATTACHABLE_IGNORED);
+            }
             try (NetworkController c = parent.lnw.controller()) {
                 Network n = c.newNetwork(driver, name, options);
                 out(parent).println(n.id());
             }
+        }
+    }
+
+    /** Runs a check of the Engine API's; its refusal, prefixed with the flag that asked for it. */
+    static void check(String flag, Runnable check) {
+        try {
+            check.run();
+        } catch (InvalidParameterException e) {
+            throw new Lnw.CliException(flag + ": " + e.getMessage());
+        }
+    }
+
+    /** docker's --filter KEY=VALUE (repeatable): values by key, the key lower-cased, both trimmed. */
+    static Map<String, Set<String>> filters(List<String> flags) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (String f : flags) {
+            int eq = f.indexOf('=');
+            if (eq < 0) {
+                throw new Lnw.CliException("bad format of filter \"" + f + "\" (expected name=value)");
+            }
+            out.computeIfAbsent(f.substring(0, eq).strip().toLowerCase(Locale.ROOT), k -> new LinkedHashSet<>())
+                    .add(f.substring(eq + 1).strip());
+        }
+        return out;
+    }
+
+    /** A --format, parsed; its error names the flag. */
+    static GoTemplate template(String flag, String format) {
+        try {
+            return GoTemplate.parse(format);
+        } catch (GoTemplate.TemplateException e) {
+            throw new Lnw.CliException("invalid " + flag + " \"" + format + "\": " + e.getMessage());
         }
     }
 
@@ -104,46 +176,119 @@ final class NetworkCommand implements Runnable {
         }
     }
 
-    @Command(name = "ls", aliases = "list", description = "List networks.", mixinStandardHelpOptions = true)
+    @Command(name = "ls", aliases = "list", description = "List networks, sorted by name.",
+            mixinStandardHelpOptions = true)
     static final class Ls implements Runnable {
+        /** The docker CLI's default table. */
+        static final String DEFAULT_TABLE = "table {{.ID}}\\t{{.Name}}\\t{{.Driver}}\\t{{.Scope}}";
+
         @ParentCommand
         NetworkCommand parent;
 
-        @picocli.CommandLine.Mixin
-        ListOptions list;
+        @Option(names = {"-q", "--quiet"}, description = "only the ids")
+        boolean quiet;
+
+        @Option(names = "--no-trunc", description = "whole ids")
+        boolean noTrunc;
+
+        @Option(names = "--format", paramLabel = "TEMPLATE", description = "a Go template as docker's"
+                + " ({{.ID}} {{.Name}} {{.Driver}} {{.Scope}} {{.IPv6}} {{.Internal}} {{.Labels}} {{.Label \"k\"}}"
+                + " {{.CreatedAt}}; \"table ...\" for a table with headers); json: one object per line; table; raw")
+        String format;
+
+        @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "driver, id, label, name, scope,"
+                + " type (custom|builtin), dangling: values of a key are alternatives, keys all apply (repeatable)")
+        List<String> filter = new ArrayList<>();
 
         @Override
         public void run() {
-            boolean json = list.json();
-            PrintWriter out = out(parent);
+            String text = format == null || format.isEmpty() ? "table" : format;
+            // the docker CLI's NewNetworkFormat
+            text = switch (text) {
+                case "table" -> quiet ? "{{.ID}}" : DEFAULT_TABLE;
+                case "raw" -> quiet ? "network_id: {{.ID}}"
+                        : "network_id: {{.ID}}\\nname: {{.Name}}\\ndriver: {{.Driver}}\\nscope: {{.Scope}}\\n";
+                case "json" -> "{{json .}}";
+                default -> text;
+            };
+            boolean table = text.startsWith("table");
+            if (table) {
+                text = text.substring("table".length());
+            }
+            // the CLI's preFormat: spaces around it trimmed, \t and \n as typed become tab and newline
+            text = text.replaceAll("^ +| +$", "").replace("\\t", "\t").replace("\\n", "\n");
+            GoTemplate t = template("--format", text);
+            Map<String, Set<String>> filters = filters(filter);
+            List<Map<String, Object>> docs;
             try (NetworkController c = parent.lnw.controller()) {
-                List<NetworkInfo> infos = c.networks().stream().map(Network::info).toList();
-                if (list.quiet) {
-                    infos.forEach(i -> out.println(i.id().substring(0, 12)));
-                } else if (json) {
-                    List<Map<String, Object>> rows = new ArrayList<>();
-                    for (NetworkInfo i : infos) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("ID", i.id().substring(0, 12));
-                        m.put("Name", i.name());
-                        m.put("Driver", i.driver());
-                        m.put("Scope", i.scope());
-                        m.put("IPv6", i.enableIpv6());
-                        m.put("Internal", i.internal());
-                        m.put("Labels", i.labels());
-                        m.put("CreatedAt", i.created().toString());
-                        rows.add(m);
-                    }
-                    Output.jsonLines(out, rows);
-                } else {
-                    List<List<String>> rows = new ArrayList<>();
-                    for (NetworkInfo i : infos) {
-                        rows.add(List.of(i.id().substring(0, 12), i.name(), i.driver(), i.scope()));
-                    }
-                    Output.table(out, List.of("NETWORK ID", "NAME", "DRIVER", "SCOPE"), rows);
+                docs = new ArrayList<>(DockerNetworks.list(c, filters));
+            }
+            docs.sort((x, y) -> naturalCompare((String) x.get("Name"), (String) y.get("Name")));
+            StringBuilder rows = new StringBuilder();
+            try {
+                for (Map<String, Object> d : docs) {
+                    rows.append(t.execute(Docker.lsRow(d, !noTrunc))).append('\n');
                 }
+                if (table) {
+                    rows.insert(0, t.executeHeader(Docker.LS_HEADERS) + "\n");
+                }
+            } catch (GoTemplate.TemplateException e) {
+                throw new Lnw.CliException("template: " + e.getMessage());
+            }
+            out(parent).print(table ? Output.tabwriter(rows.toString()) : rows);
+        }
+    }
+
+    /** sortorder.NaturalLess, as the docker CLI sorts networks by name: digit runs compared as numbers. */
+    static int naturalCompare(String a, String b) {
+        return naturalLess(a, b) ? -1 : naturalLess(b, a) ? 1 : 0;
+    }
+
+    private static boolean naturalLess(String s1, String s2) {
+        int i1 = 0;
+        int i2 = 0;
+        while (i1 < s1.length() && i2 < s2.length()) {
+            char c1 = s1.charAt(i1);
+            char c2 = s2.charAt(i2);
+            boolean d1 = c1 >= '0' && c1 <= '9';
+            boolean d2 = c2 >= '0' && c2 <= '9';
+            if (d1 != d2) {
+                return d1; // digits before other characters
+            }
+            if (!d1) {
+                if (c1 != c2) {
+                    return c1 < c2;
+                }
+                i1++;
+                i2++;
+                continue;
+            }
+            while (i1 < s1.length() && s1.charAt(i1) == '0') {
+                i1++;
+            }
+            while (i2 < s2.length() && s2.charAt(i2) == '0') {
+                i2++;
+            }
+            int nz1 = i1;
+            int nz2 = i2;
+            while (i1 < s1.length() && Character.isDigit(s1.charAt(i1)) && s1.charAt(i1) <= '9') {
+                i1++;
+            }
+            while (i2 < s2.length() && Character.isDigit(s2.charAt(i2)) && s2.charAt(i2) <= '9') {
+                i2++;
+            }
+            if (i1 - nz1 != i2 - nz2) {
+                return i1 - nz1 < i2 - nz2;
+            }
+            int cmp = s1.substring(nz1, i1).compareTo(s2.substring(nz2, i2));
+            if (cmp != 0) {
+                return cmp < 0;
+            }
+            if (nz1 != nz2) {
+                return nz1 < nz2;
             }
         }
+        return s1.length() < s2.length();
     }
 
     @Command(name = "inspect", description = "Show networks as JSON, with docker's field names.",
@@ -152,18 +297,44 @@ final class NetworkCommand implements Runnable {
         @ParentCommand
         NetworkCommand parent;
 
+        @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE", description = "a Go template over each network's"
+                + " document, as docker's ({{.Name}}, {{json .IPAM}}, {{index .Labels \"k\"}}, {{range .Containers}}..."
+                + "{{end}}); json: the document")
+        String format;
+
         @Parameters(paramLabel = "NAME|ID", arity = "1..*")
         List<String> names;
 
         @Override
         public void run() {
+            GoTemplate t = format == null || format.isEmpty() || format.equals("json") ? null
+                    : template("--format", format);
+            List<Map<String, Object>> docs = new ArrayList<>();
             try (NetworkController c = parent.lnw.controller()) {
-                List<Object> docs = new ArrayList<>();
                 for (String n : names) {
                     docs.add(Docker.network(c, Lnw.network(c, n)));
                 }
-                Output.json(out(parent), docs);
             }
+            if (t == null) {
+                Output.goJson(out(parent), docs);
+                return;
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Map<String, Object> d : docs) {
+                String s;
+                try {
+                    s = t.execute(Docker.typedNetwork(d));
+                } catch (GoTemplate.TemplateException typed) {
+                    // the docker CLI's fallback: the raw JSON, where .Id, .IPAM.Config[].AuxiliaryAddresses... exist
+                    try {
+                        s = t.executeStrict(d);
+                    } catch (GoTemplate.TemplateException raw) {
+                        throw new Lnw.CliException("template: " + raw.getMessage());
+                    }
+                }
+                sb.append(s).append('\n');
+            }
+            out(parent).print(sb);
         }
     }
 
@@ -172,6 +343,9 @@ final class NetworkCommand implements Runnable {
         @ParentCommand
         NetworkCommand parent;
 
+        @Option(names = {"-f", "--force"}, description = "no error for a network that does not exist")
+        boolean force;
+
         @Parameters(paramLabel = "NAME|ID", arity = "1..*")
         List<String> names;
 
@@ -179,6 +353,9 @@ final class NetworkCommand implements Runnable {
         public void run() {
             try (NetworkController c = parent.lnw.controller()) {
                 Batch.each(names, parent.lnw.err(), n -> {
+                    if (force && !exists(c, n)) {
+                        return; // docker's rm -f: nothing said for it
+                    }
                     Lnw.network(c, n).delete();
                     out(parent).println(n);
                 });
@@ -186,27 +363,68 @@ final class NetworkCommand implements Runnable {
         }
     }
 
-    @Command(name = "prune", description = "Remove every network without endpoints.", mixinStandardHelpOptions = true)
+    /** Whether a network of that name, id or id prefix exists (an ambiguous prefix does: rm says so). */
+    static boolean exists(NetworkController c, String nameOrId) {
+        try {
+            Lnw.network(c, nameOrId);
+            return true;
+        } catch (Lnw.CliException e) {
+            return c.networks().stream().filter(n -> n.id().startsWith(nameOrId)).count() > 1;
+        }
+    }
+
+    @Command(name = "prune", description = "Remove every network without endpoints (but host and null networks).",
+            mixinStandardHelpOptions = true)
     static final class Prune implements Runnable {
+        static final String WARNING = "WARNING! This will remove all custom networks not used by at least one container.\n"
+                + "Are you sure you want to continue?";
+
         @ParentCommand
         NetworkCommand parent;
+
+        @Option(names = {"-f", "--force"}, description = "do not ask for confirmation")
+        boolean force;
+
+        @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "until (a time, or a duration back from"
+                + " now: 10m), label (k or k=v), label! (not that label) (repeatable)")
+        List<String> filter = new ArrayList<>();
 
         @Override
         public void run() {
             PrintWriter out = out(parent);
-            try (NetworkController c = parent.lnw.controller()) {
-                List<String> deleted = new ArrayList<>();
-                for (Network n : c.networks()) {
-                    if (n.endpoints().isEmpty() && !List.of("host", "null").contains(n.type())) {
-                        n.delete();
-                        deleted.add(n.name());
-                    }
-                }
-                if (!deleted.isEmpty()) {
-                    out.println("Deleted Networks:");
-                    deleted.forEach(out::println);
-                }
+            Map<String, Set<String>> filters = filters(filter);
+            if (!force && !confirmed(out)) {
+                return;
             }
+            List<String> deleted;
+            try (NetworkController c = parent.lnw.controller()) {
+                deleted = DockerNetworks.prune(c, filters, java.time.Instant.now());
+            }
+            if (!deleted.isEmpty()) {
+                // docker's output, with its empty line at the end
+                out.println("Deleted Networks:");
+                deleted.forEach(out::println);
+                out.println();
+            }
+        }
+
+        /** docker's PromptForConfirmation: the question on stdout, yes only for "y" (any case). */
+        private boolean confirmed(PrintWriter out) {
+            if (parent.lnw.session != null) {
+                // the thin client does not carry stdin to the daemon
+                throw new Lnw.CliException("network prune asks for confirmation on stdin, which the lnw daemon does"
+                        + " not have: give -f");
+            }
+            out.print(WARNING + " [y/N] ");
+            out.flush();
+            String answer;
+            try {
+                answer = new java.io.BufferedReader(new java.io.InputStreamReader(parent.lnw.in,
+                        java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            } catch (java.io.IOException e) {
+                answer = null;
+            }
+            return answer != null && answer.strip().equalsIgnoreCase("y");
         }
     }
 
@@ -230,6 +448,19 @@ final class NetworkCommand implements Runnable {
                 description = "publish a port (repeatable)")
         List<String> publish = new ArrayList<>();
 
+        @Option(names = "--gw-priority", paramLabel = "N", description = "the endpoint's priority as the sandbox's"
+                + " gateway: the highest wins (default 0), as docker 28's")
+        Integer gwPriority;
+
+        @Option(names = "--driver-opt", paramLabel = "KEY=VALUE", description = "not supported: refused")
+        List<String> driverOpts = new ArrayList<>();
+
+        @Option(names = "--link-local-ip", paramLabel = "IP", description = "not supported: refused")
+        List<String> linkLocalIps = new ArrayList<>();
+
+        @Option(names = "--link", paramLabel = "CONTAINER", description = "not supported: refused (use --alias)")
+        List<String> links = new ArrayList<>();
+
         @Parameters(index = "0", paramLabel = "NETWORK")
         String network;
 
@@ -238,6 +469,16 @@ final class NetworkCommand implements Runnable {
 
         @Override
         public void run() {
+            // the Engine API's refusals, in its words
+            if (!driverOpts.isEmpty()) {
+                throw new Lnw.CliException("--driver-opt: " + DockerNetworks.NO_DRIVER_OPTS);
+            }
+            if (!linkLocalIps.isEmpty()) {
+                throw new Lnw.CliException("--link-local-ip: " + DockerNetworks.NO_LINK_LOCAL);
+            }
+            if (!links.isEmpty()) {
+                throw new Lnw.CliException("--link: " + DockerNetworks.NO_LINKS);
+            }
             EndpointOptions.Builder b = EndpointOptions.builder();
             if (ip != null) {
                 b.ipv4(parse("IPv4 address", ip, s -> {
@@ -264,7 +505,11 @@ final class NetworkCommand implements Runnable {
                 Sandbox sb = Lnw.sandbox(c, sandbox);
                 Endpoint ep = n.createEndpoint(sb.containerId(), b.build());
                 try {
-                    ep.join(sb);
+                    if (gwPriority != null) {
+                        ep.join(sb, JoinOptions.priority(gwPriority));
+                    } else {
+                        ep.join(sb);
+                    }
                 } catch (NetworkException e) {
                     try {
                         ep.delete(false);
@@ -287,6 +532,10 @@ final class NetworkCommand implements Runnable {
         @ParentCommand
         NetworkCommand parent;
 
+        @Option(names = {"-f", "--force"}, description = "remove the endpoint even if its sandbox is gone or"
+                + " cannot be left cleanly (the endpoint named after SANDBOX, as dockerd's)")
+        boolean force;
+
         @Parameters(index = "0", paramLabel = "NETWORK")
         String network;
 
@@ -297,10 +546,30 @@ final class NetworkCommand implements Runnable {
         public void run() {
             try (NetworkController c = parent.lnw.controller()) {
                 Network n = Lnw.network(c, network);
-                Sandbox sb = Lnw.sandbox(c, sandbox);
-                Endpoint ep = sb.endpoints().stream().filter(e -> e.network().id().equals(n.id())).findFirst()
-                        .orElseThrow(() -> new Lnw.CliException("sandbox \"" + sandbox + "\" is not connected to"
-                                + " network \"" + network + "\""));
+                Sandbox sb;
+                try {
+                    sb = Lnw.sandbox(c, sandbox);
+                } catch (Lnw.CliException e) {
+                    if (!force) {
+                        throw e;
+                    }
+                    sb = null;
+                }
+                Endpoint ep = sb == null ? null
+                        : sb.endpoints().stream().filter(e -> e.network().id().equals(n.id())).findFirst().orElse(null);
+                if (ep == null && force) {
+                    // forced: the endpoint by the container's name, as dockerd finds it
+                    String name = sb == null ? sandbox : sb.containerId();
+                    ep = n.endpoints().stream().filter(e -> e.name().equals(name)).findFirst().orElse(null);
+                }
+                if (ep == null) {
+                    throw new Lnw.CliException(sb == null ? "sandbox \"" + sandbox + "\" not found" : "sandbox \""
+                            + sandbox + "\" is not connected to network \"" + network + "\"");
+                }
+                if (force) {
+                    ep.delete(true);
+                    return;
+                }
                 ep.leave(sb);
                 ep.delete(false);
             }

@@ -156,8 +156,9 @@ class CliTest {
 
         // ls: docker's table, ids only, JSON lines
         List<String> table = lnw(ns, "network", "ls").ok().out().lines().toList();
-        assertEquals("NETWORK ID     NAME   DRIVER   SCOPE", table.get(0));
-        assertEquals(id.substring(0, 12) + "   n1     bridge   local", table.get(1));
+        // docker's tabwriter: a column at least 10 wide
+        assertEquals("NETWORK ID     NAME      DRIVER    SCOPE", table.get(0));
+        assertEquals(id.substring(0, 12) + "   n1        bridge    local", table.get(1));
         assertEquals(id.substring(0, 12) + "\n", lnw(ns, "network", "ls", "-q").ok().out());
         JsonNode line = Oracle.parse(lnw(ns, "network", "ls", "--format", "json").ok().out());
         assertEquals("n1", line.path("Name").asText());
@@ -208,8 +209,8 @@ class CliTest {
         assertEquals("b\n", lnw(ns, "sandbox", "rm", "b").ok().out());
         lnw(ns, "sandbox", "rm", "a").ok();
         lnw(ns, "network", "create", "--internal", "n2").ok();
-        Run prune = lnw(ns, "network", "prune").ok();
-        assertEquals(List.of("Deleted Networks:", "n1", "n2"), prune.out().lines().toList());
+        Run prune = lnw(ns, "network", "prune", "-f").ok();
+        assertEquals("Deleted Networks:\nn1\nn2\n\n", prune.out());
         assertEquals("", lnw(ns, "network", "ls", "-q").ok().out());
         assertEquals(empty, Eventually.settled(() -> HostState.of(ns.host(), run), empty));
     }
@@ -235,7 +236,28 @@ class CliTest {
         lnw(ns, "network", "create", "n2").ok();
         assertEquals("lnw: sandbox \"s1\" is not connected to network \"n2\"",
                 lnw(ns, "network", "disconnect", "n2", "s1").fails(1));
-        assertEquals("lnw: invalid --format \"yaml\": only json is known", lnw(ns, "network", "ls", "--format", "yaml").fails(1));
+        assertEquals("lnw: invalid --format \"{{printf .Name}}\": function \"printf\" is not supported by lnw's"
+                + " templates (it has json, index, len, join, split, upper, lower, title, eq, ne, not, and, or, print,"
+                + " println)", lnw(ns, "network", "ls", "--format", "{{printf .Name}}").fails(1));
+        assertEquals("lnw: template: executing {{.Nope}}: can't evaluate field Nope in type network.networkContext",
+                lnw(ns, "network", "ls", "--format", "{{.Nope}}").fails(1));
+        assertEquals("lnw: Invalid filter 'nope'", lnw(ns, "network", "ls", "--filter", "nope=1").fails(1));
+        assertEquals("lnw: bad format of filter \"name\" (expected name=value)",
+                lnw(ns, "network", "ls", "--filter", "name").fails(1));
+        assertEquals("lnw: --config-from: config-from networks (swarm's) are not supported by libnetwork4j",
+                lnw(ns, "network", "create", "--config-from", "n1", "n9").fails(1));
+        assertEquals("lnw: --scope: scope \"swarm\" is not supported by libnetwork4j: only \"local\"",
+                lnw(ns, "network", "create", "--scope", "swarm", "n9").fails(1));
+        assertEquals("lnw: --ipam-driver: IPAM driver \"dhcp\" is not supported by libnetwork4j: only \"default\"",
+                lnw(ns, "network", "create", "--ipam-driver", "dhcp", "n9").fails(1));
+        assertEquals("lnw: --ipam-opt: IPAM options are not supported by libnetwork4j",
+                lnw(ns, "network", "create", "--ipam-opt", "a=b", "n9").fails(1));
+        assertEquals("lnw: --config-only: config-only networks (swarm's) are not supported by libnetwork4j",
+                lnw(ns, "network", "create", "--config-only", "n9").fails(1));
+        assertEquals("lnw: --driver-opt: endpoint driver options are not supported by libnetwork4j",
+                lnw(ns, "network", "connect", "--driver-opt", "a=b", "n2", "s1").fails(1));
+        assertEquals("lnw: --link-local-ip: link-local addresses are not supported by libnetwork4j",
+                lnw(ns, "network", "connect", "--link-local-ip", "169.254.0.5", "n2", "s1").fails(1));
         assertTrue(lnw(ns, "network", "create", "-o", "com.docker.network.bridge.enable_icc=maybe", "n3").fails(1)
                 .contains("enable_icc"));
         // usage: unknown command, unknown flag, missing argument
@@ -247,6 +269,67 @@ class CliTest {
         // nothing was made by the failed commands
         assertEquals("n1\nn2\n", lnw(ns, "network", "ls", "--format", "json").ok().out().lines()
                 .map(l -> Oracle.parse(l).path("Name").asText() + "\n").reduce("", String::concat));
+    }
+
+    /** lnw ARGS in ns's fake host with input on its stdin. */
+    static Run lnwWithInput(Namespaces ns, String input, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
+        cmd.addAll(jvm(ns));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).start();
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+            try (var in = p.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+            String out = read(p.getInputStream());
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "lnw " + String.join(" ", args) + " did not end");
+            return new Run(p.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new AssertionError("cannot run lnw " + String.join(" ", args), e);
+        }
+    }
+
+    /** docker's flags of rm, prune, connect and disconnect, as a Docker user types them. */
+    @Test
+    void dockersFlagsOfRmPruneConnectAndDisconnect(Namespaces ns) {
+        lnw(ns, "network", "create", "--subnet", "10.55.1.0/24", "--label", "keep", "k1").ok();
+        lnw(ns, "network", "create", "--subnet", "10.55.2.0/24", "--label", "team=x", "t1").ok();
+        lnw(ns, "network", "create", "--subnet", "10.55.3.0/24", "--attachable", "a1").ok();
+        // ls --filter: values of one key OR, keys AND
+        assertEquals("k1\nt1\n", lnw(ns, "network", "ls", "--format", "{{.Name}}", "-f", "name=k1", "--filter",
+                "name=t1").ok().out());
+        assertEquals("t1\n", lnw(ns, "network", "ls", "--format", "{{.Name}}", "-f", "name=1", "--filter",
+                "label=team=x").ok().out());
+        assertEquals("x|team=x|false\n", lnw(ns, "network", "ls", "-f", "label=team", "--format",
+                "{{.Label \"team\"}}|{{.Labels}}|{{.Internal}}").ok().out());
+        // prune asks; anything but y leaves everything
+        Run no = lnwWithInput(ns, "n\n", "network", "prune").ok();
+        assertEquals("WARNING! This will remove all custom networks not used by at least one container.\n"
+                + "Are you sure you want to continue? [y/N] ", no.out());
+        assertEquals(3, lnw(ns, "network", "ls", "-q").ok().out().lines().count());
+        assertEquals("lnw: Invalid filter 'name'", lnw(ns, "network", "prune", "-f", "--filter", "name=x").fails(1));
+        Run yes = lnwWithInput(ns, "Y\n", "network", "prune", "--filter", "label!=keep", "--filter", "label=team");
+        assertEquals("Deleted Networks:\nt1\n\n", yes.ok().out().substring(yes.out().indexOf("Deleted")));
+        assertEquals("", lnw(ns, "network", "prune", "-f", "--filter", "until=1h").ok().out(), "none is an hour old");
+        // rm -f: a missing network is no error, and is not printed
+        assertEquals("lnw: network \"gone\" not found", lnw(ns, "network", "rm", "gone").fails(1));
+        assertEquals("a1\n", lnw(ns, "network", "rm", "-f", "gone", "a1").ok().out());
+        // connect --gw-priority: the higher priority's gateway is the default route
+        lnw(ns, "network", "create", "--subnet", "10.55.4.0/24", "g2").ok();
+        lnw(ns, "sandbox", "create", "s").ok();
+        lnw(ns, "network", "connect", "k1", "s").ok();
+        assertTrue(lnw(ns, "exec", "s", "ip", "route").ok().out().contains("default via 10.55.1.1"));
+        lnw(ns, "network", "connect", "--gw-priority", "10", "g2", "s").ok();
+        String routes = lnw(ns, "exec", "s", "ip", "route").ok().out();
+        assertTrue(routes.contains("default via 10.55.4.1"), routes);
+        // disconnect -f: also when the sandbox is gone (the endpoint by its name)
+        lnw(ns, "network", "disconnect", "-f", "g2", "s").ok();
+        assertEquals("{}\n", lnw(ns, "network", "inspect", "-f", "{{json .Containers}}", "g2").ok().out());
+        assertEquals("lnw: sandbox \"nope\" not found", lnw(ns, "network", "disconnect", "-f", "k1", "nope").fails(1));
+        lnw(ns, "sandbox", "rm", "s").ok();
+        // in the controller's order (dockerd's is its map's, unordered)
+        assertEquals("Deleted Networks:\nk1\ng2\n\n", lnw(ns, "network", "prune", "-f").ok().out());
     }
 
     @Test

@@ -63,7 +63,7 @@ class DaemonTest {
             // likewise --format: JSON once, then the table again
             assertEquals("dn", Oracle.parse(client(ns, ns.host(), "network", "ls", "--format", "json").ok().out())
                     .path("Name").asText());
-            assertEquals("NETWORK ID     NAME   DRIVER   SCOPE",
+            assertEquals("NETWORK ID     NAME      DRIVER    SCOPE",
                     client(ns, ns.host(), "network", "ls").ok().out().lines().findFirst().orElse(""));
 
             // exec comes back to the client, which enters the sandbox: real traffic, the exit code
