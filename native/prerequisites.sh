@@ -37,6 +37,7 @@ tests=(
   "nftables|cmd:nft|nft, the tests' independent view of the firewall"
   "iputils-ping|cmd:ping|real traffic in the tests"
   "socat|cmd:socat|real TCP and UDP traffic in the tests"
+  "curl|cmd:curl|an HTTP client of another uid, on the unix sockets of the Docker edges, in the tests"
   "util-linux|cmd:nsenter|nsenter and unshare, to run tools in the tests' namespaces"
   "bind9-dnsutils|cmd:dig|dig, the DNS tests' client"
   "dnsmasq-base|cmd:dnsmasq|fake upstream resolvers in the DNS tests"

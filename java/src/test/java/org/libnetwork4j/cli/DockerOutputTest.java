@@ -47,6 +47,8 @@ import org.libnetwork4j.testing.TestNs;
 @ExtendWith(NetnsExtension.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DockerOutputTest {
+    /** docker.io's own CLI (20.10), as the build's prerequisites install it: not whatever docker PATH finds. */
+    private static final String DOCKER_CLI = "/usr/bin/docker";
     private static final Path DOCKERD = Path.of("/usr/sbin/dockerd");
     /** name, then docker network create's flags: each network is made alike on both sides. */
     private static final Map<String, List<String>> NETWORKS = new LinkedHashMap<>();
@@ -117,7 +119,9 @@ class DockerOutputTest {
             // (the times last: their width varies with their digits, and a last column is not padded)
             same("network", "ls", "--filter", custom, "--no-trunc", "--format", "{{.ID}}: {{.Name}}");
             sameJsonLines("network", "ls", "--filter", custom, "--format", "{{json .}}");
-            sameJsonLines("network", "ls", "--filter", custom, "--format", "json");
+            // "--format json" is Docker 23+'s word for {{json .}}: the 20.10 CLI prints it as text
+            sameJsonLines(new String[] {"network", "ls", "--filter", custom, "--format", "{{json .}}"},
+                    new String[] {"network", "ls", "--filter", custom, "--format", "json"});
 
             // inspect: its JSON, field by field and as text; its templates, typed and raw
             String[] all = NETWORKS.keySet().toArray(String[]::new);
@@ -178,9 +182,14 @@ class DockerOutputTest {
 
     /** JSON lines (ls --format json): compared line by line, field by field. */
     private void sameJsonLines(String... args) {
-        List<String> d = docker(args).lines().toList();
-        List<String> l = lnw(args).lines().toList();
-        String what = String.join(" ", args);
+        sameJsonLines(args, args);
+    }
+
+    /** The same, with the docker side's arguments and lnw's apart. */
+    private void sameJsonLines(String[] dockerArgs, String[] lnwArgs) {
+        List<String> d = docker(dockerArgs).lines().toList();
+        List<String> l = lnw(lnwArgs).lines().toList();
+        String what = String.join(" ", lnwArgs);
         if (d.size() != l.size()) {
             failures.add(what + ": " + d.size() + " lines from docker, " + l.size() + " from lnw");
             return;
@@ -275,7 +284,7 @@ class DockerOutputTest {
     private String docker(String... args) {
         List<String> cmd = new ArrayList<>(holder.enter());
         cmd.addAll(List.of("env", "HOME=" + dir.resolve("docker-home"), "DOCKER_CONFIG=" + dir.resolve("docker-home")
-                .resolve(".docker"), "docker", "-H", "unix://" + dir.resolve("docker.sock")));
+                .resolve(".docker"), DOCKER_CLI, "-H", "unix://" + dir.resolve("docker.sock")));
         cmd.addAll(List.of(args));
         Oracle.Result r = Oracle.run(cmd);
         assertEquals(0, r.exitCode(), () -> "docker " + String.join(" ", args) + ": " + r.out() + r.err()
@@ -314,7 +323,7 @@ class DockerOutputTest {
 
     private List<String> dockerCmd(String... args) {
         List<String> cmd = new ArrayList<>(holder.enter());
-        cmd.addAll(List.of("docker", "-H", "unix://" + dir.resolve("docker.sock")));
+        cmd.addAll(List.of(DOCKER_CLI, "-H", "unix://" + dir.resolve("docker.sock")));
         cmd.addAll(List.of(args));
         return cmd;
     }

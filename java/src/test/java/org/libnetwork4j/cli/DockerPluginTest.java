@@ -36,6 +36,8 @@ import org.libnetwork4j.testing.World;
 @ExtendWith(NetnsExtension.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DockerPluginTest {
+    /** docker.io's own CLI (20.10), as the build's prerequisites install it: not whatever docker PATH finds. */
+    private static final String DOCKER_CLI = "/usr/bin/docker";
     private static final Path DOCKERD = Path.of("/usr/sbin/dockerd");
     private static final Path PLUGIN_SOCKET = Path.of("/run/docker/plugins/libnetwork4j.sock");
 
@@ -161,7 +163,7 @@ class DockerPluginTest {
 
     private Oracle.Result docker(String... args) {
         List<String> cmd = new ArrayList<>(holder.enter());
-        cmd.addAll(List.of("docker", "-H", "unix://" + dir.resolve("docker.sock")));
+        cmd.addAll(List.of(DOCKER_CLI, "-H", "unix://" + dir.resolve("docker.sock")));
         cmd.addAll(List.of(args));
         return Oracle.run(cmd);
     }
