@@ -414,8 +414,8 @@ public final class DockerNetworks {
         m.put("Driver", i.driver());
         m.put("EnableIPv6", i.enableIpv6());
         Map<String, Object> ipam = new LinkedHashMap<>();
-        ipam.put("Driver", "default");
-        ipam.put("Options", Map.of());
+        ipam.put("Driver", i.ipamDriver());
+        ipam.put("Options", new TreeMap<>(i.ipamOptions()));
         List<Map<String, Object>> config = new ArrayList<>();
         family(i, true, config);
         family(i, false, config);

@@ -53,6 +53,8 @@ class RemoteIpamTest {
             Network n = c.newNetwork("bridge", "pyn", NetworkOptions.builder().ipamDriver(PLUGIN)
                     .ipamOption("pool", "10.96.0.0/24").build());
             assertEquals("10.96.0.0/24", n.info().ipam().get(0).subnet().toString());
+            assertEquals(PLUGIN, n.info().ipamDriver());
+            assertEquals(java.util.Map.of("pool", "10.96.0.0/24"), n.info().ipamOptions());
             List<JsonNode> poolCalls = p.calls("IpamDriver.RequestPool");
             assertEquals(1, poolCalls.size());
             assertEquals("pylocal", poolCalls.get(0).path("AddressSpace").asText(), "the plugin's own space");
