@@ -88,7 +88,8 @@ final class NetworkCommand implements Runnable {
         @Option(names = "--ipam-driver", paramLabel = "NAME", description = "default, or a Docker IPAM plugin's name")
         String ipamDriver;
 
-        @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "the IPAM plugin's options (not the default driver's)")
+        @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE",
+                description = "the IPAM plugin's options (not the default driver's)")
         Map<String, String> ipamOpts = new LinkedHashMap<>();
 
         @Option(names = "--ingress", description = "not supported (swarm's): refused")

@@ -244,7 +244,8 @@ final class NetworkImpl implements Network {
         }
         return new NetworkInfo(id, name, type, driver.capabilities().scope().label(), created, internal, enableIpv6,
                 options.ipam(), data, options.options(), options.labels(), driverInfo,
-                options.ipamDriver() == null ? NetworkOptions.DEFAULT_IPAM : options.ipamDriver(), options.ipamOptions());
+                options.ipamDriver() == null ? NetworkOptions.DEFAULT_IPAM : options.ipamDriver(),
+                options.ipamOptions());
     }
 
     /**

@@ -143,6 +143,26 @@ class RemoteIpamTest {
         }
     }
 
+    @Test
+    void aNetworkWhoseIpamPluginIsGoneAtRestartStaysInTheStore(Namespaces ns) throws Exception {
+        try (PythonPlugin p = plugin(ns).start(null)) {
+            NetworkController c = ns.controller(VethPluginTest.config(ns));
+            c.newNetwork("bridge", "waits", NetworkOptions.builder().ipamDriver(PLUGIN).subnet("10.96.3.0/24").build());
+            c.close();
+            p.kill();
+            NetworkController without = ns.controller(VethPluginTest.config(ns));
+            assertEquals(List.of(), without.networks(), "not taken up");
+            assertTrue(without.recoveryReport().warnings().stream().anyMatch(w -> w.contains("IPAM driver \""
+                    + PLUGIN + "\"")), without.recoveryReport().warnings().toString());
+            without.close();
+            p.start(null); // over the same state file: it still has the pool
+            NetworkController back = ns.controller(VethPluginTest.config(ns));
+            Network n = back.networkByName("waits");
+            n.delete();
+            assertEquals(0, pools(p).size());
+        }
+    }
+
     private static List<String> used(PythonPlugin p, String pool) throws IOException {
         List<String> l = new java.util.ArrayList<>();
         pools(p).path(pool).path("used").forEach(a -> l.add(a.asText()));
