@@ -22,10 +22,37 @@ import java.util.Map;
  * @param options    the driver options as given
  * @param labels     the labels as given
  * @param driverInfo what the driver reports (for a bridge: its name, whether it was adopted)
+ * @param ipamDriver  the IPAM driver: {@link NetworkOptions#DEFAULT_IPAM} for the controller's
+ *                    own, else the IPAM plugin's name
+ * @param ipamOptions the IPAM driver's options as given
  */
 public record NetworkInfo(String id, String name, String driver, String scope, Instant created,
         boolean internal, boolean enableIpv6, List<IpamConfig> ipamConfig, List<IpamData> ipam,
-        Map<String, String> options, Map<String, String> labels, Map<String, String> driverInfo) {
+        Map<String, String> options, Map<String, String> labels, Map<String, String> driverInfo,
+        String ipamDriver, Map<String, String> ipamOptions) {
+
+    /**
+     * Info of a network on the controller's own IPAM.
+     *
+     * @param id         its id
+     * @param name       its name
+     * @param driver     its driver's type
+     * @param scope      local or global
+     * @param created    when it was created
+     * @param internal   whether it is internal
+     * @param enableIpv6 whether it has IPv6
+     * @param ipamConfig the subnets as asked for
+     * @param ipam       the subnets as allocated
+     * @param options    the driver options as given
+     * @param labels     the labels as given
+     * @param driverInfo what the driver reports
+     */
+    public NetworkInfo(String id, String name, String driver, String scope, Instant created,
+            boolean internal, boolean enableIpv6, List<IpamConfig> ipamConfig, List<IpamData> ipam,
+            Map<String, String> options, Map<String, String> labels, Map<String, String> driverInfo) {
+        this(id, name, driver, scope, created, internal, enableIpv6, ipamConfig, ipam, options, labels, driverInfo,
+                NetworkOptions.DEFAULT_IPAM, Map.of());
+    }
 
     /**
      * One allocated subnet.

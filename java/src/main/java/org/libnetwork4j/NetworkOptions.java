@@ -18,12 +18,44 @@ import java.util.Map;
  * @param options        driver options, Docker's {@code -o key=value} (see {@link Labels});
  *                       parsed and checked when the network is created
  * @param labels         free-form metadata, kept and reported, never interpreted
+ * @param ipamDriver     the IPAM driver ({@code --ipam-driver}): a Docker IPAM plugin's name,
+ *                       or null for the controller's own ("default" and empty mean the same,
+ *                       and are kept as null)
+ * @param ipamOptions    the IPAM driver's options ({@code --ipam-opt}), passed to a plugin's
+ *                       RequestPool; empty for none
  */
 public record NetworkOptions(List<IpamConfig> ipam, boolean enableIpv6, boolean internal,
-        Map<String, String> options, Map<String, String> labels) {
+        Map<String, String> options, Map<String, String> labels, String ipamDriver,
+        Map<String, String> ipamOptions) {
+
+    /** The name Docker gives the built-in IPAM driver. */
+    public static final String DEFAULT_IPAM = "default";
 
     /**
      * Copies the list and maps.
+     *
+     * @param ipam        subnets, not null; empty for one from the default pools
+     * @param enableIpv6  whether the network has IPv6
+     * @param internal    whether the network is internal
+     * @param options     driver options, not null
+     * @param labels      labels, not null
+     * @param ipamDriver  the IPAM plugin's name, or null, empty or "default" for the
+     *                    controller's own
+     * @param ipamOptions the IPAM driver's options; null (a record stored before IPAM plugins)
+     *                    for none
+     * @throws NullPointerException if one of them, or an element, key or value, is null
+     */
+    public NetworkOptions {
+        ipam = List.copyOf(ipam);
+        options = Map.copyOf(options);
+        labels = Map.copyOf(labels);
+        // one spelling of "the controller's own", so that callers test for null only
+        ipamDriver = ipamDriver == null || ipamDriver.isEmpty() || ipamDriver.equals(DEFAULT_IPAM) ? null : ipamDriver;
+        ipamOptions = ipamOptions == null ? Map.of() : Map.copyOf(ipamOptions);
+    }
+
+    /**
+     * Options with the controller's own IPAM, as before IPAM plugins.
      *
      * @param ipam       subnets, not null; empty for one from the default pools
      * @param enableIpv6 whether the network has IPv6
@@ -32,10 +64,9 @@ public record NetworkOptions(List<IpamConfig> ipam, boolean enableIpv6, boolean 
      * @param labels     labels, not null
      * @throws NullPointerException if one of them, or an element, key or value, is null
      */
-    public NetworkOptions {
-        ipam = List.copyOf(ipam);
-        options = Map.copyOf(options);
-        labels = Map.copyOf(labels);
+    public NetworkOptions(List<IpamConfig> ipam, boolean enableIpv6, boolean internal,
+            Map<String, String> options, Map<String, String> labels) {
+        this(ipam, enableIpv6, internal, options, labels, null, Map.of());
     }
 
     /**
@@ -66,6 +97,8 @@ public record NetworkOptions(List<IpamConfig> ipam, boolean enableIpv6, boolean 
         private boolean internal;
         private final Map<String, String> options = new LinkedHashMap<>();
         private final Map<String, String> labels = new LinkedHashMap<>();
+        private String ipamDriver;
+        private final Map<String, String> ipamOptions = new LinkedHashMap<>();
 
         /**
          * Adds a subnet ({@code --subnet}, {@code --ip-range}, {@code --gateway},
@@ -149,6 +182,42 @@ public record NetworkOptions(List<IpamConfig> ipam, boolean enableIpv6, boolean 
         }
 
         /**
+         * The IPAM driver ({@code --ipam-driver}; default null: the controller's own).
+         *
+         * @param name a Docker IPAM plugin's name, found and activated when the network is
+         *             created; null, empty or "default" for the controller's own
+         * @return this builder
+         */
+        public Builder ipamDriver(String name) {
+            this.ipamDriver = name;
+            return this;
+        }
+
+        /**
+         * An IPAM driver option ({@code --ipam-opt key=value}), sent with the plugin's
+         * RequestPool.
+         *
+         * @param key   the option; a second value replaces the first
+         * @param value its value
+         * @return this builder
+         */
+        public Builder ipamOption(String key, String value) {
+            ipamOptions.put(key, value);
+            return this;
+        }
+
+        /**
+         * IPAM driver options, as {@link #ipamOption} each.
+         *
+         * @param all the options by key
+         * @return this builder
+         */
+        public Builder ipamOptions(Map<String, String> all) {
+            ipamOptions.putAll(all);
+            return this;
+        }
+
+        /**
          * Makes the options; driver options are checked when the network is created.
          *
          * @return the options
@@ -156,7 +225,7 @@ public record NetworkOptions(List<IpamConfig> ipam, boolean enableIpv6, boolean 
          *                              null
          */
         public NetworkOptions build() {
-            return new NetworkOptions(ipam, enableIpv6, internal, options, labels);
+            return new NetworkOptions(ipam, enableIpv6, internal, options, labels, ipamDriver, ipamOptions);
         }
     }
 }

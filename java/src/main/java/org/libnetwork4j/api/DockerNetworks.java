@@ -86,7 +86,29 @@ public final class DockerNetworks {
      */
     public static NetworkOptions options(boolean enableIpv6, boolean internal, Map<String, String> options,
             Map<String, String> labels, List<IpamConfig> ipam) {
-        NetworkOptions.Builder b = NetworkOptions.builder().enableIpv6(enableIpv6).internal(internal).options(options);
+        return options(enableIpv6, internal, options, labels, ipam, null, Map.of());
+    }
+
+    /**
+     * The same, with an IPAM driver.
+     *
+     * @param enableIpv6  {@code --ipv6}
+     * @param internal    {@code --internal}
+     * @param options     {@code -o key=value}, the driver's options
+     * @param labels      {@code --label key=value}
+     * @param ipam        the subnets, one per {@code --subnet}
+     * @param ipamDriver  {@code --ipam-driver}/{@code IPAM.Driver}: an IPAM plugin's name, or
+     *                    null, empty or "default" for the controller's own
+     * @param ipamOptions {@code --ipam-opt}/{@code IPAM.Options}, for the plugin; null for none
+     * @return the options for {@link NetworkController#newNetwork}
+     */
+    public static NetworkOptions options(boolean enableIpv6, boolean internal, Map<String, String> options,
+            Map<String, String> labels, List<IpamConfig> ipam, String ipamDriver, Map<String, String> ipamOptions) {
+        NetworkOptions.Builder b = NetworkOptions.builder().enableIpv6(enableIpv6).internal(internal).options(options)
+                .ipamDriver(ipamDriver);
+        if (ipamOptions != null) {
+            b.ipamOptions(ipamOptions);
+        }
         labels.forEach(b::label);
         ipam.forEach(b::ipam);
         return b.build();
@@ -97,8 +119,10 @@ public final class DockerNetworks {
      * one message per field whichever edge it came through.
      *
      * @param scope      {@code --scope}/{@code Scope}: null, empty or "local"
-     * @param ipamDriver {@code --ipam-driver}/{@code IPAM.Driver}: null, empty or "default"
-     * @param ipamOpts   {@code --ipam-opt}/{@code IPAM.Options}: must be empty
+     * @param ipamDriver {@code --ipam-driver}/{@code IPAM.Driver}: null, empty, "default" or
+     *                   the name of a Docker IPAM plugin (a file name)
+     * @param ipamOpts   {@code --ipam-opt}/{@code IPAM.Options}: only with an IPAM plugin, which
+     *                   gets them; the controller's own IPAM takes none
      * @param ingress    {@code --ingress}/{@code Ingress}: must be false
      * @param configOnly {@code --config-only}/{@code ConfigOnly}: must be false
      * @param configFrom {@code --config-from}/{@code ConfigFrom.Network}: null or empty
@@ -109,12 +133,14 @@ public final class DockerNetworks {
         if (!blank(scope) && !scope.equals("local")) {
             throw new InvalidParameterException("scope \"" + scope + "\" is not supported by libnetwork4j: only \"local\"");
         }
-        if (!blank(ipamDriver) && !ipamDriver.equals("default")) {
-            throw new InvalidParameterException("IPAM driver \"" + ipamDriver + "\" is not supported by libnetwork4j:"
-                    + " only \"default\"");
+        boolean own = blank(ipamDriver) || ipamDriver.equals("default");
+        // a plugin's name is a file name where plugins are (as dockerd takes it)
+        if (!own && !ipamDriver.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw new InvalidParameterException("IPAM driver \"" + ipamDriver + "\" cannot name a plugin");
         }
-        if (ipamOpts != null && !ipamOpts.isEmpty()) {
-            throw new InvalidParameterException("IPAM options are not supported by libnetwork4j");
+        if (ipamOpts != null && !ipamOpts.isEmpty() && own) {
+            throw new InvalidParameterException("IPAM options are not supported by libnetwork4j's default IPAM"
+                    + " driver, only by IPAM plugins");
         }
         // swarm's kinds of network: libnetwork4j has no swarm
         if (ingress) {
@@ -388,8 +414,8 @@ public final class DockerNetworks {
         m.put("Driver", i.driver());
         m.put("EnableIPv6", i.enableIpv6());
         Map<String, Object> ipam = new LinkedHashMap<>();
-        ipam.put("Driver", "default");
-        ipam.put("Options", Map.of());
+        ipam.put("Driver", i.ipamDriver());
+        ipam.put("Options", new TreeMap<>(i.ipamOptions()));
         List<Map<String, Object>> config = new ArrayList<>();
         family(i, true, config);
         family(i, false, config);

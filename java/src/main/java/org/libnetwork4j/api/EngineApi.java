@@ -290,7 +290,7 @@ public final class EngineApi implements Handler, AutoCloseable {
         }
         DockerNetworks.checkCreate(scope, ipamDriver, ipamOptions, ingress, configOnly,
                 configFrom == null ? null : Json.string(configFrom, "network.ConfigReference", "Network"));
-        NetworkOptions opts = DockerNetworks.options(ipv6, internal, options, labels, ipam);
+        NetworkOptions opts = DockerNetworks.options(ipv6, internal, options, labels, ipam, ipamDriver, ipamOptions);
         Network n;
         try {
             n = controller.newNetwork(driver == null || driver.isEmpty() ? "bridge" : driver, name, opts);

@@ -85,10 +85,11 @@ final class NetworkCommand implements Runnable {
         @Option(names = "--scope", paramLabel = "local", description = "only local (swarm's scope is not supported)")
         String scope;
 
-        @Option(names = "--ipam-driver", paramLabel = "default", description = "only default")
+        @Option(names = "--ipam-driver", paramLabel = "NAME", description = "default, or a Docker IPAM plugin's name")
         String ipamDriver;
 
-        @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE", description = "not supported: refused")
+        @Option(names = "--ipam-opt", paramLabel = "KEY=VALUE",
+                description = "the IPAM plugin's options (not the default driver's)")
         Map<String, String> ipamOpts = new LinkedHashMap<>();
 
         @Option(names = "--ingress", description = "not supported (swarm's): refused")
@@ -116,13 +117,13 @@ final class NetworkCommand implements Runnable {
                 // one check per flag, so that the message names it; the words are the Engine API's
                 check("--scope", () -> DockerNetworks.checkCreate(scope, null, null, false, false, null));
                 check("--ipam-driver", () -> DockerNetworks.checkCreate(null, ipamDriver, null, false, false, null));
-                check("--ipam-opt", () -> DockerNetworks.checkCreate(null, null, ipamOpts, false, false, null));
+                check("--ipam-opt", () -> DockerNetworks.checkCreate(null, ipamDriver, ipamOpts, false, false, null));
                 check("--ingress", () -> DockerNetworks.checkCreate(null, null, null, ingress, false, null));
                 check("--config-only", () -> DockerNetworks.checkCreate(null, null, null, false, configOnly, null));
                 check("--config-from", () -> DockerNetworks.checkCreate(null, null, null, false, false, configFrom));
                 // the same translation as the Engine API's POST /networks/create
                 options = DockerNetworks.options(ipv6, internal, opts, labels,
-                        DockerNetworks.ipamFromFlags(subnets, gateways, ipRanges, aux));
+                        DockerNetworks.ipamFromFlags(subnets, gateways, ipRanges, aux), ipamDriver, ipamOpts);
             } catch (InvalidParameterException e) {
                 throw new Lnw.CliException(e.getMessage());
             }

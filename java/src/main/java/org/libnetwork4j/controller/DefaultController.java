@@ -26,6 +26,7 @@ import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.ipam.DefaultIpam;
+import org.libnetwork4j.ipam.Ipam;
 import org.libnetwork4j.store.NetworkRecord;
 import org.libnetwork4j.store.State;
 import org.libnetwork4j.store.Store;
@@ -182,7 +183,7 @@ public final class DefaultController implements NetworkController {
                         driver.parseNetworkOptions(driverOptions(r.options())), r.internal(), r.enableIpv6(),
                         r.interfacePrefix(), r.created());
                 NetworkImpl n = networks.create(r.name(), all -> { },
-                        () -> make(driver, spec, () -> NetworkAddresses.restore(ctx.ipam(), r.allocations())
+                        () -> make(driver, spec, () -> NetworkAddresses.restore(ipamOf(r.options()), r.allocations())
                                 .sharedAs(ctx.shared(), r.id())));
                 LOG.info("cluster: took up {}", n);
                 remoteNames.networkUp(n.id());
@@ -283,6 +284,8 @@ public final class DefaultController implements NetworkController {
                 throw new InvalidParameterException("an IPv6 subnet (" + v6.get(0).subnet()
                         + ") needs IPv6 enabled on the network");
             }
+            // found (and activated) before anything is made: an unknown one leaves nothing behind
+            Ipam ipam = caps.usesIpam() ? ipamOf(options) : ctx.ipam();
             var spec = new NetworkImpl.Spec(Ids.newId(), name, type, options, settings, internal, ipv6, prefix,
                     Instant.now());
             boolean global = caps.scope() == Capabilities.Scope.GLOBAL;
@@ -290,7 +293,7 @@ public final class DefaultController implements NetworkController {
                 if (!caps.usesIpam()) {
                     return NetworkAddresses.none(ctx.ipam());
                 }
-                NetworkAddresses a = NetworkAddresses.allocate(ctx.ipam(), v4, v6, spec.enableIpv6());
+                NetworkAddresses a = NetworkAddresses.allocate(ipam, v4, v6, spec.enableIpv6());
                 return global ? a.sharedAs(ctx.shared(), spec.id()) : a;
             };
             NetworkImpl n = networks.create(name, all -> {
@@ -449,6 +452,11 @@ public final class DefaultController implements NetworkController {
     }
 
     // ---- for tests in this package ----
+
+    /** A network's IPAM: the controller's own, or the IPAM plugin its options name. */
+    private Ipam ipamOf(NetworkOptions options) {
+        return ctx.drivers().ipam(options.ipamDriver(), options.ipamOptions(), ctx.ipam());
+    }
 
     DefaultIpam ipam() {
         return (DefaultIpam) ctx.ipam();

@@ -12,6 +12,8 @@ import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.RestorableDriver;
+import org.libnetwork4j.driver.remote.RemoteIpam;
+import org.libnetwork4j.ipam.Ipam;
 
 /**
  * The network drivers of a controller, by type: the built-in ones, fixed when it opens, and
@@ -44,12 +46,22 @@ final class DriverRegistry {
 
         /** Where plugins are looked for, for messages; empty if nowhere. */
         String searched();
+
+        /**
+         * The IPAM plugin of this name, activated; empty if none is there.
+         *
+         * @throws NetworkException if it is there but cannot be activated
+         */
+        default Optional<RemoteIpam> loadIpam(String name) {
+            return Optional.empty();
+        }
     }
 
     private final Map<String, Driver> builtIn;
     private final List<String> order;
     private final Plugins plugins;
     private final Map<String, Driver> loaded = new ConcurrentHashMap<>();
+    private final Map<String, RemoteIpam> loadedIpams = new ConcurrentHashMap<>();
     /**
      * One lock per plugin name: a plugin that is slow to activate (its connect retried for up
      * to the configured bound) holds back only the callers that want the same plugin.
@@ -108,6 +120,40 @@ final class DriverRegistry {
             }
             return d;
         }
+    }
+
+    /**
+     * The IPAM of a network: default (null) is the controller's own, any other name the IPAM
+     * plugin of that name (activated the first time, then kept, as network plugins are), its
+     * pool requests carrying the network's IPAM options.
+     *
+     * @throws NotFoundException naming the plugin and where plugins were looked for
+     * @throws NetworkException  if the plugin is there but cannot be activated: nothing is
+     *                           kept, the next call tries again
+     */
+    Ipam ipam(String name, Map<String, String> options, Ipam own) {
+        if (name == null) {
+            return own;
+        }
+        RemoteIpam i = loadedIpams.get(name);
+        if (i == null) {
+            // the same per-name lock as network plugins: one plugin may be both
+            synchronized (loading.computeIfAbsent(name, t -> new Object())) {
+                i = loadedIpams.get(name);
+                if (i == null) {
+                    i = plugins.loadIpam(name).orElse(null);
+                    if (i != null) {
+                        loadedIpams.put(name, i);
+                    }
+                }
+            }
+        }
+        if (i == null) {
+            String where = plugins.searched();
+            throw new NotFoundException("IPAM driver \"" + name + "\" not found ("
+                    + (where.isEmpty() ? "no plugins are looked for" : "no plugin \"" + name + "\" in " + where) + ")");
+        }
+        return i.withOptions(options);
     }
 
     /** The driver of type, or null (recovery: a network of a driver this build lacks). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.libnetwork4j.IpPrefix;
+import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.Subnet;
@@ -77,8 +78,21 @@ final class NetworkAddresses {
         }
     }
 
-    /** The stored subnets reserved again (a restart). */
+    /**
+     * The stored subnets reserved again (a restart); with an IPAM that keeps its own state
+     * (a plugin), taken as stored, pool ids included, without a call.
+     */
     static NetworkAddresses restore(Ipam ipam, List<NetworkRecord.Allocation> stored) {
+        if (!ipam.replaysAtRestart()) {
+            List<Allocation> kept = new ArrayList<>();
+            for (NetworkRecord.Allocation a : stored) {
+                if (a.poolId() == null) {
+                    throw new InvalidParameterException("subnet " + a.subnet() + ": no pool id stored for " + ipam);
+                }
+                kept.add(new Allocation(a.poolId(), a.subnet(), a.ipRange(), a.gateway(), a.aux()));
+            }
+            return new NetworkAddresses(ipam, kept);
+        }
         List<IpamConfig> v4 = new ArrayList<>();
         List<IpamConfig> v6 = new ArrayList<>();
         for (NetworkRecord.Allocation a : stored) {
@@ -102,7 +116,7 @@ final class NetworkAddresses {
     private static Allocation allocate(Ipam ipam, IpamConfig c, boolean ipv6) {
         var pool = ipam.requestPool(new PoolRequest(c.subnet(), c.ipRange(), ipv6));
         try {
-            var gw = ipam.requestAddress(pool.id(), c.gateway());
+            var gw = ipam.requestGateway(pool.id(), c.gateway());
             Map<String, InetAddress> aux = new LinkedHashMap<>();
             for (var e : c.auxAddresses().entrySet()) {
                 aux.put(e.getKey(), ipam.requestAddress(pool.id(), e.getValue()));
@@ -157,11 +171,14 @@ final class NetworkAddresses {
         }
     }
 
-    /** Reserves an address held before a restart. */
+    /** Reserves an address held before a restart (an IPAM plugin holds it still: nothing). */
     void reserve(IpPrefix addr) {
         Allocation a = of(addr.isIpv4());
         if (a == null) {
             throw new NotFoundException("no " + (addr.isIpv4() ? "IPv4" : "IPv6") + " subnet");
+        }
+        if (!ipam.replaysAtRestart()) {
+            return;
         }
         ipam.requestAddress(a.poolId(), addr.address());
     }
@@ -189,9 +206,10 @@ final class NetworkAddresses {
         allocations.forEach(a -> ipam.releasePool(a.poolId()));
     }
 
-    /** As the store keeps them. */
+    /** As the store keeps them: the pool ids only of an IPAM that keeps them across restarts. */
     List<NetworkRecord.Allocation> records() {
+        boolean keepIds = !ipam.replaysAtRestart();
         return allocations.stream().map(a -> new NetworkRecord.Allocation(a.subnet(), a.ipRange(), a.gateway(),
-                a.aux())).toList();
+                a.aux(), keepIds ? a.poolId() : null)).toList();
     }
 }

@@ -243,7 +243,9 @@ final class NetworkImpl implements Network {
             driverInfo.put("container_iface_prefix", interfacePrefix);
         }
         return new NetworkInfo(id, name, type, driver.capabilities().scope().label(), created, internal, enableIpv6,
-                options.ipam(), data, options.options(), options.labels(), driverInfo);
+                options.ipam(), data, options.options(), options.labels(), driverInfo,
+                options.ipamDriver() == null ? NetworkOptions.DEFAULT_IPAM : options.ipamDriver(),
+                options.ipamOptions());
     }
 
     /**

@@ -18,6 +18,7 @@ import org.libnetwork4j.RecoveryReport;
 import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.RestorableDriver;
+import org.libnetwork4j.ipam.Ipam;
 import org.libnetwork4j.ipam.PoolRequest;
 import org.libnetwork4j.store.EndpointRecord;
 import org.libnetwork4j.store.NetworkRecord;
@@ -199,6 +200,10 @@ final class Recovery {
 
     private void network(NetworkRecord r) {
         Driver d;
+        Ipam ipam;
+        String ipamDriver = r.options().ipamDriver();
+        // keyed apart from network drivers: one plugin name may serve both
+        String ipamKey = ipamDriver == null ? null : "IPAM driver " + ipamDriver;
         try {
             NetworkException failed = unavailableDrivers.get(r.type());
             if (failed != null) {
@@ -206,22 +211,23 @@ final class Recovery {
             }
             d = ctx.drivers().get(r.type());
         } catch (NetworkException e) {
-            // A plugin that is not there (or not answering) now may be next time: the network,
-            // its endpoints and their addresses stay on record, reserved, and are not taken up.
-            unavailableDrivers.putIfAbsent(r.type(), e); // asked once: a dead plugin costs one retry bound
-            unknownNetworks.add(r.id());
-            warn("network " + r.name() + " of driver \"" + r.type() + "\" not taken up, kept in the store: "
-                    + e.getMessage());
-            try {
-                NetworkAddresses.restore(ctx.ipam(), r.allocations()); // no new network overlaps it
-            } catch (RuntimeException x) {
-                warn("subnets of network " + r.name() + " not reserved: " + x.getMessage());
+            notTakenUp(r, r.type(), e);
+            return;
+        }
+        try {
+            NetworkException failed = ipamKey == null ? null : unavailableDrivers.get(ipamKey);
+            if (failed != null) {
+                throw failed;
             }
+            // an IPAM plugin keeps its pools itself: restore() below takes them as stored
+            ipam = ctx.drivers().ipam(ipamDriver, r.options().ipamOptions(), ctx.ipam());
+        } catch (NetworkException e) {
+            notTakenUp(r, ipamKey, e);
             return;
         }
         NetworkAddresses addresses = null;
         try {
-            addresses = NetworkAddresses.restore(ctx.ipam(), r.allocations());
+            addresses = NetworkAddresses.restore(ipam, r.allocations());
             if (d.capabilities().scope() == org.libnetwork4j.driver.Capabilities.Scope.GLOBAL) {
                 addresses = addresses.sharedAs(ctx.shared(), r.id()); // this host's addresses stay held there
             }
@@ -261,6 +267,27 @@ final class Recovery {
             // Its pools stay reserved (so nothing overlaps it) and its record stays for the next start.
             unknownNetworks.add(r.id());
             warn("network " + r.name() + " could not be taken up: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A plugin (network or IPAM driver) that is not there (or not answering) now may be next
+     * time: the network, its endpoints and their addresses stay on record, reserved, and are
+     * not taken up.
+     */
+    private void notTakenUp(NetworkRecord r, String key, NetworkException e) {
+        unavailableDrivers.putIfAbsent(key, e); // asked once: a dead plugin costs one retry bound
+        unknownNetworks.add(r.id());
+        warn("network " + r.name() + " of driver \"" + r.type() + "\""
+                + (r.options().ipamDriver() == null ? "" : " and IPAM driver \"" + r.options().ipamDriver() + "\"")
+                + " not taken up, kept in the store: " + e.getMessage());
+        if (r.options().ipamDriver() != null) {
+            return; // its subnets are the plugin's, not of the controller's own pools
+        }
+        try {
+            NetworkAddresses.restore(ctx.ipam(), r.allocations()); // no new network overlaps it
+        } catch (RuntimeException x) {
+            warn("subnets of network " + r.name() + " not reserved: " + x.getMessage());
         }
     }
 

@@ -21,6 +21,7 @@ import org.libnetwork4j.driver.macvlan.MacvlanDriver;
 import org.libnetwork4j.driver.none.NullDriver;
 import org.libnetwork4j.driver.remote.PluginLocator;
 import org.libnetwork4j.driver.remote.RemoteDriver;
+import org.libnetwork4j.driver.remote.RemoteIpam;
 import org.libnetwork4j.events.EventBus;
 import org.libnetwork4j.ipam.DefaultIpam;
 import org.libnetwork4j.kernel.Netns;
@@ -99,7 +100,7 @@ public final class Wiring implements ControllerProvider {
         }
     }
 
-    /** Docker network plugins, found where the configuration says, as dockerd finds them. */
+    /** Docker network and IPAM plugins, found where the configuration says, as dockerd finds them. */
     private static DriverRegistry.Plugins plugins(ControllerConfig config) {
         PluginLocator locator = new PluginLocator(config.pluginSocketDir(), config.pluginSpecDirs());
         return new DriverRegistry.Plugins() {
@@ -112,6 +113,11 @@ public final class Wiring implements ControllerProvider {
             @Override
             public String searched() {
                 return locator.searched();
+            }
+
+            @Override
+            public Optional<RemoteIpam> loadIpam(String name) {
+                return RemoteIpam.load(locator, name, config.pluginTimeout(), config.pluginRetry());
             }
         };
     }

@@ -47,6 +47,31 @@ public interface Ipam {
     InetAddress requestAddress(String poolId, InetAddress preferred);
 
     /**
+     * Reserves a network's gateway: {@link #requestAddress}, which an implementation may tell
+     * apart (Docker's IPAM plugins are told, with option {@code RequestAddressType}).
+     *
+     * @param poolId    the pool's id ({@link Pool#id})
+     * @param preferred the gateway wanted, or null for the implementation's choice
+     * @return the gateway reserved
+     * @throws org.libnetwork4j.NetworkException as {@link #requestAddress}
+     */
+    default InetAddress requestGateway(String poolId, InetAddress preferred) {
+        return requestAddress(poolId, preferred);
+    }
+
+    /**
+     * Whether a restart asks this IPAM again for the pools and addresses the store has
+     * ({@link #requestPool} with the subnet, {@link #requestAddress} with each address):
+     * true for one that keeps nothing across restarts; false for one that keeps its own
+     * state (a Docker IPAM plugin), whose pool ids the store keeps instead.
+     *
+     * @return true (the default) if the store's allocations are requested again at a restart
+     */
+    default boolean replaysAtRestart() {
+        return true;
+    }
+
+    /**
      * Releases an address. Releasing one that is not reserved does nothing.
      *
      * @param poolId  the pool's id ({@link Pool#id}); an unknown pool does nothing

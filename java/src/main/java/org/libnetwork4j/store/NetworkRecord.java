@@ -56,9 +56,24 @@ public record NetworkRecord(String id, String name, String type, State state, In
      * @param ipRange the range dynamic addresses come from, or null for the whole subnet
      * @param gateway the gateway address
      * @param aux     the aux addresses by name (Docker's --aux-address)
+     * @param poolId  the pool's id as an IPAM plugin gave it, which the plugin keeps across a
+     *                restart (its release names it); null for the controller's own IPAM, whose
+     *                ids are made again at each start, and in records stored before plugins
      */
     public record Allocation(IpPrefix subnet, IpPrefix ipRange, InetAddress gateway,
-            Map<String, InetAddress> aux) {
+            Map<String, InetAddress> aux, String poolId) {
+        /**
+         * One of the controller's own IPAM, which keeps no pool id.
+         *
+         * @param subnet  the subnet
+         * @param ipRange the dynamic range, or null
+         * @param gateway the gateway address
+         * @param aux     the aux addresses by name
+         */
+        public Allocation(IpPrefix subnet, IpPrefix ipRange, InetAddress gateway, Map<String, InetAddress> aux) {
+            this(subnet, ipRange, gateway, aux, null);
+        }
+
         /**
          * Copies aux, which may not be null.
          *
@@ -66,6 +81,7 @@ public record NetworkRecord(String id, String name, String type, State state, In
          * @param ipRange the dynamic range, or null
          * @param gateway the gateway address
          * @param aux     the aux addresses by name
+         * @param poolId  a plugin's pool id, or null
          */
         public Allocation {
             aux = Map.copyOf(aux);

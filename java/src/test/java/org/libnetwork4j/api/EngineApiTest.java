@@ -304,8 +304,13 @@ class EngineApiTest {
                     + "\"10.82.0.0/24\",\"Gateway\":\"10.9.9.9\"}]}}", 400).contains("not in subnet"));
             assertTrue(failed(api, "POST", path, Map.of(), "{\"Name\":\"n5\",\"IPAM\":{\"Config\":[{\"Subnet\":"
                     + "\"10.82.0.0/24\",\"AuxiliaryAddresses\":{\"r\":7}}]}}", 400).contains("cannot unmarshal number"));
-            assertTrue(failed(api, "POST", path, Map.of(), "{\"Name\":\"n5\",\"IPAM\":{\"Driver\":\"other\"}}", 400)
-                    .contains("IPAM driver"));
+            // an IPAM plugin's name passes; none of that name is there: dockerd's 404
+            assertTrue(failed(api, "POST", path, Map.of(), "{\"Name\":\"n5\",\"IPAM\":{\"Driver\":\"other\"}}", 404)
+                    .contains("IPAM driver \"other\" not found"));
+            assertTrue(failed(api, "POST", path, Map.of(), "{\"Name\":\"n5\",\"IPAM\":{\"Driver\":\"../x\"}}", 400)
+                    .contains("cannot name a plugin"));
+            assertTrue(failed(api, "POST", path, Map.of(), "{\"Name\":\"n5\",\"IPAM\":{\"Options\":{\"a\":\"b\"}}}",
+                    400).contains("IPAM options"));
             assertTrue(failed(api, "POST", path, Map.of(), "{\"Name\":\"n5\",\"Ingress\":true}", 400).contains("swarm"));
             assertTrue(failed(api, "POST", path, Map.of(), "{\"Name\":\"n5\",\"Options\":{\"com.docker.network.bridge"
                     + ".enable_icc\":\"maybe\"}}", 400).contains("enable_icc"));

@@ -248,10 +248,13 @@ class CliTest {
                 lnw(ns, "network", "create", "--config-from", "n1", "n9").fails(1));
         assertEquals("lnw: --scope: scope \"swarm\" is not supported by libnetwork4j: only \"local\"",
                 lnw(ns, "network", "create", "--scope", "swarm", "n9").fails(1));
-        assertEquals("lnw: --ipam-driver: IPAM driver \"dhcp\" is not supported by libnetwork4j: only \"default\"",
-                lnw(ns, "network", "create", "--ipam-driver", "dhcp", "n9").fails(1));
-        assertEquals("lnw: --ipam-opt: IPAM options are not supported by libnetwork4j",
-                lnw(ns, "network", "create", "--ipam-opt", "a=b", "n9").fails(1));
+        assertEquals("lnw: --ipam-driver: IPAM driver \"../x\" cannot name a plugin",
+                lnw(ns, "network", "create", "--ipam-driver", "../x", "n9").fails(1));
+        // a plugin's name passes the flag's check; none of that name is there
+        assertTrue(lnw(ns, "network", "create", "--ipam-driver", "dhcp", "n9").fails(1)
+                .contains("IPAM driver \"dhcp\" not found"));
+        assertEquals("lnw: --ipam-opt: IPAM options are not supported by libnetwork4j's default IPAM driver, only by"
+                + " IPAM plugins", lnw(ns, "network", "create", "--ipam-opt", "a=b", "n9").fails(1));
         assertEquals("lnw: --config-only: config-only networks (swarm's) are not supported by libnetwork4j",
                 lnw(ns, "network", "create", "--config-only", "n9").fails(1));
         assertEquals("lnw: --driver-opt: endpoint driver options are not supported by libnetwork4j",

@@ -27,8 +27,8 @@ import org.libnetwork4j.http.UnixHttpClient;
  * {@code plugin "weave": NetworkDriver.Join: connect to unix:///run/docker/plugins/weave.sock:
  * Connection refused}: a connect failure or a call that got no answer in time is a
  * {@link RetryableException}, an answer that is no JSON object a {@link BadResponseException},
- * an error the plugin answered (a status other than 200, or an {@code Err} that is not empty)
- * is typed by its status.
+ * an error the plugin answered (a status other than 200, or an {@code Err} that is not empty,
+ * or an {@code Error}, the field of IPAM plugins) is typed by its status.
  */
 public final class PluginClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -107,7 +107,7 @@ public final class PluginClient {
             throw e.withContext(context);
         }
         JsonNode reply = parse(r.body());
-        String err = reply != null && reply.isObject() ? reply.path("Err").asText("") : "";
+        String err = reply != null && reply.isObject() ? error(reply) : "";
         if (r.status() != 200) {
             String why = !err.isEmpty() ? err : reply == null ? quote(r.body()) : reply.toString();
             throw refused(context + ": " + r.status() + ": " + why, r.status(), method);
@@ -119,6 +119,12 @@ public final class PluginClient {
             throw new InternalException(context + ": " + err, 0, method, name, null);
         }
         return reply;
+    }
+
+    /** The error answered: {@code Err}, or {@code Error} as IPAM plugins name it; empty if none. */
+    private static String error(JsonNode reply) {
+        String err = reply.path("Err").asText("");
+        return err.isEmpty() ? reply.path("Error").asText("") : err;
     }
 
     private NetworkException refused(String message, int status, String method) {

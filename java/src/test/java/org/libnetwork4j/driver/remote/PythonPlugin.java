@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * veth_plugin.py (a Docker network plugin written for the tests, standard library Python)
+ * veth_plugin.py (a Docker network plugin written for the tests, standard library Python), or
+ * ipam_plugin.py (an IPAM plugin),
  * run inside a test's fake host namespace, listening on a socket under a test directory. Its
  * state file and call log stay in that directory, so a plugin started again over the same
  * directory knows the networks of the one before it.
@@ -24,13 +25,20 @@ final class PythonPlugin implements AutoCloseable {
     final Path socket;
     final Path dir;
     private final Path hostNs;
+    private final String script;
     private Process process;
 
-    /** A plugin (not started) whose socket is socket and whose files go to dir. */
+    /** A network plugin (not started) whose socket is socket and whose files go to dir. */
     PythonPlugin(Path hostNs, Path socket, Path dir) {
+        this(hostNs, socket, dir, "veth_plugin.py");
+    }
+
+    /** The plugin of this script (a resource next to this class). */
+    PythonPlugin(Path hostNs, Path socket, Path dir, String script) {
         this.hostNs = hostNs;
         this.socket = socket;
         this.dir = dir;
+        this.script = script;
     }
 
     /** Starts it (optionally with a fault, "die:NetworkDriver.Join") and waits for its socket. */
@@ -38,12 +46,12 @@ final class PythonPlugin implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Files.createDirectories(socket.getParent());
-            Path script = dir.resolve("veth_plugin.py");
-            try (InputStream in = PythonPlugin.class.getResourceAsStream("veth_plugin.py")) {
-                Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path copy = dir.resolve(script);
+            try (InputStream in = PythonPlugin.class.getResourceAsStream(script)) {
+                Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             Files.deleteIfExists(socket);
-            List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + hostNs, "python3", script.toString(),
+            List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + hostNs, "python3", copy.toString(),
                     socket.toString(), dir.resolve("state.json").toString(), log().toString()));
             if (fault != null) {
                 cmd.add(fault);
