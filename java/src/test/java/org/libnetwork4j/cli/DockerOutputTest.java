@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.testing.Cgroups;
 import org.libnetwork4j.testing.MountHolder;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -336,21 +337,8 @@ class DockerOutputTest {
         }
     }
 
-    /** The cgroups under the parent named for this test, in each hierarchy (none if no container ran). */
     private void removeCgroups() throws IOException {
-        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path h : hierarchies.toList()) {
-                Path parent = h.resolve(cgroupParent);
-                if (!Files.isDirectory(parent)) {
-                    continue;
-                }
-                try (var walk = Files.walk(parent)) {
-                    for (Path d : walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Oracle.run(List.of("rmdir", d.toString())); // cgroupfs takes rmdir only
-                    }
-                }
-            }
-        }
+        Cgroups.removeParent(cgroupParent);
     }
 
     private static String tail(Path f) {

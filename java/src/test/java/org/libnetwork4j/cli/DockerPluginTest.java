@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.libnetwork4j.testing.BusyboxRootfs;
+import org.libnetwork4j.testing.Cgroups;
 import org.libnetwork4j.testing.MountHolder;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -203,24 +204,8 @@ class DockerPluginTest {
         return l;
     }
 
-    /** The containers' cgroups, under the parent named for this test in each hierarchy. */
     private void removeCgroups() throws IOException {
-        if (cgroupParent == null) {
-            return;
-        }
-        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path h : hierarchies.toList()) {
-                Path parent = h.resolve(cgroupParent);
-                if (!Files.isDirectory(parent)) {
-                    continue;
-                }
-                try (var walk = Files.walk(parent)) {
-                    for (Path d : walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Oracle.run(List.of("rmdir", d.toString())); // cgroupfs takes rmdir only
-                    }
-                }
-            }
-        }
+        Cgroups.removeParent(cgroupParent);
     }
 
     private static String read(Path f) {
