@@ -99,6 +99,16 @@ public record IpPrefix(InetAddress address, int length) {
         return java.util.Arrays.equals(x, y);
     }
 
+    /**
+     * Whether this prefix and other share an address (one holds the other's first address).
+     *
+     * @param other another prefix
+     * @return true if they overlap; false for prefixes of different families
+     */
+    public boolean overlaps(IpPrefix other) {
+        return isIpv4() == other.isIpv4() && (contains(other.address()) || other.contains(address()));
+    }
+
     private static byte[] mask(byte[] b, int length) {
         byte[] out = b.clone();
         for (int i = 0; i < out.length; i++) {

@@ -31,6 +31,10 @@ public final class Labels {
     public static final String ENABLE_IPV6 = "com.docker.network.enable_ipv6";
     /** The network is internal: no default route, no masquerade, nothing to the uplink. */
     public static final String INTERNAL = "com.docker.network.internal";
+    /** Where Docker's plugin protocol carries a network's driver options ({@code -o}). */
+    public static final String GENERIC_DATA = "com.docker.network.generic";
+    /** Where Docker's plugin protocol carries an endpoint's published ports. */
+    public static final String PORT_MAP = "com.docker.network.portmap";
 
     /**
      * Docker's strconv.ParseBool: 1, t, T, TRUE, true, True and the same for false.

@@ -239,7 +239,7 @@ public final class DockerNetworks {
             try {
                 NetworkInfo info = n.info();
                 if (until != null && info.created().isAfter(until) || !f.labels("label", info.labels())
-                        || f.get("label!").stream().anyMatch(l -> matchesLabel(l, info.labels()))
+                        || f.get("label!").stream().anyMatch(l -> Filters.matchesLabel(l, info.labels()))
                         || !n.endpoints().isEmpty()) {
                     continue;
                 }
@@ -250,12 +250,6 @@ public final class DockerNetworks {
             }
         }
         return deleted;
-    }
-
-    private static boolean matchesLabel(String want, Map<String, String> labels) {
-        int eq = want.indexOf('=');
-        String k = eq < 0 ? want : want.substring(0, eq);
-        return labels.containsKey(k) && (eq < 0 || want.substring(eq + 1).equals(labels.get(k)));
     }
 
     /**

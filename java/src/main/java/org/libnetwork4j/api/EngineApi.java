@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.EndpointOptions;
-import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.Network;
@@ -27,6 +26,7 @@ import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.http.ErrorFormatter;
 import org.libnetwork4j.http.Handler;
 import org.libnetwork4j.http.Request;
 import org.libnetwork4j.http.Response;
@@ -89,7 +89,7 @@ public final class EngineApi implements Handler, AutoCloseable {
             r = error(e.status(), e.getMessage());
         } catch (NetworkException e) {
             LOG.debug("{} {}: {}", request.method(), request.path(), e.getMessage());
-            r = error(status(e), e.getMessage());
+            r = error(Statuses.of(e), e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("{} {} failed", request.method(), request.path(), e);
             r = error(500, e.toString());
@@ -398,7 +398,7 @@ public final class EngineApi implements Handler, AutoCloseable {
         if (sb != null) {
             ep = sb.endpoints().stream().filter(e -> e.network().id().equals(n.id())).findFirst().orElse(null);
         }
-        if (ep == null && (sb == null && force || sb != null)) {
+        if (ep == null && (sb != null || force)) {
             // forced, or a sandbox gone: the endpoint by the container's name, as dockerd does
             ep = n.endpoints().stream().filter(e -> e.name().equals(sb == null ? container : sb.containerId()))
                     .findFirst().orElse(null);
@@ -445,12 +445,8 @@ public final class EngineApi implements Handler, AutoCloseable {
 
     // ---- errors ----
 
-    private static int status(NetworkException e) {
-        return Statuses.of(e);
-    }
-
     private static Response error(int status, String message) {
-        return Response.json(status, Map.of("message", message == null ? "" : message));
+        return ErrorFormatter.ENGINE.format(status, message == null ? "" : message);
     }
 
     /** Ends the event subscription. Idempotent. */

@@ -142,13 +142,18 @@ final class Filters {
      */
     boolean labels(String key, Map<String, String> labels) {
         for (String want : get(key)) {
-            int eq = want.indexOf('=');
-            String k = eq < 0 ? want : want.substring(0, eq);
-            if (!labels.containsKey(k) || eq >= 0 && !want.substring(eq + 1).equals(labels.get(k))) {
+            if (!matchesLabel(want, labels)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** One {@code k} or {@code k=v}: labels has k (with value v). */
+    static boolean matchesLabel(String want, Map<String, String> labels) {
+        int eq = want.indexOf('=');
+        String k = eq < 0 ? want : want.substring(0, eq);
+        return labels.containsKey(k) && (eq < 0 || want.substring(eq + 1).equals(labels.get(k)));
     }
 
     /** The one value of key, or null; two are a 400. */

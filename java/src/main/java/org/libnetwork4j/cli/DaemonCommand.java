@@ -69,7 +69,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     Lnw lnw;
 
     @Option(names = "--docker-plugin", arity = "0..1", paramLabel = "SOCKET",
-            fallbackValue = "/run/docker/plugins/libnetwork4j.sock",
+            fallbackValue = DockerPlugin.DEFAULT_SOCKET_PATH,
             description = "also serve dockerd as its network and IPAM plugin \"libnetwork4j\" on SOCKET"
                     + " (default: ${FALLBACK-VALUE}, where dockerd looks for it)")
     Path dockerPlugin;
@@ -130,7 +130,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             if (apiSocket != null) {
                 engine = new EngineApi(controller);
                 try {
-                    api = UnixHttpServer.builder(apiSocket, engine, httpWork).errors(ErrorFormatter.ENGINE).start();
+                    api = UnixHttpServer.builder(apiSocket, engine, httpWork).start(); // Engine errors: the default
                 } catch (RuntimeException e) {
                     throw new Lnw.CliException("cannot serve the Docker Engine API on " + apiSocket + ": "
                             + e.getMessage());

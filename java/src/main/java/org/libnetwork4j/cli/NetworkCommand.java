@@ -52,7 +52,9 @@ final class NetworkCommand implements Runnable {
         @ParentCommand
         NetworkCommand parent;
 
-        @Option(names = {"-d", "--driver"}, defaultValue = "bridge", description = "bridge, host or null")
+        @Option(names = {"-d", "--driver"}, defaultValue = "bridge",
+                description = "bridge, host, null, macvlan, ipvlan, overlay (with a cluster store),"
+                        + " or a Docker plugin's name")
         String driver;
 
         @Option(names = "--subnet", paramLabel = "CIDR", description = "a subnet (repeatable)")

@@ -77,8 +77,19 @@ public final class EtcdNameDirectory {
         void deleted(String networkId, String endpointId);
     }
 
+    private static final int RETRIES = 30; // a second apart: what etcd away longer than that loses, a new lease brings back
+
     private final EtcdStore store;
-    private final Map<String, Entry> published = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> published = new ConcurrentHashMap<>(); // by key, as written
+    // Writes leave the join and the leave (their hot path: the names reach the other hosts
+    // through a watch anyway, some milliseconds later) and go here, one at a time, in order, so
+    // that an endpoint's withdrawal never overtakes its publication.
+    private final java.util.concurrent.ScheduledExecutorService writer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lnw-cluster-names");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * Names through store.
@@ -87,14 +98,14 @@ public final class EtcdNameDirectory {
      */
     public EtcdNameDirectory(EtcdStore store) {
         this.store = store;
-        store.onNewLease(() -> published.values().forEach(this::write));
+        store.onNewLease(() -> published.forEach((k, v) -> writer.execute(() -> put(k, v, RETRIES))));
     }
 
     private static String key(String networkId, String endpointId) {
         return PREFIX + networkId + "/" + endpointId;
     }
 
-    private void write(Entry e) {
+    private static byte[] encode(Entry e) {
         ObjectNode o = JSON.createObjectNode();
         o.putPOJO("names", e.names());
         if (e.ipv4() != null) {
@@ -104,31 +115,62 @@ public final class EtcdNameDirectory {
             o.put("ipv6", IpAddresses.format(e.ipv6()));
         }
         o.put("host", e.host());
-        store.put(key(e.networkId(), e.endpointId()), o.toString().getBytes(StandardCharsets.UTF_8), true);
+        return o.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Writes k under the lease while it is still published as value, trying again if etcd is away. */
+    private void put(String k, byte[] value, int tries) {
+        if (published.get(k) != value) {
+            return; // withdrawn or published anew meanwhile
+        }
+        try {
+            store.put(k, value, true);
+        } catch (RuntimeException e) {
+            if (tries > 1 && !writer.isShutdown()) {
+                writer.schedule(() -> put(k, value, tries - 1), 1, java.util.concurrent.TimeUnit.SECONDS);
+            } else {
+                LOG.warn("cluster store: names {} not published: {}", k, e.getMessage());
+            }
+        }
     }
 
     /**
-     * Publishes an endpoint's names under this host's lease.
+     * Publishes an endpoint's names under this host's lease, on a thread of the directory's:
+     * this returns at once.
      *
      * @param e the entry
      */
     public void publish(Entry e) {
-        write(e);
-        published.put(key(e.networkId(), e.endpointId()), e);
+        String k = key(e.networkId(), e.endpointId());
+        byte[] value = encode(e);
+        published.put(k, value);
+        writer.execute(() -> put(k, value, RETRIES));
     }
 
     /**
-     * Withdraws an endpoint's names.
+     * Withdraws an endpoint's names, after its publication, on the directory's thread.
      *
      * @param networkId  its network
      * @param endpointId the endpoint
      */
     public void withdraw(String networkId, String endpointId) {
         String k = key(networkId, endpointId);
-        Entry e = published.remove(k);
-        if (e != null) {
-            store.deleteIf(k, store.get(k).orElse(new byte[0]));
+        byte[] value = published.remove(k);
+        if (value != null) {
+            writer.execute(() -> {
+                try {
+                    store.deleteIf(k, value); // what this host wrote, and only that
+                } catch (RuntimeException e) {
+                    // its host's lease takes it along if it dies; a live host's stays until then
+                    LOG.warn("cluster store: names {} not withdrawn: {}", k, e.getMessage());
+                }
+            });
         }
+    }
+
+    /** Stops writing; what is queued is dropped (the lease keeps or expires it). */
+    public void close() {
+        writer.shutdownNow();
     }
 
     /** An entry as a host wrote it; null (and logged) for one that is none. */

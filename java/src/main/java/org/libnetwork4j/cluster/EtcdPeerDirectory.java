@@ -37,7 +37,14 @@ public final class EtcdPeerDirectory implements PeerDirectory {
      */
     public EtcdPeerDirectory(EtcdStore store) {
         this.store = store;
-        store.onNewLease(() -> published.forEach(this::write));
+        store.onNewLease(() -> published.forEach(p -> {
+            try {
+                write(p);
+            } catch (RuntimeException e) { // the next lease, or the peer's next publish, writes it
+                LOG.warn("cluster store: peer {} of network {} not published again: {}", p.ip(), p.networkId(),
+                        e.getMessage());
+            }
+        }));
     }
 
     private static String prefix(String networkId) {
@@ -72,8 +79,13 @@ public final class EtcdPeerDirectory implements PeerDirectory {
 
     @Override
     public void publish(Peer peer) {
-        write(peer);
-        published.add(peer);
+        published.add(peer); // first: a lease renewed meanwhile writes it again
+        try {
+            write(peer);
+        } catch (RuntimeException e) {
+            published.remove(peer);
+            throw e;
+        }
     }
 
     @Override

@@ -125,10 +125,18 @@ public final class EtcdStore implements AutoCloseable {
             CloseableClient old = keepAlive;
             takeLease();
             old.close();
-            LOG.info("cluster store {}: new lease {}: publishing again", name, lease);
-            onNewLease.forEach(Runnable::run);
         } catch (RuntimeException e) {
             retries.schedule(this::renew, 1, TimeUnit.SECONDS); // etcd still away
+            return;
+        }
+        LOG.info("cluster store {}: new lease {}: publishing again", name, lease);
+        // each publisher on its own: one that fails must not cost the others, nor another lease
+        for (Runnable hook : onNewLease) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                LOG.warn("cluster store {}: publishing again under lease {} failed: {}", name, lease, e.getMessage());
+            }
         }
     }
 
@@ -189,15 +197,6 @@ public final class EtcdStore implements AutoCloseable {
      */
     public String name() {
         return name;
-    }
-
-    /**
-     * This host's lease.
-     *
-     * @return the lease's id
-     */
-    public long lease() {
-        return lease;
     }
 
     /**

@@ -46,11 +46,21 @@ public final class EtcdVniAllocator implements VniAllocator {
     }
 
     @Override
-    public void release(String networkId) {
-        Optional<byte[]> known = store.get(key(networkId));
-        if (known.isPresent()) {
-            allocator.releaseVni(Integer.parseInt(new String(known.get(), StandardCharsets.UTF_8)), networkId);
-            store.deleteIf(key(networkId), known.get());
+    public void reserve(String networkId, java.util.List<Integer> vnis) {
+        for (int v : vnis) {
+            allocator.requestVni(networkId, v); // the network's already: succeeds; another's: refused
         }
+    }
+
+    /** Every VNI the network holds goes back: the one allocated to it, those it reserved. */
+    @Override
+    public void release(String networkId) {
+        byte[] owner = networkId.getBytes(StandardCharsets.UTF_8);
+        store.list(EtcdStore.ROOT + "vni/").forEach((k, v) -> {
+            if (java.util.Arrays.equals(v, owner)) {
+                store.deleteIf(k, v);
+            }
+        });
+        store.get(key(networkId)).ifPresent(v -> store.deleteIf(key(networkId), v));
     }
 }

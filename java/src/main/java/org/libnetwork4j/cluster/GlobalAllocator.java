@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
@@ -159,7 +160,7 @@ public final class GlobalAllocator {
      * @param networkId the network
      * @param wanted    a VNI asked for (Docker's vxlanid_list), or 0 for any
      * @return the VNI, the network's until {@link #releaseVni}
-     * @throws AlreadyExistsException if wanted is another network's
+     * @throws ForbiddenException if wanted is another network's
      */
     public int requestVni(String networkId, int wanted) {
         byte[] value = networkId.getBytes(StandardCharsets.UTF_8);
@@ -170,7 +171,7 @@ public final class GlobalAllocator {
             }
             if (!store.create(prefix + wanted, value, false)
                     && !java.util.Arrays.equals(store.get(prefix + wanted).orElse(null), value)) {
-                throw new AlreadyExistsException("VNI " + wanted + " is another network's (" + store.name() + ")");
+                throw new ForbiddenException("VNI " + wanted + " is used by another overlay network (" + store.name() + ")");
             }
             return wanted;
         }

@@ -41,9 +41,9 @@ final class ClusterShared implements Shared {
     private final EtcdNameDirectory names;
     private final String me;
 
-    private ClusterShared(EtcdStore store, OverlayDriver overlay, InetAddress advertise) {
+    private ClusterShared(EtcdStore store, GlobalAllocator allocator, OverlayDriver overlay, InetAddress advertise) {
         this.store = store;
-        this.allocator = new GlobalAllocator(store);
+        this.allocator = allocator;
         this.overlay = overlay;
         this.names = new EtcdNameDirectory(store);
         this.me = "host " + IpAddresses.format(advertise);
@@ -100,7 +100,7 @@ final class ClusterShared implements Shared {
             OverlayDriver overlay = new OverlayDriver(host, config.runDir().resolve("overlay"),
                     config.advertiseAddress(), new EtcdVniAllocator(store, allocator), new EtcdPeerDirectory(store));
             LOG.info("cluster store {}: this host is {}", store.name(), IpAddresses.format(config.advertiseAddress()));
-            return new ClusterShared(store, overlay, config.advertiseAddress());
+            return new ClusterShared(store, allocator, overlay, config.advertiseAddress());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -234,6 +234,7 @@ final class ClusterShared implements Shared {
     public void close() {
         try {
             overlay.close();
+            names.close();
         } finally {
             store.close();
         }

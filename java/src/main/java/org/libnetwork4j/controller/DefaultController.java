@@ -184,7 +184,7 @@ public final class DefaultController implements NetworkController {
                         r.interfacePrefix(), r.created());
                 NetworkImpl n = networks.create(r.name(), all -> { },
                         () -> make(driver, spec, () -> NetworkAddresses.restore(ipamOf(r.options()), r.allocations())
-                                .sharedAs(ctx.shared(), r.id())));
+                                .forScope(driver, ctx.shared(), r.id())));
                 LOG.info("cluster: took up {}", n);
                 remoteNames.networkUp(n.id());
                 ctx.events().publish(NetworkEvent.Type.NETWORK, NetworkEvent.CREATE, n.id(),
@@ -293,8 +293,8 @@ public final class DefaultController implements NetworkController {
                 if (!caps.usesIpam()) {
                     return NetworkAddresses.none(ctx.ipam());
                 }
-                NetworkAddresses a = NetworkAddresses.allocate(ipam, v4, v6, spec.enableIpv6());
-                return global ? a.sharedAs(ctx.shared(), spec.id()) : a;
+                return NetworkAddresses.allocate(ipam, v4, v6, spec.enableIpv6())
+                        .forScope(driver, ctx.shared(), spec.id());
             };
             NetworkImpl n = networks.create(name, all -> {
                 if (caps.singleInstance() && all.stream().anyMatch(x -> x.type().equals(type))) {

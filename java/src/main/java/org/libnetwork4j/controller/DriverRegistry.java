@@ -156,15 +156,6 @@ final class DriverRegistry {
         return i.withOptions(options);
     }
 
-    /** The driver of type, or null (recovery: a network of a driver this build lacks). */
-    Driver find(String type) {
-        try {
-            return get(type);
-        } catch (NetworkException e) {
-            return null;
-        }
-    }
-
     /** The built-in drivers, then the plugins loaded so far. */
     Collection<Driver> all() {
         List<Driver> l = new ArrayList<>(order.size() + loaded.size());

@@ -131,7 +131,7 @@ final class HostNamespace implements HostContext, AutoCloseable {
             if (r.isDefault() || !r.isMainTable() || r.destination().isIpv4() != candidate.isIpv4()) {
                 continue;
             }
-            if (r.destination().contains(candidate.address()) || candidate.contains(r.destination().address())) {
+            if (r.destination().overlaps(candidate)) {
                 return true;
             }
         }

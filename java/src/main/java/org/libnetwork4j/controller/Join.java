@@ -103,7 +103,7 @@ final class Join {
                 sb.files().writeHosts(attached.ownAddresses());
                 sb.files().writeResolvConf(attached.resolvers());
                 Records.sync(ctx, sb.id(), attached.all(), List.of());
-                if (n.isGlobal()) { // the other hosts' resolvers learn the names (may fail: undone)
+                if (n.isGlobal()) { // the other hosts' resolvers learn the names (written off this path)
                     ctx.shared().publishNames(new Shared.RemoteName(n.id(), ep.id(), dnsNames(sb, ep),
                             address(ep.ipv4()), address(ep.ipv6())));
                 }

@@ -3,8 +3,6 @@ package org.libnetwork4j.controller;
 import java.util.List;
 
 import org.libnetwork4j.NotFoundException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An endpoint leaving a sandbox, the join's steps backwards: its external connectivity goes
@@ -14,8 +12,6 @@ import org.slf4j.LoggerFactory;
  * sandbox's.
  */
 final class Leave {
-    private static final Logger LOG = LoggerFactory.getLogger(Leave.class);
-
     private Leave() {
     }
 
@@ -66,12 +62,7 @@ final class Leave {
             // its interface is gone: so is its name, before this returns
             ctx.names().leave(a.networkId(), ep.id());
             if (ep.network().isGlobal()) {
-                try {
-                    ctx.shared().withdrawNames(a.networkId(), ep.id());
-                } catch (RuntimeException e) {
-                    // the interface is gone already; its host's lease takes the names along if it dies
-                    LOG.warn("names of {} not withdrawn from the cluster: {}", ep, e.getMessage());
-                }
+                ctx.shared().withdrawNames(a.networkId(), ep.id()); // written off this path
             }
             if (sandboxGone) {
                 return null;

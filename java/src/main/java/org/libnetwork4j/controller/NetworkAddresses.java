@@ -10,6 +10,8 @@ import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.driver.Capabilities;
+import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.ipam.Ipam;
 import org.libnetwork4j.ipam.PoolRequest;
@@ -49,6 +51,11 @@ final class NetworkAddresses {
      */
     NetworkAddresses sharedAs(Shared cluster, String id) {
         return new NetworkAddresses(ipam, allocations, cluster, id);
+    }
+
+    /** {@link #sharedAs} for a network of a global-scope driver; this, as it is, for a local one. */
+    NetworkAddresses forScope(Driver driver, Shared cluster, String id) {
+        return driver.capabilities().scope() == Capabilities.Scope.GLOBAL ? sharedAs(cluster, id) : this;
     }
 
     /** None: a network of a driver without IPAM. */

@@ -227,10 +227,8 @@ final class Recovery {
         }
         NetworkAddresses addresses = null;
         try {
-            addresses = NetworkAddresses.restore(ipam, r.allocations());
-            if (d.capabilities().scope() == org.libnetwork4j.driver.Capabilities.Scope.GLOBAL) {
-                addresses = addresses.sharedAs(ctx.shared(), r.id()); // this host's addresses stay held there
-            }
+            // a global network's: this host's addresses stay held in the cluster
+            addresses = NetworkAddresses.restore(ipam, r.allocations()).forScope(d, ctx.shared(), r.id());
             var spec = new NetworkImpl.Spec(r.id(), r.name(), r.type(), r.options(),
                     d.parseNetworkOptions(DefaultController.driverOptions(r.options())), r.internal(), r.enableIpv6(),
                     r.interfacePrefix(), r.created());

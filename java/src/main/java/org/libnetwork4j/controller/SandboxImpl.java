@@ -131,13 +131,9 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 EndpointImpl ep = a.endpoint();
                 ctx.names().join(a.networkId(), ep.id(), id, Join.dnsNames(this, ep), Join.address(ep.ipv4()),
                         Join.address(ep.ipv6()));
-                if (ep.network().isGlobal()) {
-                    try { // under this controller's new lease
-                        ctx.shared().publishNames(new Shared.RemoteName(a.networkId(), ep.id(),
-                                Join.dnsNames(this, ep), Join.address(ep.ipv4()), Join.address(ep.ipv6())));
-                    } catch (RuntimeException e) {
-                        LOG.warn("names of {} not published to the cluster: {}", ep, e.getMessage());
-                    }
+                if (ep.network().isGlobal()) { // under this controller's new lease
+                    ctx.shared().publishNames(new Shared.RemoteName(a.networkId(), ep.id(),
+                            Join.dnsNames(this, ep), Join.address(ep.ipv4()), Join.address(ep.ipv6())));
                 }
             }
             List<InetAddress> resolvers = attachments.resolvers();

@@ -132,10 +132,13 @@ interface Shared extends AutoCloseable {
     record RemoteName(String networkId, String endpointId, List<String> names, InetAddress ipv4, InetAddress ipv6) {
     }
 
-    /** Publishes a joined endpoint's names under this host's lease. */
+    /**
+     * Publishes a joined endpoint's names under this host's lease. Returns at once: written
+     * in the background, in order with withdrawals, off the join's path.
+     */
     void publishNames(RemoteName n);
 
-    /** Withdraws them at its leave. */
+    /** Withdraws them at its leave, likewise in the background. */
     void withdrawNames(String networkId, String endpointId);
 
     /** What the other hosts' names do. */

@@ -11,8 +11,11 @@ import java.util.Map;
 public interface ErrorFormatter {
     /** Docker's network driver plugin protocol: {@code {"Err": msg}}. */
     ErrorFormatter PLUGIN = field("Err");
-    /** Docker's IPAM plugin protocol: {@code {"Error": msg}}. */
-    ErrorFormatter IPAM = field("Error");
+    /**
+     * Docker's IPAM plugin protocol: {@code {"Error": msg}}, and {@code Err} as well, the field
+     * dockerd's plugin client reads from any reply that is not a 200.
+     */
+    ErrorFormatter IPAM = (status, message) -> Response.json(status, java.util.Map.of("Error", message, "Err", message));
     /** Docker's Engine API: {@code {"message": msg}}. */
     ErrorFormatter ENGINE = field("message");
 

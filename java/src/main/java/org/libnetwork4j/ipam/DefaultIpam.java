@@ -86,7 +86,7 @@ public final class DefaultIpam implements Ipam {
                         + " address");
             }
             for (PoolState p : pools.values()) {
-                if (overlaps(p.subnet, subnet)) {
+                if (p.subnet.overlaps(subnet)) {
                     throw new ForbiddenException("subnet " + subnet + " overlaps with subnet "
                             + p.subnet + " of another network");
                 }
@@ -118,7 +118,7 @@ public final class DefaultIpam implements Ipam {
             for (BigInteger i = BigInteger.ZERO; i.compareTo(count) < 0 && examined < MAX_CANDIDATES;
                     i = i.add(BigInteger.ONE), examined++) {
                 IpPrefix candidate = new IpPrefix(fromBig(base.add(i.multiply(step)), bits), ap.size());
-                if (pools.values().stream().noneMatch(p -> overlaps(p.subnet, candidate))
+                if (pools.values().stream().noneMatch(p -> p.subnet.overlaps(candidate))
                         && !usedByHost.test(candidate)) {
                     return candidate;
                 }
@@ -136,7 +136,7 @@ public final class DefaultIpam implements Ipam {
 
     @Override
     public synchronized InetAddress requestAddress(String poolId, InetAddress preferred) {
-        PoolState p = pool(poolId);
+        PoolState p = state(poolId);
         if (preferred != null) {
             long off = p.offsetOf(preferred);
             if (off < 0 || off > p.lastOffset) {
@@ -182,7 +182,7 @@ public final class DefaultIpam implements Ipam {
      * @throws NotFoundException if the pool is unknown
      */
     public synchronized long allocated(String poolId) {
-        return pool(poolId).used.size();
+        return state(poolId).used.size();
     }
 
     /**
@@ -194,19 +194,24 @@ public final class DefaultIpam implements Ipam {
         return pools.size();
     }
 
-    private PoolState pool(String poolId) {
+    /**
+     * A reserved pool, as {@link #requestPool} gave it.
+     *
+     * @param poolId its id
+     * @return the pool
+     * @throws NotFoundException if it is not reserved (never, or released)
+     */
+    public synchronized Pool pool(String poolId) {
+        PoolState p = state(poolId);
+        return new Pool(p.id, p.subnet, p.range != null ? p.range : p.subnet);
+    }
+
+    private PoolState state(String poolId) {
         PoolState p = pools.get(poolId);
         if (p == null) {
             throw new NotFoundException("address pool " + poolId + " not found");
         }
         return p;
-    }
-
-    static boolean overlaps(IpPrefix a, IpPrefix b) {
-        if (a.isIpv4() != b.isIpv4()) {
-            return false;
-        }
-        return a.contains(b.address()) || b.contains(a.address());
     }
 
     static BigInteger toBig(InetAddress a) {

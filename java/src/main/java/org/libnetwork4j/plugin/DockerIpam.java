@@ -2,14 +2,13 @@ package org.libnetwork4j.plugin;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.libnetwork4j.AddressPool;
 import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
@@ -39,7 +38,6 @@ final class DockerIpam {
     private final NetworkController controller;
     private final ObjectMapper json;
     private final DefaultIpam ledger;
-    private final Map<String, Integer> prefixLengths = new ConcurrentHashMap<>(); // by pool id
 
     DockerIpam(NetworkController controller, ObjectMapper json, List<AddressPool> pools) {
         this.controller = controller;
@@ -55,16 +53,12 @@ final class DockerIpam {
                 continue; // dockerd's: in the ledger already
             }
             for (NetworkInfo.IpamData d : i.ipam()) {
-                if (overlap(d.subnet(), candidate)) {
+                if (d.subnet().overlaps(candidate)) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    private static boolean overlap(IpPrefix a, IpPrefix b) {
-        return a.isIpv4() == b.isIpv4() && (a.contains(b.address()) || b.contains(a.address()));
     }
 
     private void rebuild() {
@@ -75,7 +69,6 @@ final class DockerIpam {
             }
             for (NetworkInfo.IpamData d : i.ipam()) {
                 Pool p = ledger.requestPool(PoolRequest.of(d.subnet(), null));
-                prefixLengths.put(p.id(), p.subnet().length());
                 reserve(p, d.gateway());
                 d.auxAddresses().values().forEach(a -> reserve(p, a));
                 for (Endpoint e : n.endpoints()) {
@@ -111,7 +104,6 @@ final class DockerIpam {
             case "RequestPool" -> requestPool(body);
             case "ReleasePool" -> {
                 String pool = Requests.text(body, "PoolID");
-                prefixLengths.remove(pool);
                 ledger.releasePool(pool);
                 yield json.createObjectNode();
             }
@@ -149,12 +141,11 @@ final class DockerIpam {
             // the ledger checks its own pools; the controller's other networks are checked
             // here, before dockerd goes on to create a network the controller would refuse
             if (usedElsewhere(subnet)) {
-                throw new org.libnetwork4j.ForbiddenException("Pool: " + subnet
+                throw new ForbiddenException("Pool: " + subnet
                         + " overlaps a network of the controller's that is not dockerd's");
             }
         }
         Pool p = ledger.requestPool(r);
-        prefixLengths.put(p.id(), p.subnet().length());
         var reply = json.createObjectNode().put("PoolID", p.id()).put("Pool", p.subnet().toString());
         reply.putObject("Data");
         return reply;
@@ -168,12 +159,8 @@ final class DockerIpam {
         // endpoints come from one range, lowest first, as on the controller's own networks:
         // the request type needs nothing of its own.
         InetAddress a = ledger.requestAddress(poolId, preferred);
-        Integer length = prefixLengths.get(poolId);
-        if (length == null) { // released meanwhile
-            ledger.releaseAddress(poolId, a);
-            throw new org.libnetwork4j.NotFoundException("PoolID: pool " + poolId + " not found");
-        }
-        var reply = json.createObjectNode().put("Address", IpAddresses.format(a) + "/" + length);
+        var reply = json.createObjectNode().put("Address", IpAddresses.format(a) + "/"
+                + ledger.pool(poolId).subnet().length());
         reply.putObject("Data");
         return reply;
     }

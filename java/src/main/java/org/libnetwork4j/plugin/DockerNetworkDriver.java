@@ -8,9 +8,11 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.EndpointInfo;
 import org.libnetwork4j.EndpointOptions;
+import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.IpamConfig;
@@ -22,6 +24,7 @@ import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.PortBinding;
 import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.Protocol;
+import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
 
@@ -47,8 +50,6 @@ final class DockerNetworkDriver {
     static final String DOCKER_ID = "org.libnetwork4j.docker.id";
     static final String PREFIX = "docker-";
 
-    private static final String GENERIC = "com.docker.network.generic";
-    private static final String PORT_MAP = "com.docker.network.portmap";
 
     private final NetworkController controller;
     private final ObjectMapper json;
@@ -92,7 +93,7 @@ final class DockerNetworkDriver {
         String id = Requests.text(body, "NetworkID");
         NetworkOptions.Builder o = NetworkOptions.builder().label(DOCKER_ID, id);
         JsonNode options = body.path("Options");
-        JsonNode generic = options.path(GENERIC);
+        JsonNode generic = options.path(Labels.GENERIC_DATA);
         for (Iterator<Map.Entry<String, JsonNode>> it = generic.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             o.option(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
@@ -117,7 +118,7 @@ final class DockerNetworkDriver {
             }
         }
         if (!any) {
-            throw new org.libnetwork4j.InvalidParameterException("CreateNetwork: no IPv4Data: a network of this "
+            throw new InvalidParameterException("CreateNetwork: no IPv4Data: a network of this "
                     + "driver needs a subnet from an IPAM driver");
         }
         controller.newNetwork("bridge", networkName(id), o.build());
@@ -125,7 +126,6 @@ final class DockerNetworkDriver {
     }
 
     private JsonNode deleteNetwork(JsonNode body) {
-        String id = Requests.text(body, "NetworkID");
         try {
             network(body).delete();
         } catch (NotFoundException gone) {
@@ -151,7 +151,7 @@ final class DockerNetworkDriver {
         if (!mac.isEmpty()) {
             o.mac(mac);
         }
-        for (JsonNode p : body.path("Options").path(PORT_MAP)) {
+        for (JsonNode p : body.path("Options").path(Labels.PORT_MAP)) {
             o.publish(portBinding(p));
         }
         Endpoint e = n.createEndpoint(PREFIX + Requests.shortId(id, "EndpointID"), o.build());
@@ -178,7 +178,7 @@ final class DockerNetworkDriver {
             case 6 -> Protocol.TCP;
             case 17 -> Protocol.UDP;
             case 132 -> Protocol.SCTP;
-            default -> throw new org.libnetwork4j.InvalidParameterException(PORT_MAP + ": protocol number "
+            default -> throw new InvalidParameterException(Labels.PORT_MAP + ": protocol number "
                     + p.path("Proto").asText() + " is none of tcp (6), udp (17), sctp (132)");
         };
         String hostIp = p.path("HostIP").asText("");
@@ -196,7 +196,7 @@ final class DockerNetworkDriver {
         if (i.interfaceName() != null) {
             v.put("interface", i.interfaceName());
         }
-        var ports = v.putArray("com.docker.network.portmap");
+        var ports = v.putArray(Labels.PORT_MAP);
         for (PortMapping m : i.ports()) {
             ports.add(json.valueToTree(Map.of("mapping", m.toString())));
         }
@@ -238,7 +238,7 @@ final class DockerNetworkDriver {
     private Sandbox sandboxFor(String key) {
         String name = key.isEmpty() ? "" : Path.of(key).getFileName().toString();
         if (name.isEmpty() || !SandboxOptions.isName(name)) {
-            throw new org.libnetwork4j.InvalidParameterException("SandboxKey: \"" + key
+            throw new InvalidParameterException("SandboxKey: \"" + key
                     + "\" does not end in a sandbox id");
         }
         String containerId = PREFIX + name;
@@ -249,12 +249,12 @@ final class DockerNetworkDriver {
                 try {
                     return controller.newSandbox(containerId,
                             SandboxOptions.builder().callerMovesInterfaces(true).build());
-                } catch (org.libnetwork4j.AlreadyExistsException raced) {
+                } catch (AlreadyExistsException raced) {
                     Thread.onSpinWait();
                 }
             }
         }
-        throw new org.libnetwork4j.RetryableException("the sandbox " + key + " is being made and removed at once");
+        throw new RetryableException("the sandbox " + key + " is being made and removed at once");
     }
 
     private JsonNode leave(JsonNode body) {

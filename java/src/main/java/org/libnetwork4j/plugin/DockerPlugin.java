@@ -12,6 +12,7 @@ import org.libnetwork4j.AddressPool;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkException;
+import org.libnetwork4j.http.ErrorFormatter;
 import org.libnetwork4j.http.Handler;
 import org.libnetwork4j.http.Request;
 import org.libnetwork4j.http.Response;
@@ -32,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * body or a missing field is a 400 that changes nothing.
  */
 public final class DockerPlugin implements Handler {
+    /** Where dockerd looks for a plugin named libnetwork4j, as a constant for annotations. */
+    public static final String DEFAULT_SOCKET_PATH = "/run/docker/plugins/libnetwork4j.sock";
     /** Where dockerd looks for a plugin named libnetwork4j. */
-    public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/libnetwork4j.sock");
+    public static final Path DEFAULT_SOCKET = Path.of(DEFAULT_SOCKET_PATH);
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerPlugin.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,7 +82,7 @@ public final class DockerPlugin implements Handler {
             return Response.json(200, reply.get());
         } catch (NetworkException e) {
             LOG.debug("{}: {}", path, e.getMessage());
-            return error(status(e), isIpam, e.getMessage());
+            return error(Statuses.of(e), isIpam, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("{} failed", path, e);
             return error(500, isIpam, e.toString());
@@ -106,10 +109,6 @@ public final class DockerPlugin implements Handler {
         }
     }
 
-    private static int status(NetworkException e) {
-        return Statuses.of(e);
-    }
-
     /**
      * An error reply in the protocol's words.
      *
@@ -119,6 +118,6 @@ public final class DockerPlugin implements Handler {
      * @return the reply
      */
     static Response error(int status, boolean isIpam, String message) {
-        return Response.json(status, isIpam ? Map.of("Error", message, "Err", message) : Map.of("Err", message));
+        return (isIpam ? ErrorFormatter.IPAM : ErrorFormatter.PLUGIN).format(status, message);
     }
 }

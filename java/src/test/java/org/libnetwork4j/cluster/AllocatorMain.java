@@ -13,7 +13,7 @@ import org.libnetwork4j.NetworkException;
 
 /**
  * One host of GlobalAllocatorTest, in a JVM of its own in the host's namespace:
- * {@code AllocatorMain ENDPOINT NETWORK SUBNET THREADS EACH address|vni}. Prints one line per
+ * {@code AllocatorMain ENDPOINT NETWORK SUBNET THREADS EACH address|vni|reserve}. Prints one line per
  * value taken ("got VALUE") or refused ("error TYPE: MESSAGE"), then "done".
  */
 public final class AllocatorMain {
@@ -33,8 +33,12 @@ public final class AllocatorMain {
                     for (int i = 0; i < each; i++) {
                         try {
                             String owner = ProcessHandle.current().pid() + "-" + thread + "-" + i;
-                            String got = a[5].equals("vni") ? Integer.toString(g.requestVni(a[1] + owner, 0))
-                                    : IpAddresses.format(g.requestAddress(a[1], subnet, subnet, null, owner));
+                            String got = switch (a[5]) {
+                                case "vni" -> Integer.toString(g.requestVni(a[1] + owner, 0));
+                                // a VNI given in vxlanid_list, for a network of each host's own
+                                case "reserve" -> Integer.toString(g.requestVni(a[1] + owner, 5000));
+                                default -> IpAddresses.format(g.requestAddress(a[1], subnet, subnet, null, owner));
+                            };
                             say("got " + got);
                         } catch (NetworkException e) {
                             say("error " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -83,6 +83,18 @@ class GlobalAllocatorTest {
     }
 
     @Test
+    void aVniGivenToOneHostsNetworkIsRefusedToTheOthers(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 3)) {
+            List<String> lines = onEveryHost(lab, "given", "10.83.0.0/24", "1", "1", "reserve");
+            assertEquals(List.of("5000"), got(lines), "one network holds it: " + lines);
+            assertEquals(2, lines.stream().filter(l -> l.startsWith("error ForbiddenException: VNI 5000")).count(),
+                    lines.toString());
+            assertEquals(1, lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/vni/").out().lines()
+                    .filter(l -> !l.isBlank()).count(), "etcd holds it once");
+        }
+    }
+
+    @Test
     void anExhaustedSubnetIsATypedErrorOnEveryHost(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 3)) {
             List<String> lines = onEveryHost(lab, "netB", "10.81.0.0/29", "4", "1", "address");

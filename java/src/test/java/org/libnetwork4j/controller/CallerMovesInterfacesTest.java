@@ -129,8 +129,19 @@ class CallerMovesInterfacesTest {
         assertThrows(InvalidParameterException.class,
                 () -> SandboxOptions.builder().callerMovesInterfaces(true).useHostNamespace(true).build());
         NetworkController c = ns.controller();
+        long before = nsfsMounts();
         Sandbox sb = c.newSandbox("docker-abc", callerMoves());
         assertEquals(ns.host().path().toString(), sb.key(), "no namespace of its own: the key is the host's");
+        assertEquals(before, nsfsMounts(), "and none mounted for it (the kernel's mount table)");
         sb.delete();
+    }
+
+    private static long nsfsMounts() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo")).stream()
+                    .filter(l -> l.contains(" - nsfs ")).count();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 }

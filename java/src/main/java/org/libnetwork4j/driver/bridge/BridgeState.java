@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.MacAddress;
+import org.libnetwork4j.driver.EndpointAlias;
 import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.kernel.Addr;
@@ -19,8 +20,6 @@ import org.libnetwork4j.kernel.Addr;
 final class BridgeState {
     /** Port 0 is reserved; the kernel's port numbers are 10 bits (BR_MAX_PORTS = 1024). */
     static final int MAX_PORTS = 1023;
-    /** Starts the alias of every host end we make: {@code lnw4j endpoint=ID LABEL}. */
-    private static final String ALIAS_PREFIX = "lnw4j endpoint=";
     /** The alias of a bridge of ours whose network is deleted, until the kernel has removed it. */
     private static final String DELETED_PREFIX = "lnw4j deleted network=";
 
@@ -68,17 +67,12 @@ final class BridgeState {
 
     /** The alias of an endpoint's host end: its id and the controller's label of the join. */
     static String alias(String endpointId, String label) {
-        return ALIAS_PREFIX + endpointId + (label == null || label.isEmpty() ? "" : " " + label);
+        return EndpointAlias.of(endpointId, label);
     }
 
     /** The endpoint id and label an alias of ours holds, or null for any other alias. */
     static String[] parseAlias(String alias) {
-        if (!alias.startsWith(ALIAS_PREFIX)) {
-            return null;
-        }
-        String rest = alias.substring(ALIAS_PREFIX.length());
-        int space = rest.indexOf(' ');
-        return space < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, space), rest.substring(space + 1)};
+        return EndpointAlias.parse(alias);
     }
 
     /** The alias that marks a bridge of ours as deleted: only its removal is left to do. */

@@ -20,6 +20,7 @@ public final class MemoryVniAllocator implements VniAllocator {
     private final int first;
     private final int last;
     private final Map<String, Integer> byNetwork = new HashMap<>();
+    private final Map<String, java.util.List<Integer>> reserved = new HashMap<>();
     private final Set<Integer> used = new HashSet<>();
 
     /** VNIs from {@link #DEFAULT_FIRST} to 16777215. */
@@ -59,10 +60,26 @@ public final class MemoryVniAllocator implements VniAllocator {
     }
 
     @Override
+    public synchronized void reserve(String networkId, java.util.List<Integer> vnis) {
+        java.util.List<Integer> had = reserved.getOrDefault(networkId, java.util.List.of());
+        for (int v : vnis) {
+            if (used.contains(v) && !had.contains(v)) {
+                throw new org.libnetwork4j.ForbiddenException("VNI " + v + " is used by another overlay network");
+            }
+        }
+        used.addAll(vnis);
+        reserved.put(networkId, java.util.List.copyOf(vnis));
+    }
+
+    @Override
     public synchronized void release(String networkId) {
         Integer v = byNetwork.remove(networkId);
         if (v != null) {
             used.remove(v);
+        }
+        java.util.List<Integer> r = reserved.remove(networkId);
+        if (r != null) {
+            used.removeAll(r);
         }
     }
 }

@@ -51,10 +51,6 @@ final class NetworkPlane {
         return "ov-" + networkId.substring(0, 12);
     }
 
-    Netns netns() {
-        return netns;
-    }
-
     /** The handle of the network's namespace, open while the plane is. */
     Netlink netlink() {
         return netlink;

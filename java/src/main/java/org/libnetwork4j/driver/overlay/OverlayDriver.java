@@ -19,6 +19,7 @@ import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.driver.Capabilities;
+import org.libnetwork4j.driver.EndpointAlias;
 import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.EndpointSetup;
 import org.libnetwork4j.driver.HostContext;
@@ -71,7 +72,6 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
     public static final int VXLAN_OVERHEAD = 50;
 
     private static final Logger LOG = LoggerFactory.getLogger(OverlayDriver.class);
-    private static final String ALIAS_PREFIX = "lnw4j endpoint=";
     private static final Capabilities CAPABILITIES = new Capabilities(Capabilities.Scope.GLOBAL,
             Capabilities.Scope.GLOBAL, false, true, false);
 
@@ -138,13 +138,17 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
                     + OverlaySettings.VXLANID_LIST + "\": the VNI allocator gives one VNI per network");
         }
         int mtu = s.mtu() > 0 ? s.mtu() : underlayMtu() - VXLAN_OVERHEAD;
-        List<Integer> vnis = given.isEmpty() ? List.of(vniAllocator.allocate(req.id())) : given;
+        List<Integer> vnis;
+        if (given.isEmpty()) {
+            vnis = List.of(vniAllocator.allocate(req.id()));
+        } else {
+            vniAllocator.reserve(req.id(), given); // across hosts too: no other network gets them
+            vnis = given;
+        }
         try {
             register(req, vnis, mtu, given.isEmpty());
         } catch (RuntimeException e) {
-            if (given.isEmpty()) {
-                releaseVni(req.id(), e);
-            }
+            releaseVni(req.id(), e);
             throw e;
         }
     }
@@ -233,9 +237,7 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
             sub.close();
         }
         networks.remove(networkId);
-        if (n.vniAllocated) {
-            releaseVni(networkId, null);
-        }
+        releaseVni(networkId, null); // allocated or reserved: both go back
     }
 
     private void releaseVni(String networkId, RuntimeException during) {
@@ -410,6 +412,9 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         } else {
             allocated = s.vnis().isEmpty();
             vnis = allocated ? List.of(vniAllocator.allocate(req.id())) : s.vnis();
+            if (!allocated) {
+                vniAllocator.reserve(req.id(), vnis); // held already, unless the allocator forgot
+            }
         }
         if (vnis.size() < req.v4().size()) {
             throw new InvalidParameterException("overlay network " + req.name() + ": " + vnis.size()
@@ -611,17 +616,12 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
 
     /** As the bridge driver's host ends: {@code lnw4j endpoint=ID LABEL}. */
     static String alias(String endpointId, String label) {
-        return ALIAS_PREFIX + endpointId + (label == null || label.isEmpty() ? "" : " " + label);
+        return EndpointAlias.of(endpointId, label);
     }
 
     /** The endpoint id and label an alias of ours holds, or null for any other alias. */
     static String[] parseAlias(String alias) {
-        if (alias == null || !alias.startsWith(ALIAS_PREFIX)) {
-            return null;
-        }
-        String rest = alias.substring(ALIAS_PREFIX.length());
-        int space = rest.indexOf(' ');
-        return space < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, space), rest.substring(space + 1)};
+        return EndpointAlias.parse(alias);
     }
 
     private OverlayNetwork network(String id) {

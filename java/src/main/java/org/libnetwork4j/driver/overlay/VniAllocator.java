@@ -20,7 +20,20 @@ public interface VniAllocator {
     int allocate(String networkId);
 
     /**
-     * This host no longer needs the network's VNI (the network is deleted here). A cluster
+     * Reserves VNIs a network was given (Docker's vxlanid_list), so that no other network
+     * gets them, here or, for a cluster implementation, on another host. Reserving what the
+     * same network holds already succeeds; {@link #release} gives them back.
+     *
+     * @param networkId the network's id
+     * @param vnis      the VNIs it was given
+     * @throws org.libnetwork4j.ForbiddenException if one is another network's
+     * @throws org.libnetwork4j.NetworkException if the allocator cannot be reached
+     */
+    void reserve(String networkId, java.util.List<Integer> vnis);
+
+    /**
+     * This host no longer needs the network's VNIs, allocated or reserved (the network is
+     * deleted here). A cluster
      * implementation frees it once no host holds the network. Idempotent.
      *
      * @param networkId the network's id

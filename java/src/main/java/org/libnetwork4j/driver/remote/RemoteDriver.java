@@ -22,6 +22,7 @@ import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotSupportedException;
 import org.libnetwork4j.PortBinding;
 import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.EndpointOperInfo;
 import org.libnetwork4j.driver.EndpointRequest;
@@ -58,8 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class RemoteDriver implements RestorableDriver {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteDriver.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String GENERIC = "com.docker.network.generic";
-    private static final String PORT_MAP = "com.docker.network.portmap";
 
     private final PluginClient plugin;
     private final Capabilities capabilities;
@@ -136,15 +135,6 @@ public final class RemoteDriver implements RestorableDriver {
         return capabilities;
     }
 
-    /**
-     * The plugin that serves this driver.
-     *
-     * @return its client
-     */
-    public PluginClient plugin() {
-        return plugin;
-    }
-
     /** Any option: the plugin gets them under {@code com.docker.network.generic}. */
     @Override
     public NetworkSettings parseNetworkOptions(Map<String, String> options) {
@@ -156,7 +146,7 @@ public final class RemoteDriver implements RestorableDriver {
         ObjectNode body = JSON.createObjectNode();
         body.put("NetworkID", request.id());
         ObjectNode options = body.putObject("Options");
-        ObjectNode generic = options.putObject(GENERIC);
+        ObjectNode generic = options.putObject(Labels.GENERIC_DATA);
         if (request.settings() instanceof GenericOptions g) {
             g.options().forEach(generic::put);
         }
@@ -221,7 +211,7 @@ public final class RemoteDriver implements RestorableDriver {
         }
         ObjectNode options = body.putObject("Options");
         if (!request.ports().isEmpty()) {
-            ArrayNode ports = options.putArray(PORT_MAP);
+            ArrayNode ports = options.putArray(Labels.PORT_MAP);
             for (PortBinding p : request.ports()) {
                 ObjectNode o = ports.addObject();
                 o.put("Proto", switch (p.protocol()) {
@@ -448,7 +438,7 @@ public final class RemoteDriver implements RestorableDriver {
 
     /** Whether e says the plugin was not reached or did not answer, rather than what it answered. */
     private static boolean unreachable(NetworkException e) {
-        return e instanceof org.libnetwork4j.RetryableException || e instanceof BadResponseException;
+        return e instanceof RetryableException || e instanceof BadResponseException;
     }
 
     private <T> T parse(String method, String field, String text, java.util.function.Function<String, T> parser) {

@@ -99,15 +99,6 @@ public final class RemoteIpam implements Ipam {
         return new RemoteIpam(plugin, addressSpace, networkOptions);
     }
 
-    /**
-     * The plugin that serves this IPAM.
-     *
-     * @return its client
-     */
-    public PluginClient plugin() {
-        return plugin;
-    }
-
     @Override
     public Pool requestPool(PoolRequest request) {
         ObjectNode body = JSON.createObjectNode();

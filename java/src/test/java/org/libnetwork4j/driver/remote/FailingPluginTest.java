@@ -64,6 +64,8 @@ class FailingPluginTest {
                 assertTrue(e.getMessage().startsWith("create network \"pn\": "), e.getMessage());
                 assertTrue(!p.alive(), "the plugin died");
                 assertThrows(NotFoundException.class, () -> c.networkByName("pn"));
+                assertEquals(List.of(), Oracle.linkNames(ns.host()).stream().filter(l -> l.startsWith("pb")
+                        || l.startsWith("pv") || l.startsWith("pc")).toList(), "no bridge or veth of the plugin's");
                 // the subnet is free again
                 c.newNetwork("bridge", "b", NetworkOptions.builder().subnet("10.90.0.0/24").build()).delete();
             }
@@ -111,6 +113,7 @@ class FailingPluginTest {
             assertEquals(List.of(), n.endpoints());
             assertThrows(NotFoundException.class, () -> n.endpointByName("a"));
             assertEquals(1, p.calls("NetworkDriver.DeleteEndpoint").size(), "what the plugin may have made, undone");
+            assertEquals(List.of(), pluginLinks(ns), "no veth of the endpoint's in the host");
             p.kill();
             p.start(null);
             // the address went back to IPAM: the next endpoint gets it
