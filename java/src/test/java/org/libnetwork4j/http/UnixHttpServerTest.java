@@ -238,7 +238,7 @@ class UnixHttpServerTest {
                     + "\r\n0\r\n\r\n");
             String answer = raw.readToEnd(T);
             assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
-            assertTrue(answer.contains("{\"Error\":\"request body larger than 1024 bytes\"}"), answer);
+            assertTrue(answer.contains("\"Error\":\"request body larger than 1024 bytes\""), answer);
             assertTrue(raw.closedByServer());
         }
         // 'Expect: 100-continue' (curl's way with big bodies): a 400 at once, no 100, no 413
