@@ -73,7 +73,8 @@ public final class MountHolder implements AutoCloseable {
      */
     public List<String> enter() {
         // --root: entering a mount namespace resets the root directory to the namespace's
-        // own, which would step out of a chroot the tests run in (.ci/fresh-machine's);
+        // own, which would step out of a chroot the tests run in (runc exec cannot be told
+        // so, which is why .ci/fresh-machine pivots its root rather than chroot);
         // --wd: the working directory left behind is not under that root
         return List.of("nsenter", "--mount=" + mnt, "--root=/proc/" + sleep.pid() + "/root", "--wd=/",
                 "--net=/proc/" + sleep.pid() + "/ns/net", "env", "LNW_PRIVATE_MOUNTS_OK=1");
