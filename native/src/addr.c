@@ -20,7 +20,7 @@ static int addr_len(int family)
 	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1;
 }
 
-static void describe(const struct lnw_addr *a, char *buf, size_t len)
+void lnw_addr_describe(const struct lnw_addr *a, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";
 
@@ -31,8 +31,8 @@ static void describe(const struct lnw_addr *a, char *buf, size_t len)
 
 /* Builds the libnl object for a; for IPv4 also the broadcast address, as `ip addr add
  * ... brd +` and Docker's netlink library do. */
-static int build(const struct lnw_addr *a, const char *op, const char *what,
-                 struct rtnl_addr **out, struct lnw_err *err)
+int lnw_addr_build(const struct lnw_addr *a, const char *op, const char *what,
+                   struct rtnl_addr **out, struct lnw_err *err)
 {
 	int alen = addr_len(a->family);
 	struct nl_addr *local;
@@ -40,10 +40,15 @@ static int build(const struct lnw_addr *a, const char *op, const char *what,
 
 	if (alen < 0)
 		return lnw_err_set(err, EAFNOSUPPORT, op, "%s: family %d", what, a->family);
-	if (a->prefixlen < 0 || a->prefixlen > alen * 8)
+	/* libnl leaves a zero prefix length out of the request, then refuses to build it
+	 * (missing attribute): a /0 address is refused here, by name. */
+	if (a->prefixlen < 1 || a->prefixlen > alen * 8)
 		return lnw_err_set(err, EINVAL, op, "%s: prefix length %d", what, a->prefixlen);
 	if (a->ifindex <= 0)
 		return lnw_err_set(err, EINVAL, op, "%s: interface index %d", what, a->ifindex);
+	/* ifa_scope is one byte: a larger scope would be cut to another */
+	if (a->scope < -1 || a->scope > 255)
+		return lnw_err_set(err, EINVAL, op, "%s: scope %d", what, a->scope);
 
 	ra = rtnl_addr_alloc();
 	local = nl_addr_build(a->family, a->addr, (size_t)alen);
@@ -87,8 +92,8 @@ int lnw_addr_add(struct lnw_nl *nl, const struct lnw_addr *a, struct lnw_err *er
 	int rc;
 
 	lnw_err_clear(err);
-	describe(a, what, sizeof(what));
-	if ((rc = build(a, "add address", what, &ra, err)) < 0)
+	lnw_addr_describe(a, what, sizeof(what));
+	if ((rc = lnw_addr_build(a, "add address", what, &ra, err)) < 0)
 		return rc;
 	rc = rtnl_addr_build_add_request(ra, NLM_F_CREATE | NLM_F_EXCL, &msg);
 	rtnl_addr_put(ra);
@@ -105,8 +110,8 @@ int lnw_addr_del(struct lnw_nl *nl, const struct lnw_addr *a, struct lnw_err *er
 	int rc;
 
 	lnw_err_clear(err);
-	describe(a, what, sizeof(what));
-	if ((rc = build(a, "delete address", what, &ra, err)) < 0)
+	lnw_addr_describe(a, what, sizeof(what));
+	if ((rc = lnw_addr_build(a, "delete address", what, &ra, err)) < 0)
 		return rc;
 	rc = rtnl_addr_build_delete_request(ra, 0, &msg);
 	rtnl_addr_put(ra);

@@ -14,6 +14,10 @@
 
 #include "lnw.h"
 
+struct rtnl_addr;
+struct rtnl_route;
+struct rtnl_neigh;
+
 #define LNW_EXTACK_MAX 160
 
 /* An rtnetlink socket bound to one namespace, and what the kernel said last. */
@@ -137,6 +141,32 @@ void lnw_link_delete_quietly(struct lnw_nl *nl, int index);
 /* Sends a link add/change request built from l (RTM_NEWLINK with nlflags). */
 int lnw_link_send_new(struct lnw_nl *nl, struct rtnl_link *l, int nlflags,
                       struct lnw_err *err, const char *op, const char *what);
+
+/* ---- addr.c, route.c, neigh.c: the libnl objects the requests are built from ---- */
+
+/* Each checks what Java sent (family, lengths, ranges of the fields that become u8/u16 in
+ * the message) and builds the object, or fills err with EINVAL naming the field. `what` is
+ * the object's description for messages (lnw_*_describe, which never overruns len). Kept
+ * apart from sending so that native/fuzz/fuzz_attrs.c can build and read back. */
+void lnw_addr_describe(const struct lnw_addr *a, char *buf, size_t len);
+int lnw_addr_build(const struct lnw_addr *a, const char *op, const char *what,
+                   struct rtnl_addr **out, struct lnw_err *err);
+void lnw_route_describe(const struct lnw_route *r, char *buf, size_t len);
+int lnw_route_build(const struct lnw_route *r, const char *op, const char *what,
+                    struct rtnl_route **out, struct lnw_err *err);
+void lnw_neigh_describe(const struct lnw_neigh *n, char *buf, size_t len);
+/* family: AF_INET or AF_INET6 for a neighbour, AF_BRIDGE for an FDB entry */
+int lnw_neigh_build(const struct lnw_neigh *n, int family, const char *op, const char *what,
+                    struct rtnl_neigh **out, struct lnw_err *err);
+
+/* ---- nft.c: libnftables' text ---- */
+
+/* The first lines of libnftables' error text, without its "^^^" marker lines, in buf. */
+void lnw_nft_error_text(const char *text, char *buf, size_t len);
+/* The errno an error text stands for (saved: errno after the call); EINVAL when none. */
+int lnw_nft_classify(const char *text, int saved);
+/* Whether cmd may make libnftables resolve an interface name in the calling thread's netns. */
+int lnw_nft_names_ifindex(const char *cmd);
 
 /* ---- sock.c ---- */
 

@@ -14,7 +14,7 @@
 
 #include "lnw_internal.h"
 
-static void describe(const struct lnw_neigh *n, char *buf, size_t len)
+void lnw_neigh_describe(const struct lnw_neigh *n, char *buf, size_t len)
 {
 	char mac[3 * LNW_MAX_ADDR] = "";
 	int pos = 0;
@@ -24,8 +24,8 @@ static void describe(const struct lnw_neigh *n, char *buf, size_t len)
 	snprintf(buf, len, "%s dev index %d", mac[0] ? mac : "(no lladdr)", n->ifindex);
 }
 
-static int build(const struct lnw_neigh *n, int family, const char *op, const char *what,
-                 struct rtnl_neigh **out, struct lnw_err *err)
+int lnw_neigh_build(const struct lnw_neigh *n, int family, const char *op, const char *what,
+                    struct rtnl_neigh **out, struct lnw_err *err)
 {
 	struct rtnl_neigh *ne = NULL;
 
@@ -35,6 +35,11 @@ static int build(const struct lnw_neigh *n, int family, const char *op, const ch
 		return lnw_err_set(err, EINVAL, op, "%s: address length %d", what, n->dst_len);
 	if (n->lladdr_len < 0 || n->lladdr_len > LNW_MAX_ADDR)
 		return lnw_err_set(err, EINVAL, op, "%s: lladdr length %d", what, n->lladdr_len);
+	/* ndm_state is 16 bits and ndm_flags 8: a larger value would be cut to another */
+	if (n->state < 0 || n->state > 0xffff)
+		return lnw_err_set(err, EINVAL, op, "%s: state %d", what, n->state);
+	if (n->flags < 0 || n->flags > 0xff)
+		return lnw_err_set(err, EINVAL, op, "%s: flags %d", what, n->flags);
 	if (family == AF_BRIDGE && n->lladdr_len == 0)
 		return lnw_err_set(err, EINVAL, op, "%s: an FDB entry needs a MAC", what);
 	if (family != AF_BRIDGE && n->dst_len == 0)
@@ -82,8 +87,8 @@ static int neigh_send(struct lnw_nl *nl, const struct lnw_neigh *n, int family, 
 	int rc;
 
 	lnw_err_clear(err);
-	describe(n, what, sizeof(what));
-	if ((rc = build(n, family, op, what, &ne, err)) < 0)
+	lnw_neigh_describe(n, what, sizeof(what));
+	if ((rc = lnw_neigh_build(n, family, op, what, &ne, err)) < 0)
 		return rc;
 	rc = add ? rtnl_neigh_build_add_request(ne, nlflags, &msg)
 		 : rtnl_neigh_build_delete_request(ne, 0, &msg);

@@ -196,7 +196,7 @@ struct run_job {
 };
 
 /* The first lines of libnftables' error text, without its "^^^" marker lines. */
-static void error_text(const char *text, char *buf, size_t len)
+void lnw_nft_error_text(const char *text, char *buf, size_t len)
 {
 	size_t pos = 0;
 
@@ -223,7 +223,7 @@ static void error_text(const char *text, char *buf, size_t len)
  * nothing, a parse error) leave errno at whatever the last syscall set (often EAGAIN from
  * its non-blocking socket). So: syntax errors are EINVAL; else the errno whose strerror()
  * the text quotes; else EINVAL, a request libnftables did not accept. */
-static int classify(const char *text, int saved)
+int lnw_nft_classify(const char *text, int saved)
 {
 	if (strstr(text, "syntax error"))
 		return EINVAL;
@@ -256,8 +256,8 @@ static int run_in_ns(void *arg, struct lnw_err *err)
 		const char *raw = nft_ctx_get_error_buffer(ctx);
 		char text[200];
 
-		error_text(raw, text, sizeof(text));
-		return lnw_err_set(err, classify(raw, saved), job->op, "%s",
+		lnw_nft_error_text(raw, text, sizeof(text));
+		return lnw_err_set(err, lnw_nft_classify(raw, saved), job->op, "%s",
 				   text[0] ? text : "rejected");
 	}
 	nft_ctx_get_error_buffer(ctx); /* drop warnings */
@@ -278,7 +278,7 @@ static int run_in_ns(void *arg, struct lnw_err *err)
 /* Whether cmd holds one of the words after which libnftables may resolve an interface name
  * to an index in the calling thread's namespace. Conservative: the word anywhere (a comment
  * included) sends the command to the namespace's thread, which is only slower. */
-static int names_ifindex(const char *cmd)
+int lnw_nft_names_ifindex(const char *cmd)
 {
 	static const char *const words[] = { "iif", "oif", "fwd", "dup" };
 
@@ -297,7 +297,7 @@ static int names_ifindex(const char *cmd)
 
 static int run(struct run_job *job, struct lnw_err *err)
 {
-	if (names_ifindex(job->cmd))
+	if (lnw_nft_names_ifindex(job->cmd))
 		return lnw_ns_run(job->nft->nsfd, run_in_ns, job, err);
 	return run_in_ns(job, err);
 }

@@ -21,7 +21,7 @@ static int addr_len(int family)
 	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1;
 }
 
-static void describe(const struct lnw_route *r, char *buf, size_t len)
+void lnw_route_describe(const struct lnw_route *r, char *buf, size_t len)
 {
 	char dst[INET6_ADDRSTRLEN] = "?", gw[INET6_ADDRSTRLEN] = "";
 	int n;
@@ -41,8 +41,8 @@ static void describe(const struct lnw_route *r, char *buf, size_t len)
 		snprintf(buf + n, len - n, " dev index %d", r->oif);
 }
 
-static int build(const struct lnw_route *r, const char *op, const char *what,
-                 struct rtnl_route **out, struct lnw_err *err)
+int lnw_route_build(const struct lnw_route *r, const char *op, const char *what,
+                    struct rtnl_route **out, struct lnw_err *err)
 {
 	int alen = addr_len(r->family);
 	struct rtnl_nexthop *nh = NULL;
@@ -53,6 +53,15 @@ static int build(const struct lnw_route *r, const char *op, const char *what,
 		return lnw_err_set(err, EAFNOSUPPORT, op, "%s: family %d", what, r->family);
 	if (r->dst_len < 0 || r->dst_len > alen * 8)
 		return lnw_err_set(err, EINVAL, op, "%s: prefix length %d", what, r->dst_len);
+	/* rtm_protocol, rtm_scope and rtnh_flags are single bytes: a larger value would be cut
+	 * to another valid one; libnl ignores a type above RTN_MAX and sends unicast instead. So
+	 * each is refused by name. */
+	if (r->table < 0 || r->protocol < 0 || r->protocol > 255 || r->scope < -1 || r->scope > 255 ||
+	    r->type < 0 || r->type > RTN_MAX || r->flags < 0 || r->flags > 255 || r->oif < 0)
+		return lnw_err_set(err, EINVAL, op, "%s: %s", what,
+				   r->table < 0 ? "table" : r->protocol < 0 || r->protocol > 255 ? "protocol" :
+				   r->scope < -1 || r->scope > 255 ? "scope" : r->type < 0 || r->type > RTN_MAX ? "type" :
+				   r->oif < 0 ? "interface index" : "next hop flags");
 	if (!r->has_gateway && r->oif <= 0)
 		return lnw_err_set(err, EINVAL, op, "%s: needs a gateway or an interface", what);
 
@@ -109,8 +118,8 @@ int lnw_route_add(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *
 	int rc;
 
 	lnw_err_clear(err);
-	describe(r, what, sizeof(what));
-	if ((rc = build(r, "add route", what, &rt, err)) < 0)
+	lnw_route_describe(r, what, sizeof(what));
+	if ((rc = lnw_route_build(r, "add route", what, &rt, err)) < 0)
 		return rc;
 	rc = rtnl_route_build_add_request(rt, NLM_F_CREATE | NLM_F_EXCL, &msg);
 	rtnl_route_put(rt);
@@ -127,8 +136,8 @@ int lnw_route_del(struct lnw_nl *nl, const struct lnw_route *r, struct lnw_err *
 	int rc;
 
 	lnw_err_clear(err);
-	describe(r, what, sizeof(what));
-	if ((rc = build(r, "delete route", what, &rt, err)) < 0)
+	lnw_route_describe(r, what, sizeof(what));
+	if ((rc = lnw_route_build(r, "delete route", what, &rt, err)) < 0)
 		return rc;
 	rc = rtnl_route_build_del_request(rt, 0, &msg);
 	rtnl_route_put(rt);
