@@ -48,6 +48,8 @@ tests=(
   "docker.io|cmd:dockerd|a real dockerd, with libnetwork4j as its network plugin, in the tests"
   "etcd-server|cmd:etcd|the cluster store of the multi-host tests (run in their own namespaces)"
   "etcd-client|cmd:etcdctl|the tests' independent view of the cluster store"
+  "clang|cmd:clang|the C core's libFuzzer targets, run by native/sanitize.sh"
+  "libclang-rt-14-dev|file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|libFuzzer and the sanitizers' runtimes for clang"
 )
 wanted=("${build[@]}")
 [ -z "$with_tests" ] || wanted+=("${tests[@]}")
