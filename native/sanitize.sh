@@ -88,6 +88,16 @@ EOF
   grep -qF "mapped $out/asan/jni/liblnw4j.so" <<<"$which" && grep -q "mapped .*libasan" <<<"$which" &&
     grep -qx "children's LD_PRELOAD=null" <<<"$which" ||
     { echo "sanitize.sh: the JVM did not load the sanitized library alone (above)" >&2; exit 1; }
+  # A finding aborts the test JVM before the tests' own cleanup runs: its namespaces stay
+  # mounted under /run/lnw-test-PID. Unmounted here, once that JVM is gone.
+  sweep() {
+    for d in /run/lnw-test-*; do
+      [ -d "$d" ] && ! kill -0 "${d##*-}" 2>/dev/null || continue
+      findmnt -rn -o TARGET | grep "^$d/" | sort -r | xargs -r -n1 umount -l
+      rm -rf --one-file-system "$d"
+    done
+  }
+  trap sweep EXIT
   mvn -B -o -pl java surefire:test -Dlnw.prerequisites.skip=true \
     -Dtest='org.libnetwork4j.kernel.*Test,CnmTest,ConcurrencyTest,DnsTest,ErrorsAndRollbackTest' \
     -Djvm="$out/jvm/bin/java" -Dlnw.test.jvm.args=-Dlibrary.lnw4j.path="$out/asan/jni"
