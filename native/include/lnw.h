@@ -171,11 +171,14 @@ int lnw_link_ipvlan_create(struct lnw_nl *nl, const char *name, int parent, int 
 int lnw_link_vlan_create(struct lnw_nl *nl, const char *name, int parent, int vlan_id,
                          struct lnw_link *out, struct lnw_err *err);
 
-/* `ip link add NAME type vxlan id VNI [local IP] [dev PARENT] dstport PORT [nolearning]`.
- * local may be NULL (local_len 0); port 0 means 4789. */
+/* `ip link add NAME type vxlan id VNI [local IP] [dev PARENT] dstport PORT [nolearning] [proxy]`.
+ * local may be NULL (local_len 0); port 0 means 4789. proxy: the device answers ARP requests
+ * and IPv6 neighbour solicitations itself from its own neighbour table and sends none of them
+ * through the tunnel (it drops what it cannot answer). */
 int lnw_link_vxlan_create(struct lnw_nl *nl, const char *name, int vni,
                           const unsigned char *local, int local_len, int parent, int port,
-                          int learning, int mtu, struct lnw_link *out, struct lnw_err *err);
+                          int learning, int proxy, int mtu, struct lnw_link *out,
+                          struct lnw_err *err);
 
 int lnw_link_set_up(struct lnw_nl *nl, int index, struct lnw_err *err);        /* ip link set up */
 int lnw_link_set_down(struct lnw_nl *nl, int index, struct lnw_err *err);      /* ip link set down */

@@ -20,7 +20,7 @@ int main(void)
 	OK(lnw_link_bridge_create(h, "lnwt-br0", 0, 1, 1, NULL, 0, &br, &err), &err);
 	OK(lnw_link_veth_create(h, "lnwt-v0", h, "lnwt-v0p", br.index, 0, 1, NULL, 0, &host, NULL,
 				&err), &err);
-	OK(lnw_link_vxlan_create(h, "lnwt-vx", 256, local, 4, 0, 0, 0, 0, &vx, &err), &err);
+	OK(lnw_link_vxlan_create(h, "lnwt-vx", 256, local, 4, 0, 0, 0, 0, 0, &vx, &err), &err);
 
 	n.ifindex = host.index;
 	n.dst_len = 4;

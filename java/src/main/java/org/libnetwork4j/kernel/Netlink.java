@@ -331,7 +331,8 @@ public final class Netlink implements AutoCloseable {
     /**
      * `ip link add NAME type vxlan id VNI ...` (see {@link VxlanSpec}).
      *
-     * @param spec the device's name, VNI, local address, parent, UDP port, learning and MTU
+     * @param spec the device's name, VNI, local address, parent, UDP port, learning, ARP proxy
+     *             and MTU
      * @return the new device, in this handle's namespace
      * @throws org.libnetwork4j.AlreadyExistsException if the name is taken, or a VXLAN device
      *         with the same VNI on the same UDP port exists
@@ -341,7 +342,7 @@ public final class Netlink implements AutoCloseable {
         return handle.exclusive("create vxlan", p -> {
             check(LnwNative.lnw_link_vxlan_create(p, spec.name(), spec.vni(), local,
                     local == null ? 0 : local.length, spec.parentIndex(), spec.port(),
-                    spec.learning() ? 1 : 0, spec.mtu(), link, err), spec.name());
+                    spec.learning() ? 1 : 0, spec.proxy() ? 1 : 0, spec.mtu(), link, err), spec.name());
             return Link.of(link);
         });
     }

@@ -111,7 +111,13 @@ final class NetworkPlane {
         }
         String hostName = s.vxlanHostName(n.id);
         host.withNetlink(h -> {
-            Link vx = h.createVxlan(VxlanSpec.of(hostName, s.vni()).local(local).learning(false).mtu(n.mtu));
+            // proxy, as libnetwork's: the device answers its containers' ARP requests from the
+            // neighbour entries the directory gives. Sent through the tunnel instead, a request
+            // is answered only if the other host knows this one already (an FDB entry for the
+            // asking container's MAC), which it does not while the directory's news of this
+            // host's first container is on its way; the kernel asks again only a second later.
+            Link vx = h.createVxlan(VxlanSpec.of(hostName, s.vni()).local(local).learning(false).proxy(true)
+                    .mtu(n.mtu));
             try {
                 h.moveTo(vx.index(), netns, s.vxlanName());
             } catch (RuntimeException e) {

@@ -235,7 +235,7 @@ public final class LnwNative {
             @JniArg(cast = "const char *") String name,
             int vni,
             @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] local,
-            int localLen, int parent, int port, int learning, int mtu,
+            int localLen, int parent, int port, int learning, int proxy, int mtu,
             @JniArg(flags = {NO_IN}) LnwLink out,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
