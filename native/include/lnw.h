@@ -304,6 +304,16 @@ int lnw_neigh_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *
 int lnw_fdb_add(struct lnw_nl *nl, const struct lnw_neigh *n, int append, struct lnw_err *err);
 int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err);
 
+/* ---- gratuitous ARP (arp.c) ---------------------------------------------------------- */
+
+/* `arping -A -c 1 -I IF -s IP` with a MAC given: for each of count entries (packed, 10 bytes
+ * each: an IPv4 address, then its MAC), one gratuitous ARP reply from that MAC, broadcast on
+ * link ifindex of the namespace nsfd refers to. Neighbours that have an entry for the address
+ * (incomplete, failed, or with another MAC) take the MAC; the others make none (arp_accept
+ * off). Returns the number sent; stops at the first failure. */
+int lnw_arp_announce(int nsfd, int ifindex, const unsigned char *entries, int count,
+                     struct lnw_err *err);
+
 /* ---- traffic control: root qdiscs (qdisc.c) ------------------------------------------ */
 
 /* `tc qdisc replace dev IF root tbf rate RATE burst BURST limit LIMIT`: egress of link index

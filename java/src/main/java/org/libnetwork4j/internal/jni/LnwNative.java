@@ -407,6 +407,12 @@ public final class LnwNative {
             @JniArg(cast = "const struct lnw_neigh *", flags = {NO_OUT}) LnwNeigh n,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    // ---- gratuitous ARP ----
+    public static final native int lnw_arp_announce(
+            int nsfd, int ifindex,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] entries,
+            int count, @JniArg(flags = {NO_IN}) LnwErr err);
+
     // ---- sysctls ----
     public static final native int lnw_sysctl_write(
             int nsfd,
