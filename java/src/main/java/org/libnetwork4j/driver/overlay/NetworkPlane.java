@@ -14,8 +14,10 @@ import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.kernel.Addr;
+import org.libnetwork4j.kernel.Arp;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.Neighbour;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.VxlanSpec;
@@ -58,6 +60,17 @@ final class NetworkPlane {
 
     int bridgeIndex(int vni) {
         return bridges.getOrDefault(vni, 0);
+    }
+
+    /**
+     * Gratuitous ARPs for remote peers on the bridge of vni's segment, to the containers on it
+     * (the VXLAN device, in proxy mode, keeps them from the tunnel).
+     */
+    void announce(int vni, List<Neighbour> peers) {
+        int br = bridgeIndex(vni);
+        if (br != 0) {
+            Arp.announce(netns, br, peers);
+        }
     }
 
     /** The VXLAN device of the segment of vni, 0 for a VNI that is not the network's. */

@@ -54,12 +54,22 @@ import org.slf4j.LoggerFactory;
  * permanent neighbour entry and an FDB entry on the VXLAN device, and the peer's host on the
  * device's flooding list.
  *
+ * <p>ARP, as libnetwork's: the VXLAN device is in proxy mode and answers its containers'
+ * requests from the neighbour entries; no request or reply crosses the underlay, so a
+ * container's first packet to another host does not depend on that host knowing it yet.
+ * The other direction does: a container asking for a peer its host has not heard of yet gets
+ * no answer (the device drops what it cannot answer), so the driver, once it programs new
+ * peers, sends gratuitous ARPs for them on the bridge, and a container that asked takes the
+ * MAC then rather than at its next try a second later. The flooding lists stay for the
+ * other broadcasts and multicasts, which cross hosts here (libnetwork's do not); unicast no
+ * longer needs them, so a host enters the others' lists with its first endpoint, the earliest
+ * the directory tells of it.
+ *
  * <p>Differences from libnetwork, and why: containers get no default route (Docker reaches
  * out of an overlay through a second network, docker_gwbridge, which is not this driver's);
  * the namespace stays until the network is deleted rather than going with its last endpoint
- * (a container that comes and goes does not rebuild it); broadcasts (ARP requests) are
- * flooded to the remote hosts by head-end replication rather than answered by the VXLAN
- * device from its neighbour table (its {@code proxy} mode is not in the kernel facade).
+ * (a container that comes and goes does not rebuild it); broadcasts other than ARP reach
+ * the remote hosts (head-end replication through the flooding lists).
  *
  * <p>MTU: the underlay's (the link holding the advertise address) minus the 50 bytes of
  * VXLAN over IPv4, on the bridges, the VXLAN devices and the veths, unless the network's

@@ -1,5 +1,6 @@
 package org.libnetwork4j.driver.overlay;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -211,8 +212,8 @@ final class OverlayNetwork implements PeerDirectory.Listener {
      * Brings the namespace's tables to what the remote peers ask for: a permanent neighbour
      * entry (ip to MAC) and an FDB entry (MAC to the peer's host) on the segment's VXLAN
      * device per peer, and one flooding entry (the all-zero MAC) per remote host, through
-     * which broadcasts such as ARP requests reach the other hosts' bridges (the device does
-     * not answer ARP itself, and there is no multicast group). Computed afresh from the
+     * which broadcasts other than ARP reach the other hosts' bridges (the device answers ARP
+     * itself, in proxy mode, and there is no multicast group). Computed afresh from the
      * reported peers and compared with what was programmed, so that a snapshot, a change or a
      * namespace made late all come down to this; an entry the kernel refuses is logged and
      * tried again at the next change.
@@ -261,12 +262,16 @@ final class OverlayNetwork implements PeerDirectory.Listener {
                 }
             }
         }
+        Map<Integer, List<Neighbour>> fresh = new LinkedHashMap<>(); // by VNI
         for (var e : neigh.entrySet()) {
             if (!e.getValue().equals(neighApplied.get(e.getKey()))) {
                 Neighbour n = new Neighbour(plane.vxlanIndex(e.getKey().vni()), e.getKey().ip(), e.getValue());
                 // replace: after a restart the entry may be there already, with an old MAC
                 if (kernel("add neighbour " + n.ip(), () -> nl.addNeighbour(n, true))) {
                     neighApplied.put(e.getKey(), e.getValue());
+                    if (n.ip() instanceof Inet4Address) {
+                        fresh.computeIfAbsent(e.getKey().vni(), k -> new ArrayList<>()).add(n);
+                    }
                 }
             }
         }
@@ -284,6 +289,19 @@ final class OverlayNetwork implements PeerDirectory.Listener {
                 if (kernel("add flooding entry " + k.vtep(), () -> addFdbAppending(nl, f))) {
                     floodApplied.add(k);
                 }
+            }
+        }
+        // Last, with the peers' FDB entries in place for the answers. A local container that
+        // asked for one of these addresses before this host heard of it got no answer (the
+        // device answers only from its table) and would ask again only a second later; one
+        // that cached an old MAC would keep it for seconds. A gratuitous ARP on the bridge
+        // settles both now, and makes no entry in a container that never asked.
+        for (var e : fresh.entrySet()) {
+            try {
+                plane.announce(e.getKey(), e.getValue());
+            } catch (NetworkException x) {
+                // the tables are right; a container that asked waits for its own next try
+                LOG.warn("overlay network {}: gratuitous ARP for {} new peers failed", name, e.getValue().size(), x);
             }
         }
     }
