@@ -287,7 +287,8 @@ int lnw_batch_run(struct lnw_nl *nl, const struct lnw_batch *b, int *failed, str
 
 struct lnw_neigh {
 	int ifindex;
-	int family;          /* AF_INET/AF_INET6 for neighbours; ignored for FDB (AF_BRIDGE) */
+	int family;          /* AF_INET/AF_INET6 for neighbours; ignored for FDB (AF_BRIDGE) when
+	                      * given, AF_BRIDGE for FDB entries a dump returns */
 	int state;           /* NUD_*; NUD_PERMANENT when 0 */
 	int flags;           /* NTF_*; FDB entries get NTF_SELF when 0 */
 	int dst_len;         /* 0 = no IP (an FDB entry without remote) */
@@ -303,6 +304,15 @@ int lnw_neigh_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *
  * same MAC (VXLAN flooding lists). */
 int lnw_fdb_add(struct lnw_nl *nl, const struct lnw_neigh *n, int append, struct lnw_err *err);
 int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err);
+/* `ip neigh show [dev IF]` (family AF_INET, AF_INET6, or AF_UNSPEC for both) or `bridge fdb
+ * show [dev IF] self` (AF_BRIDGE: the device's own entries, not those its master bridge
+ * reports under its index with NTF_MASTER), every state. ifindex 0: every link. Read through
+ * nl, so in nl's namespace: a handle opened with lnw_nl_open_at on a network's namespace dumps
+ * that namespace's tables from any thread, with no thread entering it. Read each entry with
+ * lnw_neigh_list_get: family AF_INET/AF_INET6/AF_BRIDGE, state NUD_*, flags NTF_*, dst (on a
+ * VXLAN device: the remote, one entry per remote of a MAC), lladdr. */
+struct lnw_list *lnw_neigh_list(struct lnw_nl *nl, int family, int ifindex, struct lnw_err *err);
+int lnw_neigh_list_get(const struct lnw_list *list, int i, struct lnw_neigh *out);
 
 /* ---- gratuitous ARP (arp.c) ---------------------------------------------------------- */
 
