@@ -422,8 +422,9 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
      * Takes up the network with its stored VNIs and MTU: its namespace as it is if it is
      * there whole (traffic never stops), else to be made at the next join (after a reboot);
      * a VXLAN device a crash left in the host namespace goes. Then the peers are watched
-     * again: their snapshot programs every remote peer over what the namespace holds (entries
-     * replaced where they differ).
+     * again: their snapshot is compared with the static entries the namespace holds; those of
+     * peers that left while no driver watched are removed, the others replaced where they
+     * differ, the missing added.
      */
     @Override
     public void restoreNetwork(NetworkRequest req, Map<String, String> state) {
@@ -453,7 +454,7 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         if (adopted.isEmpty()) {
             NetworkPlane.discard(host, runDir, req.id()); // a half-made one, or nothing
         }
-        adopted.ifPresent(n::attach);
+        adopted.ifPresent(n::adopt);
         synchronized (networks) {
             networks.put(req.id(), n);
         }

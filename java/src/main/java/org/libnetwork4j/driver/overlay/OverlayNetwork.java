@@ -96,6 +96,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
     // guarded by this
     private NetworkPlane plane;
     private boolean deleted;
+    private boolean heard; // a snapshot came: remote is the directory's view, not a blank
     private final Set<Peer> remote = new LinkedHashSet<>(); // last report wins: newest at the end
     private final Map<NeighKey, MacAddress> neighApplied = new HashMap<>();
     private final Map<FdbKey, InetAddress> fdbApplied = new HashMap<>();
@@ -149,6 +150,42 @@ final class OverlayNetwork implements PeerDirectory.Listener {
         reconcile();
     }
 
+    /**
+     * Installs the plane of an earlier driver, taken up as it is: the static entries on its
+     * VXLAN devices count as programmed, so that the directory's snapshot removes those of
+     * peers that left while no driver watched (until then they stay: traffic to the others
+     * goes on), keeps what it still holds untouched, and adds the rest. A dump that fails
+     * leaves them unknown, to stay as they are, as before this driver could read them.
+     */
+    synchronized void adopt(NetworkPlane p) {
+        plane = p;
+        var nl = p.netlink();
+        for (Segment s : segments) {
+            int vx = p.vxlanIndex(s.vni());
+            try {
+                List<Neighbour> neighbours = nl.permanentNeighbours(vx);
+                List<FdbEntry> fdb = nl.staticFdb(vx);
+                for (Neighbour n : neighbours) {
+                    neighApplied.put(new NeighKey(s.vni(), n.ip()), n.mac());
+                }
+                for (FdbEntry f : fdb) {
+                    if (f.remote() == null) {
+                        continue; // not one of ours: they all point at a remote host
+                    }
+                    if (f.mac().equals(FLOOD)) {
+                        floodApplied.add(new FloodKey(s.vni(), f.remote()));
+                    } else {
+                        fdbApplied.put(new FdbKey(s.vni(), f.mac()), f.remote());
+                    }
+                }
+            } catch (NetworkException e) {
+                LOG.warn("overlay network {}: the entries of VNI {} could not be read; those of peers gone "
+                        + "meanwhile stay until their addresses are used again", name, s.vni(), e);
+            }
+        }
+        reconcile();
+    }
+
     /** Forgets the plane (it is being removed): whatever was programmed goes with it. */
     synchronized NetworkPlane detach(boolean forGood) {
         NetworkPlane p = plane;
@@ -179,6 +216,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
                 remote.add(p);
             }
         }
+        heard = true;
         reconcile();
     }
 
@@ -221,6 +259,9 @@ final class OverlayNetwork implements PeerDirectory.Listener {
     private void reconcile() {
         if (plane == null || deleted) {
             return; // remembered in remote; programmed when the namespace is made
+        }
+        if (!heard) {
+            return; // an adopted namespace's tables are compared with the directory's, not a blank
         }
         Map<NeighKey, MacAddress> neigh = new LinkedHashMap<>();
         Map<FdbKey, InetAddress> fdb = new LinkedHashMap<>();
