@@ -171,11 +171,14 @@ int lnw_link_ipvlan_create(struct lnw_nl *nl, const char *name, int parent, int 
 int lnw_link_vlan_create(struct lnw_nl *nl, const char *name, int parent, int vlan_id,
                          struct lnw_link *out, struct lnw_err *err);
 
-/* `ip link add NAME type vxlan id VNI [local IP] [dev PARENT] dstport PORT [nolearning]`.
- * local may be NULL (local_len 0); port 0 means 4789. */
+/* `ip link add NAME type vxlan id VNI [local IP] [dev PARENT] dstport PORT [nolearning] [proxy]`.
+ * local may be NULL (local_len 0); port 0 means 4789. proxy: the device answers ARP requests
+ * and IPv6 neighbour solicitations itself from its own neighbour table and sends none of them
+ * through the tunnel (it drops what it cannot answer). */
 int lnw_link_vxlan_create(struct lnw_nl *nl, const char *name, int vni,
                           const unsigned char *local, int local_len, int parent, int port,
-                          int learning, int mtu, struct lnw_link *out, struct lnw_err *err);
+                          int learning, int proxy, int mtu, struct lnw_link *out,
+                          struct lnw_err *err);
 
 int lnw_link_set_up(struct lnw_nl *nl, int index, struct lnw_err *err);        /* ip link set up */
 int lnw_link_set_down(struct lnw_nl *nl, int index, struct lnw_err *err);      /* ip link set down */
@@ -284,7 +287,8 @@ int lnw_batch_run(struct lnw_nl *nl, const struct lnw_batch *b, int *failed, str
 
 struct lnw_neigh {
 	int ifindex;
-	int family;          /* AF_INET/AF_INET6 for neighbours; ignored for FDB (AF_BRIDGE) */
+	int family;          /* AF_INET/AF_INET6 for neighbours; ignored for FDB (AF_BRIDGE) when
+	                      * given, AF_BRIDGE for FDB entries a dump returns */
 	int state;           /* NUD_*; NUD_PERMANENT when 0 */
 	int flags;           /* NTF_*; FDB entries get NTF_SELF when 0 */
 	int dst_len;         /* 0 = no IP (an FDB entry without remote) */
@@ -300,6 +304,25 @@ int lnw_neigh_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *
  * same MAC (VXLAN flooding lists). */
 int lnw_fdb_add(struct lnw_nl *nl, const struct lnw_neigh *n, int append, struct lnw_err *err);
 int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err);
+/* `ip neigh show [dev IF]` (family AF_INET, AF_INET6, or AF_UNSPEC for both) or `bridge fdb
+ * show [dev IF] self` (AF_BRIDGE: the device's own entries, not those its master bridge
+ * reports under its index with NTF_MASTER), every state. ifindex 0: every link. Read through
+ * nl, so in nl's namespace: a handle opened with lnw_nl_open_at on a network's namespace dumps
+ * that namespace's tables from any thread, with no thread entering it. Read each entry with
+ * lnw_neigh_list_get: family AF_INET/AF_INET6/AF_BRIDGE, state NUD_*, flags NTF_*, dst (on a
+ * VXLAN device: the remote, one entry per remote of a MAC), lladdr. */
+struct lnw_list *lnw_neigh_list(struct lnw_nl *nl, int family, int ifindex, struct lnw_err *err);
+int lnw_neigh_list_get(const struct lnw_list *list, int i, struct lnw_neigh *out);
+
+/* ---- gratuitous ARP (arp.c) ---------------------------------------------------------- */
+
+/* `arping -A -c 1 -I IF -s IP` with a MAC given: for each of count entries (packed, 10 bytes
+ * each: an IPv4 address, then its MAC), one gratuitous ARP reply from that MAC, broadcast on
+ * link ifindex of the namespace nsfd refers to. Neighbours that have an entry for the address
+ * (incomplete, failed, or with another MAC) take the MAC; the others make none (arp_accept
+ * off). Returns the number sent; stops at the first failure. */
+int lnw_arp_announce(int nsfd, int ifindex, const unsigned char *entries, int count,
+                     struct lnw_err *err);
 
 /* ---- traffic control: root qdiscs (qdisc.c) ------------------------------------------ */
 

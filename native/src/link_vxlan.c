@@ -17,7 +17,8 @@
 
 int lnw_link_vxlan_create(struct lnw_nl *nl, const char *name, int vni,
                           const unsigned char *local, int local_len, int parent, int port,
-                          int learning, int mtu, struct lnw_link *out, struct lnw_err *err)
+                          int learning, int proxy, int mtu, struct lnw_link *out,
+                          struct lnw_err *err)
 {
 	struct rtnl_link *l;
 	char what[48];
@@ -41,6 +42,8 @@ int lnw_link_vxlan_create(struct lnw_nl *nl, const char *name, int vni,
 	/* without an explicit port the kernel uses Linux's historic 8472, not IANA's 4789 */
 	rtnl_link_vxlan_set_port(l, (uint32_t)(port ? port : VXLAN_IANA_PORT));
 	rtnl_link_vxlan_set_learning(l, learning ? 1 : 0);
+	if (proxy)
+		rtnl_link_vxlan_set_proxy(l, 1);
 	if (parent > 0)
 		rtnl_link_vxlan_set_link(l, (uint32_t)parent);
 	if (mtu > 0)

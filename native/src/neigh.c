@@ -1,10 +1,11 @@
 /*
- * neigh.c - static neighbour entries and bridge/VXLAN forwarding database entries.
- * Both are RTM_NEWNEIGH; an FDB entry is the AF_BRIDGE flavour, keyed by MAC.
+ * neigh.c - static neighbour entries and bridge/VXLAN forwarding database entries, and their
+ * dumps. Both are RTM_NEWNEIGH; an FDB entry is the AF_BRIDGE flavour, keyed by MAC.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <linux/neighbour.h>
 
@@ -123,4 +124,82 @@ int lnw_fdb_add(struct lnw_nl *nl, const struct lnw_neigh *n, int append, struct
 int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *err)
 {
 	return neigh_send(nl, n, AF_BRIDGE, 0, 0, "delete fdb entry", err);
+}
+
+/* Keeps the entries of link ifindex (all for 0) and, for an FDB dump, only the device's own
+ * (NTF_SELF): a bridge reports the entries of its ports too, under the port's index with
+ * NTF_MASTER (`bridge fdb show dev PORT` prints both kinds), and those are the bridge's
+ * table, not the device's. Compacts the list in place. */
+static void keep_link(struct lnw_list *list, int ifindex, int family)
+{
+	int kept = 0;
+
+	for (int i = 0; i < list->count; i++) {
+		struct rtnl_neigh *ne = (struct rtnl_neigh *)list->objs[i];
+		int keep = ifindex == 0 || rtnl_neigh_get_ifindex(ne) == ifindex;
+
+		if (keep && family == AF_BRIDGE && !(rtnl_neigh_get_flags(ne) & NTF_SELF))
+			keep = 0;
+		if (keep)
+			list->objs[kept++] = list->objs[i];
+		else
+			nl_object_put(list->objs[i]);
+	}
+	list->count = kept;
+}
+
+struct lnw_list *lnw_neigh_list(struct lnw_nl *nl, int family, int ifindex, struct lnw_err *err)
+{
+	/* The kernel could filter by link itself (NDA_IFINDEX; for FDB dumps only with strict
+	 * checking, and an ifinfomsg header without it): filtering here works on every kernel
+	 * and socket, and a network's namespace holds few entries besides its own. */
+	struct ndmsg ndm = { .ndm_family = (unsigned char)family };
+	const char *op = family == AF_BRIDGE ? "list fdb entries" : "list neighbours";
+	struct lnw_list *list;
+	struct nl_msg *msg;
+
+	lnw_err_clear(err);
+	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6 && family != AF_BRIDGE) {
+		lnw_err_set(err, EAFNOSUPPORT, op, "family %d", family);
+		return NULL;
+	}
+	if (ifindex < 0) {
+		lnw_err_set(err, EINVAL, op, "interface index %d", ifindex);
+		return NULL;
+	}
+	msg = nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP);
+	if (!msg || nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		lnw_err_set(err, ENOMEM, op, "request");
+		return NULL;
+	}
+	list = lnw_list_dump(nl, msg, err, op);
+	if (list)
+		keep_link(list, ifindex, family);
+	return list;
+}
+
+int lnw_neigh_list_get(const struct lnw_list *list, int i, struct lnw_neigh *out)
+{
+	struct rtnl_neigh *ne = (struct rtnl_neigh *)lnw_list_at(list, i, "route/neigh");
+	struct nl_addr *a;
+
+	if (!ne)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->ifindex = rtnl_neigh_get_ifindex(ne);
+	out->family = rtnl_neigh_get_family(ne);
+	out->state = rtnl_neigh_get_state(ne);
+	out->flags = (int)rtnl_neigh_get_flags(ne);
+	a = rtnl_neigh_get_dst(ne);
+	if (a && (nl_addr_get_len(a) == 4 || nl_addr_get_len(a) == 16)) {
+		out->dst_len = (int)nl_addr_get_len(a);
+		memcpy(out->dst, nl_addr_get_binary_addr(a), (size_t)out->dst_len);
+	}
+	a = rtnl_neigh_get_lladdr(ne);
+	if (a && nl_addr_get_len(a) <= LNW_MAX_ADDR) {
+		out->lladdr_len = (int)nl_addr_get_len(a);
+		memcpy(out->lladdr, nl_addr_get_binary_addr(a), (size_t)out->lladdr_len);
+	}
+	return 0;
 }

@@ -238,12 +238,17 @@ int main(void)
 	{
 		unsigned char local[4] = { 10, 99, 0, 1 };
 
-		OK(lnw_link_vxlan_create(h, "lnwt-vx", 42, local, 4, 0, 0, 0, 1450, &l, &err), &err);
+		OK(lnw_link_vxlan_create(h, "lnwt-vx", 42, local, 4, 0, 0, 0, 0, 1450, &l, &err), &err);
 		CHECK(!strcmp(l.kind, "vxlan") && l.mtu == 1450);
 		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vx", "vxlan id 42 local 10.99.0.1"));
 		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vx", "dstport 4789"));
 		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vx", "nolearning"));
-		FAILS(lnw_link_vxlan_create(h, "lnwt-vx2", 0, NULL, 0, 0, 0, 0, 0, &l, &err), EINVAL, &err);
+		CHECK(t_oracle_lacks(hostns, "ip -d -o link show lnwt-vx", " proxy "));
+		/* proxy: the device answers ARP from its neighbour table (the overlay driver's) */
+		OK(lnw_link_vxlan_create(h, "lnwt-vxp", 43, local, 4, 0, 0, 0, 1, 0, &l, &err), &err);
+		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vxp", "vxlan id 43"));
+		CHECK(t_oracle_has(hostns, "ip -d -o link show lnwt-vxp", " proxy "));
+		FAILS(lnw_link_vxlan_create(h, "lnwt-vx2", 0, NULL, 0, 0, 0, 0, 0, 0, &l, &err), EINVAL, &err);
 	}
 
 	/* delete: one end takes the pair; deleting again is ENODEV (callers make it idempotent) */

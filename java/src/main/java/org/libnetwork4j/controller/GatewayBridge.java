@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * global networks (and not internal) gets one more endpoint, {@code gateway_<sandbox id>}, on
  * the local bridge network {@value #NETWORK} (NAT out, no traffic between its containers),
  * which becomes its gateway endpoint; the ports its overlay endpoint asked to publish are
- * published on it. It goes when the sandbox's last overlay endpoint leaves.
+ * published on it. It goes when the sandbox's last overlay endpoint leaves, and, as
+ * libnetwork's clearDefaultGW, when the sandbox joins an endpoint with a gateway of its own;
+ * it comes back if that one leaves while overlay endpoints stay.
  *
  * <p>The network is made when the controller opens with a cluster store, so that a join only
  * finds it (the join's operation never makes a network). A container with an endpoint of its
@@ -50,12 +52,32 @@ final class GatewayBridge {
         return "gateway_" + sb.id().substring(0, 12);
     }
 
-    /** After ep joined sb: gives sb its way out if ep is an overlay endpoint and sb has none. */
+    /**
+     * After ep joined sb: gives sb its way out if ep is an overlay endpoint and sb has none;
+     * takes it away if ep is a local one that gives sb a gateway of its own.
+     */
     static void attach(EndpointImpl ep, SandboxImpl sb, Registry<NetworkImpl> networks) {
         NetworkImpl n = ep.network();
-        if (!n.isGlobal() || n.internal() || hasWayOut(sb)) {
+        if (!n.isGlobal()) {
+            NetworkImpl gw = networks.findByKey(NETWORK);
+            if (gw != null && n != gw && givesGateway(ep, sb)) {
+                // libnetwork logs a failure here and keeps the join: the sandbox has two ways
+                // out, the elected gateway decides
+                try {
+                    remove(sb, gw);
+                } catch (RuntimeException e) {
+                    LOG.warn("{} of {} not removed after {} gave it a gateway", endpointName(sb), sb, ep, e);
+                }
+            }
             return;
         }
+        if (n.internal() || hasWayOut(sb)) {
+            return;
+        }
+        addFor(ep, sb, networks);
+    }
+
+    private static void addFor(EndpointImpl ep, SandboxImpl sb, Registry<NetworkImpl> networks) {
         NetworkImpl gw = networks.findByKey(NETWORK);
         if (gw == null) {
             throw new NotFoundException("network " + NETWORK + " not found: containers on overlay networks reach out"
@@ -77,6 +99,16 @@ final class GatewayBridge {
         }
     }
 
+    private static boolean givesGateway(EndpointImpl ep, SandboxImpl sb) {
+        sb.lock();
+        try {
+            Attachment a = sb.attachments().of(ep);
+            return a != null && a.hasGateway();
+        } finally {
+            sb.unlock();
+        }
+    }
+
     private static boolean hasWayOut(SandboxImpl sb) {
         sb.lock();
         try {
@@ -86,9 +118,33 @@ final class GatewayBridge {
         }
     }
 
-    /** After ep left sb: the way out goes with the sandbox's last overlay endpoint. */
+    /**
+     * After ep left sb: the way out goes with the sandbox's last overlay endpoint, and comes
+     * back when a local endpoint that was the sandbox's way out leaves while an overlay
+     * endpoint that needs one stays (libnetwork's sbLeave, setupDefaultGW).
+     */
     static void detach(EndpointImpl ep, SandboxImpl sb, Registry<NetworkImpl> networks) {
+        NetworkImpl gw = networks.findByKey(NETWORK);
         if (!ep.network().isGlobal()) {
+            if (gw == null || ep.network() == gw || hasWayOut(sb)) {
+                return;
+            }
+            EndpointImpl overlay = null;
+            sb.lock();
+            try {
+                for (Attachment a : sb.attachments().all()) {
+                    NetworkImpl n = a.endpoint().network();
+                    if (n.isGlobal() && !n.internal()) {
+                        overlay = a.endpoint();
+                        break;
+                    }
+                }
+            } finally {
+                sb.unlock();
+            }
+            if (overlay != null) {
+                addFor(overlay, sb, networks);
+            }
             return;
         }
         boolean overlaysLeft;
@@ -98,10 +154,14 @@ final class GatewayBridge {
         } finally {
             sb.unlock();
         }
-        NetworkImpl gw = networks.findByKey(NETWORK);
         if (overlaysLeft || gw == null) {
             return;
         }
+        remove(sb, gw);
+    }
+
+    /** Takes sb's endpoint on the network away, if it has one. */
+    private static void remove(SandboxImpl sb, NetworkImpl gw) {
         try {
             Endpoint g = gw.endpointByName(endpointName(sb));
             if (sb.id().equals(g.info().sandboxId())) {

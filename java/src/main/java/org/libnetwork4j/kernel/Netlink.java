@@ -1,16 +1,21 @@
 package org.libnetwork4j.kernel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongToIntFunction;
 
+import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.NotSupportedException;
 import org.libnetwork4j.internal.jni.LnwAddr;
 import org.libnetwork4j.internal.jni.LnwErr;
 import org.libnetwork4j.internal.jni.LnwLink;
 import org.libnetwork4j.internal.jni.LnwNative;
+import org.libnetwork4j.internal.jni.LnwNeigh;
 import org.libnetwork4j.internal.jni.LnwRoute;
 
 /**
@@ -331,7 +336,8 @@ public final class Netlink implements AutoCloseable {
     /**
      * `ip link add NAME type vxlan id VNI ...` (see {@link VxlanSpec}).
      *
-     * @param spec the device's name, VNI, local address, parent, UDP port, learning and MTU
+     * @param spec the device's name, VNI, local address, parent, UDP port, learning, ARP proxy
+     *             and MTU
      * @return the new device, in this handle's namespace
      * @throws org.libnetwork4j.AlreadyExistsException if the name is taken, or a VXLAN device
      *         with the same VNI on the same UDP port exists
@@ -341,7 +347,7 @@ public final class Netlink implements AutoCloseable {
         return handle.exclusive("create vxlan", p -> {
             check(LnwNative.lnw_link_vxlan_create(p, spec.name(), spec.vni(), local,
                     local == null ? 0 : local.length, spec.parentIndex(), spec.port(),
-                    spec.learning() ? 1 : 0, spec.mtu(), link, err), spec.name());
+                    spec.learning() ? 1 : 0, spec.proxy() ? 1 : 0, spec.mtu(), link, err), spec.name());
             return Link.of(link);
         });
     }
@@ -863,6 +869,71 @@ public final class Netlink implements AutoCloseable {
     public void delNeighbour(Neighbour n) {
         var nn = n.toNative();
         runOn("delete neighbour", n.toString(), p -> LnwNative.lnw_neigh_del(p, nn, err));
+    }
+
+    /**
+     * The permanent neighbour entries of a link: `ip neigh show dev X nud permanent`, IPv4
+     * and IPv6, read in this handle's namespace.
+     *
+     * @param ifindex the link's ifindex
+     * @return its permanent entries; empty also when no link has that index
+     * @throws org.libnetwork4j.InvalidParameterException if ifindex is not positive
+     */
+    public List<Neighbour> permanentNeighbours(int ifindex) {
+        List<Neighbour> out = new ArrayList<>();
+        for (LnwNeigh n : dumpNeighbours("list neighbours", LnwNative.AF_UNSPEC, ifindex)) {
+            if ((n.state & LnwNative.NUD_PERMANENT) != 0 && (n.dst_len == 4 || n.dst_len == 16)
+                    && n.lladdr_len == 6) {
+                out.add(new Neighbour(n.ifindex, IpAddresses.of(Arrays.copyOf(n.dst, n.dst_len)), MacAddress.of(Arrays.copyOf(n.lladdr, 6))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The static forwarding entries a bridge or VXLAN device holds itself: `bridge fdb show
+     * dev X self` entries that are permanent or static (not learned), and not those its master
+     * bridge reports for it. On a VXLAN device each remote of a MAC is an entry of its own (the
+     * all-zero MAC's flooding list gives one per remote).
+     *
+     * @param ifindex the device's ifindex
+     * @return its static entries, with their remotes; empty also when no link has that index
+     * @throws org.libnetwork4j.InvalidParameterException if ifindex is not positive
+     */
+    public List<FdbEntry> staticFdb(int ifindex) {
+        List<FdbEntry> out = new ArrayList<>();
+        for (LnwNeigh n : dumpNeighbours("list fdb entries", LnwNative.AF_BRIDGE, ifindex)) {
+            if ((n.state & (LnwNative.NUD_PERMANENT | LnwNative.NUD_NOARP)) != 0 && n.lladdr_len == 6) {
+                out.add(new FdbEntry(n.ifindex, MacAddress.of(Arrays.copyOf(n.lladdr, 6)),
+                        n.dst_len == 4 || n.dst_len == 16 ? IpAddresses.of(Arrays.copyOf(n.dst, n.dst_len)) : null));
+            }
+        }
+        return out;
+    }
+
+    private List<LnwNeigh> dumpNeighbours(String op, int family, int ifindex) {
+        if (ifindex <= 0) {
+            throw new InvalidParameterException(op + ": interface index " + ifindex + " is not positive");
+        }
+        return handle.exclusive(op, p -> {
+            long list = LnwNative.lnw_neigh_list(p, family, ifindex, err);
+            if (list == 0) {
+                throw Errors.of(err, "index " + ifindex + " in " + namespace);
+            }
+            try {
+                int n = LnwNative.lnw_list_count(list);
+                List<LnwNeigh> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    LnwNeigh e = new LnwNeigh();
+                    if (LnwNative.lnw_neigh_list_get(list, i, e) == 0) {
+                        out.add(e);
+                    }
+                }
+                return out;
+            } finally {
+                LnwNative.lnw_list_free(list);
+            }
+        });
     }
 
     /**

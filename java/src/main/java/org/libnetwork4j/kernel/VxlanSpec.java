@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A VXLAN device (`ip link add NAME type vxlan id VNI [local IP] [dev PARENT] dstport PORT
- * [nolearning] [mtu M]`). Port 0 means IANA's 4789 (the kernel's own default is 8472).
+ * [nolearning] [proxy] [mtu M]`). Port 0 means IANA's 4789 (the kernel's own default is 8472).
  *
  * @param name        its interface name
  * @param vni         the VXLAN network identifier, 1 to 16777215 (checked at creation)
@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param port        the UDP destination port of its tunnel packets, 0 for 4789
  * @param learning    whether it learns remote MACs from the packets it receives; off, only
  *                    the {@link FdbEntry FDB entries} it is given steer its packets
+ * @param proxy       whether it answers ARP requests and IPv6 neighbour solicitations itself
+ *                    from the {@link Neighbour neighbour entries} it is given; on, it sends
+ *                    none of them through the tunnel and drops those it cannot answer
  * @param mtu         in bytes, 0 for the kernel's default
  */
 public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex, int port,
-        boolean learning, int mtu) {
+        boolean learning, boolean proxy, int mtu) {
     /**
      * Requires a name.
      *
@@ -28,6 +31,7 @@ public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex
      * @param parentIndex ifindex of its underlay link, 0 for none
      * @param port        the UDP destination port, 0 for 4789
      * @param learning    it learns remote MACs from what it receives
+     * @param proxy       it answers ARP and neighbour solicitations from its neighbour table
      * @param mtu         in bytes, 0 for the kernel's default
      */
     public VxlanSpec {
@@ -35,15 +39,15 @@ public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex
     }
 
     /**
-     * A VXLAN device on port 4789 without learning, with no local address, parent or MTU of
-     * its own.
+     * A VXLAN device on port 4789 without learning or ARP proxy, with no local address, parent
+     * or MTU of its own.
      *
      * @param name its interface name
      * @param vni  its VXLAN network identifier, 1 to 16777215
      * @return the spec
      */
     public static VxlanSpec of(String name, int vni) {
-        return new VxlanSpec(name, vni, null, 0, 0, false, 0);
+        return new VxlanSpec(name, vni, null, 0, 0, false, false, 0);
     }
 
     /**
@@ -51,7 +55,7 @@ public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex
      * @return a copy with that local address
      */
     public VxlanSpec local(InetAddress ip) {
-        return new VxlanSpec(name, vni, ip, parentIndex, port, learning, mtu);
+        return new VxlanSpec(name, vni, ip, parentIndex, port, learning, proxy, mtu);
     }
 
     /**
@@ -59,7 +63,7 @@ public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex
      * @return a copy on that parent
      */
     public VxlanSpec parent(int ifindex) {
-        return new VxlanSpec(name, vni, local, ifindex, port, learning, mtu);
+        return new VxlanSpec(name, vni, local, ifindex, port, learning, proxy, mtu);
     }
 
     /**
@@ -67,7 +71,7 @@ public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex
      * @return a copy on that port
      */
     public VxlanSpec port(int p) {
-        return new VxlanSpec(name, vni, local, parentIndex, p, learning, mtu);
+        return new VxlanSpec(name, vni, local, parentIndex, p, learning, proxy, mtu);
     }
 
     /**
@@ -75,7 +79,15 @@ public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex
      * @return a copy with that setting
      */
     public VxlanSpec learning(boolean on) {
-        return new VxlanSpec(name, vni, local, parentIndex, port, on, mtu);
+        return new VxlanSpec(name, vni, local, parentIndex, port, on, proxy, mtu);
+    }
+
+    /**
+     * @param on whether it answers ARP and neighbour solicitations itself (see {@link #proxy()})
+     * @return a copy with that setting
+     */
+    public VxlanSpec proxy(boolean on) {
+        return new VxlanSpec(name, vni, local, parentIndex, port, learning, on, mtu);
     }
 
     /**
@@ -83,6 +95,6 @@ public record VxlanSpec(String name, int vni, InetAddress local, int parentIndex
      * @return a copy with that MTU
      */
     public VxlanSpec mtu(int m) {
-        return new VxlanSpec(name, vni, local, parentIndex, port, learning, m);
+        return new VxlanSpec(name, vni, local, parentIndex, port, learning, proxy, m);
     }
 }

@@ -224,12 +224,30 @@ class OverlayClusterTest {
         } finally {
             web.destroyForcibly();
         }
+        // a way out of its own (a bridge network) replaces docker_gwbridge's, and gives it back
+        lnw(1, "network", "create", "--subnet", "10.94.0.0/24", "b3");
+        lnw(1, "network", "connect", "b3", "c1");
+        assertEquals(0, gwContainers(), "docker_gwbridge's endpoint went, as libnetwork's clearDefaultGW");
+        assertTrue(Oracle.out(c1, "ip", "route", "show", "default").contains("via 10.94.0.1"),
+                Oracle.out(c1, "ip", "route"));
+        assertEquals(3, Oracle.linkNames(c1).size(), "lo, the overlay's and the bridge's: " + Oracle.linkNames(c1));
+        lnw(1, "network", "disconnect", "b3", "c1");
+        assertEquals(1, gwContainers(), "back on docker_gwbridge while the overlay endpoint stays");
+        String route = Oracle.out(c1, "ip", "route", "show", "default");
+        assertTrue(route.startsWith("default via") && !route.contains("10.94.0.1"), route);
+        assertTrue(Oracle.ping(c1, "192.168.77.100"), "out again through docker_gwbridge");
+        lnw(1, "network", "rm", "b3");
+
         lnw(1, "network", "disconnect", "ov3", "c1");
         assertTrue(Oracle.linkNames(c1).equals(List.of("lo")), "both interfaces went: " + Oracle.linkNames(c1));
         JsonNode gw = Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0);
         assertEquals(0, gw.path("Containers").size(), "its way out went with it: " + gw);
         lnw(1, "sandbox", "rm", "c1");
         lnw(1, "network", "rm", "ov3");
+    }
+
+    private int gwContainers() {
+        return Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0).path("Containers").size();
     }
 
     /** The container's one IPv4 address that is not loopback. */

@@ -64,4 +64,50 @@ class NeighbourFdbTest {
         host.netlink().delFdb(e);
         assertTrue(!Oracle.out(host, "bridge", "fdb", "show", "dev", "lnwt-vx").contains("02:42:0a:00:00:05"));
     }
+
+    /** The dumps a restarted overlay driver compares with its directory, against iproute2's. */
+    @Test
+    void aDevicesStaticEntriesAreReadBack(Namespaces ns) {
+        TestNs host = ns.host();
+        Link br = host.netlink().createBridge(BridgeSpec.of("lnwt-br").up());
+        Link vx = host.netlink().createVxlan(VxlanSpec.of("lnwt-vx", 256).local(IpAddresses.parse("10.66.0.1")));
+        host.netlink().setMaster(vx.index(), br.index()); // the bridge's own entries show under vx too
+        MacAddress mac = MacAddress.parse("02:42:0a:00:00:05");
+        MacAddress zero = new MacAddress(0);
+        host.netlink().addNeighbour(new Neighbour(vx.index(), IpAddresses.parse("10.66.0.5"), mac), false);
+        host.netlink().addNeighbour(new Neighbour(vx.index(), IpAddresses.parse("fd00::5"), mac), false);
+        host.netlink().addFdb(new FdbEntry(vx.index(), mac, IpAddresses.parse("10.66.0.9")), false);
+        host.netlink().addFdb(new FdbEntry(vx.index(), zero, IpAddresses.parse("10.66.0.9")), true);
+        host.netlink().addFdb(new FdbEntry(vx.index(), zero, IpAddresses.parse("10.66.0.10")), true);
+
+        java.util.Set<String> neigh = new java.util.TreeSet<>();
+        for (Neighbour n : host.netlink().permanentNeighbours(vx.index())) {
+            assertEquals(vx.index(), n.ifindex());
+            neigh.add(IpAddresses.format(n.ip()) + " " + n.mac());
+        }
+        java.util.Set<String> oracle = new java.util.TreeSet<>();
+        for (var j : Oracle.ip(host, "neigh", "show", "dev", "lnwt-vx", "nud", "permanent")) {
+            oracle.add(j.path("dst").asText() + " " + j.path("lladdr").asText());
+        }
+        assertEquals(oracle, neigh);
+        assertEquals(2, neigh.size(), neigh.toString());
+
+        java.util.Set<String> fdb = new java.util.TreeSet<>();
+        for (FdbEntry f : host.netlink().staticFdb(vx.index())) {
+            fdb.add(f.mac() + " " + IpAddresses.format(f.remote()));
+        }
+        java.util.Set<String> fdbOracle = new java.util.TreeSet<>();
+        for (var j : Oracle.parse(Oracle.out(host, "bridge", "-j", "fdb", "show", "dev", "lnwt-vx", "self"))) {
+            if (j.has("dst")) {
+                fdbOracle.add(j.path("mac").asText() + " " + j.path("dst").asText());
+            }
+        }
+        assertEquals(fdbOracle, fdb, "the device's own entries, none of the bridge's");
+        assertEquals(3, fdb.size(), fdb.toString());
+
+        assertThrows(org.libnetwork4j.InvalidParameterException.class, () -> host.netlink().staticFdb(0));
+        assertThrows(org.libnetwork4j.InvalidParameterException.class,
+                () -> Arp.announce(host.netns(), br.index(), java.util.List.of(
+                        new Neighbour(br.index(), IpAddresses.parse("fd00::5"), mac))));
+    }
 }

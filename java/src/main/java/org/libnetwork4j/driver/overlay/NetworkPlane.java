@@ -14,8 +14,10 @@ import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.kernel.Addr;
+import org.libnetwork4j.kernel.Arp;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.Neighbour;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.VxlanSpec;
@@ -58,6 +60,17 @@ final class NetworkPlane {
 
     int bridgeIndex(int vni) {
         return bridges.getOrDefault(vni, 0);
+    }
+
+    /**
+     * Gratuitous ARPs for remote peers on the bridge of vni's segment, to the containers on it
+     * (the VXLAN device, in proxy mode, keeps them from the tunnel).
+     */
+    void announce(int vni, List<Neighbour> peers) {
+        int br = bridgeIndex(vni);
+        if (br != 0) {
+            Arp.announce(netns, br, peers);
+        }
     }
 
     /** The VXLAN device of the segment of vni, 0 for a VNI that is not the network's. */
@@ -111,7 +124,13 @@ final class NetworkPlane {
         }
         String hostName = s.vxlanHostName(n.id);
         host.withNetlink(h -> {
-            Link vx = h.createVxlan(VxlanSpec.of(hostName, s.vni()).local(local).learning(false).mtu(n.mtu));
+            // proxy, as libnetwork's: the device answers its containers' ARP requests from the
+            // neighbour entries the directory gives. Sent through the tunnel instead, a request
+            // is answered only if the other host knows this one already (an FDB entry for the
+            // asking container's MAC), which it does not while the directory's news of this
+            // host's first container is on its way; the kernel asks again only a second later.
+            Link vx = h.createVxlan(VxlanSpec.of(hostName, s.vni()).local(local).learning(false).proxy(true)
+                    .mtu(n.mtu));
             try {
                 h.moveTo(vx.index(), netns, s.vxlanName());
             } catch (RuntimeException e) {

@@ -54,12 +54,22 @@ import org.slf4j.LoggerFactory;
  * permanent neighbour entry and an FDB entry on the VXLAN device, and the peer's host on the
  * device's flooding list.
  *
+ * <p>ARP, as libnetwork's: the VXLAN device is in proxy mode and answers its containers'
+ * requests from the neighbour entries; no request or reply crosses the underlay, so a
+ * container's first packet to another host does not depend on that host knowing it yet.
+ * The other direction does: a container asking for a peer its host has not heard of yet gets
+ * no answer (the device drops what it cannot answer), so the driver, once it programs new
+ * peers, sends gratuitous ARPs for them on the bridge, and a container that asked takes the
+ * MAC then rather than at its next try a second later. The flooding lists stay for the
+ * other broadcasts and multicasts, which cross hosts here (libnetwork's do not); unicast no
+ * longer needs them, so a host enters the others' lists with its first endpoint, the earliest
+ * the directory tells of it.
+ *
  * <p>Differences from libnetwork, and why: containers get no default route (Docker reaches
  * out of an overlay through a second network, docker_gwbridge, which is not this driver's);
  * the namespace stays until the network is deleted rather than going with its last endpoint
- * (a container that comes and goes does not rebuild it); broadcasts (ARP requests) are
- * flooded to the remote hosts by head-end replication rather than answered by the VXLAN
- * device from its neighbour table (its {@code proxy} mode is not in the kernel facade).
+ * (a container that comes and goes does not rebuild it); broadcasts other than ARP reach
+ * the remote hosts (head-end replication through the flooding lists).
  *
  * <p>MTU: the underlay's (the link holding the advertise address) minus the 50 bytes of
  * VXLAN over IPv4, on the bridges, the VXLAN devices and the veths, unless the network's
@@ -337,7 +347,21 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
             throw e;
         }
         ep.nsIndex = pair.host().index();
-        return JoinResult.inSandbox(pair.peer().index(), peerName, null, null, null, true);
+        String hostEnd = pair.host().name();
+        return JoinResult.inSandbox(pair.peer().index(), peerName, null, null,
+                () -> settle(nl, hostEnd, seg.bridgeName()), true);
+    }
+
+    /**
+     * Once the sandbox's end is up, its peer on the bridge has carrier, but the kernel attaches
+     * its queue and enables the bridge port from its link-watch worker, some milliseconds
+     * later, and drops what crosses meanwhile: the container's first ARP request or the
+     * device's answer to it, so that its first packet waits a second for the ARP retry (4 of
+     * 20 "warm" rounds of the overlay benchmark). As the bridge driver does, settled here.
+     */
+    private static void settle(Netlink nl, String hostEnd, String bridge) {
+        nl.settle(hostEnd);
+        nl.settle(bridge);
     }
 
     /** The network's namespace, made now if it is the first join. */
@@ -398,8 +422,9 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
      * Takes up the network with its stored VNIs and MTU: its namespace as it is if it is
      * there whole (traffic never stops), else to be made at the next join (after a reboot);
      * a VXLAN device a crash left in the host namespace goes. Then the peers are watched
-     * again: their snapshot programs every remote peer over what the namespace holds (entries
-     * replaced where they differ).
+     * again: their snapshot is compared with the static entries the namespace holds; those of
+     * peers that left while no driver watched are removed, the others replaced where they
+     * differ, the missing added.
      */
     @Override
     public void restoreNetwork(NetworkRequest req, Map<String, String> state) {
@@ -429,7 +454,7 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         if (adopted.isEmpty()) {
             NetworkPlane.discard(host, runDir, req.id()); // a half-made one, or nothing
         }
-        adopted.ifPresent(n::attach);
+        adopted.ifPresent(n::adopt);
         synchronized (networks) {
             networks.put(req.id(), n);
         }

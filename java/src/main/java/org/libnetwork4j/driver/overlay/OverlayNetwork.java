@@ -1,5 +1,6 @@
 package org.libnetwork4j.driver.overlay;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,6 +96,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
     // guarded by this
     private NetworkPlane plane;
     private boolean deleted;
+    private boolean heard; // a snapshot came: remote is the directory's view, not a blank
     private final Set<Peer> remote = new LinkedHashSet<>(); // last report wins: newest at the end
     private final Map<NeighKey, MacAddress> neighApplied = new HashMap<>();
     private final Map<FdbKey, InetAddress> fdbApplied = new HashMap<>();
@@ -148,6 +150,42 @@ final class OverlayNetwork implements PeerDirectory.Listener {
         reconcile();
     }
 
+    /**
+     * Installs the plane of an earlier driver, taken up as it is: the static entries on its
+     * VXLAN devices count as programmed, so that the directory's snapshot removes those of
+     * peers that left while no driver watched (until then they stay: traffic to the others
+     * goes on), keeps what it still holds untouched, and adds the rest. A dump that fails
+     * leaves them unknown, to stay as they are, as before this driver could read them.
+     */
+    synchronized void adopt(NetworkPlane p) {
+        plane = p;
+        var nl = p.netlink();
+        for (Segment s : segments) {
+            int vx = p.vxlanIndex(s.vni());
+            try {
+                List<Neighbour> neighbours = nl.permanentNeighbours(vx);
+                List<FdbEntry> fdb = nl.staticFdb(vx);
+                for (Neighbour n : neighbours) {
+                    neighApplied.put(new NeighKey(s.vni(), n.ip()), n.mac());
+                }
+                for (FdbEntry f : fdb) {
+                    if (f.remote() == null) {
+                        continue; // not one of ours: they all point at a remote host
+                    }
+                    if (f.mac().equals(FLOOD)) {
+                        floodApplied.add(new FloodKey(s.vni(), f.remote()));
+                    } else {
+                        fdbApplied.put(new FdbKey(s.vni(), f.mac()), f.remote());
+                    }
+                }
+            } catch (NetworkException e) {
+                LOG.warn("overlay network {}: the entries of VNI {} could not be read; those of peers gone "
+                        + "meanwhile stay until their addresses are used again", name, s.vni(), e);
+            }
+        }
+        reconcile();
+    }
+
     /** Forgets the plane (it is being removed): whatever was programmed goes with it. */
     synchronized NetworkPlane detach(boolean forGood) {
         NetworkPlane p = plane;
@@ -178,6 +216,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
                 remote.add(p);
             }
         }
+        heard = true;
         reconcile();
     }
 
@@ -211,8 +250,8 @@ final class OverlayNetwork implements PeerDirectory.Listener {
      * Brings the namespace's tables to what the remote peers ask for: a permanent neighbour
      * entry (ip to MAC) and an FDB entry (MAC to the peer's host) on the segment's VXLAN
      * device per peer, and one flooding entry (the all-zero MAC) per remote host, through
-     * which broadcasts such as ARP requests reach the other hosts' bridges (the device does
-     * not answer ARP itself, and there is no multicast group). Computed afresh from the
+     * which broadcasts other than ARP reach the other hosts' bridges (the device answers ARP
+     * itself, in proxy mode, and there is no multicast group). Computed afresh from the
      * reported peers and compared with what was programmed, so that a snapshot, a change or a
      * namespace made late all come down to this; an entry the kernel refuses is logged and
      * tried again at the next change.
@@ -220,6 +259,9 @@ final class OverlayNetwork implements PeerDirectory.Listener {
     private void reconcile() {
         if (plane == null || deleted) {
             return; // remembered in remote; programmed when the namespace is made
+        }
+        if (!heard) {
+            return; // an adopted namespace's tables are compared with the directory's, not a blank
         }
         Map<NeighKey, MacAddress> neigh = new LinkedHashMap<>();
         Map<FdbKey, InetAddress> fdb = new LinkedHashMap<>();
@@ -261,12 +303,16 @@ final class OverlayNetwork implements PeerDirectory.Listener {
                 }
             }
         }
+        Map<Integer, List<Neighbour>> fresh = new LinkedHashMap<>(); // by VNI
         for (var e : neigh.entrySet()) {
             if (!e.getValue().equals(neighApplied.get(e.getKey()))) {
                 Neighbour n = new Neighbour(plane.vxlanIndex(e.getKey().vni()), e.getKey().ip(), e.getValue());
                 // replace: after a restart the entry may be there already, with an old MAC
                 if (kernel("add neighbour " + n.ip(), () -> nl.addNeighbour(n, true))) {
                     neighApplied.put(e.getKey(), e.getValue());
+                    if (n.ip() instanceof Inet4Address) {
+                        fresh.computeIfAbsent(e.getKey().vni(), k -> new ArrayList<>()).add(n);
+                    }
                 }
             }
         }
@@ -284,6 +330,19 @@ final class OverlayNetwork implements PeerDirectory.Listener {
                 if (kernel("add flooding entry " + k.vtep(), () -> addFdbAppending(nl, f))) {
                     floodApplied.add(k);
                 }
+            }
+        }
+        // Last, with the peers' FDB entries in place for the answers. A local container that
+        // asked for one of these addresses before this host heard of it got no answer (the
+        // device answers only from its table) and would ask again only a second later; one
+        // that cached an old MAC would keep it for seconds. A gratuitous ARP on the bridge
+        // settles both now, and makes no entry in a container that never asked.
+        for (var e : fresh.entrySet()) {
+            try {
+                plane.announce(e.getKey(), e.getValue());
+            } catch (NetworkException x) {
+                // the tables are right; a container that asked waits for its own next try
+                LOG.warn("overlay network {}: gratuitous ARP for {} new peers failed", name, e.getValue().size(), x);
             }
         }
     }

@@ -75,6 +75,7 @@ public final class LnwNative {
     @JniField(flags = {CONSTANT}) public static int AF_UNSPEC;
     @JniField(flags = {CONSTANT}) public static int AF_INET;
     @JniField(flags = {CONSTANT}) public static int AF_INET6;
+    @JniField(flags = {CONSTANT}) public static int AF_BRIDGE;
     @JniField(flags = {CONSTANT}) public static int IFF_UP;
     @JniField(flags = {CONSTANT}) public static int IFF_LOWER_UP;
     @JniField(flags = {CONSTANT}) public static int IFA_F_NODAD;
@@ -85,6 +86,7 @@ public final class LnwNative {
     @JniField(flags = {CONSTANT}) public static int RT_SCOPE_HOST;
     @JniField(flags = {CONSTANT}) public static int RTN_UNICAST;
     @JniField(flags = {CONSTANT}) public static int NUD_PERMANENT;
+    @JniField(flags = {CONSTANT}) public static int NUD_NOARP;
     @JniField(flags = {CONSTANT}) public static int NTF_SELF;
     @JniField(flags = {CONSTANT}) public static int MACVLAN_MODE_PRIVATE;
     @JniField(flags = {CONSTANT}) public static int MACVLAN_MODE_VEPA;
@@ -235,7 +237,7 @@ public final class LnwNative {
             @JniArg(cast = "const char *") String name,
             int vni,
             @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] local,
-            int localLen, int parent, int port, int learning, int mtu,
+            int localLen, int parent, int port, int learning, int proxy, int mtu,
             @JniArg(flags = {NO_IN}) LnwLink out,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
@@ -406,6 +408,21 @@ public final class LnwNative {
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(cast = "const struct lnw_neigh *", flags = {NO_OUT}) LnwNeigh n,
             @JniArg(flags = {NO_IN}) LnwErr err);
+
+    @JniMethod(cast = "struct lnw_list *")
+    public static final native long lnw_neigh_list(
+            @JniArg(cast = "struct lnw_nl *") long nl, int family, int ifindex,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_neigh_list_get(
+            @JniArg(cast = "const struct lnw_list *") long list, int i,
+            @JniArg(flags = {NO_IN}) LnwNeigh out);
+
+    // ---- gratuitous ARP ----
+    public static final native int lnw_arp_announce(
+            int nsfd, int ifindex,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] entries,
+            int count, @JniArg(flags = {NO_IN}) LnwErr err);
 
     // ---- sysctls ----
     public static final native int lnw_sysctl_write(

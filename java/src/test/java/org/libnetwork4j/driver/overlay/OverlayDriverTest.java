@@ -239,6 +239,49 @@ class OverlayDriverTest {
     }
 
     @Test
+    void aRestartedDriverRemovesPeersThatLeftWhileItWasDown(Namespaces ns) {
+        try (TwoHosts w = new TwoHosts(ns)) {
+            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
+            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
+            TestSandbox c3 = new TestSandbox("c3", ns.container("c3"));
+            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1);
+            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            w.join(w.d2, NET, TwoHosts.id('3'), "10.77.0.4", c3);
+            NsRef ov1 = TwoHosts.overlayNs(w.run1, NET);
+            Map<String, String> state = w.d1.networkState(NET);
+
+            // c3 leaves while host1's driver is down: nobody takes its entries out of host1
+            w.d1.close();
+            w.d2.leave(NET, TwoHosts.id('3'), false);
+            w.d2.deleteEndpoint(NET, TwoHosts.id('3'));
+            assertTrue(neighbours(ov1).contains("10.77.0.4 02:42:0a:4d:00:04"), "the kernel keeps what it had");
+            restart(w, state, c1);
+            assertEquals(Set.of("10.77.0.3 02:42:0a:4d:00:03"), neighbours(ov1));
+            assertEquals(Set.of("02:42:0a:4d:00:03 " + TwoHosts.H2, "00:00:00:00:00:00 " + TwoHosts.H2),
+                    remoteFdb(ov1));
+            assertTrue(Oracle.ping(c1.ns(), "10.77.0.3"), "what the directory holds stays");
+
+            // and host2's last: its flooding entry goes too
+            w.d1.close();
+            w.d2.leave(NET, TwoHosts.id('2'), false);
+            w.d2.deleteEndpoint(NET, TwoHosts.id('2'));
+            restart(w, state, c1);
+            assertEquals(Set.of(), neighbours(ov1));
+            assertEquals(Set.of(), remoteFdb(ov1));
+        }
+    }
+
+    /** host1's driver made again and given its network and c1's join back, as the controller does. */
+    private static void restart(TwoHosts w, Map<String, String> state, TestSandbox c1) {
+        w.d1 = w.driver(w.host1, w.run1, TwoHosts.H1);
+        w.d1.restoreNetwork(TwoHosts.request(w.d1, NET, "10.77.0.0/24", VNI_256), state);
+        w.d1.createEndpoint(new org.libnetwork4j.driver.EndpointRequest(NET, TwoHosts.id('1'),
+                org.libnetwork4j.IpPrefix.parse("10.77.0.2/24"), null, null, List.of(), false));
+        w.d1.restoreJoin(new JoinRequest(NET, TwoHosts.id('1'), c1, "eth", "sandbox=c1")).orElseThrow();
+    }
+
+    @Test
     void removeOrphansDeletesUnclaimedVeths(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
             w.createOnBoth(NET, "10.77.0.0/24", VNI_256);

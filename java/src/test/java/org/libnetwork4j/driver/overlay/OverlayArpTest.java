@@ -1,0 +1,208 @@
+package org.libnetwork4j.driver.overlay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.testing.Eventually;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.NsRef;
+import org.libnetwork4j.testing.Oracle;
+
+/**
+ * Address resolution across hosts: the VXLAN devices answer ARP from the neighbour entries the
+ * directory gives (proxy), and a host that learns of a peer late does not leave its containers
+ * waiting for the kernel's next ARP attempt (a second later).
+ */
+@ExtendWith(NetnsExtension.class)
+class OverlayArpTest {
+    private static final String NET = TwoHosts.id('a');
+    private static final Map<String, String> VNI_256 = Map.of(OverlaySettings.VXLANID_LIST, "256");
+    private static final String VX = "vx-000100";
+    private static final Pattern RTT = Pattern.compile("time=([0-9.]+) ms");
+
+    @Test
+    void theVxlanDeviceAnswersArpItself(Namespaces ns) {
+        try (TwoHosts w = new TwoHosts(ns)) {
+            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
+            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
+            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1);
+            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            NsRef ov1 = TwoHosts.overlayNs(w.run1, NET);
+            JsonNode info = Oracle.link(ov1, VX).orElseThrow().path("linkinfo").path("info_data");
+            assertTrue(info.path("proxy").asBoolean(false), info.toString());
+
+            // the underlay cut: only the device itself can answer c1's ARP request for c2
+            Oracle.out(w.host1, "ip", "link", "set", "lnwt-u1", "down");
+            assertFalse(Oracle.ping(c1.ns(), "10.77.0.3"), "the underlay is down");
+            JsonNode n = Oracle.ip(c1.ns(), "neigh", "show", "10.77.0.3", "dev", "eth0").path(0);
+            assertEquals("02:42:0a:4d:00:03", n.path("lladdr").asText(), "c1's ARP answered on host1: " + n);
+        }
+    }
+
+    /**
+     * ARP no longer crosses hosts, but other broadcasts do: through the flooding list each
+     * host keeps of the others that have containers on the network.
+     */
+    @Test
+    void broadcastsStillReachTheOtherHosts(Namespaces ns) {
+        try (TwoHosts w = new TwoHosts(ns)) {
+            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
+            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
+            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1);
+            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            Oracle.out(c2.ns(), "sysctl", "-qw", "net.ipv4.icmp_echo_ignore_broadcasts=0");
+
+            Oracle.Result r = Oracle.exec(c1.ns(), "ping", "-b", "-c", "1", "-W", "2", "10.77.0.255");
+            assertTrue(r.ok() && r.out().contains("from 10.77.0.3"), r.out() + r.err());
+        }
+    }
+
+    /**
+     * Host2 hears of host1's first container only after c1's first echo reached c2, as a watch
+     * of a remote store may deliver; c2 asks its VXLAN device for c1, which cannot answer yet.
+     * Without more, c2 asks again only after its ARP retransmit time (a second) and the first
+     * echo waits that long; host2 tells its containers when it programs c1. Checked on ping's
+     * own round-trip time, against the kernel's retransmit time.
+     */
+    @Test
+    void theFirstPingToAHostThatLearnsLateIsNotHeldForAnArpRetry(Namespaces ns) throws Exception {
+        try (TwoHosts w = new TwoHosts(ns); HeldDirectory held = new HeldDirectory(w.directory)) {
+            w.d2.close();
+            w.d2 = new OverlayDriver(new TestHost(w.host2), w.run2, IpAddresses.parse(TwoHosts.H2), w.vnis, held);
+            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
+            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
+            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            held.hold();
+            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1); // host1's first container
+
+            Process ping = new ProcessBuilder("nsenter", "--net=" + c1.ns().path(), "ping", "-c", "1", "-W", "5",
+                    "10.77.0.3").redirectErrorStream(true).start();
+            try {
+                ping.getOutputStream().close();
+                // the echo is at c2, whose answer waits for c1's MAC
+                assertEquals("INCOMPLETE", Eventually.settled(() -> neighState(c2, "10.77.0.2"), "INCOMPLETE"));
+                held.release();
+                assertTrue(ping.waitFor(10, TimeUnit.SECONDS), "ping ended");
+                String out = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, ping.exitValue(), out);
+                Matcher m = RTT.matcher(out);
+                if (!m.find()) {
+                    fail("no round-trip time in " + out);
+                }
+                double rtt = Double.parseDouble(m.group(1));
+                assertTrue(rtt < 500, "first echo answered after " + rtt + " ms (the ARP retry is 1000): " + out);
+            } finally {
+                ping.destroyForcibly();
+                ping.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String neighState(TestSandbox sb, String ip) {
+        JsonNode n = Oracle.ip(sb.ns(), "neigh", "show", ip, "dev", "eth0").path(0);
+        return n.path("state").path(0).asText("none");
+    }
+
+    /**
+     * The directory as a remote store's watch may deliver it: once held, the changes wait, in
+     * order, until released.
+     */
+    private static final class HeldDirectory implements PeerDirectory, AutoCloseable {
+        private final PeerDirectory inner;
+        private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "held-directory");
+            t.setDaemon(true);
+            return t;
+        });
+        private final CountDownLatch released = new CountDownLatch(1);
+        private volatile boolean holding;
+
+        HeldDirectory(PeerDirectory inner) {
+            this.inner = inner;
+        }
+
+        void hold() {
+            holding = true;
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public void publish(Peer peer) {
+            inner.publish(peer);
+        }
+
+        @Override
+        public void withdraw(Peer peer) {
+            inner.withdraw(peer);
+        }
+
+        @Override
+        public Subscription watch(String networkId, Listener listener) {
+            return inner.watch(networkId, new Listener() {
+                @Override
+                public void snapshot(Set<Peer> peers) {
+                    listener.snapshot(peers);
+                }
+
+                @Override
+                public void added(Peer peer) {
+                    deliver(() -> listener.added(peer));
+                }
+
+                @Override
+                public void removed(Peer peer) {
+                    deliver(() -> listener.removed(peer));
+                }
+            });
+        }
+
+        private void deliver(Runnable call) {
+            if (!holding) {
+                call.run();
+                return;
+            }
+            try {
+                delivery.execute(() -> {
+                    try {
+                        if (released.await(20, TimeUnit.SECONDS)) {
+                            call.run();
+                        }
+                    } catch (InterruptedException closed) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            } catch (RejectedExecutionException closed) {
+                // the test is over
+            }
+        }
+
+        @Override
+        public void close() {
+            delivery.shutdownNow();
+        }
+    }
+}
