@@ -63,8 +63,10 @@ final class NetworkPlane {
     }
 
     /**
-     * Gratuitous ARPs for remote peers on the bridge of vni's segment, to the containers on it
-     * (the VXLAN device, in proxy mode, keeps them from the tunnel).
+     * Gratuitous ARPs for remote peers on the bridge of vni's segment, to the containers on it.
+     * They must not cross the tunnel: the peer's own host would learn the peer's MAC on its
+     * VXLAN port, away from the peer's veth. The VXLAN device in proxy mode sees to that: it
+     * takes every ARP frame it is given (the kernel's arp_reduce) and encapsulates none.
      */
     void announce(int vni, List<Neighbour> peers) {
         int br = bridgeIndex(vni);
