@@ -95,4 +95,9 @@ final class Codec {
     static StoredObject read(StoredObject.Kind kind, String doc) throws IOException {
         return READERS.get(kind).readValue(doc);
     }
+
+    /** The same from the document's UTF-8 bytes, as the store holds them: no String between. */
+    static StoredObject read(StoredObject.Kind kind, byte[] doc) throws IOException {
+        return READERS.get(kind).readValue(doc);
+    }
 }
