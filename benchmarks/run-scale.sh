@@ -3,8 +3,8 @@
 # ports, attached one after the other and kept alive,
 #   c     by the plain C floor (native/bench/scale_bench.c), each step of the attach timed;
 #   java  through the CNM API (createEndpoint + join, ScaleRun), with, once all are live, the
-#         heap, the descriptors, sandbox create/delete, network delete, a controller restart
-#         with a connection held across it, and the teardown.
+#         heap, the descriptors, sandbox create/delete, network delete, five controller restarts
+#         with a connection held across them, and the teardown.
 # Prints the attach median per hundred of both against the live count (a table, and a chart
 # for benchmarks/RESULTS.md), and writes everything to benchmarks/results/scale-<date>.txt.
 #
