@@ -12,6 +12,10 @@
 #
 #   sudo benchmarks/run-overlay.sh [ROUNDS]        (default 200: ~2.5 minutes on 2 cores)
 #
+# Environment, for quick comparisons: LNW_OVERLAY_PARTS, the parts to run (default 1234; e.g.
+# 1 for the attach alone); LNW_OVERLAY_CP, classpath entries put first (e.g. a libnetwork4j jar
+# of another commit, to compare it under the same conditions).
+#
 # Everything runs in throwaway namespaces (an underlay bridge in a namespace of its own, etcd in
 # another, the hosts on it: parts 1-3 as mounts under a private directory in /dev/shm, part 4 as
 # `ip netns` names lnwov-PID-*) with no link to the machine's own network; every process is
@@ -30,7 +34,9 @@ if [ ! -f benchmarks/target/classes/org/libnetwork4j/bench/OverlayRun.class ] ||
 fi
 ping_rounds=$(( rounds / 10 > 5 ? rounds / 10 : 5 ))
 newhost_rounds=5
-cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+cp="${LNW_OVERLAY_CP:+$LNW_OVERLAY_CP:}benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+parts=${LNW_OVERLAY_PARTS:-1234}
+export LNW_OVERLAY_PARTS=$parts
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=benchmarks/results/overlay-$stamp.txt
 work=$(mktemp -d /dev/shm/lnw-overlay-XXXXXX)
@@ -60,12 +66,16 @@ trap finish EXIT
 trap 'exit 130' INT TERM HUP
 
 echo "parts 1-3: libnetwork4j (OverlayRun), $rounds rounds" >&2
+[ -z "${LNW_OVERLAY_CP:-}" ] || echo "note classpath first (LNW_OVERLAY_CP): $LNW_OVERLAY_CP" >>"$raw"
+[ "$parts" = 1234 ] || echo "note parts run (LNW_OVERLAY_PARTS): $parts" >>"$raw"
 # in a new network namespace: it becomes host A, and the etcd clients in this JVM connect from it
 LNW_BENCH_OUTER_NETNS=$(readlink /proc/$$/ns/net) unshare --net -- java --enable-native-access=ALL-UNNAMED -cp "$cp" org.libnetwork4j.bench.OverlayRun "$rounds" "$ping_rounds" \
   "$newhost_rounds" "$work" "$PWD" | tee -a "$raw" | grep -v '^op ' >&2
-echo "part 4: dockerd 20.10 with --cluster-store" >&2
-/usr/bin/python3 benchmarks/overlay/docker_overlay.py --work "$work/docker" --prefix "$prefix" --raw "$raw" \
-  --n "$((ping_rounds * 2))" --n-ping "$ping_rounds" || echo "docker part failed (recorded in the results)" >&2
+if [[ $parts == *4* ]]; then
+  echo "part 4: dockerd 20.10 with --cluster-store" >&2
+  /usr/bin/python3 benchmarks/overlay/docker_overlay.py --work "$work/docker" --prefix "$prefix" --raw "$raw" \
+    --n "$((ping_rounds * 2))" --n-ping "$ping_rounds" || echo "docker part failed (recorded in the results)" >&2
+fi
 
 PYTHONPATH=benchmarks python3 benchmarks/overlay/summary.py "$raw" "$load0" "$rounds" | tee "$out"
 echo "written to $out" >&2

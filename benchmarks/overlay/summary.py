@@ -48,6 +48,11 @@ def main():
     print("## 1. attach (createEndpoint + join of a new sandbox) on host A, interleaved")
     print(fmt.format("overlay (address in etcd, peer published)", stats(att["overlay"])))
     print(fmt.format("local bridge", stats(att["bridge"])))
+    for k in ("overlay", "bridge"):
+        rows = [kv(l) for l in lines if l.startswith("op attach ") and kv(l)["kind"] == k and "join_ms" in kv(l)]
+        if rows:
+            print(fmt.format(f"  {k}: createEndpoint", stats([float(r["create_ms"]) for r in rows])))
+            print(fmt.format(f"  {k}: join", stats([float(r["join_ms"]) for r in rows])))
     if att["overlay"] and att["bridge"]:
         mo, mb = statistics.median(att["overlay"]), statistics.median(att["bridge"])
         po, pb = pct(att["overlay"], 0.9), pct(att["bridge"], 0.9)

@@ -244,6 +244,61 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     /**
+     * The keys under a prefix, without their values.
+     *
+     * @param prefix the prefix, under {@link #ROOT}
+     * @return the keys
+     */
+    public java.util.Set<String> keys(String prefix) {
+        GetResponse r = await(name, "list " + prefix, client.getKVClient().get(bytes(prefix), keysOnly()));
+        return keySet(r);
+    }
+
+    /**
+     * What {@link #createOrKeys} did.
+     *
+     * @param created whether the key was written
+     * @param keys    if it was not: every key under the prefix, as etcd held them then
+     */
+    public record Claim(boolean created, java.util.Set<String> keys) {
+    }
+
+    /**
+     * {@link #create}, and if the key had a value, the keys under prefix read in the same
+     * transaction: who tried a value believed free and lost learns what is taken without
+     * another round trip.
+     *
+     * @param key    the key, under prefix
+     * @param value  its value
+     * @param leased whether it goes with this host's lease
+     * @param prefix what to list if the key is taken
+     * @return whether it was written, or the keys
+     */
+    public Claim createOrKeys(String key, byte[] value, boolean leased, String prefix) {
+        ByteSequence k = bytes(key);
+        TxnResponse r = await(name, "create " + key, client.getKVClient().txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(k, ByteSequence.from(value), putOption(leased)))
+                .Else(Op.get(bytes(prefix), keysOnly())).commit());
+        if (r.isSucceeded()) {
+            return new Claim(true, java.util.Set.of());
+        }
+        return new Claim(false, r.getGetResponses().isEmpty() ? java.util.Set.of() : keySet(r.getGetResponses().get(0)));
+    }
+
+    private static GetOption keysOnly() {
+        return GetOption.builder().isPrefix(true).withKeysOnly(true).build();
+    }
+
+    private static java.util.Set<String> keySet(GetResponse r) {
+        java.util.Set<String> keys = new java.util.HashSet<>(r.getKvs().size() * 2);
+        for (KeyValue kv : r.getKvs()) {
+            keys.add(kv.getKey().toString(StandardCharsets.UTF_8));
+        }
+        return keys;
+    }
+
+    /**
      * Writes a key, whatever it held.
      *
      * @param key    the key

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -31,6 +32,13 @@ import org.libnetwork4j.RetryableException;
  * <p>The lowest free value is asked for first, as one host alone would give it; a host that
  * loses the race then picks at random among the lowest few free ones, so that racing hosts
  * part after their first collision.
+ *
+ * <p>An address is an endpoint's, on the path of every attach: it costs one round trip to etcd
+ * when this host's belief of what the network holds is right (its last listing, with what it
+ * took and gave back since): the transaction that claims the address believed free also
+ * lists the network's keys if it finds that address taken, so a belief gone stale (another
+ * host took it) costs that one round trip and refreshes the belief. What decides is always the
+ * transaction, never the belief: a stale one can cost a race, never give an address twice.
  */
 public final class GlobalAllocator {
     /** Docker's range of overlay VNIs. */
@@ -40,8 +48,46 @@ public final class GlobalAllocator {
 
     private static final int SPREAD = 16;
     private static final int ATTEMPTS = 1000;
+    private static final int VIEWS = 256;
 
     private final EtcdStore store;
+    // bounded: a network forgotten here (deleted by another host, say) is only listed again
+    private final Map<String, View> views = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, View> eldest) {
+                    return size() > VIEWS;
+                }
+            });
+
+    /** What this host believes a network's addresses are; guarded by itself. */
+    private static final class View {
+        final Set<String> taken = new HashSet<>();
+        // claimed now by a thread of this host: the others pick another, instead of a race
+        // they would lose against their own host
+        final Set<String> claiming = new HashSet<>();
+        // by range: below this offset every address is believed taken, so that a request in a
+        // network of thousands does not look at each of them again; whatever can free an
+        // address (a new listing, a release, a claim that failed) forgets it
+        final Map<IpPrefix, Long> floor = new java.util.HashMap<>();
+        boolean listed;
+
+        synchronized void replace(Set<String> keys) {
+            taken.clear();
+            taken.addAll(keys);
+            floor.clear();
+            listed = true;
+        }
+
+        synchronized void took(String key) {
+            taken.add(key);
+        }
+
+        synchronized void gave(String key) {
+            taken.remove(key);
+            floor.clear();
+        }
+    }
 
     /**
      * Allocates through store.
@@ -77,53 +123,110 @@ public final class GlobalAllocator {
                 throw new InvalidParameterException("address " + IpAddresses.format(preferred) + " is not in subnet "
                         + subnet);
             }
-            if (!store.create(addressKey(networkId, preferred), value, false)) {
+            String key = addressKey(networkId, preferred);
+            boolean created = store.create(key, value, false);
+            View v = views.get(networkId);
+            if (v != null) {
+                v.took(key); // this host's or another's: taken either way
+            }
+            if (!created) {
                 throw new AlreadyExistsException("address " + IpAddresses.format(preferred) + " of network "
                         + networkId + " is taken (" + store.name() + ")");
             }
             return preferred;
         }
         String prefix = EtcdStore.ROOT + "ipam/" + networkId + "/";
+        View view = views.computeIfAbsent(networkId, k -> new View());
+        boolean lost = false;
+        boolean fresh = false; // the belief was read from etcd during this request
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Set<String> taken = new HashSet<>(store.list(prefix).keySet());
-            List<InetAddress> free = lowestFree(subnet, range, taken, prefix);
-            if (free.isEmpty()) {
-                throw new PoolExhaustedException("no available address in " + range + " of network " + networkId
-                        + " (" + store.name() + ")");
+            boolean listed;
+            synchronized (view) {
+                listed = view.listed;
             }
-            // the lowest first, as a host alone would give; after a lost race, one of the
-            // lowest few at random, so that the racers part
-            InetAddress a = attempt == 0 ? free.get(0) : free.get(ThreadLocalRandom.current().nextInt(free.size()));
-            if (store.create(addressKey(networkId, a), value, false)) {
+            if (!listed) {
+                view.replace(store.keys(prefix));
+                fresh = true;
+            }
+            InetAddress a;
+            String key;
+            synchronized (view) {
+                Free f = lowestFree(subnet, range, view.floor.getOrDefault(range, 0L), view.taken, view.claiming,
+                        prefix);
+                List<InetAddress> free = f.addresses();
+                if (free.isEmpty()) {
+                    if (fresh) { // what this host's threads claim now is taken too, whoever wins it
+                        throw new PoolExhaustedException("no available address in " + range + " of network "
+                                + networkId + " (" + store.name() + ")");
+                    }
+                    view.listed = false; // other hosts may have given some back: look again
+                    continue;
+                }
+                // the lowest first, as a host alone would give; after a lost race, one of the
+                // lowest few at random, so that the racers part
+                a = lost ? free.get(ThreadLocalRandom.current().nextInt(free.size())) : free.get(0);
+                key = prefix + IpAddresses.format(a);
+                view.claiming.add(key);
+                view.floor.put(range, f.first());
+            }
+            EtcdStore.Claim c = null;
+            try {
+                c = store.createOrKeys(key, value, false, prefix);
+            } finally {
+                synchronized (view) {
+                    view.claiming.remove(key);
+                    if (c == null) {
+                        view.floor.clear(); // it may be free still, below the floor
+                    }
+                }
+            }
+            if (c.created()) {
+                view.took(key);
                 return a;
             }
+            view.replace(c.keys());
+            fresh = true;
+            lost = true;
         }
         throw new RetryableException("network " + networkId + ": " + ATTEMPTS + " address requests in a row lost"
                 + " their race (" + store.name() + ")");
     }
 
-    /** Up to SPREAD free addresses of range, lowest first, skipping the subnet's reserved ones. */
-    private static List<InetAddress> lowestFree(IpPrefix subnet, IpPrefix range, Set<String> taken, String prefix) {
+    /** Up to SPREAD free addresses, lowest first, and the offset in the range of the first. */
+    private record Free(List<InetAddress> addresses, long first) {
+    }
+
+    /**
+     * Free addresses of range from offset start on, skipping the subnet's reserved ones and
+     * the keys in taken or claiming.
+     */
+    private static Free lowestFree(IpPrefix subnet, IpPrefix range, long start, Set<String> taken,
+            Set<String> claiming, String prefix) {
         int bits = IpPrefix.bits(range.address());
         BigInteger first = new BigInteger(1, range.network().address().getAddress());
         BigInteger size = BigInteger.ONE.shiftLeft(bits - range.length());
         BigInteger subnetFirst = new BigInteger(1, subnet.network().address().getAddress());
         BigInteger subnetLast = subnetFirst.add(BigInteger.ONE.shiftLeft(bits - subnet.length())).subtract(BigInteger.ONE);
         List<InetAddress> free = new ArrayList<>(SPREAD);
-        // bounded: a range holds at most `taken` + SPREAD + 2 candidates to look at
-        long limit = taken.size() + SPREAD + 2L;
-        for (long i = 0; i < limit && BigInteger.valueOf(i).compareTo(size) < 0 && free.size() < SPREAD; i++) {
+        long firstFree = -1;
+        // bounded: from start, at most `taken` + `claiming` + SPREAD + 2 candidates to look at
+        long limit = start + taken.size() + claiming.size() + SPREAD + 2L;
+        for (long i = start; i < limit && BigInteger.valueOf(i).compareTo(size) < 0 && free.size() < SPREAD; i++) {
             BigInteger n = first.add(BigInteger.valueOf(i));
             if (n.equals(subnetFirst) || bits == 32 && n.equals(subnetLast) && subnet.length() < 31) {
                 limit++;
                 continue;
             }
             InetAddress a = IpAddresses.of(toBytes(n, bits / 8));
-            if (!taken.contains(prefix + IpAddresses.format(a))) {
+            String key = prefix + IpAddresses.format(a);
+            if (!taken.contains(key) && !claiming.contains(key)) {
+                if (firstFree < 0) {
+                    firstFree = i;
+                }
                 free.add(a);
             }
         }
-        return free;
+        return new Free(free, firstFree);
     }
 
     private static byte[] toBytes(BigInteger n, int len) {
@@ -142,7 +245,12 @@ public final class GlobalAllocator {
      * @param owner     who took it
      */
     public void releaseAddress(String networkId, InetAddress address, String owner) {
-        store.deleteIf(addressKey(networkId, address), owner.getBytes(StandardCharsets.UTF_8));
+        String key = addressKey(networkId, address);
+        store.deleteIf(key, owner.getBytes(StandardCharsets.UTF_8));
+        View v = views.get(networkId);
+        if (v != null) {
+            v.gave(key); // another's still: the next claim of it loses its race and lists again
+        }
     }
 
     /**
@@ -151,6 +259,7 @@ public final class GlobalAllocator {
      * @param networkId the network
      */
     public void releaseNetwork(String networkId) {
+        views.remove(networkId);
         store.deletePrefix(EtcdStore.ROOT + "ipam/" + networkId + "/");
     }
 

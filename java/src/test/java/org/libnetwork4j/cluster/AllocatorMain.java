@@ -13,8 +13,10 @@ import org.libnetwork4j.NetworkException;
 
 /**
  * One host of GlobalAllocatorTest, in a JVM of its own in the host's namespace:
- * {@code AllocatorMain ENDPOINT NETWORK SUBNET THREADS EACH address|vni|reserve}. Prints one line per
- * value taken ("got VALUE") or refused ("error TYPE: MESSAGE"), then "done".
+ * {@code AllocatorMain ENDPOINT NETWORK SUBNET THREADS EACH address|vni|reserve|steps}. Prints one line
+ * per value taken ("got VALUE") or refused ("error TYPE: MESSAGE"), then "done". {@code steps}:
+ * one address at a time, each after a line read on stdin, then "step" (for a test that counts
+ * etcd's requests between them); EACH of them, one thread.
  */
 public final class AllocatorMain {
     private AllocatorMain() {
@@ -26,6 +28,15 @@ public final class AllocatorMain {
         IpPrefix subnet = IpPrefix.parse(a[2]);
         try (EtcdStore store = EtcdStore.connect(List.of(URI.create(a[0])), Duration.ofSeconds(5))) {
             GlobalAllocator g = new GlobalAllocator(store);
+            if (a[5].equals("steps")) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+                for (int i = 0; i < each && in.readLine() != null; i++) {
+                    say("got " + IpAddresses.format(g.requestAddress(a[1], subnet, subnet, null, "step-" + i)));
+                    say("step");
+                }
+                say("done");
+                System.exit(0);
+            }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             for (int t = 0; t < threads; t++) {
                 int thread = t;

@@ -82,6 +82,80 @@ class GlobalAllocatorTest {
         }
     }
 
+    /** etcd's own count of the unary requests it answered, by method (Range, Txn, ...). */
+    private static java.util.Map<String, Long> handled(EtcdLab lab) {
+        String metrics = org.libnetwork4j.testing.Oracle.out(lab.etcdHost(), "curl", "-sf", "--max-time", "5",
+                "http://192.168.77.100:2379/metrics");
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile(
+                "(?m)^grpc_server_handled_total\\{[^}]*grpc_method=\"(\\w+)\"[^}]*grpc_type=\"unary\"[^}]*} (\\d+)$")
+                .matcher(metrics);
+        while (x.find()) {
+            m.merge(x.group(1), Long.parseLong(x.group(2)), Long::sum);
+        }
+        return m;
+    }
+
+    private static long delta(java.util.Map<String, Long> before, java.util.Map<String, Long> after, String method) {
+        return after.getOrDefault(method, 0L) - before.getOrDefault(method, 0L);
+    }
+
+    /** Starts AllocatorMain steps on host h; its output, read a line at a time. */
+    private static Process stepper(EtcdLab lab, int h, String network, int steps) throws Exception {
+        return new ProcessBuilder("nsenter", "--net=" + lab.hosts().get(h).path(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), AllocatorMain.class.getName(), EtcdLab.ENDPOINT,
+                network, "10.84.0.0/24", "1", Integer.toString(steps), "steps")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** One step of a stepper: the address it took. */
+    private static String step(Process p, java.io.BufferedReader out) throws Exception {
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
+        String got = out.readLine();
+        assertTrue(got != null && got.startsWith("got "), "a step: " + got);
+        assertEquals("step", out.readLine());
+        return got.substring(4);
+    }
+
+    @Test
+    void anAddressCostsOneTransactionAndAStaleBeliefOneMoreWithoutAListing(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 2)) {
+            Process a = stepper(lab, 0, "netD", 3);
+            Process b = stepper(lab, 1, "netD", 1);
+            try {
+                var aOut = new java.io.BufferedReader(new java.io.InputStreamReader(a.getInputStream(), StandardCharsets.UTF_8));
+                var bOut = new java.io.BufferedReader(new java.io.InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
+                List<String> got = new ArrayList<>();
+                got.add(step(a, aOut)); // A's first: it lists the network once, then claims
+                var before = handled(lab);
+                got.add(step(a, aOut)); // what A believes free is: one transaction
+                var after = handled(lab);
+                assertEquals(1, delta(before, after, "Txn"), "one transaction: " + before + " -> " + after);
+                assertEquals(0, delta(before, after, "Range"), "no listing: " + before + " -> " + after);
+
+                got.add(step(b, bOut)); // B takes the address A believes free
+                before = handled(lab);
+                got.add(step(a, aOut)); // A's claim loses, learns what is taken in that answer, claims again
+                after = handled(lab);
+                assertEquals(2, delta(before, after, "Txn"), "the lost claim and the next: " + before + " -> " + after);
+                assertEquals(0, delta(before, after, "Range"), "the listing came with the lost claim: " + after);
+
+                assertEquals(List.of("10.84.0.1", "10.84.0.2", "10.84.0.3"), got.subList(0, 3), "the lowest free");
+                assertEquals(4, new HashSet<>(got).size(), "B's never given again: " + got);
+                assertTrue(IpPrefix.parse("10.84.0.0/24").contains(IpAddresses.parse(got.get(3))), got.get(3));
+                String keys = lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/ipam/netD/").out();
+                assertEquals(4, keys.lines().filter(l -> !l.isBlank()).count(), "etcd holds each, once: " + keys);
+            } finally {
+                a.destroyForcibly();
+                b.destroyForcibly();
+                a.waitFor(10, TimeUnit.SECONDS);
+                b.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void aVniGivenToOneHostsNetworkIsRefusedToTheOthers(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 3)) {
