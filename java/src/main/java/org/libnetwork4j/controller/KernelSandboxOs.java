@@ -130,8 +130,9 @@ final class KernelSandboxOs implements SandboxOs {
      *
      * @throws org.libnetwork4j.NetworkException if gone
      */
+    /** One of ours taken up again: found by a stat, no descriptor opened (see Netns#atPath). */
     static KernelSandboxOs open(HostNamespace host, Path key) {
-        return new KernelSandboxOs(host, key, held(Netns.open(key)), null);
+        return new KernelSandboxOs(host, key, Netns.atPath(key), null);
     }
 
     /**

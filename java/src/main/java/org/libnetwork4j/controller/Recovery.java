@@ -90,8 +90,8 @@ final class Recovery {
             reserveQuarantined(snap.quarantined());
             snap.networks().stream().sorted(Comparator.comparing(NetworkRecord::created)).forEach(this::network);
             reserveQuarantinedEndpoints(snap.quarantined());
-            // Their namespaces opened (and checked to be there) on every core first: 10,000
-            // of them are 10,000 opens; the rest is bookkeeping, in order.
+            // Their namespaces found (a stat each, see Netns#atPath) on every core first:
+            // 10,000 of them are 10,000 system calls; the rest is bookkeeping, in order.
             Map<String, Opened> opened = new java.util.concurrent.ConcurrentHashMap<>();
             snap.sandboxes().parallelStream().filter(r -> r.state() == State.READY).forEach(r -> {
                 try {

@@ -137,6 +137,42 @@ public final class Netns implements AutoCloseable {
     }
 
     /**
+     * The namespace mounted at path, referred to by its path alone ({@link #byPath}), found by
+     * one stat of the path instead of an open: what a restart does for each of thousands of
+     * sandboxes. A file whose mount is gone is an ordinary one, on another device than nsfs,
+     * and refused here; that it is a network namespace (not another kind on nsfs) is checked,
+     * as its identity is, at each use.
+     *
+     * @param path where the namespace is bind-mounted
+     * @return a handle on the path that holds no fd
+     * @throws NotFoundException if nothing, or no namespace, is mounted there
+     */
+    public static Netns atPath(Path path) {
+        Map<String, Object> st;
+        try {
+            st = java.nio.file.Files.readAttributes(path, "unix:dev,ino");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            throw new NotFoundException("namespace " + path + " not found: " + e.getMessage());
+        }
+        long dev = (Long) st.get("dev");
+        if (dev != NsfsDevice.DEV) {
+            throw new NotFoundException("namespace " + path + " not found: nothing is mounted there");
+        }
+        return new Netns(path, new NsId(dev, (Long) st.get("ino")));
+    }
+
+    /** The device of nsfs, which holds every namespace's file: the JVM's own tells it. */
+    private static final class NsfsDevice {
+        static final long DEV = read();
+
+        private static long read() {
+            try (Netns own = current()) {
+                return own.id().device();
+            }
+        }
+    }
+
+    /**
      * Opens the namespace at path (a bind mount, {@code /proc/PID/ns/net}).
      *
      * @param path the namespace's file

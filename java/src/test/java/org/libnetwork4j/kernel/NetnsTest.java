@@ -61,6 +61,33 @@ class NetnsTest {
         }
     }
 
+    /**
+     * Found by a stat (as a restart finds thousands): the same identity as an open gives, and
+     * nothing mounted, or nothing at all, is no namespace.
+     */
+    @Test
+    void aNamespaceFoundAtItsPathWithoutOpeningIt(Namespaces ns) throws Exception {
+        Path dir = ns.dir();
+        Path path = dir.resolve("lnwt-atpath");
+        try (Netns n = Netns.createAt(dir, "lnwt-atpath"); Netns found = Netns.atPath(path)) {
+            assertEquals(n.id(), found.id());
+            // the oracle's identity of the mount: ip netns identify-like, through stat
+            String inode = Oracle.out(NsRef.of(path), "readlink", "/proc/self/ns/net").trim();
+            assertEquals(inode, found.id().toString());
+            Sysctl.write(found, "net/ipv4/ip_forward", "1"); // usable: each use opens and checks it
+            assertEquals("1", Oracle.out(NsRef.of(path), "cat", "/proc/sys/net/ipv4/ip_forward").trim());
+            n.delete();
+        }
+        assertThrows(NotFoundException.class, () -> Netns.atPath(path));
+        Path plain = Files.createFile(dir.resolve("plain-atpath")); // a mount that is gone leaves this
+        try {
+            var e = assertThrows(NotFoundException.class, () -> Netns.atPath(plain));
+            assertTrue(e.getMessage().contains("nothing is mounted there"), e.getMessage());
+        } finally {
+            Files.delete(plain);
+        }
+    }
+
     @Test
     void namedNamespaceIsABindMountThatNsenterSees(Namespaces ns) throws Exception {
         Path dir = ns.dir();
