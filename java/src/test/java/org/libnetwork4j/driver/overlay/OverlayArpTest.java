@@ -41,11 +41,9 @@ class OverlayArpTest {
     @Test
     void theVxlanDeviceAnswersArpItself(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
-            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
-            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
-            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1);
-            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            TwoHosts.Pair pair = w.oneOnEach(ns, NET, VNI_256);
+            TestSandbox c1 = pair.c1();
+            TestSandbox c2 = pair.c2();
             NsRef ov1 = TwoHosts.overlayNs(w.run1, NET);
             JsonNode info = Oracle.link(ov1, VX).orElseThrow().path("linkinfo").path("info_data");
             assertTrue(info.path("proxy").asBoolean(false), info.toString());
@@ -65,11 +63,9 @@ class OverlayArpTest {
     @Test
     void broadcastsStillReachTheOtherHosts(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
-            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
-            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
-            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1);
-            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            TwoHosts.Pair pair = w.oneOnEach(ns, NET, VNI_256);
+            TestSandbox c1 = pair.c1();
+            TestSandbox c2 = pair.c2();
             Oracle.out(c2.ns(), "sysctl", "-qw", "net.ipv4.icmp_echo_ignore_broadcasts=0");
 
             Oracle.Result r = Oracle.exec(c1.ns(), "ping", "-b", "-c", "1", "-W", "2", "10.77.0.255");

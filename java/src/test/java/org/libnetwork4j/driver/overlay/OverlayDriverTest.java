@@ -88,11 +88,9 @@ class OverlayDriverTest {
     @Test
     void aLeaveOnOneHostRemovesItsPeerOnTheOther(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
-            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
-            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
-            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1);
-            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            TwoHosts.Pair pair = w.oneOnEach(ns, NET, VNI_256);
+            TestSandbox c1 = pair.c1();
+            TestSandbox c2 = pair.c2();
             NsRef ov1 = TwoHosts.overlayNs(w.run1, NET);
             assertEquals(1, neighbours(ov1).size());
 
@@ -197,11 +195,9 @@ class OverlayDriverTest {
     @Test
     void aRestartedDriverTakesUpTheNetworkWithoutStoppingTraffic(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
-            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
-            TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
-            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1);
-            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            TwoHosts.Pair pair = w.oneOnEach(ns, NET, VNI_256);
+            TestSandbox c1 = pair.c1();
+            TestSandbox c2 = pair.c2();
             Map<String, String> state = w.d1.networkState(NET);
             assertEquals("256", state.get("vnis"));
             int vxIndex = Oracle.link(TwoHosts.overlayNs(w.run1, NET), VX).orElseThrow().path("ifindex").asInt();

@@ -80,6 +80,23 @@ final class TwoHosts implements AutoCloseable {
         create(d2, request(d2, id, subnet, options));
     }
 
+    /** Two containers, one on each host. */
+    record Pair(TestSandbox c1, TestSandbox c2) {
+    }
+
+    /**
+     * Where most tests start: the network (10.77.0.0/24) on both hosts, container c1
+     * (10.77.0.2) joined on host1 and c2 (10.77.0.3) on host2.
+     */
+    Pair oneOnEach(Namespaces ns, String networkId, Map<String, String> options) {
+        createOnBoth(networkId, "10.77.0.0/24", options);
+        TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+        TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
+        join(d1, networkId, id('1'), "10.77.0.2", c1);
+        join(d2, networkId, id('2'), "10.77.0.3", c2);
+        return new Pair(c1, c2);
+    }
+
     void create(OverlayDriver d, NetworkRequest req) {
         d.createNetwork(req);
         created.computeIfAbsent(req.id(), k -> new ArrayList<>()).add(d);
