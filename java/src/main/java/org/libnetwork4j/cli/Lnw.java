@@ -175,6 +175,17 @@ public final class Lnw implements Runnable {
         Path run = runDir != null ? runDir : Path.of(env.getOrDefault("LNW_RUN_DIR", "/run/libnetwork4j"));
         ControllerConfig.Builder b = ControllerConfig.builder().stateDir(state).runDir(run).lockWait(LOCK_WAIT)
                 .embeddedDns(servesDns);
+        // Docker's plugin directories unless told otherwise: tests and labs point them at their
+        // own, so that no plugin of the machine's is ever dialled
+        String sockets = env.get("LNW_PLUGIN_SOCKET_DIR");
+        if (sockets != null && !sockets.isBlank()) {
+            b.pluginSocketDir(Path.of(sockets));
+        }
+        String specs = env.get("LNW_PLUGIN_SPEC_DIRS"); // colon-separated, in order
+        if (specs != null) {
+            b.pluginSpecDirs(java.util.Arrays.stream(specs.split(":")).filter(d -> !d.isBlank()).map(Path::of)
+                    .toList());
+        }
         String cluster = clusterStore != null ? clusterStore : env.get("LNW_CLUSTER_STORE");
         if (cluster != null && !cluster.isBlank()) {
             b.clusterStore(cluster);

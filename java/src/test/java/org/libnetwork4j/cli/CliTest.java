@@ -54,9 +54,14 @@ class CliTest {
         return run(cmd, args);
     }
 
-    /** The JVM running lnw with this test's state and run directories (arguments to follow). */
+    /**
+     * The JVM running lnw with this test's state, run and plugin directories (arguments to
+     * follow): a plugin lookup never reaches the machine's own /run/docker/plugins.
+     */
     static List<String> jvm(Namespaces ns) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return List.of("env", "LNW_PLUGIN_SOCKET_DIR=" + ns.dir().resolve("plugins"),
+                "LNW_PLUGIN_SPEC_DIRS=" + ns.dir().resolve("plugin-specs"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", classPath(), Lnw.class.getName(),
                 "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", ns.dir().resolve("run").toString());
@@ -251,8 +256,9 @@ class CliTest {
         assertEquals("lnw: --ipam-driver: IPAM driver \"../x\" cannot name a plugin",
                 lnw(ns, "network", "create", "--ipam-driver", "../x", "n9").fails(1));
         // a plugin's name passes the flag's check; none of that name is there
-        assertTrue(lnw(ns, "network", "create", "--ipam-driver", "dhcp", "n9").fails(1)
-                .contains("IPAM driver \"dhcp\" not found"));
+        String dhcp = lnw(ns, "network", "create", "--ipam-driver", "dhcp", "n9").fails(1);
+        assertTrue(dhcp.contains("IPAM driver \"dhcp\" not found"), dhcp);
+        assertTrue(dhcp.contains(ns.dir().resolve("plugins").toString()), "looked for in the test's own: " + dhcp);
         assertEquals("lnw: --ipam-opt: IPAM options are not supported by libnetwork4j's default IPAM driver, only by"
                 + " IPAM plugins", lnw(ns, "network", "create", "--ipam-opt", "a=b", "n9").fails(1));
         assertEquals("lnw: --config-only: config-only networks (swarm's) are not supported by libnetwork4j",

@@ -195,7 +195,8 @@ class DaemonTest {
     private static Process startDaemon(Namespaces ns, Path socket) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
         List<String> jvm = new ArrayList<>(CliTest.jvm(ns));
-        jvm.add(1, "-Dlnw.daemon.ioDeadlineMs=" + IO_DEADLINE_MS);
+        int java = jvm.indexOf(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        jvm.add(java + 1, "-Dlnw.daemon.ioDeadlineMs=" + IO_DEADLINE_MS); // a JVM option, after java
         cmd.addAll(jvm);
         cmd.add("daemon");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -58,11 +58,13 @@ public final class Namespaces implements AutoCloseable {
     }
 
     /**
-     * A controller bound to the fake host, with its state and run directories inside this
-     * test's directory; closed, and whatever sandboxes it left swept away, at the end.
+     * A controller bound to the fake host, with its state, run and plugin directories inside
+     * this test's directory (a lookup of a plugin never reaches the machine's
+     * /run/docker/plugins); closed, and whatever sandboxes it left swept away, at the end.
      */
     public NetworkController controller() {
-        return controller(ControllerConfig.builder().hostResolvConf(fakeResolvConf("192.0.2.53")));
+        return controller(ControllerConfig.builder().hostResolvConf(fakeResolvConf("192.0.2.53"))
+                .pluginSocketDir(dir.resolve("plugins")).pluginSpecDirs(java.util.List.of(dir.resolve("plugin-specs"))));
     }
 
     /**
