@@ -120,12 +120,16 @@ int lnw_addr_del(struct lnw_nl *nl, const struct lnw_addr *a, struct lnw_err *er
 	return lnw_nl_transact(nl, msg, NULL, NULL, err, "delete address", "%s", what);
 }
 
+static int on_link(struct nl_object *obj, void *arg)
+{
+	return rtnl_addr_get_ifindex((struct rtnl_addr *)obj) == *(int *)arg;
+}
+
 struct lnw_list *lnw_addr_list(struct lnw_nl *nl, int ifindex, int family, struct lnw_err *err)
 {
 	struct ifaddrmsg ifa = { .ifa_family = (unsigned char)family };
 	struct lnw_list *list;
 	struct nl_msg *msg;
-	int kept = 0;
 
 	lnw_err_clear(err);
 	msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
@@ -135,16 +139,9 @@ struct lnw_list *lnw_addr_list(struct lnw_nl *nl, int ifindex, int family, struc
 		return NULL;
 	}
 	list = lnw_list_dump(nl, msg, err, "list addresses");
-	if (!list || ifindex <= 0)
-		return list;
 	/* The kernel filters address dumps by family only: drop the other links' here. */
-	for (int i = 0; i < list->count; i++) {
-		if (rtnl_addr_get_ifindex((struct rtnl_addr *)list->objs[i]) == ifindex)
-			list->objs[kept++] = list->objs[i];
-		else
-			nl_object_put(list->objs[i]);
-	}
-	list->count = kept;
+	if (list && ifindex > 0)
+		lnw_list_keep(list, on_link, &ifindex);
 	return list;
 }
 

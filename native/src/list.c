@@ -89,3 +89,16 @@ struct nl_object *lnw_list_at(const struct lnw_list *list, int i, const char *ty
 		return NULL;
 	return list->objs[i];
 }
+
+void lnw_list_keep(struct lnw_list *list, int (*keep)(struct nl_object *obj, void *arg), void *arg)
+{
+	int kept = 0;
+
+	for (int i = 0; i < list->count; i++) {
+		if (keep(list->objs[i], arg))
+			list->objs[kept++] = list->objs[i];
+		else
+			nl_object_put(list->objs[i]);
+	}
+	list->count = kept;
+}

@@ -109,6 +109,9 @@ struct lnw_list *lnw_list_dump(struct lnw_nl *nl, struct nl_msg *msg, struct lnw
                                const char *op);
 /* The i-th object of list if it is of libnl type `type` ("route/link", ...), else NULL. */
 struct nl_object *lnw_list_at(const struct lnw_list *list, int i, const char *type);
+/* Keeps the objects for which keep(obj, arg) is true, in order; drops the others. For the
+ * filters a dump request cannot carry on every kernel. */
+void lnw_list_keep(struct lnw_list *list, int (*keep)(struct nl_object *obj, void *arg), void *arg);
 
 /* ---- link.c ---- */
 

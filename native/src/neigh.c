@@ -126,26 +126,22 @@ int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *er
 	return neigh_send(nl, n, AF_BRIDGE, 0, 0, "delete fdb entry", err);
 }
 
-/* Keeps the entries of link ifindex (all for 0) and, for an FDB dump, only the device's own
+struct neigh_filter {
+	int ifindex, family;
+};
+
+/* The entries of link ifindex (all for 0) and, for an FDB dump, only the device's own
  * (NTF_SELF): a bridge reports the entries of its ports too, under the port's index with
  * NTF_MASTER (`bridge fdb show dev PORT` prints both kinds), and those are the bridge's
- * table, not the device's. Compacts the list in place. */
-static void keep_link(struct lnw_list *list, int ifindex, int family)
+ * table, not the device's. */
+static int of_link(struct nl_object *obj, void *arg)
 {
-	int kept = 0;
+	const struct neigh_filter *f = arg;
+	struct rtnl_neigh *ne = (struct rtnl_neigh *)obj;
 
-	for (int i = 0; i < list->count; i++) {
-		struct rtnl_neigh *ne = (struct rtnl_neigh *)list->objs[i];
-		int keep = ifindex == 0 || rtnl_neigh_get_ifindex(ne) == ifindex;
-
-		if (keep && family == AF_BRIDGE && !(rtnl_neigh_get_flags(ne) & NTF_SELF))
-			keep = 0;
-		if (keep)
-			list->objs[kept++] = list->objs[i];
-		else
-			nl_object_put(list->objs[i]);
-	}
-	list->count = kept;
+	if (f->ifindex != 0 && rtnl_neigh_get_ifindex(ne) != f->ifindex)
+		return 0;
+	return f->family != AF_BRIDGE || (rtnl_neigh_get_flags(ne) & NTF_SELF);
 }
 
 struct lnw_list *lnw_neigh_list(struct lnw_nl *nl, int family, int ifindex, struct lnw_err *err)
@@ -174,8 +170,11 @@ struct lnw_list *lnw_neigh_list(struct lnw_nl *nl, int family, int ifindex, stru
 		return NULL;
 	}
 	list = lnw_list_dump(nl, msg, err, op);
-	if (list)
-		keep_link(list, ifindex, family);
+	if (list) {
+		struct neigh_filter f = { .ifindex = ifindex, .family = family };
+
+		lnw_list_keep(list, of_link, &f);
+	}
 	return list;
 }
 

@@ -352,14 +352,7 @@ final class GoTemplate {
             String[] vars = declaration(true);
             Pipeline p = pipeline();
             List<Node> body = list("end");
-            List<Node> otherwise = List.of();
-            if (ended.equals("else")) {
-                otherwise = list("end");
-                if (ended.equals("else")) {
-                    throw error("a second {{else}} in " + src);
-                }
-            }
-            return new Range(vars[0], vars[1], p, body, otherwise, src);
+            return new Range(vars[0], vars[1], p, body, otherwise(src), src);
         }
 
         private Node conditional(boolean with) {
@@ -367,14 +360,19 @@ final class GoTemplate {
             next = 1;
             Pipeline p = pipeline();
             List<Node> body = list("end");
-            List<Node> otherwise = List.of();
-            if (ended.equals("else")) {
-                otherwise = list("end");
-                if (ended.equals("else")) {
-                    throw error("a second {{else}} in " + src);
-                }
+            return new If(with, p, body, otherwise(src), src);
+        }
+
+        /** After a body that ended: the {{else}} branch up to {{end}}, or none. */
+        private List<Node> otherwise(String src) {
+            if (!ended.equals("else")) {
+                return List.of();
             }
-            return new If(with, p, body, otherwise, src);
+            List<Node> otherwise = list("end");
+            if (ended.equals("else")) {
+                throw error("a second {{else}} in " + src);
+            }
+            return otherwise;
         }
 
         private Node print() {
