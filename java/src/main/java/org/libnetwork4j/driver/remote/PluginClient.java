@@ -77,6 +77,26 @@ public final class PluginClient {
     }
 
     /**
+     * {@code Plugin.Activate}, as dockerd sends it before anything else, and the check that
+     * the plugin implements the API it is wanted for.
+     *
+     * @param api  what it must implement: {@code NetworkDriver} or {@code IpamDriver}
+     * @param role the same in words, for the error ("network driver")
+     * @throws NotSupportedException if it does not implement api
+     * @throws NetworkException      if the call fails ({@link #call})
+     */
+    public void activateAs(String api, String role) {
+        JsonNode implemented = call("Plugin.Activate", JSON.createObjectNode()).path("Implements");
+        for (JsonNode i : implemented) {
+            if (api.equals(i.asText())) {
+                return;
+            }
+        }
+        throw new NotSupportedException("plugin \"" + name + "\" is no " + role + " (it implements " + implemented + ")",
+                0, "Plugin.Activate", name, null);
+    }
+
+    /**
      * Calls method with body and returns its answer.
      *
      * @param method e.g. {@code NetworkDriver.Join}

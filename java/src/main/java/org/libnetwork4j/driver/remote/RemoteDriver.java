@@ -82,15 +82,7 @@ public final class RemoteDriver implements RestorableDriver {
      * @throws NetworkException      if a call fails ({@link PluginClient#call})
      */
     public static RemoteDriver activate(PluginClient plugin) {
-        JsonNode implemented = plugin.call("Plugin.Activate", JSON.createObjectNode()).path("Implements");
-        boolean network = false;
-        for (JsonNode i : implemented) {
-            network |= "NetworkDriver".equals(i.asText());
-        }
-        if (!network) {
-            throw new NotSupportedException("plugin \"" + plugin.name() + "\" is no network driver (it implements "
-                    + implemented + ")", 0, "Plugin.Activate", plugin.name(), null);
-        }
+        plugin.activateAs("NetworkDriver", "network driver");
         JsonNode caps = plugin.call("NetworkDriver.GetCapabilities", JSON.createObjectNode());
         Capabilities.Scope scope = scope(plugin, caps, "Scope", Capabilities.Scope.LOCAL);
         Capabilities.Scope connectivity = scope(plugin, caps, "ConnectivityScope", scope);

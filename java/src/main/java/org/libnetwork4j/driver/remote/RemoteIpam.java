@@ -58,15 +58,7 @@ public final class RemoteIpam implements Ipam {
      * @throws NetworkException      if a call fails ({@link PluginClient#call})
      */
     public static RemoteIpam activate(PluginClient plugin) {
-        JsonNode implemented = plugin.call("Plugin.Activate", JSON.createObjectNode()).path("Implements");
-        boolean ipam = false;
-        for (JsonNode i : implemented) {
-            ipam |= "IpamDriver".equals(i.asText());
-        }
-        if (!ipam) {
-            throw new NotSupportedException("plugin \"" + plugin.name() + "\" is no IPAM driver (it implements "
-                    + implemented + ")", 0, "Plugin.Activate", plugin.name(), null);
-        }
+        plugin.activateAs("IpamDriver", "IPAM driver");
         // asked as dockerd asks; neither MAC addresses nor request replay are offered
         plugin.call("IpamDriver.GetCapabilities", JSON.createObjectNode());
         JsonNode spaces = plugin.call("IpamDriver.GetDefaultAddressSpaces", JSON.createObjectNode());
