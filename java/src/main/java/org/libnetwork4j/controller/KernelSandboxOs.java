@@ -123,14 +123,14 @@ final class KernelSandboxOs implements SandboxOs {
     }
 
     /**
-     * A namespace made before a restart, checked to be there; its netlink handle is opened
-     * when first needed. Opening one enters the namespace on a thread of its own (~100 us):
-     * for every sandbox at once, that alone would take a restart with 10,000 of them past a
-     * second, and most of them have nothing to ask of the kernel then.
+     * A namespace made before a restart, checked to be there by one stat, no descriptor
+     * opened (Netns#atPath); its netlink handle is opened when first needed. Opening one
+     * enters the namespace on a thread of its own (~100 us): for every sandbox at once, that
+     * alone would take a restart with 10,000 of them past a second, and most of them have
+     * nothing to ask of the kernel then.
      *
      * @throws org.libnetwork4j.NetworkException if gone
      */
-    /** One of ours taken up again: found by a stat, no descriptor opened (see Netns#atPath). */
     static KernelSandboxOs open(HostNamespace host, Path key) {
         return new KernelSandboxOs(host, key, Netns.atPath(key), null);
     }

@@ -134,11 +134,11 @@ public final class SqliteStore implements Store {
             // Decoded on every core: 20,000 records (10,000 live endpoints) are most of a
             // restart's time, read by a JVM that has not compiled the decoder yet.
             List<Object> decoded = rows.parallelStream().map(SqliteStore::decode).toList();
-            List<Object[]> broken = new ArrayList<>();
+            List<Broken> broken = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
                 Object o = decoded.get(i);
                 if (o instanceof String reason) {
-                    broken.add(new Object[] {rows.get(i).kind(), rows.get(i).id(), reason});
+                    broken.add(new Broken(rows.get(i).kind(), rows.get(i).id(), reason));
                 } else if (o instanceof NetworkRecord n) {
                     networks.add(n);
                 } else if (o instanceof EndpointRecord e) {
@@ -193,20 +193,24 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /** Moves each broken row (kind, id, reason) from objects to quarantine, as it was stored. */
-    private void quarantine(List<Object[]> broken) throws SQLException {
+    /** A row that cannot be its record, and why. */
+    private record Broken(String kind, String id, String reason) {
+    }
+
+    /** Moves each broken row from objects to quarantine, as it was stored. */
+    private void quarantine(List<Broken> broken) throws SQLException {
         try (PreparedStatement ins = db.prepareStatement("INSERT INTO quarantine(kind, id, parent, addresses, doc, reason, at)"
                 + " SELECT kind, id, parent, addresses, doc, ?, ? FROM objects WHERE kind = ? AND id = ?");
                 PreparedStatement del = db.prepareStatement("DELETE FROM objects WHERE kind = ? AND id = ?")) {
             String now = Instant.now().toString();
-            for (Object[] b : broken) {
-                ins.setString(1, (String) b[2]);
+            for (Broken b : broken) {
+                ins.setString(1, b.reason());
                 ins.setString(2, now);
-                ins.setString(3, (String) b[0]);
-                ins.setString(4, (String) b[1]);
+                ins.setString(3, b.kind());
+                ins.setString(4, b.id());
                 ins.executeUpdate();
-                del.setString(1, (String) b[0]);
-                del.setString(2, (String) b[1]);
+                del.setString(1, b.kind());
+                del.setString(2, b.id());
                 del.executeUpdate();
             }
         }
