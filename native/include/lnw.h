@@ -314,7 +314,7 @@ int lnw_fdb_del(struct lnw_nl *nl, const struct lnw_neigh *n, struct lnw_err *er
 struct lnw_list *lnw_neigh_list(struct lnw_nl *nl, int family, int ifindex, struct lnw_err *err);
 int lnw_neigh_list_get(const struct lnw_list *list, int i, struct lnw_neigh *out);
 
-/* ---- gratuitous ARP (arp.c) ---------------------------------------------------------- */
+/* ---- announcing neighbours: gratuitous ARP, unsolicited NA (arp.c) ---------------------- */
 
 /* `arping -A -c 1 -I IF -s IP` with a MAC given: for each of count entries (packed, 10 bytes
  * each: an IPv4 address, then its MAC), one gratuitous ARP reply from that MAC, broadcast on
@@ -323,6 +323,17 @@ int lnw_neigh_list_get(const struct lnw_list *list, int i, struct lnw_neigh *out
  * off). Returns the number sent; stops at the first failure. */
 int lnw_arp_announce(int nsfd, int ifindex, const unsigned char *entries, int count,
                      struct lnw_err *err);
+
+/* The same for IPv6: for each of count entries (packed, 22 bytes each: an IPv6 address, then
+ * its MAC), one unsolicited neighbour advertisement (override set, not solicited, from that
+ * address and MAC to ff02::1, hop limit 255) sent on each of the nifs links ifindexes of the
+ * namespace nsfd refers to. Sent on the links themselves, not on a bridge above them: a bridge
+ * would flood it to a VXLAN port too, and an advertisement that crossed the tunnel would teach
+ * the address's own host's bridge that its container lives on the far side. Neighbours with
+ * an entry for the address take the MAC; the others make none (accept_untracked_na off).
+ * Returns the number of frames sent; stops at the first failure. */
+int lnw_ndisc_announce(int nsfd, const int *ifindexes, int nifs, const unsigned char *entries, int count,
+                       struct lnw_err *err);
 
 /* ---- traffic control: root qdiscs (qdisc.c) ------------------------------------------ */
 

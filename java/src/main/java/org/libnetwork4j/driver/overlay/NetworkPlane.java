@@ -1,5 +1,6 @@
 package org.libnetwork4j.driver.overlay;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.Arp;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.Ndisc;
 import org.libnetwork4j.kernel.Neighbour;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
@@ -63,16 +65,25 @@ final class NetworkPlane {
     }
 
     /**
-     * Gratuitous ARPs for remote peers on the bridge of vni's segment, to the containers on it.
-     * They must not cross the tunnel: the peer's own host would learn the peer's MAC on its
-     * VXLAN port, away from the peer's veth. The VXLAN device in proxy mode sees to that: it
-     * takes every ARP frame it is given (the kernel's arp_reduce) and encapsulates none.
+     * Tells the containers on the bridge of vni's segment of remote peers: gratuitous ARPs on
+     * the bridge for IPv4, unsolicited neighbour advertisements on each container's port for
+     * IPv6. Neither may cross the tunnel: the peer's own host would learn the peer's MAC on its
+     * VXLAN port, away from the peer's veth. For ARP the VXLAN device in proxy mode sees to
+     * that (it takes every ARP frame it is given, the kernel's arp_reduce, and encapsulates
+     * none); it swallows neighbour solicitations only, so advertisements go to the ports
+     * themselves and never through the bridge.
+     *
+     * @param ports the local endpoints' veth ends on that bridge
      */
-    void announce(int vni, List<Neighbour> peers) {
+    void announce(int vni, List<Neighbour> peers, List<Integer> ports) {
         int br = bridgeIndex(vni);
-        if (br != 0) {
-            Arp.announce(netns, br, peers);
+        if (br == 0) {
+            return;
         }
+        List<Neighbour> v4 = peers.stream().filter(n -> n.ip() instanceof Inet4Address).toList();
+        List<Neighbour> v6 = peers.stream().filter(n -> !(n.ip() instanceof Inet4Address)).toList();
+        Arp.announce(netns, br, v4);
+        Ndisc.announce(netns, ports, v6);
     }
 
     /** The VXLAN device of the segment of vni, 0 for a VNI that is not the network's. */

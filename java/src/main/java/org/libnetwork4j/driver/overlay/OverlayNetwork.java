@@ -1,6 +1,5 @@
 package org.libnetwork4j.driver.overlay;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -241,6 +240,18 @@ final class OverlayNetwork implements PeerDirectory.Listener {
         return p.networkId().equals(id) && !p.vtep().equals(self);
     }
 
+    /** The veth ends of this host's joined endpoints on the bridge of vni's segment. */
+    private List<Integer> localPorts(int vni) {
+        List<Integer> l = new ArrayList<>();
+        for (Endpoint ep : endpoints.values()) {
+            int port = ep.nsIndex;
+            if (port != 0 && segmentFor(ep.ipv4).vni() == vni) {
+                l.add(port);
+            }
+        }
+        return l;
+    }
+
     /** The remote peers the directory reports now (for tests and inspection). */
     synchronized Set<Peer> remotePeers() {
         return Set.copyOf(remote);
@@ -310,9 +321,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
                 // replace: after a restart the entry may be there already, with an old MAC
                 if (kernel("add neighbour " + n.ip(), () -> nl.addNeighbour(n, true))) {
                     neighApplied.put(e.getKey(), e.getValue());
-                    if (n.ip() instanceof Inet4Address) {
-                        fresh.computeIfAbsent(e.getKey().vni(), k -> new ArrayList<>()).add(n);
-                    }
+                    fresh.computeIfAbsent(e.getKey().vni(), k -> new ArrayList<>()).add(n);
                 }
             }
         }
@@ -335,14 +344,15 @@ final class OverlayNetwork implements PeerDirectory.Listener {
         // Last, with the peers' FDB entries in place for the answers. A local container that
         // asked for one of these addresses before this host heard of it got no answer (the
         // device answers only from its table) and would ask again only a second later; one
-        // that cached an old MAC would keep it for seconds. A gratuitous ARP on the bridge
-        // settles both now, and makes no entry in a container that never asked.
+        // that cached an old MAC would keep it for seconds. A gratuitous ARP (IPv4) or an
+        // unsolicited neighbour advertisement (IPv6) settles both now, and makes no entry in
+        // a container that never asked.
         for (var e : fresh.entrySet()) {
             try {
-                plane.announce(e.getKey(), e.getValue());
+                plane.announce(e.getKey(), e.getValue(), localPorts(e.getKey()));
             } catch (NetworkException x) {
                 // the tables are right; a container that asked waits for its own next try
-                LOG.warn("overlay network {}: gratuitous ARP for {} new peers failed", name, e.getValue().size(), x);
+                LOG.warn("overlay network {}: announcing {} new peers failed", name, e.getValue().size(), x);
             }
         }
     }

@@ -418,9 +418,15 @@ public final class LnwNative {
             @JniArg(cast = "const struct lnw_list *") long list, int i,
             @JniArg(flags = {NO_IN}) LnwNeigh out);
 
-    // ---- gratuitous ARP ----
+    // ---- announcing neighbours: gratuitous ARP, unsolicited NA ----
     public static final native int lnw_arp_announce(
             int nsfd, int ifindex,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] entries,
+            int count, @JniArg(flags = {NO_IN}) LnwErr err);
+
+    public static final native int lnw_ndisc_announce(
+            int nsfd,
+            @JniArg(cast = "const int *", flags = {NO_OUT}) int[] ifindexes, int nifs,
             @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] entries,
             int count, @JniArg(flags = {NO_IN}) LnwErr err);
 

@@ -2,6 +2,7 @@ package org.libnetwork4j.driver.overlay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -82,22 +83,40 @@ class OverlayArpTest {
      */
     @Test
     void theFirstPingToAHostThatLearnsLateIsNotHeldForAnArpRetry(Namespaces ns) throws Exception {
+        firstEchoToAHostThatLearnsLate(ns, false);
+    }
+
+    /**
+     * The same over IPv6, where the VXLAN device swallows neighbour solicitations but not
+     * advertisements: host2 tells c2 with an unsolicited advertisement on c2's port, and the
+     * advertisement does not cross the tunnel, which would teach host1's bridge that c1 lives
+     * behind host1's own VXLAN device.
+     */
+    @Test
+    void theFirstPing6ToAHostThatLearnsLateIsNotHeldForASolicitationRetry(Namespaces ns) throws Exception {
+        firstEchoToAHostThatLearnsLate(ns, true);
+    }
+
+    private static void firstEchoToAHostThatLearnsLate(Namespaces ns, boolean v6) throws Exception {
         try (TwoHosts w = new TwoHosts(ns); HeldDirectory held = new HeldDirectory(w.directory)) {
             w.d2.close();
             w.d2 = new OverlayDriver(new TestHost(w.host2), w.run2, IpAddresses.parse(TwoHosts.H2), w.vnis, held);
-            w.createOnBoth(NET, "10.77.0.0/24", VNI_256);
+            w.createOnBoth(NET, "10.77.0.0/24", "fd77::/64", VNI_256);
             TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
             TestSandbox c2 = new TestSandbox("c2", ns.container("c2"));
-            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", c2);
+            w.join(w.d2, NET, TwoHosts.id('2'), "10.77.0.3", "fd77::3", null, c2);
             held.hold();
-            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", c1); // host1's first container
+            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", "fd77::2", null, c1); // host1's first container
+            String c1Ip = v6 ? "fd77::2" : "10.77.0.2";
+            String c2Ip = v6 ? "fd77::3" : "10.77.0.3";
+            String c1Mac = Oracle.link(c1.ns(), "eth0").orElseThrow().path("address").asText();
 
             Process ping = new ProcessBuilder("nsenter", "--net=" + c1.ns().path(), "ping", "-c", "1", "-W", "5",
-                    "10.77.0.3").redirectErrorStream(true).start();
+                    c2Ip).redirectErrorStream(true).start();
             try {
                 ping.getOutputStream().close();
                 // the echo is at c2, whose answer waits for c1's MAC
-                assertEquals("INCOMPLETE", Eventually.settled(() -> neighState(c2, "10.77.0.2"), "INCOMPLETE"));
+                assertEquals("INCOMPLETE", Eventually.settled(() -> neighState(c2, c1Ip), "INCOMPLETE"));
                 held.release();
                 assertTrue(ping.waitFor(10, TimeUnit.SECONDS), "ping ended");
                 String out = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -107,16 +126,27 @@ class OverlayArpTest {
                     fail("no round-trip time in " + out);
                 }
                 double rtt = Double.parseDouble(m.group(1));
-                assertTrue(rtt < 500, "first echo answered after " + rtt + " ms (the ARP retry is 1000): " + out);
+                assertTrue(rtt < 500, "first echo answered after " + rtt + " ms (the retry is 1000): " + out);
             } finally {
                 ping.destroyForcibly();
                 ping.waitFor(5, TimeUnit.SECONDS);
             }
+            // what host2 said of c1 stayed on host2: host1's bridge still has c1 on its veth
+            JsonNode fdb = Oracle.parse(Oracle.out(TwoHosts.overlayNs(w.run1, NET), "bridge", "-j", "fdb", "show",
+                    "br", "ov-000100"));
+            boolean onVeth = false;
+            for (JsonNode e : fdb) {
+                if (c1Mac.equals(e.path("mac").asText())) {
+                    assertNotEquals(VX, e.path("ifname").asText(), "c1's MAC learnt behind the tunnel: " + fdb);
+                    onVeth |= OverlayDriver.vethName(TwoHosts.id('1')).equals(e.path("ifname").asText());
+                }
+            }
+            assertTrue(onVeth, "c1's MAC on its veth in host1's bridge: " + fdb);
         }
     }
 
     private static String neighState(TestSandbox sb, String ip) {
-        JsonNode n = Oracle.ip(sb.ns(), "neigh", "show", ip, "dev", "eth0").path(0);
+        JsonNode n = Oracle.ip(sb.ns(), ip.contains(":") ? "-6" : "-4", "neigh", "show", ip, "dev", "eth0").path(0);
         return n.path("state").path(0).asText("none");
     }
 

@@ -80,6 +80,18 @@ final class TwoHosts implements AutoCloseable {
         create(d2, request(d2, id, subnet, options));
     }
 
+    /** The same, dual stack: subnet6 beside the IPv4 subnet, its ::1 the gateway. */
+    void createOnBoth(String id, String subnet, String subnet6, Map<String, String> options) {
+        IpPrefix p6 = IpPrefix.parse(subnet6);
+        byte[] gw6 = p6.address().getAddress();
+        gw6[15] = 1;
+        for (OverlayDriver d : List.of(d1, d2)) {
+            NetworkRequest v4 = request(d, id, subnet, options);
+            create(d, new NetworkRequest(v4.id(), v4.name(), v4.settings(), false, true, v4.v4(),
+                    List.of(new Subnet(p6, IpAddresses.of(gw6)))));
+        }
+    }
+
     /** Two containers, one on each host. */
     record Pair(TestSandbox c1, TestSandbox c2) {
     }
@@ -112,11 +124,20 @@ final class TwoHosts implements AutoCloseable {
 
     /** The same with a MAC asked for (null: the driver's choice). */
     JoinResult join(OverlayDriver d, String networkId, String endpointId, String ip, MacAddress mac, TestSandbox sb) {
-        d.createEndpoint(new EndpointRequest(networkId, endpointId, IpPrefix.parse(ip + "/24"), null, mac, List.of(),
-                false));
+        return join(d, networkId, endpointId, ip, null, mac, sb);
+    }
+
+    /** The same dual stack: ip6/64 too (null for none), without duplicate detection. */
+    JoinResult join(OverlayDriver d, String networkId, String endpointId, String ip, String ip6, MacAddress mac,
+            TestSandbox sb) {
+        d.createEndpoint(new EndpointRequest(networkId, endpointId, IpPrefix.parse(ip + "/24"),
+                ip6 == null ? null : IpPrefix.parse(ip6 + "/64"), mac, List.of(), false));
         JoinResult r = d.join(new JoinRequest(networkId, endpointId, sb, "eth", "sandbox=" + sb.id()));
         int index = ((JoinResult.Iface.InSandbox) r.iface()).index();
         sb.netlink().addAddr(Addr.of(index, ip + "/24"));
+        if (ip6 != null) {
+            sb.netlink().addAddr(Addr.of(index, ip6 + "/64").nodad());
+        }
         sb.netlink().setUp(index);
         r.afterUp().run();
         return r;
