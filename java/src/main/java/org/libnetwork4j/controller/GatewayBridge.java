@@ -52,6 +52,11 @@ final class GatewayBridge {
         return "gateway_" + sb.id().substring(0, 12);
     }
 
+    /** Whether ep is the way out this class gave sb, rather than one of the caller's endpoints. */
+    static boolean isWayOut(EndpointImpl ep, SandboxImpl sb) {
+        return NETWORK.equals(ep.network().name()) && endpointName(sb).equals(ep.name());
+    }
+
     /**
      * After ep joined sb: gives sb its way out if ep is an overlay endpoint and sb has none;
      * takes it away if ep is a local one that gives sb a gateway of its own.

@@ -276,7 +276,9 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 if (deleting || deleted) {
                     throw new NotFoundException("the sandbox is being deleted");
                 }
-                joined = attachments.all();
+                // docker_gwbridge's endpoint is not the caller's to move: it goes with the
+                // last overlay endpoint's leave and comes back with its join (GatewayBridge)
+                joined = attachments.all().stream().filter(a -> !GatewayBridge.isWayOut(a.endpoint(), this)).toList();
             } finally {
                 lock.unlock();
             }

@@ -246,6 +246,39 @@ class OverlayClusterTest {
         lnw(1, "network", "rm", "ov3");
     }
 
+    /**
+     * A runtime's namespace adopted by a sandbox on an overlay (runc's hook, libnetwork's
+     * SetKey): the overlay's interface and docker_gwbridge's both move in, the way out keeps
+     * working, and a leave takes both out of the runtime's namespace, which stays.
+     */
+    @Test
+    void setKeyTakesTheWayOutAlong(Namespaces namespaces) throws Exception {
+        ns = namespaces;
+        repo = Path.of(System.getProperty("user.dir")).getParent();
+        lab = EtcdLab.start(ns, 1);
+        startDaemon(1);
+        TestNs runtime = ns.container("runc-made");
+        lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.95.0.0/24", "ov4");
+        Path own = Path.of(lnwOut(1, "sandbox", "create", "c1").strip());
+        lnw(1, "network", "connect", "ov4", "c1");
+        assertEquals(1, gwContainers(), "c1 is on docker_gwbridge");
+
+        lnw(1, "sandbox", "set-key", "c1", "--netns", runtime.path().toString());
+        assertFalse(Files.exists(own), "the sandbox's own namespace is gone");
+        assertEquals(List.of("10.95.0.2/24"), Oracle.addrs(runtime, "eth0", "inet"), "the overlay's interface moved");
+        assertEquals(1, Oracle.addrs(runtime, "eth1", "inet").size(), "and docker_gwbridge's");
+        assertTrue(Oracle.out(runtime, "ip", "route", "show", "default").contains("dev eth1"),
+                "the default route still goes out through docker_gwbridge: " + Oracle.out(runtime, "ip", "route"));
+        assertTrue(Oracle.ping(runtime, "192.168.77.100"), "a neighbour of the host is reached (NAT)");
+
+        lnw(1, "network", "disconnect", "ov4", "c1");
+        assertEquals(List.of("lo"), Oracle.linkNames(runtime), "both interfaces left the runtime's namespace");
+        assertEquals(0, gwContainers(), "docker_gwbridge's endpoint went with the overlay's");
+        lnw(1, "sandbox", "rm", "c1");
+        assertTrue(Files.exists(runtime.path()), "the runtime's namespace is left to the runtime");
+        lnw(1, "network", "rm", "ov4");
+    }
+
     private int gwContainers() {
         return Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0).path("Containers").size();
     }
