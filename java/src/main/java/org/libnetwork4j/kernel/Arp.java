@@ -1,6 +1,5 @@
 package org.libnetwork4j.kernel;
 
-import java.net.Inet4Address;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,8 +12,6 @@ public final class Arp {
     static {
         NativeLoader.ensureLoaded();
     }
-
-    private static final int ENTRY = 10; // 4 bytes of address, 6 of MAC, as the core packs them
 
     private Arp() {
     }
@@ -38,17 +35,7 @@ public final class Arp {
         if (neighbours.isEmpty()) {
             return;
         }
-        byte[] entries = new byte[ENTRY * neighbours.size()];
-        int at = 0;
-        for (Neighbour n : neighbours) {
-            if (!(n.ip() instanceof Inet4Address)) {
-                throw new InvalidParameterException("announce arp: " + n.ip().getHostAddress()
-                        + " is not an IPv4 address");
-            }
-            System.arraycopy(n.ip().getAddress(), 0, entries, at, 4);
-            System.arraycopy(n.mac().toBytes(), 0, entries, at + 4, 6);
-            at += ENTRY;
-        }
+        byte[] entries = Neighbour.pack(neighbours, 4, "announce arp");
         ns.withFd("announce arp", fd -> {
             LnwErr err = new LnwErr();
             if (LnwNative.lnw_arp_announce(fd, ifindex, entries, neighbours.size(), err) < 0) {

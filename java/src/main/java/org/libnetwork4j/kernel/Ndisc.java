@@ -1,6 +1,5 @@
 package org.libnetwork4j.kernel;
 
-import java.net.Inet6Address;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,8 +12,6 @@ public final class Ndisc {
     static {
         NativeLoader.ensureLoaded();
     }
-
-    private static final int ENTRY = 22; // 16 bytes of address, 6 of MAC, as the core packs them
 
     private Ndisc() {
     }
@@ -45,17 +42,7 @@ public final class Ndisc {
         if (neighbours.isEmpty() || links.isEmpty()) {
             return;
         }
-        byte[] entries = new byte[ENTRY * neighbours.size()];
-        int at = 0;
-        for (Neighbour n : neighbours) {
-            if (!(n.ip() instanceof Inet6Address)) {
-                throw new InvalidParameterException("announce neighbour: " + n.ip().getHostAddress()
-                        + " is not an IPv6 address");
-            }
-            System.arraycopy(n.ip().getAddress(), 0, entries, at, 16);
-            System.arraycopy(n.mac().toBytes(), 0, entries, at + 16, 6);
-            at += ENTRY;
-        }
+        byte[] entries = Neighbour.pack(neighbours, 16, "announce neighbour");
         int[] ifindexes = links.stream().mapToInt(Integer::intValue).toArray();
         ns.withFd("announce neighbour", fd -> {
             LnwErr err = new LnwErr();

@@ -1,8 +1,10 @@
 package org.libnetwork4j.kernel;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
 
+import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.internal.jni.LnwNeigh;
 
@@ -35,5 +37,27 @@ public record Neighbour(int ifindex, InetAddress ip, MacAddress mac) {
         n.lladdr_len = 6;
         System.arraycopy(mac.toBytes(), 0, n.lladdr, 0, 6);
         return n;
+    }
+
+    /**
+     * Neighbours as the core's announcers take them: each one's address (addressLength bytes,
+     * one family), then its MAC.
+     *
+     * @throws InvalidParameterException naming op and the address of another family
+     */
+    static byte[] pack(List<Neighbour> neighbours, int addressLength, String op) {
+        byte[] entries = new byte[(addressLength + 6) * neighbours.size()];
+        int at = 0;
+        for (Neighbour n : neighbours) {
+            byte[] a = n.ip().getAddress();
+            if (a.length != addressLength) {
+                throw new InvalidParameterException(op + ": " + n.ip().getHostAddress() + " is not an IPv"
+                        + (addressLength == 4 ? 4 : 6) + " address");
+            }
+            System.arraycopy(a, 0, entries, at, addressLength);
+            System.arraycopy(n.mac().toBytes(), 0, entries, at + addressLength, 6);
+            at += addressLength + 6;
+        }
+        return entries;
     }
 }

@@ -62,12 +62,7 @@ class OverlayClusterTest {
 
     @Test
     void anOverlayNetworkSpansThreeHosts(Namespaces namespaces) throws Exception {
-        ns = namespaces;
-        repo = Path.of(System.getProperty("user.dir")).getParent();
-        lab = EtcdLab.start(ns, 3);
-        for (int i = 1; i <= 3; i++) {
-            startDaemon(i);
-        }
+        startLab(namespaces, 3);
         lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.90.0.0/24", "ov1");
         for (int i = 2; i <= 3; i++) {
             int h = i;
@@ -142,11 +137,7 @@ class OverlayClusterTest {
 
     @Test
     void etcdAwayAndAHostCutOffFromIt(Namespaces namespaces) throws Exception {
-        ns = namespaces;
-        repo = Path.of(System.getProperty("user.dir")).getParent();
-        lab = EtcdLab.start(ns, 2);
-        startDaemon(1);
-        startDaemon(2);
+        startLab(namespaces, 2);
         lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.91.0.0/24", "ov2");
         eventually("h2 has ov2", () -> lnwOut(2, "network", "ls", "--format", "json").contains("\"ov2\""));
         NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
@@ -194,10 +185,7 @@ class OverlayClusterTest {
 
     @Test
     void aContainerOnAnOverlayReachesOutThroughDockerGwbridge(Namespaces namespaces) throws Exception {
-        ns = namespaces;
-        repo = Path.of(System.getProperty("user.dir")).getParent();
-        lab = EtcdLab.start(ns, 1);
-        startDaemon(1);
+        startLab(namespaces, 1);
         assertTrue(lnwOut(1, "network", "ls", "--format", "json").contains("\"docker_gwbridge\""),
                 "a controller with a cluster store keeps the way out");
         lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.93.0.0/24", "ov3");
@@ -253,10 +241,7 @@ class OverlayClusterTest {
      */
     @Test
     void setKeyTakesTheWayOutAlong(Namespaces namespaces) throws Exception {
-        ns = namespaces;
-        repo = Path.of(System.getProperty("user.dir")).getParent();
-        lab = EtcdLab.start(ns, 1);
-        startDaemon(1);
+        startLab(namespaces, 1);
         TestNs runtime = ns.container("runc-made");
         lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.95.0.0/24", "ov4");
         Path own = Path.of(lnwOut(1, "sandbox", "create", "c1").strip());
@@ -362,6 +347,16 @@ class OverlayClusterTest {
             }
         }
         return b.toString();
+    }
+
+    /** etcd and hosts 1..n on the underlay, each host's daemon started. */
+    private void startLab(Namespaces namespaces, int n) throws Exception {
+        ns = namespaces;
+        repo = Path.of(System.getProperty("user.dir")).getParent();
+        lab = EtcdLab.start(ns, n);
+        for (int i = 1; i <= n; i++) {
+            startDaemon(i);
+        }
     }
 
     private List<String> lnwCommand(int host, String... args) {

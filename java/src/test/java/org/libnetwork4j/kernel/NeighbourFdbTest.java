@@ -109,5 +109,38 @@ class NeighbourFdbTest {
         assertThrows(org.libnetwork4j.InvalidParameterException.class,
                 () -> Arp.announce(host.netns(), br.index(), java.util.List.of(
                         new Neighbour(br.index(), IpAddresses.parse("fd00::5"), mac))));
+        assertThrows(org.libnetwork4j.InvalidParameterException.class,
+                () -> Ndisc.announce(host.netns(), java.util.List.of(br.index()), java.util.List.of(
+                        new Neighbour(br.index(), IpAddresses.parse("10.66.0.5"), mac))));
+        assertThrows(org.libnetwork4j.InvalidParameterException.class,
+                () -> Ndisc.announce(host.netns(), java.util.List.of(0), java.util.List.of(
+                        new Neighbour(br.index(), IpAddresses.parse("fd00::5"), mac))));
+    }
+
+    /**
+     * An unsolicited advertisement on a container's port: the container takes the new MAC of
+     * an address it knew and makes no entry for one it never asked for (checked with `ip`).
+     */
+    @Test
+    void anAdvertisementUpdatesWhatAContainerKnowsAndNothingElse(Namespaces ns) {
+        TestNs host = ns.host();
+        TestNs c = ns.container("c");
+        var pair = host.netlink().createVeth(VethSpec.of("lnwt-p0", "lnwt-c0").peerIn(c.netlink()).up());
+        c.netlink().addAddr(Addr.of(pair.peer().index(), "fd66::2/64").nodad());
+        c.netlink().setUp(pair.peer().index());
+        MacAddress old = MacAddress.parse("02:00:00:00:00:01");
+        MacAddress now = MacAddress.parse("02:42:0a:00:00:09");
+        Oracle.out(c, "ip", "-6", "neigh", "add", "fd66::9", "lladdr", old.toString(), "dev", "lnwt-c0", "nud", "stale");
+
+        // The container's end settled now, not by the link-watch worker later: sent before that
+        // worker has seen its carrier, the advertisement is not taken (the old MAC stays)
+        c.netlink().settle("lnwt-c0");
+        Ndisc.announce(host.netns(), java.util.List.of(pair.host().index()), java.util.List.of(
+                new Neighbour(0, IpAddresses.parse("fd66::9"), now),
+                new Neighbour(0, IpAddresses.parse("fd66::a"), now)));
+        var known = Oracle.ip(c, "-6", "neigh", "show", "dev", "lnwt-c0");
+        java.util.Map<String, String> macs = new java.util.TreeMap<>();
+        known.forEach(j -> macs.put(j.path("dst").asText(), j.path("lladdr").asText()));
+        assertEquals(java.util.Map.of("fd66::9", now.toString()), macs, known.toString());
     }
 }
