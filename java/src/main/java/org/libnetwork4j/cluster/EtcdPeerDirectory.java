@@ -2,6 +2,8 @@ package org.libnetwork4j.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,6 +88,40 @@ public final class EtcdPeerDirectory implements PeerDirectory {
             published.remove(peer);
             throw e;
         }
+    }
+
+    /** One transaction for the endpoint's peers (IPv4 and IPv6), under way while the join works. */
+    @Override
+    public Publication publishAll(List<Peer> peers) {
+        Map<String, byte[]> values = new LinkedHashMap<>();
+        for (Peer p : peers) {
+            values.put(key(p), encode(p));
+        }
+        published.addAll(peers); // first, as in publish
+        EtcdStore.Pending write;
+        try {
+            write = store.putAllAsync(values, true);
+        } catch (RuntimeException e) {
+            published.removeAll(peers);
+            throw e;
+        }
+        return () -> {
+            try {
+                write.await();
+            } catch (RuntimeException e) {
+                published.removeAll(peers);
+                // an answer that did not come may still have been written: taken back while
+                // the store can be reached, else it goes with the lease
+                for (Peer p : peers) {
+                    try {
+                        store.deleteIf(key(p), encode(p));
+                    } catch (RuntimeException w) {
+                        e.addSuppressed(w);
+                    }
+                }
+                throw e;
+            }
+        };
     }
 
     @Override

@@ -310,6 +310,34 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     /**
+     * Starts writing keys in one transaction (all or none), whatever they held, and returns
+     * without waiting for etcd: the caller works meanwhile and then awaits the answer.
+     *
+     * @param values the keys and their values
+     * @param leased whether they go with this host's lease
+     * @return the write under way: its await throws a {@link RetryableException} naming the
+     *         store if it failed or had no answer in time
+     */
+    public Pending putAllAsync(Map<String, byte[]> values, boolean leased) {
+        Op[] puts = values.entrySet().stream()
+                .map(e -> Op.put(bytes(e.getKey()), ByteSequence.from(e.getValue()), putOption(leased)))
+                .toArray(Op[]::new);
+        String what = "put " + String.join(", ", values.keySet());
+        CompletableFuture<TxnResponse> f = client.getKVClient().txn().Then(puts).commit();
+        return () -> await(name, what, f);
+    }
+
+    /** A write under way ({@link #putAllAsync}). */
+    public interface Pending {
+        /**
+         * Waits for etcd's answer.
+         *
+         * @throws RetryableException naming the store if the write failed or had no answer
+         */
+        void await();
+    }
+
+    /**
      * Deletes a key only if it holds value (what this host wrote there).
      *
      * @param key   the key

@@ -306,8 +306,11 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
      * Makes the network's namespace if this is its first join, then the veth pair in one
      * request: one end on the segment's bridge, up, with the join's label in its alias (for a
      * restart to find it) and no IPv6 link-local address (a layer-2 port); the other born in
-     * the sandbox under its final name with the endpoint's MAC. Then the endpoint is published.
-     * No gateway: an overlay network gives no way out.
+     * the sandbox under its final name with the endpoint's MAC. The endpoint's publication
+     * starts first and is awaited once the sandbox has the interface up (the result's
+     * afterUp), so that a remote store's round trip overlaps the kernel's work: a peer the
+     * other hosts know a moment before its veth exists costs nothing, what they send meanwhile
+     * finds no port and is dropped. No gateway: an overlay network gives no way out.
      */
     @Override
     public JoinResult join(JoinRequest req) {
@@ -320,36 +323,73 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         OverlayNetwork.Segment seg = n.segmentFor(ep.ipv4);
         String peerName = req.sandbox().nextInterfaceName(req.interfacePrefix());
         Netlink nl = plane.netlink();
-        VethPair pair = nl.createVeth(VethSpec.of(vethName(req.endpointId()), peerName)
-                .peerIn(req.sandbox().netlink()).master(plane.bridgeIndex(seg.vni())).mtu(n.mtu).up()
-                .peerMac(ep.mac));
-        List<Peer> published = new ArrayList<>();
+        List<Peer> peers = n.peersOf(ep, advertise);
+        PeerDirectory.Publication publication = directory.publishAll(peers);
+        ep.publishing = publication; // a leave that comes first waits for it before withdrawing
+        VethPair pair = null;
         try {
+            pair = nl.createVeth(VethSpec.of(vethName(req.endpointId()), peerName)
+                    .peerIn(req.sandbox().netlink()).master(plane.bridgeIndex(seg.vni())).mtu(n.mtu).up()
+                    .peerMac(ep.mac));
             nl.change(pair.host().index(), LinkChange.NONE.alias(alias(req.endpointId(), req.label()))
                     .ipv6LinkLocal(false));
-            for (Peer p : n.peersOf(ep, advertise)) {
-                directory.publish(p);
-                published.add(p);
-            }
         } catch (RuntimeException e) {
-            for (Peer p : published) {
-                try {
-                    directory.withdraw(p);
-                } catch (RuntimeException w) {
-                    e.addSuppressed(w);
-                }
-            }
-            try {
-                nl.deleteLink(pair.host().index()); // takes the sandbox's end along
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            undoJoin(ep, peers, pair == null ? 0 : pair.host().index(), nl, e);
             throw e;
         }
         ep.nsIndex = pair.host().index();
         String hostEnd = pair.host().name();
-        return JoinResult.inSandbox(pair.peer().index(), peerName, null, null,
-                () -> settle(nl, hostEnd, seg.bridgeName()), true);
+        int hostIndex = pair.host().index();
+        return JoinResult.inSandbox(pair.peer().index(), peerName, null, null, () -> {
+            settle(nl, hostEnd, seg.bridgeName());
+            try {
+                publication.await();
+                ep.publishing = null;
+            } catch (RuntimeException e) {
+                // undone here, not by the caller's leave: that one withdraws before it deletes,
+                // and stops at a store it cannot reach
+                undoJoin(ep, peers, hostIndex, nl, e);
+                throw e;
+            }
+        }, true);
+    }
+
+    /**
+     * A join that failed: its publication waited for, its peers withdrawn (as far as the
+     * directory can be reached: the others go with the lease), its veth pair deleted.
+     * Everything that fails is added to cause.
+     */
+    private void undoJoin(OverlayNetwork.Endpoint ep, List<Peer> peers, int hostIndex, Netlink nl,
+            RuntimeException cause) {
+        awaitQuietly(ep);
+        for (Peer p : peers) {
+            try {
+                directory.withdraw(p);
+            } catch (RuntimeException w) {
+                cause.addSuppressed(w);
+            }
+        }
+        if (hostIndex != 0) {
+            try {
+                nl.deleteLink(hostIndex); // takes the sandbox's end along
+            } catch (RuntimeException cleanup) {
+                cause.addSuppressed(cleanup);
+            }
+        }
+        ep.nsIndex = 0;
+    }
+
+    /** Waits for a publication still under way; its failure is not the caller's. */
+    private static void awaitQuietly(OverlayNetwork.Endpoint ep) {
+        PeerDirectory.Publication p = ep.publishing;
+        ep.publishing = null;
+        if (p != null) {
+            try {
+                p.await();
+            } catch (RuntimeException failed) {
+                // nothing of it stays published (the directory's contract)
+            }
+        }
     }
 
     /**
@@ -391,6 +431,7 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         if (ep == null || ep.nsIndex == 0) {
             return;
         }
+        awaitQuietly(ep); // a withdrawal must not overtake the publication on its way
         for (Peer p : n.peersOf(ep, advertise)) {
             directory.withdraw(p);
         }

@@ -65,6 +65,7 @@ final class OverlayNetwork implements PeerDirectory.Listener {
         final IpPrefix ipv6;
         final MacAddress mac;
         volatile int nsIndex; // the veth end in the network's namespace; 0 while not joined
+        volatile PeerDirectory.Publication publishing; // its peers' publication, until awaited
 
         Endpoint(IpPrefix ipv4, IpPrefix ipv6, MacAddress mac) {
             this.ipv4 = ipv4;

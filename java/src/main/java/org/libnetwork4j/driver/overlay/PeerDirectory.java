@@ -1,5 +1,7 @@
 package org.libnetwork4j.driver.overlay;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,6 +26,55 @@ public interface PeerDirectory {
      *         is then not published
      */
     void publish(Peer peer);
+
+    /**
+     * Starts publishing one endpoint's peers and returns without waiting for a remote store:
+     * the join makes its interface meanwhile and awaits the publication before it returns, so
+     * that the store's round trip and the kernel's work overlap. Once {@link Publication#await}
+     * returns, every peer is published as by {@link #publish}; if it throws, none is, whatever
+     * reached the store is withdrawn as far as the store can still be reached, and the rest goes
+     * with this host's lease.
+     *
+     * <p>This default publishes them now, one after the other, and withdraws the first ones if
+     * a later one fails.
+     *
+     * @param peers the peers of one local endpoint
+     * @return the publication under way
+     * @throws org.libnetwork4j.NetworkException if the directory refuses at once; nothing is
+     *         then published
+     */
+    default Publication publishAll(List<Peer> peers) {
+        List<Peer> done = new ArrayList<>();
+        try {
+            for (Peer p : peers) {
+                publish(p);
+                done.add(p);
+            }
+        } catch (RuntimeException e) {
+            for (Peer p : done) {
+                try {
+                    withdraw(p);
+                } catch (RuntimeException w) {
+                    e.addSuppressed(w);
+                }
+            }
+            throw e;
+        }
+        return Publication.DONE;
+    }
+
+    /** Peers being published ({@link #publishAll}). */
+    interface Publication {
+        /** One that is done already. */
+        Publication DONE = () -> { };
+
+        /**
+         * Waits for the store's answer.
+         *
+         * @throws org.libnetwork4j.NetworkException if the peers could not be published
+         */
+        void await();
+    }
 
     /**
      * Withdraws a peer: its network's watchers are told it is gone. Idempotent.

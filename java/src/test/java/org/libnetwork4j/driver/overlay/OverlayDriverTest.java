@@ -327,6 +327,58 @@ class OverlayDriverTest {
         }
     }
 
+    /**
+     * The publication runs while the veth is made and fails only when the join awaits it (a
+     * remote store lost meanwhile): the join undoes itself, and a leave after it has nothing
+     * to do.
+     */
+    @Test
+    void aPublicationThatFailsLateLeavesNothing(Namespaces ns) {
+        try (TwoHosts w = new TwoHosts(ns)) {
+            PeerDirectory lost = new PeerDirectory() {
+                @Override
+                public void publish(Peer peer) {
+                    w.directory.publish(peer);
+                }
+
+                @Override
+                public Publication publishAll(List<Peer> peers) {
+                    peers.forEach(w.directory::publish); // reached the others, then no answer
+                    return () -> {
+                        peers.forEach(w.directory::withdraw); // as the contract asks of a failure
+                        throw new org.libnetwork4j.RetryableException("cluster store: no answer");
+                    };
+                }
+
+                @Override
+                public void withdraw(Peer peer) {
+                    w.directory.withdraw(peer);
+                }
+
+                @Override
+                public Subscription watch(String networkId, Listener listener) {
+                    return w.directory.watch(networkId, listener);
+                }
+            };
+            OverlayDriver d = new OverlayDriver(new TestHost(w.host1), w.run1, IpAddresses.parse(TwoHosts.H1), w.vnis,
+                    lost);
+            d.createNetwork(TwoHosts.request(d, NET, "10.77.0.0/24", VNI_256));
+            try {
+                TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+                assertThrows(org.libnetwork4j.RetryableException.class,
+                        () -> w.join(d, NET, TwoHosts.id('1'), "10.77.0.2", c1));
+                assertEquals(Set.of("lo"), new TreeSet<>(Oracle.linkNames(c1.ns())));
+                assertEquals(Set.of("lo", "ov-000100", VX),
+                        new TreeSet<>(Oracle.linkNames(TwoHosts.overlayNs(w.run1, NET))), "no veth is left");
+                assertEquals(Set.of(), w.directory.peers(NET));
+                d.leave(NET, TwoHosts.id('1'), false); // the controller's undo: nothing left to do
+            } finally {
+                d.deleteNetwork(NET);
+                d.close();
+            }
+        }
+    }
+
     @Test
     void capabilitiesAreGlobal(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
