@@ -250,7 +250,8 @@ public final class EmbeddedDns implements NameService {
             byte[] now = handle(networkId, from.getAddress(), wire, false,
                     answer -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), from)));
             if (now != null) {
-                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(now), from));
+                // no promise per answer: nobody waits for one; a failed send reaches exceptionCaught
+                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(now), from), ctx.voidPromise());
             }
         }
 
