@@ -30,8 +30,13 @@ import java.util.Map;
  * <p>Not thread-safe: it belongs to the resolver's one event loop thread.
  */
 final class AnswerCache {
-    /** Beyond this many keys the cache starts again empty: a bound, not a policy. */
+    /**
+     * Beyond this many keys, or bytes kept, the cache starts again empty: a bound, not a policy.
+     * Bytes too, as a container can make keys at will (the question's case is part of one) and
+     * a key of a name with 16 dual-stack addresses keeps some 16 answers of a kilobyte or more.
+     */
     static final int MAX_ENTRIES = 4096;
+    static final long MAX_BYTES = 4L << 20;
     static final int MAX_VARIANTS = 16;
 
     private static final class Key {
@@ -74,6 +79,7 @@ final class AnswerCache {
 
     private final Map<Key, Answers> map = new HashMap<>();
     private long generation = -1;
+    private long bytes;
 
     /**
      * The answer to query (at least 2 bytes) from sandboxId, or null if there is none kept
@@ -81,7 +87,7 @@ final class AnswerCache {
      */
     byte[] get(long generation, String sandboxId, boolean tcp, byte[] query) {
         if (generation != this.generation) {
-            map.clear();
+            clear();
             this.generation = generation;
             return null;
         }
@@ -106,11 +112,32 @@ final class AnswerCache {
         if (generation != this.generation || variants.length == 0 || variants.length > MAX_VARIANTS) {
             return;
         }
-        if (map.size() >= MAX_ENTRIES) {
-            map.clear();
+        long size = query.length;
+        for (byte[] v : variants) {
+            size += v.length;
+        }
+        if (map.size() >= MAX_ENTRIES || bytes + size > MAX_BYTES) {
+            clear();
         }
         Answers a = new Answers(variants);
         a.next = variants.length > 1 ? 1 : 0;
-        map.put(new Key(sandboxId, tcp, query.clone()), a);
+        if (map.put(new Key(sandboxId, tcp, query.clone()), a) == null) {
+            bytes += size;
+        }
+    }
+
+    private void clear() {
+        map.clear();
+        bytes = 0;
+    }
+
+    /** The keys kept (for tests). */
+    int size() {
+        return map.size();
+    }
+
+    /** The bytes kept, queries and answers (for tests). */
+    long bytes() {
+        return bytes;
     }
 }
