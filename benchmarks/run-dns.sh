@@ -2,10 +2,14 @@
 # DNS resolvers side by side, in one run (see dns/harness.py): libnetwork4j's embedded resolver,
 # aardvark-dns 1.4 and dockerd 20.10's embedded resolver serve the same container names; each is
 # asked from inside one of its containers for a container name and for a name only the (fake)
-# upstream knows (latency p50/p99), and loaded with dnsperf (qps); for libnetwork4j also the time
-# from join's return to the new name resolving.
+# upstream knows (latency p50/p99), and loaded with dnsperf (qps, and the CPU time each
+# resolver's process spends per query); for libnetwork4j also the time from join's return to the
+# new name resolving. A last row calibrates the client: dns/ceiling.c, a responder that costs
+# almost nothing (a fixed answer, 64 queries per recvmmsg), asked the same way: no resolver can
+# be shown faster than that row on this machine.
 #
 #   sudo benchmarks/run-dns.sh [SECONDS] [harness options...]   (SECONDS: dnsperf duration, default 10)
+#   e.g. --only ceiling --dnsperf "-T 2 -c 4 -q 64" (the client ceiling alone, other load options)
 #
 # Everything runs in throwaway namespaces (lnwdns-<pid>-*) with no link to the machine's own
 # network; the only upstream is dnsmasq inside them, so no query leaves the machine. Installs

@@ -13,10 +13,15 @@ Measured from inside a container's network namespace, for each resolver:
   latency  sequential A queries (python, one connected UDP socket, hand-built queries; the
            time is send to matching reply, the client's own cost included), for a container
            name and for a name only the upstream knows (forwarded)
-  qps      dnsperf, fixed duration, for the container name
-and for libnetwork4j only, the time from join's return to the new name resolving.
+  qps      dnsperf, fixed duration, for the container name; with the CPU time the resolver's
+           process (and dnsperf) spent per query meanwhile, from /proc and getrusage
+and for libnetwork4j only, the time from join's return to the new name resolving. The client
+ceiling row is ceiling.c (built here with cc), a responder that answers every query with a
+fixed record at almost no cost, in a fake host arranged as aardvark-dns's: what dnsperf can
+show at all on this machine.
 
-  harness.py [--seconds S] [--queries Q] [--n N] [--only lnw4j,aardvark,dockerd,upstream] ...
+  harness.py [--seconds S] [--queries Q] [--n N] [--only lnw4j,aardvark,dockerd,upstream,ceiling]
+             [--dnsperf "-T 1 -c 4 -q 64"] [--java-opts=...] ...
   harness.py client ...            (internal: the DNS client, run via nsenter in a namespace)
   harness.py sweep --work W --prefix P   (internal: run-dns.sh's last-resort cleanup)
 
@@ -32,6 +37,7 @@ import os
 import platform
 import queue
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -52,7 +58,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 sys.dont_write_bytecode = True
 import dockerd_ns  # noqa: E402
 import harness_common  # noqa: E402
-from dockerd_ns import at_exit, cleanups, kill_pid, stop  # noqa: E402
+from dockerd_ns import at_exit, cleanups, cmdline, kill_pid, stop  # noqa: E402
 from harness_common import pct, run, umount_under  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,10 +66,16 @@ AARDVARK = "/usr/lib/podman/aardvark-dns"
 UPSTREAM_IP = "10.99.0.53"       # the fake upstream, on an interface of each fake host
 UPSTREAM_ANSWER = "10.99.0.99"   # what it answers for *.upstream.test
 FWD_NAME = "www.upstream.test"   # two labels and more: aardvark answers NXDOMAIN to one-label-dot names
-DNSPERF_ARGS = ["-T", "1", "-c", "4", "-q", "64", "-t", "1"]
-DNSPERF_TEXT = ("dnsperf -T 1 -c 4 -q 64 -t 1 -l {s}: one load thread, 4 client sockets, at most 64 queries in"
-                " flight, no -Q rate cap (closed loop: the resolver's saturation rate with one core left to it"
-                " on this 2-core machine), one name over and over")
+DNSPERF_DEFAULT = "-T 1 -c 4 -q 64"
+DNSPERF_ARGS = DNSPERF_DEFAULT.split() + ["-t", "1"]  # --dnsperf replaces the first part, for every row
+
+
+def dnsperf_text(seconds):
+    d = " ".join(DNSPERF_ARGS)
+    why = {DNSPERF_DEFAULT + " -t 1": ": one load thread (dnsperf runs a sender and a receiver thread for it),"
+           " 4 client sockets, at most 64 queries in flight"}.get(d, "")
+    return (f"dnsperf {d} -l {seconds}{why}, no -Q rate cap (closed loop: the resolver's saturation rate with"
+            f" the rest of this machine's CPUs shared with the client), one name over and over")
 
 
 # ---- the DNS client (runs inside a namespace: `harness.py client ...`) --------------------
@@ -324,12 +336,35 @@ def with_fake_resolv(cmd):
             'mount --bind "$0" /etc/resolv.conf && exec "$@"', fake_resolv()] + list(cmd)
 
 
-def dnsperf(ns, server, name, seconds):
+def cpu_seconds(pid):
+    """The CPU time (user, system; all threads) process pid has used so far, or None."""
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(f[11]) / os.sysconf("SC_CLK_TCK"), int(f[12]) / os.sysconf("SC_CLK_TCK")
+
+
+def dnsperf(ns, server, name, seconds, pid=None):
+    """dnsperf's figures; with pid (the resolver's process), also the CPU time it and dnsperf
+    spent per completed query (the resolver's cost, which the client's ceiling does not hide)."""
     qf = WORK / f"dnsperf-{name}.txt"
     qf.write_text(f"{name} A\n")
+    before = cpu_seconds(pid) if pid else None
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = run(["nsenter", f"--net={ns}", "dnsperf", "-s", server, "-d", qf, "-l", str(seconds)] + DNSPERF_ARGS,
             check=False, timeout=seconds + 60)
+    after = cpu_seconds(pid) if pid else None
+    kids2 = resource.getrusage(resource.RUSAGE_CHILDREN)  # nsenter execs dnsperf: its times
     out = {"raw": r.stdout + r.stderr}
+    done = next((int(l.split(":")[1].split()[0]) for l in r.stdout.splitlines()
+                 if l.strip().startswith("Queries completed:")), 0)
+    if done:
+        client = kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime
+        out["client_cpu_us"] = client / done * 1e6
+        if before is not None and after is not None:
+            out["cpu_us"] = (sum(after) - sum(before)) / done * 1e6
+            out["user_us"] = (after[0] - before[0]) / done * 1e6
     for line in r.stdout.splitlines():
         line = line.strip()
         if line.startswith("Queries per second:"):
@@ -343,15 +378,16 @@ def dnsperf(ns, server, name, seconds):
     return out
 
 
-def measure(key, ns, server, local_name, local_ip, a):
-    """Latency for the local and the forwarded name, then dnsperf for the local name."""
+def measure(key, ns, server, local_name, local_ip, a, kinds=("local", "fwd"), pid=None):
+    """Latency for the local and the forwarded name, then dnsperf for the local name (and the
+    CPU time process pid, the resolver, spends per query under it)."""
     res = {"server": server}
     if local_name and a.warm_seconds > 0:
         if client(ns, ["probe", server, local_name, local_ip, "3"])["ok"]:
             # the JIT's warm-up for the JVM; the same load for everyone
             dnsperf(ns, server, local_name, a.warm_seconds)
     for kind, name, expect in (("local", local_name, local_ip), ("fwd", FWD_NAME, UPSTREAM_ANSWER)):
-        if not name:
+        if not name or kind not in kinds:
             continue
         print(f"  {key}: {a.queries} sequential queries for {name} at {server}", file=sys.stderr, flush=True)
         r = client(ns, ["latency", server, name, expect, str(a.queries), str(a.warmup), str(a.timeout),
@@ -362,7 +398,7 @@ def measure(key, ns, server, local_name, local_ip, a):
     name = local_name or FWD_NAME
     if "lat" in res.get("local" if local_name else "fwd", {}):
         print(f"  {key}: dnsperf {a.seconds} s for {name}", file=sys.stderr, flush=True)
-        res["dnsperf"] = dnsperf(ns, server, name, a.seconds)
+        res["dnsperf"] = dnsperf(ns, server, name, a.seconds, pid)
         print(res["dnsperf"]["raw"], file=LOG, flush=True)
     return res
 
@@ -378,8 +414,8 @@ def lnw4j(a):
     args = [h.path, WORK / "lnw-state", WORK / "lnw-run", resolv, a.n] + (["join-latency"] if a.join_count else [])
     # the JVM itself in the fake host's network namespace too (nsenter keeps the mount
     # namespace, where the sandboxes' namespaces are bind-mounted)
-    java = spawn(h.enter(["java", "--enable-native-access=ALL-UNNAMED", "-cp", cp, "org.libnetwork4j.bench.DnsServe"]
-                         + args), "lnw4j-java", stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    java = spawn(h.enter(["java", "--enable-native-access=ALL-UNNAMED"] + a.java_opts.split()
+                         + ["-cp", cp, "org.libnetwork4j.bench.DnsServe"] + args), "lnw4j-java", stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def close_stdin():  # DnsServe deletes everything when its stdin closes; stop() follows
         try:
@@ -413,7 +449,7 @@ def lnw4j(a):
     server = a.lnw_server or (named[0] if named else gateway)
     print(f"  lnw4j: asking {server}", file=sys.stderr)
     ns = sandboxes["c1"][1]
-    res = measure("lnw4j", ns, server, "c2", sandboxes["c2"][0], a)
+    res = measure("lnw4j", ns, server, "c2", sandboxes["c2"][0], a, pid=java.pid)  # nsenter execs java
     res["info"] = info
     if a.join_count and res["local"].get("lat"):
         try:
@@ -482,23 +518,31 @@ def join_latency(java, out, ns, server, a):
     return results
 
 
-def aardvark(a):
-    h = FakeHost("aard")
+def bridged(tag, prefix, n):
+    """A fake host tag with a bridge br0 at PREFIX.0.1/16 and n containers on it (namespaces
+    PREFIX-T1..n, T the tag's first letter; eth0 at PREFIX.0.(i+1)): the host, and {"cI": (address,
+    namespace path)}."""
+    h = FakeHost(tag)
     h.ip("link add br0 type bridge")
-    h.ip("addr add 10.124.0.1/16 dev br0")
+    h.ip(f"addr add {prefix}.0.1/16 dev br0")
     h.ip("link set br0 up")
     ctrs = {}
-    for i in range(1, a.n + 1):
-        ns = f"{PREFIX}-a{i}"
+    for i in range(1, n + 1):
+        ns = f"{PREFIX}-{tag[0]}{i}"
         run(["ip", "netns", "add", ns])
         cleanups.append(lambda ns=ns: run(["ip", "netns", "del", ns], check=False))
-        h.ip(f"link add va{i} type veth peer name eth0 netns {ns}")
-        h.ip(f"link set va{i} master br0 up")
-        ip = f"10.124.0.{i + 1}"
+        h.ip(f"link add v{tag[0]}{i} type veth peer name eth0 netns {ns}")
+        h.ip(f"link set v{tag[0]}{i} master br0 up")
+        ip = f"{prefix}.0.{i + 1}"
         for c in ("link set lo up", f"addr add {ip}/16 dev eth0", "link set eth0 up",
-                  "route add default via 10.124.0.1"):
+                  f"route add default via {prefix}.0.1"):
             run(["ip", "-n", ns] + c.split())
         ctrs[f"c{i}"] = (ip, f"/run/netns/{ns}")
+    return h, ctrs
+
+
+def aardvark(a):
+    h, ctrs = bridged("aard", "10.124", a.n)
     cfg = WORK / "aardvark"
     cfg.mkdir()
     # the network's file: "GATEWAYS [NETWORK_DNS_SERVERS]", then "ID IPV4S IPV6S NAMES" (v1.4 config/mod.rs)
@@ -514,10 +558,24 @@ def aardvark(a):
         raise RuntimeError(f"aardvark-dns does not answer: {r['why']}")
     res = {}
     if want(a, "aardvark"):
-        res["aardvark"] = measure("aardvark", ns, "10.124.0.1", "c2", ctrs["c2"][0], a)
+        res["aardvark"] = measure("aardvark", ns, "10.124.0.1", "c2", ctrs["c2"][0], a, pid=pid)
     if want(a, "upstream"):  # the floor under forwarding: the fake upstream asked directly, same path
-        res["upstream"] = measure("upstream", ns, UPSTREAM_IP, None, None, a)
+        res["upstream"] = measure("upstream", ns, UPSTREAM_IP, None, None, a, pid=h.dnsmasq.pid)
     return res
+
+
+def ceiling(a):
+    """The client ceiling: ceiling.c (a responder that costs almost nothing per query) on the
+    gateway of a fake host arranged as aardvark-dns's, asked by the same clients from c1."""
+    h, ctrs = bridged("ceil", "10.126", a.n)
+    exe = WORK / "ceiling"
+    run(["cc", "-O2", "-Wall", "-Wextra", "-o", exe, Path(__file__).resolve().parent / "ceiling.c"])
+    p = spawn(h.enter([exe, "10.126.0.1", "53", ctrs["c2"][0]]), "ceiling")  # nsenter execs it
+    ns = ctrs["c1"][1]
+    r = client(ns, ["probe", "10.126.0.1", "c2", ctrs["c2"][0], "10"])
+    if not r["ok"]:
+        raise RuntimeError(f"the ceiling responder does not answer: {r['why']}")
+    return measure("ceiling", ns, "10.126.0.1", "c2", ctrs["c2"][0], a, kinds=("local",), pid=p.pid)
 
 
 def dockerd(a):
@@ -545,13 +603,16 @@ def dockerd(a):
     r = client(ns, ["probe", "127.0.0.11", "c2", ctrs["c2"][0], "10"])
     if not r["ok"]:
         raise RuntimeError(f"dockerd's resolver does not answer: {r['why']}")
-    return measure("dockerd", ns, "127.0.0.11", "c2", ctrs["c2"][0], a)
+    # the resolver runs in dockerd itself (nsenter, unshare and sh exec it: the PID spawned)
+    pid = d.proc.pid if cmdline(d.proc.pid).startswith(b"dockerd\0") else None
+    return measure("dockerd", ns, "127.0.0.11", "c2", ctrs["c2"][0], a, pid=pid)
 
 
 # ---- report ----------------------------------------------------------------------------
 
 LABEL = {"lnw4j": "libnetwork4j (embedded)", "aardvark": "aardvark-dns", "dockerd": "dockerd (127.0.0.11)",
-         "upstream": "fake upstream asked directly"}
+         "upstream": "fake upstream asked directly", "ceiling": "client ceiling (ceiling.c)"}
+KEYS = ("lnw4j", "aardvark", "dockerd", "upstream", "ceiling")
 
 
 def cell(r):
@@ -598,13 +659,17 @@ def report(results, errors, a, stamp):
           f" (the same for every row)", file=o)
     print(f"# local: container name c2 (A); fwd: {FWD_NAME}, known only to the fake upstream (dnsmasq on"
           f" {UPSTREAM_IP} in the same fake host)", file=o)
-    print(f"# qps: {DNSPERF_TEXT.format(s=a.seconds)}", file=o)
-    fmt = "{:<30} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}"
-    print(fmt.format("resolver", "local p50", "local p99", "fwd p50", "fwd p99", "qps", "lost"), file=o)
+    print(f"# qps: {dnsperf_text(a.seconds)}", file=o)
+    print("# cpu/q: CPU time (user and system, all threads) the resolver's process spent per query answered"
+          " during dnsperf, in us (dockerd's: the whole daemon), and in brackets the user part (the rest is the"
+          " kernel's, mostly sending the answer on to the client); client cpu/q: dnsperf's own", file=o)
+    fmt = "{:<30} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9} {:>12} {:>14}"
+    print(fmt.format("resolver", "local p50", "local p99", "fwd p50", "fwd p99", "qps", "lost", "cpu/q",
+                     "client cpu/q"), file=o)
     notes = []
-    for key in ("lnw4j", "aardvark", "dockerd", "upstream"):
+    for key in KEYS:
         if key in errors:
-            print(fmt.format(LABEL[key], "failed", "", "", "", "", ""), file=o)
+            print(fmt.format(LABEL[key], "failed", "", "", "", "", "", "", ""), file=o)
             notes.append(f"{LABEL[key]}: {errors[key]}")
             continue
         r = results.get(key)
@@ -617,19 +682,25 @@ def report(results, errors, a, stamp):
         lost = d.get("lost", "-").split()[0] if d else "-"
         if key == "upstream":
             l50 = l99 = "-"
-        print(fmt.format(LABEL[key], l50, l99, f50, f99, qps, lost), file=o)
+        cpu = f"{d['cpu_us']:.1f} ({d['user_us']:.1f})" if d and "cpu_us" in d else "-"
+        ccpu = f"{d['client_cpu_us']:.1f}" if d and "client_cpu_us" in d else "-"
+        print(fmt.format(LABEL[key], l50, l99, f50, f99, qps, lost, cpu, ccpu), file=o)
         for n, kind in ((ln, "local"), (fn, "fwd")):
             if n:
                 notes.append(f"{LABEL[key]} {kind}: {n}")
         if d and "qps" not in d:
             notes.append(f"{LABEL[key]} dnsperf: {d['raw'].strip()[-300:]}")
-    asked = [f"{LABEL[k]} {results[k]['server']}" for k in ("lnw4j", "aardvark", "dockerd", "upstream")
+    asked = [f"{LABEL[k]} {results[k]['server']}" for k in KEYS
              if k in results]
     if asked:
         notes.append("asked: " + ", ".join(asked))
     if "upstream" in results:
         notes.append("fake upstream row: dnsmasq asked for the forwarded name directly from a container, the"
                      " floor under every resolver's fwd column; its qps is dnsperf on that name")
+    if "ceiling" in results:
+        notes.append("client ceiling row: benchmarks/dns/ceiling.c, one thread answering every query with a"
+                     " fixed A record (recvmmsg/sendmmsg, 64 at a time), in a fake host arranged as aardvark-dns's:"
+                     " what this client can show at all on this machine; no resolver can be shown faster")
     j = results.get("lnw4j", {}).get("join")
     if j is not None:
         ok = [x["us"] for x in j if x.get("us") is not None]
@@ -685,8 +756,11 @@ def main():
     p.add_argument("--lnw-server", help="address to ask in libnetwork4j's sandboxes (default: the gateway)")
     p.add_argument("--lnw-build", choices=("auto", "jar", "classes"), default="auto",
                    help="libnetwork4j from java/target's jar, or java/target/classes ahead of it (auto: the newer)")
+    p.add_argument("--java-opts", default="", help="more options for libnetwork4j's JVM (a JFR recording, say)")
     p.add_argument("--setup-timeout", type=float, default=180, help="seconds for DnsServe to be ready")
-    p.add_argument("--only", default="lnw4j,aardvark,dockerd,upstream")
+    p.add_argument("--only", default=",".join(KEYS))
+    p.add_argument("--dnsperf", default=DNSPERF_DEFAULT,
+                   help="dnsperf's load options for every row (-t 1 and -l SECONDS are added)")
     p.add_argument("--work", help="working directory (run-dns.sh makes one; default: a new one in /dev/shm)")
     p.add_argument("--prefix", default=f"lnwdns-{os.getpid()}", help="prefix of the namespaces made")
     p.add_argument("--out", default=str(REPO / "benchmarks/results"))
@@ -694,6 +768,7 @@ def main():
     global A
     A = a
     a.only = set(a.only.split(","))
+    DNSPERF_ARGS[:] = a.dnsperf.split() + ["-t", "1"]
     if a.n < 2:
         sys.exit("--n: at least 2 (c1 asks for c2)")
     if os.geteuid() != 0:
@@ -711,7 +786,7 @@ def main():
     stamp = datetime.datetime.now(datetime.timezone.utc)
     a.load = os.getloadavg()
     results, errors = {}, {}
-    steps = [("lnw4j", lnw4j), ("aardvark", aardvark), ("dockerd", dockerd)]
+    steps = [("lnw4j", lnw4j), ("aardvark", aardvark), ("dockerd", dockerd), ("ceiling", ceiling)]
     for key, fn in steps:
         if not want(a, key) and not (key == "aardvark" and want(a, "upstream")):
             continue

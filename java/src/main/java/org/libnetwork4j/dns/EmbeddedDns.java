@@ -247,10 +247,16 @@ public final class EmbeddedDns implements NameService {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
             InetSocketAddress from = p.sender();
             byte[] wire = ByteBufUtil.getBytes(p.content());
-            byte[] now = handle(networkId, from.getAddress(), wire, false,
-                    answer -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), from)));
-            if (now != null) {
-                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(now), from));
+            Resolver.Outcome o = resolver.answer(networkId, from.getAddress(), wire, false);
+            if (o instanceof Resolver.Reply r) {
+                // Straight into a direct buffer: a heap one would be copied into one anyway
+                // before the send. No promise per answer: nobody waits for one; a failed send
+                // reaches exceptionCaught.
+                ByteBuf b = ctx.alloc().directBuffer(r.wire().length).writeBytes(r.wire());
+                ctx.write(new DatagramPacket(b, from), ctx.voidPromise());
+            } else if (o instanceof Resolver.Forward f) { // only now the callback, not per query
+                startForward(f, wire, false,
+                        answer -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), from)));
             }
         }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.libnetwork4j.kernel.Netns;
 import org.xbill.DNS.Name;
@@ -19,6 +20,10 @@ import org.xbill.DNS.ReverseMap;
  * each map is concurrent and each value immutable, so that a query sees an endpoint either
  * before or after a change, and a change is complete when its call returns. No operation
  * copies anything whose size grows with the number of endpoints.
+ *
+ * <p>Every change ends by moving {@link #generation} on, after the maps are changed and before
+ * the call returns: whoever read a generation before reading the maps, and finds it still
+ * current, knows that what it read then holds now (the resolver's answer cache relies on it).
  */
 final class Names {
 
@@ -75,9 +80,24 @@ final class Names {
 
     private final Map<String, Net> nets = new ConcurrentHashMap<>();
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+
+    /**
+     * A number that moves on with every change, once the change is visible in the maps. An
+     * answer built from what the maps held is still right while this reads the same value it
+     * read before the answer was built.
+     */
+    long generation() {
+        return generation.get();
+    }
+
+    private void changed() {
+        generation.incrementAndGet();
+    }
 
     void addNetwork(String id, String name, boolean internal) {
         nets.put(id, new Net(id, name, internal));
+        changed();
     }
 
     void removeNetwork(String id) {
@@ -90,6 +110,7 @@ final class Names {
                 }
             }
         }
+        changed();
     }
 
     Net network(String id) {
@@ -105,10 +126,12 @@ final class Names {
             }
             return sb;
         });
+        changed();
     }
 
     void removeSandbox(String id) {
         sandboxes.remove(id);
+        changed();
     }
 
     Sandbox sandbox(String id) {
@@ -148,6 +171,7 @@ final class Names {
         }
         sandboxes.computeIfAbsent(sandboxId, id -> new Sandbox(id, List.of(), null)).memberships
                 .add(new Membership(n, endpointId));
+        changed();
     }
 
     void leave(String networkId, String endpointId) {
@@ -174,6 +198,7 @@ final class Names {
         if (sb != null) {
             sb.memberships.removeIf(m -> m.net() == n && m.endpointId().equals(endpointId));
         }
+        changed();
     }
 
     private static List<InetAddress> addresses(Entry e) {

@@ -24,7 +24,10 @@ import org.xbill.DNS.Type;
 
 /**
  * What to do with one query: answer it from {@link Names}, forward it, or drop it. No I/O;
- * the wire format is dnsjava's.
+ * the wire format is dnsjava's. Answers to the names served here are kept ({@link AnswerCache})
+ * and given again to the same query with its id copied in, the one part of the wire format
+ * written here by hand. Used by one thread at a time (the event loop): the cache is not
+ * thread-safe.
  *
  * <p>Semantics are those of Docker 20.10's embedded resolver, scoped by the asker: the query's
  * source address, on the network whose listener got it, names the asking endpoint, and so its
@@ -70,9 +73,20 @@ final class Resolver {
     }
 
     private final Names names;
+    private final AnswerCache cache = new AnswerCache();
 
     Resolver(Names names) {
         this.names = names;
+    }
+
+    /**
+     * The answers to a local name: one encoding per variant (the rotations of a shuffled
+     * order), kept in the cache if keep; the asker gets the first.
+     */
+    private record Local(byte[][] variants, boolean keep) {
+        Local(byte[] one, boolean keep) {
+            this(new byte[][] {one}, keep);
+        }
     }
 
     /**
@@ -81,10 +95,18 @@ final class Resolver {
      * @param tcp       over TCP (no size limit but the protocol's)
      */
     Outcome answer(String networkId, InetAddress source, byte[] wire, boolean tcp) {
+        // first: everything read below must be at least as new as this (see AnswerCache)
+        long generation = names.generation();
         Names.Net net = names.network(networkId);
         Names.Entry asker = net == null ? null : net.byAddress.get(source);
         if (asker == null) {
             return Drop.INSTANCE;
+        }
+        if (wire.length > 12) {
+            byte[] kept = cache.get(generation, asker.sandboxId(), tcp, wire);
+            if (kept != null) {
+                return new Reply(kept);
+            }
         }
         Message q;
         try {
@@ -109,10 +131,13 @@ final class Resolver {
             sb.memberships.forEach(m -> scope.add(m.net()));
         }
         if (question.getDClass() == DClass.IN || question.getDClass() == DClass.ANY) {
-            Outcome local = question.getType() == Type.PTR ? reverse(q, question, scope, maxSize)
+            Local local = question.getType() == Type.PTR ? reverse(q, question, scope, maxSize)
                     : lookup(q, question, scope, maxSize);
             if (local != null) {
-                return local;
+                if (local.keep()) {
+                    cache.put(generation, asker.sandboxId(), tcp, wire, local.variants());
+                }
+                return new Reply(local.variants()[0]);
             }
         }
         if (sb == null || sb.upstreams.isEmpty() || !sb.mayForward()) {
@@ -122,7 +147,7 @@ final class Resolver {
     }
 
     /** A or AAAA (or another type) for a name in scope; null if no network knows the name. */
-    private Outcome lookup(Message q, Record question, List<Names.Net> scope, int maxSize) {
+    private Local lookup(Message q, Record question, List<Names.Net> scope, int maxSize) {
         String name = question.getName().toString(true).toLowerCase(Locale.ROOT);
         List<Names.Entry> found = null;
         for (Names.Net n : scope) {
@@ -155,21 +180,32 @@ final class Resolver {
                 answers.add(new AAAARecord(question.getName(), DClass.IN, TTL, e.ipv6()));
             }
         }
-        Collections.shuffle(answers, ThreadLocalRandom.current()); // round robin, per answer
-        return reply(q, Rcode.NOERROR, answers, maxSize, true);
+        Collections.shuffle(answers, ThreadLocalRandom.current()); // round robin
+        if (answers.size() > AnswerCache.MAX_VARIANTS) { // a fresh shuffle per answer: not kept
+            return new Local(reply(q, Rcode.NOERROR, answers, maxSize, true).wire(), false);
+        }
+        // each rotation of the shuffled order, to be handed out in turn: every address first
+        // as often as every other
+        byte[][] variants = new byte[Math.max(1, answers.size())][];
+        for (int r = 0; r < variants.length; r++) {
+            variants[r] = reply(q, Rcode.NOERROR, answers, maxSize, true).wire();
+            Collections.rotate(answers, -1);
+        }
+        return new Local(variants, true);
     }
 
     /** PTR for an address of an endpoint in scope: NAME.NETWORK.; null if none has it. */
-    private Outcome reverse(Message q, Record question, List<Names.Net> scope, int maxSize) {
+    private Local reverse(Message q, Record question, List<Names.Net> scope, int maxSize) {
         for (Names.Net n : scope) {
             Names.Entry e = n.byReverse.get(question.getName());
             if (e != null) {
                 try {
                     Name target = Name.fromString(e.primary() + "." + n.name + ".");
-                    return reply(q, Rcode.NOERROR,
-                            List.of(new PTRRecord(question.getName(), DClass.IN, TTL, target)), maxSize, true);
+                    return new Local(reply(q, Rcode.NOERROR,
+                            List.of(new PTRRecord(question.getName(), DClass.IN, TTL, target)), maxSize, true)
+                            .wire(), true);
                 } catch (TextParseException notAName) {
-                    return reply(q, Rcode.SERVFAIL, List.of(), maxSize, false);
+                    return new Local(reply(q, Rcode.SERVFAIL, List.of(), maxSize, false).wire(), false);
                 }
             }
         }

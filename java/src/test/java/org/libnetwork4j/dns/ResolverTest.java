@@ -1,13 +1,20 @@
 package org.libnetwork4j.dns;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
@@ -137,5 +144,105 @@ class ResolverTest {
             names.leave("n1", "w" + i);
         }
         assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, query("many", Type.A), false));
+    }
+
+    /** The same query with another id, the bytes otherwise untouched. */
+    static byte[] withId(byte[] q, int id) {
+        byte[] c = q.clone();
+        c[0] = (byte) (id >> 8);
+        c[1] = (byte) id;
+        return c;
+    }
+
+    static Set<String> addresses(Message m) {
+        return m.getSection(Section.ANSWER).stream().map(Record::rdataToString).collect(Collectors.toSet());
+    }
+
+    @Test
+    void anAnswerGivenAgainCarriesTheNewQuerysIdAndReadsAsTheCodecsOwn() throws Exception {
+        byte[] q = query("web", Type.A);
+        byte[] first = ((Resolver.Reply) resolver.answer("n1", a2, withId(q, 0x1234), false)).wire();
+        for (int id : new int[] {0xBEEF, 0x0001, 0xFFFF}) {
+            byte[] again = ((Resolver.Reply) resolver.answer("n1", a2, withId(q, id), false)).wire();
+            Message m = new Message(again);
+            assertEquals(id, m.getHeader().getID());
+            assertTrue(m.getHeader().getFlag(Flags.QR) && m.getHeader().getFlag(Flags.AA));
+            assertEquals(Set.of("10.1.0.2"), addresses(m));
+            assertEquals(m.getQuestion(), new Message(q).getQuestion());
+            // one address: the same bytes as the first answer but for the id
+            assertArrayEquals(Arrays.copyOfRange(first, 2, first.length), Arrays.copyOfRange(again, 2, again.length));
+        }
+        // what an answer was built for is not changed by a later answer (each its own array)
+        assertEquals(0x1234, new Message(first).getHeader().getID());
+    }
+
+    @Test
+    void rdEdnsTcpAndTheQuestionsCaseAreAnsweredAsAskedEachTime() throws Exception {
+        for (int i = 0; i < 16; i++) { // the most a kept name has: each answer here is a kept one
+            names.join("n1", "m" + i, "s2", List.of("many"), ip("10.1.1." + (i + 1)), ip("fd00::1:" + (i + 1)));
+        }
+        for (int round = 0; round < 3; round++) { // the first builds, the others are given again
+            Message noRd = new Message(query("many", Type.ANY));
+            noRd.getHeader().unsetFlag(Flags.RD);
+            Message r = ask(a1, noRd.toWire());
+            assertFalse(r.getHeader().getFlag(Flags.RD), "RD as asked");
+            assertTrue(r.getHeader().getFlag(Flags.TC), "32 records are more than 512 bytes");
+            assertTrue(r.getOPT() == null);
+            Message rd = ask(a1, query("many", Type.ANY));
+            assertTrue(rd.getHeader().getFlag(Flags.RD) && rd.getHeader().getFlag(Flags.TC));
+            Message e = new Message(query("many", Type.ANY));
+            e.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+            Message edns = ask(a1, e.toWire());
+            assertFalse(edns.getHeader().getFlag(Flags.TC));
+            assertEquals(32, edns.getSection(Section.ANSWER).size());
+            assertTrue(edns.getOPT() != null, "EDNS back to an EDNS client");
+            Message tcp = new Message(((Resolver.Reply) resolver.answer("n1", a1, query("many", Type.ANY), true))
+                    .wire());
+            assertFalse(tcp.getHeader().getFlag(Flags.TC));
+            assertEquals(32, tcp.getSection(Section.ANSWER).size());
+            Message upper = ask(a1, query("MANY", Type.A));
+            assertEquals("MANY.", upper.getQuestion().getName().toString(), "the question as asked");
+            assertEquals(16, upper.getSection(Section.ANSWER).size());
+        }
+    }
+
+    @Test
+    void aJoinOrALeaveIsSeenByTheNextQuery() throws Exception {
+        byte[] q = query("web", Type.A);
+        assertEquals(Set.of("10.1.0.2"), addresses(ask(a2, q)));
+        assertEquals(Set.of("10.1.0.2"), addresses(ask(a2, q))); // kept
+        names.join("n1", "e4", "s4", List.of("web"), ip("10.1.0.4"), null);
+        assertEquals(Set.of("10.1.0.2", "10.1.0.4"), addresses(ask(a2, q)));
+        names.leave("n1", "e1");
+        assertEquals(Set.of("10.1.0.4"), addresses(ask(a2, q)));
+        names.leave("n1", "e4");
+        assertEquals(Rcode.SERVFAIL, ask(a2, q).getRcode(), "gone: not ours any more (and s2 has no upstream)");
+        // a PTR answer is kept too, and forgotten with the leave; an asker that left gets nothing
+        names.join("n1", "e1", "s1", List.of("web", "www"), a1, null);
+        byte[] ptr = Message.newQuery(Record.newRecord(ReverseMap.fromAddress(a2), Type.PTR, DClass.IN)).toWire();
+        assertEquals("db.front.", ask(a1, ptr).getSection(Section.ANSWER).get(0).rdataToString());
+        assertEquals("db.front.", ask(a1, ptr).getSection(Section.ANSWER).get(0).rdataToString());
+        names.leave("n1", "e2");
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, ptr, false));
+        assertEquals(Resolver.Drop.INSTANCE, resolver.answer("n1", a2, q, false), "a2 left: no answer for it");
+        // another sandbox's answer is its own: s2 is on n2 too, where "cache" is known
+        names.join("n1", "e2", "s2", List.of("DB"), a2, null);
+        assertEquals(Set.of("10.2.0.3"), addresses(ask(a2, query("cache", Type.A))));
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, query("cache", Type.A), false));
+    }
+
+    @Test
+    void everyAddressComesFirstInTurn() throws Exception {
+        names.join("n1", "r1", "s5", List.of("rr"), ip("10.1.2.1"), null);
+        names.join("n1", "r2", "s6", List.of("rr"), ip("10.1.2.2"), null);
+        names.join("n1", "r3", "s7", List.of("rr"), ip("10.1.2.3"), null);
+        byte[] q = query("rr", Type.A);
+        Map<String, Integer> firsts = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            Message m = ask(a1, q);
+            assertEquals(Set.of("10.1.2.1", "10.1.2.2", "10.1.2.3"), addresses(m));
+            firsts.merge(m.getSection(Section.ANSWER).get(0).rdataToString(), 1, Integer::sum);
+        }
+        assertEquals(Map.of("10.1.2.1", 10, "10.1.2.2", 10, "10.1.2.3", 10), firsts);
     }
 }
