@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.EndpointOperInfo;
 import org.libnetwork4j.driver.EndpointRequest;
@@ -24,9 +29,11 @@ import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.driver.RestorableDriver;
+import org.libnetwork4j.driver.SandboxContext;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeEndpoint;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeNetwork;
 import org.libnetwork4j.firewall.Firewall;
+import org.libnetwork4j.kernel.Link;
 import org.libnetwork4j.kernel.LinkChange;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.VethPair;
@@ -56,6 +63,8 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeConnectivity connectivity;
     private final BridgeRestore restore;
     private final HostEndNames names = new HostEndNames();
+    /** Host ends of left joins whose delete runs in the background, by name (see {@link #leave}). */
+    private final Map<String, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
 
     /**
      * firewall and ports may be null for a driver that only parses options (tests).
@@ -241,6 +250,9 @@ public final class BridgeDriver implements RestorableDriver {
                 p = nl.createVeth(VethSpec.of(name.name(), peer).peerIn(req.sandbox().netlink())
                         .master(n.bridgeIndex).mtu(n.settings.mtu()).up().peerMac(ep.mac));
             } catch (AlreadyExistsException taken) {
+                if (awaitLeft(name.name())) {
+                    continue; // our own pair of an earlier join, being deleted: its name is free now
+                }
                 names.release(name.name(), req.endpointId());
                 if (nl.findLink(name.name()).isEmpty()) {
                     throw taken; // the peer's name in the sandbox, not ours
@@ -266,6 +278,8 @@ public final class BridgeDriver implements RestorableDriver {
             }
             ep.hostEnd = name.name();
             ep.hostIndex = p.host().index();
+            ep.sandbox = req.sandbox();
+            ep.peerIndex = p.peer().index();
             return p;
         }
     }
@@ -286,6 +300,20 @@ public final class BridgeDriver implements RestorableDriver {
         });
     }
 
+    /**
+     * The port out of service before this returns, its pair deleted in the background. A
+     * veth's delete waits 20-25 ms for RCU in the kernel (an RCU barrier after the link lock
+     * is dropped), longer than the rest of a CNI DEL together, and an adopted namespace that
+     * stays does not take our interface along. So: the host end down, off the bridge and
+     * marked deleted in its alias (a restart in between finds the mark and finishes the
+     * delete, {@link BridgeRestore#removeOrphans}); the container's end down and renamed out
+     * of the way, so that the next interface of that name can be made in that namespace at
+     * once; then {@link HostContext#deleteLinkLater}, which the controller's close waits for.
+     * The host end's name is the endpoint's own (issue 21): a pending delete holds no name
+     * another endpoint wants, and a rejoin of this one takes its next name (createPair).
+     * Whatever stands in the way of that (the container's end not where we left it, its new
+     * name taken) makes it the synchronous delete of before.
+     */
     @Override
     public void leave(String networkId, String endpointId, boolean sandboxGone) {
         BridgeNetwork n = networks.get(networkId);
@@ -294,20 +322,112 @@ public final class BridgeDriver implements RestorableDriver {
             return;
         }
         if (!sandboxGone) {
-            try {
-                host.withNetlink(nl -> {
-                    nl.deleteLink(ep.hostIndex);
-                    return null;
-                });
-            } catch (NotFoundException gone) {
-                // the pair is gone already: that is what leave wants
-            }
+            retirePair(ep, endpointId);
         }
         connectivity.removePort(n, ep.hostEnd);
         names.release(ep.hostEnd, endpointId);
         ep.hostIndex = 0;
         ep.hostEnd = null;
+        ep.sandbox = null;
+        ep.peerIndex = 0;
         n.removePort();
+    }
+
+    private void retirePair(BridgeEndpoint ep, String endpointId) {
+        int index = ep.hostIndex;
+        try {
+            host.withNetlink(nl -> {
+                // down first: no frame crosses the port from here on, and it leaves the bridge
+                // without carrier (nomaster's RCU wait is the expedited one, under the link lock)
+                nl.change(index, LinkChange.NONE.up(false).alias(BridgeState.deletedPortAlias(endpointId)));
+                nl.setNoMaster(index);
+                return null;
+            });
+        } catch (NotFoundException gone) {
+            return; // the pair is gone already: that is what leave wants
+        } catch (RuntimeException e) {
+            deleteNow(index, e);
+            return;
+        }
+        if (renamePeerAway(ep, index)) {
+            String name = ep.hostEnd;
+            CompletableFuture<Void> done = host.deleteLinkLater(index, name);
+            leaving.put(name, done);
+            done.whenComplete((v, e) -> leaving.remove(name, done));
+        } else {
+            deleteNow(index, null);
+        }
+    }
+
+    /**
+     * The container's end of the pair whose host end is hostIndex: down, then (a link that is
+     * up cannot be renamed) {@code lnwdel} and its index in hex, a name unique in that
+     * namespace while the link lives. True if done; false if the caller must delete the pair
+     * now.
+     */
+    private static boolean renamePeerAway(BridgeEndpoint ep, int hostIndex) {
+        SandboxContext sb = ep.sandbox;
+        int peer = ep.peerIndex;
+        if (sb == null || peer <= 0) {
+            return false;
+        }
+        try {
+            Netlink nl = sb.netlink();
+            // the index is the one the kernel gave the pair's peer; checked, as a wrong one would
+            // take down someone else's interface
+            Link l = nl.link(peer);
+            if (!"veth".equals(l.kind()) || l.peerIndex() != hostIndex) {
+                return false;
+            }
+            nl.setDown(peer);
+            nl.rename(peer, "lnwdel" + Integer.toHexString(peer));
+            return true;
+        } catch (RuntimeException e) {
+            // not where the join left it (a pair dies whole, so a missing peer was moved, e.g.
+            // by a caller that moves interfaces itself), or no name for it: delete it now
+            return false;
+        }
+    }
+
+    /**
+     * Waits for the background delete of a host end of ours called name, if one is pending
+     * (a rejoin of its endpoint right after its leave wants the name back; waiting keeps the
+     * endpoint's names from running out when it leaves and joins in quick turns). True if
+     * there was one and it is done (or failed: the caller's retry then finds out).
+     */
+    private boolean awaitLeft(String name) {
+        CompletableFuture<Void> pending = leaving.get(name);
+        if (pending == null) {
+            return false;
+        }
+        try {
+            pending.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted waiting for the delete of " + name);
+        } catch (ExecutionException | TimeoutException e) {
+            leaving.remove(name, pending);
+            return false; // the link is someone's now, as far as we know: the next name
+        }
+        leaving.remove(name, pending);
+        return true;
+    }
+
+    /** The synchronous delete; a pair gone already counts as deleted. */
+    private void deleteNow(int index, RuntimeException cause) {
+        try {
+            host.withNetlink(nl -> {
+                nl.deleteLink(index);
+                return null;
+            });
+        } catch (NotFoundException gone) {
+            // the pair is gone already: that is what leave wants
+        } catch (RuntimeException e) {
+            if (cause != null) {
+                e.addSuppressed(cause);
+            }
+            throw e;
+        }
     }
 
     @Override
