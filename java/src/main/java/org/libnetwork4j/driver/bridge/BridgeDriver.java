@@ -63,6 +63,8 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeConnectivity connectivity;
     private final BridgeRestore restore;
     private final HostEndNames names = new HostEndNames();
+    /** The most pairs whose delete runs in the background at once (see {@link #leave}). */
+    static final int MAX_PENDING_DELETES = 64;
     /** Host ends of left joins whose delete runs in the background, by name (see {@link #leave}). */
     private final Map<String, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
 
@@ -349,7 +351,11 @@ public final class BridgeDriver implements RestorableDriver {
             deleteNow(index, e);
             return;
         }
-        if (renamePeerAway(ep, index)) {
+        // The reaper deletes one pair at a time, ~25 ms each: past a backlog it cannot clear in
+        // a second or two, the leave deletes its own pair as it did before. That bounds how long
+        // the controller's close waits for it, and so that after a clean close (whose restart
+        // reads only the bridges' ports, not these) none is left behind.
+        if (leaving.size() < MAX_PENDING_DELETES && renamePeerAway(ep, index)) {
             String name = ep.hostEnd;
             CompletableFuture<Void> done = host.deleteLinkLater(index, name);
             leaving.put(name, done);
