@@ -303,28 +303,46 @@ public final class BridgeDriver implements RestorableDriver {
     }
 
     /**
-     * The port out of service before this returns, its pair deleted in the background. A
-     * veth's delete waits 20-25 ms for RCU in the kernel (an RCU barrier after the link lock
-     * is dropped), longer than the rest of a CNI DEL together, and an adopted namespace that
-     * stays does not take our interface along. So: the host end down, off the bridge and
-     * marked deleted in its alias (a restart in between finds the mark and finishes the
-     * delete, {@link BridgeRestore#removeOrphans}); the container's end down and renamed out
-     * of the way, so that the next interface of that name can be made in that namespace at
-     * once; then {@link HostContext#deleteLinkLater}, which the controller's close waits for.
-     * The host end's name is the endpoint's own (issue 21): a pending delete holds no name
-     * another endpoint wants, and a rejoin of this one takes its next name (createPair).
-     * Whatever stands in the way of that (the container's end not where we left it, its new
-     * name taken) makes it the synchronous delete of before.
+     * The pair deleted before this returns: a join's rollback (and any caller of the SPI) gets
+     * back a host as it was. A leave proper goes through {@link #leaveInBackground}.
      */
     @Override
     public void leave(String networkId, String endpointId, boolean sandboxGone) {
+        leave(networkId, endpointId, sandboxGone, false);
+    }
+
+    /**
+     * A leave whose port is out of service before this returns and whose pair is deleted in
+     * the background. A veth's delete waits 20-25 ms for RCU in the kernel (an RCU barrier
+     * after the link lock is dropped), longer than the rest of a CNI DEL together, and an
+     * adopted namespace that stays does not take our interface along. So: the host end down,
+     * off the bridge and marked deleted in its alias (a restart in between finds the mark and
+     * finishes the delete, {@link BridgeRestore#removeOrphans}); the container's end down and
+     * renamed out of the way, so that the next interface of that name can be made in that
+     * namespace at once; then {@link HostContext#deleteLinkLater}, which the controller's
+     * close waits for. The host end's name is the endpoint's own (issue 21): a pending delete
+     * holds no name another endpoint wants, and a rejoin of this one waits for it (createPair).
+     * Whatever stands in the way of that (the container's end not where the join left it, its
+     * new name taken, a long backlog) makes it the synchronous delete of {@link #leave}.
+     * Not for a join's rollback: that must leave nothing behind by the time it throws.
+     *
+     * @param networkId  the endpoint's network
+     * @param endpointId the endpoint leaving its sandbox, which stays
+     */
+    public void leaveInBackground(String networkId, String endpointId) {
+        leave(networkId, endpointId, false, true);
+    }
+
+    private void leave(String networkId, String endpointId, boolean sandboxGone, boolean background) {
         BridgeNetwork n = networks.get(networkId);
         BridgeEndpoint ep = n == null ? null : n.endpoints.get(endpointId);
         if (ep == null || ep.hostIndex == 0) {
             return;
         }
-        if (!sandboxGone) {
+        if (background) {
             retirePair(ep, endpointId);
+        } else if (!sandboxGone) {
+            deleteNow(ep.hostIndex, null);
         }
         connectivity.removePort(n, ep.hostEnd);
         names.release(ep.hostEnd, endpointId);
