@@ -47,9 +47,12 @@ final class Leave {
                 // an adopted namespace stays (it is someone else's): the driver takes its
                 // interface out, as for a leave, even when the sandbox goes
                 boolean goesWithNamespace = sandboxGone && a.movedIn() == null && !sb.os().isExternal();
-                if (!goesWithNamespace && a.driver() instanceof BridgeDriver bridge) {
-                    // out of service now, the veth's slow delete in the background (a join's
-                    // rollback, in Join, keeps the driver's synchronous leave)
+                if (sb.os().isExternal() && a.movedIn() == null && a.driver() instanceof BridgeDriver bridge) {
+                    // A runtime's namespace (CNI DEL): out of service now, the veth's slow delete
+                    // in the background. Only here for now, where the leave of every container
+                    // pays it; a disconnect from a sandbox of ours (Engine API, lnw network
+                    // disconnect) still returns with the pair gone, as its callers check. A join's
+                    // rollback, in Join, keeps the driver's synchronous leave.
                     bridge.leaveInBackground(a.networkId(), ep.id());
                 } else {
                     a.driver().leave(a.networkId(), ep.id(), goesWithNamespace);

@@ -324,7 +324,8 @@ public final class BridgeDriver implements RestorableDriver {
      * holds no name another endpoint wants, and a rejoin of this one waits for it (createPair).
      * Whatever stands in the way of that (the container's end not where the join left it, its
      * new name taken, a long backlog) makes it the synchronous delete of {@link #leave}.
-     * Not for a join's rollback: that must leave nothing behind by the time it throws.
+     * Not for a join's rollback: that must leave nothing behind by the time it throws. The
+     * controller uses it where a runtime's namespace stays (CNI DEL, adopted sandboxes).
      *
      * @param networkId  the endpoint's network
      * @param endpointId the endpoint leaving its sandbox, which stays
