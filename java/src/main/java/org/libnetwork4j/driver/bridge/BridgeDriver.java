@@ -63,9 +63,9 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeConnectivity connectivity;
     private final BridgeRestore restore;
     private final HostEndNames names = new HostEndNames();
-    /** The most pairs whose delete runs in the background at once (see {@link #leave}). */
+    /** The most pairs whose delete runs in the background at once (see {@link #leaveInBackground}). */
     static final int MAX_PENDING_DELETES = 64;
-    /** Host ends of left joins whose delete runs in the background, by name (see {@link #leave}). */
+    /** Host ends of left joins whose delete runs in the background, by name (see {@link #leaveInBackground}). */
     private final Map<String, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
 
     /**
@@ -418,7 +418,8 @@ public final class BridgeDriver implements RestorableDriver {
      * Waits for the background delete of a host end of ours called name, if one is pending
      * (a rejoin of its endpoint right after its leave wants the name back; waiting keeps the
      * endpoint's names from running out when it leaves and joins in quick turns). True if
-     * there was one and it is done (or failed: the caller's retry then finds out).
+     * there was one and it completed; false if there was none, or it failed or took too long
+     * (the link is then taken to be someone else's, and the join tries the endpoint's next name).
      */
     private boolean awaitLeft(String name) {
         CompletableFuture<Void> pending = leaving.get(name);
@@ -432,7 +433,7 @@ public final class BridgeDriver implements RestorableDriver {
             throw new RetryableException("interrupted waiting for the delete of " + name);
         } catch (ExecutionException | TimeoutException e) {
             leaving.remove(name, pending);
-            return false; // the link is someone's now, as far as we know: the next name
+            return false;
         }
         leaving.remove(name, pending);
         return true;
