@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.PortMapping;
+import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.EndpointOperInfo;
 import org.libnetwork4j.driver.EndpointRequest;
@@ -24,9 +29,11 @@ import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.driver.RestorableDriver;
+import org.libnetwork4j.driver.SandboxContext;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeEndpoint;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeNetwork;
 import org.libnetwork4j.firewall.Firewall;
+import org.libnetwork4j.kernel.Link;
 import org.libnetwork4j.kernel.LinkChange;
 import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.VethPair;
@@ -56,6 +63,10 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeConnectivity connectivity;
     private final BridgeRestore restore;
     private final HostEndNames names = new HostEndNames();
+    /** The most pairs whose delete runs in the background at once (see {@link #leaveInBackground}). */
+    static final int MAX_PENDING_DELETES = 64;
+    /** Host ends of left joins whose delete runs in the background, by name (see {@link #leaveInBackground}). */
+    private final Map<String, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
 
     /**
      * firewall and ports may be null for a driver that only parses options (tests).
@@ -241,6 +252,9 @@ public final class BridgeDriver implements RestorableDriver {
                 p = nl.createVeth(VethSpec.of(name.name(), peer).peerIn(req.sandbox().netlink())
                         .master(n.bridgeIndex).mtu(n.settings.mtu()).up().peerMac(ep.mac));
             } catch (AlreadyExistsException taken) {
+                if (awaitLeft(name.name())) {
+                    continue; // our own pair of an earlier join, being deleted: its name is free now
+                }
                 names.release(name.name(), req.endpointId());
                 if (nl.findLink(name.name()).isEmpty()) {
                     throw taken; // the peer's name in the sandbox, not ours
@@ -266,6 +280,8 @@ public final class BridgeDriver implements RestorableDriver {
             }
             ep.hostEnd = name.name();
             ep.hostIndex = p.host().index();
+            ep.sandbox = req.sandbox();
+            ep.peerIndex = p.peer().index();
             return p;
         }
     }
@@ -286,28 +302,158 @@ public final class BridgeDriver implements RestorableDriver {
         });
     }
 
+    /**
+     * The pair deleted before this returns: a join's rollback (and any caller of the SPI) gets
+     * back a host as it was. A leave proper goes through {@link #leaveInBackground}.
+     */
     @Override
     public void leave(String networkId, String endpointId, boolean sandboxGone) {
+        leave(networkId, endpointId, sandboxGone, false);
+    }
+
+    /**
+     * A leave whose port is out of service before this returns and whose pair is deleted in
+     * the background. A veth's delete waits 20-25 ms for RCU in the kernel (an RCU barrier
+     * after the link lock is dropped), longer than the rest of a CNI DEL together, and an
+     * adopted namespace that stays does not take our interface along. So: the host end down,
+     * off the bridge and marked deleted in its alias (a restart in between finds the mark and
+     * finishes the delete, {@link BridgeRestore#removeOrphans}); the container's end down and
+     * renamed out of the way, so that the next interface of that name can be made in that
+     * namespace at once; then {@link HostContext#deleteLinkLater}, which the controller's
+     * close waits for. The host end's name is the endpoint's own (issue 21): a pending delete
+     * holds no name another endpoint wants, and a rejoin of this one waits for it (createPair).
+     * Whatever stands in the way of that (the container's end not where the join left it, its
+     * new name taken, a long backlog) makes it the synchronous delete of {@link #leave}.
+     * Not for a join's rollback: that must leave nothing behind by the time it throws. The
+     * controller uses it where a runtime's namespace stays (CNI DEL, adopted sandboxes).
+     *
+     * @param networkId  the endpoint's network
+     * @param endpointId the endpoint leaving its sandbox, which stays
+     */
+    public void leaveInBackground(String networkId, String endpointId) {
+        leave(networkId, endpointId, false, true);
+    }
+
+    private void leave(String networkId, String endpointId, boolean sandboxGone, boolean background) {
         BridgeNetwork n = networks.get(networkId);
         BridgeEndpoint ep = n == null ? null : n.endpoints.get(endpointId);
         if (ep == null || ep.hostIndex == 0) {
             return;
         }
-        if (!sandboxGone) {
-            try {
-                host.withNetlink(nl -> {
-                    nl.deleteLink(ep.hostIndex);
-                    return null;
-                });
-            } catch (NotFoundException gone) {
-                // the pair is gone already: that is what leave wants
-            }
+        if (background) {
+            retirePair(ep, endpointId);
+        } else if (!sandboxGone) {
+            deleteNow(ep.hostIndex, null);
         }
         connectivity.removePort(n, ep.hostEnd);
         names.release(ep.hostEnd, endpointId);
         ep.hostIndex = 0;
         ep.hostEnd = null;
+        ep.sandbox = null;
+        ep.peerIndex = 0;
         n.removePort();
+    }
+
+    private void retirePair(BridgeEndpoint ep, String endpointId) {
+        int index = ep.hostIndex;
+        try {
+            host.withNetlink(nl -> {
+                // down first: no frame crosses the port from here on, and it leaves the bridge
+                // without carrier (nomaster's RCU wait is the expedited one, under the link lock)
+                nl.change(index, LinkChange.NONE.up(false).alias(BridgeState.deletedPortAlias(endpointId)));
+                nl.setNoMaster(index);
+                return null;
+            });
+        } catch (NotFoundException gone) {
+            return; // the pair is gone already: that is what leave wants
+        } catch (RuntimeException e) {
+            deleteNow(index, e);
+            return;
+        }
+        // The reaper deletes one pair at a time, ~25 ms each: past a backlog it cannot clear in
+        // a second or two, the leave deletes its own pair as it did before. That bounds how long
+        // the controller's close waits for it, and so that after a clean close (whose restart
+        // reads only the bridges' ports, not these) none is left behind.
+        if (leaving.size() < MAX_PENDING_DELETES && renamePeerAway(ep, index)) {
+            String name = ep.hostEnd;
+            CompletableFuture<Void> done = host.deleteLinkLater(index, name);
+            leaving.put(name, done);
+            done.whenComplete((v, e) -> leaving.remove(name, done));
+        } else {
+            deleteNow(index, null);
+        }
+    }
+
+    /**
+     * The container's end of the pair whose host end is hostIndex: down, then (a link that is
+     * up cannot be renamed) {@code lnwdel} and its index in hex, a name unique in that
+     * namespace while the link lives. True if done; false if the caller must delete the pair
+     * now.
+     */
+    private static boolean renamePeerAway(BridgeEndpoint ep, int hostIndex) {
+        SandboxContext sb = ep.sandbox;
+        int peer = ep.peerIndex;
+        if (sb == null || peer <= 0) {
+            return false;
+        }
+        try {
+            Netlink nl = sb.netlink();
+            // the index is the one the kernel gave the pair's peer; checked, as a wrong one would
+            // take down someone else's interface
+            Link l = nl.link(peer);
+            if (!"veth".equals(l.kind()) || l.peerIndex() != hostIndex) {
+                return false;
+            }
+            nl.setDown(peer);
+            nl.rename(peer, "lnwdel" + Integer.toHexString(peer));
+            return true;
+        } catch (RuntimeException e) {
+            // not where the join left it (a pair dies whole, so a missing peer was moved, e.g.
+            // by a caller that moves interfaces itself), or no name for it: delete it now
+            return false;
+        }
+    }
+
+    /**
+     * Waits for the background delete of a host end of ours called name, if one is pending
+     * (a rejoin of its endpoint right after its leave wants the name back; waiting keeps the
+     * endpoint's names from running out when it leaves and joins in quick turns). True if
+     * there was one and it completed; false if there was none, or it failed or took too long
+     * (the link is then taken to be someone else's, and the join tries the endpoint's next name).
+     */
+    private boolean awaitLeft(String name) {
+        CompletableFuture<Void> pending = leaving.get(name);
+        if (pending == null) {
+            return false;
+        }
+        try {
+            pending.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException("interrupted waiting for the delete of " + name);
+        } catch (ExecutionException | TimeoutException e) {
+            leaving.remove(name, pending);
+            return false;
+        }
+        leaving.remove(name, pending);
+        return true;
+    }
+
+    /** The synchronous delete; a pair gone already counts as deleted. */
+    private void deleteNow(int index, RuntimeException cause) {
+        try {
+            host.withNetlink(nl -> {
+                nl.deleteLink(index);
+                return null;
+            });
+        } catch (NotFoundException gone) {
+            // the pair is gone already: that is what leave wants
+        } catch (RuntimeException e) {
+            if (cause != null) {
+                e.addSuppressed(cause);
+            }
+            throw e;
+        }
     }
 
     @Override

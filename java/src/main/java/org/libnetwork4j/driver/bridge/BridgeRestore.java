@@ -202,6 +202,8 @@ final class BridgeRestore {
         names.hold(hostLink.name(), req.endpointId());
         ep.hostEnd = hostLink.name();
         ep.hostIndex = hostLink.index();
+        ep.sandbox = req.sandbox();
+        ep.peerIndex = hostLink.peerIndex();
         connectivity.addPort(n, hostLink.name(), req.endpointId());
         String[] stamped = found == null ? null : BridgeState.parseAlias(found.alias());
         // after a clean close the alias is the one the join stamped: not read, not rewritten
@@ -307,6 +309,12 @@ final class BridgeRestore {
                 if ("bridge".equals(l.kind()) && BridgeState.isDeletedAlias(l.alias()) && !liveBridges.contains(l.index())) {
                     BridgeSetup.deleteQuietly(nl, l.index());
                     removed.add("bridge " + l.name() + " (deleted)");
+                }
+                // a leave's background delete that a crash cut short (BridgeDriver#leave): the
+                // mark is only ever set on a pair that is to go
+                if ("veth".equals(l.kind()) && BridgeState.isDeletedPortAlias(l.alias())) {
+                    BridgeSetup.deleteQuietly(nl, l.index());
+                    removed.add(l.name() + " (left)");
                 }
             }
             for (BridgeNetwork n : networks.values()) {

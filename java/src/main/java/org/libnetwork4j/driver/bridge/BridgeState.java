@@ -11,6 +11,7 @@ import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.driver.EndpointAlias;
 import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.NetworkRequest;
+import org.libnetwork4j.driver.SandboxContext;
 import org.libnetwork4j.kernel.Addr;
 
 /**
@@ -22,6 +23,8 @@ final class BridgeState {
     static final int MAX_PORTS = 1023;
     /** The alias of a bridge of ours whose network is deleted, until the kernel has removed it. */
     private static final String DELETED_PREFIX = "lnw4j deleted network=";
+    /** The alias of a veth host end of ours whose endpoint left, until the kernel has removed it. */
+    private static final String DELETED_PORT_PREFIX = "lnw4j deleted endpoint=";
 
     private BridgeState() {
     }
@@ -82,6 +85,18 @@ final class BridgeState {
 
     static boolean isDeletedAlias(String alias) {
         return alias.startsWith(DELETED_PREFIX);
+    }
+
+    /**
+     * The alias that marks the host end of a pair whose endpoint left: off the bridge and down,
+     * only its delete is left to do (not {@link EndpointAlias}'s form: no join claims it).
+     */
+    static String deletedPortAlias(String endpointId) {
+        return DELETED_PORT_PREFIX + endpointId;
+    }
+
+    static boolean isDeletedPortAlias(String alias) {
+        return alias != null && alias.startsWith(DELETED_PORT_PREFIX);
     }
 
     /** The driver's state of one network. */
@@ -147,6 +162,8 @@ final class BridgeState {
         final EndpointRequest request;
         volatile int hostIndex;    // the host end of its veth while joined, else 0
         volatile String hostEnd;   // and its name, else null
+        volatile SandboxContext sandbox; // the sandbox it is joined to, else null
+        volatile int peerIndex;    // the pair's other end there, else 0
 
         BridgeEndpoint(MacAddress mac, EndpointRequest request) {
             this.mac = mac;
