@@ -3,7 +3,6 @@ package org.libnetwork4j.controller;
 import java.util.List;
 
 import org.libnetwork4j.NotFoundException;
-import org.libnetwork4j.driver.bridge.BridgeDriver;
 
 /**
  * An endpoint leaving a sandbox, the join's steps backwards: its external connectivity goes
@@ -46,16 +45,13 @@ final class Leave {
                 // a moved-out interface is in the host now: the driver removes it, namespace or not
                 // an adopted namespace stays (it is someone else's): the driver takes its
                 // interface out, as for a leave, even when the sandbox goes
-                boolean goesWithNamespace = sandboxGone && a.movedIn() == null && !sb.os().isExternal();
-                if (sb.os().isExternal() && a.movedIn() == null && a.driver() instanceof BridgeDriver bridge) {
-                    // A runtime's namespace (CNI DEL): out of service now, the veth's slow delete
-                    // in the background. Only here for now, where the leave of every container
-                    // pays it; a disconnect from a sandbox of ours (Engine API, lnw network
-                    // disconnect) still returns with the pair gone, as its callers check. A join's
-                    // rollback, in Join, keeps the driver's synchronous leave.
-                    bridge.leaveInBackground(a.networkId(), ep.id());
+                if (sb.os().isExternal() && a.movedIn() == null) {
+                    // a runtime's namespace (CNI DEL): the driver may finish in the background;
+                    // a disconnect from a sandbox of ours still returns with the pair gone, as
+                    // its callers check, and a join's rollback (Join) keeps the plain leave
+                    a.driver().leaveAdopted(a.networkId(), ep.id());
                 } else {
-                    a.driver().leave(a.networkId(), ep.id(), goesWithNamespace);
+                    a.driver().leave(a.networkId(), ep.id(), sandboxGone && a.movedIn() == null);
                 }
             } catch (RuntimeException e) {
                 if (!sandboxGone) {

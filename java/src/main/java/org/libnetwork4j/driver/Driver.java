@@ -216,6 +216,22 @@ public interface Driver {
     void leave(String networkId, String endpointId, boolean sandboxGone);
 
     /**
+     * A leave from a namespace that stays and is not the controller's (a runtime's: a CNI DEL,
+     * a sandbox that adopted a namespace), where every container's leave pays for the
+     * interface's removal. The driver may take the interface out of service before this
+     * returns and finish removing it in the background, as long as nothing of it can carry
+     * traffic, its names are free for the next join, and a restart finishes what a crash cut
+     * short. Not for a join's rollback, which must leave nothing behind by the time it throws.
+     * This default is the plain {@link #leave}.
+     *
+     * @param networkId  the endpoint's network
+     * @param endpointId the endpoint leaving a sandbox that stays
+     */
+    default void leaveAdopted(String networkId, String endpointId) {
+        leave(networkId, endpointId, false);
+    }
+
+    /**
      * The endpoint became its sandbox's gateway endpoint (published ports go live). Called
      * once the sandbox's default routes through it are in place, when it joins with the best
      * claim or the gateway endpoint before it goes; the previous one's connectivity is revoked

@@ -112,7 +112,7 @@ class PodmanCniTest {
                 run(podman, "rm", "--all", "--force", "--time", "0");
             }
             // podman rm: each container's DEL took its interface, address, port and sandbox
-            // (each pair's delete finishes in the background after its DEL: BridgeDriver#leaveInBackground)
+            // (each pair's delete finishes in the background after its DEL: BridgeDriver#leaveAdopted)
             assertEquals(List.of(), org.libnetwork4j.testing.Eventually.settled(() -> hostEnds(ns), List.of()),
                     "no veth left in the fake host");
             assertTrue(Oracle.nftElementComments(ns.host(), "inet libnetwork4j").stream()

@@ -60,7 +60,7 @@ class AdoptedNamespaceTest {
         assertTrue(Files.exists(runtime.path()), "the namespace is the runtime's: it stays");
         assertTrue(Oracle.link(runtime, "lo").isPresent(), "and still works");
         assertTrue(Oracle.link(runtime, "eth0").isEmpty(), "our interface was taken out of it");
-        // its host end: off the bridge and down at once, deleted in the background (BridgeDriver#leaveInBackground)
+        // its host end: off the bridge and down at once, deleted in the background (BridgeDriver#leaveAdopted)
         Oracle.link(ns.host(), hostEnd).ifPresent(l -> {
             assertTrue(l.path("master").isMissingNode(), "off the bridge: " + l);
             assertFalse(l.path("flags").toString().contains("\"UP\""), "down: " + l);

@@ -63,9 +63,9 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeConnectivity connectivity;
     private final BridgeRestore restore;
     private final HostEndNames names = new HostEndNames();
-    /** The most pairs whose delete runs in the background at once (see {@link #leaveInBackground}). */
+    /** The most pairs whose delete runs in the background at once (see {@link #leaveAdopted}). */
     static final int MAX_PENDING_DELETES = 64;
-    /** Host ends of left joins whose delete runs in the background, by name (see {@link #leaveInBackground}). */
+    /** Host ends of left joins whose delete runs in the background, by name (see {@link #leaveAdopted}). */
     private final Map<String, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
 
     /**
@@ -304,7 +304,7 @@ public final class BridgeDriver implements RestorableDriver {
 
     /**
      * The pair deleted before this returns: a join's rollback (and any caller of the SPI) gets
-     * back a host as it was. A leave proper goes through {@link #leaveInBackground}.
+     * back a host as it was. A leave proper goes through {@link #leaveAdopted}.
      */
     @Override
     public void leave(String networkId, String endpointId, boolean sandboxGone) {
@@ -330,7 +330,8 @@ public final class BridgeDriver implements RestorableDriver {
      * @param networkId  the endpoint's network
      * @param endpointId the endpoint leaving its sandbox, which stays
      */
-    public void leaveInBackground(String networkId, String endpointId) {
+    @Override
+    public void leaveAdopted(String networkId, String endpointId) {
         leave(networkId, endpointId, false, true);
     }
 
