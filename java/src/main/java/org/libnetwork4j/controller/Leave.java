@@ -45,10 +45,12 @@ final class Leave {
                 // a moved-out interface is in the host now: the driver removes it, namespace or not
                 // an adopted namespace stays (it is someone else's): the driver takes its
                 // interface out, as for a leave, even when the sandbox goes
-                if (sb.os().isExternal() && a.movedIn() == null) {
+                if (sb.os().isExternal() && !sb.os().callerMovesInterfaces() && a.movedIn() == null) {
                     // a runtime's namespace (CNI DEL): the driver may finish in the background;
                     // a disconnect from a sandbox of ours still returns with the pair gone, as
-                    // its callers check, and a join's rollback (Join) keeps the plain leave
+                    // its callers check, and so does one whose caller moves the interfaces
+                    // (dockerd, which deletes the network right after); a join's rollback
+                    // (Join) keeps the plain leave
                     a.driver().leaveAdopted(a.networkId(), ep.id());
                 } else {
                     a.driver().leave(a.networkId(), ep.id(), sandboxGone && a.movedIn() == null);
