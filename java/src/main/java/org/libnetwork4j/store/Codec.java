@@ -8,10 +8,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -281,6 +282,10 @@ final class Codec {
     }
 
     // ---------------------------------------------------------------- reading
+    //
+    // No lambdas or method references on this side: each would be a class spun at its first
+    // use, and the first use is a restart's load (83 of them were a good part of the classes
+    // that load loaded). The readers are plain methods, the fields' names matched by switch.
 
     static StoredObject read(StoredObject.Kind kind, String doc) throws IOException {
         try (JsonParser p = JSON.createParser(doc)) {
@@ -298,7 +303,7 @@ final class Codec {
     private static StoredObject read(StoredObject.Kind kind, JsonParser p) throws IOException {
         JsonToken t = p.nextToken();
         if (t != JsonToken.START_OBJECT) {
-            throw new IOException(kind.name().toLowerCase() + " record: not a JSON object but "
+            throw new IOException(kind.name().toLowerCase(Locale.ROOT) + " record: not a JSON object but "
                     + (t == null ? "nothing" : t.asString() != null ? t.asString() : t.name()));
         }
         try {
@@ -309,8 +314,8 @@ final class Codec {
                 case SANDBOX -> sandbox(p);
             };
         } catch (Malformed e) {
-            throw new IOException(kind.name().toLowerCase() + " record" + (e.path.isEmpty() ? "" : ", field "
-                    + e.path) + ": " + e.reason, e.getCause());
+            throw new IOException(kind.name().toLowerCase(Locale.ROOT) + " record" + (e.path.isEmpty() ? ""
+                    : ", field " + e.path) + ": " + e.reason, e.getCause());
         }
     }
 
@@ -328,18 +333,22 @@ final class Codec {
             this.path = path;
             this.reason = reason;
         }
-
-        /** The same one field further out. */
-        Malformed in(String field) {
-            return new Malformed(path.isEmpty() ? field : field + (path.startsWith("[") ? "" : ".") + path,
-                    getCause(), reason);
-        }
     }
 
-    /** Reads one value; may throw anything, which the caller wraps with the field's name. */
-    @FunctionalInterface
-    private interface Value<T> {
-        T read(JsonParser p) throws IOException;
+    /** What failed while reading the value of field (or element "[i]"), as a {@link Malformed} there. */
+    private static Malformed at(String field, Exception e) {
+        if (e instanceof Malformed m) {
+            return new Malformed(m.path.isEmpty() ? field : field + (m.path.startsWith("[") ? "" : ".") + m.path,
+                    m.getCause(), m.reason);
+        }
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        return new Malformed(field, e, msg);
+    }
+
+    /** A constructor's refusal: the value is checked as a new one would be, and is not one. */
+    private static Malformed refused(String what, RuntimeException e) {
+        return new Malformed("", e, "not a valid " + what + ": " + (e.getMessage() == null ? e.toString()
+                : e.getMessage()));
     }
 
     /**
@@ -356,35 +365,16 @@ final class Codec {
             all = (1 << count) - 1;
         }
 
-        <T> T field(JsonParser p, String name, int index, Value<T> v) throws Malformed {
+        void see(int index) throws Malformed {
             if (seen == all) {
-                throw new Malformed(name, null, "repeated after every field was read");
+                throw new Malformed("", null, "repeated after every field was read");
             }
             seen |= 1 << index;
-            return Codec.field(p, name, v);
         }
     }
 
-    /**
-     * The value at the parser (its first token current) as the named field's, any failure
-     * turned into a {@link Malformed} naming the field.
-     */
-    private static <T> T field(JsonParser p, String name, Value<T> v) throws Malformed {
-        try {
-            return v.read(p);
-        } catch (Malformed e) {
-            throw e.in(name);
-        } catch (IOException | RuntimeException e) {
-            String m = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new Malformed(name, e, m);
-        }
-    }
-
-    /** A constructor's refusal: the value is checked as a new one would be, and is not one. */
-    private static Malformed refused(String what, RuntimeException e) {
-        return new Malformed("", e, "not a valid " + what + ": " + (e.getMessage() == null ? e.toString()
-                : e.getMessage()));
-    }
+    private static final State[] STATES = State.values();
+    private static final Protocol[] PROTOCOLS = Protocol.values();
 
     private static NetworkRecord network(JsonParser p) throws IOException {
         String id = null;
@@ -401,19 +391,23 @@ final class Codec {
         Fields known = new Fields(11);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "id" -> id = known.field(p, f, 0, Codec::string);
-                case "name" -> name = known.field(p, f, 1, Codec::string);
-                case "type" -> type = known.field(p, f, 2, Codec::string);
-                case "state" -> state = known.field(p, f, 3, q -> constant(q, State.class));
-                case "created" -> created = known.field(p, f, 4, q -> text(q, Instant::parse));
-                case "options" -> options = known.field(p, f, 5, Codec::networkOptions);
-                case "internal" -> internal = known.field(p, f, 6, Codec::bool);
-                case "enableIpv6" -> enableIpv6 = known.field(p, f, 7, Codec::bool);
-                case "interfacePrefix" -> interfacePrefix = known.field(p, f, 8, Codec::string);
-                case "allocations" -> allocations = known.field(p, f, 9, q -> list(q, Codec::allocation));
-                case "driverState" -> driverState = known.field(p, f, 10, q -> map(q, Codec::string));
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "id" -> { known.see(0); id = string(p); }
+                    case "name" -> { known.see(1); name = string(p); }
+                    case "type" -> { known.see(2); type = string(p); }
+                    case "state" -> { known.see(3); state = constant(p, STATES); }
+                    case "created" -> { known.see(4); created = instant(p); }
+                    case "options" -> { known.see(5); options = networkOptions(p); }
+                    case "internal" -> { known.see(6); internal = bool(p); }
+                    case "enableIpv6" -> { known.see(7); enableIpv6 = bool(p); }
+                    case "interfacePrefix" -> { known.see(8); interfacePrefix = string(p); }
+                    case "allocations" -> { known.see(9); allocations = list(p, Element.ALLOCATION); }
+                    case "driverState" -> { known.see(10); driverState = map(p, Element.STRING); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -438,15 +432,19 @@ final class Codec {
         Fields known = new Fields(7);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "ipam" -> ipam = known.field(p, f, 0, q -> list(q, Codec::ipamConfig));
-                case "enableIpv6" -> enableIpv6 = known.field(p, f, 1, Codec::bool);
-                case "internal" -> internal = known.field(p, f, 2, Codec::bool);
-                case "options" -> options = known.field(p, f, 3, q -> map(q, Codec::string));
-                case "labels" -> labels = known.field(p, f, 4, q -> map(q, Codec::string));
-                case "ipamDriver" -> ipamDriver = known.field(p, f, 5, Codec::string);
-                case "ipamOptions" -> ipamOptions = known.field(p, f, 6, q -> map(q, Codec::string));
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "ipam" -> { known.see(0); ipam = list(p, Element.IPAM_CONFIG); }
+                    case "enableIpv6" -> { known.see(1); enableIpv6 = bool(p); }
+                    case "internal" -> { known.see(2); internal = bool(p); }
+                    case "options" -> { known.see(3); options = map(p, Element.STRING); }
+                    case "labels" -> { known.see(4); labels = map(p, Element.STRING); }
+                    case "ipamDriver" -> { known.see(5); ipamDriver = string(p); }
+                    case "ipamOptions" -> { known.see(6); ipamOptions = map(p, Element.STRING); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -467,12 +465,16 @@ final class Codec {
         Fields known = new Fields(4);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "subnet" -> subnet = known.field(p, f, 0, Codec::prefix);
-                case "ipRange" -> ipRange = known.field(p, f, 1, Codec::prefix);
-                case "gateway" -> gateway = known.field(p, f, 2, Codec::address);
-                case "auxAddresses" -> aux = known.field(p, f, 3, q -> map(q, Codec::address));
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "subnet" -> { known.see(0); subnet = prefix(p); }
+                    case "ipRange" -> { known.see(1); ipRange = prefix(p); }
+                    case "gateway" -> { known.see(2); gateway = address(p); }
+                    case "auxAddresses" -> { known.see(3); aux = map(p, Element.ADDRESS); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -494,13 +496,17 @@ final class Codec {
         Fields known = new Fields(5);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "subnet" -> subnet = known.field(p, f, 0, Codec::prefix);
-                case "ipRange" -> ipRange = known.field(p, f, 1, Codec::prefix);
-                case "gateway" -> gateway = known.field(p, f, 2, Codec::address);
-                case "aux" -> aux = known.field(p, f, 3, q -> map(q, Codec::address));
-                case "poolId" -> poolId = known.field(p, f, 4, Codec::string);
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "subnet" -> { known.see(0); subnet = prefix(p); }
+                    case "ipRange" -> { known.see(1); ipRange = prefix(p); }
+                    case "gateway" -> { known.see(2); gateway = address(p); }
+                    case "aux" -> { known.see(3); aux = map(p, Element.ADDRESS); }
+                    case "poolId" -> { known.see(4); poolId = string(p); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -526,25 +532,29 @@ final class Codec {
         Fields known = new Fields(12);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "id" -> id = known.field(p, f, 0, Codec::string);
-                case "networkId" -> networkId = known.field(p, f, 1, Codec::string);
-                case "name" -> name = known.field(p, f, 2, Codec::string);
-                case "state" -> state = known.field(p, f, 3, q -> constant(q, State.class));
-                case "options" -> options = known.field(p, f, 4, Codec::endpointOptions);
-                case "ipv4" -> ipv4 = known.field(p, f, 5, Codec::prefix);
-                case "ipv6" -> ipv6 = known.field(p, f, 6, Codec::prefix);
-                case "mac" -> mac = known.field(p, f, 7, Codec::mac);
-                case "sandboxId" -> sandboxId = known.field(p, f, 8, Codec::string);
-                case "ifname" -> ifname = known.field(p, f, 9, Codec::string);
-                case "priority" -> priority = known.field(p, f, 10, Codec::integer);
-                case "ports" -> ports = known.field(p, f, 11, q -> list(q, Codec::portMapping));
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "id" -> { known.see(0); id = string(p); }
+                    case "networkId" -> { known.see(1); networkId = string(p); }
+                    case "name" -> { known.see(2); name = string(p); }
+                    case "state" -> { known.see(3); state = constant(p, STATES); }
+                    case "options" -> { known.see(4); options = endpointOptions(p); }
+                    case "ipv4" -> { known.see(5); ipv4 = prefix(p); }
+                    case "ipv6" -> { known.see(6); ipv6 = prefix(p); }
+                    case "mac" -> { known.see(7); mac = mac(p); }
+                    case "sandboxId" -> { known.see(8); sandboxId = string(p); }
+                    case "ifname" -> { known.see(9); ifname = string(p); }
+                    case "priority" -> { known.see(10); priority = integer(p); }
+                    case "ports" -> { known.see(11); ports = list(p, Element.PORT_MAPPING); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
-            return new EndpointRecord(id, networkId, name, state, options, ipv4, ipv6, mac, sandboxId, ifname, priority,
-                    ports);
+            return new EndpointRecord(id, networkId, name, state, options, ipv4, ipv6, mac, sandboxId, ifname,
+                    priority, ports);
         } catch (RuntimeException e) {
             throw refused("endpoint record", e);
         }
@@ -563,14 +573,18 @@ final class Codec {
         Fields known = new Fields(6);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "ipv4" -> ipv4 = known.field(p, f, 0, Codec::address);
-                case "ipv6" -> ipv6 = known.field(p, f, 1, Codec::address);
-                case "mac" -> mac = known.field(p, f, 2, Codec::mac);
-                case "ports" -> ports = known.field(p, f, 3, q -> list(q, r -> text(r, PortBinding::parse)));
-                case "aliases" -> aliases = known.field(p, f, 4, q -> list(q, Codec::string));
-                case "hostPortsHeldByCaller" -> heldByCaller = known.field(p, f, 5, Codec::bool);
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "ipv4" -> { known.see(0); ipv4 = address(p); }
+                    case "ipv6" -> { known.see(1); ipv6 = address(p); }
+                    case "mac" -> { known.see(2); mac = mac(p); }
+                    case "ports" -> { known.see(3); ports = list(p, Element.PORT_BINDING); }
+                    case "aliases" -> { known.see(4); aliases = list(p, Element.STRING); }
+                    case "hostPortsHeldByCaller" -> { known.see(5); heldByCaller = bool(p); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -592,13 +606,17 @@ final class Codec {
         Fields known = new Fields(5);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "hostIp" -> hostIp = known.field(p, f, 0, Codec::address);
-                case "hostPort" -> hostPort = known.field(p, f, 1, Codec::integer);
-                case "containerIp" -> containerIp = known.field(p, f, 2, Codec::address);
-                case "containerPort" -> containerPort = known.field(p, f, 3, Codec::integer);
-                case "protocol" -> protocol = known.field(p, f, 4, q -> constant(q, Protocol.class));
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "hostIp" -> { known.see(0); hostIp = address(p); }
+                    case "hostPort" -> { known.see(1); hostPort = integer(p); }
+                    case "containerIp" -> { known.see(2); containerIp = address(p); }
+                    case "containerPort" -> { known.see(3); containerPort = integer(p); }
+                    case "protocol" -> { known.see(4); protocol = constant(p, PROTOCOLS); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -618,14 +636,18 @@ final class Codec {
         Fields known = new Fields(6);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "id" -> id = known.field(p, f, 0, Codec::string);
-                case "containerId" -> containerId = known.field(p, f, 1, Codec::string);
-                case "state" -> state = known.field(p, f, 2, q -> constant(q, State.class));
-                case "options" -> options = known.field(p, f, 3, Codec::sandboxOptions);
-                case "key" -> key = known.field(p, f, 4, Codec::string);
-                case "adoptedIdentity" -> adoptedIdentity = known.field(p, f, 5, Codec::string);
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "id" -> { known.see(0); id = string(p); }
+                    case "containerId" -> { known.see(1); containerId = string(p); }
+                    case "state" -> { known.see(2); state = constant(p, STATES); }
+                    case "options" -> { known.see(3); options = sandboxOptions(p); }
+                    case "key" -> { known.see(4); key = string(p); }
+                    case "adoptedIdentity" -> { known.see(5); adoptedIdentity = string(p); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -651,22 +673,26 @@ final class Codec {
         Fields known = new Fields(9);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "hostname" -> hostname = known.field(p, f, 0, Codec::string);
-                case "domainname" -> domainname = known.field(p, f, 1, Codec::string);
-                case "dns" -> dns = known.field(p, f, 2, q -> list(q, Codec::address));
-                case "dnsSearch" -> dnsSearch = known.field(p, f, 3, q -> list(q, Codec::string));
-                case "dnsOptions" -> dnsOptions = known.field(p, f, 4, q -> list(q, Codec::string));
-                case "extraHosts" -> extraHosts = known.field(p, f, 5, q -> list(q, Codec::hostEntry));
-                case "useHostNamespace" -> useHostNamespace = known.field(p, f, 6, Codec::bool);
-                case "netns" -> netns = known.field(p, f, 7, q -> text(q, Codec::path));
-                case "callerMovesInterfaces" -> callerMoves = known.field(p, f, 8, Codec::bool);
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "hostname" -> { known.see(0); hostname = string(p); }
+                    case "domainname" -> { known.see(1); domainname = string(p); }
+                    case "dns" -> { known.see(2); dns = list(p, Element.ADDRESS); }
+                    case "dnsSearch" -> { known.see(3); dnsSearch = list(p, Element.STRING); }
+                    case "dnsOptions" -> { known.see(4); dnsOptions = list(p, Element.STRING); }
+                    case "extraHosts" -> { known.see(5); extraHosts = list(p, Element.HOST_ENTRY); }
+                    case "useHostNamespace" -> { known.see(6); useHostNamespace = bool(p); }
+                    case "netns" -> { known.see(7); netns = path(p); }
+                    case "callerMovesInterfaces" -> { known.see(8); callerMoves = bool(p); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
-            return new SandboxOptions(hostname, domainname, dns, dnsSearch, dnsOptions, extraHosts, useHostNamespace,
-                    netns, callerMoves);
+            return new SandboxOptions(hostname, domainname, dns, dnsSearch, dnsOptions, extraHosts,
+                    useHostNamespace, netns, callerMoves);
         } catch (RuntimeException e) {
             throw refused("sandbox options", e);
         }
@@ -681,10 +707,14 @@ final class Codec {
         Fields known = new Fields(2);
         for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
             p.nextToken();
-            switch (f) {
-                case "name" -> name = known.field(p, f, 0, Codec::string);
-                case "ip" -> ip = known.field(p, f, 1, Codec::address);
-                default -> p.skipChildren();
+            try {
+                switch (f) {
+                    case "name" -> { known.see(0); name = string(p); }
+                    case "ip" -> { known.see(1); ip = address(p); }
+                    default -> p.skipChildren();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw at(f, e);
             }
         }
         try {
@@ -695,6 +725,65 @@ final class Codec {
     }
 
     // ---- values, each read as databind read it ----
+
+    /** What a list holds, or a map by name. */
+    private enum Element {
+        STRING, ADDRESS, PORT_BINDING, IPAM_CONFIG, ALLOCATION, PORT_MAPPING, HOST_ENTRY
+    }
+
+    private static Object element(JsonParser p, Element e) throws IOException {
+        return switch (e) {
+            case STRING -> string(p);
+            case ADDRESS -> address(p);
+            case PORT_BINDING -> {
+                String s = scalar(p);
+                yield s == null ? null : PortBinding.parse(s);
+            }
+            case IPAM_CONFIG -> ipamConfig(p);
+            case ALLOCATION -> allocation(p);
+            case PORT_MAPPING -> portMapping(p);
+            case HOST_ENTRY -> hostEntry(p);
+        };
+    }
+
+    /** A JSON array of values, null as null; elements may be null (the constructor decides). */
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(JsonParser p, Element e) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw mismatch(p, "an array");
+        }
+        List<T> l = new ArrayList<>();
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+            try {
+                l.add((T) element(p, e));
+            } catch (IOException | RuntimeException x) {
+                throw at("[" + i + "]", x);
+            }
+        }
+        return l;
+    }
+
+    /** A JSON object of values by name, null as null; the last of a repeated name counts. */
+    @SuppressWarnings("unchecked")
+    private static <T> Map<String, T> map(JsonParser p, Element e) throws IOException {
+        if (object(p)) {
+            return null;
+        }
+        Map<String, T> m = new LinkedHashMap<>();
+        for (String k = p.nextFieldName(); k != null; k = p.nextFieldName()) {
+            p.nextToken();
+            try {
+                m.put(k, (T) element(p, e));
+            } catch (IOException | RuntimeException x) {
+                throw at(k, x);
+            }
+        }
+        return m;
+    }
 
     /** True for null (the field is null); false for an object, whose fields follow; else refused. */
     private static boolean object(JsonParser p) throws IOException {
@@ -711,9 +800,6 @@ final class Codec {
     /** A string; a number or boolean as its text, as databind coerced scalars. */
     private static String string(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -723,49 +809,53 @@ final class Codec {
         throw mismatch(p, "a string");
     }
 
-    /** A value written as text (an address, a prefix): parsed from a string or other scalar. */
-    private static <T> T text(JsonParser p, Function<String, T> parse) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (!t.isScalarValue()) {
-            throw mismatch(p, "a string");
-        }
-        return parse.apply(p.getText());
+    /** The text of a value written as text (an address, a prefix), null for null. */
+    private static String scalar(JsonParser p) throws IOException {
+        return string(p);
     }
 
     private static InetAddress address(JsonParser p) throws IOException {
-        return text(p, IpAddresses::parse);
+        String s = scalar(p);
+        return s == null ? null : IpAddresses.parse(s);
     }
 
     private static IpPrefix prefix(JsonParser p) throws IOException {
-        return text(p, IpPrefix::parse);
+        String s = scalar(p);
+        return s == null ? null : IpPrefix.parse(s);
     }
 
     private static MacAddress mac(JsonParser p) throws IOException {
-        return text(p, MacAddress::parse);
+        String s = scalar(p);
+        return s == null ? null : MacAddress.parse(s);
+    }
+
+    private static Instant instant(JsonParser p) throws IOException {
+        String s = scalar(p);
+        return s == null ? null : Instant.parse(s);
     }
 
     /** As databind read a Path: a plain path, or a URI (what it wrote). */
-    private static Path path(String s) {
+    private static Path path(JsonParser p) throws IOException {
+        String s = scalar(p);
+        if (s == null) {
+            return null;
+        }
         if (s.indexOf(':') < 0) {
             return Path.of(s);
         }
         try {
             return Path.of(new URI(s));
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid path URI \"" + s + "\": " + e.getMessage(), e);
+            throw new IOException("invalid path URI \"" + s + "\": " + e.getMessage(), e);
         }
     }
 
     /** By name (blanks around it ignored), or (as databind allowed) by ordinal; null stays null. */
-    private static <E extends Enum<E>> E constant(JsonParser p, Class<E> type) throws IOException {
+    private static <E extends Enum<E>> E constant(JsonParser p, E[] all) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        E[] all = type.getEnumConstants();
         if (t == JsonToken.VALUE_STRING) {
             String s = p.getText().trim();
             for (E e : all) {
@@ -773,26 +863,31 @@ final class Codec {
                     return e;
                 }
             }
-            if (!s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                try {
-                    int i = Integer.parseInt(s);
-                    if (i < all.length) {
-                        return all[i];
-                    }
-                } catch (NumberFormatException tooLong) {
-                    // not an index either
+            if (!s.isEmpty() && s.length() < 10 && digits(s)) {
+                int i = Integer.parseInt(s);
+                if (i < all.length) {
+                    return all[i];
                 }
             }
-            throw new IOException("\"" + s + "\" is not one of " + java.util.Arrays.toString(all));
+            throw new IOException("\"" + s + "\" is not one of " + Arrays.toString(all));
         }
         if (t == JsonToken.VALUE_NUMBER_INT) {
             int i = p.getIntValue();
             if (i >= 0 && i < all.length) {
                 return all[i];
             }
-            throw new IOException(i + " is not the index of one of " + java.util.Arrays.toString(all));
+            throw new IOException(i + " is not the index of one of " + Arrays.toString(all));
         }
-        throw mismatch(p, "one of " + java.util.Arrays.toString(all));
+        throw mismatch(p, "one of " + Arrays.toString(all));
+    }
+
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A number (a fraction cut, as databind did), its text, or null (also blank or "null" text) as 0. */
@@ -850,39 +945,6 @@ final class Codec {
         throw mismatch(p, "a boolean");
     }
 
-    /** A JSON array of values, null as null; elements may be null (the constructor decides). */
-    private static <T> List<T> list(JsonParser p, Value<T> element) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            throw mismatch(p, "an array");
-        }
-        List<T> l = new ArrayList<>();
-        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
-            l.add(field(p, "[" + i + "]", element));
-        }
-        return l;
-    }
-
-    /** A JSON object of values by name, null as null; the last of a repeated name counts. */
-    private static <T> Map<String, T> map(JsonParser p, Value<T> value) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.START_OBJECT) {
-            throw mismatch(p, "an object");
-        }
-        Map<String, T> m = new LinkedHashMap<>();
-        for (String k = p.nextFieldName(); k != null; k = p.nextFieldName()) {
-            p.nextToken();
-            m.put(k, field(p, k, value));
-        }
-        return m;
-    }
-
     private static IOException mismatch(JsonParser p, String wanted) {
         JsonToken t = p.currentToken();
         return new IOException("want " + wanted + ", found " + (t == null ? "the end" : t.asString() != null
@@ -890,4 +952,3 @@ final class Codec {
                 : t.name()));
     }
 }
-
