@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.libnetwork4j.InternalException;
 
@@ -124,16 +127,32 @@ public final class SqliteStore implements Store {
             // Only what decoding needs, the document as its bytes: at a restart with 10,000
             // live endpoints these 20,000 rows were a third of the reopen, read one JNI call
             // per column and turned into Strings only for Jackson to read them back as UTF-8.
+            // Decoded on every core, and while the rows are still being read: 20,000 records
+            // are the largest part of a restart, read by a JVM that has not compiled the
+            // decoder yet.
             List<Row> rows = new ArrayList<>();
+            List<Chunk> chunks = new ArrayList<>();
             try (Statement s = db.createStatement();
                     ResultSet r = s.executeQuery("SELECT kind, id, doc FROM objects ORDER BY kind, id")) {
+                Chunk c = new Chunk();
                 while (r.next()) {
-                    rows.add(new Row(r.getString(1), r.getString(2), r.getBytes(3)));
+                    Row row = new Row(r.getString(1), r.getString(2), r.getBytes(3));
+                    rows.add(row);
+                    c.rows.add(row);
+                    if (c.rows.size() == Chunk.SIZE) {
+                        chunks.add(c.start());
+                        c = new Chunk();
+                    }
                 }
+                chunks.add(c); // the rest: decoded below, by this thread or whoever is free first
             }
-            // Decoded on every core: 20,000 records (10,000 live endpoints) are most of a
-            // restart's time, read by a JVM that has not compiled the decoder yet.
-            List<Object> decoded = rows.parallelStream().map(SqliteStore::decode).toList();
+            List<Object> decoded = new ArrayList<>(rows.size());
+            for (Chunk c : chunks) {
+                c.decodeIfUnclaimed(); // what no worker has taken yet, this thread does itself
+            }
+            for (Chunk c : chunks) {
+                decoded.addAll(c.done.join());
+            }
             List<Broken> broken = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
                 Object o = decoded.get(i);
@@ -182,13 +201,51 @@ public final class SqliteStore implements Store {
     private record Row(String kind, String id, byte[] doc) {
     }
 
+    /**
+     * Rows decoded as a unit, by a worker of the common pool once the chunk is full, or by the
+     * loading thread if no worker took it first: whoever claims it.
+     */
+    private static final class Chunk implements Runnable {
+        static final int SIZE = 500;
+        final List<Row> rows = new ArrayList<>(SIZE);
+        final CompletableFuture<List<Object>> done = new CompletableFuture<>();
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        /** Full: offered to a worker (rows is not touched by the reading thread again). */
+        Chunk start() {
+            ForkJoinPool.commonPool().execute(this);
+            return this;
+        }
+
+        @Override
+        public void run() {
+            decodeIfUnclaimed();
+        }
+
+        void decodeIfUnclaimed() {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                List<Object> out = new ArrayList<>(rows.size());
+                for (Row r : rows) {
+                    out.add(decode(r));
+                }
+                done.complete(out);
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
     /** A row as its record, or why it cannot be one. */
     private static Object decode(Row row) {
         try {
             StoredObject o = Codec.read(StoredObject.Kind.valueOf(row.kind()), row.doc());
             return row.id().equals(o.id()) ? o : "the record names id " + o.id();
-        } catch (IOException | IllegalArgumentException | NullPointerException e) {
-            // Jackson wraps what the records' constructors refuse; say what was wrong
+        } catch (IOException | RuntimeException e) {
+            // the codec names the field and what was wrong with it; valueOf refuses a kind not
+            // ours; whatever else a row does, it is that row's, not the load's
             return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
         }
     }

@@ -21,7 +21,7 @@ class IpamPluginRecordTest {
 
     @Test
     void aRecordWithoutIpamPluginFieldsReadsAsTheControllersOwnIpam() throws Exception {
-        ObjectNode doc = (ObjectNode) Codec.JSON.readTree(Codec.write(StoreTest.network()));
+        ObjectNode doc = (ObjectNode) DatabindCodec.JSON.readTree(Codec.write(StoreTest.network()));
         ((ObjectNode) doc.path("options")).remove(List.of("ipamDriver", "ipamOptions"));
         for (JsonNode a : doc.path("allocations")) {
             ((ObjectNode) a).remove("poolId");

@@ -154,6 +154,54 @@ class StoreTest {
         }
     }
 
+    /**
+     * Enough records for the load to decode them in several chunks while it reads the rest:
+     * each comes back once, in the order of the table (read here with SQL alone), and each
+     * broken one, whichever chunk it is in, is quarantined with its reason.
+     */
+    @Test
+    void aLargeLoadKeepsEveryRecordInOrderAndEachBrokenOneApart(@TempDir Path dir) throws Exception {
+        int n = 1234; // two full chunks and a partial one
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            List<StoredObject> all = new java.util.ArrayList<>();
+            all.add(network());
+            for (int i = 0; i < n; i++) {
+                all.add(new EndpointRecord(String.format("%064x", i * 7919L % 100_003), NET, "e" + i, State.READY,
+                        EndpointOptions.defaults(), IpPrefix.parse("10.9." + (i >> 8) + "." + (i & 0xff) + "/16"), null,
+                        null, null, null, 0, List.of()));
+            }
+            s.update(all, List.of());
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        List<String> broken = List.of(String.format("%064x", 3 * 7919L % 100_003),
+                String.format("%064x", 777 * 7919L % 100_003), String.format("%064x", 1233 * 7919L % 100_003));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+                Statement st = c.createStatement()) {
+            for (String id : broken) {
+                st.executeUpdate("UPDATE objects SET doc = replace(doc, '\"state\":\"READY\"', '\"state\":\"GONE\"')"
+                        + " WHERE id = '" + id + "'");
+            }
+            try (var r = st.executeQuery("SELECT id FROM objects WHERE kind = 'ENDPOINT' ORDER BY id")) {
+                while (r.next()) {
+                    ids.add(r.getString(1));
+                }
+            }
+        }
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            Store.Snapshot snap = s.load();
+            List<String> expected = new java.util.ArrayList<>(ids);
+            expected.removeAll(broken);
+            assertEquals(n, ids.size());
+            assertEquals(expected, snap.endpoints().stream().map(EndpointRecord::id).toList());
+            assertEquals(broken.stream().sorted().toList(), snap.quarantined().stream().map(Store.Quarantined::id)
+                    .sorted().toList());
+            for (Store.Quarantined q : snap.quarantined()) {
+                assertTrue(q.reason().startsWith("endpoint record, field state: "), q.reason());
+            }
+            assertEquals(List.of(network()), snap.networks());
+        }
+    }
+
     @Test
     void unreadableRecordsAreQuarantinedWithWhatTheyHeld(@TempDir Path dir) throws Exception {
         EndpointRecord second = new EndpointRecord("d".repeat(64), NET, "db", State.READY, EndpointOptions.defaults(),
