@@ -292,20 +292,10 @@ class OverlayDriverTest {
     @Test
     void aJoinWhoseEndpointCannotBePublishedLeavesNothing(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            PeerDirectory down = new PeerDirectory() {
+            PeerDirectory down = new Forwarding(w.directory) {
                 @Override
                 public void publish(Peer peer) {
                     throw new org.libnetwork4j.InternalException("directory unreachable");
-                }
-
-                @Override
-                public void withdraw(Peer peer) {
-                    w.directory.withdraw(peer);
-                }
-
-                @Override
-                public Subscription watch(String networkId, Listener listener) {
-                    return w.directory.watch(networkId, listener);
                 }
             };
             OverlayDriver d = new OverlayDriver(new TestHost(w.host1), w.run1, IpAddresses.parse(TwoHosts.H1), w.vnis,
@@ -335,12 +325,7 @@ class OverlayDriverTest {
     @Test
     void aPublicationThatFailsLateLeavesNothing(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            PeerDirectory lost = new PeerDirectory() {
-                @Override
-                public void publish(Peer peer) {
-                    w.directory.publish(peer);
-                }
-
+            PeerDirectory lost = new Forwarding(w.directory) {
                 @Override
                 public Publication publishAll(List<Peer> peers) {
                     peers.forEach(w.directory::publish); // reached the others, then no answer
@@ -348,16 +333,6 @@ class OverlayDriverTest {
                         peers.forEach(w.directory::withdraw); // as the contract asks of a failure
                         throw new org.libnetwork4j.RetryableException("cluster store: no answer");
                     };
-                }
-
-                @Override
-                public void withdraw(Peer peer) {
-                    w.directory.withdraw(peer);
-                }
-
-                @Override
-                public Subscription watch(String networkId, Listener listener) {
-                    return w.directory.watch(networkId, listener);
                 }
             };
             OverlayDriver d = new OverlayDriver(new TestHost(w.host1), w.run1, IpAddresses.parse(TwoHosts.H1), w.vnis,
@@ -414,5 +389,29 @@ class OverlayDriverTest {
             }
         }
         return out;
+    }
+
+    /** A directory that passes everything to another; tests override what they break. */
+    private static class Forwarding implements PeerDirectory {
+        private final PeerDirectory inner;
+
+        Forwarding(PeerDirectory inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void publish(Peer peer) {
+            inner.publish(peer);
+        }
+
+        @Override
+        public void withdraw(Peer peer) {
+            inner.withdraw(peer);
+        }
+
+        @Override
+        public Subscription watch(String networkId, Listener listener) {
+            return inner.watch(networkId, listener);
+        }
     }
 }
