@@ -342,13 +342,14 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         int hostIndex = pair.host().index();
         return JoinResult.inSandbox(pair.peer().index(), peerName, null, null, () -> {
             settle(nl, hostEnd, seg.bridgeName());
+            ep.publishing = null; // awaited here; the caller's locks keep a leave out meanwhile
             try {
                 publication.await();
-                ep.publishing = null;
             } catch (RuntimeException e) {
                 // undone here, not by the caller's leave: that one withdraws before it deletes,
-                // and stops at a store it cannot reach
-                undoJoin(ep, peers, hostIndex, nl, e);
+                // and stops at a store it cannot reach. Nothing to withdraw: a publication that
+                // failed has taken back what it could (the directory's contract)
+                undoJoin(ep, List.of(), hostIndex, nl, e);
                 throw e;
             }
         }, true);
@@ -361,12 +362,13 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
      */
     private void undoJoin(OverlayNetwork.Endpoint ep, List<Peer> peers, int hostIndex, Netlink nl,
             RuntimeException cause) {
-        awaitQuietly(ep);
-        for (Peer p : peers) {
-            try {
-                directory.withdraw(p);
-            } catch (RuntimeException w) {
-                cause.addSuppressed(w);
+        if (awaitQuietly(ep)) {
+            for (Peer p : peers) {
+                try {
+                    directory.withdraw(p);
+                } catch (RuntimeException w) {
+                    cause.addSuppressed(w);
+                }
             }
         }
         if (hostIndex != 0) {
@@ -379,17 +381,22 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         ep.nsIndex = 0;
     }
 
-    /** Waits for a publication still under way; its failure is not the caller's. */
-    private static void awaitQuietly(OverlayNetwork.Endpoint ep) {
+    /**
+     * Waits for a publication still under way; its failure is not the caller's. False if it
+     * failed: the directory has then taken back what it could, and withdrawing again would
+     * only ask an unreachable store once more.
+     */
+    private static boolean awaitQuietly(OverlayNetwork.Endpoint ep) {
         PeerDirectory.Publication p = ep.publishing;
         ep.publishing = null;
         if (p != null) {
             try {
                 p.await();
             } catch (RuntimeException failed) {
-                // nothing of it stays published (the directory's contract)
+                return false;
             }
         }
+        return true;
     }
 
     /**
@@ -431,9 +438,10 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
         if (ep == null || ep.nsIndex == 0) {
             return;
         }
-        awaitQuietly(ep); // a withdrawal must not overtake the publication on its way
-        for (Peer p : n.peersOf(ep, advertise)) {
-            directory.withdraw(p);
+        if (awaitQuietly(ep)) { // a withdrawal must not overtake the publication on its way
+            for (Peer p : n.peersOf(ep, advertise)) {
+                directory.withdraw(p);
+            }
         }
         NetworkPlane plane = n.plane();
         if (!sandboxGone && plane != null) {

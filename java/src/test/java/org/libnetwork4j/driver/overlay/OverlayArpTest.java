@@ -154,8 +154,7 @@ class OverlayArpTest {
      * The directory as a remote store's watch may deliver it: once held, the changes wait, in
      * order, until released.
      */
-    private static final class HeldDirectory implements PeerDirectory, AutoCloseable {
-        private final PeerDirectory inner;
+    private static final class HeldDirectory extends ForwardingDirectory implements AutoCloseable {
         private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "held-directory");
             t.setDaemon(true);
@@ -165,7 +164,7 @@ class OverlayArpTest {
         private volatile boolean holding;
 
         HeldDirectory(PeerDirectory inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         void hold() {
@@ -174,16 +173,6 @@ class OverlayArpTest {
 
         void release() {
             released.countDown();
-        }
-
-        @Override
-        public void publish(Peer peer) {
-            inner.publish(peer);
-        }
-
-        @Override
-        public void withdraw(Peer peer) {
-            inner.withdraw(peer);
         }
 
         @Override

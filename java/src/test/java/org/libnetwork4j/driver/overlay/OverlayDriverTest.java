@@ -292,7 +292,7 @@ class OverlayDriverTest {
     @Test
     void aJoinWhoseEndpointCannotBePublishedLeavesNothing(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            PeerDirectory down = new Forwarding(w.directory) {
+            PeerDirectory down = new ForwardingDirectory(w.directory) {
                 @Override
                 public void publish(Peer peer) {
                     throw new org.libnetwork4j.InternalException("directory unreachable");
@@ -325,7 +325,7 @@ class OverlayDriverTest {
     @Test
     void aPublicationThatFailsLateLeavesNothing(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            PeerDirectory lost = new Forwarding(w.directory) {
+            PeerDirectory lost = new ForwardingDirectory(w.directory) {
                 @Override
                 public Publication publishAll(List<Peer> peers) {
                     peers.forEach(w.directory::publish); // reached the others, then no answer
@@ -389,29 +389,5 @@ class OverlayDriverTest {
             }
         }
         return out;
-    }
-
-    /** A directory that passes everything to another; tests override what they break. */
-    private static class Forwarding implements PeerDirectory {
-        private final PeerDirectory inner;
-
-        Forwarding(PeerDirectory inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void publish(Peer peer) {
-            inner.publish(peer);
-        }
-
-        @Override
-        public void withdraw(Peer peer) {
-            inner.withdraw(peer);
-        }
-
-        @Override
-        public Subscription watch(String networkId, Listener listener) {
-            return inner.watch(networkId, listener);
-        }
     }
 }
