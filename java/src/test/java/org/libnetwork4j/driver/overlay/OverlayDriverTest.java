@@ -292,28 +292,13 @@ class OverlayDriverTest {
     @Test
     void aJoinWhoseEndpointCannotBePublishedLeavesNothing(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            PeerDirectory down = new ForwardingDirectory(w.directory) {
-                @Override
-                public void publish(Peer peer) {
-                    throw new org.libnetwork4j.InternalException("directory unreachable");
-                }
-            };
-            OverlayDriver d = new OverlayDriver(new TestHost(w.host1), w.run1, IpAddresses.parse(TwoHosts.H1), w.vnis,
-                    down);
-            d.createNetwork(TwoHosts.request(d, NET, "10.77.0.0/24", VNI_256));
-            try {
-                TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
-                assertThrows(org.libnetwork4j.InternalException.class,
-                        () -> w.join(d, NET, TwoHosts.id('1'), "10.77.0.2", c1));
-                assertEquals(Set.of("lo"), new TreeSet<>(Oracle.linkNames(c1.ns())));
-                assertEquals(Set.of("lo", "ov-000100", VX),
-                        new TreeSet<>(Oracle.linkNames(TwoHosts.overlayNs(w.run1, NET))), "no veth is left");
-                assertEquals(Set.of(), w.directory.peers(NET));
-            } finally {
-                d.deleteNetwork(NET);
-                d.close();
-            }
-            assertEquals(0, w.directory.watchers(NET));
+            joinFailsAndLeavesNothing(ns, w, org.libnetwork4j.InternalException.class,
+                    new ForwardingDirectory(w.directory) {
+                        @Override
+                        public void publish(Peer peer) {
+                            throw new org.libnetwork4j.InternalException("directory unreachable");
+                        }
+                    });
         }
     }
 
@@ -325,33 +310,43 @@ class OverlayDriverTest {
     @Test
     void aPublicationThatFailsLateLeavesNothing(Namespaces ns) {
         try (TwoHosts w = new TwoHosts(ns)) {
-            PeerDirectory lost = new ForwardingDirectory(w.directory) {
-                @Override
-                public Publication publishAll(List<Peer> peers) {
-                    peers.forEach(w.directory::publish); // reached the others, then no answer
-                    return () -> {
-                        peers.forEach(w.directory::withdraw); // as the contract asks of a failure
-                        throw new org.libnetwork4j.RetryableException("cluster store: no answer");
-                    };
-                }
-            };
-            OverlayDriver d = new OverlayDriver(new TestHost(w.host1), w.run1, IpAddresses.parse(TwoHosts.H1), w.vnis,
-                    lost);
-            d.createNetwork(TwoHosts.request(d, NET, "10.77.0.0/24", VNI_256));
-            try {
-                TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
-                assertThrows(org.libnetwork4j.RetryableException.class,
-                        () -> w.join(d, NET, TwoHosts.id('1'), "10.77.0.2", c1));
-                assertEquals(Set.of("lo"), new TreeSet<>(Oracle.linkNames(c1.ns())));
-                assertEquals(Set.of("lo", "ov-000100", VX),
-                        new TreeSet<>(Oracle.linkNames(TwoHosts.overlayNs(w.run1, NET))), "no veth is left");
-                assertEquals(Set.of(), w.directory.peers(NET));
-                d.leave(NET, TwoHosts.id('1'), false); // the controller's undo: nothing left to do
-            } finally {
-                d.deleteNetwork(NET);
-                d.close();
-            }
+            joinFailsAndLeavesNothing(ns, w, org.libnetwork4j.RetryableException.class,
+                    new ForwardingDirectory(w.directory) {
+                        @Override
+                        public Publication publishAll(List<Peer> peers) {
+                            peers.forEach(w.directory::publish); // reached the others, then no answer
+                            return () -> {
+                                peers.forEach(w.directory::withdraw); // as the contract asks of a failure
+                                throw new org.libnetwork4j.RetryableException("cluster store: no answer");
+                            };
+                        }
+                    });
         }
+    }
+
+    /**
+     * A driver on host1 whose peers go through directory: a join there fails with failure and
+     * leaves no interface in the sandbox, no veth in the network's namespace and no peer; the
+     * controller's undo (a leave) after it has nothing left to do.
+     */
+    private static void joinFailsAndLeavesNothing(Namespaces ns, TwoHosts w, Class<? extends Exception> failure,
+            PeerDirectory directory) {
+        OverlayDriver d = new OverlayDriver(new TestHost(w.host1), w.run1, IpAddresses.parse(TwoHosts.H1), w.vnis,
+                directory);
+        d.createNetwork(TwoHosts.request(d, NET, "10.77.0.0/24", VNI_256));
+        try {
+            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+            assertThrows(failure, () -> w.join(d, NET, TwoHosts.id('1'), "10.77.0.2", c1));
+            assertEquals(Set.of("lo"), new TreeSet<>(Oracle.linkNames(c1.ns())));
+            assertEquals(Set.of("lo", "ov-000100", VX),
+                    new TreeSet<>(Oracle.linkNames(TwoHosts.overlayNs(w.run1, NET))), "no veth is left");
+            assertEquals(Set.of(), w.directory.peers(NET));
+            d.leave(NET, TwoHosts.id('1'), false);
+        } finally {
+            d.deleteNetwork(NET);
+            d.close();
+        }
+        assertEquals(0, w.directory.watchers(NET));
     }
 
     @Test
