@@ -114,10 +114,13 @@ static const char SKELETON[] =
 	"\t}\n"
 	"}\n"
 	"table bridge libnetwork4j {\n"
-	"\tset no_icc_ports {\n\t\ttype ifname\n\t}\n"
 	"\tchain forward {\n"
 	"\t\ttype filter hook forward priority filter; policy accept;\n"
-	"\t\tiifname @no_icc_ports drop comment \"enable_icc=false: no frame from one container to another\"\n"
+	"\t\toifname \"veth*\" icmpv6 type nd-router-advert drop comment \"containers obey no router advertisement (CVE-2020-13401)\"\n"
+	"\t}\n"
+	"\tchain output {\n"
+	"\t\ttype filter hook output priority filter; policy accept;\n"
+	"\t\toifname \"veth*\" icmpv6 type nd-router-advert drop comment \"containers obey no router advertisement (CVE-2020-13401)\"\n"
 	"\t}\n"
 	"}\n";
 

@@ -207,6 +207,11 @@ int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, 
                        struct lnw_err *err);
 /* Hairpin mode of a bridge port (`bridge link set dev X hairpin on`). */
 int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err);
+/* Isolation of a bridge port (`bridge link set dev X isolated on`): the bridge forwards no
+ * frame from one isolated port to another (nor back out of the same one, hairpin or not);
+ * frames between an isolated port and the bridge itself or a port that is not isolated pass.
+ * Whatever netfilter does, as the check is in the bridge's forwarding. */
+int lnw_link_set_isolated(struct lnw_nl *nl, int index, int on, struct lnw_err *err);
 /* Makes the kernel carry out now what the last carrier change of link `name` implies, which
  * it otherwise leaves to its link-watch worker, a few milliseconds later: until then a link
  * that just got carrier drops what it sends (its queue is not attached) and a bridge port

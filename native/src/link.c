@@ -474,27 +474,38 @@ int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, 
 	});
 }
 
-int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err)
+/* Bridge port options travel as IFLA_PROTINFO of an AF_BRIDGE RTM_SETLINK: that is how
+ * `bridge link set` does it, and it needs no sysfs (which shows the namespace of whoever
+ * mounted it, not ours). One flag, one request. */
+static int set_bridge_port_flag(struct lnw_nl *nl, int index, int attr, int on, const char *op,
+                                struct lnw_err *err)
 {
-	/* Bridge port options travel as IFLA_PROTINFO of an AF_BRIDGE RTM_SETLINK: that is how
-	 * `bridge link set hairpin` does it, and it needs no sysfs (which shows the namespace
-	 * of whoever mounted it, not ours). */
 	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = index };
 	struct nlattr *prot;
 	struct nl_msg *msg;
 
 	lnw_err_clear(err);
 	if (index <= 0)
-		return lnw_err_set(err, EINVAL, "set hairpin", "index %d", index);
+		return lnw_err_set(err, EINVAL, op, "index %d", index);
 	msg = nlmsg_alloc_simple(RTM_SETLINK, 0);
 	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    !(prot = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) ||
-	    nla_put_u8(msg, IFLA_BRPORT_MODE, on ? 1 : 0) < 0) {
+	    nla_put_u8(msg, attr, on ? 1 : 0) < 0) {
 		nlmsg_free(msg);
-		return lnw_err_set(err, ENOMEM, "set hairpin", "request");
+		return lnw_err_set(err, ENOMEM, op, "request");
 	}
 	nla_nest_end(msg, prot);
-	return lnw_nl_transact(nl, msg, NULL, NULL, err, "set hairpin", "index %d", index);
+	return lnw_nl_transact(nl, msg, NULL, NULL, err, op, "index %d", index);
+}
+
+int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err)
+{
+	return set_bridge_port_flag(nl, index, IFLA_BRPORT_MODE, on, "set hairpin", err);
+}
+
+int lnw_link_set_isolated(struct lnw_nl *nl, int index, int on, struct lnw_err *err)
+{
+	return set_bridge_port_flag(nl, index, IFLA_BRPORT_ISOLATED, on, "set isolated", err);
 }
 
 int lnw_link_settle(struct lnw_nl *nl, const char *name, struct lnw_err *err)

@@ -106,6 +106,13 @@ int main(void)
 	OK(lnw_link_set_addr_gen_mode(h, host.index, 1 /* none */, &err), &err);
 	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "addrgenmode none"));
 	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "hairpin on"));
+	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "isolated off"));
+	OK(lnw_link_set_isolated(h, host.index, 1, &err), &err);
+	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "isolated on"));
+	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "hairpin on"));
+	OK(lnw_link_set_isolated(h, host.index, 0, &err), &err);
+	CHECK(t_oracle_has(hostns, "bridge -d link show dev lnwt-v0", "isolated off"));
+	FAILS(lnw_link_set_isolated(h, 0, 1, &err), EINVAL, &err);
 	FAILS(lnw_link_set_mtu(h, 99999, 1500, &err), ENODEV, &err);
 	/* alias and addrgenmode in one request; NULL / -1 leave either as it is */
 	OK(lnw_link_set_addr_gen_mode(h, host.index, 0 /* eui64 */, &err), &err);

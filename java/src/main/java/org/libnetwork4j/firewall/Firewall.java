@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * libnetwork4j's firewall in one host namespace: the rules of {@link Ruleset}, kept equal to the
- * state (networks, ICC-off ports, published ports) through libnftables, in-process.
+ * state (networks, published ports) through libnftables, in-process.
  *
  * <p><b>Self-healing.</b> Every change is one transaction of a few set elements. Before it, the
  * namespace's nftables generation is compared with the one our last transaction left: every
@@ -92,40 +92,6 @@ public final class Firewall implements AutoCloseable {
         NetworkRules n = state.removeNetwork(bridge);
         if (n != null) {
             syncOrMarkDirty(Ruleset.removeNetwork(n));
-        }
-    }
-
-    /**
-     * A port (host end of a veth) of a network with inter-container communication off. Adding
-     * a port held already does nothing.
-     *
-     * @param port       the port's interface name in the host namespace
-     * @param endpointId the endpoint whose port it is, written as a comment on its element
-     * @throws NetworkException if nftables refuses; the port is then not held
-     */
-    public synchronized void addNoIccPort(String port, String endpointId) {
-        if (!state.addNoIccPort(port, endpointId)) {
-            return;
-        }
-        try {
-            sync(Ruleset.addNoIccPort(port, endpointId));
-        } catch (RuntimeException e) {
-            state.removeNoIccPort(port);
-            dirty = true;
-            throw e;
-        }
-    }
-
-    /**
-     * Takes away a port added by {@link #addNoIccPort}. Removing one not held succeeds.
-     *
-     * @param port the port's interface name in the host namespace
-     * @throws NetworkException if nftables refuses; the port is forgotten all the same, and
-     *         the next change rebuilds the tables without it
-     */
-    public synchronized void removeNoIccPort(String port) {
-        if (state.removeNoIccPort(port)) {
-            syncOrMarkDirty(Ruleset.removeNoIccPort(port));
         }
     }
 

@@ -16,21 +16,15 @@ import org.libnetwork4j.PortMapping;
  */
 final class FirewallState {
     private final Map<String, NetworkRules> networks = new TreeMap<>();   // by bridge
-    private final Map<String, String> noIccPorts = new TreeMap<>();       // port -> endpoint id
     private final Map<String, List<PortMapping>> published = new TreeMap<>(); // by endpoint id
 
-    /** Nothing to hold: no network, no ICC-off port, no published port. */
+    /** Nothing to hold: no network, no published port. */
     boolean isEmpty() {
-        return networks.isEmpty() && noIccPorts.isEmpty() && published.isEmpty();
+        return networks.isEmpty() && published.isEmpty();
     }
 
     Collection<NetworkRules> networks() {
         return networks.values();
-    }
-
-    /** Ports of networks with ICC off, to the id of the endpoint each belongs to. */
-    Map<String, String> noIccPorts() {
-        return noIccPorts;
     }
 
     /** Published mappings by endpoint id. */
@@ -48,14 +42,6 @@ final class FirewallState {
 
     NetworkRules removeNetwork(String bridge) {
         return networks.remove(bridge);
-    }
-
-    boolean addNoIccPort(String port, String endpointId) {
-        return noIccPorts.putIfAbsent(port, endpointId) == null;
-    }
-
-    boolean removeNoIccPort(String port) {
-        return noIccPorts.remove(port) != null;
     }
 
     void publish(String endpointId, List<PortMapping> ms) {

@@ -34,15 +34,9 @@ public final class Ruleset {
     /** Our filter and NAT table, IPv4 and IPv6; exists only while there is something to hold. */
     public static final String TABLE = "inet libnetwork4j";
     /**
-     * ICC off is enforced in the bridge family: a frame from one container's port to another's
-     * is dropped at the bridge's forward hook. The alternative, br_netfilter, would make every
-     * bridged frame of the host traverse the IP hooks (a per-namespace switch that changes
-     * unrelated bridges too); and this kernel has no {@code meta ibrname}, so the set holds the
-     * ports of such networks rather than the bridges.
-     *
-     * <p>Router advertisements are dropped there too, on their way to a container's port
-     * (the host end of a veth): whether another container sends them or the host. Docker
-     * writes accept_ra=0 in every container's namespace instead; a /proc/sys write in each of
+     * The bridge family's table: router advertisements are dropped on their way to a
+     * container's port (the host end of a veth), whether another container sends them or the
+     * host. Docker writes accept_ra=0 in every container's namespace instead; a /proc/sys write in each of
      * 10,000 namespaces costs O(namespaces) each (see KernelSandboxOs). Other programs' veth
      * ports on the same host lose router advertisements too while these tables exist.
      */
@@ -82,9 +76,6 @@ public final class Ruleset {
         for (NetworkRules n : s.networks()) {
             elements.addAll(networkElements(n, true));
         }
-        for (Map.Entry<String, String> e : s.noIccPorts().entrySet()) {
-            elements.add(noIccElement(e.getKey(), e.getValue()));
-        }
         for (Map.Entry<String, List<PortMapping>> e : s.published().entrySet()) {
             for (PortMapping m : e.getValue()) {
                 elements.add(portElement(m, e.getKey()));
@@ -102,14 +93,6 @@ public final class Ruleset {
 
     static String removeNetwork(NetworkRules n) {
         return commands("delete", networkElements(n, false));
-    }
-
-    static String addNoIccPort(String port, String endpointId) {
-        return "add element " + noIccElement(port, endpointId) + "\n";
-    }
-
-    static String removeNoIccPort(String port) {
-        return "delete element " + noIccElement(port, null) + "\n";
     }
 
     static String publish(String endpointId, Collection<PortMapping> ms) {
@@ -170,12 +153,6 @@ public final class Ruleset {
 
     private static String comment(String text) {
         return " comment \"" + text + "\"";
-    }
-
-    /** Without an endpoint id, the key alone (for delete). */
-    private static String noIccElement(String port, String endpointId) {
-        return BRIDGE_TABLE + " no_icc_ports { " + quote(port)
-                + (endpointId == null ? "" : comment("endpoint " + endpointId)) + " }";
     }
 
     /** An element of a ports map; without an endpoint id, the key alone (for delete). */
@@ -305,13 +282,9 @@ public final class Ruleset {
             	}
             }
             table bridge libnetwork4j {
-            	set no_icc_ports {
-            		type ifname
-            	}
             	chain forward {
             		type filter hook forward priority filter; policy accept;
             		oifname "veth*" icmpv6 type nd-router-advert drop comment "containers obey no router advertisement (CVE-2020-13401)"
-            		iifname @no_icc_ports drop comment "enable_icc=false: no frame from one container to another"
             	}
             	chain output {
             		type filter hook output priority filter; policy accept;

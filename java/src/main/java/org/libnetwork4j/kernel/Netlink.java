@@ -510,6 +510,18 @@ public final class Netlink implements AutoCloseable {
     }
 
     /**
+     * `bridge link set dev X isolated on|off`: the bridge forwards no frame from one isolated
+     * port to another; to and from the bridge itself and ports that are not isolated, frames
+     * pass. See {@code lnw_link_set_isolated}.
+     *
+     * @param index ifindex of a bridge port
+     * @param on    whether the port is isolated
+     */
+    public void setIsolated(int index, boolean on) {
+        run("set isolated", index, p -> LnwNative.lnw_link_set_isolated(p, index, on ? 1 : 0, err));
+    }
+
+    /**
      * Has the kernel carry out now what the last carrier change of the link implies (its queue
      * attached, a bridge port enabled), instead of its link-watch worker some milliseconds
      * later, meanwhile dropping what the link sends. See {@code lnw_link_settle}.

@@ -405,6 +405,44 @@ class FirewallTest {
         assertEquals(Optional.of("10.98.0.100"), Traffic.tcp(NsRef.of(snat), World.REMOTE, 7), "host_ipv4");
     }
 
+    /**
+     * ICC off is each port's isolation flag, set with the port. A pair whose flag is off (as
+     * made before ports were isolated, or changed by hand) is isolated again when a restart
+     * takes it up; a network with ICC on isolates nothing.
+     */
+    @Test
+    void iccOffIsolatesEachPortAndARestartIsolatesItAgain(Namespaces ns) {
+        NetworkController c = ns.controller();
+        Network noIcc = bridge(c, "noicc", "10.67.0.0/24", Labels.ENABLE_ICC, "false");
+        Endpoint ea = noIcc.createEndpoint("a");
+        Sandbox a = ea.join("ca");
+        Endpoint eb = noIcc.createEndpoint("b");
+        eb.join("cb");
+        Network icc = bridge(c, "icc", "10.68.0.0/24");
+        Endpoint ec = icc.createEndpoint("c");
+        ec.join("cc");
+        String portA = Oracle.hostEnd(ns.host(), ea.id()).orElseThrow().path("ifname").asText();
+        String portB = Oracle.hostEnd(ns.host(), eb.id()).orElseThrow().path("ifname").asText();
+        String portC = Oracle.hostEnd(ns.host(), ec.id()).orElseThrow().path("ifname").asText();
+        assertTrue(Oracle.bridgePort(ns.host(), portA).path("isolated").asBoolean());
+        assertTrue(Oracle.bridgePort(ns.host(), portB).path("isolated").asBoolean());
+        assertFalse(Oracle.bridgePort(ns.host(), portC).path("isolated").asBoolean(), "ICC on");
+        assertFalse(Oracle.ping(NsRef.of(a), "10.67.0.3"), "ICC off");
+
+        for (String port : List.of(portA, portB)) {
+            Oracle.out(ns.host(), "bridge", "link", "set", "dev", port, "isolated", "off");
+        }
+        assertTrue(Oracle.ping(NsRef.of(a), "10.67.0.3"), "without the flag they meet (the test's own check)");
+        c.close();
+        NetworkController c2 = ns.controller();
+        assertEquals(List.of(), c2.recoveryReport().dropped(), c2.recoveryReport().toString());
+        assertTrue(Oracle.bridgePort(ns.host(), portA).path("isolated").asBoolean(), "isolated again");
+        assertTrue(Oracle.bridgePort(ns.host(), portB).path("isolated").asBoolean(), "isolated again");
+        assertFalse(Oracle.bridgePort(ns.host(), portC).path("isolated").asBoolean(), "ICC on");
+        assertFalse(Oracle.ping(NsRef.of(a), "10.67.0.3"), "ICC off after the restart");
+        assertTrue(Oracle.ping(NsRef.of(a), "10.67.0.1"), "the gateway is still there");
+    }
+
     @Test
     void iccOffIsolationAndInternalNetworks(Namespaces ns) {
         World w = World.of(ns);

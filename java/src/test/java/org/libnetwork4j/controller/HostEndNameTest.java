@@ -32,7 +32,7 @@ class HostEndNameTest {
     @Test
     void aTakenNameGivesTheNextOneWhichARestartKeeps(Namespaces ns) {
         NetworkController c = ns.controller();
-        // ICC off: the isolation element of each port is keyed by the host end's name
+        // ICC off: each port is isolated, whatever its name
         Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.57.0.0/24")
                 .option("com.docker.network.bridge.enable_icc", "false").build());
         String bridge = "br-" + n.id().substring(0, 12);

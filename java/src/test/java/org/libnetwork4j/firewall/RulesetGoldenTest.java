@@ -39,8 +39,6 @@ class RulesetGoldenTest {
                 Scenarios.port("127.0.0.1", 8081, "172.18.0.2", 80, Protocol.TCP));
         String text = "# addNetwork\n" + Ruleset.addNetwork(a)
                 + "# removeNetwork\n" + Ruleset.removeNetwork(a)
-                + "# addNoIccPort\n" + Ruleset.addNoIccPort("veth1111111", Scenarios.EP_1)
-                + "# removeNoIccPort\n" + Ruleset.removeNoIccPort("veth1111111")
                 + "# publish\n" + Ruleset.publish(Scenarios.EP_1, ports)
                 + "# unpublish\n" + Ruleset.unpublish(ports);
         check("incremental.nft", text);

@@ -53,7 +53,6 @@ class RulesetKernelTest {
         for (NetworkRules n : target.networks()) {
             nft.apply(Ruleset.addNetwork(n));
         }
-        target.noIccPorts().forEach((port, ep) -> nft.apply(Ruleset.addNoIccPort(port, ep)));
         target.published().forEach((ep, ms) -> nft.apply(Ruleset.publish(ep, ms)));
         String pieceByPiece = Oracle.out(host, "nft", "list", "ruleset");
         // ...and it is what a full render of that state gives
@@ -62,7 +61,6 @@ class RulesetKernelTest {
 
         // removing piece by piece gives the empty render back
         target.published().forEach((ep, ms) -> nft.apply(Ruleset.unpublish(ms)));
-        target.noIccPorts().keySet().forEach(port -> nft.apply(Ruleset.removeNoIccPort(port)));
         for (NetworkRules n : target.networks()) {
             nft.apply(Ruleset.removeNetwork(n));
         }

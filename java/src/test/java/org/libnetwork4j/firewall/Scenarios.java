@@ -56,11 +56,8 @@ final class Scenarios {
                 network(NET_A, "br-aaaaaaaaaaaa", false, true, "192.0.2.10", true, "172.18.0.0/16", "172.18.0.1"))));
         m.put("bridge-internal", state(s -> s.putNetwork(
                 network(NET_A, "br-aaaaaaaaaaaa", true, true, null, true, "172.18.0.0/16", "172.18.0.1"))));
-        m.put("bridge-icc-off", state(s -> {
-            s.putNetwork(network(NET_A, "br-aaaaaaaaaaaa", false, true, null, false, "172.18.0.0/16", "172.18.0.1"));
-            s.addNoIccPort("veth1111111", EP_1);
-            s.addNoIccPort("veth2222222", EP_2);
-        }));
+        m.put("bridge-icc-off", state(s -> s.putNetwork(
+                network(NET_A, "br-aaaaaaaaaaaa", false, true, null, false, "172.18.0.0/16", "172.18.0.1"))));
         m.put("bridge-ipv6", state(s -> {
             s.putNetwork(network(NET_A, "br-aaaaaaaaaaaa", false, true, null, true,
                     "172.18.0.0/16", "172.18.0.1", "fd00:db8::/64", "fd00:db8::1"));
@@ -79,7 +76,6 @@ final class Scenarios {
             // inserted out of order: the render is sorted, so the text does not depend on history
             s.putNetwork(network(NET_B, "br-bbbbbbbbbbbb", false, true, null, false, "172.19.0.0/16", "172.19.0.1"));
             s.putNetwork(plainA());
-            s.addNoIccPort("veth2222222", EP_2);
             s.publish(EP_2, List.of(port(null, 9090, "172.19.0.2", 90, Protocol.TCP)));
             s.publish(EP_1, List.of(port(null, 8080, "172.18.0.2", 80, Protocol.TCP)));
         }));

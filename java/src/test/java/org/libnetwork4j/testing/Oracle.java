@@ -102,6 +102,15 @@ public final class Oracle {
         return Optional.empty();
     }
 
+    /** A bridge port's flags in ns, as `bridge -j -d link show dev PORT` reports them. */
+    public static JsonNode bridgePort(NsRef ns, String port) {
+        JsonNode l = parse(out(ns, "bridge", "-j", "-d", "link", "show", "dev", port));
+        if (l.size() != 1) {
+            throw new AssertionError(port + " is not a bridge port in " + ns + ": " + l);
+        }
+        return l.get(0);
+    }
+
     /** The names of all links in ns. */
     public static List<String> linkNames(NsRef ns) {
         List<String> names = new ArrayList<>();

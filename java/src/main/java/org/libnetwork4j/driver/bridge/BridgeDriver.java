@@ -268,7 +268,7 @@ public final class BridgeDriver implements RestorableDriver {
             try {
                 nl.change(p.host().index(), LinkChange.NONE.alias(BridgeState.alias(req.endpointId(), req.label()))
                         .ipv6LinkLocal(false));
-                connectivity.addPort(n, name.name(), req.endpointId());
+                connectivity.addPort(nl, n, p.host().index());
             } catch (RuntimeException e) {
                 try {
                     nl.deleteLink(p.host().index());
@@ -346,7 +346,6 @@ public final class BridgeDriver implements RestorableDriver {
         } else if (!sandboxGone) {
             deleteNow(ep.hostIndex, null);
         }
-        connectivity.removePort(n, ep.hostEnd);
         names.release(ep.hostEnd, endpointId);
         ep.hostIndex = 0;
         ep.hostEnd = null;

@@ -204,7 +204,12 @@ final class BridgeRestore {
         ep.hostIndex = hostLink.index();
         ep.sandbox = req.sandbox();
         ep.peerIndex = hostLink.peerIndex();
-        connectivity.addPort(n, hostLink.name(), req.endpointId());
+        // set again, not read: a pair made before ports were isolated (ICC off was then a
+        // firewall element) gets its isolation here
+        host.withNetlink(nl -> {
+            connectivity.addPort(nl, n, hostLink.index());
+            return null;
+        });
         String[] stamped = found == null ? null : BridgeState.parseAlias(found.alias());
         // after a clean close the alias is the one the join stamped: not read, not rewritten
         if (!recorded && (stamped == null || !req.label().equals(stamped[1]))) {
@@ -270,7 +275,6 @@ final class BridgeRestore {
             BridgeEndpoint ep = n.endpoints.get(endpointId);
             String name = ep != null && ep.hostEnd != null ? ep.hostEnd : l != null ? l.name() : null;
             if (name != null) {
-                connectivity.removePort(n, name);
                 names.release(name, endpointId);
             }
             if (ep != null && ep.hostIndex != 0) {

@@ -291,6 +291,10 @@ public final class LnwNative {
             @JniArg(cast = "struct lnw_nl *") long nl, int index, int on,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_link_set_isolated(
+            @JniArg(cast = "struct lnw_nl *") long nl, int index, int on,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     public static final native int lnw_link_settle(
             @JniArg(cast = "struct lnw_nl *") long nl,
             @JniArg(cast = "const char *") String name,
