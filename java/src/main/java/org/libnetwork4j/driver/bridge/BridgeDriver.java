@@ -7,18 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.PortMapping;
-import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.EndpointOperInfo;
 import org.libnetwork4j.driver.EndpointRequest;
@@ -29,15 +23,10 @@ import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.driver.RestorableDriver;
-import org.libnetwork4j.driver.SandboxContext;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeEndpoint;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeNetwork;
 import org.libnetwork4j.firewall.Firewall;
-import org.libnetwork4j.kernel.Link;
-import org.libnetwork4j.kernel.LinkChange;
-import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.VethPair;
-import org.libnetwork4j.kernel.VethSpec;
 import org.libnetwork4j.portmapper.PortMapper;
 
 /**
@@ -45,7 +34,7 @@ import org.libnetwork4j.portmapper.PortMapper;
  * gateway address ({@link BridgeSetup}); its NAT, isolation and published ports in nftables
  * ({@link BridgeConnectivity}); one veth pair per joined endpoint, whose peer is created
  * directly in the sandbox's namespace under its final name (never moved: a move costs ~18 ms
- * of kernel time); its restart ({@link BridgeRestore}).
+ * of kernel time) ({@link BridgePairs}); its restart ({@link BridgeRestore}).
  *
  * <p>Differences from libnetwork, and why: libnetwork creates the veth pair when the endpoint
  * is created and moves one end into the sandbox on join; here the pair is created on join,
@@ -63,10 +52,7 @@ public final class BridgeDriver implements RestorableDriver {
     private final BridgeConnectivity connectivity;
     private final BridgeRestore restore;
     private final HostEndNames names = new HostEndNames();
-    /** The most pairs whose delete runs in the background at once (see {@link #leaveAdopted}). */
-    static final int MAX_PENDING_DELETES = 64;
-    /** Host ends of left joins whose delete runs in the background, by name (see {@link #leaveAdopted}). */
-    private final Map<String, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
+    private final BridgePairs pairs;
 
     /**
      * firewall and ports may be null for a driver that only parses options (tests).
@@ -81,6 +67,7 @@ public final class BridgeDriver implements RestorableDriver {
         this.setup = new BridgeSetup(host);
         this.connectivity = new BridgeConnectivity(host, firewall, ports);
         this.restore = new BridgeRestore(host, networks, setup, connectivity, names);
+        this.pairs = new BridgePairs(host, connectivity, names);
     }
 
     @Override
@@ -228,78 +215,14 @@ public final class BridgeDriver implements RestorableDriver {
         String peer = req.sandbox().nextInterfaceName(req.interfacePrefix());
         HostEndNames.Claim name = names.claim(req.endpointId(), 0);
         try {
-            VethPair pair = host.withNetlink(nl -> createPair(nl, n, ep, req, name, peer));
+            VethPair pair = host.withNetlink(nl -> pairs.create(nl, n, ep, req, name, peer));
             String hostEnd = pair.host().name();
             return JoinResult.inSandbox(pair.peer().index(), peer, n.gatewayV4ForJoin(), n.gatewayV6ForJoin(),
-                    () -> settle(n, hostEnd), true);
+                    () -> pairs.settle(n, hostEnd), true);
         } catch (RuntimeException e) {
             n.removePort();
             throw e;
         }
-    }
-
-    /**
-     * The pair under the first name of the endpoint that is free: a link of someone else's
-     * that holds it makes the kernel refuse with EEXIST, and the next candidate is tried.
-     * Whatever fails leaves no pair and no name held.
-     */
-    private VethPair createPair(Netlink nl, BridgeNetwork n, BridgeEndpoint ep, JoinRequest req,
-            HostEndNames.Claim first, String peer) {
-        HostEndNames.Claim name = first;
-        while (true) {
-            VethPair p;
-            try {
-                p = nl.createVeth(VethSpec.of(name.name(), peer).peerIn(req.sandbox().netlink())
-                        .master(n.bridgeIndex).mtu(n.settings.mtu()).up().peerMac(ep.mac));
-            } catch (AlreadyExistsException taken) {
-                if (awaitLeft(name.name())) {
-                    continue; // our own pair of an earlier join, being deleted: its name is free now
-                }
-                names.release(name.name(), req.endpointId());
-                if (nl.findLink(name.name()).isEmpty()) {
-                    throw taken; // the peer's name in the sandbox, not ours
-                }
-                name = names.claim(req.endpointId(), name.candidate() + 1);
-                continue;
-            } catch (RuntimeException e) {
-                names.release(name.name(), req.endpointId());
-                throw e;
-            }
-            try {
-                nl.change(p.host().index(), LinkChange.NONE.alias(BridgeState.alias(req.endpointId(), req.label()))
-                        .ipv6LinkLocal(false));
-                connectivity.addPort(nl, n, p.host().index());
-            } catch (RuntimeException e) {
-                try {
-                    nl.deleteLink(p.host().index());
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                names.release(name.name(), req.endpointId());
-                throw e;
-            }
-            ep.hostEnd = name.name();
-            ep.hostIndex = p.host().index();
-            ep.sandbox = req.sandbox();
-            ep.peerIndex = p.peer().index();
-            return p;
-        }
-    }
-
-    /**
-     * The veth's host end got carrier when the container's end came up, and the bridge got its
-     * own with its first live port. The kernel attaches their queues, and enables the port,
-     * from its link-watch worker some milliseconds later, and drops what they send meanwhile:
-     * the gateway's ARP reply to the container's first packet, which then waits a second for
-     * the ARP retry (about every other attach, for a datagram sent at once). Settled here, in
-     * that order, a joined container can talk at once (native/tests/test_settle.c).
-     */
-    private void settle(BridgeNetwork n, String hostEnd) {
-        host.withNetlink(nl -> {
-            nl.settle(hostEnd);
-            nl.settle(n.bridgeName);
-            return null;
-        });
     }
 
     /**
@@ -321,7 +244,7 @@ public final class BridgeDriver implements RestorableDriver {
      * renamed out of the way, so that the next interface of that name can be made in that
      * namespace at once; then {@link HostContext#deleteLinkLater}, which the controller's
      * close waits for. The host end's name is the endpoint's own (issue 21): a pending delete
-     * holds no name another endpoint wants, and a rejoin of this one waits for it (createPair).
+     * holds no name another endpoint wants, and a rejoin of this one waits for it ({@link BridgePairs#create}).
      * Whatever stands in the way of that (the container's end not where the join left it, its
      * new name taken, a long backlog) makes it the synchronous delete of {@link #leave}.
      * Not for a join's rollback: that must leave nothing behind by the time it throws. The
@@ -342,9 +265,9 @@ public final class BridgeDriver implements RestorableDriver {
             return;
         }
         if (background) {
-            retirePair(ep, endpointId);
+            pairs.retire(ep, endpointId);
         } else if (!sandboxGone) {
-            deleteNow(ep.hostIndex, null);
+            pairs.deleteNow(ep.hostIndex, null);
         }
         names.release(ep.hostEnd, endpointId);
         ep.hostIndex = 0;
@@ -352,108 +275,6 @@ public final class BridgeDriver implements RestorableDriver {
         ep.sandbox = null;
         ep.peerIndex = 0;
         n.removePort();
-    }
-
-    private void retirePair(BridgeEndpoint ep, String endpointId) {
-        int index = ep.hostIndex;
-        try {
-            host.withNetlink(nl -> {
-                // down first: no frame crosses the port from here on, and it leaves the bridge
-                // without carrier (nomaster's RCU wait is the expedited one, under the link lock)
-                nl.change(index, LinkChange.NONE.up(false).alias(BridgeState.deletedPortAlias(endpointId)));
-                nl.setNoMaster(index);
-                return null;
-            });
-        } catch (NotFoundException gone) {
-            return; // the pair is gone already: that is what leave wants
-        } catch (RuntimeException e) {
-            deleteNow(index, e);
-            return;
-        }
-        // The reaper deletes one pair at a time, ~25 ms each: past a backlog it cannot clear in
-        // a second or two, the leave deletes its own pair as it did before. That bounds how long
-        // the controller's close waits for it, and so that after a clean close (whose restart
-        // reads only the bridges' ports, not these) none is left behind.
-        if (leaving.size() < MAX_PENDING_DELETES && renamePeerAway(ep, index)) {
-            String name = ep.hostEnd;
-            CompletableFuture<Void> done = host.deleteLinkLater(index, name);
-            leaving.put(name, done);
-            done.whenComplete((v, e) -> leaving.remove(name, done));
-        } else {
-            deleteNow(index, null);
-        }
-    }
-
-    /**
-     * The container's end of the pair whose host end is hostIndex: down, then (a link that is
-     * up cannot be renamed) {@code lnwdel} and its index in hex, a name unique in that
-     * namespace while the link lives. True if done; false if the caller must delete the pair
-     * now.
-     */
-    private static boolean renamePeerAway(BridgeEndpoint ep, int hostIndex) {
-        SandboxContext sb = ep.sandbox;
-        int peer = ep.peerIndex;
-        if (sb == null || peer <= 0) {
-            return false;
-        }
-        try {
-            Netlink nl = sb.netlink();
-            // the index is the one the kernel gave the pair's peer; checked, as a wrong one would
-            // take down someone else's interface
-            Link l = nl.link(peer);
-            if (!"veth".equals(l.kind()) || l.peerIndex() != hostIndex) {
-                return false;
-            }
-            nl.setDown(peer);
-            nl.rename(peer, "lnwdel" + Integer.toHexString(peer));
-            return true;
-        } catch (RuntimeException e) {
-            // not where the join left it (a pair dies whole, so a missing peer was moved, e.g.
-            // by a caller that moves interfaces itself), or no name for it: delete it now
-            return false;
-        }
-    }
-
-    /**
-     * Waits for the background delete of a host end of ours called name, if one is pending
-     * (a rejoin of its endpoint right after its leave wants the name back; waiting keeps the
-     * endpoint's names from running out when it leaves and joins in quick turns). True if
-     * there was one and it completed; false if there was none, or it failed or took too long
-     * (the link is then taken to be someone else's, and the join tries the endpoint's next name).
-     */
-    private boolean awaitLeft(String name) {
-        CompletableFuture<Void> pending = leaving.get(name);
-        if (pending == null) {
-            return false;
-        }
-        try {
-            pending.get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException("interrupted waiting for the delete of " + name);
-        } catch (ExecutionException | TimeoutException e) {
-            leaving.remove(name, pending);
-            return false;
-        }
-        leaving.remove(name, pending);
-        return true;
-    }
-
-    /** The synchronous delete; a pair gone already counts as deleted. */
-    private void deleteNow(int index, RuntimeException cause) {
-        try {
-            host.withNetlink(nl -> {
-                nl.deleteLink(index);
-                return null;
-            });
-        } catch (NotFoundException gone) {
-            // the pair is gone already: that is what leave wants
-        } catch (RuntimeException e) {
-            if (cause != null) {
-                e.addSuppressed(cause);
-            }
-            throw e;
-        }
     }
 
     @Override
