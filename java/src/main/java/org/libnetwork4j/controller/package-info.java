@@ -4,7 +4,8 @@
  *
  * <h2>Shape</h2>
  * <ul>
- * <li>{@code DefaultController} makes networks and sandboxes and hands them out. Each object
+ * <li>{@code DefaultController} hands out networks and sandboxes, made by {@code Networks} and
+ * {@code Sandboxes}; {@code ClusterWatch} follows a cluster store's networks. Each object
  * gets the services it needs at creation, in a {@code Context} (the store, IPAM, the host
  * namespace, the drivers, the paths), and holds no reference back to the controller.
  * {@code Wiring} builds a controller on the kernel; tests build one on fakes (an in-memory
