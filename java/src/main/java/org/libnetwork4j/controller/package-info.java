@@ -22,8 +22,9 @@
  * then sandbox and its parts, then driver and kernel. Recovery ({@code Recovery},
  * {@code Takeover}) takes joins up through the same parts, in their restart form.
  * <li>A sandbox is its lifecycle ({@code SandboxImpl}), its OS layer ({@code SandboxOs};
- * {@code KernelSandboxOs} on the kernel), its gateway election ({@code Attachments}) and its
- * files ({@code SandboxFiles}).
+ * {@code KernelSandboxOs} on the kernel), its gateway election ({@code Attachments}), its
+ * files ({@code SandboxFiles}) and its interfaces' names ({@code InterfaceNames}); a move to
+ * a namespace the caller made is an operation of its own ({@code SetKey}).
  * </ul>
  *
  * <h2>Locks</h2>
