@@ -34,12 +34,12 @@ final class GatewayBridge {
     }
 
     /** Makes the network if this host has none (a controller with a cluster store, at open). */
-    static void ensure(DefaultController c) {
+    static void ensure(Networks networks) {
         try {
-            c.networkByName(NETWORK);
+            networks.byName(NETWORK);
         } catch (NotFoundException none) {
             try {
-                c.newNetwork("bridge", NETWORK, NetworkOptions.builder().options(Map.of(
+                networks.create("bridge", NETWORK, NetworkOptions.builder().options(Map.of(
                         Labels.BRIDGE_NAME, NETWORK, Labels.ENABLE_ICC, "false",
                         Labels.ENABLE_IP_MASQUERADE, "true")).build());
             } catch (RuntimeException e) {

@@ -230,7 +230,7 @@ final class Recovery {
             // a global network's: this host's addresses stay held in the cluster
             addresses = NetworkAddresses.restore(ipam, r.allocations()).forScope(d, ctx.shared(), r.id());
             var spec = new NetworkImpl.Spec(r.id(), r.name(), r.type(), r.options(),
-                    d.parseNetworkOptions(DefaultController.driverOptions(r.options())), r.internal(), r.enableIpv6(),
+                    d.parseNetworkOptions(Networks.driverOptions(r.options())), r.internal(), r.enableIpv6(),
                     r.interfacePrefix(), r.created());
             NetworkImpl n = new NetworkImpl(ctx, networkRegistry, sandboxRegistry, d, spec, addresses);
             RestorableDriver rd = d instanceof RestorableDriver x ? x : null;

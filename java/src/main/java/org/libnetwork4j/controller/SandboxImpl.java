@@ -3,17 +3,14 @@ package org.libnetwork4j.controller;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.ForbiddenException;
-import org.libnetwork4j.JoinOptions;
 import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
@@ -32,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A sandbox of the default controller: its lifecycle. Its parts do the rest: the OS layer
  * ({@link SandboxOs}: namespace, interfaces, routes), the joined endpoints and the gateway
- * election ({@link Attachments}), the hosts and resolv.conf files ({@link SandboxFiles}). Its
- * lock guards all of them; it is the last lock in the controller's order.
+ * election ({@link Attachments}), the hosts and resolv.conf files ({@link SandboxFiles}), the
+ * names of its interfaces ({@link InterfaceNames}). Its lock guards all of them; it is the
+ * last lock in the controller's order. A move to another namespace is {@link SetKey}'s.
  */
 final class SandboxImpl implements Sandbox, SandboxContext {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxImpl.class);
@@ -48,8 +46,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
 
     private final ReentrantLock lock = new ReentrantLock();
     private Attachments attachments;                              // guarded by lock
-    private final Map<String, Integer> nextIndex = new HashMap<>(); // guarded by lock
-    private String askedName;                                     // guarded by lock: the join's own name
+    private final InterfaceNames interfaceNames = new InterfaceNames(); // guarded by lock
     private boolean deleting;                                     // guarded by lock
     private boolean deleted;                                      // guarded by lock
 
@@ -79,7 +76,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                     : o.netns() != null ? ctx.host().adoptSandbox(o.netns())
                     : ctx.host().createSandbox(id, o.useHostNamespace());
             undo.push(os::delete);
-            checkUnadopted(registry, os, o.netns());
+            SetKey.checkUnadopted(registry, os, o.netns());
             undo.push(() -> SandboxFiles.deleteTree(filesDir));
             SandboxFiles files = SandboxFiles.create(filesDir, o, ctx.paths().hostResolvConf());
             SandboxImpl sb = new SandboxImpl(ctx, registry, id, containerId, o, os, files);
@@ -150,7 +147,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 os.identity());
     }
 
-    // ---- for the operations (Join, Leave, Recovery), which hold the lock ----
+    // ---- for the operations (Join, Leave, SetKey, Recovery), which hold the lock ----
 
     void lock() {
         lock.lock();
@@ -206,15 +203,28 @@ final class SandboxImpl implements Sandbox, SandboxContext {
 
     /** After a restart: the counter of interface names goes on after the highest in use. */
     void restoreInterfaceIndex(String prefix, String name) {
-        // by hand, not with a regular expression: a restart does this once per join
-        if (name == null || !name.startsWith(prefix)) {
-            return;
+        interfaceNames.restore(prefix, name);
+    }
+
+    /** @throws NotFoundException if the sandbox is deleted or being deleted (a set-key's check) */
+    void checkPresent() {
+        if (deleting || deleted) {
+            throw new NotFoundException("the sandbox is being deleted");
         }
-        String digits = name.substring(prefix.length());
-        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-            return;
+    }
+
+    /** Takes the namespace next in place of its own, which it returns (a set-key); takes the lock. */
+    SandboxOs moveTo(SandboxOs next) {
+        lock.lock();
+        try {
+            SandboxOs old = os;
+            os = next;
+            attachments = new Attachments(next);
+            interfaceNames.reset(); // eth0 again, in the new namespace
+            return old;
+        } finally {
+            lock.unlock();
         }
-        nextIndex.merge(prefix, Integer.parseInt(digits) + 1, Math::max);
     }
 
     // ---- the API ----
@@ -229,95 +239,15 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         return containerId;
     }
 
-    /**
-     * A name for an interface that waits in the host's namespace for the caller to move it
-     * in: random, as Docker's bridge driver names its, since the host's names are not ours
-     * to count; a name that is taken makes the join fail with AlreadyExistsException, one
-     * chance in four billion per interface waiting.
-     */
-    private static String temporaryName() {
-        return String.format("lnwc%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
-    }
-
     /** The name the join in progress asked for its interface (JoinOption.InterfaceName), or null. */
     void askInterfaceName(String name) {
-        askedName = name; // Join holds the sandbox's lock
+        interfaceNames.ask(name); // Join holds the sandbox's lock
     }
 
-    /** Refuses a namespace another sandbox has adopted already. */
-    private static void checkUnadopted(Registry<SandboxImpl> registry, SandboxOs os, Path path) {
-        if (!os.isExternal() || os.identity() == null) {
-            return; // ours, or the caller's moves: no namespace of its own to share
-        }
-        for (SandboxImpl other : registry.all()) {
-            if (os.identity().equals(other.os.identity())) {
-                throw new AlreadyExistsException("namespace " + path
-                        + " is the sandbox of container " + other.containerId() + " already");
-            }
-        }
-    }
-
-    /**
-     * Its endpoints leave (as any leave: the drivers take their interfaces out), the sandbox
-     * takes the new namespace, its own is deleted (an adopted one closed), and the endpoints
-     * join again there in their order, with their priorities. Every endpoint is tried; the
-     * first error is thrown, the others suppressed.
-     */
+    /** Moves the sandbox into the namespace at path ({@link SetKey}). */
     @Override
     public void setKey(Path path) {
-        String context = "set the key of the sandbox of container \"" + containerId + "\" to " + path;
-        try {
-            if (os.isHostNamespace()) {
-                throw new ForbiddenException("a sandbox in the host's namespace stays there");
-            }
-            List<Attachment> joined;
-            lock.lock();
-            try {
-                if (deleting || deleted) {
-                    throw new NotFoundException("the sandbox is being deleted");
-                }
-                // docker_gwbridge's endpoint is not the caller's to move: it goes with the
-                // last overlay endpoint's leave and comes back with its join (GatewayBridge)
-                joined = attachments.all().stream().filter(a -> !GatewayBridge.isWayOut(a.endpoint(), this)).toList();
-            } finally {
-                lock.unlock();
-            }
-            SandboxOs next = ctx.host().adoptSandbox(path);
-            try {
-                checkUnadopted(registry, next, path);
-            } catch (RuntimeException e) {
-                next.close();
-                throw e;
-            }
-            // Endpoint locks come before the sandbox's: its lock is not held while they run.
-            for (Attachment a : joined) {
-                a.endpoint().leave(this);
-            }
-            SandboxOs old;
-            lock.lock();
-            try {
-                old = os;
-                os = next;
-                attachments = new Attachments(next);
-                nextIndex.clear(); // eth0 again, in the new namespace
-            } finally {
-                lock.unlock();
-            }
-            Teardown t = new Teardown();
-            t.step(() -> ctx.store().put(record(State.READY)));
-            t.step(() -> {
-                ctx.names().removeSandbox(id);
-                ctx.names().addSandbox(id, files.upstreams(), next.netns());
-            });
-            t.step(old::delete);
-            for (Attachment a : joined) {
-                t.step(() -> a.endpoint().join(this, JoinOptions.priority(a.priority())));
-            }
-            t.throwIfFailed();
-            LOG.debug("{} moved to namespace {}", this, path);
-        } catch (NetworkException e) {
-            throw e.withContext(context);
-        }
+        SetKey.run(ctx, registry, this, path);
     }
 
     @Override
@@ -343,13 +273,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     public String nextInterfaceName(String prefix) {
         lock.lock();
         try {
-            if (os.callerMovesInterfaces()) {
-                return temporaryName();
-            }
-            if (askedName != null) {
-                return askedName;
-            }
-            return prefix + (nextIndex.merge(prefix, 1, Integer::sum) - 1);
+            return interfaceNames.next(prefix, os.callerMovesInterfaces());
         } finally {
             lock.unlock();
         }

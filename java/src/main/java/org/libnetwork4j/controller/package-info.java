@@ -4,7 +4,8 @@
  *
  * <h2>Shape</h2>
  * <ul>
- * <li>{@code DefaultController} makes networks and sandboxes and hands them out. Each object
+ * <li>{@code DefaultController} hands out networks and sandboxes, made by {@code Networks} and
+ * {@code Sandboxes}; {@code ClusterWatch} follows a cluster store's networks. Each object
  * gets the services it needs at creation, in a {@code Context} (the store, IPAM, the host
  * namespace, the drivers, the paths), and holds no reference back to the controller.
  * {@code Wiring} builds a controller on the kernel; tests build one on fakes (an in-memory
@@ -21,8 +22,9 @@
  * then sandbox and its parts, then driver and kernel. Recovery ({@code Recovery},
  * {@code Takeover}) takes joins up through the same parts, in their restart form.
  * <li>A sandbox is its lifecycle ({@code SandboxImpl}), its OS layer ({@code SandboxOs};
- * {@code KernelSandboxOs} on the kernel), its gateway election ({@code Attachments}) and its
- * files ({@code SandboxFiles}).
+ * {@code KernelSandboxOs} on the kernel), its gateway election ({@code Attachments}), its
+ * files ({@code SandboxFiles}) and its interfaces' names ({@code InterfaceNames}); a move to
+ * a namespace the caller made is an operation of its own ({@code SetKey}).
  * </ul>
  *
  * <h2>Locks</h2>

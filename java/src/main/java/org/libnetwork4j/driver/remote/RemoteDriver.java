@@ -1,26 +1,14 @@
 package org.libnetwork4j.driver.remote;
 
-import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.libnetwork4j.InvalidParameterException;
-import org.libnetwork4j.IpAddresses;
-import org.libnetwork4j.IpPrefix;
-import org.libnetwork4j.Labels;
-import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotSupportedException;
-import org.libnetwork4j.PortBinding;
 import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.RetryableException;
 import org.libnetwork4j.driver.Capabilities;
@@ -33,10 +21,8 @@ import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
 import org.libnetwork4j.driver.NodeDiscovery;
 import org.libnetwork4j.driver.RestorableDriver;
-import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.http.BadResponseException;
 import org.libnetwork4j.http.ResponseTimeoutException;
-import org.libnetwork4j.kernel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,21 +41,21 @@ import org.slf4j.LoggerFactory;
  * <p>Not called: EndpointOperInfo. Its answer is a free-form map with nothing this library
  * reads (published ports are the controller's only for its own drivers), and the controller
  * asks for it at every join and leave: a plugin slow to answer it would slow each of them.
+ *
+ * <p>This class makes the calls and undoes what a failed one may have made; the messages'
+ * JSON, both ways, is {@link NetworkDriverMessages}'.
  */
 public final class RemoteDriver implements RestorableDriver {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteDriver.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PluginClient plugin;
     private final Capabilities capabilities;
+    private final NetworkDriverMessages messages;
 
-    /** The network options a plugin gets as they were given (Docker's generic options). */
-    private record GenericOptions(Map<String, String> options) implements NetworkSettings {
-    }
-
-    private RemoteDriver(PluginClient plugin, Capabilities capabilities) {
+    private RemoteDriver(PluginClient plugin, Capabilities capabilities, NetworkDriverMessages messages) {
         this.plugin = plugin;
         this.capabilities = capabilities;
+        this.messages = messages;
     }
 
     /**
@@ -83,11 +69,12 @@ public final class RemoteDriver implements RestorableDriver {
      */
     public static RemoteDriver activate(PluginClient plugin) {
         plugin.activateAs("NetworkDriver", "network driver");
-        JsonNode caps = plugin.call("NetworkDriver.GetCapabilities", JSON.createObjectNode());
-        Capabilities.Scope scope = scope(plugin, caps, "Scope", Capabilities.Scope.LOCAL);
-        Capabilities.Scope connectivity = scope(plugin, caps, "ConnectivityScope", scope);
+        NetworkDriverMessages messages = new NetworkDriverMessages(plugin);
+        JsonNode caps = plugin.call("NetworkDriver.GetCapabilities", NetworkDriverMessages.empty());
+        Capabilities.Scope scope = messages.scope(caps, "Scope", Capabilities.Scope.LOCAL);
+        Capabilities.Scope connectivity = messages.scope(caps, "ConnectivityScope", scope);
         LOG.info("activated network plugin {} ({} scope)", plugin, scope.label());
-        return new RemoteDriver(plugin, new Capabilities(scope, connectivity, false, true, false));
+        return new RemoteDriver(plugin, new Capabilities(scope, connectivity, false, true, false), messages);
     }
 
     /**
@@ -104,19 +91,6 @@ public final class RemoteDriver implements RestorableDriver {
         return locator.find(name).map(address -> activate(new PluginClient(name, address, timeout, retry)));
     }
 
-    private static Capabilities.Scope scope(PluginClient plugin, JsonNode caps, String field,
-            Capabilities.Scope otherwise) {
-        String s = caps.path(field).asText("");
-        return switch (s) {
-            case "" -> otherwise;
-            case "local" -> Capabilities.Scope.LOCAL;
-            case "global", "swarm" -> Capabilities.Scope.GLOBAL;
-            default -> throw new BadResponseException("plugin \"" + plugin.name()
-                    + "\": NetworkDriver.GetCapabilities: " + field + " \"" + s + "\" is neither local nor global",
-                    null);
-        };
-    }
-
     @Override
     public String type() {
         return plugin.name();
@@ -130,24 +104,13 @@ public final class RemoteDriver implements RestorableDriver {
     /** Any option: the plugin gets them under {@code com.docker.network.generic}. */
     @Override
     public NetworkSettings parseNetworkOptions(Map<String, String> options) {
-        return new GenericOptions(Map.copyOf(options));
+        return new NetworkDriverMessages.GenericOptions(Map.copyOf(options));
     }
 
     @Override
     public void createNetwork(NetworkRequest request) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("NetworkID", request.id());
-        ObjectNode options = body.putObject("Options");
-        ObjectNode generic = options.putObject(Labels.GENERIC_DATA);
-        if (request.settings() instanceof GenericOptions g) {
-            g.options().forEach(generic::put);
-        }
-        options.put(Labels.ENABLE_IPV6, request.enableIpv6());
-        options.put(Labels.INTERNAL, request.internal());
-        String space = capabilities.scope() == Capabilities.Scope.GLOBAL ? "GlobalDefault" : "LocalDefault";
-        ipamData(body.putArray("IPv4Data"), request.v4(), space);
-        ipamData(body.putArray("IPv6Data"), request.v6(), space);
-        callUndoingIfUnanswered("NetworkDriver.CreateNetwork", body, () -> deleteNetwork(request.id()));
+        callUndoingIfUnanswered("NetworkDriver.CreateNetwork",
+                NetworkDriverMessages.createNetwork(request, capabilities.scope()), () -> deleteNetwork(request.id()));
     }
 
     /**
@@ -165,22 +128,9 @@ public final class RemoteDriver implements RestorableDriver {
         }
     }
 
-    private static void ipamData(ArrayNode out, List<Subnet> subnets, String space) {
-        for (Subnet s : subnets) {
-            ObjectNode d = out.addObject();
-            d.put("AddressSpace", space);
-            d.put("Pool", s.prefix().toString());
-            if (s.gateway() != null) {
-                d.put("Gateway", s.gatewayPrefix().toString());
-            }
-            ObjectNode aux = d.putObject("AuxAddresses");
-            s.auxAddresses().forEach((k, v) -> aux.put(k, new IpPrefix(v, s.prefix().length()).toString()));
-        }
-    }
-
     @Override
     public void deleteNetwork(String networkId) {
-        plugin.call("NetworkDriver.DeleteNetwork", JSON.createObjectNode().put("NetworkID", networkId));
+        plugin.call("NetworkDriver.DeleteNetwork", NetworkDriverMessages.network(networkId));
     }
 
     /**
@@ -190,62 +140,14 @@ public final class RemoteDriver implements RestorableDriver {
      */
     @Override
     public EndpointSetup createEndpoint(EndpointRequest request) {
-        ObjectNode body = ids(request.networkId(), request.endpointId());
-        ObjectNode iface = body.putObject("Interface");
-        if (request.ipv4() != null) {
-            iface.put("Address", request.ipv4().toString());
-        }
-        if (request.ipv6() != null) {
-            iface.put("AddressIPv6", request.ipv6().toString());
-        }
-        if (request.mac() != null) {
-            iface.put("MacAddress", request.mac().toString());
-        }
-        ObjectNode options = body.putObject("Options");
-        if (!request.ports().isEmpty()) {
-            ArrayNode ports = options.putArray(Labels.PORT_MAP);
-            for (PortBinding p : request.ports()) {
-                ObjectNode o = ports.addObject();
-                o.put("Proto", switch (p.protocol()) {
-                    case TCP -> 6;
-                    case UDP -> 17;
-                    case SCTP -> 132;
-                });
-                o.put("Port", p.containerPort());
-                o.put("HostIP", p.hostIp() == null ? "" : IpAddresses.format(p.hostIp()));
-                o.put("HostPort", p.hostPort());
-                o.put("HostPortEnd", p.hostPortEnd());
-            }
-        }
-        JsonNode reply = callUndoingIfUnanswered("NetworkDriver.CreateEndpoint", body,
-                () -> deleteEndpoint(request.networkId(), request.endpointId())).path("Interface");
+        JsonNode reply = callUndoingIfUnanswered("NetworkDriver.CreateEndpoint",
+                NetworkDriverMessages.createEndpoint(request),
+                () -> deleteEndpoint(request.networkId(), request.endpointId()));
         try {
-            checkKept(reply, "Address", request.ipv4());
-            checkKept(reply, "AddressIPv6", request.ipv6());
-            String mac = reply.path("MacAddress").asText("");
-            if (mac.isEmpty()) {
-                return new EndpointSetup(request.mac());
-            }
-            MacAddress given = parse("CreateEndpoint", "Interface.MacAddress", mac, MacAddress::parse);
-            if (request.mac() != null && !request.mac().equals(given)) {
-                throw invalid("CreateEndpoint", "it changed the MAC address " + request.mac() + " to " + given);
-            }
-            return new EndpointSetup(given);
+            return messages.endpointSetup(request, reply);
         } catch (NetworkException e) {
             undo(e, () -> deleteEndpoint(request.networkId(), request.endpointId()));
             throw e;
-        }
-    }
-
-    private void checkKept(JsonNode iface, String field, IpPrefix sent) {
-        String got = iface.path(field).asText("");
-        if (got.isEmpty()) {
-            return;
-        }
-        IpPrefix p = parse("CreateEndpoint", "Interface." + field, got, IpPrefix::parse);
-        if (sent == null || !sent.equals(p)) {
-            throw invalid("CreateEndpoint", "it gave the address " + got + " where "
-                    + (sent == null ? "none" : sent.toString()) + " was sent: addresses are IPAM's");
         }
     }
 
@@ -257,7 +159,7 @@ public final class RemoteDriver implements RestorableDriver {
 
     @Override
     public void deleteEndpoint(String networkId, String endpointId) {
-        plugin.call("NetworkDriver.DeleteEndpoint", ids(networkId, endpointId));
+        plugin.call("NetworkDriver.DeleteEndpoint", NetworkDriverMessages.ids(networkId, endpointId));
     }
 
     /**
@@ -267,83 +169,41 @@ public final class RemoteDriver implements RestorableDriver {
      */
     @Override
     public JoinResult join(JoinRequest request) {
-        ObjectNode body = ids(request.networkId(), request.endpointId());
-        body.put("SandboxKey", request.sandbox().netns().path().map(Path::toString).orElse(""));
-        body.putObject("Options");
-        JsonNode reply = callUndoingIfUnanswered("NetworkDriver.Join", body,
+        JsonNode reply = callUndoingIfUnanswered("NetworkDriver.Join", NetworkDriverMessages.join(request),
                 () -> leave(request.networkId(), request.endpointId(), false));
         try {
-            JsonNode names = reply.path("InterfaceName");
-            String src = names.path("SrcName").asText("");
-            String prefix = names.path("DstPrefix").asText("");
-            JoinResult.Iface iface = src.isEmpty() ? JoinResult.Iface.NONE
-                    : new JoinResult.Iface.ToMove(src, prefix.isEmpty() ? request.interfacePrefix() : prefix);
-            InetAddress gw4 = address(reply, "Gateway");
-            InetAddress gw6 = address(reply, "GatewayIPv6");
-            List<Route> routes = new ArrayList<>();
-            for (JsonNode r : reply.path("StaticRoutes")) {
-                routes.add(route(r));
-            }
-            return new JoinResult(iface, gw4, gw6, routes, null, false);
+            return messages.joinResult(request, reply);
         } catch (NetworkException e) {
             undo(e, () -> leave(request.networkId(), request.endpointId(), false));
             throw e;
         }
     }
 
-    private InetAddress address(JsonNode reply, String field) {
-        String s = reply.path(field).asText("");
-        return s.isEmpty() ? null : parse("Join", field, s, IpAddresses::parse);
-    }
-
-    /** A static route: RouteType 0 through NextHop, 1 on the link (Docker's types). */
-    private Route route(JsonNode r) {
-        IpPrefix dst = parse("Join", "StaticRoutes.Destination", r.path("Destination").asText(""), IpPrefix::parse);
-        int type = r.path("RouteType").asInt(-1);
-        if (type == 1) {
-            return Route.to(dst);
-        }
-        if (type != 0) {
-            throw invalid("Join", "route to " + dst + " has RouteType " + r.path("RouteType")
-                    + " (0 next hop, 1 connected)");
-        }
-        InetAddress nh = parse("Join", "StaticRoutes.NextHop", r.path("NextHop").asText(""), IpAddresses::parse);
-        return Route.to(dst).via(nh);
-    }
-
     /** The protocol's Leave carries no hint that the namespace goes: sandboxGone is not sent. */
     @Override
     public void leave(String networkId, String endpointId, boolean sandboxGone) {
-        plugin.call("NetworkDriver.Leave", ids(networkId, endpointId));
+        plugin.call("NetworkDriver.Leave", NetworkDriverMessages.ids(networkId, endpointId));
     }
 
     @Override
     public void programExternalConnectivity(String networkId, String endpointId) {
-        ObjectNode body = ids(networkId, endpointId);
-        body.putObject("Options");
-        plugin.call("NetworkDriver.ProgramExternalConnectivity", body);
+        plugin.call("NetworkDriver.ProgramExternalConnectivity",
+                NetworkDriverMessages.withOptions(networkId, endpointId));
     }
 
     @Override
     public void revokeExternalConnectivity(String networkId, String endpointId) {
-        plugin.call("NetworkDriver.RevokeExternalConnectivity", ids(networkId, endpointId));
+        plugin.call("NetworkDriver.RevokeExternalConnectivity", NetworkDriverMessages.ids(networkId, endpointId));
     }
 
     @Override
     public void discoverNew(NodeDiscovery node) {
-        plugin.call("NetworkDriver.DiscoverNew", discovery(node));
+        plugin.call("NetworkDriver.DiscoverNew", NetworkDriverMessages.discovery(node));
     }
 
     @Override
     public void discoverDelete(NodeDiscovery node) {
-        plugin.call("NetworkDriver.DiscoverDelete", discovery(node));
-    }
-
-    private static ObjectNode discovery(NodeDiscovery node) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("DiscoveryType", 1); // libnetwork's NodeDiscovery
-        body.putObject("DiscoveryData").put("Address", IpAddresses.format(node.address())).put("self", node.self());
-        return body;
+        plugin.call("NetworkDriver.DiscoverDelete", NetworkDriverMessages.discovery(node));
     }
 
     // ---- after a restart ----
@@ -424,27 +284,9 @@ public final class RemoteDriver implements RestorableDriver {
 
     // ---- helpers ----
 
-    private static ObjectNode ids(String networkId, String endpointId) {
-        return JSON.createObjectNode().put("NetworkID", networkId).put("EndpointID", endpointId);
-    }
-
     /** Whether e says the plugin was not reached or did not answer, rather than what it answered. */
     private static boolean unreachable(NetworkException e) {
         return e instanceof RetryableException || e instanceof BadResponseException;
-    }
-
-    private <T> T parse(String method, String field, String text, java.util.function.Function<String, T> parser) {
-        try {
-            return parser.apply(text);
-        } catch (RuntimeException e) {
-            throw new BadResponseException("plugin \"" + plugin.name() + "\": NetworkDriver." + method + ": " + field
-                    + " \"" + text + "\" is not valid: " + e.getMessage(), e);
-        }
-    }
-
-    private InvalidParameterException invalid(String method, String why) {
-        return new InvalidParameterException("plugin \"" + plugin.name() + "\": NetworkDriver." + method + ": " + why,
-                0, "NetworkDriver." + method, plugin.name(), null);
     }
 
     private static void undo(NetworkException e, Runnable step) {
