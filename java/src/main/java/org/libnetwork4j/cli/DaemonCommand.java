@@ -284,7 +284,9 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         Session session = new Session(controller, config);
         int code; // the command itself takes what it takes: no deadline
         try (PrintWriter o = new PrintWriter(stdout); PrintWriter e = new PrintWriter(stderr)) {
-            code = runner.run(req.args().toArray(String[]::new), o, e, requestEnv, session);
+            CniCommand.Call cni = CniCommand.Call.of(req.args()); // lnw-cni's calls: no picocli parse
+            code = cni != null ? runner.runCni(cni, o, e, requestEnv, session)
+                    : runner.run(req.args().toArray(String[]::new), o, e, requestEnv, session);
         }
         withDeadline(ch, deadlines, () -> {
             text(out, 'O', stdout.toString());
