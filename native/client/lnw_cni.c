@@ -28,7 +28,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,32 +92,52 @@ static char *read_stdin(void)
 	return NULL;
 }
 
+/* [[:space:]] in the C locale, which a program that never calls setlocale() runs in. */
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
 /*
  * The configuration's "stateDir" or "runDir" when it is a plain JSON string without escapes
- * (enough for a path), exported as LNW_STATE_DIR / LNW_RUN_DIR. The same POSIX extended
- * regular expression as the shell script's [[ =~ ]] used, through the same libc regcomp:
- * the leftmost match counts, wherever in the document it is.
+ * (enough for a path), exported as LNW_STATE_DIR / LNW_RUN_DIR: the leftmost match, wherever
+ * in the document it is, of what the shell script this program replaced matched with
+ *   "KEY"[[:space:]]*:[[:space:]]*"([^"\\]*)"
+ * Matched by hand: a regcomp() and regexec() of that expression for both keys cost ~60 us of
+ * the plugin's start-up, more than the rest of it before the daemon's socket (see
+ * benchmarks/results/cni-add-profile-*.txt). Any match starts at an occurrence of "KEY", so
+ * the first occurrence that the rest follows is the leftmost match.
  */
 static int export_dir(const char *conf, const char *key, const char *var)
 {
-	char pattern[96];
-	regmatch_t m[2];
-	regex_t re;
-	int found;
+	char quoted[32];
+	size_t klen = (size_t)snprintf(quoted, sizeof(quoted), "\"%s\"", key);
 
-	snprintf(pattern, sizeof(pattern), "\"%s\"[[:space:]]*:[[:space:]]*\"([^\"\\\\]*)\"", key);
-	if (regcomp(&re, pattern, REG_EXTENDED) != 0)
-		return -1;
-	found = regexec(&re, conf, 2, m, 0) == 0;
-	regfree(&re);
-	if (found) {
-		char *v = strndup(conf + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
+	for (const char *at = strstr(conf, quoted); at; at = strstr(at + 1, quoted)) {
+		const char *p = at + klen, *v;
 
-		if (!v || setenv(var, v, 1) < 0) {
-			free(v);
-			return -1;
+		while (is_space(*p))
+			p++;
+		if (*p++ != ':')
+			continue;
+		while (is_space(*p))
+			p++;
+		if (*p++ != '"')
+			continue;
+		for (v = p; *p && *p != '"' && *p != '\\'; p++)
+			;
+		if (*p != '"')
+			continue;
+		{
+			char *dir = strndup(v, (size_t)(p - v));
+
+			if (!dir || setenv(var, dir, 1) < 0) {
+				free(dir);
+				return -1;
+			}
+			free(dir);
 		}
-		free(v);
+		return 0;
 	}
 	return 0;
 }

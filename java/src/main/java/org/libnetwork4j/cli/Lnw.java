@@ -112,18 +112,7 @@ public final class Lnw implements Runnable {
             cl.setExpandAtFiles(false);
             // `lnw exec SANDBOX ip -br addr`: everything after the sandbox is the command's
             cl.getSubcommands().get("exec").setStopAtPositional(true);
-            cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-                PrintWriter err = cmd.getErr();
-                if (e instanceof NetworkException || e instanceof CliException) {
-                    err.println("lnw: " + e.getMessage());
-                } else {
-                    err.println("lnw: internal error: " + e);
-                }
-                if (top.debug) {
-                    e.printStackTrace(err);
-                }
-                return 1;
-            });
+            cl.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr(), top.debug));
             cl.setParameterExceptionHandler((e, params) -> {
                 PrintWriter err = e.getCommandLine().getErr();
                 err.println("lnw: " + e.getMessage());
@@ -135,6 +124,42 @@ public final class Lnw implements Runnable {
         /** picocli's model as configured here (for the tests that parse without running). */
         CommandLine commandLine() {
             return cl;
+        }
+
+        /** A command's failure as lnw reports it: one line on err (and the stack with --debug), exit 1. */
+        private static int failed(Exception e, PrintWriter err, boolean debug) {
+            if (e instanceof NetworkException || e instanceof CliException) {
+                err.println("lnw: " + e.getMessage());
+            } else {
+                err.println("lnw: internal error: " + e);
+            }
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+
+        /**
+         * lnw cni as lnw-cni sends it to the daemon ({@link CniCommand.Call}), without picocli:
+         * what {@link #run} does for those arguments (the same options' values, the same
+         * controller, the same errors and exit codes).
+         */
+        int runCni(CniCommand.Call call, PrintWriter out, PrintWriter err, Map<String, String> env,
+                DaemonCommand.Session session) {
+            Lnw lnw = new Lnw(); // what picocli would make of the global options: these two, the rest unset
+            lnw.stateDir = call.stateDir();
+            lnw.runDir = call.runDir();
+            lnw.env = env;
+            lnw.session = session;
+            try {
+                return CniCommand.run(new java.util.HashMap<>(), call.env(),
+                        call.config().getBytes(java.nio.charset.StandardCharsets.UTF_8), out, lnw::controller);
+            } catch (RuntimeException e) {
+                return failed(e, err, false);
+            } finally {
+                out.flush();
+                err.flush();
+            }
         }
 
         /** One command; session: the daemon's, when a daemon runs it, else null. */

@@ -81,6 +81,28 @@ class CniConformanceTest {
 
     @Test
     void everyVerbAsTheSpecSaysIt(Namespaces ns) throws Exception {
+        everyVerb(ns);
+    }
+
+    /**
+     * The same calls, and the bad ones, through a running lnw daemon, which takes lnw-cni's
+     * requests past picocli (CniCommand.Call): the same results, codes and errors.
+     */
+    @Test
+    void everyVerbAndEveryBadCallThroughTheDaemon(Namespaces ns) throws Exception {
+        Process daemon = DaemonTest.startDaemon(ns, ns.dir().resolve("state").resolve(DaemonCommand.SOCKET));
+        try {
+            everyVerb(ns);
+            badCalls(ns, () -> DaemonTest.client(ns, ns.host(), "sandbox", "ls", "-q").ok().out());
+            String log = java.nio.file.Files.readString(ns.dir().resolve("daemon.log"));
+            assertTrue(!log.contains("Exception") && !log.contains("went away"), log);
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon stops on SIGTERM");
+        }
+    }
+
+    private static void everyVerb(Namespaces ns) throws Exception {
         TestNs c1 = ns.container("c1");
         TestNs c2 = ns.container("c2");
         String conf = String.format(CONF, "");
@@ -168,6 +190,11 @@ class CniConformanceTest {
 
     @Test
     void badCallsGetTheSpecsErrorCodes(Namespaces ns) throws Exception {
+        badCalls(ns, () -> CliTest.lnw(ns, "sandbox", "ls", "-q").ok().out());
+    }
+
+    /** sandboxes: lnw sandbox ls -q, as the test can run it. */
+    private static void badCalls(Namespaces ns, java.util.function.Supplier<String> sandboxes) throws Exception {
         TestNs c1 = ns.container("c1");
         String conf = String.format(CONF, "");
         Call noEnv = cni(ns, vars("ADD", null, c1, "eth0"), conf);
@@ -186,6 +213,6 @@ class CniConformanceTest {
         assertEquals(7, cni(ns, v, conf).out().path("code").asInt());
         Call verb = cni(ns, vars("FROB", "x", c1, "eth0"), conf);
         assertEquals(4, verb.out().path("code").asInt(), verb.raw());
-        assertTrue(CliTest.lnw(ns, "sandbox", "ls", "-q").ok().out().isBlank(), "nothing was made");
+        assertTrue(sandboxes.get().isBlank(), "nothing was made");
     }
 }

@@ -192,7 +192,7 @@ class DaemonTest {
         }
     }
 
-    private static Process startDaemon(Namespaces ns, Path socket) throws Exception {
+    static Process startDaemon(Namespaces ns, Path socket) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
         List<String> jvm = new ArrayList<>(CliTest.jvm(ns));
         int java = jvm.indexOf(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -213,7 +213,7 @@ class DaemonTest {
     }
 
     /** The client, run in where, sending args to the daemon; the in-process JVM as fallback. */
-    private static Run client(Namespaces ns, TestNs where, String... args) {
+    static Run client(Namespaces ns, TestNs where, String... args) {
         return CliTest.run(clientCommand(ns, where, List.of(args)), args);
     }
 
