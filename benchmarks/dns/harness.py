@@ -467,6 +467,13 @@ def lnw_classpath(a):
     jar = REPO / "java/target/libnetwork4j-0.1.0-SNAPSHOT.jar"
     classes = REPO / "java/target/classes"
     deps = (REPO / "benchmarks/target/classpath.txt").read_text().strip()
+    if a.lnw_jar:
+        # a build kept aside (a baseline, for before/after runs interleaved on one machine): put
+        # ahead of java/target's jar, which classpath.txt names, so its classes and .so win
+        other = Path(a.lnw_jar).resolve()
+        stamp = datetime.datetime.fromtimestamp(other.stat().st_mtime, datetime.timezone.utc)
+        a.lnw_from = f"{other} built {stamp:%Y-%m-%d %H:%M} UTC"
+        return f"{REPO}/benchmarks/target/classes:{other}:" + deps
     classes_time = max((p.stat().st_mtime for p in classes.rglob("*") if p.is_file()), default=0)
     jar_time = jar.stat().st_mtime if jar.exists() else 0
     use = a.lnw_build
@@ -756,6 +763,7 @@ def main():
     p.add_argument("--lnw-server", help="address to ask in libnetwork4j's sandboxes (default: the gateway)")
     p.add_argument("--lnw-build", choices=("auto", "jar", "classes"), default="auto",
                    help="libnetwork4j from java/target's jar, or java/target/classes ahead of it (auto: the newer)")
+    p.add_argument("--lnw-jar", help="libnetwork4j from this jar instead (a baseline build kept aside)")
     p.add_argument("--java-opts", default="", help="more options for libnetwork4j's JVM (a JFR recording, say)")
     p.add_argument("--setup-timeout", type=float, default=180, help="seconds for DnsServe to be ready")
     p.add_argument("--only", default=",".join(KEYS))

@@ -399,6 +399,14 @@ int lnw_port_bind(int fd, int family, const unsigned char *addr, int addr_len, i
 int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int addr_len, int port,
                   int backlog, struct lnw_err *err);
 
+/* n unbound non-blocking sockets (SOCK_DGRAM or SOCK_STREAM, 1 <= n <= LNW_SOCK_MANY_MAX) of
+ * the namespace nsfd refers to, made in one entry into it: entering costs a thread's creation
+ * and a setns (a hundred microseconds or more), a socket() a few. Each takes an ephemeral port
+ * of that namespace at its first send or connect. Fills fds[0..n-1] and returns n, the caller
+ * owning them; on failure returns -errno with none of them left open. */
+#define LNW_SOCK_MANY_MAX 64
+int lnw_sock_open_many(int nsfd, int family, int type, int n, int *fds, struct lnw_err *err);
+
 /* Connects a non-blocking stream socket to addr:port, waiting up to timeout_ms. */
 int lnw_sock_connect(int fd, int family, const unsigned char *addr, int addr_len, int port, int timeout_ms,
                      struct lnw_err *err);

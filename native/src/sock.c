@@ -38,6 +38,49 @@ static int open_in_ns(void *arg, struct lnw_err *err)
 	return 0;
 }
 
+struct open_many_job {
+	int family, type, n;
+	int *fds;
+};
+
+static int open_many_in_ns(void *arg, struct lnw_err *err)
+{
+	struct open_many_job *job = arg;
+
+	for (int i = 0; i < job->n; i++) {
+		job->fds[i] = socket(job->family, job->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (job->fds[i] < 0) {
+			int rc = lnw_err_set(err, errno, "open socket", "socket %d of %d", i + 1, job->n);
+
+			while (i-- > 0) {
+				close(job->fds[i]);
+				job->fds[i] = -1;
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int lnw_sock_open_many(int nsfd, int family, int type, int n, int *fds, struct lnw_err *err)
+{
+	struct open_many_job job = { .family = family, .type = type, .n = n, .fds = fds };
+	int rc;
+
+	lnw_err_clear(err);
+	if (family != AF_INET && family != AF_INET6)
+		return lnw_err_set(err, EAFNOSUPPORT, "open sockets", "family %d", family);
+	if (type != SOCK_DGRAM && type != SOCK_STREAM)
+		return lnw_err_set(err, EPROTOTYPE, "open sockets", "type %d", type);
+	if (!fds || n < 1 || n > LNW_SOCK_MANY_MAX)
+		return lnw_err_set(err, EINVAL, "open sockets", "%d sockets (1 to %d)", n, LNW_SOCK_MANY_MAX);
+	for (int i = 0; i < n; i++)
+		fds[i] = -1;
+	if ((rc = lnw_ns_run(nsfd, open_many_in_ns, &job, err)) < 0)
+		return rc;
+	return n;
+}
+
 socklen_t lnw_sockaddr(struct sockaddr_storage *ss, int family, const unsigned char *addr, int port)
 {
 	memset(ss, 0, sizeof(*ss));

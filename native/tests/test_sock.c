@@ -4,8 +4,80 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <dirent.h>
 
 #include "t.h"
+
+/* The process's open descriptors: the oracle that a failed batch leaves none behind. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* lnw_sock_open_many: n sockets of ns in one entry, each with its own ephemeral port at its
+ * first send, non-blocking and close-on-exec; bad arguments and a bad namespace leave nothing. */
+static void many(int ns, int other)
+{
+	struct lnw_err err;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(5399),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fds[8], ports[8], before = open_fds();
+
+	CHECK(OK(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, 8, fds, &err), &err) == 8);
+	CHECK(open_fds() == before + 8);
+	for (int i = 0; i < 8; i++) {
+		struct sockaddr_in me;
+		socklen_t len = sizeof(me);
+
+		CHECK(fcntl(fds[i], F_GETFL) & O_NONBLOCK);
+		CHECK(fcntl(fds[i], F_GETFD) & FD_CLOEXEC);
+		CHECK(sendto(fds[i], "q", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1);
+		CHECK(getsockname(fds[i], (struct sockaddr *)&me, &len) == 0);
+		ports[i] = ntohs(me.sin_port);
+		CHECK(ports[i] != 0);
+		for (int j = 0; j < i; j++)
+			CHECK(ports[j] != ports[i]);
+	}
+	/* made in ns (whose loopback the sends took), not in the other one */
+	char needle[32];
+
+	snprintf(needle, sizeof(needle), "0.0.0.0:%d ", ports[0]); /* unbound: autobind takes the wildcard */
+	CHECK(t_oracle_has(ns, "ss -Huan", needle));
+	CHECK(t_oracle_lacks(other, "ss -Huan", needle));
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+	CHECK(open_fds() == before);
+
+	/* IPv6 and the largest batch */
+	int big[LNW_SOCK_MANY_MAX];
+
+	CHECK(OK(lnw_sock_open_many(ns, AF_INET6, SOCK_DGRAM, LNW_SOCK_MANY_MAX, big, &err), &err) ==
+	      LNW_SOCK_MANY_MAX);
+	for (int i = 0; i < LNW_SOCK_MANY_MAX; i++)
+		close(big[i]);
+
+	/* errors: nothing opened */
+	FAILS(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, 0, fds, &err), EINVAL, &err);
+	FAILS(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, LNW_SOCK_MANY_MAX + 1, big, &err), EINVAL, &err);
+	FAILS(lnw_sock_open_many(ns, 99, SOCK_DGRAM, 2, fds, &err), EAFNOSUPPORT, &err);
+	FAILS(lnw_sock_open_many(ns, AF_INET, SOCK_RAW, 2, fds, &err), EPROTOTYPE, &err);
+	int notns = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	before = open_fds();
+	FAILS(lnw_sock_open_many(notns, AF_INET, SOCK_DGRAM, 4, fds, &err), EINVAL, &err);
+	CHECK(open_fds() == before);
+	for (int i = 0; i < 4; i++)
+		CHECK(fds[i] == -1);
+	close(notns);
+}
 
 int main(void)
 {
@@ -49,6 +121,8 @@ int main(void)
 	FAILS(lnw_sock_open(ns, AF_INET, SOCK_DGRAM, lo4, 4, 70000, 0, &err), EINVAL, &err);
 	FAILS(lnw_sock_open(ns, AF_INET, SOCK_RAW, lo4, 4, 53, 0, &err), EPROTOTYPE, &err);
 	FAILS(lnw_sock_open(ns, 99, SOCK_DGRAM, NULL, 0, 53, 0, &err), EAFNOSUPPORT, &err);
+
+	many(ns, other);
 
 	close(u);
 	close(t);

@@ -416,14 +416,14 @@ public final class EmbeddedDns implements NameService {
                 }
                 try {
                     boolean ipv6 = up.getAddress() instanceof Inet6Address;
-                    Integer spare;
+                    String owner = fromHost ? HOST : f.sandbox().id;
+                    int spare;
                     if (tcp) {
                         dialTcp(from, up, index);
-                    } else if ((spare = forwardSockets.takeSpare(fromHost ? HOST : f.sandbox().id, from, ipv6))
-                            != null) {
+                    } else if ((spare = forwardSockets.take(owner, from, ipv6)) >= 0) {
                         sendUdp(spare, up, index);
                     } else {
-                        sendUdpFromNewSocket(from, ipv6, up, index);
+                        sendUdpFromNewSocket(owner, from, ipv6, up, index);
                     }
                     return;
                 } catch (RuntimeException e) {
@@ -434,19 +434,21 @@ public final class EmbeddedDns implements NameService {
         }
 
         /**
-         * With no spare socket (a flood of forwards uses them up faster than they are made),
-         * one is made on a dialer thread: entering a namespace takes milliseconds on a busy
+         * With no spare socket (an owner's first forward, or a flood that uses them up faster
+         * than they are made), one is made on a dialer thread, with spares for the next
+         * forwards in the same entry into the namespace: entering takes milliseconds on a busy
          * machine, and the loop, which answers every other query, must not wait for it. The
          * upstream's timeout runs from now.
          */
-        private void sendUdpFromNewSocket(Netns from, boolean ipv6, InetSocketAddress up, int attempt) {
+        private void sendUdpFromNewSocket(String owner, Netns from, boolean ipv6, InetSocketAddress up,
+                int attempt) {
             ScheduledFuture<?> deadline = loop.schedule(() -> failed(attempt), FORWARD_TIMEOUT_MILLIS,
                     TimeUnit.MILLISECONDS);
             try {
                 dialer.execute(() -> {
                     int fd;
                     try {
-                        fd = ServiceSockets.udpUnbound(from, ipv6);
+                        fd = forwardSockets.make(owner, from, ipv6);
                     } catch (RuntimeException e) {
                         loop.execute(() -> {
                             if (deadline.cancel(false)) {

@@ -63,6 +63,31 @@ public final class ServiceSockets {
     }
 
     /**
+     * n unbound UDP sockets of ns, made in one entry into it: the entry (a thread's creation and
+     * a setns, a hundred microseconds or more) is what making one costs, a socket itself a few
+     * microseconds. Each takes an ephemeral port of ns at its first send.
+     *
+     * @param ns   the namespace the sockets are made in
+     * @param ipv6 true for IPv6 sockets, false for IPv4
+     * @param n    how many, 1 to {@link #MAX_BATCH}
+     * @return their fds, which the caller owns; on failure none is left open
+     * @throws org.libnetwork4j.InvalidParameterException if n is out of range
+     */
+    public static int[] udpUnbound(Netns ns, boolean ipv6, int n) {
+        int[] fds = new int[n];
+        LnwErr err = new LnwErr();
+        int rc = ns.withFd("open sockets", nsfd -> LnwNative.lnw_sock_open_many(nsfd,
+                ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET, LnwNative.SOCK_DGRAM, n, fds, err));
+        if (rc < 0) {
+            throw Errors.of(err, ns.toString());
+        }
+        return fds;
+    }
+
+    /** The most sockets {@link #udpUnbound(Netns, boolean, int)} makes at once (lnw.h's LNW_SOCK_MANY_MAX). */
+    public static final int MAX_BATCH = 64;
+
+    /**
      * A TCP connection from ns to peer, made within timeoutMillis. Blocks the calling thread
      * for up to that long.
      *
