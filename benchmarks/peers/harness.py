@@ -550,8 +550,16 @@ def main():
     data, med = summarize(raw, text, versions(), a.n, a.n_slow, a.warmup)
     print(text.getvalue(), end="")
     (out / f"peers-{stamp}.txt").write_text(text.getvalue())
-    chart(data, med, out / f"peers-{stamp}.png")
-    print(f"written: {raw}, {out / f'peers-{stamp}.txt'}, {out / f'peers-{stamp}.png'}", file=sys.stderr)
+    written = [raw, out / f"peers-{stamp}.txt"]
+    try:
+        chart(data, med, out / f"peers-{stamp}.png")
+        written.append(out / f"peers-{stamp}.png")
+    except ImportError:
+        # run.sh installs python3-matplotlib; a harness run by hand may lack it: the figures
+        # are in the text, the chart only draws them
+        print("no chart: python3-matplotlib is not installed (benchmarks/peers/run.sh installs it)",
+              file=sys.stderr)
+    print("written: " + ", ".join(str(w) for w in written), file=sys.stderr)
 
 
 if __name__ == "__main__":
