@@ -14,7 +14,9 @@
 #
 # Environment, for quick comparisons: LNW_OVERLAY_PARTS, the parts to run (default 1234; e.g.
 # 1 for the attach alone); LNW_OVERLAY_CP, classpath entries put first (e.g. a libnetwork4j jar
-# of another commit, to compare it under the same conditions).
+# of another commit, to compare it under the same conditions); LNW_OVERLAY_ALONE=1 (with
+# LNW_OVERLAY_PARTS=1), no lnw daemons on hosts B and C: all hosts share this machine's CPUs,
+# and without them A's attach no longer competes with their reaction to each publication.
 #
 # Everything runs in throwaway namespaces (an underlay bridge in a namespace of its own, etcd in
 # another, the hosts on it: parts 1-3 as mounts under a private directory in /dev/shm, part 4 as
@@ -68,6 +70,7 @@ trap 'exit 130' INT TERM HUP
 echo "parts 1-3: libnetwork4j (OverlayRun), $rounds rounds" >&2
 [ -z "${LNW_OVERLAY_CP:-}" ] || echo "note classpath first (LNW_OVERLAY_CP): $LNW_OVERLAY_CP" >>"$raw"
 [ "$parts" = 1234 ] || echo "note parts run (LNW_OVERLAY_PARTS): $parts" >>"$raw"
+[ -z "${LNW_OVERLAY_ALONE:-}" ] || echo "note no daemons on hosts B and C (LNW_OVERLAY_ALONE)" >>"$raw"
 # in a new network namespace: it becomes host A, and the etcd clients in this JVM connect from it
 LNW_BENCH_OUTER_NETNS=$(readlink /proc/$$/ns/net) unshare --net -- java --enable-native-access=ALL-UNNAMED -cp "$cp" org.libnetwork4j.bench.OverlayRun "$rounds" "$ping_rounds" \
   "$newhost_rounds" "$work" "$PWD" | tee -a "$raw" | grep -v '^op ' >&2
