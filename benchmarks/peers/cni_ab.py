@@ -18,7 +18,6 @@ import argparse
 import datetime
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -26,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from cni_pieces import clean_up  # this directory: run as a script, it is first on the path
 
 REPO = Path(__file__).resolve().parents[2]
 CNI = Path("/usr/lib/cni")
@@ -122,17 +123,7 @@ def main():
                 subprocess.run(["ip", "netns", "del", ns], check=True)
                 made.remove(ns)
     finally:
-        for d, rundir in daemons:
-            if d.poll() is None:
-                d.send_signal(signal.SIGTERM)
-                try:
-                    d.wait(30)
-                except subprocess.TimeoutExpired:
-                    d.kill()
-                    d.wait()
-        for ns in reversed(made):
-            subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree(work, ignore_errors=True)
+        clean_up([d for d, _ in daemons], made, work)
     load_after = open("/proc/loadavg").read().split()[:3]
 
     def commit(root):

@@ -29,6 +29,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def clean_up(daemons, namespaces, work):
+    """Stops the daemons this run started (SIGTERM, then SIGKILL after 30 s), then deletes the
+    namespaces it made, last first, and its work directory: also after a failure."""
+    for d in daemons:
+        if d.poll() is None:
+            d.send_signal(signal.SIGTERM)
+            try:
+                d.wait(30)
+            except subprocess.TimeoutExpired:
+                d.kill()
+                d.wait()
+    for ns in reversed(namespaces):
+        subprocess.run(["ip", "netns", "del", ns])
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--root", default=str(REPO), help="the checkout whose lnw-cni and lnw daemon are timed")
@@ -91,16 +107,7 @@ def main():
             subprocess.run(["ip", "netns", "del", c], check=True)
             made.remove(c)
     finally:
-        if daemon is not None and daemon.poll() is None:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                daemon.wait(30)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                daemon.wait()
-        for ns in reversed(made):
-            subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree(work, ignore_errors=True)
+        clean_up([daemon] if daemon is not None else [], made, work)
     load_after = open("/proc/loadavg").read().split()[:3]
     commit = a.label or subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip() or "?"
