@@ -28,9 +28,11 @@ import org.libnetwork4j.testing.NetnsExtension;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ForwardSocketsTest {
 
-    static long openFds() throws IOException {
+    static long openFds() {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
