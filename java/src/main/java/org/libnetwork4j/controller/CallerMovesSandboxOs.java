@@ -84,8 +84,9 @@ final class CallerMovesSandboxOs implements SandboxOs {
 
     @Override
     public void configure(int ifindex, String ifname, IpPrefix ipv4, IpPrefix ipv6, List<Route> staticRoutes,
-            List<Route> then) {
+            List<Route> then, Runnable whenUp) {
         // the caller's: it gives the interface its addresses and routes once it has moved it in
+        whenUp.run();
     }
 
     @Override

@@ -12,9 +12,9 @@ import org.libnetwork4j.kernel.Route;
 
 /**
  * An endpoint joining a sandbox, in libnetwork's order: the driver's join; the interface into
- * the sandbox (moved in if the driver made it in the host; addresses, up, routes); the
- * driver's after-up work; gateway election and external connectivity; the hosts file; the
- * store. Each step that made something pushes its undo; a failing step runs them, last first.
+ * the sandbox (moved in if the driver made it in the host; up, the driver's after-up work,
+ * then addresses and routes, see {@link SandboxOs#configure}); gateway election and external
+ * connectivity; the hosts file; the store. Each step that made something pushes its undo; a failing step runs them, last first.
  * Runs with the endpoint's lock held and takes the sandbox's; calls only downwards.
  */
 final class Join {
@@ -89,9 +89,10 @@ final class Join {
                 }
                 if (index != 0 && !callerMoves) {
                     os.configure(index, name, ep.ipv4(), ep.ipv6(), jr.staticRoutes(),
-                            leads ? a.defaultRoutes() : List.<Route>of());
+                            leads ? a.defaultRoutes() : List.<Route>of(), jr.afterUp());
+                } else {
+                    jr.afterUp().run();
                 }
-                jr.afterUp().run();
 
                 attached.add(a);
                 undo.push(() -> {

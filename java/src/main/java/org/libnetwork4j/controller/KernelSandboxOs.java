@@ -215,18 +215,21 @@ final class KernelSandboxOs implements SandboxOs {
 
     @Override
     public void configure(int ifindex, String ifname, IpPrefix ipv4, IpPrefix ipv6, List<Route> staticRoutes,
-            List<Route> then) {
-        Netlink.Batch b = new Netlink.Batch();
+            List<Route> then, Runnable whenUp) {
+        Netlink.Batch up = new Netlink.Batch();
         if (ipv6 == null && KERNEL_HAS_IPV6) {
-            b.noLinkLocal(ifindex); // Docker's rule: no IPv6 for it unless its network has it
+            up.noLinkLocal(ifindex); // Docker's rule: no IPv6 for it unless its network has it
         }
+        up.setUp(ifindex);
+        netlink().apply(up);
+        whenUp.run();
+        Netlink.Batch b = new Netlink.Batch();
         if (ipv4 != null) {
             b.addAddr(Addr.of(ifindex, ipv4));
         }
         if (ipv6 != null) {
             b.addAddr(Addr.of(ifindex, ipv6).nodad());
         }
-        b.setUp(ifindex);
         for (Route r : staticRoutes) {
             b.addRoute(r.dev(ifindex));
         }

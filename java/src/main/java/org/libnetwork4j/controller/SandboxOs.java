@@ -61,11 +61,16 @@ interface SandboxOs {
     void moveOut(int index, String srcName);
 
     /**
-     * An interface's addresses (IPv6 enabled on it first, and without duplicate detection so
-     * it is usable at once), up, its static routes, then {@code then}, in one batch.
+     * An interface up (without an IPv6 link-local address unless it gets IPv6), then
+     * {@code whenUp}, then its addresses (IPv6 without duplicate detection, so usable at once),
+     * its static routes and {@code then}. Up first: the driver settles its end of the link in
+     * whenUp (a bridge port forwards only once the kernel's link-watch has seen its carrier),
+     * and a process already running in the sandbox (a container joined to one more network)
+     * has no address to send from until then; its first ARP request would otherwise be lost,
+     * and answered only by its retry a second later.
      */
     void configure(int ifindex, String ifname, IpPrefix ipv4, IpPrefix ipv6, List<Route> staticRoutes,
-            List<Route> then);
+            List<Route> then, Runnable whenUp);
 
     /** Adds routes; with {@code ensure}, one that exists already counts as added. */
     void addRoutes(List<Route> routes, boolean ensure);

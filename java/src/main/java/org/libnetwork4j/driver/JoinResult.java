@@ -13,9 +13,9 @@ import org.libnetwork4j.kernel.Route;
  *                     sandbox's gateway endpoint, null for none (internal networks)
  * @param gatewayV6    likewise for the IPv6 default route, null for none
  * @param staticRoutes more routes through the interface
- * @param afterUp      what the driver must do once the sandbox has brought the interface up,
- *                     before the join returns, for traffic to flow at once (the bridge
- *                     settles its port); runs in the caller's thread
+ * @param afterUp      what the driver must do once the sandbox has brought the interface up
+ *                     and before it gives it addresses, for traffic to flow from the first
+ *                     packet (the bridge settles its port); runs in the caller's thread
  * @param labelled     the driver stamped {@link JoinRequest#label} on a kernel object it can
  *                     find again after a restart
  */

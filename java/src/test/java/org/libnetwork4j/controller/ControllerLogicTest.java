@@ -80,9 +80,18 @@ class ControllerLogicTest {
         Sandbox sb = c.newSandbox("c1");
         Endpoint e = n.createEndpoint("e1");
         w.kernel.log.clear();
+        List<String> atAfterUp = new java.util.ArrayList<>();
+        w.kernel.observer = op -> {
+            if (op.equals("driver:afterUp")) {
+                nsOf(sb).ifaces.values().stream().filter(i -> i.name.equals("eth0"))
+                        .forEach(i -> atAfterUp.add("up=" + i.up + " addresses=" + i.addresses));
+            }
+        };
         e.join(sb);
         assertEquals(List.of("driver:join", "configure", "driver:afterUp", "driver:program"), w.kernel.log,
                 "libnetwork's order: driver, interface into the sandbox, after-up, external connectivity");
+        assertEquals(List.of("up=true addresses=[]"), atAfterUp,
+                "the driver's after-up work sees the interface up, before it has an address to send from");
         var iface = nsOf(sb).ifaces.values().stream().filter(i -> i.name.equals("eth0")).findFirst().orElseThrow();
         assertTrue(iface.up);
         assertEquals(java.util.Set.of("10.9.1.2/24"), iface.addresses);

@@ -57,8 +57,12 @@ final class FakeKernel {
         failures.add(op);
     }
 
+    /** Told of each operation as it is logged, before it may fail (for tests that look inside). */
+    volatile java.util.function.Consumer<String> observer = op -> { };
+
     synchronized void check(String op) {
         log.add(op);
+        observer.accept(op);
         if (failures.remove(op)) {
             throw new org.libnetwork4j.InternalException(op + ": injected", 0, op, "fake", null);
         }
@@ -198,12 +202,14 @@ final class FakeKernel {
 
         @Override
         public void configure(int ifindex, String ifname, IpPrefix ipv4, IpPrefix ipv6, List<Route> staticRoutes,
-                List<Route> then) {
+                List<Route> then, Runnable whenUp) {
             check("configure");
             Iface i = ns.ifaces.get(ifindex);
             if (i == null) {
                 throw new NotFoundException("no interface " + ifindex + " in " + key);
             }
+            i.up = true;
+            whenUp.run();
             if (ipv4 != null) {
                 i.addresses.add(ipv4.toString());
             }
