@@ -346,12 +346,12 @@ class EngineApiTest {
         try (EngineApi api = new EngineApi(c)) {
             String id = create(api, "{\"Name\":\"n1\",\"IPAM\":{\"Config\":[{\"Subnet\":\"10.83.0.0/24\"}]}}");
             Sandbox existing = c.newSandbox("c2");
-            ok(api, "POST", "/v1.41/networks/n1/connect", Map.of(), "{\"Container\":\"c1\",\"EndpointConfig\":"
+            ok(api, "POST", "/v1.41/networks/n1/connect", Map.of(), "{\"Container\":\"app1\",\"EndpointConfig\":"
                     + "{\"IPAMConfig\":{\"IPv4Address\":\"10.83.0.10\"},\"Aliases\":[\"web\",\"www\"]}}", 200);
             // a container by its sandbox's id prefix
             ok(api, "POST", "/networks/" + id.substring(0, 12) + "/connect", Map.of(),
                     "{\"Container\":\"" + existing.id().substring(0, 10) + "\",\"EndpointConfig\":null}", 200);
-            Sandbox c1 = c.sandboxByContainerId("c1");
+            Sandbox c1 = c.sandboxByContainerId("app1");
             assertEquals(List.of("10.83.0.10/24"), Oracle.addrs(NsRef.of(Path.of(c1.key())), "eth0", "inet"));
             assertEquals(List.of("10.83.0.2/24"), Oracle.addrs(NsRef.of(Path.of(existing.key())), "eth0", "inet"));
             assertEquals(List.of("web", "www"), c1.endpoints().get(0).info().aliases());
@@ -359,7 +359,7 @@ class EngineApiTest {
             JsonNode containers = ok(api, "GET", "/networks/n1", Map.of(), null, 200).path("Containers");
             assertEquals(Set.of(c1.id(), existing.id()), fieldNames(containers));
             JsonNode e1 = containers.path(c1.id());
-            assertEquals("c1", e1.path("Name").asText());
+            assertEquals("app1", e1.path("Name").asText());
             assertEquals(c1.endpoints().get(0).id(), e1.path("EndpointID").asText());
             assertEquals("10.83.0.10/24", e1.path("IPv4Address").asText());
             assertEquals("", e1.path("IPv6Address").asText());
@@ -368,17 +368,17 @@ class EngineApiTest {
             String hostEnd = Oracle.hostEnd(ns.host(), e1.path("EndpointID").asText()).orElseThrow()
                     .path("ifname").asText();
 
-            assertEquals("endpoint with name c1 already exists in network n1", failed(api, "POST",
-                    "/networks/n1/connect", Map.of(), "{\"Container\":\"c1\"}", 403));
-            assertTrue(failed(api, "POST", "/networks/n1/connect", Map.of(), "{\"Container\":\"c3\",\"EndpointConfig\":"
+            assertEquals("endpoint with name app1 already exists in network n1", failed(api, "POST",
+                    "/networks/n1/connect", Map.of(), "{\"Container\":\"app1\"}", 403));
+            assertTrue(failed(api, "POST", "/networks/n1/connect", Map.of(), "{\"Container\":\"app3\",\"EndpointConfig\":"
                     + "{\"IPAMConfig\":{\"IPv4Address\":\"10.83.0.10\"}}}", 403).contains("10.83.0.10"));
             assertTrue(failed(api, "DELETE", "/networks/n1", Map.of(), null, 403).contains("active endpoints"));
 
-            ok(api, "POST", "/networks/n1/disconnect", Map.of(), "{\"Container\":\"c1\"}", 200);
+            ok(api, "POST", "/networks/n1/disconnect", Map.of(), "{\"Container\":\"app1\"}", 200);
             assertTrue(Oracle.link(ns.host(), hostEnd).isEmpty(), "the veth went with the endpoint");
             assertEquals(List.of("lo"), Oracle.linkNames(NsRef.of(Path.of(c1.key()))));
-            assertEquals("container c1 is not connected to network n1", failed(api, "POST", "/networks/n1/disconnect",
-                    Map.of(), "{\"Container\":\"c1\"}", 403));
+            assertEquals("container app1 is not connected to network n1", failed(api, "POST", "/networks/n1/disconnect",
+                    Map.of(), "{\"Container\":\"app1\"}", 403));
             assertEquals("No such container: nosuch", failed(api, "POST", "/networks/n1/disconnect", Map.of(),
                     "{\"Container\":\"nosuch\"}", 404));
             ok(api, "POST", "/networks/n1/disconnect", Map.of(), "{\"Container\":\"c2\",\"Force\":true}", 200);
@@ -396,7 +396,7 @@ class EngineApiTest {
             create(api, "{\"Name\":\"keep\",\"Labels\":{\"keep\":\"yes\"}}");
             create(api, "{\"Name\":\"used\"}");
             create(api, "{\"Name\":\"old\",\"Labels\":{\"team\":\"x\"}}");
-            ok(api, "POST", "/networks/used/connect", Map.of(), "{\"Container\":\"c1\"}", 200);
+            ok(api, "POST", "/networks/used/connect", Map.of(), "{\"Container\":\"app1\"}", 200);
             c.newNetwork("null", "none");
             // until a moment before they were made: nothing
             JsonNode none = ok(api, "POST", "/v1.41/networks/prune", Map.of("filters", "{\"until\":{\"1h\":true}}"),
