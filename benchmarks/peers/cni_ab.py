@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cni_pieces import clean_up  # this directory: run as a script, it is first on the path
+from cni_pieces import clean_up, write_result  # this directory: run as a script, it is first on the path
 
 REPO = Path(__file__).resolve().parents[2]
 CNI = Path("/usr/lib/cni")
@@ -146,10 +146,7 @@ def main():
             lines.append(f"{verb}  A {ma:6.2f} ({p90(va):6.2f})  B {mb:6.2f} ({p90(vb):6.2f})  bridge {mr:6.2f}"
                          f" ({p90(vr):6.2f})  B-A per round {diff:+.2f}  B/A {mb / ma:.2f}"
                          f"  bridge/A {mr / ma:.2f}  bridge/B {mr / mb:.2f}")
-    text = "\n".join(lines) + "\n"
-    print(text, end="")
-    Path(a.out).mkdir(parents=True, exist_ok=True)
-    (Path(a.out) / f"cni-ab-{stamp}.txt").write_text(text)
+    write_result(a.out, f"cni-ab-{stamp}.txt", lines)
 
 
 if __name__ == "__main__":

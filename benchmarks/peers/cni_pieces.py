@@ -29,6 +29,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def write_result(out, name, lines):
+    """Prints the result's lines and writes them to OUT/NAME."""
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    (Path(out) / name).write_text(text)
+
+
 def clean_up(daemons, namespaces, work):
     """Stops the daemons this run started (SIGTERM, then SIGKILL after 30 s), then deletes the
     namespaces it made, last first, and its work directory: also after a failure."""
@@ -119,10 +127,7 @@ def main():
     for k, v in pieces.items():
         v = sorted(v[-a.last:])
         lines.append(f"{k:16s} {statistics.median(v):7.2f} ({v[int(len(v) * 0.9) - 1]:.2f})")
-    text = "\n".join(lines) + "\n"
-    print(text, end="")
-    Path(a.out).mkdir(parents=True, exist_ok=True)
-    (Path(a.out) / f"cni-pieces-{stamp}.txt").write_text(text)
+    write_result(a.out, f"cni-pieces-{stamp}.txt", lines)
 
 
 if __name__ == "__main__":
