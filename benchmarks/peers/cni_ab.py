@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cni_pieces import clean_up, write_result  # this directory: run as a script, it is first on the path
+from cni_pieces import clean_up, commit_of, write_result  # this directory: run as a script, it is first on the path
 
 REPO = Path(__file__).resolve().parents[2]
 CNI = Path("/usr/lib/cni")
@@ -126,13 +126,10 @@ def main():
         clean_up([d for d, _ in daemons], made, work)
     load_after = open("/proc/loadavg").read().split()[:3]
 
-    def commit(root):
-        return subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True).stdout.strip() or "?"
     stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
     lines = [f"# lnw-cni A/B beside the CNI bridge plugin, interleaved call by call - {stamp}",
-             f"# {os.uname().nodename}, {os.cpu_count()} cores, kernel {os.uname().release}; A = {a.a} ({a.label_a or commit(a.a)}),"
-             f" B = {a.b} ({commit(a.b)}); load average before {' '.join(load_before)}, after {' '.join(load_after)}",
+             f"# {os.uname().nodename}, {os.cpu_count()} cores, kernel {os.uname().release}; A = {a.a} ({a.label_a or commit_of(a.a)}),"
+             f" B = {a.b} ({commit_of(a.b)}); load average before {' '.join(load_before)}, after {' '.join(load_after)}",
              f"# N={a.n} rounds; ms, median (p90)"]
     for label, sl in ((f"rounds 1-{a.first} (fresh daemons)", slice(0, a.first)),
                       (f"rounds {a.first + 1}-{a.n} (warm)", slice(a.first, a.n))):

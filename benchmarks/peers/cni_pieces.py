@@ -29,6 +29,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def commit_of(root):
+    """The checkout's HEAD, short; "?" if it is not a git checkout."""
+    return subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True).stdout.strip() or "?"
+
+
 def write_result(out, name, lines):
     """Prints the result's lines and writes them to OUT/NAME."""
     text = "\n".join(lines) + "\n"
@@ -117,8 +123,7 @@ def main():
     finally:
         clean_up([daemon] if daemon is not None else [], made, work)
     load_after = open("/proc/loadavg").read().split()[:3]
-    commit = a.label or subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip() or "?"
+    commit = a.label or commit_of(root)
     stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
     lines = [f"# lnw-cni's pieces through a warm lnw daemon - {stamp}",
              f"# {os.uname().nodename}, {os.cpu_count()} cores, kernel {os.uname().release}; checkout {root}"

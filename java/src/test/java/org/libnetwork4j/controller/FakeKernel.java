@@ -216,7 +216,6 @@ final class FakeKernel {
             if (ipv6 != null) {
                 i.addresses.add(ipv6.toString());
             }
-            i.up = true;
             ns.routes.addAll(staticRoutes);
             ns.routes.addAll(then);
         }
