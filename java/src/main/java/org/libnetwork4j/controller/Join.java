@@ -14,7 +14,8 @@ import org.libnetwork4j.kernel.Route;
  * An endpoint joining a sandbox, in libnetwork's order: the driver's join; the interface into
  * the sandbox (moved in if the driver made it in the host; up, the driver's after-up work,
  * then addresses and routes, see {@link SandboxOs#configure}); gateway election and external
- * connectivity; the hosts file; the store. Each step that made something pushes its undo; a failing step runs them, last first.
+ * connectivity; the hosts file; the store. Each step that made something pushes its undo; a
+ * failing step runs them, last first.
  * Runs with the endpoint's lock held and takes the sandbox's; calls only downwards.
  */
 final class Join {
