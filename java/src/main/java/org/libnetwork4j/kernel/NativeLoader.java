@@ -53,7 +53,7 @@ public final class NativeLoader {
                 loadBundled();
             }
             try {
-                LnwNative.LIBRARY.load();
+                loadOwn();
             } catch (UnsatisfiedLinkError e) {
                 if (!bundled.equals("fallback") || !allMessages(e).contains("cannot open shared object file")) {
                     throw e;
@@ -64,7 +64,7 @@ public final class NativeLoader {
                     e.addSuppressed(b);
                     throw e;
                 }
-                LnwNative.LIBRARY.load();
+                loadOwn();
             }
             LnwNative.init();
             // before any other thread can call in: HawtJNI's struct caches are not thread-safe
@@ -79,6 +79,30 @@ public final class NativeLoader {
         }
     }
 
+    /**
+     * liblnw4j.so, through HawtJNI but from a file of ours, deleted as soon as it is loaded.
+     * HawtJNI alone writes it to java.io.tmpdir under a fresh name and deletes it only when the
+     * JVM exits normally: each JVM killed (a crashed daemon, kill -9 in a test) left one behind.
+     * A library.lnw4j.path given by the caller is HawtJNI's as before.
+     */
+    private static void loadOwn() throws IOException {
+        String path = "library.lnw4j.path";
+        String base = "META-INF/native/linux64/" + System.getProperty("os.arch") + "/";
+        if (System.getProperty(path) != null
+                || NativeLoader.class.getClassLoader().getResource(base + "liblnw4j.so") == null) {
+            LnwNative.LIBRARY.load();
+            return;
+        }
+        withExtracted(base, List.of("liblnw4j.so"), dir -> {
+            System.setProperty(path, dir.toString());
+            try {
+                LnwNative.LIBRARY.load();
+            } finally {
+                System.clearProperty(path);
+            }
+        });
+    }
+
     /** Loads the jar's bundled libraries (see above): their sonames, in order, are in "order". */
     private static void loadBundled() throws IOException {
         String base = "META-INF/native/linux64/" + System.getProperty("os.arch") + "/bundled/";
@@ -90,18 +114,31 @@ public final class NativeLoader {
             }
             order = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
         }
+        withExtracted(base, order, dir -> {
+            for (String soname : order) {
+                System.load(dir.resolve(soname).toString());
+            }
+        });
+    }
+
+    /**
+     * The jar's files base + name, written to a private temporary directory for load, then
+     * deleted with it whatever happens (a loaded library stays mapped).
+     */
+    private static void withExtracted(String base, List<String> names, java.util.function.Consumer<Path> load)
+            throws IOException {
+        ClassLoader cl = NativeLoader.class.getClassLoader();
         Path dir = Files.createTempDirectory("libnetwork4j-native-"); // 0700: nobody else may swap a file
         try {
-            for (String soname : order) {
-                Path file = dir.resolve(soname);
-                try (InputStream in = cl.getResourceAsStream(base + soname)) {
+            for (String name : names) {
+                try (InputStream in = cl.getResourceAsStream(base + name)) {
                     if (in == null) {
-                        throw new UnsatisfiedLinkError("the jar lists " + soname + " but does not carry it");
+                        throw new UnsatisfiedLinkError("the jar lists " + name + " but does not carry it");
                     }
-                    Files.copy(in, file);
+                    Files.copy(in, dir.resolve(name));
                 }
-                System.load(file.toString());
             }
+            load.accept(dir);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * Run in a JVM of its own by NativeLoaderTest: loads the native library and prints where the
  * dynamic linker mapped libnl and libnftables from (its /proc/self/maps lines), then
- * the links of a fresh namespace, read over netlink.
+ * the links of a fresh namespace, read over netlink. With the argument "hold": prints where
+ * liblnw4j.so was mapped from, then "loaded", and waits to be killed (at most a minute).
  */
 public final class BundledLoadMain {
     private BundledLoadMain() {
@@ -14,6 +15,17 @@ public final class BundledLoadMain {
 
     public static void main(String[] args) throws Exception {
         NativeLoader.ensureLoaded();
+        if (args.length > 0 && args[0].equals("hold")) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                if (line.contains("liblnw4j")) {
+                    System.out.println(line.substring(line.indexOf('/')));
+                }
+            }
+            System.out.println("loaded");
+            System.out.flush();
+            Thread.sleep(60_000);
+            return;
+        }
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
             if (line.contains("libnl-3.so") || line.contains("libnftables.so")) {
                 System.out.println(line.substring(line.indexOf('/')));
