@@ -217,11 +217,14 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
                 httpWork.shutdownNow();
                 Files.deleteIfExists(socket);
                 controller.close();
+                log.println("lnw daemon: stopped");
             } finally {
+                // The JVM halts as soon as the stopper (a shutdown hook) returns, which this
+                // releases: anything printed after it may never reach the log.
+                log.flush();
                 done.countDown();
             }
         }
-        log.println("lnw daemon: stopped");
         return 0;
     }
 
