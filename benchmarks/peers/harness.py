@@ -10,8 +10,10 @@ private subnets. What is timed, per PEERS.md:
           route, plus what the tool adds (IPAM, NAT rules, a published port)
   detach  what the tool does to remove it
 
-Namespaces of containers are made beforehand and timed apart (for libnetwork4j and the C
-floor they are the "sandbox" phase). Everything made is removed on exit, also on failure; no
+CNI plugins and netavark are exec'd, one process per call, by the harness while it is inside
+the fake host's namespace, as a runtime in the host execs them (--plugins-via-nsenter: through
+nsenter instead, as older results were). Namespaces of containers are made beforehand and
+timed apart (for libnetwork4j and the C floor they are the "sandbox" phase). Everything made is removed on exit, also on failure; no
 rule, link or address touches the machine's own namespace (dockerd runs inside the fake host,
 in a mount namespace of its own).
 
@@ -153,7 +155,7 @@ def cni(n, masq, portmap, workdir):
     def plugin(kind, command, c, i, config):
         env = dict(os.environ, CNI_COMMAND=command, CNI_CONTAINERID=f"{PREFIX}{i}", CNI_NETNS=f"/run/netns/{c}",
                    CNI_IFNAME="eth0", CNI_PATH=str(CNI))
-        return run(h.enter([str(CNI / kind)]), stdin=json.dumps(config), env=env).stdout
+        return h.exec_plugin([str(CNI / kind)], stdin=json.dumps(config), env=env).stdout
 
     def pm_conf(prev):
         return {"cniVersion": "1.0.0", "name": f"{PREFIX}-net", "type": "portmap",
@@ -175,7 +177,8 @@ def cni(n, masq, portmap, workdir):
             if portmap:
                 plugin("portmap", "ADD", c, i, pm_conf(prev))
             return prev
-        us, prev = timed(attach)
+        with h.inside():  # entered untimed: the runtime lives in the host
+            us, prev = timed(attach)
         added.append((i, c, prev))
         record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
 
@@ -183,7 +186,8 @@ def cni(n, masq, portmap, workdir):
             if portmap:
                 plugin("portmap", "DEL", c, i, pm_conf(prev))
             plugin("bridge", "DEL", c, i, dict(conf, prevResult=prev))
-        record(system, "detach", i, timed(detach)[0])
+        with h.inside():
+            record(system, "detach", i, timed(detach)[0])
         added.pop()
 
 
@@ -213,7 +217,7 @@ def cni_macvlan(n, workdir):
     def plugin(command, c, i, config):
         env = dict(os.environ, CNI_COMMAND=command, CNI_CONTAINERID=f"{PREFIX}{i}", CNI_NETNS=f"/run/netns/{c}",
                    CNI_IFNAME="eth0", CNI_PATH=str(CNI))
-        return run(h.enter([str(CNI / "macvlan")]), stdin=json.dumps(config), env=env).stdout
+        return h.exec_plugin([str(CNI / "macvlan")], stdin=json.dumps(config), env=env).stdout
 
     added = []
 
@@ -222,13 +226,15 @@ def cni_macvlan(n, workdir):
             plugin("DEL", c, i, dict(conf, prevResult=prev))
     cleanups.append(lambda: teardown())
     for i, c in enumerate(cs.names):
-        us, prev = timed(lambda: json.loads(plugin("ADD", c, i, conf)))
+        with h.inside():  # entered untimed: the runtime lives in the host
+            us, prev = timed(lambda: json.loads(plugin("ADD", c, i, conf)))
         added.append((i, c, prev))
         record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
         if i == 0:
             # once, untimed: the first container reaches the LAN's gateway through its macvlan
             must_ping(system, c, "10.204.0.1", prev)
-        record(system, "detach", i, timed(lambda: plugin("DEL", c, i, dict(conf, prevResult=prev)))[0])
+        with h.inside():
+            record(system, "detach", i, timed(lambda: plugin("DEL", c, i, dict(conf, prevResult=prev)))[0])
         added.pop()
 
 
@@ -283,7 +289,7 @@ def lnw_cni(n, workdir):
     def plugin(command, c, cid, config):
         e = dict(env, CNI_COMMAND=command, CNI_CONTAINERID=cid, CNI_NETNS=f"/run/netns/{c}", CNI_IFNAME="eth0",
                  CNI_PATH=str(CNI))
-        return run(h.enter([str(REPO / "lnw-cni")]), stdin=json.dumps(config), env=e).stdout
+        return h.exec_plugin([str(REPO / "lnw-cni")], stdin=json.dumps(config), env=e).stdout
 
     # once, untimed: a container gets its address and reaches the gateway; then the network goes
     # again, so that the first timed ADD makes it, as the bridge plugin's first ADD makes its bridge
@@ -310,10 +316,13 @@ def lnw_cni(n, workdir):
             plugin("DEL", c, f"{PREFIX}{i}", dict(conf, prevResult=prev))
     cleanups.append(lambda: teardown())
     for i, c in enumerate(cs.names):
-        us, prev = timed(lambda: json.loads(plugin("ADD", c, f"{PREFIX}{i}", conf)))
+        with h.inside():  # entered untimed: the runtime lives in the host
+            us, prev = timed(lambda: json.loads(plugin("ADD", c, f"{PREFIX}{i}", conf)))
         added.append((i, c, prev))
         record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
-        record(system, "detach", i, timed(lambda: plugin("DEL", c, f"{PREFIX}{i}", dict(conf, prevResult=prev)))[0])
+        with h.inside():
+            record(system, "detach", i,
+                   timed(lambda: plugin("DEL", c, f"{PREFIX}{i}", dict(conf, prevResult=prev)))[0])
         added.pop()
 
 
@@ -340,15 +349,17 @@ def netavark(n, port, workdir):
         return json.dumps(o)
 
     def nv(verb, c, i):
-        run(h.enter([str(NETAVARK), "--config", str(cfg), verb, f"/run/netns/{c}"]), stdin=opts(i))
+        h.exec_plugin([str(NETAVARK), "--config", str(cfg), verb, f"/run/netns/{c}"], stdin=opts(i))
 
     live = []
     cleanups.append(lambda: [nv("teardown", c, i) for i, c in reversed(live)])
     for i, c in enumerate(cs.names):
-        us, _ = timed(lambda: nv("setup", c, i))
+        with h.inside():  # entered untimed: podman, which execs netavark, lives in the host
+            us, _ = timed(lambda: nv("setup", c, i))
         live.append((i, c))
         record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
-        record(system, "detach", i, timed(lambda: nv("teardown", c, i))[0])
+        with h.inside():
+            record(system, "detach", i, timed(lambda: nv("teardown", c, i))[0])
         live.pop()
 
 
@@ -486,7 +497,10 @@ def chart(data, med, png):
 def versions():
     return [harness_common.debian_packages("containernetworking-plugins", "netavark", "docker.io", "containerd",
                                            "runc", "iproute2", "iptables", "libnl-3-200", "libnftables1"),
-            harness_common.java_version()]
+            harness_common.java_version(),
+            "CNI plugins and netavark: " + ("one nsenter per call into the fake host, then the plugin (older results' way)"
+                                            if harness_common.PLUGINS_VIA_NSENTER else
+                                            "exec'd directly from inside the fake host, as a runtime in the host does")]
 
 
 def main():
@@ -501,13 +515,17 @@ def main():
                                               " run-cli.sh runs beside lnw's own command line)")
     p.add_argument("--out", default=str(REPO / "benchmarks/results"))
     p.add_argument("--replot", metavar="CSV", help="only make the table and chart again from a run's CSV")
+    p.add_argument("--plugins-via-nsenter", action="store_true",
+                   help="exec each CNI plugin and netavark call through nsenter into the fake host, as the results"
+                        " written before this option existed were (each call then pays a second process start)")
     a = p.parse_args()
+    harness_common.PLUGINS_VIA_NSENTER = a.plugins_via_nsenter
     if a.replot:
         raw = Path(a.replot)
         header = raw.with_suffix(".txt").read_text().splitlines()
         text = io.StringIO()
         data, med = summarize(raw, text, [l[2:] for l in header[2:-2] if l.startswith("# ") and
-                                          not l.startswith("# N=")][:2], a.n, a.n_slow, a.warmup)
+                                          not l.startswith("# N=")][:3], a.n, a.n_slow, a.warmup)
         chart(data, med, raw.with_suffix(".png"))
         print(f"written: {raw.with_suffix('.png')}", file=sys.stderr)
         return
