@@ -364,7 +364,14 @@ public final class CniPlugin {
         remove(c, n, endpointName(cid, ifname), cid);
     }
 
-    /** The attachment's endpoint leaves and goes, and its sandbox with its last endpoint. */
+    /**
+     * The attachment's endpoint leaves and goes, and its sandbox with its last endpoint. When
+     * it is the sandbox's only endpoint (one CNI network per container, the common case), the
+     * sandbox's delete takes it along: one store transaction for both, and no hosts file,
+     * resolv.conf or gateway election redone for a sandbox about to go. The spec forbids a
+     * runtime to run two operations on one container at once, so no ADD can join between the
+     * check and the delete.
+     */
     private static void remove(NetworkController c, Network n, String endpoint, String cid) {
         Endpoint ep;
         try {
@@ -372,14 +379,20 @@ public final class CniPlugin {
         } catch (NotFoundException none) {
             return;
         }
-        ep.delete(true);
+        Sandbox sb;
         try {
-            Sandbox sb = c.sandboxByContainerId(cid);
-            if (sb.endpoints().isEmpty()) {
-                sb.delete();
-            }
+            sb = c.sandboxByContainerId(cid);
         } catch (NotFoundException gone) {
-            // dropped already (its namespace went)
+            sb = null; // dropped already (its namespace went)
+        }
+        List<Endpoint> joined = sb == null ? List.of() : sb.endpoints();
+        if (joined.size() == 1 && joined.get(0).id().equals(ep.id())) {
+            sb.delete();
+            return;
+        }
+        ep.delete(true);
+        if (sb != null && sb.endpoints().isEmpty()) {
+            sb.delete();
         }
     }
 

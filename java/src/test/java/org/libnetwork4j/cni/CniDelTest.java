@@ -44,10 +44,15 @@ class CniDelTest {
 
     /** One plugin call on c, which the call may not close (the daemon's). */
     private static JsonNode call(NetworkController c, String command, String cid, TestNs netns, String ifname) {
+        return call(c, CONF, command, cid, netns, ifname);
+    }
+
+    private static JsonNode call(NetworkController c, String conf, String command, String cid, TestNs netns,
+            String ifname) {
         StringWriter out = new StringWriter();
         Map<String, String> env = Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", cid, "CNI_NETNS",
                 netns.path().toString(), "CNI_IFNAME", ifname);
-        int code = CniPlugin.run(env, CONF.getBytes(StandardCharsets.UTF_8), new PrintWriter(out), () -> unclosable(c));
+        int code = CniPlugin.run(env, conf.getBytes(StandardCharsets.UTF_8), new PrintWriter(out), () -> unclosable(c));
         assertEquals(0, code, command + ": " + out);
         return out.toString().isBlank() ? null : Oracle.parse(out.toString());
     }
@@ -93,6 +98,44 @@ class CniDelTest {
         for (JsonNode l : Oracle.ip(ns.host(), "link", "show")) {
             assertFalse(l.path("linkinfo").path("info_kind").asText().equals("veth"), "no veth left in the host: " + l);
         }
+    }
+
+    /**
+     * A container on two CNI networks (podman calls the plugin once per network): the DEL of
+     * one takes only its own interface and endpoint, the sandbox stays for the other; the DEL
+     * of the last takes the sandbox with its endpoint, and each DEL frees its address.
+     */
+    @Test
+    void aDelTakesItsOwnAttachmentAndTheLastOneTakesTheSandbox(Namespaces ns) {
+        NetworkController c = ns.controller();
+        TestNs c1 = ns.container("c1");
+        TestNs c2 = ns.container("c2");
+        String other = "{\"cniVersion\": \"1.1.0\", \"name\": \"dnet2\", \"type\": \"libnetwork4j\","
+                + " \"network\": \"dnet2\", \"subnet\": \"10.64.0.0/24\"}";
+        assertEquals("10.63.0.2/24", call(c, "ADD", "ctr1", c1, "eth0").path("ips").get(0).path("address").asText());
+        assertEquals("10.64.0.2/24", call(c, other, "ADD", "ctr1", c1, "eth1").path("ips").get(0).path("address")
+                .asText());
+
+        call(c, "DEL", "ctr1", c1, "eth0");
+        assertTrue(Oracle.link(c1, "eth0").isEmpty(), "eth0 is gone");
+        assertEquals(List.of("10.64.0.2/24"), Oracle.addrs(c1, "eth1", "inet"), "eth1 stays");
+        assertTrue(Oracle.ping(c1, "10.64.0.1"), "and works");
+        assertEquals(1, c.sandboxByContainerId("ctr1").endpoints().size());
+        assertEquals(List.of(), c.networkByName("dnet").endpoints());
+        assertEquals("10.63.0.2/24", call(c, "ADD", "ctr2", c2, "eth0").path("ips").get(0).path("address").asText(),
+                "the first DEL freed its address");
+
+        call(c, other, "DEL", "ctr1", c1, "eth1");
+        assertTrue(Oracle.link(c1, "eth1").isEmpty(), "eth1 is gone");
+        assertTrue(c.sandboxes().stream().noneMatch(s -> s.containerId().equals("ctr1")), "the sandbox went");
+        assertEquals(List.of(), c.networkByName("dnet2").endpoints());
+        assertEquals(List.of("lo"), Oracle.linkNames(c1).stream().filter(l -> !l.startsWith("lnwdel")).toList());
+        assertTrue(java.nio.file.Files.exists(c1.path()), "the runtime's namespace stays");
+        assertEquals("10.64.0.2/24", call(c, other, "ADD", "ctr2", c2, "eth1").path("ips").get(0).path("address")
+                .asText(), "the last DEL freed its address too");
+        call(c, "DEL", "ctr2", c2, "eth0");
+        call(c, other, "DEL", "ctr2", c2, "eth1");
+        assertEquals(List.of(), c.sandboxes());
     }
 
     /**
