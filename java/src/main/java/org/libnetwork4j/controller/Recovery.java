@@ -132,25 +132,25 @@ final class Recovery {
             sb.restoreHosts(snap.cleanClose());
             HostsPeers.refresh(sb); // aliases of peers, as they are now
         });
-        // Names last, once every join is known. A query that comes before its sandbox's names
-        // are back (or while no listener is open) gets no answer, and the client's retry gets
-        // the whole one: the firewall keeps the kernel from refusing it meanwhile.
-        for (NetworkImpl n : networks.values()) {
-            n.serveNames();
-        }
-        // The sandboxes' resolv.conf files derive from the host's and from whether a resolver
-        // serves them: when neither changed since the last clean close, 10,000 files are not
-        // read back to find them as written.
-        String resolvState = (hostResolvConf != null ? hostResolvConf : ResolvConf.read(
-                ctx.paths().hostResolvConf())) + " served=" + ctx.names().serves();
-        Path resolvStateFile = ctx.paths().sandboxFiles().resolveSibling("resolv-conf-state");
-        boolean asWritten = snap.cleanClose() && resolvState.equals(readQuietly(resolvStateFile));
-        sandboxes.values().parallelStream().forEach(sb -> sb.restoreNames(asWritten));
+        // The sandboxes' resolv.conf files: taken as written when nothing they derive from changed.
+        ResolvConfState resolvState = ResolvConfState.now(ctx, hostResolvConf != null ? hostResolvConf
+                : ResolvConf.read(ctx.paths().hostResolvConf()));
+        boolean asWritten = resolvState.unchangedSince(snap.cleanClose());
+        // Names last, once every join is known. The listeners open held: a query that comes
+        // before its sandbox's names are back waits in its socket and is answered with them,
+        // where reading it at once found no sender and cost the client a retry (~1 s). One that
+        // comes while no listener is open is left to the retry: the firewall keeps the kernel
+        // from refusing it meanwhile.
+        ctx.names().hold();
         try {
-            Files.writeString(resolvStateFile, resolvState);
-        } catch (IOException e) {
-            resolvStateFile.toFile().delete(); // never a stale one
-            warn("write " + resolvStateFile + ": " + e.getMessage());
+            networks.values().forEach(NetworkImpl::serveNames);
+            sandboxes.values().parallelStream().forEach(sb -> sb.restoreNames(asWritten));
+        } finally {
+            ctx.names().release();
+        }
+        String unsaved = resolvState.save();
+        if (unsaved != null) {
+            warn(unsaved);
         }
         return new RecoveryReport(report.restored, report.rolledBack, report.finished, report.dropped,
                 report.orphans, report.quarantined, report.warnings);
@@ -419,13 +419,6 @@ final class Recovery {
         }
     }
 
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
     private static List<Path> list(Path dir) {
         try (var s = Files.list(dir)) {

@@ -94,6 +94,9 @@ public final class EmbeddedDns implements NameService {
     private final AtomicInteger forwards = new AtomicInteger();
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private volatile boolean closed;
+    /** Listeners registered while held, which read nothing until {@link #release}. */
+    private final List<Channel> held = new ArrayList<>(); // guarded by itself
+    private boolean holding; // guarded by held
 
     private EmbeddedDns(Netns host) {
         this.host = host;
@@ -156,6 +159,25 @@ public final class EmbeddedDns implements NameService {
         }
         listeners.put(id, opened);
         return List.copyOf(addresses);
+    }
+
+    @Override
+    public void hold() {
+        synchronized (held) {
+            holding = true;
+        }
+    }
+
+    @Override
+    public void release() {
+        List<Channel> waiting;
+        synchronized (held) {
+            holding = false;
+            waiting = List.copyOf(held);
+            held.clear();
+        }
+        // a closed one (its network removed meanwhile) ignores it
+        waiting.forEach(ch -> ch.config().setAutoRead(true));
     }
 
     @Override
@@ -223,6 +245,13 @@ public final class EmbeddedDns implements NameService {
     /** Registers a channel that adopted an fd; if that fails, the fd is closed with it. */
     private Channel register(Channel ch, io.netty.channel.ChannelHandler handler) {
         ch.pipeline().addLast(handler);
+        synchronized (held) {
+            if (holding) {
+                // set before the loop registers it: not one read (or accept) before release
+                ch.config().setAutoRead(false);
+                held.add(ch);
+            }
+        }
         var f = loop.register(ch).awaitUninterruptibly();
         if (!f.isSuccess()) {
             closeNow(ch);

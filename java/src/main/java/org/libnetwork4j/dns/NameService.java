@@ -92,6 +92,20 @@ public interface NameService extends AutoCloseable {
     void close();
 
     /**
+     * Until {@link #release}, the listeners {@link #addNetwork} opens take no query: what comes
+     * waits in their sockets. A restart opens them before it has the joins back (their
+     * addresses go into the sandboxes' resolv.conf), and a query read before its sender's
+     * sandbox is known would go unanswered until the client's retry; held, it is answered as
+     * soon as the joins are back.
+     */
+    default void hold() {
+    }
+
+    /** The listeners held since {@link #hold} start reading, the queries waiting in them first. */
+    default void release() {
+    }
+
+    /**
      * Whether this one answers at all ({@link #none} does not): what sandboxes' resolv.conf names.
      *
      * @return true unless this is {@link #none}
