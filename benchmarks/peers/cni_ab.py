@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """lnw-cni from two checkouts (A and B: before and after a change) and the CNI bridge plugin,
 interleaved call by call in one run, each with its own fake host (and, for lnw-cni, its own
-`lnw daemon`), timed as harness.py times a plugin call (a process from Python, nsenter into the
-fake host). On a machine that is busy with other work, runs apart compare different loads;
+`lnw daemon`), timed as harness.py times a plugin call (a process from Python inside the fake
+host, as a runtime in the host execs its plugins). On a machine that is busy with other work, runs apart compare different loads;
 here each round's calls follow each other within milliseconds (the order rotates), so the
 medians and the per-round differences see the same load.
 
@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from cni_pieces import clean_up, commit_of, write_result  # this directory: run as a script, it is first on the path
+from harness_common import netns as inside  # noqa: E402 (cni_pieces put benchmarks/ on the path)
 
 REPO = Path(__file__).resolve().parents[2]
 CNI = Path("/usr/lib/cni")
@@ -89,22 +90,23 @@ def main():
                 time.sleep(0.05)
             conf = {"cniVersion": "1.1.0", "name": "lnwcni", "type": "libnetwork4j", "network": "lnwcni",
                     "subnet": "10.205.0.0/16"}
-            systems.append((f"lnw-cni {tag}", enter + [str(root / "lnw-cni")], conf, env))
+            systems.append((f"lnw-cni {tag}", [str(root / "lnw-cni")], conf, env, f"/run/netns/{host}"))
         host = netns(f"{prefix}br")
         subprocess.run(["ip", "-n", host, "link", "set", "lo", "up"], check=True)
         conf = {"cniVersion": "1.0.0", "name": f"{prefix}-net", "type": "bridge", "bridge": "cni0", "isGateway": True,
                 "ipMasq": False, "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.203.0.0/16",
                                                                              "gateway": "10.203.0.1"}]],
                                           "routes": [{"dst": "0.0.0.0/0"}], "dataDir": str(work / "host-local")}}
-        systems.append(("bridge", ["nsenter", f"--net=/run/netns/{host}", str(CNI / "bridge")], conf,
-                        dict(os.environ, CNI_PATH=str(CNI))))
+        systems.append(("bridge", [str(CNI / "bridge")], conf, dict(os.environ, CNI_PATH=str(CNI)),
+                        f"/run/netns/{host}"))
         # once, untimed: each makes its network (bridge) here, not in a timed call
         c = netns(f"{prefix}c")
-        for key, cmd, conf, env in systems:
+        for key, cmd, conf, env, host_ns in systems:
             e = dict(env, CNI_COMMAND="ADD", CNI_CONTAINERID=f"{prefix}x", CNI_NETNS=f"/run/netns/{c}",
                      CNI_IFNAME="eth0")
-            prev = json.loads(timed("setup", cmd, json.dumps(conf), e))
-            timed("setup", cmd, json.dumps(dict(conf, prevResult=prev)), dict(e, CNI_COMMAND="DEL"))
+            with inside(host_ns):
+                prev = json.loads(timed("setup", cmd, json.dumps(conf), e))
+                timed("setup", cmd, json.dumps(dict(conf, prevResult=prev)), dict(e, CNI_COMMAND="DEL"))
         for i in range(a.n):
             cs = [netns(f"{prefix}c{i}{k}") for k in range(len(systems))]
             order = list(range(len(systems)))
@@ -112,13 +114,14 @@ def main():
             prevs = {}
             for verb in ("ADD", "DEL"):
                 for k in order:
-                    key, cmd, conf, env = systems[k]
+                    key, cmd, conf, env, host_ns = systems[k]
                     e = dict(env, CNI_COMMAND=verb, CNI_CONTAINERID=f"{prefix}{i}", CNI_NETNS=f"/run/netns/{cs[k]}",
                              CNI_IFNAME="eth0")
-                    if verb == "ADD":
-                        prevs[k] = json.loads(timed((key, verb), cmd, json.dumps(conf), e))
-                    else:
-                        timed((key, verb), cmd, json.dumps(dict(conf, prevResult=prevs[k])), e)
+                    with inside(host_ns):  # entered untimed: the runtime lives in the host
+                        if verb == "ADD":
+                            prevs[k] = json.loads(timed((key, verb), cmd, json.dumps(conf), e))
+                        else:
+                            timed((key, verb), cmd, json.dumps(dict(conf, prevResult=prevs[k])), e)
             for ns in cs:
                 subprocess.run(["ip", "netns", "del", ns], check=True)
                 made.remove(ns)
