@@ -132,7 +132,13 @@ final class NetworkImpl implements Network {
      * them.
      */
     void serveNames() {
-        resolvers = ctx.names().addNetwork(id, name, internal, driver.resolverAddresses(id));
+        try {
+            resolvers = ctx.names().addNetwork(id, name, internal, driver.resolverAddresses(id));
+        } catch (RuntimeException e) { // as when port 53 is taken: the network works, without names
+            resolvers = List.of();
+            LOG.warn("no embedded DNS for network {}: {}; its containers keep the host's nameservers", name,
+                    e.getMessage());
+        }
     }
 
     void stopNames() {

@@ -85,7 +85,23 @@ final class Recovery {
         this.takeover = new Takeover(ctx, report);
     }
 
+    /**
+     * The resolver's listeners open held as each network is taken up, and start reading once
+     * every join's names are back: a query sent during the rest of the recovery waits in its
+     * socket and is answered then, where one read before its sender was known would get no
+     * answer (the client's retry, ~1 s, would). One sent before its listener opens is left to
+     * the retry: the firewall keeps the kernel from refusing it meanwhile.
+     */
     RecoveryReport run(Store.Snapshot snap) {
+        ctx.names().hold();
+        try {
+            return restore(snap);
+        } finally {
+            ctx.names().release();
+        }
+    }
+
+    private RecoveryReport restore(Store.Snapshot snap) {
         ctx.host().restoreFirewall(() -> {
             reserveQuarantined(snap.quarantined());
             snap.networks().stream().sorted(Comparator.comparing(NetworkRecord::created)).forEach(this::network);
@@ -136,18 +152,8 @@ final class Recovery {
         ResolvConfState resolvState = ResolvConfState.now(ctx, hostResolvConf != null ? hostResolvConf
                 : ResolvConf.read(ctx.paths().hostResolvConf()));
         boolean asWritten = resolvState.unchangedSince(snap.cleanClose());
-        // Names last, once every join is known. The listeners open held: a query that comes
-        // before its sandbox's names are back waits in its socket and is answered with them,
-        // where reading it at once found no sender and cost the client a retry (~1 s). One that
-        // comes while no listener is open is left to the retry: the firewall keeps the kernel
-        // from refusing it meanwhile.
-        ctx.names().hold();
-        try {
-            networks.values().forEach(NetworkImpl::serveNames);
-            sandboxes.values().parallelStream().forEach(sb -> sb.restoreNames(asWritten));
-        } finally {
-            ctx.names().release();
-        }
+        // Names last, once every join is known (the listeners are open, held: see run)
+        sandboxes.values().parallelStream().forEach(sb -> sb.restoreNames(asWritten));
         String unsaved = resolvState.save();
         if (unsaved != null) {
             warn(unsaved);
@@ -254,6 +260,7 @@ final class Recovery {
                     }
                     networks.put(n.id(), n);
                     networkRegistry.add(n);
+                    n.serveNames(); // held until every join's names are back (run)
                     var state = n.driverState();
                     if (!state.equals(r.driverState())) {
                         ctx.store().put(n.record(State.READY, state)); // made again after a reboot, say

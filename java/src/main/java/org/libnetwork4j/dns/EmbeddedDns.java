@@ -176,8 +176,11 @@ public final class EmbeddedDns implements NameService {
             waiting = List.copyOf(held);
             held.clear();
         }
-        // a closed one (its network removed meanwhile) ignores it
-        waiting.forEach(ch -> ch.config().setAutoRead(true));
+        for (Channel ch : waiting) {
+            if (ch.isOpen()) { // not one whose network went meanwhile
+                ch.config().setAutoRead(true);
+            }
+        }
     }
 
     @Override
@@ -245,17 +248,29 @@ public final class EmbeddedDns implements NameService {
     /** Registers a channel that adopted an fd; if that fails, the fd is closed with it. */
     private Channel register(Channel ch, io.netty.channel.ChannelHandler handler) {
         ch.pipeline().addLast(handler);
+        boolean paused;
         synchronized (held) {
-            if (holding) {
-                // set before the loop registers it: not one read (or accept) before release
-                ch.config().setAutoRead(false);
-                held.add(ch);
-            }
+            paused = holding;
+        }
+        if (paused) {
+            ch.config().setAutoRead(false); // before the loop registers it: not one read or accept
         }
         var f = loop.register(ch).awaitUninterruptibly();
         if (!f.isSuccess()) {
             closeNow(ch);
             throw new IllegalStateException("register " + ch + ": " + f.cause());
+        }
+        if (paused) {
+            // listed only once registered (release reads from it then); released meanwhile: read now
+            synchronized (held) {
+                paused = holding;
+                if (paused) {
+                    held.add(ch);
+                }
+            }
+            if (!paused) {
+                ch.config().setAutoRead(true);
+            }
         }
         return ch;
     }

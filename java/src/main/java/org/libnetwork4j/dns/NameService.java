@@ -96,7 +96,8 @@ public interface NameService extends AutoCloseable {
      * waits in their sockets. A restart opens them before it has the joins back (their
      * addresses go into the sandboxes' resolv.conf), and a query read before its sender's
      * sandbox is known would go unanswered until the client's retry; held, it is answered as
-     * soon as the joins are back.
+     * soon as the joins are back. One holder at a time (the controller's recovery): the first
+     * release ends the hold.
      */
     default void hold() {
     }
