@@ -56,7 +56,9 @@ final class Leave {
                     a.driver().leave(a.networkId(), ep.id(), sandboxGone && a.movedIn() == null);
                 }
             } catch (RuntimeException e) {
-                if (!sandboxGone) {
+                // still joined: unless the namespace goes and takes the interface along, the
+                // attachment stays for a retry (a runtime's namespace stays, sandbox or not)
+                if (!sandboxGone || sb.os().isExternal()) {
                     attached.add(a);
                     if (wasGateway) {
                         try {

@@ -352,10 +352,28 @@ final class SandboxImpl implements Sandbox, SandboxContext {
                 }
             });
         }
-        t.step(os::delete);
-        t.step(files::delete);
         List<StoredObject> gone = new ArrayList<>();
         removed.forEach(r -> gone.add(r.record()));
+        if (os.isExternal() && t.first() != null) {
+            // A runtime's namespace keeps an interface whose leave failed, and its endpoint
+            // stays joined: so does the sandbox, whole, for a retry (a CNI DEL's, say); only
+            // the endpoints that did go are forgotten.
+            t.step(() -> {
+                ctx.store().delete(gone.toArray(StoredObject[]::new));
+                removed.forEach(r -> r.releaseAddresses().run());
+            });
+            lock.lock();
+            try {
+                deleting = false;
+            } finally {
+                lock.unlock();
+            }
+            RuntimeException failed = t.first();
+            throw failed instanceof NetworkException ne
+                    ? ne.withContext("delete the sandbox of container \"" + containerId + "\"") : failed;
+        }
+        t.step(os::delete);
+        t.step(files::delete);
         gone.add(record(State.READY));
         t.step(() -> {
             ctx.store().delete(gone.toArray(StoredObject[]::new));

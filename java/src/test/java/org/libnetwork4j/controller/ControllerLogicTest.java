@@ -537,6 +537,59 @@ class ControllerLogicTest {
         assertNull(c.networkByName("n1").endpointByName("e1").info().sandboxId());
     }
 
+    /**
+     * A runtime's namespace stays when its sandbox goes, and an interface whose leave failed
+     * stays in it: so does the sandbox, with that endpoint joined, for a retry (a CNI DEL's);
+     * the endpoint that did go is forgotten, its address free. Our own namespace would take the
+     * interface along, and its sandbox goes whatever the leave said.
+     */
+    @Test
+    void anAdoptedSandboxWhoseLeaveFailsStaysWholeForARetry() {
+        Network n1 = net("fake", "n1", "10.9.1.0/24");
+        Network n2 = net("fake", "n2", "10.9.2.0/24");
+        java.nio.file.Path runtimeNs = java.nio.file.Path.of("/proc/4242/ns/net");
+        Sandbox sb = c.newSandbox("c1", SandboxOptions.builder().netns(runtimeNs).build());
+        Endpoint e1 = n1.createEndpoint("e1");
+        e1.join(sb);
+        Endpoint e2 = n2.createEndpoint("e2");
+        e2.join(sb);
+        w.kernel.failOn("driver:leave"); // the first of the two leaves
+        NetworkException ex = assertThrows(NetworkException.class, sb::delete);
+        assertTrue(ex.getMessage().startsWith("delete the sandbox of container \"c1\""), ex.getMessage());
+        c.flushStore();
+        List<Endpoint> joined = c.sandboxByContainerId("c1").endpoints();
+        assertEquals(1, joined.size(), "the sandbox stays, with the endpoint whose leave failed: " + joined);
+        Endpoint stuck = joined.get(0).id().equals(e1.id()) ? e1 : e2;
+        Endpoint went = stuck == e1 ? e2 : e1;
+        assertEquals(sb.id(), stuck.info().sandboxId());
+        assertTrue(w.driverState.ifaces.containsKey(stuck.id()), "its interface is still in the namespace");
+        assertFalse(w.driverState.ifaces.containsKey(went.id()));
+        assertTrue(w.store.get(StoredObject.Kind.SANDBOX, sb.id()) != null, "the sandbox's record stays");
+        assertTrue(w.store.get(StoredObject.Kind.ENDPOINT, stuck.id()) != null);
+        assertNull(w.store.get(StoredObject.Kind.ENDPOINT, went.id()), "the endpoint that went is forgotten");
+        assertEquals(1, allocated(went == e1 ? "10.9.1.0/24" : "10.9.2.0/24"), "its address is free");
+        assertTrue(w.kernel.namespaces.containsKey(runtimeNs), "the runtime's namespace stays");
+
+        sb.delete(); // the retry
+        assertTrue(c.sandboxes().isEmpty());
+        assertTrue(n1.endpoints().isEmpty() && n2.endpoints().isEmpty());
+        assertFalse(w.driverState.ifaces.containsKey(stuck.id()));
+        c.flushStore();
+        assertNull(w.store.get(StoredObject.Kind.SANDBOX, sb.id()));
+        assertNull(w.store.get(StoredObject.Kind.ENDPOINT, stuck.id()));
+        assertEquals(1, allocated("10.9.1.0/24"));
+        assertEquals(1, allocated("10.9.2.0/24"));
+        assertTrue(w.kernel.namespaces.containsKey(runtimeNs), "still the runtime's, left alone");
+
+        // our own namespace: the sandbox goes even though the leave failed
+        Sandbox own = c.newSandbox("c2");
+        n1.createEndpoint("e3").join(own);
+        w.kernel.failOn("driver:leave");
+        assertThrows(NetworkException.class, own::delete);
+        assertTrue(c.sandboxes().isEmpty());
+        assertFalse(w.kernel.namespaces.containsKey(java.nio.file.Path.of(own.key())));
+    }
+
     @Test
     void aSandboxWhoseNamespaceIsGoneIsDroppedWithItsEndpoints() {
         Network n = net("fake", "n1", "10.9.1.0/24");

@@ -118,8 +118,11 @@ final class FakeDriver implements RestorableDriver {
         if (toMove) {
             kernel.host.ifaces.put(index, iface);
         } else {
-            kernel.namespaces.get(FakeKernel.NETNS_DIR.resolve(r.sandbox().id().substring(0, 12))).ifaces.put(index,
-                    iface);
+            FakeKernel.Ns ns = kernel.namespaces.get(FakeKernel.NETNS_DIR.resolve(r.sandbox().id().substring(0, 12)));
+            if (ns == null) { // an adopted namespace, at the runtime's path
+                ns = ((FakeKernel.FakeOs) ((SandboxImpl) r.sandbox()).os()).ns;
+            }
+            ns.ifaces.put(index, iface);
         }
         state.ifaces.put(r.endpointId(), index);
         state.sandboxOf.put(r.endpointId(), r.sandbox().id());

@@ -96,15 +96,23 @@ final class FakeKernel {
             return new FakeOs(key, ns);
         }
 
-        /** Adopted namespaces are a kernel matter: the tests of that run on the real one. */
+        /**
+         * A runtime's namespace at path (made here if the test has not): external, so its
+         * delete leaves it. What adoption does in the kernel is tested on the real one.
+         */
         @Override
         public SandboxOs adoptSandbox(Path path) {
-            throw new org.libnetwork4j.NotSupportedException("the fake kernel adopts no namespace");
+            check("adoptSandbox");
+            return new FakeOs(path, namespaces.computeIfAbsent(path, p -> new Ns()), true);
         }
 
         @Override
         public SandboxOs openAdoptedSandbox(Path key, String identity) {
-            throw new NotFoundException("the fake kernel adopts no namespace");
+            Ns ns = namespaces.get(key);
+            if (ns == null || !identity.equals(key.toString())) {
+                throw new NotFoundException("adopted namespace " + key + " is gone");
+            }
+            return new FakeOs(key, ns, true);
         }
 
         @Override
@@ -150,10 +158,31 @@ final class FakeKernel {
     final class FakeOs implements SandboxOs {
         private final Path key;
         final Ns ns;
+        private final boolean external;
 
         FakeOs(Path key, Ns ns) {
+            this(key, ns, false);
+        }
+
+        FakeOs(Path key, Ns ns, boolean external) {
             this.key = key;
             this.ns = ns;
+            this.external = external;
+        }
+
+        @Override
+        public boolean isExternal() {
+            return external;
+        }
+
+        @Override
+        public String identity() {
+            return external ? key.toString() : null;
+        }
+
+        @Override
+        public boolean stillThere() {
+            return !external || namespaces.containsKey(key);
         }
 
         @Override
@@ -260,7 +289,7 @@ final class FakeKernel {
         @Override
         public void delete() {
             check("deleteNamespace");
-            if (!isHostNamespace()) {
+            if (!isHostNamespace() && !external) { // a runtime's namespace stays
                 namespaces.remove(key);
             }
         }
