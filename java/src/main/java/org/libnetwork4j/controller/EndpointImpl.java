@@ -350,7 +350,22 @@ final class EndpointImpl implements Endpoint {
             }
             if (left != null) {
                 HostsPeers.afterChange(network, left, !aliases().isEmpty());
+                detachWayOut(left);
             }
+        }
+    }
+
+    /**
+     * After a forced delete, as after a leave: an overlay endpoint's way out through
+     * docker_gwbridge goes with it (or another network's way out gives docker_gwbridge's
+     * back). The endpoint is gone either way, so a failure here is logged, not thrown.
+     */
+    private void detachWayOut(SandboxImpl from) {
+        try {
+            GatewayBridge.detach(this, from, network.registry());
+        } catch (RuntimeException e) {
+            LOG.warn("endpoint {} deleted, but not its sandbox's way out through {}: {}", name, GatewayBridge.NETWORK,
+                    e.getMessage());
         }
     }
 

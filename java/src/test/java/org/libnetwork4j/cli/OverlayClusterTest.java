@@ -230,6 +230,12 @@ class OverlayClusterTest {
         assertTrue(Oracle.linkNames(c1).equals(List.of("lo")), "both interfaces went: " + Oracle.linkNames(c1));
         JsonNode gw = Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0);
         assertEquals(0, gw.path("Containers").size(), "its way out went with it: " + gw);
+        // a forced disconnect (the endpoint's forced delete: CNI DEL, dockerd's --force) too
+        lnw(1, "network", "connect", "ov3", "c1");
+        assertEquals(1, gwContainers(), "on docker_gwbridge again");
+        lnw(1, "network", "disconnect", "-f", "ov3", "c1");
+        assertEquals(List.of("lo"), Oracle.linkNames(c1), "both interfaces went: " + Oracle.linkNames(c1));
+        assertEquals(0, gwContainers(), "and its way out");
         lnw(1, "sandbox", "rm", "c1");
         lnw(1, "network", "rm", "ov3");
     }
