@@ -187,6 +187,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+        List<String> failed = new ArrayList<>(); // what stopping could not do
         try {
             while (true) {
                 SocketChannel client;
@@ -207,25 +208,39 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
         } finally {
+            // Each step on its own, the controller's close whatever failed before it; and the
+            // outcome printed before the stopper (a shutdown hook) is released, as the JVM
+            // halts once it returns: anything printed after that may never reach the log.
             for (EventStream s : streams) {
-                s.finish(); // the clients of lnw events end with the daemon, exit code 0
+                stopStep(failed, "end lnw events", s::finish); // its clients exit 0 with the daemon
             }
-            heartbeats.shutdownNow();
-            deadlines.shutdownNow();
-            try {
-                closeServers(api, engine, plugin); // before the controller: no call may find it closed
-                httpWork.shutdownNow();
-                Files.deleteIfExists(socket);
-                controller.close();
-                log.println("lnw daemon: stopped");
-            } finally {
-                // The JVM halts as soon as the stopper (a shutdown hook) returns, which this
-                // releases: anything printed after it may never reach the log.
-                log.flush();
-                done.countDown();
-            }
+            stopStep(failed, "stop the timers", () -> {
+                heartbeats.shutdownNow();
+                deadlines.shutdownNow();
+            });
+            // the servers before the controller, no call may find it closed (they log their own failures)
+            closeServers(api, engine, plugin);
+            stopStep(failed, "stop the HTTP workers", httpWork::shutdownNow);
+            stopStep(failed, "remove " + socket, () -> Files.deleteIfExists(socket));
+            stopStep(failed, "close the controller", controller::close);
+            log.println(failed.isEmpty() ? "lnw daemon: stopped" : "lnw daemon: stopped, with errors: "
+                    + String.join("; ", failed));
+            log.flush();
+            done.countDown();
         }
-        return 0;
+        return failed.isEmpty() ? 0 : 1;
+    }
+
+    private interface StopStep {
+        void run() throws Exception;
+    }
+
+    private static void stopStep(List<String> failed, String what, StopStep step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            failed.add(what + ": " + e);
+        }
     }
 
     /** {@code unix:///PATH} (or a bare absolute path) as the socket's path; anything else is a usage error. */
