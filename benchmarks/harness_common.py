@@ -147,17 +147,27 @@ def netns(path):
         yield
         return
     own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    # SIGINT and SIGTERM (which the harnesses turn into exits and clean-ups) wait while the
+    # thread changes namespace: none may run half-way, inside the fake host unbeknown
+    stop = {signal.SIGINT, signal.SIGTERM}
     try:
-        _setns(path)
-        _netns_stack.append(path)
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+        try:
+            _setns(path)
+            _netns_stack.append(path)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
         try:
             yield
         finally:
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, stop)
             _netns_stack.pop()
             if _LIBC.setns(own, CLONE_NEWNET) != 0:
                 # never go on in the fake host: what follows would act on the wrong namespace
+                # (the namespaces and processes left are for run-*.sh's sweep)
                 os.write(2, b"harness: cannot return to its own network namespace; exiting\n")
                 os._exit(70)
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
     finally:
         os.close(own)
 
