@@ -319,11 +319,27 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
     }
 
+    /** Deleted, or (not done) open to joins again. */
+    private void endDelete(boolean done) {
+        lock.lock();
+        try {
+            if (done) {
+                deleted = true;
+            } else {
+                deleting = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Its endpoints leave (bookkeeping only) and are deleted; the namespace is unmounted (the
      * kernel takes the interfaces along); the files go; the records go, in one transaction. A
      * crash on the way leaves a sandbox that recovery either takes up (namespace still there)
-     * or drops with its endpoints (namespace gone).
+     * or drops with its endpoints (namespace gone). An adopted namespace stays, and its
+     * interfaces are taken out one by one: if one cannot be, the sandbox stays too, with that
+     * endpoint joined, and the delete throws; calling it again finishes it.
      */
     @Override
     public void delete() {
@@ -354,20 +370,17 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         }
         List<StoredObject> gone = new ArrayList<>();
         removed.forEach(r -> gone.add(r.record()));
+        Teardown.Step forget = () -> {
+            ctx.store().delete(gone.toArray(StoredObject[]::new));
+            // only now: while their records stay, their addresses must not go to others
+            removed.forEach(r -> r.releaseAddresses().run());
+        };
         if (os.isExternal() && t.first() != null) {
             // A runtime's namespace keeps an interface whose leave failed, and its endpoint
             // stays joined: so does the sandbox, whole, for a retry (a CNI DEL's, say); only
             // the endpoints that did go are forgotten.
-            t.step(() -> {
-                ctx.store().delete(gone.toArray(StoredObject[]::new));
-                removed.forEach(r -> r.releaseAddresses().run());
-            });
-            lock.lock();
-            try {
-                deleting = false;
-            } finally {
-                lock.unlock();
-            }
+            t.step(forget);
+            endDelete(false);
             RuntimeException failed = t.first();
             throw failed instanceof NetworkException ne
                     ? ne.withContext("delete the sandbox of container \"" + containerId + "\"") : failed;
@@ -375,17 +388,8 @@ final class SandboxImpl implements Sandbox, SandboxContext {
         t.step(os::delete);
         t.step(files::delete);
         gone.add(record(State.READY));
-        t.step(() -> {
-            ctx.store().delete(gone.toArray(StoredObject[]::new));
-            // only now: while their records stay, their addresses must not go to others
-            removed.forEach(r -> r.releaseAddresses().run());
-        });
-        lock.lock();
-        try {
-            deleted = true;
-        } finally {
-            lock.unlock();
-        }
+        t.step(forget);
+        endDelete(true);
         registry.remove(this);
         ctx.names().removeSandbox(id);
         // its endpoints' aliases leave the hosts files of the sandboxes it shared networks with
