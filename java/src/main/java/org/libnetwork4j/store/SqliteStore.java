@@ -69,6 +69,7 @@ public final class SqliteStore implements Store {
         Connection c = null;
         try {
             Files.createDirectories(dir);
+            SqliteNative.load();
             c = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
