@@ -29,6 +29,9 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.stub.StreamObserver;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.RetryableException;
 import org.slf4j.Logger;
@@ -177,7 +180,19 @@ public final class EtcdStore implements AutoCloseable {
             urls[i] = "http://" + u.getHost() + ":" + u.getPort();
         }
         String name = "etcd " + String.join(",", urls);
-        Client client = Client.builder().endpoints(urls).connectTimeout(CALL).build();
+        // The Vert.x jetcd would make for itself keeps a file cache directory in
+        // java.io.tmpdir (vertx-cache-UUID) that only a normal exit removes: every daemon with a
+        // cluster store that was killed left one. Nothing is served from files through it, so
+        // this one has no cache; daemon threads as jetcd's own; jetcd closes it with the client.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true).setFileSystemOptions(
+                new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        Client client;
+        try {
+            client = Client.builder().endpoints(urls).connectTimeout(CALL).vertx(vertx).build();
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
         EtcdStore store = new EtcdStore(name, client, leaseTtl.toSeconds());
         try {
             store.takeLease();

@@ -114,6 +114,9 @@ class OverlayClusterTest {
 
         // h3 dies: the others drop it within its lease's time to live
         daemons.get("h3").destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try (var left = Files.list(tmpDir(3))) { // no native library copy, no Vert.x file cache
+            assertEquals(List.of(), left.toList(), "what the killed daemon left in its temporary directory");
+        }
         eventually("h1 forgets c3", () -> !neighbours(plane1).contains(ip.get(3)));
         assertTrue(neighbours(plane1).contains(ip.get(2)), "and keeps c2");
         startDaemon(3); // its controller comes back and publishes c3 again
@@ -380,6 +383,8 @@ class OverlayClusterTest {
                 "192.168.77." + host);
         Path log = ns.dir().resolve("daemon-h" + host + ".log");
         cmd.add(3, "LNW_LOG_LEVEL=info");
+        Files.createDirectories(tmpDir(host));
+        cmd.add(3, "LNW_JAVA_OPTS=-Djava.io.tmpdir=" + tmpDir(host));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         daemons.put("h" + host, p);
@@ -388,6 +393,11 @@ class OverlayClusterTest {
             Thread.sleep(50);
         }
         assertTrue(p.isAlive() && Files.exists(socket), "the daemon of h" + host + ": " + Files.readString(log));
+    }
+
+    /** The java.io.tmpdir of host's daemon. */
+    private Path tmpDir(int host) {
+        return ns.dir().resolve("h" + host).resolve("tmp");
     }
 
     private Oracle.Result lnwRun(int host, String... args) {
