@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * Run in a JVM of its own by NativeLoaderTest: loads the native library and prints where the
  * dynamic linker mapped libnl and libnftables from (its /proc/self/maps lines), then
  * the links of a fresh namespace, read over netlink. With the argument "hold": prints where
- * liblnw4j.so was mapped from, then "loaded", and waits to be killed (at most a minute).
+ * liblnw4j.so was mapped from and waits to be killed ({@code KilledJvm}).
  */
 public final class BundledLoadMain {
     private BundledLoadMain() {
@@ -16,14 +16,7 @@ public final class BundledLoadMain {
     public static void main(String[] args) throws Exception {
         NativeLoader.ensureLoaded();
         if (args.length > 0 && args[0].equals("hold")) {
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-                if (line.contains("liblnw4j")) {
-                    System.out.println(line.substring(line.indexOf('/')));
-                }
-            }
-            System.out.println("loaded");
-            System.out.flush();
-            Thread.sleep(60_000);
+            org.libnetwork4j.testing.KilledJvm.printMappings("liblnw4j");
             return;
         }
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {

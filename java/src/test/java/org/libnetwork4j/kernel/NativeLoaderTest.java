@@ -80,26 +80,10 @@ class NativeLoaderTest {
      */
     @Test
     void aKilledJvmLeavesNoCopyOfTheLibraryBehind(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp,
-                "-cp", System.getProperty("java.class.path"), BundledLoadMain.class.getName(), "hold")
-                .redirectErrorStream(true).start();
-        try {
-            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8));
-            List<String> lines = new java.util.ArrayList<>();
-            for (String l = out.readLine(); l != null && !l.equals("loaded"); l = out.readLine()) {
-                lines.add(l);
-            }
-            assertTrue(!lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith(tmp + "/libnetwork4j-native-")
-                    && l.endsWith("/liblnw4j.so (deleted)")), "mapped from a copy deleted at once: " + lines);
-        } finally {
-            p.destroyForcibly(); // SIGKILL
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        }
-        try (var left = java.nio.file.Files.list(tmp)) {
-            assertEquals(List.of(), left.toList(), "left in the killed JVM's temporary directory");
-        }
+        List<String> lines = org.libnetwork4j.testing.KilledJvm.runKillAndCheckEmpty(tmp, BundledLoadMain.class,
+                "hold");
+        assertTrue(!lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith(tmp + "/libnetwork4j-native-")
+                && l.endsWith("/liblnw4j.so (deleted)")), "mapped from a copy deleted at once: " + lines);
     }
 
     @Test

@@ -1,11 +1,12 @@
 package org.libnetwork4j.store;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+
+import org.libnetwork4j.testing.KilledJvm;
 
 /**
  * A JVM of its own for {@link SqliteNativeTest}: opens a store in args[0], prints where
- * sqlite-jdbc's library is mapped from, then "opened", and waits to be killed.
+ * sqlite-jdbc's library is mapped from, and waits to be killed ({@link KilledJvm}).
  */
 public final class SqliteHoldMain {
     private SqliteHoldMain() {
@@ -13,14 +14,7 @@ public final class SqliteHoldMain {
 
     public static void main(String[] args) throws Exception {
         try (SqliteStore store = SqliteStore.open(Path.of(args[0]))) {
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-                if (line.contains("sqlitejdbc")) {
-                    System.out.println(line.substring(line.indexOf('/')));
-                }
-            }
-            System.out.println("opened");
-            System.out.flush();
-            Thread.sleep(60_000);
+            KilledJvm.printMappings("sqlitejdbc");
         }
     }
 }
