@@ -17,6 +17,8 @@ import java.util.List;
  * @param options     the words of every {@code options} line, in file order
  */
 public record ResolvConf(List<String> nameservers, List<String> search, List<String> options) {
+    private static final java.util.regex.Pattern LEADING_SPACE = java.util.regex.Pattern.compile("^\\s+");
+
     /**
      * Parses resolv.conf text. Comments ({@code #} or {@code ;} first), blank lines and other
      * keywords are skipped.
@@ -29,7 +31,10 @@ public record ResolvConf(List<String> nameservers, List<String> search, List<Str
         List<String> search = new ArrayList<>();
         List<String> options = new ArrayList<>();
         for (String raw : text.split("\n")) {
-            String line = raw.strip();
+            // whitespace as the C library's isspace has it (\s), at the ends as between words:
+            // strip() would also drop control characters such as \x1d, which then stayed inside
+            // a word when they were not at the end of the line (found by ParsingFuzzTest)
+            String line = LEADING_SPACE.matcher(raw).replaceFirst("");
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
                 continue;
             }
