@@ -235,14 +235,12 @@ final class EndpointImpl implements Endpoint {
         }
         LOG.debug("{} left {}", this, from);
         connected(NetworkEvent.DISCONNECT, from);
-        HostsPeers.afterChange(network, from, !aliases().isEmpty());
-        try {
-            GatewayBridge.detach(this, from, network.registry());
-        } catch (RuntimeException e) {
+        RuntimeException wayOut = afterLeft(from);
+        if (wayOut != null) {
             if (afterwards == null) {
-                afterwards = e;
+                afterwards = wayOut;
             } else {
-                afterwards.addSuppressed(e);
+                afterwards.addSuppressed(wayOut);
             }
         }
         if (afterwards != null) {
@@ -349,23 +347,29 @@ final class EndpointImpl implements Endpoint {
                 destroyed();
             }
             if (left != null) {
-                HostsPeers.afterChange(network, left, !aliases().isEmpty());
-                detachWayOut(left);
+                RuntimeException wayOut = afterLeft(left);
+                if (wayOut != null) { // the endpoint is gone all the same
+                    LOG.warn("endpoint {} deleted, but not its sandbox's way out through {}: {}", name,
+                            GatewayBridge.NETWORK, wayOut.getMessage());
+                }
             }
         }
     }
 
     /**
-     * After a forced delete, as after a leave: an overlay endpoint's way out through
-     * docker_gwbridge goes with it (or another network's way out gives docker_gwbridge's
-     * back). The endpoint is gone either way, so a failure here is logged, not thrown.
+     * After a leave or a forced delete, without the endpoint's lock: the hosts files of the
+     * network's other sandboxes, and an overlay endpoint's way out through docker_gwbridge,
+     * which goes with it (or another network's way out gives docker_gwbridge's back).
+     *
+     * @return the way out's failure, or null
      */
-    private void detachWayOut(SandboxImpl from) {
+    private RuntimeException afterLeft(SandboxImpl from) {
+        HostsPeers.afterChange(network, from, !aliases().isEmpty());
         try {
             GatewayBridge.detach(this, from, network.registry());
+            return null;
         } catch (RuntimeException e) {
-            LOG.warn("endpoint {} deleted, but not its sandbox's way out through {}: {}", name, GatewayBridge.NETWORK,
-                    e.getMessage());
+            return e;
         }
     }
 

@@ -426,7 +426,6 @@ final class Recovery {
         }
     }
 
-
     private static List<Path> list(Path dir) {
         try (var s = Files.list(dir)) {
             return s.toList();

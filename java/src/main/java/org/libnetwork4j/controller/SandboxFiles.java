@@ -151,9 +151,13 @@ final class SandboxFiles {
         } catch (DirectoryNotEmptyException others) {
             deleteTree(dir);
         } catch (IOException e) {
-            throw new InternalException("delete sandbox files in " + dir + ": " + e.getMessage(), 0, "delete sandbox",
-                    dir.toString(), e);
+            throw deleteFailed(dir, e);
         }
+    }
+
+    private static InternalException deleteFailed(Path dir, IOException e) {
+        return new InternalException("delete sandbox files in " + dir + ": " + e.getMessage(), 0, "delete sandbox",
+                dir.toString(), e);
     }
 
     static void deleteTree(Path dir) {
@@ -165,8 +169,7 @@ final class SandboxFiles {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new InternalException("delete sandbox files in " + dir + ": " + e.getMessage(), 0, "delete sandbox",
-                    dir.toString(), e);
+            throw deleteFailed(dir, e);
         }
     }
 }
