@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
@@ -17,6 +19,7 @@ import org.sqlite.util.LibraryLoaderUtil;
  * within days. The same as {@code kernel.NativeLoader} does for liblnw4j.so.
  */
 final class SqliteNative {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteNative.class);
     private static boolean done; // guarded by the class
 
     private SqliteNative() {
@@ -24,9 +27,10 @@ final class SqliteNative {
 
     /**
      * Before the first connection. Leaves everything to sqlite-jdbc when the caller chose a
-     * library (org.sqlite.lib.path) or the jar has none for this platform.
+     * library (org.sqlite.lib.path), the jar has none for this platform, or the private copy
+     * cannot be made or loaded (logged): the store opens as it did before, only leakier.
      */
-    static synchronized void load() throws IOException {
+    static synchronized void load() {
         if (done) {
             return;
         }
@@ -36,11 +40,11 @@ final class SqliteNative {
         if (System.getProperty("org.sqlite.lib.path") != null || !LibraryLoaderUtil.hasNativeLib(resource, name)) {
             return;
         }
-        Path dir = Files.createTempDirectory("libnetwork4j-sqlite-"); // 0700: nobody else may swap the file
-        Path lib = dir.resolve(name);
+        Path dir = null;
         try {
+            dir = Files.createTempDirectory("libnetwork4j-sqlite-"); // 0700: nobody else may swap the file
             try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource + "/" + name)) {
-                Files.copy(in, lib);
+                Files.copy(in, dir.resolve(name));
             }
             System.setProperty("org.sqlite.lib.path", dir.toString());
             System.setProperty("org.sqlite.lib.name", name);
@@ -50,13 +54,22 @@ final class SqliteNative {
                 System.clearProperty("org.sqlite.lib.path");
                 System.clearProperty("org.sqlite.lib.name");
             }
-        } catch (IOException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IOException("load sqlite-jdbc's native library from " + lib + ": " + e.getMessage(), e);
+            LOG.warn("sqlite-jdbc's native library not loaded from a private copy ({}): sqlite-jdbc loads its own",
+                    e.toString());
         } finally {
-            Files.deleteIfExists(lib); // the mapping stays
-            Files.deleteIfExists(dir);
+            if (dir != null) {
+                deleteQuietly(dir.resolve(name)); // the mapping stays
+                deleteQuietly(dir);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("remove {}: {}", p, e.toString());
         }
     }
 }
