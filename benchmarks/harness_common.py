@@ -13,6 +13,7 @@ import contextlib
 import csv
 import ctypes
 import os
+import platform
 import shutil
 import signal
 import subprocess
@@ -69,6 +70,17 @@ def lscpu():
         k, _, v = line.partition(":")
         out.setdefault(k.strip(), v.strip())
     return out
+
+
+def machine():
+    """"HOST: MODEL, N cores (M CPUs), kernel K", for a report's header."""
+    cpu = lscpu()
+    try:
+        cores = int(cpu.get("Core(s) per socket", "0")) * int(cpu.get("Socket(s)", "0"))
+    except ValueError:
+        cores = 0
+    return (f"{platform.node()}: {cpu.get('Model name', '?')}, {cores or '?'} cores"
+            f" ({cpu.get('CPU(s)', '?')} CPUs), kernel {platform.release()}")
 
 
 def debian_packages(*names):

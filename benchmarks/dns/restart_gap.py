@@ -40,7 +40,6 @@ import datetime
 import io
 import json
 import os
-import platform
 import random
 import select
 import signal
@@ -623,11 +622,8 @@ def errors_text(r):
 
 def report(rounds, a, stamp, uptime_start, version_ms):
     o = io.StringIO()
-    cpu = harness_common.lscpu()
-    cores = int(cpu.get("Core(s) per socket", "0") or 0) * int(cpu.get("Socket(s)", "1") or 1)
     print(f"# DNS across an lnw daemon restart (issue 14) - {stamp:%Y-%m-%d %H:%M} UTC", file=o)
-    print(f"# {platform.node()}: {cpu.get('Model name', '?')}, {cores} cores, {cpu.get('CPU(s)', '?')} CPUs;"
-          f" kernel {platform.release()}", file=o)
+    print(f"# {harness_common.machine()}", file=o)
     print(f"# {harness_common.java_version()}; {harness_common.libnetwork4j_version()}", file=o)
     end = os.getloadavg()
     print(f"# load: at start `{uptime_start}`; at end 1-min {end[0]:.2f} (this run's own processes included;"

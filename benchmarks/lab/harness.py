@@ -35,7 +35,6 @@ import csv
 import datetime
 import io
 import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -243,16 +242,6 @@ PHASE_ORDER = ["apply", "remove", "setup", "teardown", "partition", "heal"]
 LABEL = {"dockerd-api": "dockerd 20.10, Engine API", "docker-cli": "docker network disconnect/connect (CLI)"}
 
 
-def machine():
-    cpu = harness_common.lscpu()
-    try:
-        cores = int(cpu.get("Core(s) per socket", "0")) * int(cpu.get("Socket(s)", "0"))
-    except ValueError:
-        cores = 0
-    return (f"{platform.node()}: {cpu.get('Model name', '?')}, {cores or '?'} cores"
-            f" ({cpu.get('CPU(s)', '?')} CPUs), kernel {platform.release()}")
-
-
 def versions():
     out = [harness_common.debian_packages("docker.io", "containerd", "runc", "iptables", "busybox-static")]
     try:
@@ -277,7 +266,7 @@ def report(a, stamp, load, errors):
     print(f"# Partition of one container: docker network disconnect/connect and libnetwork4j's lab faults"
           f" - {stamp:%Y-%m-%d %H:%M} UTC", file=o)
     end = os.getloadavg()
-    print(f"# {machine()}; 1-min load average {load[0]:.2f} at start, {end[0]:.2f} at end", file=o)
+    print(f"# {harness_common.machine()}; 1-min load average {load[0]:.2f} at start, {end[0]:.2f} at end", file=o)
     for v in versions():
         print(f"# {v}", file=o)
     print(f"# N={a.n} rounds (docker CLI: {min(a.n, a.n_cli)}); ms per operation. libnetwork4j first and alone"
