@@ -14,10 +14,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 
@@ -39,14 +41,17 @@ struct lnw_nft {
 
 /* libnftables opens its socket without SOCK_CLOEXEC and offers no way to reach it. Mark
  * every netfilter netlink socket of the process that lacks FD_CLOEXEC: ours are the only
- * ones libnftables leaves open, and close-on-exec is harmless on anybody else's. */
-static void cloexec_netfilter_sockets(void)
+ * ones libnftables leaves open, and close-on-exec is harmless on anybody else's. Returns
+ * the highest number marked (the socket of the context just made: callers serialize
+ * opens, and every earlier context's socket was marked when it was made), or -1. */
+static int cloexec_netfilter_sockets(void)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
+	int highest = -1;
 
 	if (!d)
-		return;
+		return -1;
 	while ((e = readdir(d)) != NULL) {
 		int fd = atoi(e->d_name), proto = 0, domain = 0, flags;
 		socklen_t len = sizeof(int);
@@ -60,10 +65,65 @@ static void cloexec_netfilter_sockets(void)
 			continue;
 		len = sizeof(int);
 		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 &&
-		    proto == NETLINK_NETFILTER)
+		    proto == NETLINK_NETFILTER) {
 			fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+			if (fd > highest)
+				highest = fd;
+		}
 	}
 	closedir(d);
+	return highest;
+}
+
+/* libnftables 1.0.6 waits for the kernel's answers with select(), whose fd_set holds only
+ * descriptors below FD_SETSIZE (1024): a context whose socket got a higher number aborts the
+ * whole process on its first command (glibc's "bit out of range 0 - FD_SETSIZE on fd_set").
+ * A JVM raises its descriptor limit to the hard limit, and a daemon holding many sandboxes'
+ * and resolvers' sockets passes 1024. So one descriptor below 1024 is held in reserve from
+ * the moment the library loads, given up just before each nft_ctx_new() (a new descriptor
+ * takes the lowest free number) and taken again after; a context whose socket still lands
+ * at 1024 or above (another thread took the number in between, say) is refused with EMFILE
+ * rather than left to abort the process later. */
+static pthread_mutex_t low_fd_mu = PTHREAD_MUTEX_INITIALIZER;
+static int low_fd = -1;
+
+static void reserve_low_fd_locked(void)
+{
+	int fd;
+
+	if (low_fd >= 0)
+		return;
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd >= FD_SETSIZE) {
+		close(fd);
+		fd = -1;
+	}
+	low_fd = fd;
+}
+
+__attribute__((constructor)) static void reserve_low_fd_at_load(void)
+{
+	pthread_mutex_lock(&low_fd_mu);
+	reserve_low_fd_locked();
+	pthread_mutex_unlock(&low_fd_mu);
+}
+
+/* nft_ctx_new() with the reserved low descriptor free for its socket; *sock gets the number
+ * the socket took (-1 if it could not be told). */
+static struct nft_ctx *new_ctx_low(int *sock)
+{
+	struct nft_ctx *ctx;
+
+	pthread_mutex_lock(&low_fd_mu);
+	if (low_fd >= 0) {
+		close(low_fd);
+		low_fd = -1;
+	}
+	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	*sock = cloexec_netfilter_sockets();
+	reserve_low_fd_locked();
+	pthread_mutex_unlock(&low_fd_mu);
+	return ctx;
 }
 
 struct open_job {
@@ -77,27 +137,36 @@ static int open_in_ns(void *arg, struct lnw_err *err)
 	/* nft_ctx_new() calls exit() when it cannot open its socket: try one ourselves first,
 	 * so that a missing nfnetlink or an fd limit becomes an error and not a dead JVM. */
 	int probe = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-	int rc;
+	int rc, sock;
 
 	if (probe < 0)
 		return lnw_err_set(err, errno, "open nftables", "netfilter netlink socket");
 	close(probe);
+	/* the context first: its socket needs a low number, libnl's any */
+	job->ctx = new_ctx_low(&sock);
+	if (!job->ctx)
+		return lnw_err_set(err, ENOMEM, "open nftables", "context");
+	if (sock >= FD_SETSIZE) {
+		nft_ctx_free(job->ctx);
+		job->ctx = NULL;
+		return lnw_err_set(err, EMFILE, "open nftables",
+				   "its socket got descriptor %d, and libnftables waits with select(), "
+				   "which needs one below %d", sock, FD_SETSIZE);
+	}
 	job->gen_sk = nl_socket_alloc();
-	if (!job->gen_sk)
+	if (!job->gen_sk) {
+		nft_ctx_free(job->ctx);
+		job->ctx = NULL;
 		return lnw_err_set(err, ENOMEM, "open nftables", "generation socket");
+	}
 	if ((rc = nl_connect(job->gen_sk, NETLINK_NETFILTER)) < 0) {
 		nl_socket_free(job->gen_sk);
 		job->gen_sk = NULL;
+		nft_ctx_free(job->ctx);
+		job->ctx = NULL;
 		return lnw_nl_fail(err, rc, "open nftables", "generation socket");
 	}
 	nl_socket_disable_auto_ack(job->gen_sk);
-	job->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!job->ctx) {
-		nl_socket_free(job->gen_sk);
-		job->gen_sk = NULL;
-		return lnw_err_set(err, ENOMEM, "open nftables", "context");
-	}
-	cloexec_netfilter_sockets();
 	return 0;
 }
 
@@ -112,7 +181,10 @@ struct lnw_nft *lnw_nft_open(int nsfd, struct lnw_err *err)
 		lnw_err_set(err, ENOMEM, "open nftables", "handle");
 		return NULL;
 	}
-	nft->nsfd = fcntl(nsfd, F_DUPFD_CLOEXEC, 0);
+	/* above the numbers select() can watch where the limit allows: keep those for sockets */
+	nft->nsfd = fcntl(nsfd, F_DUPFD_CLOEXEC, FD_SETSIZE);
+	if (nft->nsfd < 0)
+		nft->nsfd = fcntl(nsfd, F_DUPFD_CLOEXEC, 0);
 	if (nft->nsfd < 0) {
 		lnw_err_set(err, errno, "open nftables", "namespace fd %d", nsfd);
 		free(nft);

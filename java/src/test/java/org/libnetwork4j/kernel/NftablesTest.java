@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -101,6 +104,37 @@ class NftablesTest {
         for (int t = 0; t < 8; t++) {
             assertEquals(t % 2 == 0, inA.contains("lnwt-t" + t + "\n") || inA.endsWith("lnwt-t" + t));
             assertEquals(t % 2 == 1, inB.contains("lnwt-t" + t + "\n") || inB.endsWith("lnwt-t" + t));
+        }
+    }
+
+    /**
+     * libnftables waits for the kernel's answers with select(), which aborts the process for a
+     * descriptor of 1024 or more; a JVM raises its descriptor limit to the hard one, so a
+     * daemon with many sockets passes 1024. A context opened then must still work (before,
+     * this test took its JVM down).
+     */
+    @Test
+    void aContextOpenedWithOver1024DescriptorsInUseWorks(Namespaces ns) throws Exception {
+        List<FileChannel> held = new ArrayList<>();
+        try {
+            // bounded: enough to take every number below 1024, as descriptors go to the lowest free
+            for (int i = 0; i < 1100; i++) {
+                held.add(FileChannel.open(Path.of("/dev/null")));
+            }
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                assertTrue(fds.anyMatch(f -> Integer.parseInt(f.getFileName().toString()) >= 1024),
+                        "the JVM should hold descriptors numbered 1024 and above now");
+            }
+            try (Nftables nft = Nftables.open(ns.host().netns())) {
+                nft.apply("add table inet lnwt-many-fds");
+                assertTrue(Oracle.out(ns.host(), "nft", "list", "tables").contains("lnwt-many-fds"));
+                nft.apply("delete table inet lnwt-many-fds");
+                assertFalse(Oracle.out(ns.host(), "nft", "list", "tables").contains("lnwt-many-fds"));
+            }
+        } finally {
+            for (FileChannel c : held) {
+                c.close();
+            }
         }
     }
 
