@@ -2,6 +2,7 @@ package org.libnetwork4j.firewall;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
@@ -258,7 +259,7 @@ public final class Firewall implements AutoCloseable {
                     // made once, for the administrator; never flushed or deleted by us
                     nft.apply(Ruleset.userTable());
                 }
-                nft.apply(Ruleset.full(state));
+                applyFull(nft::apply, Ruleset.full(state));
                 generation = nft.generation();
             }
             dirty = false;
@@ -266,6 +267,30 @@ public final class Firewall implements AutoCloseable {
         } catch (RuntimeException e) {
             dirty = true;
             throw e;
+        }
+    }
+
+    /**
+     * Applies a full rebuild, and once more if the kernel refuses it. The rebuild is
+     * self-contained (our tables deleted and made again in one transaction), so a refusal that
+     * follows from the state (two elements that clash, say) comes again and is thrown; one
+     * that does not, does not. CI saw such a refusal once, when a controller reopened after a
+     * crash: EEXIST against the rebuild's first command, {@code add table}, which the kernel
+     * cannot answer that way. libnftables 1.0.6 pairs the kernel's answers with commands by
+     * sequence number alone and reports a failed commit against the first command, so it was
+     * either a stray answer or a commit that failed for a passing reason.
+     */
+    static void applyFull(Consumer<String> apply, String full) {
+        try {
+            apply.accept(full);
+        } catch (NetworkException first) {
+            LOG.warn("nftables refused a rebuild of our tables ({}): trying once more", first.getMessage());
+            try {
+                apply.accept(full);
+            } catch (NetworkException again) {
+                again.addSuppressed(first);
+                throw again;
+            }
         }
     }
 
