@@ -83,7 +83,8 @@ static int cloexec_netfilter_sockets(void)
  * the moment the library loads, given up just before each nft_ctx_new() (a new descriptor
  * takes the lowest free number) and taken again after; a context whose socket still lands
  * at 1024 or above (another thread took the number in between, say) is refused with EMFILE
- * rather than left to abort the process later. */
+ * rather than left to abort the process later. A context's close puts its number back in
+ * reserve. */
 static pthread_mutex_t low_fd_mu = PTHREAD_MUTEX_INITIALIZER;
 static int low_fd = -1;
 
@@ -206,8 +207,13 @@ void lnw_nft_close(struct lnw_nft *nft)
 {
 	if (!nft)
 		return;
-	nft_ctx_free(nft->ctx);
 	nl_socket_free(nft->gen_sk);
+	/* the context's low number back in reserve, for the next context (a controller reopened
+	 * in a process that holds a thousand descriptors) */
+	pthread_mutex_lock(&low_fd_mu);
+	nft_ctx_free(nft->ctx);
+	reserve_low_fd_locked();
+	pthread_mutex_unlock(&low_fd_mu);
 	close(nft->nsfd);
 	free(nft);
 }

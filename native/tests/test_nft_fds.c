@@ -56,6 +56,15 @@ int main(void)
 		CHECK(t_oracle_lacks(ns, "nft list tables", "lnwt-high"));
 		lnw_nft_close(second);
 	}
+	/* closed and opened again, and again: each context gets a low number */
+	for (int round = 0; round < 3; round++) {
+		lnw_nft_close(nft);
+		nft = lnw_nft_open(ns, &err);
+		CHECK(nft != NULL);
+		if (!nft)
+			break;
+		OK(lnw_nft_apply(nft, "add table inet lnwt-again\ndelete table inet lnwt-again", &err), &err);
+	}
 	lnw_nft_close(nft);
 	close(ns);
 	return t_done("nft_fds");
