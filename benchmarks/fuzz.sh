@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 rounds=${1:-10}
 shift || true
 [ "$(id -u)" = 0 ] || { echo "fuzz.sh: run as root (each JVM gets an empty network namespace)" >&2; exit 1; }
-mapfile -t all < <(sed -n 's|.*<id>fuzz-\(.*\)</id>.*|\1|p' java/pom.xml)
+# the surefire executions only: fuzz-corpus is the resources execution that copies the corpus
+mapfile -t all < <(sed -n 's|.*<id>fuzz-\(.*\)</id>.*|\1|p' java/pom.xml | grep -vx corpus)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 mvn -B -q -o -DskipTests -Dlnw.prerequisites.skip=true install >/dev/null
