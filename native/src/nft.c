@@ -42,8 +42,8 @@ struct lnw_nft {
 /* libnftables opens its socket without SOCK_CLOEXEC and offers no way to reach it. Mark
  * every netfilter netlink socket of the process that lacks FD_CLOEXEC: ours are the only
  * ones libnftables leaves open, and close-on-exec is harmless on anybody else's. Returns
- * the highest number marked (the socket of the context just made: callers serialize
- * opens, and every earlier context's socket was marked when it was made), or -1. */
+ * the highest number marked, or -1: right after a context is made (callers serialize opens,
+ * and new_ctx_low marks all before), its socket. */
 static int cloexec_netfilter_sockets(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -115,6 +115,9 @@ static struct nft_ctx *new_ctx_low(int *sock)
 {
 	struct nft_ctx *ctx;
 
+	/* marked first, so that the one left unmarked afterwards is the new context's even if
+	 * someone else in the process made a netfilter socket without close-on-exec */
+	cloexec_netfilter_sockets();
 	pthread_mutex_lock(&low_fd_mu);
 	if (low_fd >= 0) {
 		close(low_fd);
