@@ -21,7 +21,8 @@ import java.util.List;
  * @param netns            a network namespace made by someone else (a runtime: runc, crun,
  *                         podman) for the sandbox to adopt, by a path such as
  *                         {@code /proc/PID/ns/net} or a bind mount (libnetwork's external
- *                         key). It becomes the sandbox's {@link Sandbox#key()}; the sandbox never
+ *                         key); a relative path is taken against the working directory at once.
+ *                         It becomes the sandbox's {@link Sandbox#key()}; the sandbox never
  *                         keeps it alive nor deletes it: its delete takes its interfaces out,
  *                         and once the namespace has gone (its process exited, its mount
  *                         removed) the sandbox is dropped at the next join or restart, its
@@ -68,6 +69,9 @@ public record SandboxOptions(String hostname, String domainname, List<InetAddres
             throw new InvalidParameterException("callerMovesInterfaces: the caller's namespace is its own; a sandbox "
                     + "whose caller moves interfaces in takes neither useHostNamespace nor netns");
         }
+        // pinned now: a relative path would name another file with every working directory
+        // (a store written with one and read with another, a daemon and its client)
+        netns = netns == null ? null : netns.toAbsolutePath();
         dns = List.copyOf(dns);
         dnsSearch = List.copyOf(dnsSearch);
         dnsOptions = List.copyOf(dnsOptions);

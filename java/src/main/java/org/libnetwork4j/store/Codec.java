@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -842,20 +844,35 @@ final class Codec {
         return s == null ? null : Instant.parse(s);
     }
 
-    /** As databind read a Path: a plain path, or a URI (what it wrote). */
+    /**
+     * As databind read a Path: a plain path, or a URI (what it wrote); text only, where other
+     * fields take any scalar as its text (databind refused {@code "netns": false}, which read
+     * here as the path "false").
+     */
     private static Path path(JsonParser p) throws IOException {
-        String s = scalar(p);
-        if (s == null) {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
             return null;
         }
+        if (t != JsonToken.VALUE_STRING) {
+            throw mismatch(p, "a path");
+        }
+        String s = p.getText();
+        Path path;
         if (s.indexOf(':') < 0) {
-            return Path.of(s);
+            try {
+                path = Path.of(s);
+            } catch (InvalidPathException e) {
+                throw new IOException("invalid path \"" + s + "\": " + e.getMessage(), e);
+            }
+        } else {
+            try {
+                path = Path.of(new URI(s));
+            } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+                throw new IOException("invalid path URI \"" + s + "\": " + e.getMessage(), e);
+            }
         }
-        try {
-            return Path.of(new URI(s));
-        } catch (URISyntaxException e) {
-            throw new IOException("invalid path URI \"" + s + "\": " + e.getMessage(), e);
-        }
+        return path;
     }
 
     /** By name (blanks around it ignored), or (as databind allowed) by ordinal; null stays null. */
