@@ -540,8 +540,12 @@ class DnsTest {
                 """;
         Oracle.Result r = Oracle.exec(NsRef.of(bad), "python3", "-c", script);
         assertEquals(0, r.exitCode(), r.err());
-        // the others are answered, and so is the flooder
-        assertEquals(List.of(ip(eb)), answer(NsRef.of(good), "10.70.0.1", "b"));
+        // the others are answered, and so is the flooder. The network's socket is shared: a
+        // query that arrives while the flood's backlog still fills its buffer is dropped by the
+        // kernel, whatever the resolver does, so the first one may take the client's retry,
+        // here after 1 s (UdpRcvbufErrors counted such a drop when this asked once, for 2 s)
+        assertEquals(List.of(ip(eb)), addresses(Oracle.exec(NsRef.of(good), "dig", "+time=1", "+tries=2",
+                "@10.70.0.1", "+short", "b"), "b"));
         assertEquals(List.of(ip(eb)), answer(NsRef.of(good), "10.70.0.1", "+tcp", "b"));
         assertEquals(List.of(ip(eb)), answer(NsRef.of(bad), "10.70.0.1", "b"));
     }
