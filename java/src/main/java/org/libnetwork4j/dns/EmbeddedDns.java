@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -111,19 +110,6 @@ public final class EmbeddedDns implements NameService {
         this.dialer = d;
         this.forwardSockets = new ForwardSockets(d,
                 owner -> !closed && (owner.equals(HOST) || names.sandbox(owner) != null));
-        // The first query's one-time costs, paid now in the background: loading and
-        // initialising the DNS codec and the buffer allocator (whose flight-recorder events
-        // initialise the JDK's recorder), ~200 ms in a JVM that has served no query yet. The
-        // first query a container sent used to pay them on the loop, and the network's socket
-        // filled meanwhile: with a flood queued behind it, a neighbour's query was dropped.
-        loop.execute(() -> {
-            try {
-                Resolver.warmUp();
-                ByteBufAllocator.DEFAULT.directBuffer(Resolver.MAX_UDP).release();
-            } catch (java.io.IOException | RuntimeException e) {
-                LOG.debug("resolver warm-up: {}", e.toString());
-            }
-        });
     }
 
     /**

@@ -212,16 +212,6 @@ final class Resolver {
         return null;
     }
 
-    /**
-     * A query read and answered from the wire, with nothing looked up: loads and initialises
-     * the codec's classes on the calling thread, and gives the JIT its first calls.
-     */
-    static void warmUp() throws java.io.IOException {
-        Message q = Message.newQuery(Record.newRecord(Name.fromConstantString("warm-up.invalid."), Type.A, DClass.IN));
-        Message read = new Message(q.toWire());
-        new Message(reply(read, Rcode.NXDOMAIN, List.of(), udpLimit(read), false).wire());
-    }
-
     /** The largest UDP answer the client takes: 512, or what its EDNS record says, up to 4096. */
     static int udpLimit(Message q) {
         OPTRecord opt = q.getOPT();
