@@ -68,7 +68,7 @@ final class SandboxCommand implements Runnable {
         public void run() {
             SandboxOptions.Builder b = SandboxOptions.builder();
             if (netns != null) {
-                b.netns(netns.toAbsolutePath());
+                b.netns(netns); // SandboxOptions makes it absolute
             }
             if (hostname != null) {
                 b.hostname(hostname);

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -858,21 +857,12 @@ final class Codec {
             throw mismatch(p, "a path");
         }
         String s = p.getText();
-        Path path;
-        if (s.indexOf(':') < 0) {
-            try {
-                path = Path.of(s);
-            } catch (InvalidPathException e) {
-                throw new IOException("invalid path \"" + s + "\": " + e.getMessage(), e);
-            }
-        } else {
-            try {
-                path = Path.of(new URI(s));
-            } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
-                throw new IOException("invalid path URI \"" + s + "\": " + e.getMessage(), e);
-            }
+        try {
+            return s.indexOf(':') < 0 ? Path.of(s) : Path.of(new URI(s));
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            // InvalidPathException (a NUL in a plain path) is an IllegalArgumentException too
+            throw new IOException("invalid path \"" + s + "\": " + e.getMessage(), e);
         }
-        return path;
     }
 
     /** By name (blanks around it ignored), or (as databind allowed) by ordinal; null stays null. */
