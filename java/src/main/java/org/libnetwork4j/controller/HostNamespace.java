@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,22 @@ final class HostNamespace implements HostContext, AutoCloseable {
         synchronized (all) {
             all.forEach(nl -> nl.injectFailure(nth, errno));
         }
+    }
+
+    /**
+     * Test hook: the background deletes queued from now on wait until the returned action is
+     * run (or 30 s pass), so a test can see what a leave leaves until its delete.
+     */
+    Runnable holdReaper() {
+        CountDownLatch release = new CountDownLatch(1);
+        reaper.execute(() -> {
+            try {
+                release.await(REAPER_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return release::countDown;
     }
 
     /** Whether a candidate subnet overlaps a route of the host (IPAM skips such pools). */

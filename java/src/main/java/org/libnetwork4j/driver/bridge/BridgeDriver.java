@@ -238,11 +238,13 @@ public final class BridgeDriver implements RestorableDriver {
      * A leave whose port is out of service before this returns and whose pair is deleted in
      * the background. A veth's delete waits 20-25 ms for RCU in the kernel (an RCU barrier
      * after the link lock is dropped), longer than the rest of a CNI DEL together, and an
-     * adopted namespace that stays does not take our interface along. So: the host end down,
-     * off the bridge and marked deleted in its alias (a restart in between finds the mark and
-     * finishes the delete, {@link BridgeRestore#removeOrphans}); the container's end down and
-     * renamed out of the way, so that the next interface of that name can be made in that
-     * namespace at once; then {@link HostContext#deleteLinkLater}, which the controller's
+     * adopted namespace that stays does not take our interface along. So: the host end marked
+     * deleted in its alias (a restart in between finds the mark and finishes the delete,
+     * {@link BridgeRestore#removeOrphans}); the container's end down, which takes the pair's
+     * carrier (the host end stays on its bridge, a disabled port, unless the bridge is near its
+     * port limit: {@link BridgePairs#retire}), and renamed out of the way, so that the next
+     * interface of that name can be made in that namespace at once; then
+     * {@link HostContext#deleteLinkLater}, which the controller's
      * close waits for. The host end's name is the endpoint's own (issue 21): a pending delete
      * holds no name another endpoint wants, and a rejoin of this one waits for it ({@link BridgePairs#create}).
      * Whatever stands in the way of that (the container's end not where the join left it, its
@@ -265,7 +267,7 @@ public final class BridgeDriver implements RestorableDriver {
             return;
         }
         if (background) {
-            pairs.retire(ep, endpointId);
+            pairs.retire(n, ep, endpointId);
         } else if (!sandboxGone) {
             pairs.deleteNow(ep.hostIndex, null);
         }

@@ -108,14 +108,26 @@ final class BridgePairs {
     }
 
     /** The leave of {@link BridgeDriver#leaveAdopted}: see there. */
-    void retire(BridgeEndpoint ep, String endpointId) {
+    void retire(BridgeNetwork n, BridgeEndpoint ep, String endpointId) {
         int index = ep.hostIndex;
+        // Room on the bridge for the pending deletes' ports, which the kernel still counts
+        boolean offTheBridge = n.ports() > BridgeState.MAX_PORTS - MAX_PENDING_DELETES;
         try {
             host.withNetlink(nl -> {
-                // down first: no frame crosses the port from here on, and it leaves the bridge
-                // without carrier (nomaster's RCU wait is the expedited one, under the link lock)
-                nl.change(index, LinkChange.NONE.up(false).alias(BridgeState.deletedPortAlias(endpointId)));
-                nl.setNoMaster(index);
+                if (offTheBridge) {
+                    // down first: no frame crosses the port from here on, and it leaves the
+                    // bridge without carrier (nomaster's RCU wait is the expedited one)
+                    nl.change(index, LinkChange.NONE.up(false).alias(BridgeState.deletedPortAlias(endpointId)));
+                    nl.setNoMaster(index);
+                } else {
+                    // Only marked: the container's end going down (renamePeerAway) takes the
+                    // pair's carrier, and from then on a veth drops whatever it would hand its
+                    // peer, so no frame crosses; the bridge disables the port and forgets the
+                    // MACs learnt on it when its link watch sees the carrier go. Taking this end
+                    // down and off the bridge as well cost two requests with an RCU wait each,
+                    // a third of a warm CNI DEL (RESULTS.md); its delete does both in the background.
+                    nl.change(index, LinkChange.NONE.alias(BridgeState.deletedPortAlias(endpointId)));
+                }
                 return null;
             });
         } catch (NotFoundException gone) {
@@ -127,7 +139,7 @@ final class BridgePairs {
         // The reaper deletes one pair at a time, ~25 ms each: past a backlog it cannot clear in
         // a second or two, the leave deletes its own pair as it did before. That bounds how long
         // the controller's close waits for it, and so that after a clean close (whose restart
-        // reads only the bridges' ports, not these) none is left behind.
+        // reads the bridges' ports without their marks) none is left behind.
         if (leaving.size() < MAX_PENDING_DELETES && renamePeerAway(ep, index)) {
             String name = ep.hostEnd;
             CompletableFuture<Void> done = host.deleteLinkLater(index, name);

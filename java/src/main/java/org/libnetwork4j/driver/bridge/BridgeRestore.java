@@ -309,6 +309,7 @@ final class BridgeRestore {
         host.withNetlink(nl -> {
             List<Link> links = s != null ? List.copyOf(s.byIndex.values()) : nl.links();
             Set<Integer> liveBridges = bridgeIndexes();
+            Set<Integer> left = new HashSet<>();
             for (Link l : links) {
                 if ("bridge".equals(l.kind()) && BridgeState.isDeletedAlias(l.alias()) && !liveBridges.contains(l.index())) {
                     BridgeSetup.deleteQuietly(nl, l.index());
@@ -319,11 +320,15 @@ final class BridgeRestore {
                 if ("veth".equals(l.kind()) && BridgeState.isDeletedPortAlias(l.alias())) {
                     BridgeSetup.deleteQuietly(nl, l.index());
                     removed.add(l.name() + " (left)");
+                    left.add(l.index());
                 }
             }
             for (BridgeNetwork n : networks.values()) {
                 for (Link l : links) {
-                    if (l.master() == n.bridgeIndex && !live.contains(l.name()) && isOrphan(l, joined)) {
+                    // a left pair's host end stays on its bridge until its delete, counted there
+                    if (l.master() == n.bridgeIndex && left.contains(l.index())) {
+                        n.removePort();
+                    } else if (l.master() == n.bridgeIndex && !live.contains(l.name()) && isOrphan(l, joined)) {
                         BridgeSetup.deleteQuietly(nl, l.index());
                         n.removePort();
                         removed.add(l.name() + " on " + n.bridgeName);

@@ -88,8 +88,9 @@ final class BridgeState {
     }
 
     /**
-     * The alias that marks the host end of a pair whose endpoint left: off the bridge and down,
-     * only its delete is left to do (not {@link EndpointAlias}'s form: no join claims it).
+     * The alias that marks the host end of a pair whose endpoint left: without carrier (its
+     * peer down), only its delete is left to do (not {@link EndpointAlias}'s form: no join
+     * claims it).
      */
     static String deletedPortAlias(String endpointId) {
         return DELETED_PORT_PREFIX + endpointId;
