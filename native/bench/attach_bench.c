@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		if (lnw_link_veth_create(h, vname, c, "eth0", br.index, 0, 1, mac, 6, &host, &peer,
 					 &err) < 0)
 			die("veth", &err);
-		if (lnw_link_configure(h, host.index, -1, alias, 1 /* addrgenmode none */, &err) < 0)
+		if (lnw_link_configure(h, host.index, -1, alias, 1 /* addrgenmode none */, -1, &err) < 0)
 			die("host end", &err);
 		/* as the controller's batch: no link-local on eth0, before it is up */
 		if (lnw_link_set_addr_gen_mode(c, peer.index, 1 /* none */, &err) < 0)

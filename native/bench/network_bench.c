@@ -322,7 +322,7 @@ static void delete(struct lnw_nl *h, struct lnw_nft *nft, struct net *n, double 
 	nft_sync(nft, text, t ? t + D_GEN1 : NULL);
 	t0 = now_ms();
 	snprintf(alias, sizeof(alias), "lnw4j deleted network=%s", n->id);
-	if (lnw_link_configure(h, n->br.index, 0, alias, -1, &err) < 0)
+	if (lnw_link_configure(h, n->br.index, 0, alias, -1, -1, &err) < 0)
 		die("retire bridge", &err);
 	if (t)
 		t[D_RETIRE] = now_ms() - t0;

@@ -213,7 +213,7 @@ static int attach(struct bench *b, const char *name, const char *vname, const ch
 		return fail(b, "veth", who, i, &err);
 	lap(t, S_VETH, &t0);
 
-	if (lnw_link_configure(b->h, host.index, -1, alias, 1 /* addrgenmode none */, &err) < 0)
+	if (lnw_link_configure(b->h, host.index, -1, alias, 1 /* addrgenmode none */, -1, &err) < 0)
 		return fail(b, "hostend", who, i, &err);
 	lap(t, S_HOSTEND, &t0);
 

@@ -199,12 +199,13 @@ int lnw_link_set_group(struct lnw_nl *nl, int index, int group, struct lnw_err *
  * no duplicate address detection, router or listener solicitations). Takes effect for the
  * next time the link gets carrier. (`ip link set X addrgenmode none|eui64`) */
 int lnw_link_set_addr_gen_mode(struct lnw_nl *nl, int index, int mode, struct lnw_err *err);
-/* `ip link set dev X [up|down] [alias ALIAS] [addrgenmode MODE]` in one request: up 1 or 0
- * (-1 leaves it); alias NULL leaves it as it is; addr_gen_mode -1 leaves it, else
- * IN6_ADDR_GEN_MODE_* as for lnw_link_set_addr_gen_mode. An alias lets a kernel object name
- * its owner (recovery reads it back from a dump); at most LNW_IFALIASZ - 1 bytes. */
+/* `ip link set dev X [up|down] [alias ALIAS] [addrgenmode MODE] [group G]` in one request:
+ * up 1 or 0 (-1 leaves it); alias NULL leaves it as it is; addr_gen_mode -1 leaves it, else
+ * IN6_ADDR_GEN_MODE_* as for lnw_link_set_addr_gen_mode; group -1 leaves it. An alias lets a
+ * kernel object name its owner (recovery reads it back from a dump); at most
+ * LNW_IFALIASZ - 1 bytes. */
 int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, int addr_gen_mode,
-                       struct lnw_err *err);
+                       int group, struct lnw_err *err);
 /* Hairpin mode of a bridge port (`bridge link set dev X hairpin on`). */
 int lnw_link_set_hairpin(struct lnw_nl *nl, int index, int on, struct lnw_err *err);
 /* Isolation of a bridge port (`bridge link set dev X isolated on`): the bridge forwards no

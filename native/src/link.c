@@ -450,7 +450,7 @@ int lnw_link_set_addr_gen_mode(struct lnw_nl *nl, int index, int mode, struct ln
 }
 
 int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, int addr_gen_mode,
-                       struct lnw_err *err)
+                       int group, struct lnw_err *err)
 {
 	lnw_err_clear(err);
 	if (up < -1 || up > 1)
@@ -460,6 +460,8 @@ int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, 
 				   " at most %d", strlen(alias), LNW_IFALIASZ - 1);
 	if (addr_gen_mode < -1 || addr_gen_mode > 255)
 		return lnw_err_set(err, EINVAL, "configure link", "addrgenmode %d", addr_gen_mode);
+	if (group < -1)
+		return lnw_err_set(err, EINVAL, "configure link", "group %d", group);
 	/* IFLA_IFALIAS and IFLA_AF_SPEC are both taken by do_setlink, in one request; neither is
 	 * accepted at creation (the alias is ignored there, the inet6 device does not exist yet). */
 	CHANGE("configure link", {
@@ -471,6 +473,8 @@ int lnw_link_configure(struct lnw_nl *nl, int index, int up, const char *alias, 
 			rtnl_link_set_ifalias(l, alias);
 		if (addr_gen_mode >= 0)
 			rtnl_link_inet6_set_addr_gen_mode(l, (uint8_t)addr_gen_mode);
+		if (group >= 0)
+			rtnl_link_set_group(l, (uint32_t)group);
 	});
 }
 

@@ -116,25 +116,32 @@ int main(void)
 	FAILS(lnw_link_set_mtu(h, 99999, 1500, &err), ENODEV, &err);
 	/* alias and addrgenmode in one request; NULL / -1 leave either as it is */
 	OK(lnw_link_set_addr_gen_mode(h, host.index, 0 /* eui64 */, &err), &err);
-	OK(lnw_link_configure(h, host.index, -1, "lnwt owner=1", 1 /* none */, &err), &err);
+	OK(lnw_link_configure(h, host.index, -1, "lnwt owner=1", 1 /* none */, -1, &err), &err);
 	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "addrgenmode none"));
 	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "alias lnwt owner=1"));
-	OK(lnw_link_configure(h, host.index, -1, NULL, -1, &err), &err);
+	OK(lnw_link_configure(h, host.index, -1, NULL, -1, -1, &err), &err);
 	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "alias lnwt owner=1"));
 	CHECK(t_oracle_has(hostns, "ip link show dev lnwt-v0", ",UP"));
-	OK(lnw_link_configure(h, host.index, 0, "lnwt gone", -1, &err), &err);
+	OK(lnw_link_configure(h, host.index, 0, "lnwt gone", -1, -1, &err), &err);
 	CHECK(t_oracle_lacks(hostns, "ip link show dev lnwt-v0", ",UP"));
 	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "alias lnwt gone"));
-	OK(lnw_link_configure(h, host.index, 1, "lnwt owner=1", -1, &err), &err);
+	OK(lnw_link_configure(h, host.index, 1, "lnwt owner=1", -1, -1, &err), &err);
+	/* the group with the rest, in the same request */
+	OK(lnw_link_configure(h, host.index, -1, "lnwt left", -1, 4242, &err), &err);
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "group 4242"));
+	CHECK(t_oracle_has(hostns, "ip -d link show dev lnwt-v0", "alias lnwt left"));
+	OK(lnw_link_configure(h, host.index, -1, "lnwt owner=1", -1, 0, &err), &err);
+	CHECK(t_oracle_lacks(hostns, "ip -d link show dev lnwt-v0", "group 4242"));
 	{
 		char longer[LNW_IFALIASZ + 1];
 
 		memset(longer, 'a', sizeof(longer) - 1);
 		longer[sizeof(longer) - 1] = 0;
-		FAILS(lnw_link_configure(h, host.index, -1, longer, -1, &err), EINVAL, &err);
-		FAILS(lnw_link_configure(h, host.index, -1, NULL, 256, &err), EINVAL, &err);
-		FAILS(lnw_link_configure(h, host.index, 2, NULL, -1, &err), EINVAL, &err);
-		FAILS(lnw_link_configure(h, 99999, -1, "x", -1, &err), ENODEV, &err);
+		FAILS(lnw_link_configure(h, host.index, -1, longer, -1, -1, &err), EINVAL, &err);
+		FAILS(lnw_link_configure(h, host.index, -1, NULL, 256, -1, &err), EINVAL, &err);
+		FAILS(lnw_link_configure(h, host.index, 2, NULL, -1, -1, &err), EINVAL, &err);
+		FAILS(lnw_link_configure(h, host.index, -1, NULL, -1, -2, &err), EINVAL, &err);
+		FAILS(lnw_link_configure(h, 99999, -1, "x", -1, -1, &err), ENODEV, &err);
 	}
 
 	/* list */

@@ -44,7 +44,14 @@ final class HostNamespace implements HostContext, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Links of {@link #RETIRED_GROUP} that wait for the reaper's next batch; guarded by itself. */
+    private final List<Retired> retired = new ArrayList<>();
+    /** Whether a batch is queued on the reaper and has not taken them yet; guarded by retired. */
+    private boolean batchQueued;
     private volatile boolean closed;
+
+    private record Retired(int index, String name, CompletableFuture<Void> done) {
+    }
 
     HostNamespace(Path path) {
         this.path = path;
@@ -73,19 +80,72 @@ final class HostNamespace implements HostContext, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> deleteLinkLater(int index, String name) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                withNetlink(nl -> {
-                    nl.deleteLink(index);
-                    return null;
-                });
-            } catch (NotFoundException gone) {
-                // deleting what is gone succeeds
-            } catch (RuntimeException e) {
-                LOG.warn("background delete of link {} (index {}) failed: {}", name, index, e.toString());
-                throw e;
+        return CompletableFuture.runAsync(() -> deleteNow(index, name), reaper);
+    }
+
+    private void deleteNow(int index, String name) {
+        try {
+            withNetlink(nl -> {
+                nl.deleteLink(index);
+                return null;
+            });
+        } catch (NotFoundException gone) {
+            // deleting what is gone succeeds
+        } catch (RuntimeException e) {
+            LOG.warn("background delete of link {} (index {}) failed: {}", name, index, e.toString());
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteRetiredLater(int index, String name) {
+        Retired r = new Retired(index, name, new CompletableFuture<>());
+        synchronized (retired) {
+            retired.add(r);
+            if (batchQueued) {
+                return r.done(); // the queued batch takes it
             }
-        }, reaper);
+            batchQueued = true;
+        }
+        reaper.execute(this::deleteRetired);
+        return r.done();
+    }
+
+    /**
+     * One batch of {@link #deleteRetiredLater}: every link of the group in one request, which
+     * waits for RCU once for all of them. Links retired after the batch was taken go with it
+     * too; their futures complete with the next batch, whose request finds none left. If the
+     * kernel refuses the request (a link in the group it cannot delete, someone else's device
+     * put there), it deletes none, and the batch's links are deleted one by one.
+     */
+    private void deleteRetired() {
+        List<Retired> batch;
+        synchronized (retired) {
+            batch = new ArrayList<>(retired);
+            retired.clear();
+            batchQueued = false;
+        }
+        try {
+            withNetlink(nl -> {
+                nl.deleteGroup(RETIRED_GROUP);
+                return null;
+            });
+        } catch (NotFoundException none) {
+            // an earlier batch took them along
+        } catch (RuntimeException e) {
+            LOG.warn("deleting link group {} failed ({}); deleting the batch's {} one by one", RETIRED_GROUP,
+                    e.toString(), batch.size());
+            for (Retired r : batch) {
+                try {
+                    deleteNow(r.index(), r.name());
+                    r.done().complete(null);
+                } catch (RuntimeException one) {
+                    r.done().completeExceptionally(one);
+                }
+            }
+            return;
+        }
+        batch.forEach(r -> r.done().complete(null));
     }
 
     private Netlink borrow() {

@@ -484,7 +484,7 @@ public final class Netlink implements AutoCloseable {
     }
 
     /**
-     * `ip link set dev X [up|down] [alias ALIAS] [addrgenmode none|eui64]`, in one request (see
+     * `ip link set dev X [up|down] [alias ALIAS] [addrgenmode none|eui64] [group G]`, in one request (see
      * {@link LinkChange}). An alias names the link's owner for whoever reads the links back
      * ({@link #links}).
      *
@@ -496,7 +496,8 @@ public final class Netlink implements AutoCloseable {
         int up = c.up() == null ? -1 : c.up() ? 1 : 0;
         int mode = c.ipv6LinkLocal() == null ? -1
                 : c.ipv6LinkLocal() ? LnwNative.IN6_ADDR_GEN_MODE_EUI64 : LnwNative.IN6_ADDR_GEN_MODE_NONE;
-        run("configure link", index, p -> LnwNative.lnw_link_configure(p, index, up, c.alias(), mode, err));
+        int group = c.group() == null ? -1 : c.group();
+        run("configure link", index, p -> LnwNative.lnw_link_configure(p, index, up, c.alias(), mode, group, err));
     }
 
     /**

@@ -193,9 +193,15 @@ class LinkTest {
         TestNs c1 = ns.container("c1");
         for (int i = 0; i < 5; i++) {
             VethPair p = host.netlink().createVeth(VethSpec.of("lnwt-g" + i, "eth" + i).peerIn(c1.netlink()));
-            host.netlink().setGroup(p.host().index(), 42);
+            if (i % 2 == 0) {
+                host.netlink().setGroup(p.host().index(), 42);
+            } else { // with an alias, in one request
+                host.netlink().change(p.host().index(), LinkChange.NONE.alias("lnwt left").group(42));
+                assertEquals("lnwt left", Oracle.link(host, "lnwt-g" + i).orElseThrow().path("ifalias").asText());
+            }
         }
         assertEquals(5, inGroup(host, 42));
+        assertThrows(IllegalArgumentException.class, () -> LinkChange.NONE.group(-1));
         host.netlink().deleteGroup(42);
         assertEquals(0, inGroup(host, 42));
         assertEquals(1, Oracle.linkNames(c1).size(), "only lo is left in the container");

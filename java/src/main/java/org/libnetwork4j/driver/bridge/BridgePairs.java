@@ -29,7 +29,7 @@ import org.libnetwork4j.kernel.VethSpec;
  */
 final class BridgePairs {
     /** The most pairs whose delete runs in the background at once (see {@link BridgeDriver#leaveAdopted}). */
-    static final int MAX_PENDING_DELETES = 64;
+    static final int MAX_PENDING_DELETES = 256;
 
     private final HostContext host;
     private final BridgeConnectivity connectivity;
@@ -112,12 +112,15 @@ final class BridgePairs {
         int index = ep.hostIndex;
         // Room on the bridge for the pending deletes' ports, which the kernel still counts
         boolean offTheBridge = n.ports() > BridgeState.MAX_PORTS - MAX_PENDING_DELETES;
+        // marked for a restart to finish, and in the group the host deletes in batches
+        LinkChange left = LinkChange.NONE.alias(BridgeState.deletedPortAlias(endpointId))
+                .group(HostContext.RETIRED_GROUP);
         try {
             host.withNetlink(nl -> {
                 if (offTheBridge) {
                     // down first: no frame crosses the port from here on, and it leaves the
                     // bridge without carrier (nomaster's RCU wait is the expedited one)
-                    nl.change(index, LinkChange.NONE.up(false).alias(BridgeState.deletedPortAlias(endpointId)));
+                    nl.change(index, left.up(false));
                     nl.setNoMaster(index);
                 } else {
                     // Only marked: the container's end going down (renamePeerAway) takes the
@@ -126,7 +129,7 @@ final class BridgePairs {
                     // MACs learnt on it when its link watch sees the carrier go. Taking this end
                     // down and off the bridge as well cost two requests with an RCU wait each,
                     // a third of a warm CNI DEL (RESULTS.md); its delete does both in the background.
-                    nl.change(index, LinkChange.NONE.alias(BridgeState.deletedPortAlias(endpointId)));
+                    nl.change(index, left);
                 }
                 return null;
             });
@@ -136,13 +139,13 @@ final class BridgePairs {
             deleteNow(index, e);
             return;
         }
-        // The reaper deletes one pair at a time, ~25 ms each: past a backlog it cannot clear in
-        // a second or two, the leave deletes its own pair as it did before. That bounds how long
-        // the controller's close waits for it, and so that after a clean close (whose restart
+        // The host deletes the pending pairs in batches (256 in ~0.1 s): past a backlog that
+        // large, the leave deletes its own pair as it did before. That bounds how long the
+        // controller's close waits for them, and so that after a clean close (whose restart
         // reads the bridges' ports without their marks) none is left behind.
         if (leaving.size() < MAX_PENDING_DELETES && renamePeerAway(ep, index)) {
             String name = ep.hostEnd;
-            CompletableFuture<Void> done = host.deleteLinkLater(index, name);
+            CompletableFuture<Void> done = host.deleteRetiredLater(index, name);
             leaving.put(name, done);
             done.whenComplete((v, e) -> leaving.remove(name, done));
         } else {

@@ -318,10 +318,17 @@ final class BridgeRestore {
                 // a leave's background delete that a crash cut short (BridgeDriver#leave): the
                 // mark is only ever set on a pair that is to go
                 if ("veth".equals(l.kind()) && BridgeState.isDeletedPortAlias(l.alias())) {
-                    BridgeSetup.deleteQuietly(nl, l.index());
                     removed.add(l.name() + " (left)");
                     left.add(l.index());
                 }
+            }
+            if (!left.isEmpty()) {
+                try {
+                    nl.deleteGroup(HostContext.RETIRED_GROUP); // all in one request, as the reaper does
+                } catch (RuntimeException notAll) {
+                    // none left in the group, or one the kernel cannot delete: one by one below
+                }
+                left.forEach(index -> BridgeSetup.deleteQuietly(nl, index));
             }
             for (BridgeNetwork n : networks.values()) {
                 for (Link l : links) {

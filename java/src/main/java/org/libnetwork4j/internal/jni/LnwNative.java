@@ -280,7 +280,7 @@ public final class LnwNative {
 
     public static final native int lnw_link_configure(
             @JniArg(cast = "struct lnw_nl *") long nl, int index, int up,
-            @JniArg(cast = "const char *") String alias, int addrGenMode,
+            @JniArg(cast = "const char *") String alias, int addrGenMode, int group,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
     public static final native int lnw_link_set_addr_gen_mode(

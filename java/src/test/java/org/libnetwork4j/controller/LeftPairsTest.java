@@ -1,0 +1,106 @@
+package org.libnetwork4j.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.Network;
+import org.libnetwork4j.NetworkController;
+import org.libnetwork4j.NetworkOptions;
+import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.driver.HostContext;
+import org.libnetwork4j.testing.Eventually;
+import org.libnetwork4j.testing.Namespaces;
+import org.libnetwork4j.testing.NetnsExtension;
+import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.TestNs;
+
+/**
+ * The veth pairs of left joins (BridgeDriver#leaveAdopted), which the host deletes in the
+ * background, all of them in one request per batch: seen through ip in the fake host and the
+ * containers, with the reaper held so that a batch is there to see.
+ */
+@ExtendWith(NetnsExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LeftPairsTest {
+    private static final String GROUP = Integer.toString(HostContext.RETIRED_GROUP);
+
+    @Test
+    void leftPairsWaitInTheirGroupAndGoInOneBatch(Namespaces ns) {
+        NetworkController c = ns.controller();
+        List<TestNs> containers = new ArrayList<>();
+        List<String> hostEnds = leaveFive(ns, c, containers);
+        assertEquals(List.of(), inGroup(ns.host()), "none before the leaves");
+        Runnable release = ((DefaultController) c).host().holdReaper();
+        try {
+            for (Sandbox sb : c.sandboxes()) {
+                sb.delete();
+            }
+            assertEquals(hostEnds, inGroup(ns.host()), "the five host ends wait in the group, and nothing else");
+            for (TestNs ctr : containers) {
+                assertTrue(Oracle.link(ctr, "eth0").isEmpty(), "the container's eth0 is gone at once");
+            }
+        } finally {
+            release.run();
+        }
+        assertEquals(List.of(), Eventually.settled(() -> inGroup(ns.host()), List.of()), "deleted");
+        for (TestNs ctr : containers) {
+            assertEquals(List.of("lo"), Eventually.settled(() -> Oracle.linkNames(ctr), List.of("lo")),
+                    "with their peers");
+        }
+    }
+
+    /**
+     * A link in the group that the kernel cannot delete (the fake host's lo, here) makes it
+     * refuse the batch's request, which then deletes none: the pairs are deleted one by one,
+     * and the other link stays.
+     */
+    @Test
+    void aLinkInTheGroupThatCannotGoLeavesThePairsToGoOneByOne(Namespaces ns) {
+        NetworkController c = ns.controller();
+        List<TestNs> containers = new ArrayList<>();
+        List<String> hostEnds = leaveFive(ns, c, containers);
+        Oracle.out(ns.host(), "ip", "link", "set", "lo", "group", GROUP);
+        for (Sandbox sb : c.sandboxes()) {
+            sb.delete();
+        }
+        assertEquals(List.of("lo"), Eventually.settled(() -> inGroup(ns.host()), List.of("lo")),
+                "the pairs are gone, lo stays: " + hostEnds);
+        for (TestNs ctr : containers) {
+            assertEquals(List.of("lo"), Eventually.settled(() -> Oracle.linkNames(ctr), List.of("lo")));
+        }
+        Oracle.out(ns.host(), "ip", "link", "set", "lo", "group", "default");
+    }
+
+    /** Five containers in namespaces of their own (adopted, as a runtime's), joined to one network. */
+    private static List<String> leaveFive(Namespaces ns, NetworkController c, List<TestNs> containers) {
+        Network n = c.newNetwork("bridge", "left", NetworkOptions.builder().subnet("10.94.0.0/24").build());
+        List<String> hostEnds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TestNs ctr = ns.container("c" + i);
+            containers.add(ctr);
+            Sandbox sb = c.newSandbox("ctr" + i, SandboxOptions.builder().netns(ctr.path()).build());
+            Endpoint e = n.createEndpoint("e" + i);
+            e.join(sb);
+            hostEnds.add(Oracle.hostEnd(ns.host(), e.id()).orElseThrow().path("ifname").asText());
+        }
+        hostEnds.sort(null);
+        return hostEnds;
+    }
+
+    /** The names of the links in the group, sorted. */
+    private static List<String> inGroup(TestNs ns) {
+        // iproute2 6.1 prints an empty object for each link the group filter drops
+        return StreamSupport.stream(Oracle.ip(ns, "link", "show", "group", GROUP).spliterator(), false)
+                .filter(l -> l.has("ifname")).map(l -> l.path("ifname").asText()).sorted().toList();
+    }
+}
