@@ -240,12 +240,15 @@ def cni_macvlan(n, workdir):
 
 # ---- libnetwork4j's CNI plugin, through lnw daemon ------------------------------------
 
-def lnw_cni(n, workdir):
+def lnw_cni(n, warmup, workdir):
     """libnetwork4j's CNI plugin, /work/main/lnw-cni (which execs the lnw launcher), driven as cni()
     drives the bridge plugin: one plugin process per ADD/DEL, in the fake host's namespace. The
     launcher sends each call through the thin client to an `lnw daemon` started here beforehand
     (untimed) in the fake host's namespace, with its state and run directories in the work
-    directory. The first ADD makes the network (a bridge network, 10.205.0.0/16): "create"."""
+    directory. Timed twice: the fresh daemon's first N calls ("lnw-cni-fresh"; its first ADD
+    makes the network, a bridge network, 10.205.0.0/16: "create"), then N more after WARMUP
+    unmeasured ones, as a daemon that has served a while ("lnw-cni"; the JIT warmed as lnw4j()'s
+    JVM is)."""
     system = "lnw-cni"
     if not os.access(REPO / "java/target/cmake/lnw-client", os.X_OK):
         # without the thin client the launcher runs every call in a JVM of its own, silently
@@ -308,22 +311,37 @@ def lnw_cni(n, workdir):
         raise RuntimeError(f"{system}: after DEL, {c} still has eth0")
     run(h.enter([str(REPO / "lnw"), "network", "rm", "lnwcni"]), env=env)
 
-    cs = Containers(system.replace("-", ""), n)
     added = []
 
     def teardown():
-        for i, c, prev in reversed(added):
-            plugin("DEL", c, f"{PREFIX}{i}", dict(conf, prevResult=prev))
+        for cid, c, prev in reversed(added):
+            plugin("DEL", c, cid, dict(conf, prevResult=prev))
     cleanups.append(lambda: teardown())
-    for i, c in enumerate(cs.names):
-        with h.inside():  # entered untimed: the runtime lives in the host
-            us, prev = timed(lambda: json.loads(plugin("ADD", c, f"{PREFIX}{i}", conf)))
-        added.append((i, c, prev))
-        record(system, "create" if i == 0 else "attach", 0 if i == 0 else i, us)
-        with h.inside():
-            record(system, "detach", i,
-                   timed(lambda: plugin("DEL", c, f"{PREFIX}{i}", dict(conf, prevResult=prev)))[0])
-        added.pop()
+
+    def attach_detach(label, tag, first_makes_network):
+        for i, c in enumerate(Containers(tag, n).names):
+            cid = f"{PREFIX}{tag}{i}"
+            with h.inside():  # entered untimed: the runtime lives in the host
+                us, prev = timed(lambda: json.loads(plugin("ADD", c, cid, conf)))
+            added.append((cid, c, prev))
+            first = first_makes_network and i == 0
+            record(label, "create" if first else "attach", 0 if first else i, us)
+            with h.inside():
+                record(label, "detach", i, timed(lambda: plugin("DEL", c, cid, dict(conf, prevResult=prev)))[0])
+            added.pop()
+
+    # the daemon's first calls, its JIT cold, as right after a node's (or the daemon's) start
+    attach_detach(system + "-fresh", "lnwcnifresh", True)
+    # then as a daemon that has served a while, warmed as lnw4j()'s JVM is: unmeasured
+    # attachments, one namespace in turn (a DEL frees its interface name at once)
+    warm = Containers("lnwcniwarm", 1).names[0]
+    with h.inside():
+        for i in range(warmup):
+            prev = json.loads(plugin("ADD", warm, f"{PREFIX}warm", conf))
+            added.append((f"{PREFIX}warm", warm, prev))
+            plugin("DEL", warm, f"{PREFIX}warm", dict(conf, prevResult=prev))
+            added.pop()
+    attach_detach(system, "lnwcni", False)
 
 
 # ---- netavark ------------------------------------------------------------------------
@@ -403,14 +421,15 @@ def dockerd(n, workdir, api_too=True, cli_too=False):
 # ---- summary -------------------------------------------------------------------------
 
 ORDER = ["lnw4j", "lnw4j-port", "c", "ip", "ip-batch", "cni", "cni-masq", "cni-masq-portmap", "netavark",
-         "netavark-port", "dockerd-api", "docker-cli", "lnw4j-macvlan", "cni-macvlan", "lnw-cni"]
+         "netavark-port", "dockerd-api", "docker-cli", "lnw4j-macvlan", "cni-macvlan", "lnw-cni-fresh", "lnw-cni"]
 LABEL = {"lnw4j": "libnetwork4j, Java API (bridge, NAT)", "lnw4j-port": "libnetwork4j, Java API, 1 published port",
          "c": "plain C on libnl (native/bench)", "ip": "ip, one process per step", "ip-batch": "ip -batch (peer made in netns)",
          "cni": "CNI bridge + host-local", "cni-masq": "CNI bridge, ipMasq", "cni-masq-portmap": "CNI bridge, ipMasq + portmap",
          "netavark": "netavark", "netavark-port": "netavark, 1 port", "dockerd-api": "dockerd 20.10 Engine API",
          "docker-cli": "docker network connect/disconnect (CLI)", "lnw4j-macvlan": "libnetwork4j, Java API (macvlan)",
          "cni-macvlan": "CNI macvlan plugin (host-local IPAM)",
-         "lnw-cni": "libnetwork4j CNI plugin (lnw-cni, via lnw daemon)"}
+         "lnw-cni-fresh": "libnetwork4j CNI plugin, a fresh daemon's first N",
+         "lnw-cni": "libnetwork4j CNI plugin (lnw-cni, via a warm lnw daemon)"}
 
 
 def summarize(csv_path, out, versions, n, n_slow, warmup):
@@ -464,6 +483,10 @@ def summarize(csv_path, out, versions, n, n_slow, warmup):
     if cb_a and cb_d and lc_a and lc_d:
         print(f"# lnw-cni: CNI bridge plugin's median over lnw-cni's: x attach {cb_a / lc_a:.1f},"
               f" x detach {cb_d / lc_d:.1f}", file=out)
+    lf_a, lf_d = med("lnw-cni-fresh", "attach"), med("lnw-cni-fresh", "detach")
+    if cb_a and cb_d and lf_a and lf_d:
+        print(f"# lnw-cni, a fresh daemon's first {n} calls: x attach {cb_a / lf_a:.1f}, x detach {cb_d / lf_d:.1f}",
+              file=out)
     return data, med
 
 
@@ -550,7 +573,7 @@ def main():
              ("docker-cli", lambda: dockerd(a.n_slow, work, api_too=False, cli_too=True)),
              ("lnw4j-macvlan", lambda: lnw4j("macvlan", a.n, a.warmup, work, raw)),
              ("cni-macvlan", lambda: cni_macvlan(a.n, work)),
-             ("lnw-cni", lambda: lnw_cni(a.n, work))]
+             ("lnw-cni", lambda: lnw_cni(a.n, a.warmup, work))]
     for name, fn in steps:
         if not want(name):
             continue
