@@ -563,7 +563,7 @@ public final class Netlink implements AutoCloseable {
      *         device); then none is
      */
     public void deleteGroup(int group) {
-        runOn("delete link group", "group " + group,
+        runOn("delete link group", Integer.toString(group),
                 p -> LnwNative.lnw_link_delete_group(p, group, err));
     }
 

@@ -1,6 +1,7 @@
 package org.libnetwork4j.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -8,16 +9,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.libnetwork4j.Endpoint;
+import org.libnetwork4j.Labels;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.Sandbox;
 import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.driver.HostContext;
+import org.libnetwork4j.kernel.BridgeSpec;
+import org.libnetwork4j.kernel.Link;
+import org.libnetwork4j.kernel.VethSpec;
 import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -79,6 +85,43 @@ class LeftPairsTest {
             assertEquals(List.of("lo"), Eventually.settled(() -> Oracle.linkNames(ctr), List.of("lo")));
         }
         Oracle.out(ns.host(), "ip", "link", "set", "lo", "group", "default");
+    }
+
+    /**
+     * On a bridge near its port limit a left pair's host end leaves the bridge at once (down,
+     * nomaster), so that the ports still waiting for their delete, which the kernel counts,
+     * cannot make it refuse the next join's port.
+     */
+    @Test
+    void onABridgeNearItsPortLimitTheLeftPortLeavesTheBridgeAtOnce(Namespaces ns) {
+        TestNs host = ns.host();
+        TestNs filler = ns.container("filler");
+        Link br = host.netlink().createBridge(BridgeSpec.of("lnwt-near").up());
+        // BridgePairs: more than 1023 ports (the kernel's most) less 256 (the most pending deletes)
+        int fill = 1023 - 256 + 1;
+        for (int i = 0; i < fill; i++) {
+            host.netlink().createVeth(VethSpec.of("lnwt-n" + i, "n" + i).peerIn(filler.netlink()).master(br.index()));
+        }
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "near", NetworkOptions.builder().subnet("10.95.0.0/24")
+                .option(Labels.BRIDGE_NAME, "lnwt-near").build());
+        TestNs ctr = ns.container("c1");
+        Sandbox sb = c.newSandbox("ctr", SandboxOptions.builder().netns(ctr.path()).build());
+        Endpoint e = n.createEndpoint("e");
+        e.join(sb);
+        String hostEnd = Oracle.hostEnd(host, e.id()).orElseThrow().path("ifname").asText();
+        assertEquals("lnwt-near", Oracle.link(host, hostEnd).orElseThrow().path("master").asText());
+        Runnable release = ((DefaultController) c).host().holdReaper();
+        try {
+            sb.delete();
+            JsonNode l = Oracle.link(host, hostEnd).orElseThrow();
+            assertTrue(l.path("master").isMissingNode(), "off the bridge: " + l);
+            assertFalse(l.path("flags").toString().contains("\"UP\""), "down: " + l);
+            assertEquals(List.of(hostEnd), inGroup(host), "and waiting for its delete");
+        } finally {
+            release.run();
+        }
+        assertEquals(List.of(), Eventually.settled(() -> inGroup(host), List.of()), "deleted");
     }
 
     /** Five containers in namespaces of their own (adopted, as a runtime's), joined to one network. */
