@@ -244,8 +244,8 @@ public final class BridgeDriver implements RestorableDriver {
      * carrier (the host end stays on its bridge, a disabled port, unless the bridge is near its
      * port limit: {@link BridgePairs#retire}), and renamed out of the way, so that the next
      * interface of that name can be made in that namespace at once; then
-     * {@link HostContext#deleteLinkLater}, which the controller's
-     * close waits for. The host end's name is the endpoint's own (issue 21): a pending delete
+     * {@link HostContext#deleteRetiredLater} (the host end is in its group), which the
+     * controller's close waits for. The host end's name is the endpoint's own (issue 21): a pending delete
      * holds no name another endpoint wants, and a rejoin of this one waits for it ({@link BridgePairs#create}).
      * Whatever stands in the way of that (the container's end not where the join left it, its
      * new name taken, a long backlog) makes it the synchronous delete of {@link #leave}.
