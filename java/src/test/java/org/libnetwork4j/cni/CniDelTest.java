@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.RecoveryReport;
+import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.testing.ControllerProcess;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -174,7 +175,11 @@ class CniDelTest {
         Oracle.out(ns.host(), "ip", "link", "add", "vethdead0", "type", "veth", "peer", "name", "lnwdel99", "netns",
                 c1.path().toString());
         Oracle.out(ns.host(), "ip", "link", "set", "vethdead0", "alias", LEFT_ALIAS + endpoint, "master", bridge,
-                "up");
+                "up", "group", Integer.toString(HostContext.RETIRED_GROUP));
+        // and one as versions before the batched deletes left them: off the bridge, down, in no group
+        Oracle.out(ns.host(), "ip", "link", "add", "vethdead1", "type", "veth", "peer", "name", "lnwdel98", "netns",
+                c1.path().toString());
+        Oracle.out(ns.host(), "ip", "link", "set", "vethdead1", "alias", LEFT_ALIAS + endpoint.replace('0', 'e'));
         Oracle.out(ns.host(), "ip", "link", "add", "vethforeign", "type", "veth", "peer", "name", "vethforeign1");
         // a controller that dies by SIGKILL: the next start is not after a clean close
         Process p = ControllerProcess.start(ns.host().path(), state, run, "hold");
@@ -191,8 +196,11 @@ class CniDelTest {
         try (NetworkController c = ns.controller()) {
             RecoveryReport r = c.recoveryReport();
             assertTrue(r.orphans().contains("interface vethdead0 (left)"), r.toString());
+            assertTrue(r.orphans().contains("interface vethdead1 (left)"), r.toString());
             assertTrue(Oracle.link(ns.host(), "vethdead0").isEmpty(), "deleted");
             assertTrue(Oracle.link(c1, "lnwdel99").isEmpty(), "its peer with it");
+            assertTrue(Oracle.link(ns.host(), "vethdead1").isEmpty(), "deleted too");
+            assertTrue(Oracle.link(c1, "lnwdel98").isEmpty(), "with its peer");
             assertTrue(Oracle.link(ns.host(), "vethforeign").isPresent(), "a veth without our mark stays");
             assertTrue(Oracle.link(c1, "eth0").isPresent(), "the live attachment stays");
             call(c, "DEL", "ctr1", c1, "eth0");
