@@ -124,6 +124,37 @@ class LeftPairsTest {
         assertEquals(List.of(), Eventually.settled(() -> inGroup(host), List.of()), "deleted");
     }
 
+    /**
+     * A deleted network's bridge waits in the same group, down and marked, and goes in the
+     * same kind of batch; a new network that wants its name gets it once the batch has run.
+     */
+    @Test
+    void deletedNetworksBridgesGoInTheSameBatches(Namespaces ns) {
+        NetworkController c = ns.controller();
+        Network n1 = c.newNetwork("bridge", "gone1", NetworkOptions.builder().subnet("10.96.0.0/24")
+                .option(Labels.BRIDGE_NAME, "lnwt-gone1").build());
+        Network n2 = c.newNetwork("bridge", "gone2", NetworkOptions.builder().subnet("10.97.0.0/24")
+                .option(Labels.BRIDGE_NAME, "lnwt-gone2").build());
+        Runnable release = ((DefaultController) c).host().holdReaper();
+        try {
+            n1.delete();
+            n2.delete();
+            assertEquals(List.of("lnwt-gone1", "lnwt-gone2"), inGroup(ns.host()));
+            JsonNode l = Oracle.link(ns.host(), "lnwt-gone1").orElseThrow();
+            assertFalse(l.path("flags").toString().contains("\"UP\""), "down: " + l);
+            assertTrue(l.path("ifalias").asText().startsWith("lnw4j deleted network="), l.toString());
+        } finally {
+            release.run();
+        }
+        Network again = c.newNetwork("bridge", "gone1", NetworkOptions.builder().subnet("10.96.0.0/24")
+                .option(Labels.BRIDGE_NAME, "lnwt-gone1").build());
+        JsonNode l = Oracle.link(ns.host(), "lnwt-gone1").orElseThrow();
+        assertEquals("", l.path("ifalias").asText(""), "a bridge of its own, not the deleted one: " + l);
+        assertEquals(List.of(), inGroup(ns.host()));
+        assertTrue(Oracle.link(ns.host(), "lnwt-gone2").isEmpty());
+        again.delete();
+    }
+
     /** Five containers in namespaces of their own (adopted, as a runtime's), joined to one network. */
     private static List<String> leaveFive(Namespaces ns, NetworkController c, List<TestNs> containers) {
         Network n = c.newNetwork("bridge", "left", NetworkOptions.builder().subnet("10.94.0.0/24").build());

@@ -167,21 +167,23 @@ final class BridgeSetup {
     }
 
     /**
-     * A bridge we made, out of use at once: down (no routes, no traffic) and marked deleted in
-     * its alias, in one request; the kernel's delete, which waits 30-40 ms for RCU, then runs
-     * in the background. A restart in between finds the mark and finishes the delete. Its name
+     * A bridge we made, out of use at once: down (no routes, no traffic), marked deleted in its
+     * alias and put in the host's group of links to delete, in one request; the kernel's delete,
+     * which waits 30-40 ms for RCU, then runs in the background, in a batch with whatever else
+     * waits there. A restart in between finds the mark and finishes the delete. Its name
      * stays taken until then: a new network of that name waits ({@link #awaitRetired}).
      */
     void retire(BridgeNetwork n) {
         try {
             host.withNetlink(nl -> {
-                nl.change(n.bridgeIndex, LinkChange.NONE.up(false).alias(BridgeState.deletedAlias(n.networkId)));
+                nl.change(n.bridgeIndex, LinkChange.NONE.up(false).alias(BridgeState.deletedAlias(n.networkId))
+                        .group(HostContext.RETIRED_GROUP));
                 return null;
             });
         } catch (NotFoundException gone) {
             return; // deleting what is gone succeeds
         }
-        Retiring r = new Retiring(n.bridgeIndex, host.deleteLinkLater(n.bridgeIndex, n.bridgeName));
+        Retiring r = new Retiring(n.bridgeIndex, host.deleteRetiredLater(n.bridgeIndex, n.bridgeName));
         retiring.put(n.bridgeName, r);
         r.done().whenComplete((v, e) -> {
             if (e == null) {
