@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.libnetwork4j.IpPrefix;
@@ -85,15 +86,22 @@ final class HostNamespace implements HostContext, AutoCloseable {
 
     private void deleteNow(int index, String name) {
         try {
-            withNetlink(nl -> {
-                nl.deleteLink(index);
-                return null;
-            });
-        } catch (NotFoundException gone) {
-            // deleting what is gone succeeds
+            delete(nl -> nl.deleteLink(index));
         } catch (RuntimeException e) {
             LOG.warn("background delete of link {} (index {}) failed: {}", name, index, e.toString());
             throw e;
+        }
+    }
+
+    /** A delete on a handle of the host's; what is gone already counts as deleted. */
+    private void delete(Consumer<Netlink> request) {
+        try {
+            withNetlink(nl -> {
+                request.accept(nl);
+                return null;
+            });
+        } catch (NotFoundException gone) {
+            // deleting what is gone succeeds (for the group: an earlier batch took them along)
         }
     }
 
@@ -126,12 +134,7 @@ final class HostNamespace implements HostContext, AutoCloseable {
             batchQueued = false;
         }
         try {
-            withNetlink(nl -> {
-                nl.deleteGroup(RETIRED_GROUP);
-                return null;
-            });
-        } catch (NotFoundException none) {
-            // an earlier batch took them along
+            delete(nl -> nl.deleteGroup(RETIRED_GROUP));
         } catch (RuntimeException e) {
             LOG.warn("deleting link group {} failed ({}); deleting the batch's {} one by one", RETIRED_GROUP,
                     e.toString(), batch.size());

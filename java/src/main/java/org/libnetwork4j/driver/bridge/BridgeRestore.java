@@ -310,25 +310,28 @@ final class BridgeRestore {
             List<Link> links = s != null ? List.copyOf(s.byIndex.values()) : nl.links();
             Set<Integer> liveBridges = bridgeIndexes();
             Set<Integer> left = new HashSet<>();
+            Set<Integer> gone = new HashSet<>(); // left pairs and deleted bridges
             for (Link l : links) {
                 if ("bridge".equals(l.kind()) && BridgeState.isDeletedAlias(l.alias()) && !liveBridges.contains(l.index())) {
-                    BridgeSetup.deleteQuietly(nl, l.index());
                     removed.add("bridge " + l.name() + " (deleted)");
+                    gone.add(l.index());
                 }
                 // a leave's background delete that a crash cut short (BridgeDriver#leave): the
                 // mark is only ever set on a pair that is to go
                 if ("veth".equals(l.kind()) && BridgeState.isDeletedPortAlias(l.alias())) {
                     removed.add(l.name() + " (left)");
                     left.add(l.index());
+                    gone.add(l.index());
                 }
             }
-            if (!left.isEmpty()) {
+            if (!gone.isEmpty()) {
                 try {
                     nl.deleteGroup(HostContext.RETIRED_GROUP); // all in one request, as the reaper does
                 } catch (RuntimeException notAll) {
                     // none left in the group, or one the kernel cannot delete: one by one below
                 }
-                left.forEach(index -> BridgeSetup.deleteQuietly(nl, index));
+                // those the group did not hold (marked by an older version) go one by one
+                gone.forEach(index -> BridgeSetup.deleteQuietly(nl, index));
             }
             for (BridgeNetwork n : networks.values()) {
                 for (Link l : links) {
