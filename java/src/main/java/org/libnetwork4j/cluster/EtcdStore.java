@@ -45,13 +45,17 @@ import org.slf4j.LoggerFactory;
  * the other hosts' watches see it go.
  *
  * <p>Every call has a deadline; one that cannot reach etcd fails at once with a
- * {@link RetryableException} that names the store. Keys live under {@code /libnetwork4j/}.
+ * {@link RetryableException} that names the store. Once a call found etcd away, the next ones
+ * wait 500 ms at most, until one gets an answer (or the lease's keep-alive does). Keys live
+ * under {@code /libnetwork4j/}.
  */
 public final class EtcdStore implements AutoCloseable {
     /** Where every key of ours lives. */
     public static final String ROOT = "/libnetwork4j/";
 
     private static final Duration CALL = Duration.ofSeconds(5);
+    /** A call's deadline while etcd is believed away (the last call had no answer). */
+    private static final Duration AWAY = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
 
     private final String name;
@@ -76,6 +80,7 @@ public final class EtcdStore implements AutoCloseable {
     private volatile long lease;
     private volatile CloseableClient keepAlive;
     private volatile boolean closed;
+    private volatile long awaySince; // 0 while etcd answers
 
     private EtcdStore(String name, Client client, long ttlSeconds) {
         this.name = name;
@@ -90,13 +95,15 @@ public final class EtcdStore implements AutoCloseable {
      * those who publish are told to publish again ({@link #onNewLease}).
      */
     private void takeLease() {
-        long id = await(name, "grant lease", client.getLeaseClient().grant(ttlSeconds)).getID();
+        long id = await("grant lease", client.getLeaseClient().grant(ttlSeconds)).getID();
         lease = id;
         keepAlive = client.getLeaseClient().keepAlive(id, new StreamObserver<>() {
             @Override
             public void onNext(LeaseKeepAliveResponse r) {
                 if (r.getTTL() <= 0) {
                     lost(id); // etcd says the lease is gone
+                } else {
+                    awaySince = 0; // etcd answers again
                 }
             }
 
@@ -221,7 +228,7 @@ public final class EtcdStore implements AutoCloseable {
      * @return its value, or empty if it has none
      */
     public Optional<byte[]> get(String key) {
-        GetResponse r = await(name, "get " + key, client.getKVClient().get(bytes(key)));
+        GetResponse r = await("get " + key, client.getKVClient().get(bytes(key)));
         return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(r.getKvs().get(0).getValue().getBytes());
     }
 
@@ -232,7 +239,7 @@ public final class EtcdStore implements AutoCloseable {
      * @return the keys and their values
      */
     public Map<String, byte[]> list(String prefix) {
-        GetResponse r = await(name, "list " + prefix, client.getKVClient().get(bytes(prefix),
+        GetResponse r = await("list " + prefix, client.getKVClient().get(bytes(prefix),
                 GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY).build()));
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (KeyValue kv : r.getKvs()) {
@@ -252,7 +259,7 @@ public final class EtcdStore implements AutoCloseable {
      */
     public boolean create(String key, byte[] value, boolean leased) {
         ByteSequence k = bytes(key);
-        TxnResponse r = await(name, "create " + key, client.getKVClient().txn()
+        TxnResponse r = await("create " + key, client.getKVClient().txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
                 .Then(Op.put(k, ByteSequence.from(value), putOption(leased))).commit());
         return r.isSucceeded();
@@ -265,7 +272,7 @@ public final class EtcdStore implements AutoCloseable {
      * @return the keys
      */
     public java.util.Set<String> keys(String prefix) {
-        GetResponse r = await(name, "list " + prefix, client.getKVClient().get(bytes(prefix), keysOnly()));
+        GetResponse r = await("list " + prefix, client.getKVClient().get(bytes(prefix), keysOnly()));
         return keySet(r);
     }
 
@@ -291,7 +298,7 @@ public final class EtcdStore implements AutoCloseable {
      */
     public Claim createOrKeys(String key, byte[] value, boolean leased, String prefix) {
         ByteSequence k = bytes(key);
-        TxnResponse r = await(name, "create " + key, client.getKVClient().txn()
+        TxnResponse r = await("create " + key, client.getKVClient().txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
                 .Then(Op.put(k, ByteSequence.from(value), putOption(leased)))
                 .Else(Op.get(bytes(prefix), keysOnly())).commit());
@@ -321,7 +328,7 @@ public final class EtcdStore implements AutoCloseable {
      * @param leased whether it goes with this host's lease
      */
     public void put(String key, byte[] value, boolean leased) {
-        await(name, "put " + key, client.getKVClient().put(bytes(key), ByteSequence.from(value), putOption(leased)));
+        await("put " + key, client.getKVClient().put(bytes(key), ByteSequence.from(value), putOption(leased)));
     }
 
     /**
@@ -339,7 +346,7 @@ public final class EtcdStore implements AutoCloseable {
                 .toArray(Op[]::new);
         String what = "put " + String.join(", ", values.keySet());
         CompletableFuture<TxnResponse> f = client.getKVClient().txn().Then(puts).commit();
-        return () -> await(name, what, f);
+        return () -> await(what, f);
     }
 
     /** A write under way ({@link #putAllAsync}). */
@@ -361,7 +368,7 @@ public final class EtcdStore implements AutoCloseable {
      */
     public boolean deleteIf(String key, byte[] value) {
         ByteSequence k = bytes(key);
-        TxnResponse r = await(name, "delete " + key, client.getKVClient().txn()
+        TxnResponse r = await("delete " + key, client.getKVClient().txn()
                 .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value))))
                 .Then(Op.delete(k, DeleteOption.DEFAULT)).commit());
         return r.isSucceeded();
@@ -374,7 +381,7 @@ public final class EtcdStore implements AutoCloseable {
      * @return how many were deleted
      */
     public long deletePrefix(String prefix) {
-        return await(name, "delete " + prefix, client.getKVClient().delete(bytes(prefix),
+        return await("delete " + prefix, client.getKVClient().delete(bytes(prefix),
                 DeleteOption.builder().isPrefix(true).build())).getDeleted();
     }
 
@@ -432,7 +439,7 @@ public final class EtcdStore implements AutoCloseable {
         }
 
         void start() {
-            GetResponse now = await(name, "list " + prefix, client.getKVClient().get(bytes(prefix),
+            GetResponse now = await("list " + prefix, client.getKVClient().get(bytes(prefix),
                     GetOption.builder().isPrefix(true).build()));
             Map<String, byte[]> all = new LinkedHashMap<>();
             for (KeyValue kv : now.getKvs()) {
@@ -508,18 +515,32 @@ public final class EtcdStore implements AutoCloseable {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
-    private static <T> T await(String name, String what, CompletableFuture<T> f) {
+    private <T> T await(String what, CompletableFuture<T> f) {
+        // once a call found etcd away, the next ones wait a short while only, until one gets
+        // an answer: an operation that makes several calls (a publication and its cleanup, an
+        // address's hand-over) fails in one deadline, not one per call
+        long wait = awaySince != 0 ? AWAY.toMillis() : CALL.toMillis();
         try {
-            return f.get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+            T r = f.get(wait, TimeUnit.MILLISECONDS);
+            awaySince = 0;
+            return r;
         } catch (TimeoutException e) {
             f.cancel(true);
+            away();
             throw new RetryableException("cluster store " + name + ": " + what + ": no answer within "
-                    + CALL.toSeconds() + " s");
+                    + (wait >= 1000 ? wait / 1000 + " s" : wait + " ms"));
         } catch (ExecutionException e) {
+            away();
             throw new RetryableException("cluster store " + name + ": " + what + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetryableException("cluster store " + name + ": " + what + ": interrupted");
+        }
+    }
+
+    private void away() {
+        if (awaySince == 0) {
+            awaySince = System.nanoTime() | 1;
         }
     }
 

@@ -31,7 +31,11 @@ public final class AllocatorMain {
             if (a[5].equals("steps")) {
                 var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
                 for (int i = 0; i < each && in.readLine() != null; i++) {
-                    say("got " + IpAddresses.format(g.requestAddress(a[1], subnet, subnet, null, "step-" + i)));
+                    try {
+                        say("got " + IpAddresses.format(g.requestAddress(a[1], subnet, subnet, null, "step-" + i)));
+                    } catch (NetworkException e) {
+                        say("error " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
                     say("step");
                 }
                 say("done");

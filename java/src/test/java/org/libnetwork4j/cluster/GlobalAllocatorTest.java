@@ -157,6 +157,38 @@ class GlobalAllocatorTest {
     }
 
     @Test
+    void onceEtcdIsFoundAwayTheNextCallsWaitHalfASecondNotTheWholeDeadline(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 1)) {
+            Process a = stepper(lab, 0, "netE", 4);
+            try {
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(a.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertTrue(step(a, out).startsWith("10.84.0."), "etcd there");
+                lab.stopEtcd();
+                long[] ms = new long[3];
+                for (int i = 0; i < 3; i++) {
+                    long t0 = System.nanoTime();
+                    p(a);
+                    String l = out.readLine();
+                    ms[i] = (System.nanoTime() - t0) / 1_000_000;
+                    assertTrue(l.startsWith("error RetryableException: cluster store etcd http://192.168.77.100:2379"), l);
+                    assertEquals("step", out.readLine());
+                }
+                assertTrue(ms[0] >= 4_000, "the first waits out the call's deadline: " + ms[0] + " ms");
+                assertTrue(ms[1] < 2_000 && ms[2] < 2_000, "the next ones do not: " + java.util.Arrays.toString(ms));
+            } finally {
+                a.destroyForcibly();
+                a.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void p(Process p) throws java.io.IOException {
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
+    }
+
+    @Test
     void aVniGivenToOneHostsNetworkIsRefusedToTheOthers(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 3)) {
             List<String> lines = onEveryHost(lab, "given", "10.83.0.0/24", "1", "1", "reserve");
