@@ -80,7 +80,9 @@ public final class EtcdNameDirectory {
     private static final int RETRIES = 30; // a second apart: what etcd away longer than that loses, a new lease brings back
 
     private final EtcdStore store;
-    private final Map<String, byte[]> published = new ConcurrentHashMap<>(); // by key, as written
+    // by key, as written; encoded on the writer's thread, off the join's path (the same entry
+    // encodes to the same bytes, which a withdrawal's compare relies on)
+    private final Map<String, Entry> published = new ConcurrentHashMap<>();
     // Writes leave the join and the leave (their hot path: the names reach the other hosts
     // through a watch anyway, some milliseconds later) and go here, one at a time, in order, so
     // that an endpoint's withdrawal never overtakes its publication.
@@ -118,18 +120,18 @@ public final class EtcdNameDirectory {
         return o.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Writes k under the lease while it is still published as value, trying again if etcd is away. */
-    private void put(String k, byte[] value, int tries) {
-        if (published.get(k) != value) {
+    /** Writes k under the lease while it is still published as e, trying again if etcd is away. */
+    private void put(String k, Entry e, int tries) {
+        if (published.get(k) != e) {
             return; // withdrawn or published anew meanwhile
         }
         try {
-            store.put(k, value, true);
-        } catch (RuntimeException e) {
+            store.put(k, encode(e), true);
+        } catch (RuntimeException failed) {
             if (tries > 1 && !writer.isShutdown()) {
-                writer.schedule(() -> put(k, value, tries - 1), 1, java.util.concurrent.TimeUnit.SECONDS);
+                writer.schedule(() -> put(k, e, tries - 1), 1, java.util.concurrent.TimeUnit.SECONDS);
             } else {
-                LOG.warn("cluster store: names {} not published: {}", k, e.getMessage());
+                LOG.warn("cluster store: names {} not published: {}", k, failed.getMessage());
             }
         }
     }
@@ -142,9 +144,8 @@ public final class EtcdNameDirectory {
      */
     public void publish(Entry e) {
         String k = key(e.networkId(), e.endpointId());
-        byte[] value = encode(e);
-        published.put(k, value);
-        writer.execute(() -> put(k, value, RETRIES));
+        published.put(k, e);
+        writer.execute(() -> put(k, e, RETRIES));
     }
 
     /**
@@ -155,14 +156,14 @@ public final class EtcdNameDirectory {
      */
     public void withdraw(String networkId, String endpointId) {
         String k = key(networkId, endpointId);
-        byte[] value = published.remove(k);
-        if (value != null) {
+        Entry e = published.remove(k);
+        if (e != null) {
             writer.execute(() -> {
                 try {
-                    store.deleteIf(k, value); // what this host wrote, and only that
-                } catch (RuntimeException e) {
+                    store.deleteIf(k, encode(e)); // what this host wrote, and only that
+                } catch (RuntimeException failed) {
                     // its host's lease takes it along if it dies; a live host's stays until then
-                    LOG.warn("cluster store: names {} not withdrawn: {}", k, e.getMessage());
+                    LOG.warn("cluster store: names {} not withdrawn: {}", k, failed.getMessage());
                 }
             });
         }
