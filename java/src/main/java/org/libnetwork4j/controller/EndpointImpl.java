@@ -183,17 +183,31 @@ final class EndpointImpl implements Endpoint {
         try {
             GatewayBridge.attach(this, target, network.registry());
         } catch (RuntimeException e) {
-            try {
-                leave(target); // as libnetwork: a join without its way out is undone
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
+            undoJoin(target, e);
             throw e instanceof NetworkException ne ? ne.withContext("join endpoint \"" + name + "\" of network \""
                     + network.name() + "\": its way out through " + GatewayBridge.NETWORK) : e;
+        }
+        // last, so that the store's answer comes back while the way out was made: what the
+        // driver started (an overlay's publication)
+        try {
+            attachment.join().finish().run();
+        } catch (RuntimeException e) {
+            undoJoin(target, e);
+            throw e instanceof NetworkException ne ? ne.withContext("join endpoint \"" + name + "\" of network \""
+                    + network.name() + "\" to the sandbox of container \"" + target.containerId() + "\"") : e;
         }
         connected(NetworkEvent.CONNECT, target);
         // no lock held: the hosts files of the sandboxes that share the network
         HostsPeers.afterChange(network, target, !aliases().isEmpty());
+    }
+
+    /** As libnetwork: a join that cannot be completed (its way out, the store's answer) is left. */
+    private void undoJoin(SandboxImpl target, RuntimeException cause) {
+        try {
+            leave(target);
+        } catch (RuntimeException again) {
+            cause.addSuppressed(again);
+        }
     }
 
     @Override

@@ -18,16 +18,20 @@ import org.libnetwork4j.kernel.Route;
  *                     packet (the bridge settles its port); runs in the caller's thread
  * @param labelled     the driver stamped {@link JoinRequest#label} on a kernel object it can
  *                     find again after a restart
+ * @param finish       what the driver waits for last, once the whole join is done (the
+ *                     sandbox's other endpoints, its way out, included): what it started
+ *                     asynchronously, a store's answer; if it throws, the caller undoes the
+ *                     join with a leave. Runs in the caller's thread
  */
 public record JoinResult(Iface iface, InetAddress gatewayV4, InetAddress gatewayV6, List<Route> staticRoutes,
-        Runnable afterUp, boolean labelled) {
+        Runnable afterUp, boolean labelled, Runnable finish) {
     private static final Runnable NOTHING_TO_DO = () -> { };
 
     /** A join that made nothing (host and null drivers). */
     public static final JoinResult NOTHING = new JoinResult(Iface.NONE, null, null, List.of(), NOTHING_TO_DO, false);
 
     /**
-     * Copies staticRoutes into an immutable list; a null afterUp becomes one that does nothing.
+     * A result with nothing to finish.
      *
      * @param iface        the endpoint's interface, {@link Iface#NONE} for none
      * @param gatewayV4    the IPv4 default route's next hop, or null
@@ -36,9 +40,37 @@ public record JoinResult(Iface iface, InetAddress gatewayV4, InetAddress gateway
      * @param afterUp      work once the interface is up, or null for none
      * @param labelled     whether the join's label is on a kernel object
      */
+    public JoinResult(Iface iface, InetAddress gatewayV4, InetAddress gatewayV6, List<Route> staticRoutes,
+            Runnable afterUp, boolean labelled) {
+        this(iface, gatewayV4, gatewayV6, staticRoutes, afterUp, labelled, null);
+    }
+
+    /**
+     * Copies staticRoutes into an immutable list; a null afterUp or finish becomes one that
+     * does nothing.
+     *
+     * @param iface        the endpoint's interface, {@link Iface#NONE} for none
+     * @param gatewayV4    the IPv4 default route's next hop, or null
+     * @param gatewayV6    the IPv6 default route's next hop, or null
+     * @param staticRoutes more routes through the interface, not null
+     * @param afterUp      work once the interface is up, or null for none
+     * @param labelled     whether the join's label is on a kernel object
+     * @param finish       what to wait for once the whole join is done, or null for nothing
+     */
     public JoinResult {
         staticRoutes = List.copyOf(staticRoutes);
         afterUp = afterUp == null ? NOTHING_TO_DO : afterUp;
+        finish = finish == null ? NOTHING_TO_DO : finish;
+    }
+
+    /**
+     * This result with finish as its last step.
+     *
+     * @param finish what to wait for once the whole join is done
+     * @return the result
+     */
+    public JoinResult finishingWith(Runnable finish) {
+        return new JoinResult(iface, gatewayV4, gatewayV6, staticRoutes, afterUp, labelled, finish);
     }
 
     /**

@@ -27,8 +27,9 @@ final class OverlayJoins {
      * request: one end on the segment's bridge, up, with the join's label in its alias (for a
      * restart to find it) and no IPv6 link-local address (a layer-2 port); the other born in
      * the sandbox under its final name with the endpoint's MAC. The endpoint's publication
-     * starts first and is awaited once the sandbox has the interface up (the result's
-     * afterUp), so that a remote store's round trip overlaps the kernel's work: a peer the
+     * starts first and is awaited last, once the whole join is done (the result's finish,
+     * after the sandbox's way out), so that a remote store's round trip overlaps the kernel's
+     * work: a peer the
      * other hosts know a moment before its veth exists costs nothing, what they send meanwhile
      * finds no port and is dropped. No gateway: an overlay network gives no way out.
      */
@@ -59,19 +60,21 @@ final class OverlayJoins {
         ep.nsIndex = pair.host().index();
         String hostEnd = pair.host().name();
         int hostIndex = pair.host().index();
-        return JoinResult.inSandbox(pair.peer().index(), peerName, null, null, () -> {
-            settle(nl, hostEnd, seg.bridgeName());
-            ep.publishing = null; // awaited here; the caller's locks keep a leave out meanwhile
-            try {
-                publication.await();
-            } catch (RuntimeException e) {
-                // undone here, not by the caller's leave: that one withdraws before it deletes,
-                // and stops at a store it cannot reach. Nothing to withdraw: a publication that
-                // failed has taken back what it could (the directory's contract)
-                undoJoin(ep, List.of(), hostIndex, nl, e);
-                throw e;
-            }
-        }, true);
+        return JoinResult.inSandbox(pair.peer().index(), peerName, null, null,
+                () -> settle(nl, hostEnd, seg.bridgeName()), true).finishingWith(() -> {
+                    try {
+                        publication.await();
+                    } catch (RuntimeException e) {
+                        // the veth goes here, and the caller's leave then finds nothing to do:
+                        // that one would withdraw before it deletes, and stop at a store it
+                        // cannot reach. Nothing to withdraw: a publication that failed has
+                        // taken back what it could (the directory's contract)
+                        ep.publishing = null;
+                        undoJoin(ep, List.of(), hostIndex, nl, e);
+                        throw e;
+                    }
+                    ep.publishing = null;
+                });
     }
 
     /**

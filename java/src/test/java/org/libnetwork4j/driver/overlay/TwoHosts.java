@@ -140,6 +140,7 @@ final class TwoHosts implements AutoCloseable {
         }
         sb.netlink().setUp(index);
         r.afterUp().run();
+        r.finish().run(); // last, as the controller runs it once the whole join is done
         return r;
     }
 
