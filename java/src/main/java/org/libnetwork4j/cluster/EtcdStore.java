@@ -81,11 +81,13 @@ public final class EtcdStore implements AutoCloseable {
     private volatile CloseableClient keepAlive;
     private volatile boolean closed;
     private volatile long awaySince; // 0 while etcd answers
+    private final HeldBack heldBack;
 
     private EtcdStore(String name, Client client, long ttlSeconds) {
         this.name = name;
         this.client = client;
         this.ttlSeconds = ttlSeconds;
+        this.heldBack = new HeldBack(client.getKVClient(), retries);
     }
 
     /**
@@ -308,6 +310,64 @@ public final class EtcdStore implements AutoCloseable {
         return new Claim(false, r.getGetResponses().isEmpty() ? java.util.Set.of() : keySet(r.getGetResponses().get(0)));
     }
 
+    /**
+     * {@link #createOrKeys} for several keys, each with its own value, in one transaction: all
+     * written, or none (one of them had a value) and the keys under prefix read instead.
+     *
+     * @param values the keys, under prefix, and their values
+     * @param leased whether they go with this host's lease
+     * @param prefix what to list if a key is taken
+     * @return whether they were written, or the keys
+     */
+    public Claim createAllOrKeys(Map<String, byte[]> values, boolean leased, String prefix) {
+        Cmp[] none = new Cmp[values.size()];
+        Op[] puts = new Op[values.size()];
+        int i = 0;
+        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+            ByteSequence k = bytes(e.getKey());
+            none[i] = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0));
+            puts[i++] = Op.put(k, ByteSequence.from(e.getValue()), putOption(leased));
+        }
+        TxnResponse r = await("create " + String.join(", ", values.keySet()), client.getKVClient().txn()
+                .If(none).Then(puts).Else(Op.get(bytes(prefix), keysOnly())).commit());
+        if (r.isSucceeded()) {
+            return new Claim(true, java.util.Set.of());
+        }
+        return new Claim(false, r.getGetResponses().isEmpty() ? java.util.Set.of() : keySet(r.getGetResponses().get(0)));
+    }
+
+    /**
+     * Starts replacing a key's value only if it holds expected, without waiting for etcd. Made
+     * again after it took effect, it succeeds: a caller that did not see the first answer can
+     * make sure.
+     *
+     * @param key      the key
+     * @param expected what it must hold
+     * @param value    its new value (not leased)
+     * @return the change under way: its await throws a {@link RetryableException} naming the
+     *         store if etcd could not be asked, a {@link org.libnetwork4j.NotFoundException} if
+     *         the key held neither expected nor value (nothing was written)
+     */
+    public Pending replaceIfAsync(String key, byte[] expected, byte[] value) {
+        ByteSequence k = bytes(key);
+        CompletableFuture<TxnResponse> f = client.getKVClient().txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(expected))))
+                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .Else(Op.get(k, GetOption.DEFAULT)).commit();
+        return () -> {
+            TxnResponse r = await("replace " + key, f);
+            if (r.isSucceeded()) {
+                return;
+            }
+            List<KeyValue> now = r.getGetResponses().isEmpty() ? List.of() : r.getGetResponses().get(0).getKvs();
+            if (now.isEmpty() || !java.util.Arrays.equals(now.get(0).getValue().getBytes(), value)) {
+                throw new org.libnetwork4j.NotFoundException(key + " holds neither "
+                        + new String(expected, StandardCharsets.UTF_8) + " nor "
+                        + new String(value, StandardCharsets.UTF_8) + " (" + name + ")");
+            }
+        };
+    }
+
     private static GetOption keysOnly() {
         return GetOption.builder().isPrefix(true).withKeysOnly(true).build();
     }
@@ -333,7 +393,8 @@ public final class EtcdStore implements AutoCloseable {
 
     /**
      * Starts writing keys in one transaction (all or none), whatever they held, and returns
-     * without waiting for etcd: the caller works meanwhile and then awaits the answer.
+     * without waiting for etcd: the caller works meanwhile and then awaits the answer. The
+     * changes {@link #replaceIfLater} holds back go in the same transaction.
      *
      * @param values the keys and their values
      * @param leased whether they go with this host's lease
@@ -345,8 +406,31 @@ public final class EtcdStore implements AutoCloseable {
                 .map(e -> Op.put(bytes(e.getKey()), ByteSequence.from(e.getValue()), putOption(leased)))
                 .toArray(Op[]::new);
         String what = "put " + String.join(", ", values.keySet());
-        CompletableFuture<TxnResponse> f = client.getKVClient().txn().Then(puts).commit();
+        CompletableFuture<TxnResponse> f = heldBack.commitWith(puts);
         return () -> await(what, f);
+    }
+
+    /**
+     * {@link #replaceIfAsync}, held back to go in the transaction of the next
+     * {@link #putAllAsync} (an endpoint's publication, when it joins), so that it costs no
+     * transaction of its own; sent alone if none comes within 20 ms, or when awaited first.
+     *
+     * @param key      the key
+     * @param expected what it must hold
+     * @param value    its new value (not leased)
+     * @return the change: its await sends it if it is still held back, and throws as
+     *         {@link #replaceIfAsync}'s
+     */
+    public Pending replaceIfLater(String key, byte[] expected, byte[] value) {
+        HeldBack.Change c = heldBack.hold(bytes(key), ByteSequence.from(expected), ByteSequence.from(value));
+        return () -> {
+            heldBack.sendAlone(); // if it is still held back, it goes now
+            if (!await("replace " + key, c.result)) {
+                throw new org.libnetwork4j.NotFoundException(key + " holds neither "
+                        + new String(expected, StandardCharsets.UTF_8) + " nor "
+                        + new String(value, StandardCharsets.UTF_8) + " (" + name + ")");
+            }
+        };
     }
 
     /** A write under way ({@link #putAllAsync}). */

@@ -39,6 +39,8 @@ import org.libnetwork4j.RetryableException;
  * lists the network's keys if it finds that address taken, so a belief gone stale (another
  * host took it) costs that one round trip and refreshes the belief. What decides is always the
  * transaction, never the belief: a stale one can cost a race, never give an address twice.
+ * A host can take spares in that transaction ({@link #requestAddresses}), and hand them over
+ * to their users later ({@link #handOverLater}).
  */
 public final class GlobalAllocator {
     /** Docker's range of overlay VNIs. */
@@ -49,6 +51,10 @@ public final class GlobalAllocator {
     private static final int SPREAD = 16;
     private static final int ATTEMPTS = 1000;
     private static final int VIEWS = 256;
+    // at most one spare for this many free addresses. Spares are their host's alone: one host
+    // cannot give out another's. Taken only while a subnet is far from its end, they are used
+    // up by their hosts' next endpoints long before it, rather than stranded when it comes
+    private static final int FREE_PER_SPARE = 64;
 
     private final EtcdStore store;
     // bounded: a network forgotten here (deleted by another host, say) is only listed again
@@ -135,6 +141,32 @@ public final class GlobalAllocator {
             }
             return preferred;
         }
+        return requestAddresses(networkId, subnet, range, 0, owner, null).get(0);
+    }
+
+    /**
+     * One of the lowest free addresses of range for owner, as {@link #requestAddress} gives
+     * it, and in the same transaction up to {@code spares} more of the next lowest free for
+     * spareOwner: a host that keeps some at hand gives its next endpoints theirs without a
+     * round trip. At most one spare is taken for every {@value #FREE_PER_SPARE} addresses
+     * free by this host's belief (none with fewer than {@code 2 * FREE_PER_SPARE}), so that
+     * hosts holding spares do not starve one another near a subnet's end; and none after a
+     * race lost in this request, where asking for more than one address would only lose
+     * again.
+     *
+     * @param networkId  the network
+     * @param subnet     the subnet: its network address (and IPv4 broadcast) are never given
+     * @param range      where the addresses come from (the subnet, or its ip-range)
+     * @param spares     how many more to take at most, 0 for none
+     * @param owner      what holds the first
+     * @param spareOwner what holds the others (ignored if spares is 0)
+     * @return the addresses taken, the owner's first, the spares' lowest first
+     * @throws PoolExhaustedException if range has no free address
+     * @throws RetryableException     if the store cannot be reached, or the races do not end
+     */
+    public List<InetAddress> requestAddresses(String networkId, IpPrefix subnet, IpPrefix range, int spares,
+            String owner, String spareOwner) {
+        byte[] value = owner.getBytes(StandardCharsets.UTF_8);
         String prefix = EtcdStore.ROOT + "ipam/" + networkId + "/";
         View view = views.computeIfAbsent(networkId, k -> new View());
         boolean lost = false;
@@ -148,8 +180,8 @@ public final class GlobalAllocator {
                 view.replace(store.keys(prefix));
                 fresh = true;
             }
-            InetAddress a;
-            String key;
+            List<InetAddress> claim;
+            List<String> keys = new ArrayList<>();
             synchronized (view) {
                 Free f = lowestFree(subnet, range, view.floor.getOrDefault(range, 0L), view.taken, view.claiming,
                         prefix);
@@ -164,25 +196,40 @@ public final class GlobalAllocator {
                 }
                 // the lowest first, as a host alone would give; after a lost race, one of the
                 // lowest few at random, so that the racers part
-                a = lost ? free.get(ThreadLocalRandom.current().nextInt(free.size())) : free.get(0);
-                key = prefix + IpAddresses.format(a);
-                view.claiming.add(key);
+                claim = new ArrayList<>();
+                claim.add(lost ? free.get(ThreadLocalRandom.current().nextInt(free.size())) : free.get(0));
+                long room = size(range) - view.taken.size() - view.claiming.size();
+                int more = lost ? 0 : (int) Math.min(spares, Math.min(free.size() - 1, room / FREE_PER_SPARE - 1));
+                if (more > 0) {
+                    claim.addAll(free.subList(1, 1 + more));
+                }
+                for (InetAddress a : claim) {
+                    keys.add(prefix + IpAddresses.format(a));
+                }
+                view.claiming.addAll(keys);
                 view.floor.put(range, f.first());
             }
             EtcdStore.Claim c = null;
             try {
-                c = store.createOrKeys(key, value, false, prefix);
+                if (keys.size() == 1) {
+                    c = store.createOrKeys(keys.get(0), value, false, prefix);
+                } else {
+                    Map<String, byte[]> values = new java.util.LinkedHashMap<>();
+                    byte[] spare = spareOwner.getBytes(StandardCharsets.UTF_8);
+                    keys.forEach(k -> values.put(k, values.isEmpty() ? value : spare));
+                    c = store.createAllOrKeys(values, false, prefix);
+                }
             } finally {
                 synchronized (view) {
-                    view.claiming.remove(key);
+                    keys.forEach(view.claiming::remove);
                     if (c == null) {
-                        view.floor.clear(); // it may be free still, below the floor
+                        view.floor.clear(); // they may be free still, below the floor
                     }
                 }
             }
             if (c.created()) {
-                view.took(key);
-                return a;
+                keys.forEach(view::took);
+                return claim;
             }
             view.replace(c.keys());
             fresh = true;
@@ -190,6 +237,68 @@ public final class GlobalAllocator {
         }
         throw new RetryableException("network " + networkId + ": " + ATTEMPTS + " address requests in a row lost"
                 + " their race (" + store.name() + ")");
+    }
+
+    /** How many addresses range holds, at most Long.MAX_VALUE. */
+    private static long size(IpPrefix range) {
+        int host = IpPrefix.bits(range.address()) - range.length();
+        return host >= 63 ? Long.MAX_VALUE : 1L << host;
+    }
+
+    /**
+     * The addresses of a network that hold value (a host's spares, after its restart): one
+     * listing, which is this host's belief of what the network holds from then on.
+     *
+     * @param networkId the network
+     * @param value     what they hold
+     * @return the addresses
+     */
+    public List<InetAddress> held(String networkId, String value) {
+        String prefix = EtcdStore.ROOT + "ipam/" + networkId + "/";
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        List<InetAddress> l = new ArrayList<>();
+        Map<String, byte[]> all = store.list(prefix);
+        views.computeIfAbsent(networkId, k -> new View()).replace(all.keySet());
+        all.forEach((k, held) -> {
+            if (java.util.Arrays.equals(held, v)) {
+                try {
+                    l.add(IpAddresses.parse(k.substring(prefix.length())));
+                } catch (RuntimeException notAnAddress) {
+                    // not a key of ours
+                }
+            }
+        });
+        return l;
+    }
+
+    /**
+     * Starts handing an address from one holder of this host's to another (a spare put to an
+     * endpoint's use, one given back to the spares), without waiting for etcd.
+     *
+     * @param networkId the network
+     * @param address   the address
+     * @param from      what it must hold now
+     * @param to        what it holds after
+     * @return the change under way (see {@link EtcdStore#replaceIfAsync})
+     */
+    public EtcdStore.Pending handOver(String networkId, InetAddress address, String from, String to) {
+        return store.replaceIfAsync(addressKey(networkId, address), from.getBytes(StandardCharsets.UTF_8),
+                to.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@link #handOver}, held back to go with this host's next write to etcd (see
+     * {@link EtcdStore#replaceIfLater}).
+     *
+     * @param networkId the network
+     * @param address   the address
+     * @param from      what it must hold now
+     * @param to        what it holds after
+     * @return the change, sent at the latest when awaited
+     */
+    public EtcdStore.Pending handOverLater(String networkId, InetAddress address, String from, String to) {
+        return store.replaceIfLater(addressKey(networkId, address), from.getBytes(StandardCharsets.UTF_8),
+                to.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Up to SPREAD free addresses, lowest first, and the offset in the range of the first. */
@@ -243,14 +352,16 @@ public final class GlobalAllocator {
      * @param networkId the network
      * @param address   the address
      * @param owner     who took it
+     * @return whether owner held it (and it is free now)
      */
-    public void releaseAddress(String networkId, InetAddress address, String owner) {
+    public boolean releaseAddress(String networkId, InetAddress address, String owner) {
         String key = addressKey(networkId, address);
-        store.deleteIf(key, owner.getBytes(StandardCharsets.UTF_8));
+        boolean released = store.deleteIf(key, owner.getBytes(StandardCharsets.UTF_8));
         View v = views.get(networkId);
         if (v != null) {
             v.gave(key); // another's still: the next claim of it loses its race and lists again
         }
+        return released;
     }
 
     /**

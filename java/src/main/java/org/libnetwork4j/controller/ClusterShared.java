@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.ControllerConfig;
@@ -30,16 +31,64 @@ import org.slf4j.LoggerFactory;
  * subnets claimed at {@code subnets/SUBNET}, its endpoints' addresses through
  * {@link GlobalAllocator} (each address held by the host that took it, its gateways by
  * "gateway"), its peers and VNI through the overlay driver's directory and allocator.
+ *
+ * <p>Spares: an address request that needs etcd takes a few more addresses in the same
+ * transaction, held as "host IP spare", and the host's next endpoints get theirs without a
+ * round trip (Calico's IPAM blocks serve the same end). A spare put to use is handed over to
+ * "host IP" in the endpoint's publication transaction. Spares are their host's only, hold no
+ * network delete up, survive the host's restart (it takes them up again) and go with the
+ * network; what a host that never comes back held stays, as its endpoints' addresses do.
  */
 final class ClusterShared implements Shared {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterShared.class);
     private static final String GATEWAY = "gateway";
+    private static final String SPARE = " spare";
+    /** How many addresses of a network a host takes ahead at most. */
+    private static final int SPARES = 8;
 
     private final EtcdStore store;
     private final GlobalAllocator allocator;
     private final OverlayDriver overlay;
     private final EtcdNameDirectory names;
     private final String me;
+    private final String spareMark;
+    private final Map<String, Spares> spares = new java.util.concurrent.ConcurrentHashMap<>();
+    // spares put to use whose hand-over to this host's endpoints etcd has not confirmed yet
+    private final Map<String, EtcdStore.Pending> handing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A network's spares on this host, lowest first. */
+    private static final class Spares {
+        private final java.util.TreeSet<InetAddress> free = new java.util.TreeSet<>(ClusterShared::compare);
+        private boolean adopted;
+
+        synchronized int size() {
+            return free.size();
+        }
+
+        synchronized void addAll(List<InetAddress> l) {
+            free.addAll(l);
+        }
+
+        synchronized InetAddress remove(InetAddress a) {
+            return free.remove(a) ? a : null;
+        }
+
+        synchronized InetAddress lowestIn(IpPrefix range) {
+            for (InetAddress a : free) {
+                if (range.contains(a)) {
+                    free.remove(a);
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static int compare(InetAddress x, InetAddress y) {
+        byte[] a = x.getAddress();
+        byte[] b = y.getAddress();
+        return a.length != b.length ? Integer.compare(a.length, b.length) : java.util.Arrays.compareUnsigned(a, b);
+    }
 
     private ClusterShared(EtcdStore store, GlobalAllocator allocator, OverlayDriver overlay, InetAddress advertise) {
         this.store = store;
@@ -47,6 +96,7 @@ final class ClusterShared implements Shared {
         this.overlay = overlay;
         this.names = new EtcdNameDirectory(store);
         this.me = "host " + IpAddresses.format(advertise);
+        this.spareMark = me + SPARE;
     }
 
     @Override
@@ -166,23 +216,105 @@ final class ClusterShared implements Shared {
             store.deleteIf(subnetKey(a.subnet()), utf8(r.id()));
         }
         allocator.releaseNetwork(r.id());
+        spares.remove(r.id());
+    }
+
+    /**
+     * An address for this host. A dynamic one comes from the network's spares if one is in
+     * range: no round trip; the cluster learns that it is in use with this host's next write
+     * (the endpoint's publication, when it joins), within 20 ms, or when {@link #settle}
+     * asks. Without one, the allocator's transaction takes it and up to {@value #SPARES}
+     * spares with it. After a restart the first request of each
+     * network takes up the spares the cluster says this host holds (one listing), except those
+     * an endpoint here uses (a restart between a spare's use and its hand-over): those are
+     * handed over now.
+     */
+    @Override
+    public InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred,
+            Predicate<InetAddress> usedHere) {
+        Spares s = spares.computeIfAbsent(networkId, k -> new Spares());
+        adoptOnce(networkId, s, usedHere);
+        InetAddress a = preferred != null ? s.remove(preferred) : s.lowestIn(range);
+        if (a != null) {
+            // held back to go with the endpoint's publication when it joins: no transaction of
+            // its own (settle sends it if none comes)
+            handing.put(handKey(networkId, a), allocator.handOverLater(networkId, a, spareMark, me));
+            return a;
+        }
+        if (preferred != null) {
+            return allocator.requestAddress(networkId, subnet, range, preferred, me);
+        }
+        List<InetAddress> got = allocator.requestAddresses(networkId, subnet, range,
+                Math.max(0, SPARES - s.size()), me, spareMark);
+        s.addAll(got.subList(1, got.size()));
+        return got.get(0);
+    }
+
+    private void adoptOnce(String networkId, Spares s, Predicate<InetAddress> usedHere) {
+        synchronized (s) {
+            if (s.adopted) {
+                return;
+            }
+            for (InetAddress a : allocator.held(networkId, spareMark)) {
+                if (usedHere.test(a)) {
+                    allocator.handOver(networkId, a, spareMark, me).await();
+                } else {
+                    s.free.add(a);
+                }
+            }
+            s.adopted = true;
+        }
     }
 
     @Override
-    public InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred) {
-        return allocator.requestAddress(networkId, subnet, range, preferred, me);
+    public void settle(String networkId, InetAddress a) {
+        String k = handKey(networkId, a);
+        EtcdStore.Pending p = handing.get(k);
+        if (p != null) {
+            p.await(); // a failure leaves it: who holds the address in the cluster is not known
+            handing.remove(k, p);
+        }
     }
 
+    /**
+     * Gives the address back to the cluster; it is not kept as a spare, so that what a host
+     * holds ahead stays what its requests took while the subnet was roomy. A spare whose
+     * hand-over to its endpoint etcd never confirmed (a store away: the endpoint's join failed
+     * on it) stays this host's spare instead, without a round trip; its next use hands it over
+     * again.
+     */
     @Override
     public void give(String networkId, InetAddress a) {
+        EtcdStore.Pending p = handing.remove(handKey(networkId, a));
+        if (p != null) {
+            try {
+                p.await();
+            } catch (org.libnetwork4j.RetryableException unknown) {
+                Spares s = spares.get(networkId);
+                if (s != null) {
+                    s.addAll(List.of(a));
+                    return;
+                }
+            } catch (org.libnetwork4j.NotFoundException gone) {
+                return; // neither a spare of this host's nor its endpoint's: the network went
+            }
+        }
         allocator.releaseAddress(networkId, a, me);
     }
 
+    private static String handKey(String networkId, InetAddress a) {
+        return networkId + "/" + IpAddresses.format(a);
+    }
+
+    /**
+     * Whether another host holds an address of the network for an endpoint; spares, this
+     * host's or another's, hold nothing up (they go with the network).
+     */
     @Override
     public boolean othersHold(String networkId) {
         for (byte[] v : store.list(EtcdStore.ROOT + "ipam/" + networkId + "/").values()) {
             String owner = new String(v, StandardCharsets.UTF_8);
-            if (!owner.equals(GATEWAY) && !owner.equals(me)) {
+            if (!owner.equals(GATEWAY) && !owner.equals(me) && !owner.endsWith(SPARE)) {
                 return true;
             }
         }

@@ -187,10 +187,11 @@ final class EndpointImpl implements Endpoint {
             throw e instanceof NetworkException ne ? ne.withContext("join endpoint \"" + name + "\" of network \""
                     + network.name() + "\": its way out through " + GatewayBridge.NETWORK) : e;
         }
-        // last, so that the store's answer comes back while the way out was made: what the
-        // driver started (an overlay's publication)
+        // last, so that the store's answers come back while the way out was made: what the
+        // driver started (an overlay's publication) and the cluster's record of the address
         try {
             attachment.join().finish().run();
+            network.addresses().settle(ipv4, ipv6);
         } catch (RuntimeException e) {
             undoJoin(target, e);
             throw e instanceof NetworkException ne ? ne.withContext("join endpoint \"" + name + "\" of network \""

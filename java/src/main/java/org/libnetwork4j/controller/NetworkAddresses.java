@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
@@ -165,7 +166,8 @@ final class NetworkAddresses {
         if (shared == null) {
             return new IpPrefix(ipam.requestAddress(a.poolId(), preferred), a.subnet().length());
         }
-        InetAddress taken = shared.take(networkId, a.subnet(), a.ipRange() != null ? a.ipRange() : a.subnet(), preferred);
+        InetAddress taken = shared.take(networkId, a.subnet(), a.ipRange() != null ? a.ipRange() : a.subnet(), preferred,
+                x -> usedHere(a.poolId(), x));
         try {
             return new IpPrefix(ipam.requestAddress(a.poolId(), taken), a.subnet().length());
         } catch (RuntimeException e) {
@@ -175,6 +177,32 @@ final class NetworkAddresses {
                 e.addSuppressed(again);
             }
             throw e;
+        }
+    }
+
+    /** Whether the local IPAM holds addr for an endpoint: asked by taking it and giving it back. */
+    private boolean usedHere(String poolId, InetAddress addr) {
+        try {
+            ipam.requestAddress(poolId, addr);
+        } catch (AlreadyExistsException used) {
+            return true;
+        }
+        ipam.releaseAddress(poolId, addr);
+        return false;
+    }
+
+    /**
+     * Waits until the cluster knows the endpoint's addresses as in use (see
+     * {@link Shared#settle}); nothing for a local network.
+     */
+    void settle(IpPrefix ip4, IpPrefix ip6) {
+        if (shared != null) {
+            if (ip4 != null) {
+                shared.settle(networkId, ip4.address());
+            }
+            if (ip6 != null) {
+                shared.settle(networkId, ip6.address());
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.libnetwork4j.controller;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.NotSupportedException;
@@ -34,8 +35,13 @@ interface Shared extends AutoCloseable {
         }
 
         @Override
-        public InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred) {
+        public InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred,
+                Predicate<InetAddress> usedHere) {
             throw new NotSupportedException("no cluster store");
+        }
+
+        @Override
+        public void settle(String networkId, InetAddress a) {
         }
 
         @Override
@@ -85,8 +91,23 @@ interface Shared extends AutoCloseable {
     /** Removes the record, its claims and every address of the network from the cluster. */
     void unpublish(NetworkRecord r);
 
-    /** An address of the network, taken for this host: preferred, or a free one of range. */
-    InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred);
+    /**
+     * An address of the network, taken for this host: preferred, or a free one of range. The
+     * cluster may learn that it is in use a moment after this returns; {@link #settle} waits
+     * until it has.
+     *
+     * @param usedHere whether an address is an endpoint's on this host (asked of addresses
+     *                 the cluster says this host holds spare, after a restart)
+     */
+    InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred,
+            Predicate<InetAddress> usedHere);
+
+    /**
+     * Waits until the cluster knows an address {@link #take} gave as in use.
+     *
+     * @throws org.libnetwork4j.RetryableException if the store could not be told
+     */
+    void settle(String networkId, InetAddress a);
 
     /** Gives back an address this host took. */
     void give(String networkId, InetAddress a);

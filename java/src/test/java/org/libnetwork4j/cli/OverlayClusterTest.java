@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -80,6 +81,24 @@ class OverlayClusterTest {
             ip.put(i, Oracle.addrs(c.get(i), "eth0", "inet").get(0).split("/")[0]);
         }
         assertEquals(3, ip.values().stream().distinct().count(), "one address each, across hosts: " + ip);
+        // each address is held in etcd by its host; each host took spares ahead, marked so
+        Map<String, String> holders = holders(networkId);
+        for (int i = 1; i <= 3; i++) {
+            assertEquals("host 192.168.77." + i, holders.get(ip.get(i)), "c" + i + "'s address: " + holders);
+            String spare = "host 192.168.77." + i + " spare";
+            assertTrue(holders.containsValue(spare), "h" + i + " holds spares: " + holders);
+        }
+        assertEquals(3 + 1, holders.values().stream().filter(x -> !x.endsWith(" spare")).count(),
+                "the endpoints' and the gateway's, the rest spares: " + holders);
+        // a connect that finds a spare costs etcd one transaction: the endpoint's publication,
+        // with the spare's hand-over in it (and the names' put, off the connect's path)
+        lnwOut(1, "sandbox", "create", "c1b");
+        var before = lab.requestsHandled();
+        lnw(1, "network", "connect", "ov1", "c1b");
+        var after = lab.requestsHandled();
+        assertEquals(1, after.getOrDefault("Txn", 0L) - before.getOrDefault("Txn", 0L), before + " -> " + after);
+        assertEquals(0, after.getOrDefault("Range", 0L) - before.getOrDefault("Range", 0L), before + " -> " + after);
+        lnw(1, "sandbox", "rm", "c1b");
         for (int i = 1; i <= 3; i++) {
             for (int j = 1; j <= 3; j++) {
                 if (i != j) {
@@ -100,7 +119,7 @@ class OverlayClusterTest {
 
         // h1's peer table: exactly c2 and c3, at their hosts' addresses
         NsRef plane1 = NsRef.of(ns.dir().resolve("h1").resolve("run/overlay/ov-" + networkId.substring(0, 12)));
-        assertEquals(List.of(ip.get(2), ip.get(3)), neighbours(plane1), "h1's neighbours");
+        assertEquals(Set.of(ip.get(2), ip.get(3)), Set.copyOf(neighbours(plane1)), "h1's neighbours");
         String fdb = Oracle.out(plane1, "bridge", "-j", "fdb", "show");
         assertTrue(fdb.contains("192.168.77.2") && fdb.contains("192.168.77.3") && !fdb.contains("192.168.77.1\""),
                 "h1's FDB sends to h2 and h3: " + fdb);
@@ -119,9 +138,22 @@ class OverlayClusterTest {
         }
         eventually("h1 forgets c3", () -> !neighbours(plane1).contains(ip.get(3)));
         assertTrue(neighbours(plane1).contains(ip.get(2)), "and keeps c2");
+        String lowestSpare3 = holders(networkId).entrySet().stream()
+                .filter(e -> e.getValue().equals("host 192.168.77.3 spare")).map(Map.Entry::getKey)
+                .min(java.util.Comparator.comparingInt(x -> Integer.parseInt(x.substring(x.lastIndexOf('.') + 1))))
+                .orElseThrow();
         startDaemon(3); // its controller comes back and publishes c3 again
         eventually("h1 learns c3 again", () -> neighbours(plane1).contains(ip.get(3)));
         eventually("c1 pings c3 again", () -> Oracle.ping(c.get(1), ip.get(3)));
+        // the spares h3 held before it was killed are its own still: its next container gets
+        // the lowest, handed over to it in etcd by the time the connect returns
+        NsRef c3b = NsRef.of(Path.of(lnwOut(3, "sandbox", "create", "c3b").strip()));
+        lnw(3, "network", "connect", "ov1", "c3b");
+        assertEquals(lowestSpare3, Oracle.addrs(c3b, "eth0", "inet").get(0).split("/")[0]);
+        assertEquals("host 192.168.77.3", holders(networkId).get(lowestSpare3));
+        lnw(3, "network", "disconnect", "ov1", "c3b");
+        lnw(3, "sandbox", "rm", "c3b");
+        assertEquals(null, holders(networkId).get(lowestSpare3), "given back with its endpoint");
 
         for (int i = 1; i <= 3; i++) {
             lnw(i, "network", "disconnect", "ov1", "c" + i);
@@ -154,13 +186,19 @@ class OverlayClusterTest {
 
         // etcd away: what needs it fails at once, naming it; what runs keeps running
         lab.stopEtcd();
-        lnwOut(1, "sandbox", "create", "c1b");
+        NsRef c1b = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1b").strip()));
+        long waysOut = lnwOut(1, "network", "inspect", "docker_gwbridge").split("gateway_", -1).length;
         long t0 = System.nanoTime();
+        // h1 has a spare address (taken with c1's): the endpoint is made, its join fails on
+        // the publication, and the join is undone, its way out with it
         Oracle.Result refused = lnwRun(1, "network", "connect", "ov2", "c1b");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertNotEquals(0, refused.exitCode());
         assertTrue(refused.err().contains("cluster store etcd http://192.168.77.100:2379"), refused.err());
         assertTrue(ms < 15_000, "at once, within the store's deadline: " + ms + " ms");
+        assertEquals(List.of("lo"), Oracle.linkNames(c1b), "nothing left in c1b");
+        assertEquals(waysOut, lnwOut(1, "network", "inspect", "docker_gwbridge").split("gateway_", -1).length,
+                "no way out left on docker_gwbridge (c1's only)");
         assertTrue(Oracle.ping(c1, ip2), "existing overlay traffic keeps flowing");
         lnw(1, "network", "create", "--subnet", "10.92.0.0/24", "local1");
         lnw(1, "network", "connect", "local1", "c1b");
@@ -335,6 +373,17 @@ class OverlayClusterTest {
         }
     }
 
+    /** Who holds each address of a network in etcd, by address. */
+    private Map<String, String> holders(String networkId) throws Exception {
+        String prefix = "/libnetwork4j/ipam/" + networkId + "/";
+        List<String> l = lab.etcdctl("get", "--prefix", prefix).out().lines().filter(x -> !x.isBlank()).toList();
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < l.size(); i += 2) {
+            m.put(l.get(i).substring(prefix.length()), l.get(i + 1));
+        }
+        return m;
+    }
+
     private void eventually(String what, BooleanSupplier check) throws InterruptedException {
         for (int i = 0; i < 150; i++) { // bounded: 15 s, the lease's 3 s with a wide margin
             if (check.getAsBoolean()) {
@@ -385,6 +434,8 @@ class OverlayClusterTest {
         cmd.add(3, "LNW_LOG_LEVEL=info");
         Files.createDirectories(tmpDir(host));
         cmd.add(3, "LNW_JAVA_OPTS=-Djava.io.tmpdir=" + tmpDir(host));
+        // a daemon killed with kill -9 left its socket: the new one is up once it makes its own
+        Files.deleteIfExists(ns.dir().resolve("h" + host).resolve("state").resolve(DaemonCommand.SOCKET));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         daemons.put("h" + host, p);

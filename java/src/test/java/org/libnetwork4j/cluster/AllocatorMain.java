@@ -13,10 +13,11 @@ import org.libnetwork4j.NetworkException;
 
 /**
  * One host of GlobalAllocatorTest, in a JVM of its own in the host's namespace:
- * {@code AllocatorMain ENDPOINT NETWORK SUBNET THREADS EACH address|vni|reserve|steps}. Prints one line
+ * {@code AllocatorMain ENDPOINT NETWORK SUBNET THREADS EACH address|vni|reserve|steps|spares}. Prints one line
  * per value taken ("got VALUE") or refused ("error TYPE: MESSAGE"), then "done". {@code steps}:
  * one address at a time, each after a line read on stdin, then "step" (for a test that counts
- * etcd's requests between them); EACH of them, one thread.
+ * etcd's requests between them); EACH of them, one thread. {@code spares}: one request for an
+ * address ("owner") and up to EACH spares ("owner spare"), each taken printed, the owner's first.
  */
 public final class AllocatorMain {
     private AllocatorMain() {
@@ -37,6 +38,17 @@ public final class AllocatorMain {
                         say("error " + e.getClass().getSimpleName() + ": " + e.getMessage());
                     }
                     say("step");
+                }
+                say("done");
+                System.exit(0);
+            }
+            if (a[5].equals("spares")) { // one request of an address and EACH spares at most
+                try {
+                    for (var got : g.requestAddresses(a[1], subnet, subnet, each, "owner", "owner spare")) {
+                        say("got " + IpAddresses.format(got));
+                    }
+                } catch (NetworkException e) {
+                    say("error " + e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
                 say("done");
                 System.exit(0);

@@ -82,20 +82,6 @@ class GlobalAllocatorTest {
         }
     }
 
-    /** etcd's own count of the unary requests it answered, by method (Range, Txn, ...). */
-    private static java.util.Map<String, Long> handled(EtcdLab lab) {
-        String metrics = org.libnetwork4j.testing.Oracle.out(lab.etcdHost(), "curl", "-sf", "--max-time", "5",
-                "http://192.168.77.100:2379/metrics");
-        java.util.Map<String, Long> m = new java.util.HashMap<>();
-        java.util.regex.Matcher x = java.util.regex.Pattern.compile(
-                "(?m)^grpc_server_handled_total\\{[^}]*grpc_method=\"(\\w+)\"[^}]*grpc_type=\"unary\"[^}]*} (\\d+)$")
-                .matcher(metrics);
-        while (x.find()) {
-            m.merge(x.group(1), Long.parseLong(x.group(2)), Long::sum);
-        }
-        return m;
-    }
-
     private static long delta(java.util.Map<String, Long> before, java.util.Map<String, Long> after, String method) {
         return after.getOrDefault(method, 0L) - before.getOrDefault(method, 0L);
     }
@@ -129,16 +115,16 @@ class GlobalAllocatorTest {
                 var bOut = new java.io.BufferedReader(new java.io.InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
                 List<String> got = new ArrayList<>();
                 got.add(step(a, aOut)); // A's first: it lists the network once, then claims
-                var before = handled(lab);
+                var before = lab.requestsHandled();
                 got.add(step(a, aOut)); // what A believes free is: one transaction
-                var after = handled(lab);
+                var after = lab.requestsHandled();
                 assertEquals(1, delta(before, after, "Txn"), "one transaction: " + before + " -> " + after);
                 assertEquals(0, delta(before, after, "Range"), "no listing: " + before + " -> " + after);
 
                 got.add(step(b, bOut)); // B takes the address A believes free
-                before = handled(lab);
+                before = lab.requestsHandled();
                 got.add(step(a, aOut)); // A's claim loses, learns what is taken in that answer, claims again
-                after = handled(lab);
+                after = lab.requestsHandled();
                 assertEquals(2, delta(before, after, "Txn"), "the lost claim and the next: " + before + " -> " + after);
                 assertEquals(0, delta(before, after, "Range"), "the listing came with the lost claim: " + after);
 
@@ -186,6 +172,33 @@ class GlobalAllocatorTest {
     private static void p(Process p) throws java.io.IOException {
         p.getOutputStream().write('\n');
         p.getOutputStream().flush();
+    }
+
+    @Test
+    void sparesComeInTheAddresssTransactionAndOnlyWhereTheSubnetIsRoomy(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 1)) {
+            var before = lab.requestsHandled();
+            List<String> roomy = got(onEveryHost(lab, "netS", "10.85.0.0/22", "1", "8", "spares"));
+            var after = lab.requestsHandled();
+            assertEquals(List.of("10.85.0.1", "10.85.0.2", "10.85.0.3", "10.85.0.4", "10.85.0.5", "10.85.0.6",
+                    "10.85.0.7", "10.85.0.8", "10.85.0.9"), roomy, "the owner's, then the next lowest as spares");
+            assertEquals(1, delta(before, after, "Txn"), "one transaction: " + before + " -> " + after);
+            String held = lab.etcdctl("get", "--prefix", "/libnetwork4j/ipam/netS/").out();
+            List<String> lines = held.lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(18, lines.size(), held);
+            assertEquals(List.of("/libnetwork4j/ipam/netS/10.85.0.1", "owner"), lines.subList(0, 2), held);
+            for (int i = 2; i < lines.size(); i += 2) {
+                assertEquals("owner spare", lines.get(i + 1), "a spare is marked as one: " + held);
+            }
+
+            // one spare for every 64 addresses believed free, less one: a /24 gives three, a /26
+            // none
+            assertEquals(List.of("10.86.0.1", "10.86.0.2", "10.86.0.3", "10.86.0.4"),
+                    got(onEveryHost(lab, "netT", "10.86.0.0/24", "1", "8", "spares")));
+            assertEquals(List.of("10.87.0.1"), got(onEveryHost(lab, "netU", "10.87.0.0/26", "1", "8", "spares")));
+            assertEquals(1, lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/ipam/netU/").out().lines()
+                    .filter(l -> !l.isBlank()).count());
+        }
     }
 
     @Test
@@ -272,9 +285,18 @@ class GlobalAllocatorTest {
             assertEquals(240, new HashSet<>(addrs).size(), () -> "no address twice across the three controllers: "
                     + count.entrySet().stream().filter(e -> e.getValue() > 1).limit(10).toList());
             assertTrue(!addrs.contains("10.94.0.1"), "never the gateway");
-            String keys = lab.etcdctl("get", "--prefix", "--keys-only", "/libnetwork4j/ipam/").out();
-            assertEquals(1, keys.lines().filter(l -> !l.isBlank()).count(),
-                    "every endpoint's address given back when it was deleted; the gateway stays: " + keys);
+            // every endpoint's address given back when it was deleted; the gateway stays, and
+            // what each host took ahead as spares (marked so: the network's delete takes them)
+            List<String> held = lab.etcdctl("get", "--prefix", "/libnetwork4j/ipam/").out().lines()
+                    .filter(l -> !l.isBlank()).toList();
+            List<String> holders = new ArrayList<>();
+            for (int i = 1; i < held.size(); i += 2) {
+                holders.add(held.get(i));
+            }
+            assertEquals(1, holders.stream().filter(x -> x.equals("gateway")).count(), held.toString());
+            assertTrue(holders.stream().allMatch(x -> x.equals("gateway") || x.matches("host 192\\.168\\.77\\.[123] spare")),
+                    "no endpoint's address is left: " + held);
+            assertTrue(holders.size() - 1 <= 3 * 8, "at most 8 spares a host: " + held);
         }
     }
 }

@@ -110,6 +110,25 @@ public final class EtcdLab implements AutoCloseable {
     }
 
     /**
+     * etcd's own count of the unary requests it answered, by method (Range, Txn, Put...),
+     * from its metrics.
+     *
+     * @return the counts
+     */
+    public java.util.Map<String, Long> requestsHandled() {
+        String metrics = Oracle.out(etcdHost(), "curl", "-sf", "--max-time", "5",
+                "http://192.168.77.100:2379/metrics");
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile(
+                "(?m)^grpc_server_handled_total\\{[^}]*grpc_method=\"(\\w+)\"[^}]*grpc_type=\"unary\"[^}]*} (\\d+)$")
+                .matcher(metrics);
+        while (x.find()) {
+            m.merge(x.group(1), Long.parseLong(x.group(2)), Long::sum);
+        }
+        return m;
+    }
+
+    /**
      * etcdctl, with the store's endpoint, run in etcd's namespace.
      *
      * @param args what follows the endpoint
