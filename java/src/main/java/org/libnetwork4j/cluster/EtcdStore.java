@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every call has a deadline; one that cannot reach etcd fails at once with a
  * {@link RetryableException} that names the store. Once a call found etcd away, the next ones
- * wait 500 ms at most, until one gets an answer (or the lease's keep-alive does). Keys live
- * under {@code /libnetwork4j/}.
+ * wait 500 ms at most, until one gets an answer (or the lease's keep-alive does); every 10 s
+ * one waits the whole deadline again. Keys live under {@code /libnetwork4j/}.
  */
 public final class EtcdStore implements AutoCloseable {
     /** Where every key of ours lives. */
@@ -56,6 +56,8 @@ public final class EtcdStore implements AutoCloseable {
     private static final Duration CALL = Duration.ofSeconds(5);
     /** A call's deadline while etcd is believed away (the last call had no answer). */
     private static final Duration AWAY = Duration.ofMillis(500);
+    /** How long calls wait AWAY only before one waits CALL again. */
+    private static final Duration PROBE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
 
     private final String name;
@@ -97,7 +99,7 @@ public final class EtcdStore implements AutoCloseable {
      * those who publish are told to publish again ({@link #onNewLease}).
      */
     private void takeLease() {
-        long id = await("grant lease", client.getLeaseClient().grant(ttlSeconds)).getID();
+        long id = await("grant lease", client.getLeaseClient().grant(ttlSeconds), true).getID();
         lease = id;
         keepAlive = client.getLeaseClient().keepAlive(id, new StreamObserver<>() {
             @Override
@@ -425,7 +427,7 @@ public final class EtcdStore implements AutoCloseable {
         HeldBack.Change c = heldBack.hold(bytes(key), ByteSequence.from(expected), ByteSequence.from(value));
         return () -> {
             heldBack.sendAlone(); // if it is still held back, it goes now
-            if (!await("replace " + key, c.result)) {
+            if (!await("replace " + key, c.result.copy())) { // a copy: a timeout cancels what it waits on
                 throw new org.libnetwork4j.NotFoundException(key + " holds neither "
                         + new String(expected, StandardCharsets.UTF_8) + " nor "
                         + new String(value, StandardCharsets.UTF_8) + " (" + name + ")");
@@ -600,21 +602,33 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     private <T> T await(String what, CompletableFuture<T> f) {
-        // once a call found etcd away, the next ones wait a short while only, until one gets
-        // an answer: an operation that makes several calls (a publication and its cleanup, an
-        // address's hand-over) fails in one deadline, not one per call
-        long wait = awaySince != 0 ? AWAY.toMillis() : CALL.toMillis();
+        return await(what, f, false);
+    }
+
+    /**
+     * Waits for a call's answer. Once a call found etcd away, the next ones wait 500 ms only,
+     * until one gets an answer: an operation that makes several calls (a publication and its
+     * cleanup, an address's hand-over) fails in one deadline, not one per call. Every 10 s of
+     * that, one call (and every lease grant: full) gets the whole deadline again, so that an
+     * etcd that answers slowly, but answers, is heard.
+     */
+    private <T> T await(String what, CompletableFuture<T> f, boolean full) {
+        long since = awaySince;
+        boolean shortWait = !full && since != 0 && System.nanoTime() - since < PROBE.toNanos();
+        long wait = shortWait ? AWAY.toMillis() : CALL.toMillis();
         try {
             T r = f.get(wait, TimeUnit.MILLISECONDS);
             awaySince = 0;
             return r;
         } catch (TimeoutException e) {
             f.cancel(true);
-            away();
+            away(!shortWait);
             throw new RetryableException("cluster store " + name + ": " + what + ": no answer within "
                     + (wait >= 1000 ? wait / 1000 + " s" : wait + " ms"));
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new RetryableException("cluster store " + name + ": " + what + ": given up");
         } catch (ExecutionException e) {
-            away();
+            away(!shortWait);
             throw new RetryableException("cluster store " + name + ": " + what + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -622,8 +636,9 @@ public final class EtcdStore implements AutoCloseable {
         }
     }
 
-    private void away() {
-        if (awaySince == 0) {
+    /** A call failed: etcd is away from now, or still, after a call that waited it out. */
+    private void away(boolean afterFullWait) {
+        if (awaySince == 0 || afterFullWait) {
             awaySince = System.nanoTime() | 1;
         }
     }

@@ -92,16 +92,20 @@ final class HeldBack {
 
     private void sendEach(List<Change> changes) {
         for (Change c : changes) {
-            kv.txn().If(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)))
-                    .Then(Op.put(c.key, c.value, PutOption.DEFAULT))
-                    .Else(Op.get(c.key, GetOption.DEFAULT)).commit()
-                    .whenComplete((r, e) -> {
-                        if (e != null) {
-                            c.result.completeExceptionally(e);
-                        } else {
-                            c.decide(r.isSucceeded() ? null : r.getGetResponses().get(0).getKvs());
-                        }
-                    });
+            try {
+                kv.txn().If(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)))
+                        .Then(Op.put(c.key, c.value, PutOption.DEFAULT))
+                        .Else(Op.get(c.key, GetOption.DEFAULT)).commit()
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                c.result.completeExceptionally(e);
+                            } else {
+                                c.decide(r.isSucceeded() ? null : r.getGetResponses().get(0).getKvs());
+                            }
+                        });
+            } catch (RuntimeException closing) { // the client refuses: its waiters learn it now
+                c.result.completeExceptionally(closing);
+            }
         }
     }
 
@@ -125,7 +129,13 @@ final class HeldBack {
             ops[i] = Op.put(c.key, c.value, PutOption.DEFAULT);
         }
         System.arraycopy(puts, 0, ops, along.size(), puts.length);
-        CompletableFuture<TxnResponse> f = kv.txn().If(ifs).Then(ops).commit();
+        CompletableFuture<TxnResponse> f;
+        try {
+            f = kv.txn().If(ifs).Then(ops).commit();
+        } catch (RuntimeException closing) {
+            along.forEach(c -> c.result.completeExceptionally(closing));
+            throw closing;
+        }
         f.whenComplete((r, e) -> {
             if (e != null) {
                 along.forEach(c -> c.result.completeExceptionally(e));

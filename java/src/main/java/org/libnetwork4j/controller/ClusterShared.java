@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Spares: an address request that needs etcd takes a few more addresses in the same
  * transaction, held as "host IP spare", and the host's next endpoints get theirs without a
  * round trip (Calico's IPAM blocks serve the same end). A spare put to use is handed over to
- * "host IP" in the endpoint's publication transaction. Spares are their host's only, hold no
+ * "host IP" in this host's next write, which is the endpoint's publication when the join
+ * follows within 20 ms (else the change goes alone). Spares are their host's only, hold no
  * network delete up, survive the host's restart (it takes them up again) and go with the
  * network; what a host that never comes back held stays, as its endpoints' addresses do.
  */
@@ -61,8 +62,8 @@ final class ClusterShared implements Shared {
         private final java.util.TreeSet<InetAddress> free = new java.util.TreeSet<>(ClusterShared::compare);
         private boolean adopted;
 
-        synchronized int size() {
-            return free.size();
+        synchronized int sizeOf(boolean ipv4) {
+            return (int) free.stream().filter(a -> (a.getAddress().length == 4) == ipv4).count();
         }
 
         synchronized void addAll(List<InetAddress> l) {
@@ -245,7 +246,7 @@ final class ClusterShared implements Shared {
             return allocator.requestAddress(networkId, subnet, range, preferred, me);
         }
         List<InetAddress> got = allocator.requestAddresses(networkId, subnet, range,
-                Math.max(0, SPARES - s.size()), me, spareMark);
+                Math.max(0, SPARES - s.sizeOf(range.isIpv4())), me, spareMark);
         s.addAll(got.subList(1, got.size()));
         return got.get(0);
     }
@@ -266,13 +267,25 @@ final class ClusterShared implements Shared {
         }
     }
 
+    /**
+     * A hand-over etcd could not be asked for (a store away a moment, while the endpoint's
+     * publication went through) does not fail the join: the address is this host's either way.
+     * It is made again, in the background (the change is idempotent), and a later settle or
+     * give waits for that one. A spare that is no longer this host's does fail it.
+     */
     @Override
     public void settle(String networkId, InetAddress a) {
         String k = handKey(networkId, a);
         EtcdStore.Pending p = handing.get(k);
         if (p != null) {
-            p.await(); // a failure leaves it: who holds the address in the cluster is not known
-            handing.remove(k, p);
+            try {
+                p.await();
+                handing.remove(k, p);
+            } catch (org.libnetwork4j.RetryableException unknown) {
+                LOG.warn("address {} of network {}: its hand-over to this host's endpoint is made again: {}",
+                        IpAddresses.format(a), networkId, unknown.getMessage());
+                handing.replace(k, p, allocator.handOverLater(networkId, a, spareMark, me));
+            }
         }
     }
 

@@ -167,7 +167,7 @@ final class NetworkAddresses {
             return new IpPrefix(ipam.requestAddress(a.poolId(), preferred), a.subnet().length());
         }
         InetAddress taken = shared.take(networkId, a.subnet(), a.ipRange() != null ? a.ipRange() : a.subnet(), preferred,
-                x -> usedHere(a.poolId(), x));
+                this::usedHere);
         try {
             return new IpPrefix(ipam.requestAddress(a.poolId(), taken), a.subnet().length());
         } catch (RuntimeException e) {
@@ -180,14 +180,23 @@ final class NetworkAddresses {
         }
     }
 
-    /** Whether the local IPAM holds addr for an endpoint: asked by taking it and giving it back. */
-    private boolean usedHere(String poolId, InetAddress addr) {
-        try {
-            ipam.requestAddress(poolId, addr);
-        } catch (AlreadyExistsException used) {
-            return true;
+    /**
+     * Whether the local IPAM holds addr for an endpoint: asked of the pool of the subnet that
+     * holds it, by taking it and giving it back. False for an address of no subnet of the
+     * network's.
+     */
+    boolean usedHere(InetAddress addr) {
+        for (Allocation a : allocations) {
+            if (a.subnet().contains(addr)) {
+                try {
+                    ipam.requestAddress(a.poolId(), addr);
+                } catch (AlreadyExistsException used) {
+                    return true;
+                }
+                ipam.releaseAddress(a.poolId(), addr);
+                return false;
+            }
         }
-        ipam.releaseAddress(poolId, addr);
         return false;
     }
 

@@ -103,9 +103,10 @@ interface Shared extends AutoCloseable {
             Predicate<InetAddress> usedHere);
 
     /**
-     * Waits until the cluster knows an address {@link #take} gave as in use.
+     * Waits until the cluster knows an address {@link #take} gave as in use. If the store
+     * could not be told, it is told again later and this returns.
      *
-     * @throws org.libnetwork4j.RetryableException if the store could not be told
+     * @throws org.libnetwork4j.NotFoundException if the address is no longer this host's
      */
     void settle(String networkId, InetAddress a);
 

@@ -69,12 +69,19 @@ final class OverlayJoins {
                         // that one would withdraw before it deletes, and stop at a store it
                         // cannot reach. Nothing to withdraw: a publication that failed has
                         // taken back what it could (the directory's contract)
-                        ep.publishing = null;
+                        clear(ep, publication);
                         undoJoin(ep, List.of(), hostIndex, nl, e);
                         throw e;
                     }
-                    ep.publishing = null;
+                    clear(ep, publication);
                 });
+    }
+
+    /** Forgets a publication awaited, unless a later join's has taken its place meanwhile. */
+    private static void clear(OverlayNetwork.Endpoint ep, PeerDirectory.Publication awaited) {
+        if (ep.publishing == awaited) {
+            ep.publishing = null;
+        }
     }
 
     /**
