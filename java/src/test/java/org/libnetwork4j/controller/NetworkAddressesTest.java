@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.libnetwork4j.IpAddresses;
@@ -30,8 +32,8 @@ class NetworkAddressesTest {
         NetworkAddresses local = NetworkAddresses.allocate(ipam, List.of(config("10.95.0.0/24")),
                 List.of(config("fd95::/64")), true);
         List<InetAddress> given = List.of(IpAddresses.parse("10.95.0.7"), IpAddresses.parse("fd95::7"));
-        List<java.util.function.Predicate<InetAddress>> asked = new java.util.ArrayList<>();
-        NetworkAddresses global = local.sharedAs(new FakeCluster(given, asked), "net");
+        List<Predicate<InetAddress>> asked = new java.util.ArrayList<>();
+        NetworkAddresses global = local.sharedAs(fakeCluster(given, asked), "net");
 
         IpPrefix v4 = global.request(true, null);
         IpPrefix v6 = global.request(false, null);
@@ -51,62 +53,20 @@ class NetworkAddressesTest {
                 IpAddresses.parse("fd95::8"))));
     }
 
-    /** A cluster that gives the addresses listed, in order, and keeps each usedHere asked with. */
-    private record FakeCluster(List<InetAddress> given, List<java.util.function.Predicate<InetAddress>> asked)
-            implements Shared {
-        @Override
-        public InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred,
-                java.util.function.Predicate<InetAddress> usedHere) {
-            asked.add(usedHere);
-            return given.get(asked.size() - 1);
-        }
-
-        @Override
-        public void settle(String networkId, InetAddress a) {
-        }
-
-        @Override
-        public void give(String networkId, InetAddress a) {
-        }
-
-        @Override
-        public List<org.libnetwork4j.driver.Driver> drivers() {
-            return List.of();
-        }
-
-        @Override
-        public void publish(org.libnetwork4j.store.NetworkRecord r) {
-        }
-
-        @Override
-        public void unpublish(org.libnetwork4j.store.NetworkRecord r) {
-        }
-
-        @Override
-        public boolean othersHold(String networkId) {
-            return false;
-        }
-
-        @Override
-        public Subscription watch(Watcher w) {
-            return () -> { };
-        }
-
-        @Override
-        public void publishNames(RemoteName n) {
-        }
-
-        @Override
-        public void withdrawNames(String networkId, String endpointId) {
-        }
-
-        @Override
-        public Subscription watchNames(NameWatcher w) {
-            return () -> { };
-        }
-
-        @Override
-        public void close() {
-        }
+    /**
+     * A cluster that gives the addresses listed, in order, and keeps each usedHere it was asked
+     * with; nothing else of it is called here.
+     */
+    @SuppressWarnings("unchecked")
+    private static Shared fakeCluster(List<InetAddress> given, List<Predicate<InetAddress>> asked) {
+        return (Shared) Proxy.newProxyInstance(Shared.class.getClassLoader(), new Class<?>[] {Shared.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "take" -> {
+                        asked.add((Predicate<InetAddress>) args[4]);
+                        yield given.get(asked.size() - 1);
+                    }
+                    case "settle", "give" -> null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }
