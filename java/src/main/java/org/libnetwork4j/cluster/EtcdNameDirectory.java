@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.libnetwork4j.IpAddresses;
 import org.slf4j.Logger;
@@ -80,8 +81,8 @@ public final class EtcdNameDirectory {
     private static final int RETRIES = 30; // a second apart: what etcd away longer than that loses, a new lease brings back
 
     private final EtcdStore store;
-    // by key, as written; encoded on the writer's thread, off the join's path (the same entry
-    // encodes to the same bytes, which a withdrawal's compare relies on)
+    // by key, as written (the same entry encodes to the same bytes, which a withdrawal's
+    // compare relies on)
     private final Map<String, Entry> published = new ConcurrentHashMap<>();
     // Writes leave the join and the leave (their hot path: the names reach the other hosts
     // through a watch anyway, some milliseconds later) and go here, one at a time, in order, so
@@ -109,7 +110,8 @@ public final class EtcdNameDirectory {
 
     private static byte[] encode(Entry e) {
         ObjectNode o = JSON.createObjectNode();
-        o.putPOJO("names", e.names());
+        ArrayNode names = o.putArray("names");
+        e.names().forEach(names::add);
         if (e.ipv4() != null) {
             o.put("ipv4", IpAddresses.format(e.ipv4()));
         }
@@ -117,7 +119,11 @@ public final class EtcdNameDirectory {
             o.put("ipv6", IpAddresses.format(e.ipv6()));
         }
         o.put("host", e.host());
-        return o.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible); // a tree of strings always writes
+        }
     }
 
     /** Writes k under the lease while it is still published as e, trying again if etcd is away. */
@@ -145,7 +151,17 @@ public final class EtcdNameDirectory {
     public void publish(Entry e) {
         String k = key(e.networkId(), e.endpointId());
         published.put(k, e);
-        writer.execute(() -> put(k, e, RETRIES));
+        // held back to go in the transaction of this host's next write (the endpoint's peer
+        // publication, when the join is an overlay's), not in one of its own; the writer
+        // waits for it, so that a withdrawal queued after it cannot overtake it
+        EtcdStore.Pending held = store.putLater(k, encode(e), true);
+        writer.execute(() -> {
+            try {
+                held.await();
+            } catch (RuntimeException failed) {
+                put(k, e, RETRIES - 1);
+            }
+        });
     }
 
     /**

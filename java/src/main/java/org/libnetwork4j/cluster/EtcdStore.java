@@ -424,7 +424,8 @@ public final class EtcdStore implements AutoCloseable {
      *         {@link #replaceIfAsync}'s
      */
     public Pending replaceIfLater(String key, byte[] expected, byte[] value) {
-        HeldBack.Change c = heldBack.hold(bytes(key), ByteSequence.from(expected), ByteSequence.from(value));
+        HeldBack.Change c = heldBack.hold(bytes(key), ByteSequence.from(expected), ByteSequence.from(value),
+                PutOption.DEFAULT);
         return () -> {
             heldBack.sendAlone(); // if it is still held back, it goes now
             if (!await("replace " + key, c.result.copy())) { // a copy: a timeout cancels what it waits on
@@ -433,6 +434,21 @@ public final class EtcdStore implements AutoCloseable {
                         + new String(value, StandardCharsets.UTF_8) + " (" + name + ")");
             }
         };
+    }
+
+    /**
+     * Writes a key, whatever it held, with the next {@link #putAllAsync} (in its transaction),
+     * or alone within 20 ms; returns at once.
+     *
+     * @param key    the key
+     * @param value  its value
+     * @param leased whether it goes with this host's lease
+     * @return the write: its await waits for it (without sending it sooner), and throws a
+     *         {@link RetryableException} naming the store if it failed or had no answer
+     */
+    public Pending putLater(String key, byte[] value, boolean leased) {
+        HeldBack.Change c = heldBack.hold(bytes(key), null, ByteSequence.from(value), putOption(leased));
+        return () -> await("put " + key, c.result.copy());
     }
 
     /** A write under way ({@link #putAllAsync}). */

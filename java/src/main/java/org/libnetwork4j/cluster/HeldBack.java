@@ -31,18 +31,20 @@ final class HeldBack {
     private final ScheduledExecutorService timer;
     private final List<Change> held = new ArrayList<>(); // guarded by itself
 
-    /** One change: key to value if it holds expected. */
+    /** One change: key to value if it holds expected (if expected is null: whatever it holds). */
     static final class Change {
         final ByteSequence key;
         final ByteSequence expected;
         final ByteSequence value;
+        final PutOption option;
         // true once made (or found made already), false if the key held something else
         final CompletableFuture<Boolean> result = new CompletableFuture<>();
 
-        private Change(ByteSequence key, ByteSequence expected, ByteSequence value) {
+        private Change(ByteSequence key, ByteSequence expected, ByteSequence value, PutOption option) {
             this.key = key;
             this.expected = expected;
             this.value = value;
+            this.option = option;
         }
 
         /** Decided by a transaction: null if it went through, else what the key held then. */
@@ -56,9 +58,13 @@ final class HeldBack {
         this.timer = timer;
     }
 
-    /** Holds a change back; it goes with the next write, or alone within WAIT_MS. */
-    Change hold(ByteSequence key, ByteSequence expected, ByteSequence value) {
-        Change c = new Change(key, expected, value);
+    /**
+     * Holds a change back; it goes with the next write, or alone within WAIT_MS.
+     *
+     * @param expected what the key must hold, or null for a put whatever it holds
+     */
+    Change hold(ByteSequence key, ByteSequence expected, ByteSequence value, PutOption option) {
+        Change c = new Change(key, expected, value, option);
         boolean first;
         synchronized (held) {
             first = held.isEmpty();
@@ -93,9 +99,10 @@ final class HeldBack {
     private void sendEach(List<Change> changes) {
         for (Change c : changes) {
             try {
-                kv.txn().If(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)))
-                        .Then(Op.put(c.key, c.value, PutOption.DEFAULT))
-                        .Else(Op.get(c.key, GetOption.DEFAULT)).commit()
+                (c.expected == null ? kv.txn().Then(Op.put(c.key, c.value, c.option))
+                        : kv.txn().If(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)))
+                                .Then(Op.put(c.key, c.value, c.option))
+                                .Else(Op.get(c.key, GetOption.DEFAULT))).commit()
                         .whenComplete((r, e) -> {
                             if (e != null) {
                                 c.result.completeExceptionally(e);
@@ -121,17 +128,19 @@ final class HeldBack {
         if (along.isEmpty()) {
             return kv.txn().Then(puts).commit();
         }
-        Cmp[] ifs = new Cmp[along.size()];
+        List<Cmp> ifs = new ArrayList<>();
         Op[] ops = new Op[along.size() + puts.length];
         for (int i = 0; i < along.size(); i++) {
             Change c = along.get(i);
-            ifs[i] = new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected));
-            ops[i] = Op.put(c.key, c.value, PutOption.DEFAULT);
+            if (c.expected != null) {
+                ifs.add(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)));
+            }
+            ops[i] = Op.put(c.key, c.value, c.option);
         }
         System.arraycopy(puts, 0, ops, along.size(), puts.length);
         CompletableFuture<TxnResponse> f;
         try {
-            f = kv.txn().If(ifs).Then(ops).commit();
+            f = kv.txn().If(ifs.toArray(Cmp[]::new)).Then(ops).commit();
         } catch (RuntimeException closing) {
             along.forEach(c -> c.result.completeExceptionally(closing));
             throw closing;

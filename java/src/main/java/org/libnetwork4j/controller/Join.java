@@ -49,6 +49,14 @@ final class Join {
             SandboxOs os = sb.os();
             Teardown undo = new Teardown();
             try {
+                if (n.isGlobal()) {
+                    // first, so that the names travel in the transaction that publishes the
+                    // endpoint's peers (the driver's join sends it): the other hosts learn both
+                    // at once, and the names cost etcd no request of their own
+                    ctx.shared().publishNames(new Shared.RemoteName(n.id(), ep.id(), dnsNames(sb, ep),
+                            address(ep.ipv4()), address(ep.ipv6())));
+                    undo.push(() -> ctx.shared().withdrawNames(n.id(), ep.id()));
+                }
                 sb.askInterfaceName(ifname); // what the driver's nextInterfaceName gives, this join only
                 JoinResult jr;
                 try {
@@ -105,10 +113,6 @@ final class Join {
                 sb.files().writeHosts(attached.ownAddresses());
                 sb.files().writeResolvConf(attached.resolvers());
                 Records.sync(ctx, sb.id(), attached.all(), List.of());
-                if (n.isGlobal()) { // the other hosts' resolvers learn the names (written off this path)
-                    ctx.shared().publishNames(new Shared.RemoteName(n.id(), ep.id(), dnsNames(sb, ep),
-                            address(ep.ipv4()), address(ep.ipv6())));
-                }
                 // last, as it cannot fail: the name resolves once this returns
                 ctx.names().join(n.id(), ep.id(), sb.id(), dnsNames(sb, ep), address(ep.ipv4()),
                         address(ep.ipv6()));

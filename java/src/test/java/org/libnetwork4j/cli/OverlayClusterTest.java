@@ -91,13 +91,14 @@ class OverlayClusterTest {
         assertEquals(3 + 1, holders.values().stream().filter(x -> !x.endsWith(" spare")).count(),
                 "the endpoints' and the gateway's, the rest spares: " + holders);
         // a connect that finds a spare costs etcd one transaction: the endpoint's publication,
-        // with the spare's hand-over in it (and the names' put, off the connect's path)
+        // with the spare's hand-over and the endpoint's names in it
         lnwOut(1, "sandbox", "create", "c1b");
         var before = lab.requestsHandled();
         lnw(1, "network", "connect", "ov1", "c1b");
         var after = lab.requestsHandled();
         assertEquals(1, after.getOrDefault("Txn", 0L) - before.getOrDefault("Txn", 0L), before + " -> " + after);
         assertEquals(0, after.getOrDefault("Range", 0L) - before.getOrDefault("Range", 0L), before + " -> " + after);
+        assertEquals(0, after.getOrDefault("Put", 0L) - before.getOrDefault("Put", 0L), before + " -> " + after);
         lnw(1, "sandbox", "rm", "c1b");
         for (int i = 1; i <= 3; i++) {
             for (int j = 1; j <= 3; j++) {

@@ -27,10 +27,12 @@ public final class HeldBackMain {
             // two go with a publication, one of them on a key that moved on (A, not B)
             EtcdStore.Pending moved = store.replaceIfLater(p + "moved", utf8("B"), utf8("C"));
             EtcdStore.Pending held = store.replaceIfLater(p + "held", utf8("B"), utf8("C"));
+            EtcdStore.Pending later = store.putLater(p + "later", utf8("L"), false); // whatever it holds
             store.putAllAsync(Map.of(p + "put", utf8("X")), false).await();
             say("put ok");
             outcome("moved", moved);
             outcome("held", held);
+            outcome("later", later);
             // made already: the same change again succeeds
             outcome("made", store.replaceIfLater(p + "made", utf8("B"), utf8("C")));
             // no write comes: sent alone by the timer, before it is awaited

@@ -39,10 +39,10 @@ class HeldBackTest {
             } finally {
                 p.destroyForcibly();
             }
-            assertEquals(List.of("put ok", "moved NotFoundException", "held ok", "made ok", "alone C", "done"),
-                    out.lines().toList());
-            assertEquals(List.of("/libnetwork4j/t/alone", "C", "/libnetwork4j/t/held", "C", "/libnetwork4j/t/made", "C",
-                    "/libnetwork4j/t/moved", "A", "/libnetwork4j/t/put", "X"),
+            assertEquals(List.of("put ok", "moved NotFoundException", "held ok", "later ok", "made ok", "alone C",
+                    "done"), out.lines().toList());
+            assertEquals(List.of("/libnetwork4j/t/alone", "C", "/libnetwork4j/t/held", "C", "/libnetwork4j/t/later", "L",
+                    "/libnetwork4j/t/made", "C", "/libnetwork4j/t/moved", "A", "/libnetwork4j/t/put", "X"),
                     lab.etcdctl("get", "--prefix", "/libnetwork4j/t/").out().lines().filter(l -> !l.isBlank())
                             .toList(), "what etcd holds");
         }
