@@ -18,11 +18,12 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 
 /**
- * Conditional changes held back to ride in the next write transaction a caller makes, so that
- * a small change that need not be known at once (a spare address handed over to the endpoint
- * that uses it) costs etcd no transaction of its own: on a small machine an etcd transaction is
- * mostly CPU (etcd's and the client's), not waiting. What no write takes along within
- * {@value #WAIT_MS} ms is sent alone, each change in its own transaction.
+ * Changes held back to ride in the next write transaction a caller makes, so that a small
+ * change that need not be known at once (a spare address handed over to the endpoint that uses
+ * it, conditional; an endpoint's names, a plain put) costs etcd no transaction of its own: on a
+ * small machine an etcd transaction is mostly CPU (etcd's and the client's), not waiting. What
+ * no write takes along within {@value #WAIT_MS} ms is sent alone, each change in its own
+ * transaction.
  */
 final class HeldBack {
     private static final long WAIT_MS = 20;
