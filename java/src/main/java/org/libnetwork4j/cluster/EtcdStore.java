@@ -281,40 +281,18 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     /**
-     * What {@link #createOrKeys} did.
+     * What {@link #createAllOrKeys} did.
      *
-     * @param created whether the key was written
+     * @param created whether the keys were written
      * @param keys    if it was not: every key under the prefix, as etcd held them then
      */
     public record Claim(boolean created, java.util.Set<String> keys) {
     }
 
     /**
-     * {@link #create}, and if the key had a value, the keys under prefix read in the same
-     * transaction: who tried a value believed free and lost learns what is taken without
-     * another round trip.
-     *
-     * @param key    the key, under prefix
-     * @param value  its value
-     * @param leased whether it goes with this host's lease
-     * @param prefix what to list if the key is taken
-     * @return whether it was written, or the keys
-     */
-    public Claim createOrKeys(String key, byte[] value, boolean leased, String prefix) {
-        ByteSequence k = bytes(key);
-        TxnResponse r = await("create " + key, client.getKVClient().txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(Op.put(k, ByteSequence.from(value), putOption(leased)))
-                .Else(Op.get(bytes(prefix), keysOnly())).commit());
-        if (r.isSucceeded()) {
-            return new Claim(true, java.util.Set.of());
-        }
-        return new Claim(false, r.getGetResponses().isEmpty() ? java.util.Set.of() : keySet(r.getGetResponses().get(0)));
-    }
-
-    /**
-     * {@link #createOrKeys} for several keys, each with its own value, in one transaction: all
-     * written, or none (one of them had a value) and the keys under prefix read instead.
+     * Writes keys, each with its own value, only if none has a value, in one transaction; if
+     * one has, writes none and reads the keys under prefix in the same transaction: who tried
+     * values believed free and lost learns what is taken without another round trip.
      *
      * @param values the keys, under prefix, and their values
      * @param leased whether they go with this host's lease
@@ -336,38 +314,6 @@ public final class EtcdStore implements AutoCloseable {
             return new Claim(true, java.util.Set.of());
         }
         return new Claim(false, r.getGetResponses().isEmpty() ? java.util.Set.of() : keySet(r.getGetResponses().get(0)));
-    }
-
-    /**
-     * Starts replacing a key's value only if it holds expected, without waiting for etcd. Made
-     * again after it took effect, it succeeds: a caller that did not see the first answer can
-     * make sure.
-     *
-     * @param key      the key
-     * @param expected what it must hold
-     * @param value    its new value (not leased)
-     * @return the change under way: its await throws a {@link RetryableException} naming the
-     *         store if etcd could not be asked, a {@link org.libnetwork4j.NotFoundException} if
-     *         the key held neither expected nor value (nothing was written)
-     */
-    public Pending replaceIfAsync(String key, byte[] expected, byte[] value) {
-        ByteSequence k = bytes(key);
-        CompletableFuture<TxnResponse> f = client.getKVClient().txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(expected))))
-                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
-                .Else(Op.get(k, GetOption.DEFAULT)).commit();
-        return () -> {
-            TxnResponse r = await("replace " + key, f);
-            if (r.isSucceeded()) {
-                return;
-            }
-            List<KeyValue> now = r.getGetResponses().isEmpty() ? List.of() : r.getGetResponses().get(0).getKvs();
-            if (now.isEmpty() || !java.util.Arrays.equals(now.get(0).getValue().getBytes(), value)) {
-                throw new org.libnetwork4j.NotFoundException(key + " holds neither "
-                        + new String(expected, StandardCharsets.UTF_8) + " nor "
-                        + new String(value, StandardCharsets.UTF_8) + " (" + name + ")");
-            }
-        };
     }
 
     private static GetOption keysOnly() {
@@ -396,7 +342,8 @@ public final class EtcdStore implements AutoCloseable {
     /**
      * Starts writing keys in one transaction (all or none), whatever they held, and returns
      * without waiting for etcd: the caller works meanwhile and then awaits the answer. The
-     * changes {@link #replaceIfLater} holds back go in the same transaction.
+     * changes {@link #replaceIfLater} and {@link #putLater} hold back go in the same
+     * transaction.
      *
      * @param values the keys and their values
      * @param leased whether they go with this host's lease
@@ -413,15 +360,19 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     /**
-     * {@link #replaceIfAsync}, held back to go in the transaction of the next
-     * {@link #putAllAsync} (an endpoint's publication, when it joins), so that it costs no
-     * transaction of its own; sent alone if none comes within 20 ms, or when awaited first.
+     * Replaces a key's value only if it holds expected, held back to go in the transaction of
+     * the next {@link #putAllAsync} (an endpoint's publication, when it joins), so that it
+     * costs no transaction of its own; sent alone if none comes within 20 ms, or when awaited
+     * first. Made again after it took effect, it succeeds: a caller that did not see the first
+     * answer can make sure.
      *
      * @param key      the key
      * @param expected what it must hold
      * @param value    its new value (not leased)
-     * @return the change: its await sends it if it is still held back, and throws as
-     *         {@link #replaceIfAsync}'s
+     * @return the change: its await sends it if it is still held back, and throws a
+     *         {@link RetryableException} naming the store if etcd could not be asked, a
+     *         {@link org.libnetwork4j.NotFoundException} if the key held neither expected nor
+     *         value (nothing was written)
      */
     public Pending replaceIfLater(String key, byte[] expected, byte[] value) {
         HeldBack.Change c = heldBack.hold(bytes(key), ByteSequence.from(expected), ByteSequence.from(value),

@@ -211,14 +211,12 @@ public final class GlobalAllocator {
             }
             EtcdStore.Claim c = null;
             try {
-                if (keys.size() == 1) {
-                    c = store.createOrKeys(keys.get(0), value, false, prefix);
-                } else {
-                    Map<String, byte[]> values = new java.util.LinkedHashMap<>();
-                    byte[] spare = spareOwner.getBytes(StandardCharsets.UTF_8);
-                    keys.forEach(k -> values.put(k, values.isEmpty() ? value : spare));
-                    c = store.createAllOrKeys(values, false, prefix);
+                Map<String, byte[]> values = new java.util.LinkedHashMap<>();
+                values.put(keys.get(0), value);
+                for (String k : keys.subList(1, keys.size())) {
+                    values.put(k, spareOwner.getBytes(StandardCharsets.UTF_8));
                 }
+                c = store.createAllOrKeys(values, false, prefix);
             } finally {
                 synchronized (view) {
                     keys.forEach(view.claiming::remove);
@@ -272,22 +270,8 @@ public final class GlobalAllocator {
     }
 
     /**
-     * Starts handing an address from one holder of this host's to another (a spare put to an
-     * endpoint's use, one given back to the spares), without waiting for etcd.
-     *
-     * @param networkId the network
-     * @param address   the address
-     * @param from      what it must hold now
-     * @param to        what it holds after
-     * @return the change under way (see {@link EtcdStore#replaceIfAsync})
-     */
-    public EtcdStore.Pending handOver(String networkId, InetAddress address, String from, String to) {
-        return store.replaceIfAsync(addressKey(networkId, address), from.getBytes(StandardCharsets.UTF_8),
-                to.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * {@link #handOver}, held back to go with this host's next write to etcd (see
+     * Hands an address from one holder of this host's to another (a spare put to an endpoint's
+     * use), held back to go with this host's next write to etcd (see
      * {@link EtcdStore#replaceIfLater}).
      *
      * @param networkId the network

@@ -238,7 +238,7 @@ final class ClusterShared implements Shared {
         InetAddress a = preferred != null ? s.remove(preferred) : s.lowestIn(range);
         if (a != null) {
             // held back to go with the endpoint's publication when it joins: no transaction of
-            // its own (settle sends it if none comes)
+            // its own (alone after 20 ms if no write comes, at once if settle asks first)
             handing.put(handKey(networkId, a), allocator.handOverLater(networkId, a, spareMark, me));
             return a;
         }
@@ -258,7 +258,7 @@ final class ClusterShared implements Shared {
             }
             for (InetAddress a : allocator.held(networkId, spareMark)) {
                 if (usedHere.test(a)) {
-                    allocator.handOver(networkId, a, spareMark, me).await();
+                    allocator.handOverLater(networkId, a, spareMark, me).await(); // sent now
                 } else {
                     s.free.add(a);
                 }

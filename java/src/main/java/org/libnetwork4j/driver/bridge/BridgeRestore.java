@@ -325,13 +325,19 @@ final class BridgeRestore {
                 }
             }
             if (!gone.isEmpty()) {
+                boolean grouped;
                 try {
                     nl.deleteGroup(HostContext.RETIRED_GROUP); // all in one request, as the reaper does
+                    grouped = true;
                 } catch (RuntimeException notAll) {
-                    // none left in the group, or one the kernel cannot delete: one by one below
+                    grouped = false; // one the kernel cannot delete: all one by one
                 }
-                // those the group did not hold (marked by an older version) go one by one
-                gone.forEach(index -> BridgeSetup.deleteQuietly(nl, index));
+                // one by one: those the group did not hold (marked by an older version), or all
+                for (Link l : links) {
+                    if (gone.contains(l.index()) && (!grouped || l.group() != HostContext.RETIRED_GROUP)) {
+                        BridgeSetup.deleteQuietly(nl, l.index());
+                    }
+                }
             }
             for (BridgeNetwork n : networks.values()) {
                 for (Link l : links) {
