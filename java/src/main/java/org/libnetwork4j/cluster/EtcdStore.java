@@ -351,20 +351,24 @@ public final class EtcdStore implements AutoCloseable {
      *         store if it failed or had no answer in time
      */
     public Pending putAllAsync(Map<String, byte[]> values, boolean leased) {
-        Op[] puts = values.entrySet().stream()
-                .map(e -> Op.put(bytes(e.getKey()), ByteSequence.from(e.getValue()), putOption(leased)))
-                .toArray(Op[]::new);
+        Op[] puts = new Op[values.size()];
+        List<ByteSequence> keys = new java.util.ArrayList<>(values.size());
+        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+            ByteSequence k = bytes(e.getKey());
+            keys.add(k);
+            puts[keys.size() - 1] = Op.put(k, ByteSequence.from(e.getValue()), putOption(leased));
+        }
         String what = "put " + String.join(", ", values.keySet());
-        CompletableFuture<TxnResponse> f = heldBack.commitWith(puts);
+        CompletableFuture<TxnResponse> f = heldBack.commitWith(puts, keys);
         return () -> await(what, f);
     }
 
     /**
      * Replaces a key's value only if it holds expected, held back to go in the transaction of
-     * the next {@link #putAllAsync} (an endpoint's publication, when it joins), so that it
-     * costs no transaction of its own; sent alone if none comes within 20 ms, or when awaited
-     * first. Made again after it took effect, it succeeds: a caller that did not see the first
-     * answer can make sure.
+     * the next write (an endpoint's publication, when it joins), so that it costs no
+     * transaction of its own; sent alone if none comes within 20 ms, or when awaited first.
+     * Made again after it took effect, it succeeds: a caller that did not see the first answer
+     * can make sure.
      *
      * @param key      the key
      * @param expected what it must hold
@@ -374,22 +378,16 @@ public final class EtcdStore implements AutoCloseable {
      *         {@link org.libnetwork4j.NotFoundException} if the key held neither expected nor
      *         value (nothing was written)
      */
-    public Pending replaceIfLater(String key, byte[] expected, byte[] value) {
-        HeldBack.Change c = heldBack.hold(bytes(key), ByteSequence.from(expected), ByteSequence.from(value),
-                PutOption.DEFAULT);
-        return () -> {
-            heldBack.sendAlone(); // if it is still held back, it goes now
-            if (!await("replace " + key, c.result.copy())) { // a copy: a timeout cancels what it waits on
-                throw new org.libnetwork4j.NotFoundException(key + " holds neither "
+    public Later replaceIfLater(String key, byte[] expected, byte[] value) {
+        return new Later("replace " + key, heldBack.hold(bytes(key), ByteSequence.from(expected),
+                ByteSequence.from(value), PutOption.DEFAULT), true, () -> key + " holds neither "
                         + new String(expected, StandardCharsets.UTF_8) + " nor "
-                        + new String(value, StandardCharsets.UTF_8) + " (" + name + ")");
-            }
-        };
+                        + new String(value, StandardCharsets.UTF_8));
     }
 
     /**
-     * Writes a key, whatever it held, with the next {@link #putAllAsync} (in its transaction),
-     * or alone within 20 ms; returns at once.
+     * Writes a key, whatever it held, with the next write (in its transaction), or alone
+     * within 20 ms; returns at once.
      *
      * @param key    the key
      * @param value  its value
@@ -397,9 +395,25 @@ public final class EtcdStore implements AutoCloseable {
      * @return the write: its await waits for it (without sending it sooner), and throws a
      *         {@link RetryableException} naming the store if it failed or had no answer
      */
-    public Pending putLater(String key, byte[] value, boolean leased) {
-        HeldBack.Change c = heldBack.hold(bytes(key), null, ByteSequence.from(value), putOption(leased));
-        return () -> await("put " + key, c.result.copy());
+    public Later putLater(String key, byte[] value, boolean leased) {
+        return new Later("put " + key, heldBack.hold(bytes(key), null, ByteSequence.from(value), putOption(leased)),
+                false, null);
+    }
+
+    /**
+     * Deletes a key if it holds value (what this host wrote there), with the next write (in
+     * its transaction), or alone within 20 ms; returns at once.
+     *
+     * @param key   the key
+     * @param value what it must hold
+     * @return the delete: its await waits for it (without sending it sooner), and throws a
+     *         {@link RetryableException} naming the store if it failed or had no answer, a
+     *         {@link org.libnetwork4j.NotFoundException} if the key held another value (nothing
+     *         was deleted)
+     */
+    public Later deleteIfLater(String key, byte[] value) {
+        return new Later("delete " + key, heldBack.hold(bytes(key), ByteSequence.from(value), null, null), false,
+                () -> key + " holds another value than " + new String(value, StandardCharsets.UTF_8));
     }
 
     /** A write under way ({@link #putAllAsync}). */
@@ -412,8 +426,74 @@ public final class EtcdStore implements AutoCloseable {
         void await();
     }
 
+    /** A change held back to go with the next write ({@link #putLater} and its kind). */
+    public final class Later implements Pending {
+        private final String what;
+        private final HeldBack.Change change;
+        private final boolean sendOnAwait;
+        private final java.util.function.Supplier<String> refused; // null: cannot be refused
+
+        private Later(String what, HeldBack.Change change, boolean sendOnAwait,
+                java.util.function.Supplier<String> refused) {
+            this.what = what;
+            this.change = change;
+            this.sendOnAwait = sendOnAwait;
+            this.refused = refused;
+        }
+
+        @Override
+        public void await() {
+            if (sendOnAwait) {
+                heldBack.sendAlone(); // if it is still held back, it goes now
+            }
+            // a copy: a timeout cancels what it waits on
+            if (!EtcdStore.this.await(what, change.result.copy()) && refused != null) {
+                throw new org.libnetwork4j.NotFoundException(refused.get() + " (" + name + ")");
+            }
+        }
+
+        /** As {@link #await}, for a caller that only needs it over with, whatever came of it. */
+        public void awaitQuietly() {
+            try {
+                await();
+            } catch (RuntimeException ignored) {
+                // over: failed, refused or unanswered
+            }
+        }
+
+        /**
+         * Takes the change back if it has not been sent yet.
+         *
+         * @return true if it never will be; false if it was sent (await tells how it went)
+         */
+        public boolean cancel() {
+            return heldBack.cancel(change);
+        }
+
+        /**
+         * Runs r once etcd has answered, or the change has failed (etcd not asked, or no
+         * answer), on the thread that learns it: r must not block.
+         *
+         * @param r what to do then, told the failure (null if etcd answered)
+         */
+        public void whenDone(java.util.function.Consumer<Throwable> r) {
+            change.result.whenComplete((ok, e) -> r.accept(e));
+        }
+
+        /**
+         * Whether etcd has answered.
+         *
+         * @return true once it did (whatever the answer); false while the change is held back
+         *         or on its way, or if it failed
+         */
+        public boolean answered() {
+            return change.result.isDone() && !change.result.isCompletedExceptionally();
+        }
+    }
+
     /**
-     * Deletes a key only if it holds value (what this host wrote there).
+     * Deletes a key only if it holds value (what this host wrote there), taking along what is
+     * held back.
      *
      * @param key   the key
      * @param value what it must hold
@@ -421,9 +501,10 @@ public final class EtcdStore implements AutoCloseable {
      */
     public boolean deleteIf(String key, byte[] value) {
         ByteSequence k = bytes(key);
-        TxnResponse r = await("delete " + key, client.getKVClient().txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value))))
-                .Then(Op.delete(k, DeleteOption.DEFAULT)).commit());
+        Cmp holds = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(value)));
+        Op delete = Op.delete(k, DeleteOption.DEFAULT);
+        TxnResponse r = await("delete " + key, heldBack.commitWith(List.of(holds), new Op[] {delete}, List.of(k),
+                () -> client.getKVClient().txn().If(holds).Then(delete).commit()));
         return r.isSucceeded();
     }
 

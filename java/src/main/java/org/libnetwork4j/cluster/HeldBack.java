@@ -14,31 +14,47 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 
 /**
  * Changes held back to ride in the next write transaction a caller makes, so that a small
  * change that need not be known at once (a spare address handed over to the endpoint that uses
- * it, conditional; an endpoint's names, a plain put) costs etcd no transaction of its own: on a
- * small machine an etcd transaction is mostly CPU (etcd's and the client's), not waiting. What
- * no write takes along within {@value #WAIT_MS} ms is sent alone, each change in its own
- * transaction.
+ * it, or back to the host's spares, conditional; an endpoint's names, a plain put, and their
+ * withdrawal, a conditional delete) costs etcd no transaction of its own: on a small machine an
+ * etcd transaction is mostly CPU (etcd's and the client's), not waiting. What no write takes
+ * along within {@value #WAIT_MS} ms is sent alone, each change in its own transaction. A change
+ * not sent yet can be taken back ({@link #cancel}).
+ *
+ * <p>etcd refuses a transaction that names a key twice. Its callers keep one change per key
+ * at a time (they take a change back, or wait for it, before the next on its key); a change
+ * that a write names anyway stays held for the next one, and of two held on one key the first
+ * is sent alone.
  */
 final class HeldBack {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HeldBack.class);
     private static final long WAIT_MS = 20;
 
     private final KV kv;
     private final ScheduledExecutorService timer;
     private final List<Change> held = new ArrayList<>(); // guarded by itself
+    // counts the times held was emptied (by a write that took it along, or cancels): a timer
+    // set for the changes held then sends nothing once they have gone, and leaves the
+    // changes held since to their own timer. Guarded by held.
+    private long emptied;
 
-    /** One change: key to value if it holds expected (if expected is null: whatever it holds). */
+    /**
+     * One change: key to value if it holds expected (if expected is null: whatever it holds);
+     * with value null, a delete of key if it holds expected.
+     */
     static final class Change {
         final ByteSequence key;
         final ByteSequence expected;
         final ByteSequence value;
         final PutOption option;
-        // true once made (or found made already), false if the key held something else
+        // true once made (or found made already: a delete that finds no key), false if the key
+        // held something else
         final CompletableFuture<Boolean> result = new CompletableFuture<>();
 
         private Change(ByteSequence key, ByteSequence expected, ByteSequence value, PutOption option) {
@@ -50,7 +66,12 @@ final class HeldBack {
 
         /** Decided by a transaction: null if it went through, else what the key held then. */
         private void decide(List<KeyValue> heldThen) {
-            result.complete(heldThen == null || !heldThen.isEmpty() && heldThen.get(0).getValue().equals(value));
+            result.complete(heldThen == null || (value == null ? heldThen.isEmpty()
+                    : !heldThen.isEmpty() && heldThen.get(0).getValue().equals(value)));
+        }
+
+        private Op op() {
+            return value == null ? Op.delete(key, DeleteOption.DEFAULT) : Op.put(key, value, option);
         }
     }
 
@@ -63,17 +84,40 @@ final class HeldBack {
      * Holds a change back; it goes with the next write, or alone within WAIT_MS.
      *
      * @param expected what the key must hold, or null for a put whatever it holds
+     * @param value    what it holds after, or null to delete it (expected is then required)
      */
     Change hold(ByteSequence key, ByteSequence expected, ByteSequence value, PutOption option) {
+        if (value == null && expected == null) {
+            throw new IllegalArgumentException("a delete held back must be conditional");
+        }
         Change c = new Change(key, expected, value, option);
         boolean first;
+        long since;
+        Change before = null;
         synchronized (held) {
+            for (Change h : held) {
+                if (h.key.equals(key)) {
+                    before = h;
+                }
+            }
+            if (before != null) {
+                held.remove(before);
+            }
             first = held.isEmpty();
+            since = emptied;
             held.add(c);
+        }
+        if (before != null) {
+            // a caller's slip (they keep one change per key): the earlier goes now, alone,
+            // rather than make the next write's transaction name its key twice, which etcd
+            // refuses whole
+            LOG.warn("cluster store: two changes of {} held back at once; the first is sent alone",
+                    key.toString(java.nio.charset.StandardCharsets.UTF_8));
+            sendEach(List.of(before));
         }
         if (first) {
             try {
-                timer.schedule(this::sendAlone, WAIT_MS, TimeUnit.MILLISECONDS);
+                timer.schedule(() -> sendAloneIf(since), WAIT_MS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
                 // the store is closing: an await sends it, or it goes with the connection
             }
@@ -81,13 +125,43 @@ final class HeldBack {
         return c;
     }
 
+    /**
+     * Takes a change back if it has not been sent: it then never will be, and its result never
+     * completes.
+     *
+     * @return true if taken back, false if it is sent already (its result tells the outcome)
+     */
+    boolean cancel(Change c) {
+        synchronized (held) {
+            boolean was = held.remove(c);
+            if (was && held.isEmpty()) {
+                emptied++;
+            }
+            return was;
+        }
+    }
+
     private List<Change> takeAll() {
+        return takeAllBut(List.of());
+    }
+
+    /** What is held back, except changes on keys the write names itself (they stay held). */
+    private List<Change> takeAllBut(List<ByteSequence> keys) {
         synchronized (held) {
             if (held.isEmpty()) {
                 return List.of();
             }
-            List<Change> l = List.copyOf(held);
-            held.clear();
+            List<Change> l = new ArrayList<>(held.size());
+            for (java.util.Iterator<Change> it = held.iterator(); it.hasNext();) {
+                Change c = it.next();
+                if (!keys.contains(c.key)) {
+                    l.add(c);
+                    it.remove();
+                }
+            }
+            if (held.isEmpty()) {
+                emptied++;
+            }
             return l;
         }
     }
@@ -97,12 +171,24 @@ final class HeldBack {
         sendEach(takeAll());
     }
 
+    /** The timer's: sends what is held back unless it was emptied since the timer was set. */
+    private void sendAloneIf(long since) {
+        List<Change> l;
+        synchronized (held) {
+            if (emptied != since) {
+                return;
+            }
+            l = takeAll();
+        }
+        sendEach(l);
+    }
+
     private void sendEach(List<Change> changes) {
         for (Change c : changes) {
             try {
-                (c.expected == null ? kv.txn().Then(Op.put(c.key, c.value, c.option))
+                (c.expected == null ? kv.txn().Then(c.op())
                         : kv.txn().If(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)))
-                                .Then(Op.put(c.key, c.value, c.option))
+                                .Then(c.op())
                                 .Else(Op.get(c.key, GetOption.DEFAULT))).commit()
                         .whenComplete((r, e) -> {
                             if (e != null) {
@@ -122,26 +208,45 @@ final class HeldBack {
      * conditions are the transaction's. If one of them fails (its key moved on: rare), nothing
      * was written: each change is sent again alone, and the puts are committed on their own.
      *
+     * @param keys their keys
      * @return the puts' transaction
      */
-    CompletableFuture<TxnResponse> commitWith(Op[] puts) {
-        List<Change> along = takeAll();
+    CompletableFuture<TxnResponse> commitWith(Op[] puts, List<ByteSequence> keys) {
+        return commitWith(List.of(), puts, keys, () -> kv.txn().Then(puts).commit());
+    }
+
+    /**
+     * Commits a write of the caller's (its conditions and its operations, on keys) with what
+     * is held back, in one transaction whose conditions are the caller's and the changes'
+     * together. If that one fails (a condition of the caller's, or a change's key that moved
+     * on), nothing was written: each change is sent again alone, and the write as alone makes
+     * it, which then decides.
+     *
+     * @param ifs   the write's conditions
+     * @param ops   its operations
+     * @param keys  the keys it names (a change on one of them is not taken along)
+     * @param alone the write on its own: its transaction, sent
+     * @return the transaction that made the write (or found its conditions false)
+     */
+    CompletableFuture<TxnResponse> commitWith(List<Cmp> ifs, Op[] ops, List<ByteSequence> keys,
+            java.util.function.Supplier<CompletableFuture<TxnResponse>> alone) {
+        List<Change> along = takeAllBut(keys);
         if (along.isEmpty()) {
-            return kv.txn().Then(puts).commit();
+            return alone.get();
         }
-        List<Cmp> ifs = new ArrayList<>();
-        Op[] ops = new Op[along.size() + puts.length];
+        List<Cmp> all = new ArrayList<>(ifs);
+        Op[] both = new Op[along.size() + ops.length];
         for (int i = 0; i < along.size(); i++) {
             Change c = along.get(i);
             if (c.expected != null) {
-                ifs.add(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)));
+                all.add(new Cmp(c.key, Cmp.Op.EQUAL, CmpTarget.value(c.expected)));
             }
-            ops[i] = Op.put(c.key, c.value, c.option);
+            both[i] = c.op();
         }
-        System.arraycopy(puts, 0, ops, along.size(), puts.length);
+        System.arraycopy(ops, 0, both, along.size(), ops.length);
         CompletableFuture<TxnResponse> f;
         try {
-            f = kv.txn().If(ifs.toArray(Cmp[]::new)).Then(ops).commit();
+            f = kv.txn().If(all.toArray(Cmp[]::new)).Then(both).commit();
         } catch (RuntimeException closing) {
             along.forEach(c -> c.result.completeExceptionally(closing));
             throw closing;
@@ -157,7 +262,7 @@ final class HeldBack {
                 return CompletableFuture.completedFuture(r);
             }
             sendEach(along);
-            return kv.txn().Then(puts).commit();
+            return alone.get();
         });
     }
 }

@@ -11,7 +11,8 @@ import org.libnetwork4j.NetworkException;
 /**
  * HeldBackTest's client, in a JVM of its own in a host's namespace: {@code HeldBackMain
  * ENDPOINT PREFIX}. Holds changes back under PREFIX and prints, one line each, what became of
- * them: "KEY ok" or "KEY TYPE", the publication's "put ok", and "done".
+ * them: "KEY ok" or "KEY TYPE", the publication's "put ok", what the deletes that carried
+ * some returned, and "done".
  */
 public final class HeldBackMain {
     private HeldBackMain() {
@@ -39,6 +40,19 @@ public final class HeldBackMain {
             store.replaceIfLater(p + "alone", utf8("B"), utf8("C"));
             Thread.sleep(500);
             say("alone " + new String(store.get(p + "alone").orElseThrow(), StandardCharsets.UTF_8));
+            // conditional deletes, with a delete of the caller's; one taken back before it went
+            store.put(p + "gone", utf8("D"), false);
+            store.put(p + "carrier", utf8("Y"), false);
+            EtcdStore.Later gone = store.deleteIfLater(p + "gone", utf8("D"));
+            EtcdStore.Later never = store.putLater(p + "never", utf8("N"), false);
+            say("cancel " + never.cancel() + " " + never.cancel()); // true once only
+            say("carrier " + store.deleteIf(p + "carrier", utf8("Y")));
+            outcome("gone", gone);
+            // one whose key moved on (A, not D): the caller's delete goes alone and is made
+            store.put(p + "carrier", utf8("Y"), false);
+            EtcdStore.Later kept = store.deleteIfLater(p + "moved", utf8("D"));
+            say("carrier " + store.deleteIf(p + "carrier", utf8("Y")));
+            outcome("kept", kept);
         }
         say("done");
         System.exit(0); // the client's threads are not all daemons
