@@ -84,9 +84,13 @@ public final class EtcdNameDirectory {
     // by key, as written (the same entry encodes to the same bytes, which a withdrawal's
     // compare relies on)
     private final Map<String, Entry> published = new ConcurrentHashMap<>();
-    // Writes leave the join and the leave (their hot path: the names reach the other hosts
-    // through a watch anyway, some milliseconds later) and go here, one at a time, in order, so
-    // that an endpoint's withdrawal never overtakes its publication.
+    // the last change of each key held back or on its way (one per key at a time: a
+    // transaction may not name a key twice), until etcd answers it; a failed one stays, so
+    // that the next change of its key waits for the tries that follow it
+    private final Map<String, EtcdStore.Later> pending = new ConcurrentHashMap<>();
+    // What cannot ride in another write goes here, one at a time, in order: a publication
+    // tried again while etcd is away, a withdrawal that must wait for its publication (the
+    // names reach the other hosts through a watch anyway, some milliseconds later).
     private final java.util.concurrent.ScheduledExecutorService writer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lnw-cluster-names");
@@ -143,29 +147,33 @@ public final class EtcdNameDirectory {
     }
 
     /**
-     * Publishes an endpoint's names under this host's lease, on a thread of the directory's:
-     * this returns at once.
+     * Publishes an endpoint's names under this host's lease; returns at once. The write is
+     * held back to go in the transaction of this host's next write (the endpoint's peer
+     * publication, when the join is an overlay's), not in one of its own; one that fails is
+     * tried again on the directory's thread.
      *
      * @param e the entry
      */
     public void publish(Entry e) {
         String k = key(e.networkId(), e.endpointId());
         published.put(k, e);
-        // held back to go in the transaction of this host's next write (the endpoint's peer
-        // publication, when the join is an overlay's), not in one of its own; the writer
-        // waits for it, so that a withdrawal queued after it cannot overtake it
-        EtcdStore.Pending held = store.putLater(k, encode(e), true);
-        writer.execute(() -> {
-            try {
-                held.await();
-            } catch (RuntimeException failed) {
-                put(k, e, RETRIES - 1);
+        EtcdStore.Later before = pending.remove(k);
+        if (before != null && !before.cancel()) {
+            before.awaitQuietly(); // a withdrawal on its way: this put must not overtake it
+        }
+        track(k, store.putLater(k, encode(e), true), failed -> {
+            if (!writer.isShutdown()) {
+                writer.execute(() -> put(k, e, RETRIES - 1));
             }
         });
     }
 
     /**
-     * Withdraws an endpoint's names, after its publication, on the directory's thread.
+     * Withdraws an endpoint's names; returns at once. The delete is held back to go in the
+     * transaction of this host's next write (the endpoint's peer withdrawal, when an overlay
+     * endpoint leaves). A publication not sent yet is only taken back; one on its way or
+     * being tried again is waited for first, on the directory's thread, so that the delete
+     * cannot overtake it.
      *
      * @param networkId  its network
      * @param endpointId the endpoint
@@ -173,16 +181,39 @@ public final class EtcdNameDirectory {
     public void withdraw(String networkId, String endpointId) {
         String k = key(networkId, endpointId);
         Entry e = published.remove(k);
-        if (e != null) {
-            writer.execute(() -> {
-                try {
-                    store.deleteIf(k, encode(e)); // what this host wrote, and only that
-                } catch (RuntimeException failed) {
-                    // its host's lease takes it along if it dies; a live host's stays until then
-                    LOG.warn("cluster store: names {} not withdrawn: {}", k, failed.getMessage());
-                }
-            });
+        if (e == null) {
+            return;
         }
+        EtcdStore.Later before = pending.remove(k);
+        if (before != null && before.cancel()) {
+            return; // never sent: nothing to take back
+        }
+        if (before == null || before.answered()) {
+            track(k, store.deleteIfLater(k, encode(e)), failed -> LOG.warn("cluster store: names {} not withdrawn: {}",
+                    k, failed.getMessage()));
+            return;
+        }
+        writer.execute(() -> {
+            before.awaitQuietly();
+            try {
+                store.deleteIf(k, encode(e)); // what this host wrote, and only that
+            } catch (RuntimeException failed) {
+                // its host's lease takes it along if it dies; a live host's stays until then
+                LOG.warn("cluster store: names {} not withdrawn: {}", k, failed.getMessage());
+            }
+        });
+    }
+
+    /** Keeps a change of k's in pending until etcd answers it; failed is told a failure. */
+    private void track(String k, EtcdStore.Later change, java.util.function.Consumer<Throwable> failed) {
+        pending.put(k, change);
+        change.whenDone(e -> {
+            if (e == null) {
+                pending.remove(k, change);
+            } else {
+                failed.accept(e);
+            }
+        });
     }
 
     /** Stops writing; what is queued is dropped (the lease keeps or expires it). */

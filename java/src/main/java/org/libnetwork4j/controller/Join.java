@@ -38,6 +38,12 @@ final class Join {
         return p == null ? null : p.address();
     }
 
+    /** What the other hosts learn of an endpoint of a global network joined to sb. */
+    static Shared.RemoteName remoteName(SandboxImpl sb, EndpointImpl ep) {
+        return new Shared.RemoteName(ep.network().id(), ep.id(), dnsNames(sb, ep), address(ep.ipv4()),
+                address(ep.ipv6()));
+    }
+
     /** Returns the attachment made. */
     static Attachment run(Context ctx, EndpointImpl ep, SandboxImpl sb, int priority, String ifname) {
         NetworkImpl n = ep.network();
@@ -53,8 +59,7 @@ final class Join {
                     // first, so that the names travel in the transaction that publishes the
                     // endpoint's peers (the driver's join sends it): the other hosts learn both
                     // at once, and the names cost etcd no request of their own
-                    ctx.shared().publishNames(new Shared.RemoteName(n.id(), ep.id(), dnsNames(sb, ep),
-                            address(ep.ipv4()), address(ep.ipv6())));
+                    ctx.shared().publishNames(remoteName(sb, ep));
                     undo.push(() -> ctx.shared().withdrawNames(n.id(), ep.id()));
                 }
                 sb.askInterfaceName(ifname); // what the driver's nextInterfaceName gives, this join only

@@ -35,6 +35,12 @@ final class Leave {
             }
             boolean wasGateway = attached.gateway() == a;
             attached.remove(a);
+            boolean global = ep.network().isGlobal();
+            if (global) {
+                // first: held back, the withdrawal goes in the transaction that withdraws the
+                // endpoint's peers (the driver's leave), and costs etcd no request of its own
+                ctx.shared().withdrawNames(a.networkId(), ep.id());
+            }
             try {
                 // An interface we moved in goes back to the host before the driver's leave, as
                 // libnetwork does; done even when the namespace goes, which would destroy a
@@ -60,6 +66,9 @@ final class Leave {
                 // attachment stays for a retry (a runtime's namespace stays, sandbox or not)
                 if (!sandboxGone || sb.os().isExternal()) {
                     attached.add(a);
+                    if (global) {
+                        ctx.shared().publishNames(Join.remoteName(sb, ep));
+                    }
                     if (wasGateway) {
                         try {
                             attached.elect(a); // its routes are still there; its ports come back
@@ -72,9 +81,6 @@ final class Leave {
             }
             // its interface is gone: so is its name, before this returns
             ctx.names().leave(a.networkId(), ep.id());
-            if (ep.network().isGlobal()) {
-                ctx.shared().withdrawNames(a.networkId(), ep.id()); // written off this path
-            }
             if (sandboxGone) {
                 return null;
             }
