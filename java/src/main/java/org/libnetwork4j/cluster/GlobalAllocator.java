@@ -237,6 +237,26 @@ public final class GlobalAllocator {
                 + " their race (" + store.name() + ")");
     }
 
+    /**
+     * How many spares a host may hold in a range by this host's belief: as many as a request
+     * would take there (see {@link #requestAddresses}), one for every {@value #FREE_PER_SPARE}
+     * addresses free, less one.
+     *
+     * @param networkId the network
+     * @param range     the range
+     * @return the number, 0 without a belief of the network
+     */
+    public long spareRoom(String networkId, IpPrefix range) {
+        View view = views.get(networkId);
+        if (view == null) {
+            return 0;
+        }
+        synchronized (view) {
+            return view.listed
+                    ? Math.max(0, (size(range) - view.taken.size() - view.claiming.size()) / FREE_PER_SPARE - 1) : 0;
+        }
+    }
+
     /** How many addresses range holds, at most Long.MAX_VALUE. */
     private static long size(IpPrefix range) {
         int host = IpPrefix.bits(range.address()) - range.length();
@@ -280,7 +300,7 @@ public final class GlobalAllocator {
      * @param to        what it holds after
      * @return the change, sent at the latest when awaited
      */
-    public EtcdStore.Pending handOverLater(String networkId, InetAddress address, String from, String to) {
+    public EtcdStore.Later handOverLater(String networkId, InetAddress address, String from, String to) {
         return store.replaceIfLater(addressKey(networkId, address), from.getBytes(StandardCharsets.UTF_8),
                 to.getBytes(StandardCharsets.UTF_8));
     }

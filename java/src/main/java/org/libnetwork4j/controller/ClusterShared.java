@@ -36,9 +36,14 @@ import org.slf4j.LoggerFactory;
  * transaction, held as "host IP spare", and the host's next endpoints get theirs without a
  * round trip (Calico's IPAM blocks serve the same end). A spare put to use is handed over to
  * "host IP" in this host's next write, which is the endpoint's publication when the join
- * follows within 20 ms (else the change goes alone). Spares are their host's only, hold no
- * network delete up, survive the host's restart (it takes them up again) and go with the
- * network; what a host that never comes back held stays, as its endpoints' addresses do.
+ * follows within 20 ms (else the change goes alone). An address an endpoint gives back stays
+ * the host's as a spare while it holds fewer than a request would take, changed back to
+ * "host IP spare" in the next write (the peers' withdrawal that a leave makes first, the next
+ * publication), and an endpoint that takes it before that costs no change at all: containers
+ * that come and go cost etcd one transaction each way, their publication and their
+ * withdrawal. Spares are their host's only, hold no network delete up, survive the host's
+ * restart (it takes them up again) and go with the network; what a host that never comes
+ * back held stays, as its endpoints' addresses do.
  */
 final class ClusterShared implements Shared {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterShared.class);
@@ -56,6 +61,9 @@ final class ClusterShared implements Shared {
     private final Map<String, Spares> spares = new java.util.concurrent.ConcurrentHashMap<>();
     // spares put to use whose hand-over to this host's endpoints etcd has not confirmed yet
     private final Map<String, EtcdStore.Pending> handing = new java.util.concurrent.ConcurrentHashMap<>();
+    // addresses given back by this host's endpoints and kept as spares, whose change back to
+    // "host IP spare" is held back or on its way (until then etcd says "host IP")
+    private final Map<String, EtcdStore.Later> returning = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A network's spares on this host, lowest first. */
     private static final class Spares {
@@ -225,10 +233,13 @@ final class ClusterShared implements Shared {
      * range: no round trip; the cluster learns that it is in use with this host's next write
      * (the endpoint's publication, when it joins), within 20 ms, or when {@link #settle}
      * asks. Without one, the allocator's transaction takes it and up to {@value #SPARES}
-     * spares with it. After a restart the first request of each
-     * network takes up the spares the cluster says this host holds (one listing), except those
-     * an endpoint here uses (a restart between a spare's use and its hand-over): those are
-     * handed over now.
+     * spares with it. A spare given back a moment ago whose change back to spare has not
+     * gone yet needs no change at all. After a restart the first request of each network
+     * takes up the spares the cluster says this host holds (two listings), except those an
+     * endpoint here uses (a restart between a spare's use and its hand-over): those are handed
+     * over now; and the addresses it says this host's endpoints hold that none here uses (a
+     * restart between an endpoint's delete and its address's change back to spare) become
+     * spares again.
      */
     @Override
     public InetAddress take(String networkId, IpPrefix subnet, IpPrefix range, InetAddress preferred,
@@ -237,9 +248,17 @@ final class ClusterShared implements Shared {
         adoptOnce(networkId, s, usedHere);
         InetAddress a = preferred != null ? s.remove(preferred) : s.lowestIn(range);
         if (a != null) {
+            String k = handKey(networkId, a);
+            EtcdStore.Later back = returning.remove(k);
+            if (back != null) {
+                if (back.cancel()) {
+                    return a; // given back a moment ago, and etcd still says "host IP"
+                }
+                back.awaitQuietly(); // on its way: the hand-over must not overtake it
+            }
             // held back to go with the endpoint's publication when it joins: no transaction of
             // its own (alone after 20 ms if no write comes, at once if settle asks first)
-            handing.put(handKey(networkId, a), allocator.handOverLater(networkId, a, spareMark, me));
+            handing.put(k, allocator.handOverLater(networkId, a, spareMark, me));
             return a;
         }
         if (preferred != null) {
@@ -260,6 +279,14 @@ final class ClusterShared implements Shared {
                 if (usedHere.test(a)) {
                     allocator.handOverLater(networkId, a, spareMark, me).await(); // sent now
                 } else {
+                    s.free.add(a);
+                }
+            }
+            // an address given back and kept as a spare whose change back to "host IP spare"
+            // was lost with its process: a spare again
+            for (InetAddress a : allocator.held(networkId, me)) {
+                if (!usedHere.test(a)) {
+                    allocator.handOverLater(networkId, a, me, spareMark).await(); // sent now
                     s.free.add(a);
                 }
             }
@@ -290,20 +317,24 @@ final class ClusterShared implements Shared {
     }
 
     /**
-     * Gives the address back to the cluster; it is not kept as a spare, so that what a host
-     * holds ahead stays what its requests took while the subnet was roomy. A spare whose
-     * hand-over to its endpoint etcd never confirmed (a store away: the endpoint's join failed
-     * on it) stays this host's spare instead, without a round trip; its next use hands it over
-     * again.
+     * Gives an address back. An address of the dynamic range, while the host holds fewer
+     * spares of its family than a request would take now (at most {@value #SPARES}, fewer in a
+     * small subnet), is kept as a spare: its change back to "host IP spare" is held back to go with this host's next write
+     * (the peers' withdrawal of a leave that follows, the next endpoint's publication), and an
+     * endpoint that takes it before that needs no change at all. Otherwise it goes back to the
+     * cluster. A spare whose hand-over to its endpoint etcd never confirmed (a store away: the
+     * endpoint's join failed on it) stays this host's spare, without a round trip; its next use
+     * hands it over again.
      */
     @Override
-    public void give(String networkId, InetAddress a) {
-        EtcdStore.Pending p = handing.remove(handKey(networkId, a));
+    public void give(String networkId, IpPrefix range, InetAddress a) {
+        String k = handKey(networkId, a);
+        EtcdStore.Pending p = handing.remove(k);
+        Spares s = spares.get(networkId);
         if (p != null) {
             try {
                 p.await();
             } catch (org.libnetwork4j.RetryableException unknown) {
-                Spares s = spares.get(networkId);
                 if (s != null) {
                     s.addAll(List.of(a));
                     return;
@@ -311,6 +342,13 @@ final class ClusterShared implements Shared {
             } catch (org.libnetwork4j.NotFoundException gone) {
                 return; // neither a spare of this host's nor its endpoint's: the network went
             }
+        }
+        if (s != null && range.contains(a)
+                && s.sizeOf(a.getAddress().length == 4) < Math.min(SPARES, allocator.spareRoom(networkId, range))) {
+            // known as returning before any take can find it among the spares
+            returning.put(k, allocator.handOverLater(networkId, a, me, spareMark));
+            s.addAll(List.of(a));
+            return;
         }
         allocator.releaseAddress(networkId, a, me);
     }

@@ -160,19 +160,23 @@ final class NetworkAddresses {
                 .map(a -> new Subnet(a.subnet(), a.gateway(), a.aux())).toList();
     }
 
+    /** Where an allocation's dynamic addresses come from: its ip-range, else its subnet. */
+    private static IpPrefix range(Allocation a) {
+        return a.ipRange() != null ? a.ipRange() : a.subnet();
+    }
+
     /** An address of the family's subnet: {@code preferred}, or the next free one. */
     IpPrefix request(boolean ipv4, InetAddress preferred) {
         Allocation a = of(ipv4);
         if (shared == null) {
             return new IpPrefix(ipam.requestAddress(a.poolId(), preferred), a.subnet().length());
         }
-        InetAddress taken = shared.take(networkId, a.subnet(), a.ipRange() != null ? a.ipRange() : a.subnet(), preferred,
-                this::usedHere);
+        InetAddress taken = shared.take(networkId, a.subnet(), range(a), preferred, this::usedHere);
         try {
             return new IpPrefix(ipam.requestAddress(a.poolId(), taken), a.subnet().length());
         } catch (RuntimeException e) {
             try {
-                shared.give(networkId, taken);
+                shared.give(networkId, range(a), taken);
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
@@ -237,10 +241,10 @@ final class NetworkAddresses {
         }
         if (shared != null) { // after the local release, which cannot fail: the cluster's may
             if (ip4 != null) {
-                shared.give(networkId, ip4.address());
+                shared.give(networkId, range(of(true)), ip4.address());
             }
             if (ip6 != null) {
-                shared.give(networkId, ip6.address());
+                shared.give(networkId, range(of(false)), ip6.address());
             }
         }
     }

@@ -45,7 +45,7 @@ interface Shared extends AutoCloseable {
         }
 
         @Override
-        public void give(String networkId, InetAddress a) {
+        public void give(String networkId, IpPrefix range, InetAddress a) {
         }
 
         @Override
@@ -110,8 +110,12 @@ interface Shared extends AutoCloseable {
      */
     void settle(String networkId, InetAddress a);
 
-    /** Gives back an address this host took. */
-    void give(String networkId, InetAddress a);
+    /**
+     * Gives back an address this host took.
+     *
+     * @param range what the address came from (the subnet, or its ip-range)
+     */
+    void give(String networkId, IpPrefix range, InetAddress a);
 
     /** Whether another host holds an address of the network (it has endpoints there). */
     boolean othersHold(String networkId);

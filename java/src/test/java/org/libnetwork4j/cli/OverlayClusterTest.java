@@ -92,14 +92,25 @@ class OverlayClusterTest {
                 "the endpoints' and the gateway's, the rest spares: " + holders);
         // a connect that finds a spare costs etcd one transaction: the endpoint's publication,
         // with the spare's hand-over and the endpoint's names in it
-        lnwOut(1, "sandbox", "create", "c1b");
+        NsRef c1b = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1b").strip()));
         var before = lab.requestsHandled();
         lnw(1, "network", "connect", "ov1", "c1b");
         var after = lab.requestsHandled();
         assertEquals(1, after.getOrDefault("Txn", 0L) - before.getOrDefault("Txn", 0L), before + " -> " + after);
         assertEquals(0, after.getOrDefault("Range", 0L) - before.getOrDefault("Range", 0L), before + " -> " + after);
         assertEquals(0, after.getOrDefault("Put", 0L) - before.getOrDefault("Put", 0L), before + " -> " + after);
+        String ip1b = Oracle.addrs(c1b, "eth0", "inet").get(0).split("/")[0];
+        // and its removal two: the peers' withdrawal with the names' in it, then (alone, as no
+        // other write follows within 20 ms) the address's change back to a spare of h1's
+        before = lab.requestsHandled();
         lnw(1, "sandbox", "rm", "c1b");
+        eventually("c1b's address a spare of h1's again",
+                () -> "host 192.168.77.1 spare".equals(holdersQuietly(networkId).get(ip1b)));
+        after = lab.requestsHandled();
+        assertEquals(2, after.getOrDefault("Txn", 0L) - before.getOrDefault("Txn", 0L), before + " -> " + after);
+        assertEquals(0, after.getOrDefault("Put", 0L) - before.getOrDefault("Put", 0L), before + " -> " + after);
+        assertEquals(0, after.getOrDefault("DeleteRange", 0L) - before.getOrDefault("DeleteRange", 0L),
+                before + " -> " + after);
         for (int i = 1; i <= 3; i++) {
             for (int j = 1; j <= 3; j++) {
                 if (i != j) {
@@ -143,6 +154,10 @@ class OverlayClusterTest {
                 .filter(e -> e.getValue().equals("host 192.168.77.3 spare")).map(Map.Entry::getKey)
                 .min(java.util.Comparator.comparingInt(x -> Integer.parseInt(x.substring(x.lastIndexOf('.') + 1))))
                 .orElseThrow();
+        // an address h3's endpoints hold that none uses (as if its process had died between an
+        // endpoint's delete and the address's change back to a spare): taken up as a spare
+        assertEquals(null, holders(networkId).get("10.90.0.250"));
+        lab.etcdctl("put", "/libnetwork4j/ipam/" + networkId + "/10.90.0.250", "host 192.168.77.3");
         startDaemon(3); // its controller comes back and publishes c3 again
         eventually("h1 learns c3 again", () -> neighbours(plane1).contains(ip.get(3)));
         eventually("c1 pings c3 again", () -> Oracle.ping(c.get(1), ip.get(3)));
@@ -152,8 +167,12 @@ class OverlayClusterTest {
         lnw(3, "network", "connect", "ov1", "c3b");
         assertEquals(lowestSpare3, Oracle.addrs(c3b, "eth0", "inet").get(0).split("/")[0]);
         assertEquals("host 192.168.77.3", holders(networkId).get(lowestSpare3));
+        assertEquals("host 192.168.77.3 spare", holders(networkId).get("10.90.0.250"), "the orphan, a spare again");
         lnw(3, "network", "disconnect", "ov1", "c3b");
         lnw(3, "sandbox", "rm", "c3b");
+        // h3 holds two spares (the orphan one of them), as many as a request takes in this /24
+        // (one for every 64 free addresses, less one): this one goes back to the cluster
+        assertEquals(2, holders(networkId).values().stream().filter("host 192.168.77.3 spare"::equals).count());
         assertEquals(null, holders(networkId).get(lowestSpare3), "given back with its endpoint");
 
         for (int i = 1; i <= 3; i++) {
@@ -371,6 +390,14 @@ class OverlayClusterTest {
             return r;
         } finally {
             listener.destroyForcibly();
+        }
+    }
+
+    private Map<String, String> holdersQuietly(String networkId) {
+        try {
+            return holders(networkId);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
