@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The overlay benchmark of issue 15, in one run (OverlayRun, then overlay/docker_overlay.py):
 #   1. attach (createEndpoint + join of a new sandbox) on an overlay network and on a local
-#      bridge, same host, interleaved: ROUNDS rounds of each after 200 unmeasured;
+#      bridge, same host, interleaved: ROUNDS rounds of each after 2000 unmeasured (the JIT's
+#      warm-up: see OverlayRun.WARMUP);
 #   2. attach on host A until the first ping answered by a container on host B (an lnw daemon
 #      in a JVM of its own): ROUNDS/10 rounds with A known to B already ("warm"), as many without;
 #   3. a new host D joining a network with 300 endpoints on hosts B and C: its controller opened,
@@ -10,13 +11,14 @@
 #      dockerds in fake hosts; POST /networks/ID/connect to the overlay and to a bridge,
 #      interleaved, and the first ping answered from another host (ROUNDS/10 rounds).
 #
-#   sudo benchmarks/run-overlay.sh [ROUNDS]        (default 200: ~2.5 minutes on 2 cores)
+#   sudo benchmarks/run-overlay.sh [ROUNDS]        (default 200: ~3 minutes on 2 cores)
 #
 # Environment, for quick comparisons: LNW_OVERLAY_PARTS, the parts to run (default 1234; e.g.
 # 1 for the attach alone); LNW_OVERLAY_CP, classpath entries put first (e.g. a libnetwork4j jar
 # of another commit, to compare it under the same conditions); LNW_OVERLAY_ALONE=1 (with
 # LNW_OVERLAY_PARTS=1), no lnw daemons on hosts B and C: all hosts share this machine's CPUs,
-# and without them A's attach no longer competes with their reaction to each publication.
+# and without them A's attach no longer competes with their reaction to each publication;
+# LNW_OVERLAY_WARMUP, the unmeasured rounds of part 1 (default 2000).
 #
 # Everything runs in throwaway namespaces (an underlay bridge in a namespace of its own, etcd in
 # another, the hosts on it: parts 1-3 as mounts under a private directory in /dev/shm, part 4 as
@@ -71,8 +73,10 @@ echo "parts 1-3: libnetwork4j (OverlayRun), $rounds rounds" >&2
 [ -z "${LNW_OVERLAY_CP:-}" ] || echo "note classpath first (LNW_OVERLAY_CP): $LNW_OVERLAY_CP" >>"$raw"
 [ "$parts" = 1234 ] || echo "note parts run (LNW_OVERLAY_PARTS): $parts" >>"$raw"
 [ -z "${LNW_OVERLAY_ALONE:-}" ] || echo "note no daemons on hosts B and C (LNW_OVERLAY_ALONE)" >>"$raw"
+[ -z "${LNW_OVERLAY_WARMUP:-}" ] || echo "note unmeasured rounds of part 1 (LNW_OVERLAY_WARMUP): $LNW_OVERLAY_WARMUP" >>"$raw"
 # in a new network namespace: it becomes host A, and the etcd clients in this JVM connect from it
-LNW_BENCH_OUTER_NETNS=$(readlink /proc/$$/ns/net) unshare --net -- java --enable-native-access=ALL-UNNAMED -cp "$cp" org.libnetwork4j.bench.OverlayRun "$rounds" "$ping_rounds" \
+LNW_BENCH_OUTER_NETNS=$(readlink /proc/$$/ns/net) unshare --net -- java --enable-native-access=ALL-UNNAMED \
+  ${LNW_OVERLAY_WARMUP:+-Dlnw.overlay.warmup=$LNW_OVERLAY_WARMUP} -cp "$cp" org.libnetwork4j.bench.OverlayRun "$rounds" "$ping_rounds" \
   "$newhost_rounds" "$work" "$PWD" | tee -a "$raw" | grep -v '^op ' >&2
 if [[ $parts == *4* ]]; then
   echo "part 4: dockerd 20.10 with --cluster-store" >&2
