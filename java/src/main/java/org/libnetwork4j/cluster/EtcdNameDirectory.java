@@ -85,12 +85,14 @@ public final class EtcdNameDirectory {
     // compare relies on)
     private final Map<String, Entry> published = new ConcurrentHashMap<>();
     // the last change of each key held back or on its way (one per key at a time: a
-    // transaction may not name a key twice), until etcd answers it; a failed one stays, so
-    // that the next change of its key waits for the tries that follow it
+    // transaction may not name a key twice), until etcd answers it
     private final Map<String, EtcdStore.Later> pending = new ConcurrentHashMap<>();
-    // What cannot ride in another write goes here, one at a time, in order: a publication
-    // tried again while etcd is away, a withdrawal that must wait for its publication (the
-    // names reach the other hosts through a watch anyway, some milliseconds later).
+    // What cannot ride in another write goes to the writer, one at a time, in order: a
+    // publication tried again while etcd is away or under a new lease, a change that must
+    // wait for the one before it on its key (the names reach the other hosts through a watch
+    // anyway, some milliseconds later). Per key, how many of its tasks are queued or running:
+    // while there is one, the key's next change goes there too, behind them.
+    private final Map<String, Integer> onWriter = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService writer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lnw-cluster-names");
@@ -105,7 +107,7 @@ public final class EtcdNameDirectory {
      */
     public EtcdNameDirectory(EtcdStore store) {
         this.store = store;
-        store.onNewLease(() -> published.forEach((k, v) -> writer.execute(() -> put(k, v, RETRIES))));
+        store.onNewLease(() -> published.forEach((k, v) -> onWriter(k, 0, () -> put(k, v, RETRIES))));
     }
 
     private static String key(String networkId, String endpointId) {
@@ -139,7 +141,7 @@ public final class EtcdNameDirectory {
             store.put(k, encode(e), true);
         } catch (RuntimeException failed) {
             if (tries > 1 && !writer.isShutdown()) {
-                writer.schedule(() -> put(k, e, tries - 1), 1, java.util.concurrent.TimeUnit.SECONDS);
+                onWriter(k, 1000, () -> put(k, e, tries - 1));
             } else {
                 LOG.warn("cluster store: names {} not published: {}", k, failed.getMessage());
             }
@@ -150,7 +152,8 @@ public final class EtcdNameDirectory {
      * Publishes an endpoint's names under this host's lease; returns at once. The write is
      * held back to go in the transaction of this host's next write (the endpoint's peer
      * publication, when the join is an overlay's), not in one of its own; one that fails is
-     * tried again on the directory's thread.
+     * tried again on the directory's thread. Behind a change of the key still on its way (a
+     * withdrawal) it goes to that thread too, which waits for that one first.
      *
      * @param e the entry
      */
@@ -158,22 +161,25 @@ public final class EtcdNameDirectory {
         String k = key(e.networkId(), e.endpointId());
         published.put(k, e);
         EtcdStore.Later before = pending.remove(k);
-        if (before != null && !before.cancel()) {
-            before.awaitQuietly(); // a withdrawal on its way: this put must not overtake it
+        boolean onItsWay = before != null && !before.cancel() && !before.answered();
+        if (onItsWay || onWriter.containsKey(k)) {
+            onWriter(k, 0, () -> {
+                if (onItsWay) {
+                    before.awaitQuietly();
+                }
+                put(k, e, RETRIES);
+            });
+            return;
         }
-        track(k, store.putLater(k, encode(e), true), failed -> {
-            if (!writer.isShutdown()) {
-                writer.execute(() -> put(k, e, RETRIES - 1));
-            }
-        });
+        track(k, store.putLater(k, encode(e), true), failed -> onWriter(k, 0, () -> put(k, e, RETRIES - 1)));
     }
 
     /**
      * Withdraws an endpoint's names; returns at once. The delete is held back to go in the
      * transaction of this host's next write (the endpoint's peer withdrawal, when an overlay
-     * endpoint leaves). A publication not sent yet is only taken back; one on its way or
-     * being tried again is waited for first, on the directory's thread, so that the delete
-     * cannot overtake it.
+     * endpoint leaves). A publication not sent yet is only taken back; behind one on its way,
+     * or tried again, the delete goes to the directory's thread, which waits for it first, so
+     * that the delete cannot overtake it.
      *
      * @param networkId  its network
      * @param endpointId the endpoint
@@ -185,35 +191,55 @@ public final class EtcdNameDirectory {
             return;
         }
         EtcdStore.Later before = pending.remove(k);
-        if (before != null && before.cancel()) {
-            return; // never sent: nothing to take back
-        }
-        if (before == null || before.answered()) {
+        boolean cancelled = before != null && before.cancel();
+        boolean onItsWay = before != null && !cancelled && !before.answered();
+        if (onItsWay || onWriter.containsKey(k)) {
+            onWriter(k, 0, () -> {
+                if (onItsWay) {
+                    before.awaitQuietly();
+                }
+                try {
+                    store.deleteIf(k, encode(e)); // what this host wrote, and only that
+                } catch (RuntimeException failed) {
+                    // its host's lease takes it along if it dies; a live host's stays until then
+                    LOG.warn("cluster store: names {} not withdrawn: {}", k, failed.getMessage());
+                }
+            });
+        } else if (!cancelled) { // one never sent needs nothing taken back
             track(k, store.deleteIfLater(k, encode(e)), failed -> LOG.warn("cluster store: names {} not withdrawn: {}",
                     k, failed.getMessage()));
-            return;
         }
-        writer.execute(() -> {
-            before.awaitQuietly();
-            try {
-                store.deleteIf(k, encode(e)); // what this host wrote, and only that
-            } catch (RuntimeException failed) {
-                // its host's lease takes it along if it dies; a live host's stays until then
-                LOG.warn("cluster store: names {} not withdrawn: {}", k, failed.getMessage());
-            }
-        });
     }
 
     /** Keeps a change of k's in pending until etcd answers it; failed is told a failure. */
     private void track(String k, EtcdStore.Later change, java.util.function.Consumer<Throwable> failed) {
         pending.put(k, change);
-        change.whenDone(e -> {
-            if (e == null) {
-                pending.remove(k, change);
-            } else {
-                failed.accept(e);
+        change.whenDone((made, e) -> {
+            if (e != null) {
+                failed.accept(e); // first: a retry on the writer is what the key's next change finds
             }
+            pending.remove(k, change);
         });
+    }
+
+    /** Runs a task of k's on the writer after delayMs, counted in onWriter until it has run. */
+    private void onWriter(String k, long delayMs, Runnable task) {
+        onWriter.merge(k, 1, Integer::sum);
+        try {
+            writer.schedule(() -> {
+                try {
+                    task.run();
+                } finally {
+                    done(k);
+                }
+            }, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            done(k); // closed: the lease keeps or expires what is there
+        }
+    }
+
+    private void done(String k) {
+        onWriter.computeIfPresent(k, (x, n) -> n == 1 ? null : n - 1);
     }
 
     /** Stops writing; what is queued is dropped (the lease keeps or expires it). */

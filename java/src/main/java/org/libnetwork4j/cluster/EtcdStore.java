@@ -342,8 +342,9 @@ public final class EtcdStore implements AutoCloseable {
     /**
      * Starts writing keys in one transaction (all or none), whatever they held, and returns
      * without waiting for etcd: the caller works meanwhile and then awaits the answer. The
-     * changes {@link #replaceIfLater} and {@link #putLater} hold back go in the same
-     * transaction.
+     * changes held back ({@link #replaceIfLater}, {@link #putLater}, {@link #deleteIfLater})
+     * go in the same transaction, except one on a key of values, which waits for the next
+     * write.
      *
      * @param values the keys and their values
      * @param leased whether they go with this host's lease
@@ -444,7 +445,7 @@ public final class EtcdStore implements AutoCloseable {
         @Override
         public void await() {
             if (sendOnAwait) {
-                heldBack.sendAlone(); // if it is still held back, it goes now
+                heldBack.sendNow(change); // if it is still held back, it goes now, alone
             }
             // a copy: a timeout cancels what it waits on
             if (!EtcdStore.this.await(what, change.result.copy()) && refused != null) {
@@ -452,19 +453,28 @@ public final class EtcdStore implements AutoCloseable {
             }
         }
 
-        /** As {@link #await}, for a caller that only needs it over with, whatever came of it. */
-        public void awaitQuietly() {
+        /**
+         * As {@link #await}, for a caller that only needs it over with, whatever came of it.
+         *
+         * @return true if etcd answered (the change made, or refused), false if it failed or
+         *         had no answer in time (it may still be made later)
+         */
+        public boolean awaitQuietly() {
             try {
                 await();
-            } catch (RuntimeException ignored) {
-                // over: failed, refused or unanswered
+                return true;
+            } catch (org.libnetwork4j.NotFoundException refused) {
+                return true;
+            } catch (RuntimeException unknown) {
+                return false;
             }
         }
 
         /**
-         * Takes the change back if it has not been sent yet.
+         * Takes the change back if it has not been sent yet. One taken back is not to be
+         * awaited: it never completes.
          *
-         * @return true if it never will be; false if it was sent (await tells how it went)
+         * @return true if it never will be sent; false if it was (await tells how it went)
          */
         public boolean cancel() {
             return heldBack.cancel(change);
@@ -474,10 +484,11 @@ public final class EtcdStore implements AutoCloseable {
          * Runs r once etcd has answered, or the change has failed (etcd not asked, or no
          * answer), on the thread that learns it: r must not block.
          *
-         * @param r what to do then, told the failure (null if etcd answered)
+         * @param r what to do then, told whether the change was made (or found made; null if
+         *          it failed) and the failure (null if etcd answered)
          */
-        public void whenDone(java.util.function.Consumer<Throwable> r) {
-            change.result.whenComplete((ok, e) -> r.accept(e));
+        public void whenDone(java.util.function.BiConsumer<Boolean, Throwable> r) {
+            change.result.whenComplete(r);
         }
 
         /**
@@ -493,7 +504,7 @@ public final class EtcdStore implements AutoCloseable {
 
     /**
      * Deletes a key only if it holds value (what this host wrote there), taking along what is
-     * held back.
+     * held back (as {@link #putAllAsync}).
      *
      * @param key   the key
      * @param value what it must hold

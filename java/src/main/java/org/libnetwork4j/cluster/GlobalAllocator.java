@@ -291,7 +291,8 @@ public final class GlobalAllocator {
 
     /**
      * Hands an address from one holder of this host's to another (a spare put to an endpoint's
-     * use), held back to go with this host's next write to etcd (see
+     * use, or an endpoint's given back to the spares), held back to go with this host's next
+     * write to etcd (see
      * {@link EtcdStore#replaceIfLater}).
      *
      * @param networkId the network

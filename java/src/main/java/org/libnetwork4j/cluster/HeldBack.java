@@ -119,7 +119,8 @@ final class HeldBack {
             try {
                 timer.schedule(() -> sendAloneIf(since), WAIT_MS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
-                // the store is closing: an await sends it, or it goes with the connection
+                // the store is closing: a write or a replace's await takes it along, else it
+                // is dropped with the connection
             }
         }
         return c;
@@ -127,7 +128,7 @@ final class HeldBack {
 
     /**
      * Takes a change back if it has not been sent: it then never will be, and its result never
-     * completes.
+     * completes (it is not to be awaited).
      *
      * @return true if taken back, false if it is sent already (its result tells the outcome)
      */
@@ -169,6 +170,13 @@ final class HeldBack {
     /** Sends what is held back now, each change in a transaction of its own. */
     void sendAlone() {
         sendEach(takeAll());
+    }
+
+    /** Sends one change now, alone, if it is still held back. */
+    void sendNow(Change c) {
+        if (cancel(c)) {
+            sendEach(List.of(c));
+        }
     }
 
     /** The timer's: sends what is held back unless it was emptied since the timer was set. */
@@ -251,13 +259,11 @@ final class HeldBack {
             along.forEach(c -> c.result.completeExceptionally(closing));
             throw closing;
         }
-        f.whenComplete((r, e) -> {
-            if (e != null) {
-                along.forEach(c -> c.result.completeExceptionally(e));
-            }
-        });
-        return f.thenCompose(r -> {
-            if (r.isSucceeded()) {
+        // What fails the transaction whole (not a condition: a held change's lease gone, say)
+        // is not the write's: each change and the write are then sent alone, as when a
+        // condition is false, and each gets its own answer (or failure).
+        return f.handle((r, e) -> e == null && r.isSucceeded() ? r : null).thenCompose(r -> {
+            if (r != null) {
                 along.forEach(c -> c.decide(null));
                 return CompletableFuture.completedFuture(r);
             }

@@ -226,6 +226,15 @@ final class ClusterShared implements Shared {
         }
         allocator.releaseNetwork(r.id());
         spares.remove(r.id());
+        String mine = r.id() + "/";
+        returning.entrySet().removeIf(e -> {
+            if (!e.getKey().startsWith(mine)) {
+                return false;
+            }
+            e.getValue().cancel(); // its key went with the network
+            return true;
+        });
+        handing.keySet().removeIf(k -> k.startsWith(mine));
     }
 
     /**
@@ -246,15 +255,26 @@ final class ClusterShared implements Shared {
             Predicate<InetAddress> usedHere) {
         Spares s = spares.computeIfAbsent(networkId, k -> new Spares());
         adoptOnce(networkId, s, usedHere);
-        InetAddress a = preferred != null ? s.remove(preferred) : s.lowestIn(range);
-        if (a != null) {
+        InetAddress a;
+        while ((a = preferred != null ? s.remove(preferred) : s.lowestIn(range)) != null) {
             String k = handKey(networkId, a);
             EtcdStore.Later back = returning.remove(k);
             if (back != null) {
                 if (back.cancel()) {
                     return a; // given back a moment ago, and etcd still says "host IP"
                 }
-                back.awaitQuietly(); // on its way: the hand-over must not overtake it
+                // on its way: the hand-over must not overtake it. Without an answer it may
+                // still be made after the hand-over, and mark an endpoint's address spare: the
+                // address is left out (etcd holds it for this host either way, and a restart
+                // takes it up)
+                if (!back.awaitQuietly()) {
+                    LOG.warn("address {} of network {} left out of this host's spares: its change back to a"
+                            + " spare had no answer", IpAddresses.format(a), networkId);
+                    if (preferred != null) {
+                        break;
+                    }
+                    continue;
+                }
             }
             // held back to go with the endpoint's publication when it joins: no transaction of
             // its own (alone after 20 ms if no write comes, at once if settle asks first)
@@ -285,9 +305,14 @@ final class ClusterShared implements Shared {
             // an address given back and kept as a spare whose change back to "host IP spare"
             // was lost with its process: a spare again
             for (InetAddress a : allocator.held(networkId, me)) {
-                if (!usedHere.test(a)) {
-                    allocator.handOverLater(networkId, a, me, spareMark).await(); // sent now
-                    s.free.add(a);
+                String k = handKey(networkId, a);
+                if (!usedHere.test(a) && !returning.containsKey(k) && !handing.containsKey(k)) {
+                    try {
+                        allocator.handOverLater(networkId, a, me, spareMark).await(); // sent now
+                        s.free.add(a);
+                    } catch (org.libnetwork4j.NotFoundException released) {
+                        // given back to the cluster meanwhile, by a delete of this host's
+                    }
                 }
             }
             s.adopted = true;
@@ -346,8 +371,19 @@ final class ClusterShared implements Shared {
         if (s != null && range.contains(a)
                 && s.sizeOf(a.getAddress().length == 4) < Math.min(SPARES, allocator.spareRoom(networkId, range))) {
             // known as returning before any take can find it among the spares
-            returning.put(k, allocator.handOverLater(networkId, a, me, spareMark));
+            EtcdStore.Later back = allocator.handOverLater(networkId, a, me, spareMark);
+            returning.put(k, back);
             s.addAll(List.of(a));
+            back.whenDone((made, failed) -> {
+                // a take that came first has it now; else a change that failed or was refused
+                // (the network went) leaves it out of the spares: etcd still says "host IP"
+                // (a restart takes it up), or no longer knows it as this host's
+                if (returning.remove(k, back) && !Boolean.TRUE.equals(made) && s.remove(a) != null) {
+                    LOG.warn("address {} of network {} left out of this host's spares: its change back to a"
+                            + " spare {}", IpAddresses.format(a), networkId,
+                            failed != null ? "failed: " + failed.getMessage() : "was refused");
+                }
+            });
             return;
         }
         allocator.releaseAddress(networkId, a, me);

@@ -160,11 +160,12 @@ interface Shared extends AutoCloseable {
 
     /**
      * Publishes a joined endpoint's names under this host's lease. Returns at once: written
-     * in the background, in order with withdrawals, off the join's path.
+     * with this host's next write to the cluster (the endpoint's publication), or in the
+     * background, in order with withdrawals, off the join's path.
      */
     void publishNames(RemoteName n);
 
-    /** Withdraws them at its leave, likewise in the background. */
+    /** Withdraws them at its leave, likewise (with the endpoint's withdrawal). */
     void withdrawNames(String networkId, String endpointId);
 
     /** What the other hosts' names do. */
