@@ -4,19 +4,62 @@
  *
  *   lnw-client SOCKET N ARG1..ARGN FALLBACK...
  *
- * Started by the `lnw` launcher when SOCKET (STATE_DIR/lnw.sock) exists. When nobody answers
- * on it (a daemon that died, kill -9 included, leaves the file) it becomes FALLBACK, the
- * launcher's JVM command line for the same arguments, as if there had been no daemon.
+ * Started by the `lnw` launcher when SOCKET (STATE_DIR/lnw.sock) or the state directory's
+ * lock file exists. When nobody answers on it (no daemon, or one that died, kill -9 included,
+ * and left the file) it becomes FALLBACK, the launcher's JVM command line for the same
+ * arguments, as if there had been no daemon. While another process holds the state
+ * directory's lock, it waits instead: a daemon that is starting holds it while it recovers,
+ * and listens after; a JVM started meanwhile would only wait for the lock the daemon keeps.
  * The protocol is in lnw_wire.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lnw_wire.h"
+
+/* As long as the launcher's JVM waits for the state directory's lock (Lnw.LOCK_WAIT). */
+#define WAIT_MS 60000
+#define POLL_MS 10
+
+/*
+ * Whether another process holds the lock of the state directory SOCKET is in: the POSIX
+ * record lock a controller's JVM takes on STATE_DIR/lock (FileChannel.tryLock) while it has
+ * the directory open. F_GETLK only asks; it takes nothing.
+ */
+static int lock_held(const char *socket_path)
+{
+	const char *slash = strrchr(socket_path, '/');
+	size_t dir = slash ? (size_t)(slash - socket_path) + 1 : 0;
+	char path[PATH_MAX];
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd, held;
+
+	if (dir + sizeof("lock") > sizeof(path))
+		return 0;
+	memcpy(path, socket_path, dir);
+	memcpy(path + dir, "lock", sizeof("lock"));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	held = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+	close(fd); /* no lock of ours on it: closing drops none */
+	return held;
+}
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
 
 /* Nobody answers: run the command as if there were no daemon. */
 static int fall_back(char **fallback)
@@ -43,6 +86,13 @@ int main(int argc, char **argv)
 	args = argv + 3;
 	fallback = args + n;
 	fd = lnw_wire_send(argv[1], (int)n, args);
+	/* bounded: WAIT_MS, or until the holder lets go (then the JVM takes the lock itself) */
+	for (long start = now_ms(); fd < 0 && lock_held(argv[1]) && now_ms() - start < WAIT_MS;) {
+		usleep(POLL_MS * 1000);
+		fd = lnw_wire_send(argv[1], (int)n, args);
+	}
+	if (fd < 0 && lock_held(argv[1]))
+		setenv("LNW_LOCK_WAITED", "1", 1); /* the JVM then reports the holder at once */
 	if (fd < 0)
 		return fall_back(fallback);
 	return lnw_wire_answer(fd);

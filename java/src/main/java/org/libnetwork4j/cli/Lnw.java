@@ -198,8 +198,10 @@ public final class Lnw implements Runnable {
     ControllerConfig config() {
         Path state = stateDir != null ? stateDir : Path.of(env.getOrDefault("LNW_STATE_DIR", "/var/lib/libnetwork4j"));
         Path run = runDir != null ? runDir : Path.of(env.getOrDefault("LNW_RUN_DIR", "/run/libnetwork4j"));
-        ControllerConfig.Builder b = ControllerConfig.builder().stateDir(state).runDir(run).lockWait(LOCK_WAIT)
-                .embeddedDns(servesDns);
+        // LNW_LOCK_WAITED: the thin client waited LOCK_WAIT for the holder already, and falls
+        // back to this JVM only for its error message, not for a second wait
+        ControllerConfig.Builder b = ControllerConfig.builder().stateDir(state).runDir(run)
+                .lockWait(env.containsKey("LNW_LOCK_WAITED") ? Duration.ZERO : LOCK_WAIT).embeddedDns(servesDns);
         // Docker's plugin directories unless told otherwise: tests and labs point them at their
         // own, so that no plugin of the machine's is ever dialled
         String sockets = env.get("LNW_PLUGIN_SOCKET_DIR");

@@ -121,6 +121,44 @@ class DaemonTest {
             assertEquals(List.of("a", "b"), client(ns, ns.host(), "sandbox", "ls", "--format", "json").ok().out().lines()
                     .map(l -> Oracle.parse(l).path("Name").asText()).sorted().toList());
 
+            // a daemon starting up holds the state directory's lock while it recovers, and
+            // listens after: meanwhile the client waits for it, rather than start a JVM that
+            // would wait for that lock in vain. Played here by this process: the lock held,
+            // then a listener on the socket, which the client's request reaches
+            try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(
+                    ns.dir().resolve("state").resolve("lock"), java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock held = lockFile.lock()) {
+                Process waiting = new ProcessBuilder(clientCommand(ns, ns.host(), List.of("network", "ls")))
+                        .redirectErrorStream(true).start();
+                try {
+                    Thread.sleep(500);
+                    assertTrue(waiting.isAlive(), "the client waits while the lock is held");
+                    Files.delete(socket); // what a starting daemon does, holding the lock
+                    try (java.nio.channels.ServerSocketChannel listening = java.nio.channels.ServerSocketChannel
+                            .open(java.net.StandardProtocolFamily.UNIX)) {
+                        listening.bind(UnixDomainSocketAddress.of(socket));
+                        var accepted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try (SocketChannel c = listening.accept()) {
+                                ByteBuffer magic = ByteBuffer.allocate(4);
+                                while (magic.hasRemaining() && c.read(magic) >= 0) {
+                                    // bounded: the client sends its whole request at once
+                                }
+                                return new String(magic.array(), StandardCharsets.US_ASCII);
+                            } catch (java.io.IOException e) {
+                                return e.toString();
+                            }
+                        });
+                        assertEquals("LNW1", accepted.get(10, TimeUnit.SECONDS), "the request reaches the listener");
+                    }
+                    assertTrue(waiting.waitFor(10, TimeUnit.SECONDS), "the client ends once the listener hangs up");
+                    assertTrue(new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                            .contains("closed the connection before answering"));
+                } finally {
+                    waiting.destroyForcibly();
+                    Files.deleteIfExists(socket);
+                }
+            }
+
             client(ns, ns.host(), "sandbox", "rm", "a", "b").ok();
             client(ns, ns.host(), "network", "rm", "dn").ok();
             assertEquals(empty, Eventually.settled(() -> HostState.of(ns.host(), run), empty));
