@@ -228,6 +228,11 @@ final class NetworkImpl implements Network {
         return List.copyOf(endpoints.all());
     }
 
+    /** The endpoint of that name, or null: for a caller to whom none is no failure. */
+    EndpointImpl findEndpoint(String epName) {
+        return endpoints.findByKey(epName);
+    }
+
     @Override
     public Endpoint endpointByName(String epName) {
         return endpoints.byKey(epName, () -> "endpoint " + epName + " not found in network " + name);
