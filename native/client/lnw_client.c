@@ -45,7 +45,7 @@ static int lock_held(const char *socket_path)
 		return 0;
 	memcpy(path, socket_path, dir);
 	memcpy(path + dir, "lock", sizeof("lock"));
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	held = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;

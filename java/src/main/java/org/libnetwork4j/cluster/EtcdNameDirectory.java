@@ -160,18 +160,9 @@ public final class EtcdNameDirectory {
     public void publish(Entry e) {
         String k = key(e.networkId(), e.endpointId());
         published.put(k, e);
-        EtcdStore.Later before = pending.remove(k);
-        boolean onItsWay = before != null && !before.cancel() && !before.answered();
-        if (onItsWay || onWriter.containsKey(k)) {
-            onWriter(k, 0, () -> {
-                if (onItsWay) {
-                    before.awaitQuietly();
-                }
-                put(k, e, RETRIES);
-            });
-            return;
+        if (!queuedBehind(k, takeBack(k), () -> put(k, e, RETRIES))) {
+            track(k, store.putLater(k, encode(e), true), failed -> onWriter(k, 0, () -> put(k, e, RETRIES - 1)));
         }
-        track(k, store.putLater(k, encode(e), true), failed -> onWriter(k, 0, () -> put(k, e, RETRIES - 1)));
     }
 
     /**
@@ -190,25 +181,49 @@ public final class EtcdNameDirectory {
         if (e == null) {
             return;
         }
-        EtcdStore.Later before = pending.remove(k);
-        boolean cancelled = before != null && before.cancel();
-        boolean onItsWay = before != null && !cancelled && !before.answered();
-        if (onItsWay || onWriter.containsKey(k)) {
-            onWriter(k, 0, () -> {
-                if (onItsWay) {
-                    before.awaitQuietly();
-                }
-                try {
-                    store.deleteIf(k, encode(e)); // what this host wrote, and only that
-                } catch (RuntimeException failed) {
-                    // its host's lease takes it along if it dies; a live host's stays until then
-                    LOG.warn("cluster store: names {} not withdrawn: {}", k, failed.getMessage());
-                }
-            });
-        } else if (!cancelled) { // one never sent needs nothing taken back
+        Before before = takeBack(k);
+        boolean queued = queuedBehind(k, before, () -> {
+            try {
+                store.deleteIf(k, encode(e)); // what this host wrote, and only that
+            } catch (RuntimeException failed) {
+                // its host's lease takes it along if it dies; a live host's stays until then
+                LOG.warn("cluster store: names {} not withdrawn: {}", k, failed.getMessage());
+            }
+        });
+        if (!queued && !before.cancelled()) { // one never sent needs nothing taken back
             track(k, store.deleteIfLater(k, encode(e)), failed -> LOG.warn("cluster store: names {} not withdrawn: {}",
                     k, failed.getMessage()));
         }
+    }
+
+    /**
+     * The key's last change before a new one: taken back if it was not sent (cancelled), the
+     * one to wait for if it is on its way or failed (onItsWay), else none.
+     */
+    private record Before(boolean cancelled, EtcdStore.Later onItsWay) {
+    }
+
+    private Before takeBack(String k) {
+        EtcdStore.Later b = pending.remove(k);
+        boolean cancelled = b != null && b.cancel();
+        return new Before(cancelled, b != null && !cancelled && !b.answered() ? b : null);
+    }
+
+    /**
+     * Puts task on the writer, behind what is there for k and after the change before has
+     * ended, if either is so; false if the key's new change may be held back instead.
+     */
+    private boolean queuedBehind(String k, Before before, Runnable task) {
+        if (before.onItsWay() == null && !onWriter.containsKey(k)) {
+            return false;
+        }
+        onWriter(k, 0, () -> {
+            if (before.onItsWay() != null) {
+                before.onItsWay().awaitQuietly();
+            }
+            task.run();
+        });
+        return true;
     }
 
     /** Keeps a change of k's in pending until etcd answers it; failed is told a failure. */

@@ -264,29 +264,26 @@ public final class GlobalAllocator {
     }
 
     /**
-     * The addresses of a network that hold value (a host's spares, after its restart): one
-     * listing, which is this host's belief of what the network holds from then on.
+     * Who holds each address of a network (after a restart: this host's spares, and its
+     * endpoints' addresses), in one listing, which is this host's belief of what the network
+     * holds from then on.
      *
      * @param networkId the network
-     * @param value     what they hold
-     * @return the addresses
+     * @return each address and the value its key holds
      */
-    public List<InetAddress> held(String networkId, String value) {
+    public Map<InetAddress, String> holders(String networkId) {
         String prefix = EtcdStore.ROOT + "ipam/" + networkId + "/";
-        byte[] v = value.getBytes(StandardCharsets.UTF_8);
-        List<InetAddress> l = new ArrayList<>();
         Map<String, byte[]> all = store.list(prefix);
         views.computeIfAbsent(networkId, k -> new View()).replace(all.keySet());
+        Map<InetAddress, String> m = new java.util.LinkedHashMap<>();
         all.forEach((k, held) -> {
-            if (java.util.Arrays.equals(held, v)) {
-                try {
-                    l.add(IpAddresses.parse(k.substring(prefix.length())));
-                } catch (RuntimeException notAnAddress) {
-                    // not a key of ours
-                }
+            try {
+                m.put(IpAddresses.parse(k.substring(prefix.length())), new String(held, StandardCharsets.UTF_8));
+            } catch (RuntimeException notAnAddress) {
+                // not a key of ours
             }
         });
-        return l;
+        return m;
     }
 
     /**

@@ -167,11 +167,6 @@ final class HeldBack {
         }
     }
 
-    /** Sends what is held back now, each change in a transaction of its own. */
-    void sendAlone() {
-        sendEach(takeAll());
-    }
-
     /** Sends one change now, alone, if it is still held back. */
     void sendNow(Change c) {
         if (cancel(c)) {

@@ -244,7 +244,7 @@ final class ClusterShared implements Shared {
      * asks. Without one, the allocator's transaction takes it and up to {@value #SPARES}
      * spares with it. A spare given back a moment ago whose change back to spare has not
      * gone yet needs no change at all. After a restart the first request of each network
-     * takes up the spares the cluster says this host holds (two listings), except those an
+     * takes up the spares the cluster says this host holds (one listing), except those an
      * endpoint here uses (a restart between a spare's use and its hand-over): those are handed
      * over now; and the addresses it says this host's endpoints hold that none here uses (a
      * restart between an endpoint's delete and its address's change back to spare) become
@@ -295,18 +295,18 @@ final class ClusterShared implements Shared {
             if (s.adopted) {
                 return;
             }
-            for (InetAddress a : allocator.held(networkId, spareMark)) {
-                if (usedHere.test(a)) {
-                    allocator.handOverLater(networkId, a, spareMark, me).await(); // sent now
-                } else {
-                    s.free.add(a);
-                }
-            }
-            // an address given back and kept as a spare whose change back to "host IP spare"
-            // was lost with its process: a spare again
-            for (InetAddress a : allocator.held(networkId, me)) {
+            allocator.holders(networkId).forEach((a, holder) -> {
                 String k = handKey(networkId, a);
-                if (!usedHere.test(a) && !returning.containsKey(k) && !handing.containsKey(k)) {
+                if (holder.equals(spareMark)) {
+                    if (usedHere.test(a)) {
+                        allocator.handOverLater(networkId, a, spareMark, me).await(); // sent now
+                    } else {
+                        s.free.add(a);
+                    }
+                } else if (holder.equals(me) && !usedHere.test(a) && !returning.containsKey(k)
+                        && !handing.containsKey(k)) {
+                    // given back and kept as a spare, its change back to "host IP spare" lost
+                    // with its process: a spare again
                     try {
                         allocator.handOverLater(networkId, a, me, spareMark).await(); // sent now
                         s.free.add(a);
@@ -314,7 +314,7 @@ final class ClusterShared implements Shared {
                         // given back to the cluster meanwhile, by a delete of this host's
                     }
                 }
-            }
+            });
             s.adopted = true;
         }
     }
@@ -344,9 +344,9 @@ final class ClusterShared implements Shared {
     /**
      * Gives an address back. An address of the dynamic range, while the host holds fewer
      * spares of its family than a request would take now (at most {@value #SPARES}, fewer in a
-     * small subnet), is kept as a spare: its change back to "host IP spare" is held back to go with this host's next write
-     * (the peers' withdrawal of a leave that follows, the next endpoint's publication), and an
-     * endpoint that takes it before that needs no change at all. Otherwise it goes back to the
+     * small subnet), is kept as a spare: its change back to "host IP spare" is held back to go
+     * with this host's next write (the peers' withdrawal of a leave that follows, the next
+     * endpoint's publication), and an endpoint that takes it before that needs no change at all. Otherwise it goes back to the
      * cluster. A spare whose hand-over to its endpoint etcd never confirmed (a store away: the
      * endpoint's join failed on it) stays this host's spare, without a round trip; its next use
      * hands it over again.

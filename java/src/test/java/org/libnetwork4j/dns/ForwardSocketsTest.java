@@ -21,8 +21,9 @@ import org.libnetwork4j.testing.NetnsExtension;
 
 /**
  * The forward sockets' queues, with real sockets made in a throwaway namespace. The oracle for
- * descriptors is the process's own /proc/self/fd (its sockets). The maker runs refills on the calling thread,
- * so that what a refill does is done when take returns (the resolver's is a worker thread).
+ * descriptors is the process's own /proc/self/fd (its sockets). The maker runs refills on the
+ * calling thread, so that what a refill does is done when take returns (the resolver's is a
+ * worker thread).
  */
 @ExtendWith(NetnsExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

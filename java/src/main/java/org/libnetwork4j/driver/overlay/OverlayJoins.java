@@ -30,7 +30,8 @@ final class OverlayJoins {
      * starts first and is awaited last, once the whole join is done (the result's finish,
      * after the sandbox's way out), so that a remote store's round trip overlaps the kernel's
      * work: a peer the other hosts know a moment before its veth exists costs nothing, what
-     * they send meanwhile finds no port and is dropped. No gateway: an overlay network gives no way out.
+     * they send meanwhile finds no port and is dropped. No gateway: an overlay network gives
+     * no way out.
      */
     JoinResult join(JoinRequest req) {
         OverlayNetwork n = ctx.network(req.networkId());
