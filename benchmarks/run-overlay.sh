@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The overlay benchmark of issue 15, in one run (OverlayRun, then overlay/docker_overlay.py):
 #   1. attach (createEndpoint + join of a new sandbox) on an overlay network and on a local
-#      bridge, same host, interleaved: ROUNDS rounds of each after 2000 unmeasured (the JIT's
-#      warm-up: see OverlayRun.WARMUP);
+#      bridge, same host, interleaved: ROUNDS rounds of each after unmeasured ones, at least
+#      2000, until the JIT compilers of the lab's JVMs are quiet (see OverlayRun.WARMUP_MIN);
 #   2. attach on host A until the first ping answered by a container on host B (an lnw daemon
 #      in a JVM of its own): ROUNDS/10 rounds with A known to B already ("warm"), as many without;
 #   3. a new host D joining a network with 300 endpoints on hosts B and C: its controller opened,
@@ -18,7 +18,8 @@
 # of another commit, to compare it under the same conditions); LNW_OVERLAY_ALONE=1 (with
 # LNW_OVERLAY_PARTS=1), no lnw daemons on hosts B and C: all hosts share this machine's CPUs,
 # and without them A's attach no longer competes with their reaction to each publication;
-# LNW_OVERLAY_WARMUP, the unmeasured rounds of part 1 (default 2000).
+# LNW_OVERLAY_WARMUP, exactly this many unmeasured rounds in part 1 (default: until the JIT is
+# quiet, 2000 to 20000).
 #
 # Everything runs in throwaway namespaces (an underlay bridge in a namespace of its own, etcd in
 # another, the hosts on it: parts 1-3 as mounts under a private directory in /dev/shm, part 4 as

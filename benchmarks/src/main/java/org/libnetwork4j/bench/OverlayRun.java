@@ -59,12 +59,21 @@ import org.libnetwork4j.kernel.VethSpec;
 public final class OverlayRun {
     private static final String ETCD_IP = "192.168.77.100";
     private static final String STORE = "etcd://" + ETCD_IP + ":2379";
-    // Unmeasured rounds of part 1 first. Four JVMs share two cores here (A, and B's and C's
-    // daemons reacting to each publication), and the JIT is still compiling jetcd's, gRPC's
-    // and Netty's paths long after: the overlay attach fell from 3.3 ms in rounds 0-200 to
-    // 1.7-1.8 ms from about round 1800 on (2026-12-06, Intel VM), the bridge's from 0.63 to 0.5
-    // ms. A daemon spends its life in the second state, so that is the one measured.
-    private static final int WARMUP = Integer.getInteger("lnw.overlay.warmup", 2000);
+    // Unmeasured rounds of part 1 first, until the JIT is quiet. Three JVMs share two cores
+    // here (A, and B's and C's daemons reacting to each publication), and their one C2 thread
+    // each compiles jetcd's, gRPC's, Netty's and our paths for a minute or more: 2026-12-06 on
+    // the Intel VM, A's C2 thread still took a quarter of a core 40-60 s in, and was what A's
+    // joining thread waited behind most; the overlay attach fell from 3.3 ms in rounds 0-200 to
+    // 1.4 at round 3000 and 1.2 from round 9000 on, the bridge's from 0.63 to 0.43 ms. A daemon
+    // spends its life in the last state, so that is the one measured: at least WARMUP_MIN
+    // rounds, then blocks of WARMUP_BLOCK until the lab's compiler threads took less than
+    // QUIET of one core over a block, at most WARMUP_MAX. lnw.overlay.warmup=N instead runs
+    // exactly N (for comparisons of one count).
+    private static final Integer WARMUP_FIXED = Integer.getInteger("lnw.overlay.warmup");
+    private static final int WARMUP_MIN = 2000;
+    private static final int WARMUP_BLOCK = 500;
+    private static final int WARMUP_MAX = Integer.getInteger("lnw.overlay.warmup.max", 20_000);
+    private static final double QUIET = 0.05;
     private static final int REMOTE = 300;
 
     private final Path work;
@@ -166,27 +175,106 @@ public final class OverlayRun {
 
     /** Part 1: the attach on the overlay and on a bridge, alternating which goes first. */
     private void attach(NetworkController a, Network ov, Network br, int rounds) {
-        int seq = 0;
-        for (int i = -WARMUP; i < rounds; i++) {
-            Network[] order = (i & 1) == 0 ? new Network[] {ov, br} : new Network[] {br, ov};
-            for (Network n : order) {
-                Sandbox sb = a.newSandbox("a" + seq);
-                long t0 = System.nanoTime();
-                Endpoint ep = n.createEndpoint("a" + seq);
-                long tc = System.nanoTime();
-                ep.join(sb);
-                long t1 = System.nanoTime();
-                seq++;
-                if (i >= 0) {
-                    // the two halves apart: the overlay's address is taken in createEndpoint,
-                    // its peer published in join
-                    System.out.printf("op attach kind=%s i=%d ms=%.3f create_ms=%.3f join_ms=%.3f%n", n.type(), i,
-                            (t1 - t0) / 1e6, (tc - t0) / 1e6, (t1 - tc) / 1e6);
+        int[] seq = {0};
+        int warm = 0;
+        long jit = 0;
+        long block = 0;
+        String why;
+        while (true) {
+            int fixed = WARMUP_FIXED == null ? -1 : WARMUP_FIXED;
+            if (warm >= (fixed >= 0 ? fixed : WARMUP_MAX)) {
+                why = fixed >= 0 ? "lnw.overlay.warmup" : "the most allowed; the JIT was still busy";
+                break;
+            }
+            if (fixed < 0 && warm >= WARMUP_MIN && warm % WARMUP_BLOCK == 0 && block != 0) {
+                double share = (compilerTicks() - jit) * 10e6 / (System.nanoTime() - block);
+                if (share < QUIET) {
+                    why = String.format("the JIT quiet: the compiler threads %.1f%% of a core over the last %d",
+                            share * 100, WARMUP_BLOCK);
+                    break;
                 }
-                sb.delete();
+            }
+            if (warm % WARMUP_BLOCK == 0) {
+                jit = compilerTicks();
+                block = System.nanoTime();
+            }
+            round(a, ov, br, warm++, seq, null);
+        }
+        long jit0 = compilerTicks();
+        long t0 = System.nanoTime();
+        // kept, and printed after the last round: formatting and writing them between rounds
+        // would run code the warm-up did not (the JIT compiling it meanwhile), and wake the
+        // reader of this JVM's output
+        long[] times = new long[rounds * 2 * 3];
+        for (int i = 0; i < rounds; i++) {
+            round(a, ov, br, i, seq, times);
+        }
+        double jitShare = (compilerTicks() - jit0) * 10e6 / (System.nanoTime() - t0) * 100;
+        for (int i = 0; i < rounds; i++) {
+            for (int k = 0; k < 2; k++) {
+                int o = (i * 2 + k) * 3;
+                // the two halves apart: the overlay's address is taken in createEndpoint, its
+                // peer published in join
+                System.out.printf("op attach kind=%s i=%d ms=%.3f create_ms=%.3f join_ms=%.3f%n",
+                        k == 0 ? ov.type() : br.type(), i, (times[o + 2] - times[o]) / 1e6,
+                        (times[o + 1] - times[o]) / 1e6, (times[o + 2] - times[o + 1]) / 1e6);
             }
         }
-        note("part 1: %d rounds after %d unmeasured, overlay and bridge alternating which goes first", rounds, WARMUP);
+        note("part 1: %d rounds after %d unmeasured (%s), overlay and bridge alternating which goes first;"
+                + " the compiler threads took %.1f%% of a core meanwhile", rounds, warm, why, jitShare);
+    }
+
+    /** One round: an attach on each network, in turn first; their times into times if given. */
+    private static void round(NetworkController a, Network ov, Network br, int i, int[] seq, long[] times) {
+        Network[] order = (i & 1) == 0 ? new Network[] {ov, br} : new Network[] {br, ov};
+        for (Network n : order) {
+            Sandbox sb = a.newSandbox("a" + seq[0]);
+            long t0 = System.nanoTime();
+            Endpoint ep = n.createEndpoint("a" + seq[0]);
+            long tc = System.nanoTime();
+            ep.join(sb);
+            long t1 = System.nanoTime();
+            seq[0]++;
+            if (times != null) {
+                int o = (i * 2 + (n == ov ? 0 : 1)) * 3;
+                times[o] = t0;
+                times[o + 1] = tc;
+                times[o + 2] = t1;
+            }
+            sb.delete();
+        }
+    }
+
+    /**
+     * CPU time, in clock ticks (USER_HZ, 100 per second on Linux), of the JIT compiler threads
+     * of this JVM and of the JVMs it started (B's and C's daemons); threads and processes
+     * gone meanwhile are left out.
+     */
+    private static long compilerTicks() {
+        List<ProcessHandle> jvms = new ArrayList<>();
+        jvms.add(ProcessHandle.current());
+        ProcessHandle.current().descendants().forEach(jvms::add);
+        long sum = 0;
+        for (ProcessHandle p : jvms) {
+            try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+                for (Path t : tasks) {
+                    try {
+                        String comm = Files.readString(t.resolve("comm"));
+                        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                            String stat = Files.readString(t.resolve("stat"));
+                            // fields after "(comm) ": utime and stime are the 12th and 13th
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process ended
+            }
+        }
+        return sum;
     }
 
     /**
