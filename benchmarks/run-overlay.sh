@@ -11,7 +11,7 @@
 #      dockerds in fake hosts; POST /networks/ID/connect to the overlay and to a bridge,
 #      interleaved, and the first ping answered from another host (ROUNDS/10 rounds).
 #
-#   sudo benchmarks/run-overlay.sh [ROUNDS]        (default 200: ~2 minutes on 2 cores)
+#   sudo benchmarks/run-overlay.sh [ROUNDS]        (default 200: ~5 minutes on 2 cores)
 #
 # Environment, for quick comparisons: LNW_OVERLAY_PARTS, the parts to run (default 1234; e.g.
 # 1 for the attach alone); LNW_OVERLAY_CP, classpath entries put first (e.g. a libnetwork4j jar
