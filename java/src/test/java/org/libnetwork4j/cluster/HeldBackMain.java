@@ -13,6 +13,11 @@ import org.libnetwork4j.NetworkException;
  * ENDPOINT PREFIX}. Holds changes back under PREFIX and prints, one line each, what became of
  * them: "KEY ok" or "KEY TYPE", the publication's "put ok", what the deletes that carried
  * some returned, and "done".
+ *
+ * <p>{@code HeldBackMain ENDPOINT PREFIX timers}: a HeldBack whose timer runs only when told,
+ * so that a timer set for one batch can be fired after that batch went with a write and a
+ * new change is held: it must leave the new change to the next write. Prints what each
+ * timer sent and "done"; the test reads which transaction wrote what from etcd's revisions.
  */
 public final class HeldBackMain {
     private HeldBackMain() {
@@ -20,6 +25,10 @@ public final class HeldBackMain {
 
     public static void main(String[] a) throws Exception {
         String p = a[1];
+        if (a.length > 2 && a[2].equals("timers")) {
+            timers(a[0], p);
+            return;
+        }
         try (EtcdStore store = EtcdStore.connect(List.of(URI.create(a[0])), Duration.ofSeconds(5))) {
             store.put(p + "moved", utf8("A"), false);
             store.put(p + "held", utf8("B"), false);
@@ -56,6 +65,58 @@ public final class HeldBackMain {
         }
         say("done");
         System.exit(0); // the client's threads are not all daemons
+    }
+
+    /** Timers told to run by the caller, in the order they were set. */
+    private static final class HandTimer extends java.util.concurrent.ScheduledThreadPoolExecutor {
+        final java.util.List<Runnable> set = new java.util.ArrayList<>();
+
+        HandTimer() {
+            super(1);
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> schedule(Runnable r, long delay,
+                java.util.concurrent.TimeUnit unit) {
+            set.add(r);
+            return null; // HeldBack keeps no handle on its timers
+        }
+    }
+
+    private static void timers(String endpoint, String p) throws Exception {
+        java.net.URI u = java.net.URI.create(endpoint);
+        HandTimer timer = new HandTimer();
+        try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder()
+                .endpoints("http://" + u.getHost() + ":" + u.getPort()).build()) {
+            io.etcd.jetcd.KV kv = client.getKVClient();
+            HeldBack held = new HeldBack(kv, timer);
+            HeldBack.Change first = held.hold(EtcdStore.bytes(p + "first"), null, EtcdStore.bytes("1"),
+                    io.etcd.jetcd.options.PutOption.DEFAULT);
+            write(held, p + "w1");
+            say("first " + first.result.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            // held after the first batch went: its own timer is set
+            HeldBack.Change second = held.hold(EtcdStore.bytes(p + "second"), null, EtcdStore.bytes("2"),
+                    io.etcd.jetcd.options.PutOption.DEFAULT);
+            say("timers " + timer.set.size());
+            timer.set.get(0).run(); // the first batch's timer, late: its changes are gone
+            Thread.sleep(300); // what it sent, if anything, is in etcd by now
+            say("second sent by the first timer " + second.result.isDone());
+            write(held, p + "w2");
+            say("second " + second.result.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            timer.set.get(1).run(); // the second's: nothing held, nothing sent
+        } finally {
+            timer.shutdownNow();
+        }
+        say("done");
+        System.exit(0);
+    }
+
+    /** A write of the caller's, a put of key, with what is held back. */
+    private static void write(HeldBack held, String key) throws Exception {
+        io.etcd.jetcd.op.Op put = io.etcd.jetcd.op.Op.put(EtcdStore.bytes(key), EtcdStore.bytes("w"),
+                io.etcd.jetcd.options.PutOption.DEFAULT);
+        held.commitWith(new io.etcd.jetcd.op.Op[] {put}, List.of(EtcdStore.bytes(key))).get(10,
+                java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static void outcome(String name, EtcdStore.Pending change) {

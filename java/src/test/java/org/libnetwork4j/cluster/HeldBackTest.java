@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,20 +28,26 @@ import org.libnetwork4j.testing.NetnsExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HeldBackTest {
 
+    /** Runs HeldBackMain in the lab's first host with args; its output. */
+    private static String client(EtcdLab lab, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("nsenter", "--net=" + lab.hosts().get(0).path(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), HeldBackMain.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            return out;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void heldBackChangesGoWithTheNextWriteOrAloneAndEachIsDecidedByItsKey(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 1)) {
-            Process p = new ProcessBuilder("nsenter", "--net=" + lab.hosts().get(0).path(),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), HeldBackMain.class.getName(), EtcdLab.ENDPOINT,
-                    "/libnetwork4j/t/").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out;
-            try {
-                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            } finally {
-                p.destroyForcibly();
-            }
+            String out = client(lab, EtcdLab.ENDPOINT, "/libnetwork4j/t/");
             assertEquals(List.of("put ok", "moved NotFoundException", "held ok", "later ok", "made ok", "alone C",
                     "cancel true false", "carrier true", "gone ok", "carrier true", "kept NotFoundException", "done"),
                     out.lines().toList());
@@ -48,6 +56,29 @@ class HeldBackTest {
                     "/libnetwork4j/t/made", "C", "/libnetwork4j/t/moved", "A", "/libnetwork4j/t/put", "X"),
                     lab.etcdctl("get", "--prefix", "/libnetwork4j/t/").out().lines().filter(l -> !l.isBlank())
                             .toList(), "what etcd holds");
+        }
+    }
+
+    /**
+     * A timer set for changes that a write took along since, firing late, sends nothing: the
+     * change held after them waits for the next write, and goes in its transaction (etcd's
+     * revisions say which transaction wrote each key).
+     */
+    @Test
+    void aLateTimerLeavesChangesHeldSinceToTheNextWrite(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 1)) {
+            String out = client(lab, EtcdLab.ENDPOINT, "/libnetwork4j/h/", "timers");
+            assertEquals(List.of("first true", "timers 2", "second sent by the first timer false", "second true",
+                    "done"), out.lines().toList());
+            JsonNode kvs = new ObjectMapper().readTree(lab.etcdctl("get", "--prefix", "/libnetwork4j/h/", "-w", "json")
+                    .out()).path("kvs");
+            java.util.Map<String, Long> rev = new java.util.HashMap<>();
+            kvs.forEach(kv -> rev.put(new String(java.util.Base64.getDecoder().decode(kv.path("key").asText()),
+                    StandardCharsets.UTF_8), kv.path("mod_revision").asLong()));
+            assertEquals(4, rev.size(), "keys: " + rev);
+            assertEquals(rev.get("/libnetwork4j/h/w1"), rev.get("/libnetwork4j/h/first"), "first went with w1");
+            assertEquals(rev.get("/libnetwork4j/h/w2"), rev.get("/libnetwork4j/h/second"), "second went with w2");
+            assertTrue(rev.get("/libnetwork4j/h/w2") > rev.get("/libnetwork4j/h/w1"));
         }
     }
 }
