@@ -125,39 +125,14 @@ class DaemonTest {
             // listens after: meanwhile the client waits for it, rather than start a JVM that
             // would wait for that lock in vain. Played here by this process: the lock held,
             // then a listener on the socket, which the client's request reaches
-            try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(
-                    ns.dir().resolve("state").resolve("lock"), java.nio.file.StandardOpenOption.WRITE);
-                    java.nio.channels.FileLock held = lockFile.lock()) {
-                Process waiting = new ProcessBuilder(clientCommand(ns, ns.host(), List.of("network", "ls")))
-                        .redirectErrorStream(true).start();
-                try {
-                    Thread.sleep(500);
-                    assertTrue(waiting.isAlive(), "the client waits while the lock is held");
-                    Files.delete(socket); // what a starting daemon does, holding the lock
-                    try (java.nio.channels.ServerSocketChannel listening = java.nio.channels.ServerSocketChannel
-                            .open(java.net.StandardProtocolFamily.UNIX)) {
-                        listening.bind(UnixDomainSocketAddress.of(socket));
-                        var accepted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                            try (SocketChannel c = listening.accept()) {
-                                ByteBuffer magic = ByteBuffer.allocate(4);
-                                while (magic.hasRemaining() && c.read(magic) >= 0) {
-                                    // bounded: the client sends its whole request at once
-                                }
-                                return new String(magic.array(), StandardCharsets.US_ASCII);
-                            } catch (java.io.IOException e) {
-                                return e.toString();
-                            }
-                        });
-                        assertEquals("LNW1", accepted.get(10, TimeUnit.SECONDS), "the request reaches the listener");
-                    }
-                    assertTrue(waiting.waitFor(10, TimeUnit.SECONDS), "the client ends once the listener hangs up");
-                    assertTrue(new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                            .contains("closed the connection before answering"));
-                } finally {
-                    waiting.destroyForcibly();
-                    Files.deleteIfExists(socket);
-                }
-            }
+            reachesTheListenerOnceTheLockIsTaken(ns, socket,
+                    new ProcessBuilder(clientCommand(ns, ns.host(), List.of("network", "ls"))));
+            // the same through the launcher with no socket file at all (a daemon starting
+            // after a clean stop): the lock file alone sends the command to the client
+            Files.deleteIfExists(socket);
+            reachesTheListenerOnceTheLockIsTaken(ns, socket, new ProcessBuilder("nsenter", "--net=" + ns.host().path(),
+                    Path.of(System.getProperty("user.dir")).getParent().resolve("lnw").toString(),
+                    "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", run.toString(), "network", "ls"));
 
             client(ns, ns.host(), "sandbox", "rm", "a", "b").ok();
             client(ns, ns.host(), "network", "rm", "dn").ok();
@@ -165,6 +140,48 @@ class DaemonTest {
         } finally {
             daemon.destroyForcibly();
             daemon.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Played by this process, a daemon starting up: the state directory's lock held (a
+     * starting daemon recovers under it), the socket file deleted if there is one, then a
+     * listener on it. The command started meanwhile must wait, not start a JVM of its own
+     * (which would wait for the lock in vain), and its request must reach the listener.
+     */
+    private static void reachesTheListenerOnceTheLockIsTaken(Namespaces ns, Path socket, ProcessBuilder command)
+            throws Exception {
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(
+                ns.dir().resolve("state").resolve("lock"), java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = lockFile.lock()) {
+            Process waiting = command.redirectErrorStream(true).start();
+            try {
+                Thread.sleep(500);
+                assertTrue(waiting.isAlive(), "the client waits while the lock is held");
+                Files.deleteIfExists(socket); // what a starting daemon does, holding the lock
+                try (java.nio.channels.ServerSocketChannel listening = java.nio.channels.ServerSocketChannel
+                        .open(java.net.StandardProtocolFamily.UNIX)) {
+                    listening.bind(UnixDomainSocketAddress.of(socket));
+                    var accepted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try (SocketChannel c = listening.accept()) {
+                            ByteBuffer magic = ByteBuffer.allocate(4);
+                            while (magic.hasRemaining() && c.read(magic) >= 0) {
+                                // bounded: the client sends its whole request at once
+                            }
+                            return new String(magic.array(), StandardCharsets.US_ASCII);
+                        } catch (java.io.IOException e) {
+                            return e.toString();
+                        }
+                    });
+                    assertEquals("LNW1", accepted.get(10, TimeUnit.SECONDS), "the request reaches the listener");
+                }
+                assertTrue(waiting.waitFor(10, TimeUnit.SECONDS), "the client ends once the listener hangs up");
+                assertTrue(new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .contains("closed the connection before answering"));
+            } finally {
+                waiting.destroyForcibly();
+                Files.deleteIfExists(socket);
+            }
         }
     }
 
