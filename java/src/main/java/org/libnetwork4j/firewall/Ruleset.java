@@ -39,6 +39,14 @@ public final class Ruleset {
      * host. Docker writes accept_ra=0 in every container's namespace instead; a /proc/sys write in each of
      * 10,000 namespaces costs O(namespaces) each (see KernelSandboxOs). Other programs' veth
      * ports on the same host lose router advertisements too while these tables exist.
+     *
+     * <p>The embedded resolver's restart rules are here too, on the frames the host sends
+     * out through a bridge, rather than in an output chain of the inet table, and the rule
+     * that keeps gateways from outside is in the raw prerouting chain rather than an input
+     * chain: each base chain is one more hook every packet of the host walks through, and
+     * those two cost the resolver ~5% of its queries per second under dnsperf (see
+     * benchmarks/RESULTS.md). Each rule tests the protocol first, so that a packet of another
+     * kind leaves at its first comparison.
      */
     public static final String BRIDGE_TABLE = "bridge libnetwork4j";
     /** The administrator's table: made with ours the first time, never flushed or deleted by us. */
@@ -144,8 +152,12 @@ public final class Ruleset {
             l.add(TABLE + (gw instanceof Inet4Address ? " gateways4 { " : " gateways6 { ")
                     + IpAddresses.format(gw) + c + " }");
             if (n.resolver()) {
-                l.add(TABLE + (gw instanceof Inet4Address ? " resolvers4 { " : " resolvers6 { ")
-                        + IpAddresses.format(gw) + c + " }");
+                // in both tables: the NAT rules' exception in ours, the restart rules in the
+                // bridge family's (see SKELETON)
+                for (String t : List.of(TABLE, BRIDGE_TABLE)) {
+                    l.add(t + (gw instanceof Inet4Address ? " resolvers4 { " : " resolvers6 { ")
+                            + IpAddresses.format(gw) + c + " }");
+                }
             }
         }
         return l;
@@ -231,6 +243,8 @@ public final class Ruleset {
             	chain raw_prerouting {
             		type filter hook prerouting priority raw; policy accept;
             		iifname != "lo" ip daddr 127.0.0.0/8 drop comment "CVE-2020-8558: 127/8, ports published there included, only from the host itself"
+            		iifname != @bridges iifname != "lo" ip daddr @gateways4 drop comment "bridge gateways are not reachable from outside"
+            		iifname != @bridges iifname != "lo" ip6 daddr @gateways6 drop comment "bridge gateways are not reachable from outside"
             	}
             	chain nat_prerouting {
             		type nat hook prerouting priority dstnat; policy accept;
@@ -247,18 +261,6 @@ public final class Ruleset {
             		meta nfproto ipv4 dnat ip addr . port to meta l4proto . th dport map @ports_any4
             		meta nfproto ipv6 dnat ip6 addr . port to ip6 daddr . meta l4proto . th dport map @ports_ip6
             		meta nfproto ipv6 dnat ip6 addr . port to meta l4proto . th dport map @ports_any6
-            	}
-            	chain input {
-            		type filter hook input priority filter; policy accept;
-            		iifname != @bridges iifname != "lo" ip daddr @gateways4 drop comment "bridge gateways are not reachable from outside"
-            		iifname != @bridges iifname != "lo" ip6 daddr @gateways6 drop comment "bridge gateways are not reachable from outside"
-            	}
-            	chain output {
-            		type filter hook output priority filter; policy accept;
-            		oifname @bridges ip saddr @resolvers4 icmp type destination-unreachable icmp code port-unreachable @th,240,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
-            		oifname @bridges ip6 saddr @resolvers6 icmpv6 type destination-unreachable icmpv6 code port-unreachable @th,400,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
-            		oifname @bridges ip saddr @resolvers4 tcp sport 53 tcp flags rst drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
-            		oifname @bridges ip6 saddr @resolvers6 tcp sport 53 tcp flags rst drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
             	}
             	chain forward {
             		type filter hook forward priority filter; policy accept;
@@ -282,6 +284,12 @@ public final class Ruleset {
             	}
             }
             table bridge libnetwork4j {
+            	set resolvers4 {
+            		type ipv4_addr
+            	}
+            	set resolvers6 {
+            		type ipv6_addr
+            	}
             	chain forward {
             		type filter hook forward priority filter; policy accept;
             		oifname "veth*" icmpv6 type nd-router-advert drop comment "containers obey no router advertisement (CVE-2020-13401)"
@@ -289,6 +297,10 @@ public final class Ruleset {
             	chain output {
             		type filter hook output priority filter; policy accept;
             		oifname "veth*" icmpv6 type nd-router-advert drop comment "containers obey no router advertisement (CVE-2020-13401)"
+            		icmp type destination-unreachable icmp code port-unreachable ip saddr @resolvers4 @th,240,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
+            		icmpv6 type destination-unreachable icmpv6 code port-unreachable ip6 saddr @resolvers6 @th,400,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
+            		tcp flags rst tcp sport 53 ip saddr @resolvers4 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
+            		tcp flags rst tcp sport 53 ip6 saddr @resolvers6 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
             	}
             }
             """;
