@@ -18,9 +18,13 @@ Measured from inside a container's network namespace, for each resolver:
 and for libnetwork4j only, the time from join's return to the new name resolving. The client
 ceiling row is ceiling.c (built here with cc), a responder that answers every query with a
 fixed record at almost no cost, in a fake host arranged as aardvark-dns's: what dnsperf can
-show at all on this machine.
+show at all on this machine. The row "aardvark-dns, set up by netavark" is aardvark-dns as
+podman deploys it: netavark 1.4 (installed with it) makes the fake host's bridge, the
+containers' veths and its firewall rules (NAT and forward chains, so conntrack too), and starts
+aardvark-dns; the plain aardvark-dns row's fake host has no firewall, where libnetwork4j's
+carries libnetwork4j's tables.
 
-  harness.py [--seconds S] [--queries Q] [--n N] [--only lnw4j,aardvark,dockerd,upstream,ceiling]
+  harness.py [--seconds S] [--queries Q] [--n N] [--only lnw4j,aardvark,netavark,dockerd,upstream,ceiling]
              [--dnsperf "-T 1 -c 4 -q 64"] [--java-opts=...] ...
   harness.py client ...            (internal: the DNS client, run via nsenter in a namespace)
   harness.py sweep --work W --prefix P   (internal: run-dns.sh's last-resort cleanup)
@@ -63,6 +67,7 @@ from harness_common import pct, run, umount_under  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 AARDVARK = "/usr/lib/podman/aardvark-dns"
+NETAVARK = "/usr/lib/podman/netavark"  # 1.4, installed with aardvark-dns
 UPSTREAM_IP = "10.99.0.53"       # the fake upstream, on an interface of each fake host
 UPSTREAM_ANSWER = "10.99.0.99"   # what it answers for *.upstream.test
 FWD_NAME = "www.upstream.test"   # two labels and more: aardvark answers NXDOMAIN to one-label-dot names
@@ -571,6 +576,41 @@ def aardvark(a):
     return res
 
 
+def netavark(a):
+    """aardvark-dns as podman deploys it: netavark sets up the fake host's bridge, each
+    container's veth and its own firewall rules (iptables-nft: NAT and forward chains, so
+    conntrack as well) and starts aardvark-dns itself. The row beside libnetwork4j's, whose fake
+    host carries libnetwork4j's tables: the plain aardvark-dns row's host has no firewall."""
+    h = FakeHost("nvak")
+    cfg = WORK / "netavark"
+    cfg.mkdir()
+    net = {"name": "dnsbench", "id": "b" * 64, "driver": "bridge", "network_interface": "nvbr0",
+           "subnets": [{"subnet": "10.127.0.0/16", "gateway": "10.127.0.1"}], "ipv6_enabled": False,
+           "internal": False, "dns_enabled": True, "ipam_options": {"driver": "host-local"}}
+    ctrs = {}
+    for i in range(1, a.n + 1):
+        ns = f"{PREFIX}-v{i}"
+        run(["ip", "netns", "add", ns])
+        cleanups.append(lambda ns=ns: run(["ip", "netns", "del", ns], check=False))
+        ip = f"10.127.0.{i + 1}"
+        opts = cfg / f"c{i}.json"
+        opts.write_text(json.dumps({"container_id": f"{i:064x}", "container_name": f"c{i}",
+                                    "networks": {"dnsbench": {"static_ips": [ip], "interface_name": "eth0",
+                                                              "aliases": [f"c{i}"]}},
+                                    "network_info": {"dnsbench": net}}))
+        # in the fake upstream's mount namespace: the aardvark-dns it starts forwards there
+        run(h.enter(with_fake_resolv([NETAVARK, "--config", str(cfg), "--aardvark-binary", AARDVARK,
+                                      "--file", str(opts), "setup", f"/run/netns/{ns}"])), timeout=60)
+        ctrs[f"c{i}"] = (ip, f"/run/netns/{ns}")
+    pid = int((cfg / "aardvark-dns" / "aardvark.pid").read_text().strip())
+    cleanups.append(lambda: kill_pid(pid, str(cfg)))
+    ns = ctrs["c1"][1]
+    r = client(ns, ["probe", "10.127.0.1", "c2", ctrs["c2"][0], "10"])
+    if not r["ok"]:
+        raise RuntimeError(f"aardvark-dns under netavark does not answer: {r['why']}")
+    return measure("netavark", ns, "10.127.0.1", "c2", ctrs["c2"][0], a, pid=pid)
+
+
 def ceiling(a):
     """The client ceiling: ceiling.c (a responder that costs almost nothing per query) on the
     gateway of a fake host arranged as aardvark-dns's, asked by the same clients from c1."""
@@ -618,8 +658,9 @@ def dockerd(a):
 # ---- report ----------------------------------------------------------------------------
 
 LABEL = {"lnw4j": "libnetwork4j (embedded)", "aardvark": "aardvark-dns", "dockerd": "dockerd (127.0.0.11)",
-         "upstream": "fake upstream asked directly", "ceiling": "client ceiling (ceiling.c)"}
-KEYS = ("lnw4j", "aardvark", "dockerd", "upstream", "ceiling")
+         "netavark": "aardvark-dns, set up by netavark", "upstream": "fake upstream asked directly",
+         "ceiling": "client ceiling (ceiling.c)"}
+KEYS = ("lnw4j", "aardvark", "netavark", "dockerd", "upstream", "ceiling")
 
 
 def cell(r):
@@ -798,7 +839,8 @@ def main():
     stamp = datetime.datetime.now(datetime.timezone.utc)
     a.load = os.getloadavg()
     results, errors = {}, {}
-    steps = [("lnw4j", lnw4j), ("aardvark", aardvark), ("dockerd", dockerd), ("ceiling", ceiling)]
+    steps = [("lnw4j", lnw4j), ("aardvark", aardvark), ("netavark", netavark), ("dockerd", dockerd),
+             ("ceiling", ceiling)]
     for key, fn in steps:
         if not want(a, key) and not (key == "aardvark" and want(a, "upstream")):
             continue
