@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # DNS resolvers side by side, in one run (see dns/harness.py): libnetwork4j's embedded resolver,
-# aardvark-dns 1.4 and dockerd 20.10's embedded resolver serve the same container names; each is
+# aardvark-dns 1.4 (twice: on a bare bridge, and set up by netavark with its firewall as podman
+# does) and dockerd 20.10's embedded resolver serve the same container names; each is
 # asked from inside one of its containers for a container name and for a name only the (fake)
 # upstream knows (latency p50/p99), and loaded with dnsperf (qps, and the CPU time each
 # resolver's process spends per query); for libnetwork4j also the time from join's return to the
@@ -36,7 +37,7 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT TERM HUP
 
-install_missing aardvark-dns dnsperf dnsmasq-base bind9-dnsutils docker.io busybox-static iptables
+install_missing aardvark-dns netavark dnsperf dnsmasq-base bind9-dnsutils docker.io busybox-static iptables
 
 cls=benchmarks/target/classes/org/libnetwork4j/bench/DnsServe.class
 src=benchmarks/src/main/java/org/libnetwork4j/bench/DnsServe.java

@@ -686,8 +686,8 @@ def machine():
 
 
 def versions():
-    return [harness_common.debian_packages("aardvark-dns", "docker.io", "containerd", "runc", "dnsmasq-base",
-                                           "dnsperf", "iptables", "busybox-static"),
+    return [harness_common.debian_packages("aardvark-dns", "netavark", "docker.io", "containerd", "runc",
+                                           "dnsmasq-base", "dnsperf", "iptables", "busybox-static"),
             harness_common.java_version(),
             harness_common.libnetwork4j_version()
             + (f", run from {A.lnw_from}" if getattr(A, "lnw_from", None) else "")]
