@@ -177,28 +177,27 @@ public final class OverlayRun {
     private void attach(NetworkController a, Network ov, Network br, int rounds) {
         int[] seq = {0};
         int warm = 0;
-        long jit = 0;
-        long block = 0;
         String why;
-        while (true) {
-            int fixed = WARMUP_FIXED == null ? -1 : WARMUP_FIXED;
-            if (warm >= (fixed >= 0 ? fixed : WARMUP_MAX)) {
-                why = fixed >= 0 ? "lnw.overlay.warmup" : "the most allowed; the JIT was still busy";
-                break;
+        if (WARMUP_FIXED != null) {
+            while (warm < WARMUP_FIXED) {
+                round(a, ov, br, warm++, seq, null);
             }
-            if (fixed < 0 && warm >= WARMUP_MIN && warm % WARMUP_BLOCK == 0 && block != 0) {
-                double share = (compilerTicks() - jit) * 10e6 / (System.nanoTime() - block);
-                if (share < QUIET) {
+            why = "lnw.overlay.warmup";
+        } else {
+            why = "the most allowed; the JIT was still busy";
+            while (warm < WARMUP_MAX) {
+                long jit = compilerTicks();
+                long t = System.nanoTime();
+                for (int k = 0; k < WARMUP_BLOCK; k++) {
+                    round(a, ov, br, warm++, seq, null);
+                }
+                double share = coreShare(jit, t);
+                if (warm >= WARMUP_MIN && share < QUIET) {
                     why = String.format("the JIT quiet: the compiler threads %.1f%% of a core over the last %d",
                             share * 100, WARMUP_BLOCK);
                     break;
                 }
             }
-            if (warm % WARMUP_BLOCK == 0) {
-                jit = compilerTicks();
-                block = System.nanoTime();
-            }
-            round(a, ov, br, warm++, seq, null);
         }
         long jit0 = compilerTicks();
         long t0 = System.nanoTime();
@@ -209,7 +208,7 @@ public final class OverlayRun {
         for (int i = 0; i < rounds; i++) {
             round(a, ov, br, i, seq, times);
         }
-        double jitShare = (compilerTicks() - jit0) * 10e6 / (System.nanoTime() - t0) * 100;
+        double jitShare = coreShare(jit0, t0) * 100;
         for (int i = 0; i < rounds; i++) {
             for (int k = 0; k < 2; k++) {
                 int o = (i * 2 + k) * 3;
@@ -243,6 +242,11 @@ public final class OverlayRun {
             }
             sb.delete();
         }
+    }
+
+    /** The share of one core the compiler threads took since ticks0 and nanoTime t0. */
+    private static double coreShare(long ticks0, long t0) {
+        return (compilerTicks() - ticks0) * 10e6 / (System.nanoTime() - t0); // a tick is 10 ms
     }
 
     /**

@@ -356,8 +356,8 @@ public final class EtcdStore implements AutoCloseable {
         List<ByteSequence> keys = new java.util.ArrayList<>(values.size());
         for (Map.Entry<String, byte[]> e : values.entrySet()) {
             ByteSequence k = bytes(e.getKey());
+            puts[keys.size()] = Op.put(k, ByteSequence.from(e.getValue()), putOption(leased));
             keys.add(k);
-            puts[keys.size() - 1] = Op.put(k, ByteSequence.from(e.getValue()), putOption(leased));
         }
         String what = "put " + String.join(", ", values.keySet());
         CompletableFuture<TxnResponse> f = heldBack.commitWith(puts, keys);
@@ -463,8 +463,8 @@ public final class EtcdStore implements AutoCloseable {
             try {
                 await();
                 return true;
-            } catch (org.libnetwork4j.NotFoundException refused) {
-                return true;
+            } catch (org.libnetwork4j.NotFoundException notMade) {
+                return true; // etcd answered: the key held something else
             } catch (RuntimeException unknown) {
                 return false;
             }

@@ -198,8 +198,7 @@ public final class GlobalAllocator {
                 // lowest few at random, so that the racers part
                 claim = new ArrayList<>();
                 claim.add(lost ? free.get(ThreadLocalRandom.current().nextInt(free.size())) : free.get(0));
-                long room = size(range) - view.taken.size() - view.claiming.size();
-                int more = lost ? 0 : (int) Math.min(spares, Math.min(free.size() - 1, room / FREE_PER_SPARE - 1));
+                int more = lost ? 0 : (int) Math.min(spares, Math.min(free.size() - 1, spareRoom(view, range)));
                 if (more > 0) {
                     claim.addAll(free.subList(1, 1 + more));
                 }
@@ -252,9 +251,13 @@ public final class GlobalAllocator {
             return 0;
         }
         synchronized (view) {
-            return view.listed
-                    ? Math.max(0, (size(range) - view.taken.size() - view.claiming.size()) / FREE_PER_SPARE - 1) : 0;
+            return view.listed ? Math.max(0, spareRoom(view, range)) : 0;
         }
+    }
+
+    /** One spare for every FREE_PER_SPARE addresses free in range by view, less one; guarded by view. */
+    private static long spareRoom(View view, IpPrefix range) {
+        return (size(range) - view.taken.size() - view.claiming.size()) / FREE_PER_SPARE - 1;
     }
 
     /** How many addresses range holds, at most Long.MAX_VALUE. */

@@ -346,10 +346,10 @@ final class ClusterShared implements Shared {
      * spares of its family than a request would take now (at most {@value #SPARES}, fewer in a
      * small subnet), is kept as a spare: its change back to "host IP spare" is held back to go
      * with this host's next write (the peers' withdrawal of a leave that follows, the next
-     * endpoint's publication), and an endpoint that takes it before that needs no change at all. Otherwise it goes back to the
-     * cluster. A spare whose hand-over to its endpoint etcd never confirmed (a store away: the
-     * endpoint's join failed on it) stays this host's spare, without a round trip; its next use
-     * hands it over again.
+     * endpoint's publication), and an endpoint that takes it before that needs no change at
+     * all. Otherwise it goes back to the cluster. A spare whose hand-over to its endpoint etcd
+     * never confirmed (a store away: the endpoint's join failed on it) stays this host's
+     * spare, without a round trip; its next use hands it over again.
      */
     @Override
     public void give(String networkId, IpPrefix range, InetAddress a) {

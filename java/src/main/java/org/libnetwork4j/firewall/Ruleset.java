@@ -45,8 +45,8 @@ public final class Ruleset {
      * that keeps gateways from outside is in the raw prerouting chain rather than an input
      * chain: each base chain is one more hook every packet of the host walks through, and
      * those two cost the resolver ~5% of its queries per second under dnsperf (see
-     * benchmarks/RESULTS.md). Each rule tests the protocol first, so that a packet of another
-     * kind leaves at its first comparison.
+     * benchmarks/RESULTS.md). The restart rules test the protocol first, so that a packet of
+     * another kind (a DNS answer) leaves each at its first comparison.
      */
     public static final String BRIDGE_TABLE = "bridge libnetwork4j";
     /** The administrator's table: made with ours the first time, never flushed or deleted by us. */
