@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,13 +324,28 @@ static int run_in_ns(void *arg, struct lnw_err *err)
 	struct nft_ctx *ctx = job->nft->ctx;
 	unsigned flags = nft_ctx_output_get_flags(ctx);
 	const char *out;
+	sigset_t async, old;
 	int rc, saved;
 
 	if (job->json)
 		nft_ctx_output_set_flags(ctx, flags | NFT_CTX_OUTPUT_JSON);
+	/* libnftables waits for the kernel's answer in select(), which no SA_RESTART restarts:
+	 * a signal then fails the command with EINTR after the batch was sent, committed or
+	 * not. A JVM's threads get such signals (a sampling profiler's SIGPROF, the VM's own
+	 * suspend signal), so asynchronous signals wait until the command is done; the ones a
+	 * fault raises stay open, as blocking them would kill the process instead. */
+	sigfillset(&async);
+	sigdelset(&async, SIGSEGV);
+	sigdelset(&async, SIGBUS);
+	sigdelset(&async, SIGFPE);
+	sigdelset(&async, SIGILL);
+	sigdelset(&async, SIGTRAP);
+	sigdelset(&async, SIGSYS);
+	pthread_sigmask(SIG_BLOCK, &async, &old);
 	errno = 0;
 	rc = nft_run_cmd_from_buffer(ctx, job->cmd);
 	saved = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (job->json)
 		nft_ctx_output_set_flags(ctx, flags);
 	out = nft_ctx_get_output_buffer(ctx); /* also rewinds it for the next command */

@@ -2,6 +2,77 @@
  * interface names resolved in the namespace. */
 #include "t.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+
+/* A sampling profiler's signals, as async-profiler sends them: SIGPROF to the thread being
+ * sampled, with an SA_RESTART handler. */
+static atomic_int t_caught;
+
+static void on_prof(int sig)
+{
+	(void)sig;
+	atomic_fetch_add(&t_caught, 1);
+}
+
+struct storm {
+	pthread_t target;
+	atomic_int stop;
+	atomic_int sent;
+};
+
+static void *storm_run(void *arg)
+{
+	struct storm *s = arg;
+
+	for (int i = 0; i < 1000000 && !atomic_load(&s->stop); i++) {
+		pthread_kill(s->target, SIGPROF);
+		atomic_fetch_add(&s->sent, 1);
+		usleep(5);
+	}
+	return NULL;
+}
+
+/* Signals that arrive while libnftables waits for the kernel's answer must not fail the
+ * transaction: libnftables gives up on a select() cut short (EINTR), after the batch was
+ * sent, so the caller could not tell whether it was committed. */
+static void signals_do_not_fail_a_transaction(struct lnw_nft *nft, int ns)
+{
+	struct sigaction sa = { .sa_handler = on_prof, .sa_flags = SA_RESTART }, old;
+	struct storm s = { .target = pthread_self() };
+	struct lnw_err err;
+	pthread_t t;
+	int failed = 0, rounds = 400;
+
+	sigemptyset(&sa.sa_mask);
+	CHECK(sigaction(SIGPROF, &sa, &old) == 0);
+	CHECK(pthread_create(&t, NULL, storm_run, &s) == 0);
+	/* at least `rounds` commands, and on until as many signals were sent (bounded) */
+	for (int i = 0; i < rounds || (atomic_load(&s.sent) < rounds && i < 50 * rounds); i++) {
+		if (lnw_nft_apply(nft,
+				  "add table inet lnwt-sig\n"
+				  "flush table inet lnwt-sig\n"
+				  "add chain inet lnwt-sig c { type filter hook forward priority 0; }\n"
+				  "add rule inet lnwt-sig c ip saddr 10.9.0.0/16 counter accept\n",
+				  &err) < 0) {
+			if (!failed)
+				fprintf(stderr, "signals: round %d: %s: %s\n", i, err.op, err.msg);
+			failed++;
+		}
+	}
+	atomic_store(&s.stop, 1);
+	pthread_join(t, NULL);
+	CHECK(sigaction(SIGPROF, &old, NULL) == 0);
+	CHECK(failed == 0);
+	/* the storm lasted the whole loop, and signals held back were delivered afterwards (a
+	 * blocked signal stays pending; several of one kind become one) */
+	CHECK(atomic_load(&s.sent) >= rounds);
+	CHECK(atomic_load(&t_caught) > 0);
+	CHECK(t_oracle_has(ns, "nft list table inet lnwt-sig", "10.9.0.0/16"));
+	CHECK(t_oracle_has(ns, "nft delete table inet lnwt-sig", ""));
+}
+
 int main(void)
 {
 	struct lnw_err err;
@@ -67,6 +138,8 @@ int main(void)
 
 	OK(lnw_nft_apply(nft, "delete table inet lnwt", &err), &err);
 	CHECK(t_oracle_lacks(ns, "nft list tables", "lnwt"));
+
+	signals_do_not_fail_a_transaction(nft, ns);
 
 	lnw_nft_close(nft);
 	free(big);
