@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,7 +71,12 @@ public final class SqliteStore implements Store {
         try {
             Files.createDirectories(dir);
             SqliteNative.load();
-            c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            // The driver would follow every INSERT with "SELECT last_insert_rowid()", a
+            // statement compiled and run each time, for keys we never ask for (the objects
+            // table has none): a third of the store's cost in an attach.
+            Properties p = new Properties();
+            p.setProperty("jdbc.get_generated_keys", "false");
+            c = DriverManager.getConnection("jdbc:sqlite:" + file, p);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
