@@ -228,8 +228,9 @@ int main(void)
 			fd = lnw_wire_send(sock, r, req);
 			if (fd >= 0)
 				return lnw_wire_answer(fd);
-			/* nobody behind the socket: the same call in a JVM of its own */
-			if (setenv("LNW_NO_DAEMON", "1", 1) < 0)
+			/* nobody behind the socket: the same call in a JVM of its own (which hands it
+			 * over after all if a daemon starting meanwhile takes the lock: cli/HandOver.java) */
+			if (setenv("LNW_NO_DAEMON", "1", 1) < 0 || setenv("LNW_CLIENT_FALLBACK", "1", 1) < 0)
 				return fail("out of memory", NULL);
 		}
 		free(sock);

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.libnetwork4j.ControllerConfig;
@@ -69,8 +70,20 @@ public final class Lnw implements Runnable {
      *             options and arguments
      */
     public static void main(String[] args) {
-        configureLogging(System.getenv());
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
+        Map<String, String> env = System.getenv();
+        configureLogging(env);
+        int code;
+        try {
+            code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), env);
+        } catch (HandOver h) {
+            try {
+                code = h.runClient(args, List.of(args).subList(0, HandOver.commandIndex(args)).contains("--debug"), env);
+            } catch (IOException | InterruptedException e) {
+                System.err.println("lnw: a daemon holds the state directory, and its client did not run: " + e);
+                code = 1;
+            }
+        }
+        System.exit(code);
     }
 
     /**
@@ -103,6 +116,7 @@ public final class Lnw implements Runnable {
     static final class Runner {
         private final Lnw top = new Lnw();
         private final CommandLine cl = new CommandLine(top);
+        private HandOver handOver;
 
         Runner() {
             cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -112,7 +126,13 @@ public final class Lnw implements Runnable {
             cl.setExpandAtFiles(false);
             // `lnw exec SANDBOX ip -br addr`: everything after the sandbox is the command's
             cl.getSubcommands().get("exec").setStopAtPositional(true);
-            cl.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr(), top.debug));
+            cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+                if (e instanceof HandOver h) {
+                    handOver = h; // for main (picocli keeps what a handler throws): the command goes to a daemon
+                    return 1;
+                }
+                return failed(e, cmd.getErr(), top.debug);
+            });
             cl.setParameterExceptionHandler((e, params) -> {
                 PrintWriter err = e.getCommandLine().getErr();
                 err.println("lnw: " + e.getMessage());
@@ -167,10 +187,17 @@ public final class Lnw implements Runnable {
                 DaemonCommand.Session session) {
             top.session = session;
             top.env = env;
+            top.args = args;
             cl.setOut(out);
             cl.setErr(err);
             try {
-                return cl.execute(args);
+                int code = cl.execute(args);
+                if (handOver != null) {
+                    HandOver h = handOver;
+                    handOver = null;
+                    throw h;
+                }
+                return code;
             } finally {
                 top.session = null;
                 out.flush();
@@ -180,6 +207,8 @@ public final class Lnw implements Runnable {
     }
 
     Map<String, String> env = Map.of();
+    /** This invocation's command line, as given. */
+    String[] args = new String[0];
     /** What the command reads answers from (network prune's question): stdin, but in tests. */
     java.io.InputStream in = System.in;
     /** Set when a daemon runs this command (lnw daemon): its controller stands in for a new one. */
@@ -196,12 +225,16 @@ public final class Lnw implements Runnable {
     }
 
     ControllerConfig config() {
-        Path state = stateDir != null ? stateDir : Path.of(env.getOrDefault("LNW_STATE_DIR", "/var/lib/libnetwork4j"));
-        Path run = runDir != null ? runDir : Path.of(env.getOrDefault("LNW_RUN_DIR", "/run/libnetwork4j"));
         // LNW_LOCK_WAITED: the thin client waited LOCK_WAIT for the holder already, and falls
         // back to this JVM only for its error message, not for a second wait
+        return config(env.containsKey("LNW_LOCK_WAITED") ? Duration.ZERO : LOCK_WAIT);
+    }
+
+    private ControllerConfig config(Duration lockWait) {
+        Path state = stateDir != null ? stateDir : Path.of(env.getOrDefault("LNW_STATE_DIR", "/var/lib/libnetwork4j"));
+        Path run = runDir != null ? runDir : Path.of(env.getOrDefault("LNW_RUN_DIR", "/run/libnetwork4j"));
         ControllerConfig.Builder b = ControllerConfig.builder().stateDir(state).runDir(run)
-                .lockWait(env.containsKey("LNW_LOCK_WAITED") ? Duration.ZERO : LOCK_WAIT).embeddedDns(servesDns);
+                .lockWait(lockWait).embeddedDns(servesDns);
         // Docker's plugin directories unless told otherwise: tests and labs point them at their
         // own, so that no plugin of the machine's is ever dialled
         String sockets = env.get("LNW_PLUGIN_SOCKET_DIR");
@@ -242,6 +275,10 @@ public final class Lnw implements Runnable {
             throw new CliException("lnw runs in a mount namespace of its own (as `ip netns exec` makes): the sandbox"
                     + " namespaces it mounts would vanish when it exits; use `nsenter --net=/run/netns/NAME lnw ...`"
                     + " (or set LNW_PRIVATE_MOUNTS_OK=1 if that namespace outlives lnw)");
+        }
+        if (HandOver.allowed(args, env)) {
+            ControllerConfig once = config(Duration.ZERO);
+            return HandOver.open(once, once.stateDir().resolve(DaemonCommand.SOCKET), LOCK_WAIT);
         }
         return NetworkController.create(config());
     }

@@ -112,6 +112,41 @@ public final class StateDirLock implements AutoCloseable {
         return made[0];
     }
 
+    /**
+     * Whether another process holds the lock of stateDir now. Asked with a shared lock taken
+     * and let go at once, which a holder's exclusive one refuses; nothing is made, and a
+     * directory this process holds is not another's.
+     *
+     * @param stateDir a state directory
+     * @return true if another process holds its lock
+     */
+    public static boolean heldByAnotherProcess(Path stateDir) {
+        Path dir;
+        try {
+            dir = stateDir.toRealPath();
+        } catch (IOException e) {
+            return false; // no directory: nobody holds it
+        }
+        boolean[] held = new boolean[1];
+        HELD.compute(dir, (k, current) -> {
+            if (current != null) {
+                return current; // ours: and opening the file would risk our lock (see above)
+            }
+            try (FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.READ)) {
+                FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+                if (probe == null) {
+                    held[0] = true;
+                } else {
+                    probe.release();
+                }
+            } catch (IOException e) {
+                // no lock file (nobody took it yet) or none we can read: not held, as far as we know
+            }
+            return null;
+        });
+        return held[0];
+    }
+
     /** "process 1234 (java ...)", from the pid the holder wrote. */
     private static String holder(Path dir) {
         StateDirLock mine = HELD.get(dir);

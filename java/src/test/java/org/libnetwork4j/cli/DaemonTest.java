@@ -133,6 +133,18 @@ class DaemonTest {
             reachesTheListenerOnceTheLockIsTaken(ns, socket, new ProcessBuilder("nsenter", "--net=" + ns.host().path(),
                     Path.of(System.getProperty("user.dir")).getParent().resolve("lnw").toString(),
                     "--state-dir", ns.dir().resolve("state").toString(), "--run-dir", run.toString(), "network", "ls"));
+            // and before either file is there (`lnw daemon &` and a command at once: the
+            // daemon's JVM still starting), the launcher gives the command a JVM of its own:
+            // that JVM, finding the lock taken, hands the command to the client once the socket
+            // is there, instead of waiting for a lock the daemon keeps
+            Files.deleteIfExists(socket);
+            List<String> ownJvm = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
+            ownJvm.addAll(CliTest.jvm(ns));
+            ownJvm.addAll(List.of("network", "ls"));
+            ProcessBuilder started = new ProcessBuilder(ownJvm);
+            started.environment().put("LNW_CLIENT", clientPath().toString()); // as the launcher exports them
+            started.environment().put("LNW_LAUNCHER", "/bin/false"); // the client's fallback, not wanted here
+            reachesTheListenerOnceTheLockIsTaken(ns, socket, started);
 
             client(ns, ns.host(), "sandbox", "rm", "a", "b").ok();
             client(ns, ns.host(), "network", "rm", "dn").ok();
@@ -272,9 +284,14 @@ class DaemonTest {
         return CliTest.run(clientCommand(ns, where, List.of(args)), args);
     }
 
-    private static List<String> clientCommand(Namespaces ns, TestNs where, List<String> args) {
+    private static Path clientPath() {
         Path client = Path.of(System.getProperty("user.dir"), "target", "cmake", "lnw-client");
         assertTrue(Files.isExecutable(client), "no " + client + ": CMake builds it with the native library");
+        return client;
+    }
+
+    private static List<String> clientCommand(Namespaces ns, TestNs where, List<String> args) {
+        Path client = clientPath();
         List<String> jvm = CliTest.jvm(ns);
         List<String> request = new ArrayList<>(jvm.subList(jvm.indexOf(Lnw.class.getName()) + 1, jvm.size()));
         if (args.contains("--state-dir")) {
