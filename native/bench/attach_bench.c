@@ -20,6 +20,13 @@
  *   detach: close the handle, unmount and unlink the namespace (the kernel removes the
  *           pair with it, asynchronously).
  * Prints one line per phase: name, N, median, p90 (milliseconds).
+ *
+ * Two knobs, for taking the floor apart (benchmarks/RESULTS.md, issue 13):
+ *   LNW_BENCH_STEPS=1      also a line per step of the attach (veth, host end, sandbox's
+ *                          end, settle);
+ *   LNW_BENCH_EVICT_KB=K   before each attach, write one byte in every cache line of a K KiB
+ *                          buffer: the cache a library's own work leaves the kernel, which the
+ *                          floor's attach otherwise finds warm from the sandbox just made.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -38,7 +45,11 @@ int main(int argc, char **argv)
 	int n = argc > 1 ? atoi(argv[1]) : 200;
 	int warmup = argc > 2 ? atoi(argv[2]) : 0;
 	char rundir[128], name[32], path[192];
-	double *t_sandbox, *t_attach, *t_detach;
+	double *t_sandbox, *t_attach, *t_detach, *t_step[4];
+	static const char *const step_names[4] = { "a.veth", "a.hostend", "a.sandbox", "a.settle" };
+	int steps = getenv("LNW_BENCH_STEPS") != NULL;
+	size_t evict = getenv("LNW_BENCH_EVICT_KB") ? (size_t)atol(getenv("LNW_BENCH_EVICT_KB")) << 10 : 0;
+	volatile unsigned char *evict_buf = NULL;
 	struct lnw_link br, host, peer;
 	struct lnw_addr gw = { .family = AF_INET, .prefixlen = 16, .scope = -1 };
 	/* left to the kernel, the bridge's address would follow the lowest port address as ports
@@ -59,6 +70,12 @@ int main(int argc, char **argv)
 	t_sandbox = calloc((size_t)n, sizeof(double));
 	t_attach = calloc((size_t)n, sizeof(double));
 	t_detach = calloc((size_t)n, sizeof(double));
+	for (int k = 0; k < 4; k++)
+		t_step[k] = calloc((size_t)n, sizeof(double));
+	if (evict && !(evict_buf = calloc(evict, 1))) {
+		fprintf(stderr, "LNW_BENCH_EVICT_KB: out of memory\n");
+		return 2;
+	}
 
 	hostns = lnw_netns_create(NULL, &err);
 	if (hostns < 0)
@@ -81,7 +98,7 @@ int main(int argc, char **argv)
 		char vname[16], alias[192];
 		unsigned char mac[6] = { 0x02, 0x42, 10, 200, 0, 0 };
 		struct lnw_nl *c;
-		double t0, t1, t2;
+		double t0, t1, t2, ts[4];
 		int ns;
 
 		snprintf(name, sizeof(name), "lnwb-%d", i);
@@ -97,6 +114,8 @@ int main(int argc, char **argv)
 			die("sandbox handle", &err);
 		if (lnw_link_set_up(c, 1 /* lo: always ifindex 1 in a new namespace */, &err) < 0)
 			die("loopback", &err);
+		for (size_t k = 0; k < evict; k += 64)
+			evict_buf[k]++;
 		t1 = now_ms();
 
 		a.addr[0] = 10; a.addr[1] = 200; a.addr[2] = (unsigned char)((i + 2) >> 8);
@@ -108,8 +127,10 @@ int main(int argc, char **argv)
 		if (lnw_link_veth_create(h, vname, c, "eth0", br.index, 0, 1, mac, 6, &host, &peer,
 					 &err) < 0)
 			die("veth", &err);
+		ts[0] = now_ms();
 		if (lnw_link_configure(h, host.index, -1, alias, 1 /* addrgenmode none */, -1, &err) < 0)
 			die("host end", &err);
+		ts[1] = now_ms();
 		/* as the controller's batch: no link-local on eth0, before it is up */
 		if (lnw_link_set_addr_gen_mode(c, peer.index, 1 /* none */, &err) < 0)
 			die("addrgenmode", &err);
@@ -122,6 +143,7 @@ int main(int argc, char **argv)
 		memcpy(r.gateway, gw.addr, 4);
 		if (lnw_route_add(c, &r, &err) < 0)
 			die("route", &err);
+		ts[2] = now_ms();
 		/* as the bridge driver does: the host end's and the bridge's queues attached now,
 		 * not by the kernel's link-watch worker later (see lnw_link_settle) */
 		if (lnw_link_settle(h, vname, &err) < 0 || lnw_link_settle(h, "lnwb-br0", &err) < 0)
@@ -130,6 +152,9 @@ int main(int argc, char **argv)
 		if (i >= warmup) {
 			t_sandbox[i - warmup] = t1 - t0;
 			t_attach[i - warmup] = t2 - t1;
+			ts[3] = t2;
+			for (int k = 0; k < 4; k++)
+				t_step[k][i - warmup] = ts[k] - (k ? ts[k - 1] : t1);
 		}
 
 		t0 = now_ms();
@@ -153,6 +178,9 @@ int main(int argc, char **argv)
 				t_sandbox[i] * 1000, i, t_attach[i] * 1000, i, t_detach[i] * 1000);
 		fclose(raw);
 	}
+	if (steps)
+		for (int k = 0; k < 4; k++)
+			report(step_names[k], t_step[k], n);
 	report("sandbox", t_sandbox, n);
 	report("attach", t_attach, n);
 	report("detach", t_detach, n);
@@ -166,5 +194,8 @@ int main(int argc, char **argv)
 	free(t_sandbox);
 	free(t_attach);
 	free(t_detach);
+	for (int k = 0; k < 4; k++)
+		free(t_step[k]);
+	free((void *)evict_buf);
 	return status;
 }
