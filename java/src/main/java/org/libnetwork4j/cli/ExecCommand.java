@@ -57,7 +57,9 @@ final class ExecCommand implements java.util.concurrent.Callable<Integer> {
         argv.addAll(cmd);
         Process p;
         try {
-            p = new ProcessBuilder(argv).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+            HandOver.scrub(pb.environment()); // the launcher's and client's notes are not the command's
+            p = pb.start();
         } catch (IOException e) {
             throw new Lnw.CliException("cannot run nsenter (util-linux): " + e.getMessage());
         }

@@ -1,6 +1,8 @@
 package org.libnetwork4j.cli;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +14,7 @@ import java.util.Set;
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.NetworkController;
-import org.libnetwork4j.store.StateDirLock;
+import org.libnetwork4j.StateDirectoryInUseException;
 
 /**
  * A command's JVM giving its command line to the thin client, which sends it to a daemon.
@@ -22,15 +24,15 @@ import org.libnetwork4j.store.StateDirLock;
  * neither for the first half second, while the daemon's JVM starts: the command then gets a
  * JVM of its own, which used to wait out its whole lock wait for the lock the daemon took
  * meanwhile and keeps. Now that JVM waits for the lock as before, but hands over as soon as
- * another process holds it and a socket is there (a daemon makes it once it has recovered,
- * holding the lock): it runs the client the launcher would have run, with the launcher as
- * the client's fallback, and exits with its code. A lock held by a plain lnw (no socket) is
- * waited for in this JVM, as before.
+ * another process holds it and a daemon answers at the socket (it listens once it has
+ * recovered, holding the lock): it runs the client the launcher would have run, with the
+ * launcher as the client's fallback, and exits with its code. A lock held by a plain lnw (no
+ * daemon answering) is waited for in this JVM, as before.
  *
  * <p>The client's fallback JVM (no daemon answered, and nobody held the lock; marked
  * {@code LNW_CLIENT_FALLBACK}) meets the same race when a daemon takes the lock just after, and
  * hands over too; a user's own {@code LNW_NO_DAEMON} never does. Once per command: the
- * client is run with {@code LNW_HANDED_OVER}, which its own fallback inherits. Never after the
+ * client's fallback is given {@code LNW_HANDED_OVER}. Never after the
  * client waited out the lock ({@code LNW_LOCK_WAITED}). Only for a JVM the launcher started
  * ({@code LNW_CLIENT} and {@code LNW_LAUNCHER} set), for the commands it gives a daemon.
  */
@@ -52,9 +54,9 @@ final class HandOver extends RuntimeException {
      * in this command, the client did not wait out the lock, and a daemon serves the command.
      */
     static boolean allowed(String[] args, Map<String, String> env) {
-        boolean userSaysNoDaemon = env.containsKey("LNW_NO_DAEMON") && !env.containsKey("LNW_CLIENT_FALLBACK");
-        if (userSaysNoDaemon || env.containsKey("LNW_HANDED_OVER") || env.containsKey("LNW_LOCK_WAITED")
-                || !env.containsKey("LNW_CLIENT") || !env.containsKey("LNW_LAUNCHER")) {
+        boolean userSaysNoDaemon = set(env, "LNW_NO_DAEMON") && !set(env, "LNW_CLIENT_FALLBACK");
+        if (userSaysNoDaemon || set(env, "LNW_HANDED_OVER") || set(env, "LNW_LOCK_WAITED")
+                || !set(env, "LNW_CLIENT") || !set(env, "LNW_LAUNCHER")) {
             return false;
         }
         int i = commandIndex(args);
@@ -63,26 +65,19 @@ final class HandOver extends RuntimeException {
 
     /**
      * The controller of once's state directory (once: a configuration that does not wait for
-     * the lock), waiting up to wait for another process to let the lock go, as
-     * {@link ControllerConfig#lockWait} would; or a HandOver as soon as that process has a
-     * socket at socket.
+     * the lock), waiting up to wait for whoever holds the lock, as {@link ControllerConfig#lockWait}
+     * would; or a HandOver as soon as the holder is a daemon that listens at socket.
      */
     static NetworkController open(ControllerConfig once, Path socket, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         for (;;) {
-            if (!StateDirLock.heldByAnotherProcess(once.stateDir())) {
-                try {
-                    return NetworkController.create(once);
-                } catch (ForbiddenException taken) {
-                    if (!StateDirLock.heldByAnotherProcess(once.stateDir())) {
-                        throw taken; // not the lock of another process
-                    }
+            throwIfDaemonListens(once, socket);
+            try {
+                return NetworkController.create(once);
+            } catch (StateDirectoryInUseException busy) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new StateDirectoryInUseException(busy.getMessage() + " (waited " + wait.toMillis() + " ms)");
                 }
-            } else if (Files.exists(socket)) {
-                throw new HandOver(once);
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return NetworkController.create(once); // fails, naming the holder
             }
             try {
                 Thread.sleep(POLL_MS);
@@ -91,6 +86,65 @@ final class HandOver extends RuntimeException {
                 throw new ForbiddenException("interrupted while waiting for the lock of state directory "
                         + once.stateDir());
             }
+        }
+    }
+
+    /**
+     * A HandOver if another process holds once's state directory and a daemon answers at
+     * socket: for a command that would otherwise ask its user something first (network prune).
+     * A socket file nobody answers at (left by a daemon killed with -9) is no daemon.
+     */
+    static void throwIfDaemonListens(ControllerConfig once, Path socket) {
+        if (heldByAnotherProcess(once.stateDir()) && answers(socket)) {
+            throw new HandOver(once);
+        }
+    }
+
+    /**
+     * Whether another process holds the lock of stateDir (the fcntl lock a controller takes on
+     * STATE_DIR/lock, as the thin client's lock_held asks) now, as the kernel lists it in
+     * {@code /proc/locks}. Asking takes no lock, so it never stands in the way of a process
+     * taking it at that moment, as a shared lock taken to ask would; and only stat reaches the
+     * file: opening and closing it would drop a lock this process held.
+     */
+    static boolean heldByAnotherProcess(Path stateDir) {
+        String file;
+        List<String> locks;
+        try {
+            Path lock = stateDir.resolve("lock");
+            long dev = (Long) Files.getAttribute(lock, "unix:dev");
+            long ino = (Long) Files.getAttribute(lock, "unix:ino");
+            // /proc/locks names a file as MAJOR:MINOR:INODE, the numbers in hex, hex and decimal
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            file = String.format("%02x:%02x:%d", major, minor, ino);
+            locks = Files.readAllLines(Path.of("/proc/locks"));
+        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+            return false; // no lock file yet: nobody holds it
+        }
+        String self = Long.toString(ProcessHandle.current().pid());
+        for (String line : locks) {
+            // "1: POSIX  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; "1: -> POSIX ..." is a waiter
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 6 && f[1].equals("POSIX") && f[5].equals(file) && !f[4].equals(self)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether something accepts connections at socket. The connection is closed unused: the
+     * daemon reads no request from it and drops it without a word.
+     */
+    private static boolean answers(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -115,11 +169,45 @@ final class HandOver extends RuntimeException {
         List<String> cmd = new ArrayList<>(List.of(env.get("LNW_CLIENT"),
                 state.resolve(DaemonCommand.SOCKET).toString(), Integer.toString(request.size())));
         cmd.addAll(request);
-        cmd.addAll(List.of("env", "LNW_NO_DAEMON=1", "LNW_CLIENT_FALLBACK=1", env.get("LNW_LAUNCHER")));
+        // the fallback, if the client needs one, hands over no more (once per command)
+        cmd.addAll(List.of("env", "LNW_NO_DAEMON=1", "LNW_CLIENT_FALLBACK=1", "LNW_HANDED_OVER=1",
+                env.get("LNW_LAUNCHER")));
         cmd.addAll(List.of(args));
-        ProcessBuilder client = new ProcessBuilder(cmd).inheritIO();
-        client.environment().put("LNW_HANDED_OVER", "1");
-        return client.start().waitFor();
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        scrub(pb.environment()); // the client becomes lnw exec's command, with its environment
+        Process client = pb.start();
+        // a signal that ends this JVM (a runtime's timeout for lnw-cni) ends the client too
+        Thread stop = new Thread(client::destroy, "lnw-stop-client");
+        Runtime.getRuntime().addShutdownHook(stop);
+        int code = client.waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stop);
+        } catch (IllegalStateException exiting) {
+            // already shutting down
+        }
+        return code;
+    }
+
+    /** As the launcher reads a variable: set and not empty. */
+    private static boolean set(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v != null && !v.isEmpty();
+    }
+
+    /**
+     * What the launcher, the client and this class tell each other in the environment, taken
+     * out of env: none of it is meant for a command run in a sandbox ({@code lnw exec}), and an
+     * {@code lnw} run there must find a daemon as anyone would. A user's own LNW_NO_DAEMON
+     * stays.
+     */
+    static void scrub(Map<String, String> env) {
+        if (set(env, "LNW_CLIENT_FALLBACK")) {
+            env.remove("LNW_NO_DAEMON");
+        }
+        for (String name : List.of("LNW_CLIENT_FALLBACK", "LNW_HANDED_OVER", "LNW_LOCK_WAITED", "LNW_CLIENT",
+                "LNW_LAUNCHER")) {
+            env.remove(name);
+        }
     }
 
     /** Where the command starts: after the global options the launcher knows. */

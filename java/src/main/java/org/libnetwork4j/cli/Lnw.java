@@ -284,6 +284,18 @@ public final class Lnw implements Runnable {
     }
 
     /**
+     * For a command that asks its user something before it opens the controller: goes to a
+     * daemon that holds the state directory now (see {@link HandOver}), before the question,
+     * which the daemon then asks in its own way.
+     */
+    void handOverIfDaemonListens() {
+        if (session == null && HandOver.allowed(args, env)) {
+            ControllerConfig once = config(Duration.ZERO);
+            HandOver.throwIfDaemonListens(once, once.stateDir().resolve(DaemonCommand.SOCKET));
+        }
+    }
+
+    /**
      * Whoever started lnw made it a mount namespace of its own: `ip netns exec` and
      * `unshare -m` exec their command in a new one, so lnw's parent (the shell) is in another.
      */

@@ -396,6 +396,7 @@ final class NetworkCommand implements Runnable {
         public void run() {
             PrintWriter out = out(parent);
             Map<String, Set<String>> filters = filters(filter);
+            parent.lnw.handOverIfDaemonListens(); // not after the user answered: the daemon would ask again
             if (!force && !confirmed(out)) {
                 return;
             }

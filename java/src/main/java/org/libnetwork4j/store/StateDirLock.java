@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InternalException;
+import org.libnetwork4j.StateDirectoryInUseException;
 
 /**
  * The one-writer lock of a state directory: an fcntl lock on {@code lock} in it, which holds
@@ -45,8 +46,9 @@ public final class StateDirLock implements AutoCloseable {
      * @param stateDir the state directory, made if missing
      * @param wait     how long to wait for the holder, polling every 50 ms
      * @return the lock, held until {@link #close}
-     * @throws ForbiddenException if another process, or another controller of this one, still
-     *         holds it, or the wait is interrupted
+     * @throws StateDirectoryInUseException if another process, or another controller of this
+     *         one, still holds it
+     * @throws ForbiddenException if the wait is interrupted
      * @throws InternalException if the directory or its lock file cannot be made
      */
     public static StateDirLock acquire(Path stateDir, Duration wait) {
@@ -65,7 +67,7 @@ public final class StateDirLock implements AutoCloseable {
                 return l;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new ForbiddenException("state directory " + dir + " is in use by " + holder(dir)
+                throw new StateDirectoryInUseException("state directory " + dir + " is in use by " + holder(dir)
                         + (wait.isZero() ? "" : " (waited " + wait.toMillis() + " ms)"));
             }
             try {
@@ -110,41 +112,6 @@ public final class StateDirLock implements AutoCloseable {
             }
         });
         return made[0];
-    }
-
-    /**
-     * Whether another process holds the lock of stateDir now. Asked with a shared lock taken
-     * and let go at once, which a holder's exclusive one refuses; nothing is made, and a
-     * directory this process holds is not another's.
-     *
-     * @param stateDir a state directory
-     * @return true if another process holds its lock
-     */
-    public static boolean heldByAnotherProcess(Path stateDir) {
-        Path dir;
-        try {
-            dir = stateDir.toRealPath();
-        } catch (IOException e) {
-            return false; // no directory: nobody holds it
-        }
-        boolean[] held = new boolean[1];
-        HELD.compute(dir, (k, current) -> {
-            if (current != null) {
-                return current; // ours: and opening the file would risk our lock (see above)
-            }
-            try (FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.READ)) {
-                FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
-                if (probe == null) {
-                    held[0] = true;
-                } else {
-                    probe.release();
-                }
-            } catch (IOException e) {
-                // no lock file (nobody took it yet) or none we can read: not held, as far as we know
-            }
-            return null;
-        });
-        return held[0];
     }
 
     /** "process 1234 (java ...)", from the pid the holder wrote. */

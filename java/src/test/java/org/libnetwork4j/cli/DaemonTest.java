@@ -18,7 +18,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.ControllerConfig;
+import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.cli.CliTest.Run;
+import org.libnetwork4j.store.StateDirLock;
 import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.HostState;
 import org.libnetwork4j.testing.Namespaces;
@@ -156,6 +159,37 @@ class DaemonTest {
     }
 
     /**
+     * A JVM that may hand over still waits for a plain holder (no daemon answering: here a
+     * process holding the lock for a second) and opens the controller once it lets go, instead
+     * of failing at the first refusal.
+     */
+    @Test
+    void aPlainHolderIsWaitedFor(Namespaces ns) throws Exception {
+        Path state = ns.dir().resolve("state");
+        java.nio.file.Files.createDirectories(state);
+        StateDirLock.acquire(state, java.time.Duration.ZERO).close(); // the lock file
+        ControllerConfig once = ControllerConfig.builder().stateDir(state).runDir(ns.dir().resolve("run"))
+                .hostNamespace(ns.host().path()).lockWait(java.time.Duration.ZERO).build();
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys, time\n"
+                + "f = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\n"
+                + "time.sleep(1)\n", state.resolve("lock").toString()).redirectErrorStream(true).start();
+        try {
+            assertEquals("held", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+                    .readLine());
+            long t0 = System.nanoTime();
+            try (NetworkController c = HandOver.open(once, state.resolve(DaemonCommand.SOCKET),
+                    java.time.Duration.ofSeconds(20))) {
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(waited >= 500, "opened after " + waited + " ms, while the holder held the lock?");
+                assertFalse(HandOver.heldByAnotherProcess(state));
+            }
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * Played by this process, a daemon starting up: the state directory's lock held (a
      * starting daemon recovers under it), the socket file deleted if there is one, then a
      * listener on it. The command started meanwhile must wait, not start a JVM of its own
@@ -175,15 +209,22 @@ class DaemonTest {
                         .open(java.net.StandardProtocolFamily.UNIX)) {
                     listening.bind(UnixDomainSocketAddress.of(socket));
                     var accepted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                        try (SocketChannel c = listening.accept()) {
-                            ByteBuffer magic = ByteBuffer.allocate(4);
-                            while (magic.hasRemaining() && c.read(magic) >= 0) {
-                                // bounded: the client sends its whole request at once
+                        // a connection closed without a word is skipped, as the daemon skips it:
+                        // a command's own JVM connects once to see that a daemon answers
+                        for (int i = 0; i < 3; i++) {
+                            try (SocketChannel c = listening.accept()) {
+                                ByteBuffer magic = ByteBuffer.allocate(4);
+                                while (magic.hasRemaining() && c.read(magic) >= 0) {
+                                    // bounded: the client sends its whole request at once
+                                }
+                                if (magic.position() > 0) {
+                                    return new String(magic.array(), 0, magic.position(), StandardCharsets.US_ASCII);
+                                }
+                            } catch (java.io.IOException e) {
+                                return e.toString();
                             }
-                            return new String(magic.array(), StandardCharsets.US_ASCII);
-                        } catch (java.io.IOException e) {
-                            return e.toString();
                         }
+                        return "three connections without a request";
                     });
                     assertEquals("LNW1", accepted.get(10, TimeUnit.SECONDS), "the request reaches the listener");
                 }

@@ -2,11 +2,20 @@ package org.libnetwork4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.libnetwork4j.StateDirectoryInUseException;
+import org.libnetwork4j.store.StateDirLock;
 
 /** When a command's JVM may hand its command line to the thin client, and what it sends. */
 class HandOverTest {
@@ -44,6 +53,33 @@ class HandOverTest {
         // a JVM nobody started through the launcher (tests, embedders)
         assertFalse(HandOver.allowed(new String[] {"network", "ls"}, Map.of()));
         assertFalse(HandOver.allowed(new String[] {"network", "ls"}, Map.of("LNW_CLIENT", "c")));
+    }
+
+    /**
+     * Another process's lock is seen through the kernel's list of locks (the oracle holding
+     * it: Python's fcntl.lockf, the same POSIX record lock as the JVM's), this process's own
+     * is not another's, and a missing directory is held by nobody.
+     */
+    @Test
+    void anotherProcessHoldingTheLockIsSeen(@TempDir Path dir) throws Exception {
+        StateDirLock.acquire(dir, Duration.ZERO).close(); // the lock file, held by nobody
+        assertFalse(HandOver.heldByAnotherProcess(dir));
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
+                + "f = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('held', flush=True)\n"
+                + "sys.stdin.read()\n", dir.resolve("lock").toString()).redirectErrorStream(true).start();
+        try {
+            assertEquals("held", new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine());
+            assertTrue(HandOver.heldByAnotherProcess(dir));
+            assertThrows(StateDirectoryInUseException.class, () -> StateDirLock.acquire(dir, Duration.ZERO));
+        } finally {
+            holder.getOutputStream().close(); // it exits, and its lock goes with it
+            assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+        }
+        assertFalse(HandOver.heldByAnotherProcess(dir));
+        try (StateDirLock mine = StateDirLock.acquire(dir, Duration.ZERO)) {
+            assertFalse(HandOver.heldByAnotherProcess(dir), "this process's own lock is not another's");
+        }
+        assertFalse(HandOver.heldByAnotherProcess(dir.resolve("nosuch")), "no directory: nobody holds it");
     }
 
     private static Map<String, String> with(Map<String, String> env, String key) {

@@ -18,7 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libnetwork4j.EndpointOptions;
-import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.IpamConfig;
@@ -242,7 +241,8 @@ class StoreTest {
     void oneWriterPerStateDirectory(@TempDir Path dir) {
         try (StateDirLock first = StateDirLock.acquire(dir, Duration.ZERO)) {
             long t0 = System.nanoTime();
-            var e = assertThrows(ForbiddenException.class, () -> StateDirLock.acquire(dir, Duration.ofMillis(200)));
+            var e = assertThrows(org.libnetwork4j.StateDirectoryInUseException.class,
+                    () -> StateDirLock.acquire(dir, Duration.ofMillis(200)));
             long waited = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e.getMessage().contains("in use by this process (pid " + ProcessHandle.current().pid()), e.getMessage());
             assertTrue(waited >= 200 && waited < 1000, "waited " + waited + " ms");
