@@ -38,8 +38,8 @@ public interface NetworkController extends AutoCloseable {
      * @param config where the controller keeps its state and which namespace is its host
      * @return an open controller, which the caller closes
      * @throws NotSupportedException if no implementation is on the class path
-     * @throws ForbiddenException if another controller holds the state directory for longer
-     *                            than {@link ControllerConfig#lockWait}
+     * @throws StateDirectoryInUseException if another controller holds the state directory
+     *                                       for longer than {@link ControllerConfig#lockWait}
      */
     static NetworkController create(ControllerConfig config) {
         ControllerProvider p = ServiceLoader.load(ControllerProvider.class,
