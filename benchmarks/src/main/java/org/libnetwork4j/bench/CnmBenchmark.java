@@ -1,19 +1,13 @@
 package org.libnetwork4j.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
-import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.Endpoint;
 import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
-import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.Sandbox;
-import org.libnetwork4j.kernel.Netns;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,36 +40,24 @@ public class CnmBenchmark {
     /** A controller bound to a fake host, with one bridge network, for the whole trial. */
     @State(Scope.Thread)
     public static class World {
-        private Path root;
-        private Netns fakeHost;
+        private ControllerWorld made;
         NetworkController controller;
         Network network;
-        int seq;
 
         @Setup(Level.Trial)
-        public void start() {
-            root = Bench.runRoot().resolve("lnw-bench-cnm-" + ProcessHandle.current().pid());
-            fakeHost = Netns.createAt(root, "host");
-            controller = NetworkController.create(ControllerConfig.builder()
-                    .hostNamespace(fakeHost.path().orElseThrow())
-                    .stateDir(root.resolve("state")).runDir(root.resolve("run")).build());
-            network = controller.newNetwork("bridge", "bench",
-                    NetworkOptions.builder().subnet("10.201.0.0/16").build());
+        public void start() throws IOException {
+            made = new ControllerWorld("cnm");
+            controller = made.controller;
+            network = made.network;
+        }
+
+        int next() {
+            return made.next();
         }
 
         @TearDown(Level.Trial)
         public void stop() throws IOException {
-            for (Sandbox s : controller.sandboxes()) {
-                s.delete();
-            }
-            network.delete();
-            controller.close();
-            fakeHost.delete();
-            try (var walk = Files.walk(root)) {
-                for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            made.close();
         }
     }
 
@@ -92,7 +74,7 @@ public class CnmBenchmark {
         @Setup(Level.Invocation)
         public void create(World w) {
             world = w;
-            n = w.seq++;
+            n = w.next();
             sandbox = w.controller.newSandbox("c" + n);
         }
 
@@ -131,7 +113,7 @@ public class CnmBenchmark {
 
         @Setup(Level.Invocation)
         public void create(World w) {
-            int n = w.seq++;
+            int n = w.next();
             sandbox = w.controller.newSandbox("c" + n);
             w.network.createEndpoint("e" + n).join(sandbox);
         }
@@ -150,7 +132,7 @@ public class CnmBenchmark {
 
         @Setup(Level.Invocation)
         public void create(World w) {
-            int n = w.seq++;
+            int n = w.next();
             sandbox = w.controller.newSandbox("c" + n);
             w.network.createEndpoint("e" + n, ONE_PORT).join(sandbox);
         }

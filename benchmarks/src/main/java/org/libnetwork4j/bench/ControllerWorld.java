@@ -26,13 +26,34 @@ final class ControllerWorld implements AutoCloseable {
 
     ControllerWorld(String tag) throws IOException {
         root = Files.createTempDirectory(Bench.runRoot(), "lnw-bench-" + tag + "-");
-        host = Netns.createAt(root, "host");
-        try (Netlink nl = Netlink.open(host)) {
-            nl.setUp(nl.link("lo").index());
+        Netns made = null;
+        NetworkController c = null;
+        try {
+            made = Netns.createAt(root, "host");
+            try (Netlink nl = Netlink.open(made)) {
+                nl.setUp(nl.link("lo").index());
+            }
+            c = NetworkController.create(ControllerConfig.builder().hostNamespace(made.path().orElseThrow())
+                    .stateDir(root.resolve("state")).runDir(root.resolve("run")).build());
+            network = c.newNetwork("bridge", "bench", NetworkOptions.builder().subnet("10.201.0.0/16").build());
+        } catch (RuntimeException e) {
+            // a failed trial gets no teardown from JMH: nothing it made may stay (the fake host's
+            // mount above all, which keeps its namespace and bridge alive)
+            try {
+                if (c != null) {
+                    c.close();
+                }
+                if (made != null) {
+                    made.delete();
+                }
+                deleteTree(root);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
-        controller = NetworkController.create(ControllerConfig.builder().hostNamespace(host.path().orElseThrow())
-                .stateDir(root.resolve("state")).runDir(root.resolve("run")).build());
-        network = controller.newNetwork("bridge", "bench", NetworkOptions.builder().subnet("10.201.0.0/16").build());
+        host = made;
+        controller = c;
     }
 
     /** A unique suffix for names. */
@@ -72,6 +93,10 @@ final class ControllerWorld implements AutoCloseable {
         }
         controller.close();
         host.delete();
+        deleteTree(root);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
         try (var walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
