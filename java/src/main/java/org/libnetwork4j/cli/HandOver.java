@@ -115,8 +115,9 @@ final class HandOver extends RuntimeException {
             long dev = (Long) Files.getAttribute(lock, "unix:dev");
             long ino = (Long) Files.getAttribute(lock, "unix:ino");
             // /proc/locks names a file as MAJOR:MINOR:INODE, the numbers in hex, hex and decimal
-            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            // (st_dev split as glibc's major() and minor() split it)
+            long major = ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & 0xfffff000L);
+            long minor = (dev & 0xffL) | ((dev >>> 12) & 0xffffff00L);
             file = String.format("%02x:%02x:%d", major, minor, ino);
             locks = Files.readAllLines(Path.of("/proc/locks"));
         } catch (IOException | UnsupportedOperationException | ClassCastException e) {
