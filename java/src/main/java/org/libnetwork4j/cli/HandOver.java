@@ -43,10 +43,12 @@ final class HandOver extends RuntimeException {
     private static final long POLL_MS = 50;
 
     private final transient ControllerConfig config;
+    private final List<String> globals;
 
-    private HandOver(ControllerConfig config) {
+    private HandOver(ControllerConfig config, List<String> globals) {
         super("a daemon holds the state directory", null, false, false);
         this.config = config;
+        this.globals = List.copyOf(globals);
     }
 
     /**
@@ -66,15 +68,17 @@ final class HandOver extends RuntimeException {
     /**
      * The controller of once's state directory (once: a configuration that does not wait for
      * the lock), waiting up to wait for whoever holds the lock, as {@link ControllerConfig#lockWait}
-     * would; or a HandOver as soon as the holder is a daemon that listens at socket.
+     * would; or a HandOver as soon as the holder is a daemon that listens at its socket.
+     * globals: the request's options before the command, as the launcher would send them.
      */
-    static NetworkController open(ControllerConfig once, Path socket, Duration wait) {
+    static NetworkController open(ControllerConfig once, List<String> globals, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         for (;;) {
-            throwIfDaemonListens(once, socket);
             try {
                 return NetworkController.create(once);
             } catch (StateDirectoryInUseException busy) {
+                // only now: the lock free, as it mostly is, costs no look at who holds it
+                throwIfDaemonListens(once, globals);
                 if (System.nanoTime() - deadline >= 0) {
                     throw new StateDirectoryInUseException(busy.getMessage() + " (waited " + wait.toMillis() + " ms)");
                 }
@@ -94,10 +98,14 @@ final class HandOver extends RuntimeException {
      * socket: for a command that would otherwise ask its user something first (network prune).
      * A socket file nobody answers at (left by a daemon killed with -9) is no daemon.
      */
-    static void throwIfDaemonListens(ControllerConfig once, Path socket) {
-        if (heldByAnotherProcess(once.stateDir()) && answers(socket)) {
-            throw new HandOver(once);
+    static void throwIfDaemonListens(ControllerConfig once, List<String> globals) {
+        if (heldByAnotherProcess(once.stateDir()) && answers(socket(once))) {
+            throw new HandOver(once, globals);
         }
+    }
+
+    private static Path socket(ControllerConfig config) {
+        return config.stateDir().toAbsolutePath().resolve(DaemonCommand.SOCKET);
     }
 
     /**
@@ -150,25 +158,18 @@ final class HandOver extends RuntimeException {
     }
 
     /**
-     * Runs the client as the launcher would have: the request names the directories as
-     * absolute paths and carries the command from its first word; the fallback is the
-     * launcher again, told not to look for a daemon. This JVM's standard streams are the
-     * client's (it relays the daemon's answer, or becomes {@code lnw exec}'s command).
+     * Runs the client as the launcher would have: the request is the global options given at
+     * {@link #open} and the command from its first word; the fallback is the launcher again,
+     * told not to look for a daemon. This JVM's standard streams are the client's (it relays
+     * the daemon's answer, or becomes {@code lnw exec}'s command).
      *
      * @return the client's exit code
      */
-    int runClient(String[] args, boolean debug, Map<String, String> env) throws IOException, InterruptedException {
-        Path state = config.stateDir().toAbsolutePath();
-        List<String> request = new ArrayList<>(List.of("--state-dir", state.toString()));
-        if (debug) {
-            request.add("--debug");
-        }
-        if (explicitRunDir(args, env)) {
-            request.addAll(List.of("--run-dir", config.runDir().toAbsolutePath().toString()));
-        }
+    int runClient(String[] args, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> request = new ArrayList<>(globals);
         request.addAll(List.of(args).subList(commandIndex(args), args.length));
-        List<String> cmd = new ArrayList<>(List.of(env.get("LNW_CLIENT"),
-                state.resolve(DaemonCommand.SOCKET).toString(), Integer.toString(request.size())));
+        List<String> cmd = new ArrayList<>(List.of(env.get("LNW_CLIENT"), socket(config).toString(),
+                Integer.toString(request.size())));
         cmd.addAll(request);
         // the fallback, if the client needs one, hands over no more (once per command)
         cmd.addAll(List.of("env", "LNW_NO_DAEMON=1", "LNW_CLIENT_FALLBACK=1", "LNW_HANDED_OVER=1",
@@ -225,19 +226,5 @@ final class HandOver extends RuntimeException {
             }
         }
         return Math.min(i, args.length);
-    }
-
-    /** A run directory of the caller's: the launcher sends one only then (else the daemon's is used). */
-    private static boolean explicitRunDir(String[] args, Map<String, String> env) {
-        String given = env.get("LNW_RUN_DIR");
-        if (given != null && !given.isEmpty()) {
-            return true;
-        }
-        for (int i = 0; i < commandIndex(args); i++) {
-            if (args[i].equals("--run-dir") || args[i].startsWith("--run-dir=")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -77,7 +78,7 @@ public final class Lnw implements Runnable {
             code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), env);
         } catch (HandOver h) {
             try {
-                code = h.runClient(args, List.of(args).subList(0, HandOver.commandIndex(args)).contains("--debug"), env);
+                code = h.runClient(args, env);
             } catch (IOException | InterruptedException e) {
                 System.err.println("lnw: a daemon holds the state directory, and its client did not run: " + e);
                 code = 1;
@@ -278,9 +279,25 @@ public final class Lnw implements Runnable {
         }
         if (HandOver.allowed(args, env)) {
             ControllerConfig once = config(Duration.ZERO);
-            return HandOver.open(once, once.stateDir().resolve(DaemonCommand.SOCKET), LOCK_WAIT);
+            return HandOver.open(once, handOverGlobals(once), LOCK_WAIT);
         }
         return NetworkController.create(config());
+    }
+
+    /**
+     * The options a request to a daemon starts with, as the launcher writes them: the
+     * directories as absolute paths (the daemon has its own working directory), the run
+     * directory only if the caller chose one (else the daemon's), --debug if given.
+     */
+    private List<String> handOverGlobals(ControllerConfig once) {
+        List<String> g = new ArrayList<>(List.of("--state-dir", once.stateDir().toAbsolutePath().toString()));
+        if (debug) {
+            g.add("--debug");
+        }
+        if (runDir != null || !env.getOrDefault("LNW_RUN_DIR", "").isEmpty()) {
+            g.addAll(List.of("--run-dir", once.runDir().toAbsolutePath().toString()));
+        }
+        return g;
     }
 
     /**
@@ -291,7 +308,7 @@ public final class Lnw implements Runnable {
     void handOverIfDaemonListens() {
         if (session == null && HandOver.allowed(args, env)) {
             ControllerConfig once = config(Duration.ZERO);
-            HandOver.throwIfDaemonListens(once, once.stateDir().resolve(DaemonCommand.SOCKET));
+            HandOver.throwIfDaemonListens(once, handOverGlobals(once));
         }
     }
 

@@ -177,7 +177,7 @@ class DaemonTest {
             assertEquals("held", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
                     .readLine());
             long t0 = System.nanoTime();
-            try (NetworkController c = HandOver.open(once, state.resolve(DaemonCommand.SOCKET),
+            try (NetworkController c = HandOver.open(once, List.of("--state-dir", state.toString()),
                     java.time.Duration.ofSeconds(20))) {
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertTrue(waited >= 500, "opened after " + waited + " ms, while the holder held the lock?");
@@ -213,20 +213,24 @@ class DaemonTest {
                         // a command's own JVM connects once to see that a daemon answers
                         for (int i = 0; i < 3; i++) {
                             try (SocketChannel c = listening.accept()) {
-                                ByteBuffer magic = ByteBuffer.allocate(4);
-                                while (magic.hasRemaining() && c.read(magic) >= 0) {
-                                    // bounded: the client sends its whole request at once
-                                }
-                                if (magic.position() > 0) {
-                                    return new String(magic.array(), 0, magic.position(), StandardCharsets.US_ASCII);
+                                DaemonCommand.Request r = DaemonCommand.Request.read(new java.io.DataInputStream(
+                                        java.nio.channels.Channels.newInputStream(c)));
+                                if (r != null) {
+                                    return r.args();
                                 }
                             } catch (java.io.IOException e) {
-                                return e.toString();
+                                // nothing came (EOF): the next one
                             }
                         }
-                        return "three connections without a request";
+                        return List.<String>of();
                     });
-                    assertEquals("LNW1", accepted.get(10, TimeUnit.SECONDS), "the request reaches the listener");
+                    List<String> args = accepted.get(10, TimeUnit.SECONDS);
+                    // the command, for the state directory the caller named, as an absolute path
+                    assertEquals(List.of("network", "ls"), args.subList(Math.max(0, args.size() - 2), args.size()),
+                            "the request reaches the listener: " + args);
+                    int state = args.indexOf("--state-dir");
+                    assertTrue(state >= 0 && Path.of(args.get(state + 1)).equals(ns.dir().resolve("state")
+                            .toAbsolutePath()), "the request names the state directory: " + args);
                 }
                 assertTrue(waiting.waitFor(10, TimeUnit.SECONDS), "the client ends once the listener hangs up");
                 assertTrue(new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
