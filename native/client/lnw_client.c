@@ -16,9 +16,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,11 +75,37 @@ static int fall_back(char **fallback)
 	return 1;
 }
 
+/*
+ * Handed over by a command's JVM (cli/HandOver.java), this client is that JVM's child rather
+ * than the lnw process itself, and must end with it: a SIGKILL of the JVM alone would leave it
+ * waiting for the daemon's answer, or running lnw exec's command, for a command that is gone.
+ * The kernel's signal on the parent's death carries over the client's exec of that command or
+ * of its fallback, as if they were the lnw process. LNW_CLIENT_PARENT names the parent, so a
+ * parent that died before the signal was asked for is seen; it is no variable for the command.
+ */
+static int end_with_parent(void)
+{
+	const char *parent = getenv("LNW_CLIENT_PARENT");
+	char *end;
+	long want;
+
+	if (!parent)
+		return 0;
+	want = strtol(parent, &end, 10);
+	unsetenv("LNW_CLIENT_PARENT");
+	if (want <= 1 || *end || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return -1;
+	return getppid() == (pid_t)want ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	char **args, **fallback, *end;
 	long n;
 	int fd;
+
+	if (end_with_parent() < 0)
+		return 1; /* its parent is gone already, or asked for what cannot be done */
 
 	if (argc < 3 || (n = strtol(argv[2], &end, 10)) < 0 || *end || n > argc - 3) {
 		fprintf(stderr, "usage: lnw-client SOCKET N ARG1..ARGN FALLBACK...\n");

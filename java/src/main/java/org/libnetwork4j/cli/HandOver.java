@@ -177,8 +177,11 @@ final class HandOver extends RuntimeException {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         scrub(pb.environment()); // the client becomes lnw exec's command, with its environment
+        // the client asks the kernel to kill it when this process dies (SIGKILL included)
+        pb.environment().put("LNW_CLIENT_PARENT", Long.toString(ProcessHandle.current().pid()));
         Process client = pb.start();
-        // a signal that ends this JVM (a runtime's timeout for lnw-cni) ends the client too
+        // a signal that ends this JVM (a runtime's timeout for lnw-cni) ends the client at once,
+        // not only once the JVM is gone
         Thread stop = new Thread(client::destroy, "lnw-stop-client");
         Runtime.getRuntime().addShutdownHook(stop);
         int code = client.waitFor();
@@ -207,7 +210,7 @@ final class HandOver extends RuntimeException {
             env.remove("LNW_NO_DAEMON");
         }
         for (String name : List.of("LNW_CLIENT_FALLBACK", "LNW_HANDED_OVER", "LNW_LOCK_WAITED", "LNW_CLIENT",
-                "LNW_LAUNCHER")) {
+                "LNW_LAUNCHER", "LNW_CLIENT_PARENT")) {
             env.remove(name);
         }
     }

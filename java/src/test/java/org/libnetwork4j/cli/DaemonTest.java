@@ -190,6 +190,68 @@ class DaemonTest {
     }
 
     /**
+     * A command's JVM that handed its command to the client, killed with SIGKILL alone (no
+     * signal to its process group, no shutdown hook), takes the client along: the client does
+     * not go on waiting for the daemon's answer for a command that is gone. Played here: this
+     * process holds the lock and listens as a daemon that never answers.
+     */
+    @Test
+    void aKilledJvmTakesItsHandedOverClientAlong(Namespaces ns) throws Exception {
+        Path state = ns.dir().resolve("state");
+        Files.createDirectories(state);
+        Path socket = state.resolve("lnw.sock");
+        List<String> ownJvm = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
+        ownJvm.addAll(CliTest.jvm(ns));
+        ownJvm.addAll(List.of("network", "ls"));
+        ProcessBuilder started = new ProcessBuilder(ownJvm).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        started.environment().put("LNW_CLIENT", clientPath().toString());
+        started.environment().put("LNW_LAUNCHER", "/bin/false");
+        List<SocketChannel> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(state.resolve("lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = lockFile.lock();
+                java.nio.channels.ServerSocketChannel listening = java.nio.channels.ServerSocketChannel
+                        .open(java.net.StandardProtocolFamily.UNIX)) {
+            listening.bind(UnixDomainSocketAddress.of(socket));
+            var request = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 3; i++) { // the JVM's own look at the socket says nothing
+                    try {
+                        SocketChannel c = listening.accept();
+                        open.add(c); // kept open, unanswered
+                        if (DaemonCommand.Request.read(new java.io.DataInputStream(
+                                java.nio.channels.Channels.newInputStream(c))) != null) {
+                            return;
+                        }
+                    } catch (java.io.IOException e) {
+                        // nothing came: the next one
+                    }
+                }
+            });
+            Process jvm = started.start();
+            try {
+                request.get(30, TimeUnit.SECONDS);
+                ProcessHandle client = jvm.toHandle().children()
+                        .filter(c -> c.info().command().orElse("").endsWith("lnw-client")).findFirst()
+                        .orElseThrow(() -> new AssertionError("the JVM handed over, but runs no lnw-client"));
+                Thread.sleep(200);
+                assertTrue(client.isAlive(), "the client waits for the answer while its JVM lives");
+                jvm.destroyForcibly(); // SIGKILL, to the JVM's pid only
+                assertTrue(jvm.waitFor(10, TimeUnit.SECONDS));
+                client.onExit().get(10, TimeUnit.SECONDS); // times out if the client stays
+            } finally {
+                jvm.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                jvm.destroyForcibly();
+                jvm.waitFor(10, TimeUnit.SECONDS);
+                for (SocketChannel c : open) {
+                    c.close();
+                }
+                Files.deleteIfExists(socket);
+            }
+        }
+    }
+
+    /**
      * Played by this process, a daemon starting up: the state directory's lock held (a
      * starting daemon recovers under it), the socket file deleted if there is one, then a
      * listener on it. The command started meanwhile must wait, not start a JVM of its own
