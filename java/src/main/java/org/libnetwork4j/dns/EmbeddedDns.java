@@ -67,6 +67,10 @@ import org.xbill.DNS.Rcode;
  * loop ({@link ForwardSockets}). At most
  * {@link #MAX_FORWARDS} are in flight, and at most {@link #MAX_FORWARDS_PER_SANDBOX} for one
  * sandbox, so that one container flooding unknown names leaves room for the others.
+ *
+ * <p><b>Waiting.</b> After answering, the loop polls its sockets for a short while before it
+ * sleeps ({@link SpinAfterActivity}): a query that follows soon finds it awake, which halves a
+ * query's round trip on a virtual machine.
  */
 public final class EmbeddedDns implements NameService {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDns.class);
@@ -86,6 +90,7 @@ public final class EmbeddedDns implements NameService {
     private final Netns host;
     private final Names names = new Names();
     private final Resolver resolver = new Resolver(names);
+    private final SpinAfterActivity spin = SpinAfterActivity.fromProperty(); // the loop's thread's
     private final EventLoopGroup loop;
     private final ExecutorService dialer;
     private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
@@ -101,7 +106,7 @@ public final class EmbeddedDns implements NameService {
     private EmbeddedDns(Netns host) {
         this.host = host;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lnw-dns", true),
-                EpollIoHandler.newFactory());
+                EpollIoHandler.newFactory(0, () -> spin));
         // TCP forwards connect with a blocking call (bounded by the forward timeout): never on
         // the event loop. They are rare (an upstream's truncated answer, asked again over TCP).
         ThreadPoolExecutor d = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
@@ -311,6 +316,7 @@ public final class EmbeddedDns implements NameService {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+            spin.answered(); // the asker's next query is likely a few tens of microseconds away
         }
 
         @Override
