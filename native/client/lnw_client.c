@@ -80,22 +80,32 @@ static int fall_back(char **fallback)
  * than the lnw process itself, and must end with it: a SIGKILL of the JVM alone would leave it
  * waiting for the daemon's answer, or running lnw exec's command, for a command that is gone.
  * The kernel's signal on the parent's death carries over the client's exec of that command or
- * of its fallback, as if they were the lnw process. LNW_CLIENT_PARENT names the parent, so a
- * parent that died before the signal was asked for is seen; it is no variable for the command.
+ * of its fallback, as if they were the lnw process (not over the exec of a set-user-ID or
+ * file-capability program: the kernel clears it then). LNW_CLIENT_PARENT names the parent, so
+ * a parent that died before the signal was asked for is seen; it is no variable for the
+ * command. Returns 0 to go on, 1 if the parent is gone (nobody to tell), -1 on an error told.
  */
 static int end_with_parent(void)
 {
 	const char *parent = getenv("LNW_CLIENT_PARENT");
 	char *end;
 	long want;
+	int valid;
 
 	if (!parent)
 		return 0;
 	want = strtol(parent, &end, 10);
+	valid = want > 0 && !*end; /* pid 1 too: the JVM of a container's entrypoint */
 	unsetenv("LNW_CLIENT_PARENT");
-	if (want <= 1 || *end || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	if (!valid) {
+		fprintf(stderr, "lnw: LNW_CLIENT_PARENT is not a process id\n");
 		return -1;
-	return getppid() == (pid_t)want ? 0 : -1;
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		fprintf(stderr, "lnw: cannot ask to end with the parent process: %s\n", strerror(errno));
+		return -1;
+	}
+	return getppid() == (pid_t)want ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -104,8 +114,8 @@ int main(int argc, char **argv)
 	long n;
 	int fd;
 
-	if (end_with_parent() < 0)
-		return 1; /* its parent is gone already, or asked for what cannot be done */
+	if (end_with_parent() != 0)
+		return 1;
 
 	if (argc < 3 || (n = strtol(argv[2], &end, 10)) < 0 || *end || n > argc - 3) {
 		fprintf(stderr, "usage: lnw-client SOCKET N ARG1..ARGN FALLBACK...\n");

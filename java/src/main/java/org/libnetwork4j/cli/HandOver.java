@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.ForbiddenException;
@@ -41,6 +42,8 @@ final class HandOver extends RuntimeException {
     /** The commands the launcher sends to a daemon: its list, in the same words. */
     static final Set<String> DAEMON_COMMANDS = Set.of("network", "sandbox", "exec", "events", "cni");
     private static final long POLL_MS = 50;
+    /** How long a signalled JVM lets its client act on the SIGTERM passed on. */
+    private static final long STOP_GRACE_SECONDS = 2;
 
     private final transient ControllerConfig config;
     private final List<String> globals;
@@ -177,12 +180,21 @@ final class HandOver extends RuntimeException {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         scrub(pb.environment()); // the client becomes lnw exec's command, with its environment
-        // the client asks the kernel to kill it when this process dies (SIGKILL included)
+        // the client asks the kernel to kill it when this process dies, SIGKILL included. The
+        // kernel sends that signal when the thread that started the client ends, not the
+        // process: this one must wait for the client, as it does below
         pb.environment().put("LNW_CLIENT_PARENT", Long.toString(ProcessHandle.current().pid()));
         Process client = pb.start();
-        // a signal that ends this JVM (a runtime's timeout for lnw-cni) ends the client at once,
-        // not only once the JVM is gone
-        Thread stop = new Thread(client::destroy, "lnw-stop-client");
+        // a signal that ends this JVM (a runtime's timeout for lnw-cni) gives the client (lnw
+        // exec's command, say) its SIGTERM and a moment to act on it before the JVM's end kills it
+        Thread stop = new Thread(() -> {
+            client.destroy();
+            try {
+                client.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lnw-stop-client");
         Runtime.getRuntime().addShutdownHook(stop);
         int code = client.waitFor();
         try {

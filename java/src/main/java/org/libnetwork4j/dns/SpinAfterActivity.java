@@ -6,8 +6,10 @@ import io.netty.channel.SelectStrategy;
 import io.netty.util.IntSupplier;
 
 /**
- * How the resolver's event loop waits: for a short while after it answered, it polls its
- * sockets instead of sleeping in epoll_wait; after that, it sleeps.
+ * How the resolver's event loop waits: for a short while after it read a batch of queries
+ * over UDP (answered, forwarded or dropped), it polls its sockets instead of sleeping in
+ * epoll_wait; after that, it sleeps. Answers from upstreams and queries over TCP start no
+ * window.
  *
  * <p><b>Why.</b> A sleeping loop thread is woken by the kernel when a query arrives, often on a
  * CPU that is idle and halted; on a virtual machine that wake-up is most of a query's latency
@@ -17,11 +19,11 @@ import io.netty.util.IntSupplier;
  * kernel's own busy polling ({@code net.core.busy_poll}, whose documented value is 50 us) does
  * for sockets whose device has a NAPI context, which a veth behind a bridge does not give.
  *
- * <p><b>What it costs.</b> At most the window's CPU after each burst of answers, none while
- * nothing is asked. Each empty poll yields the CPU ({@code sched_yield}), so a runnable thread
- * (the containers' own work, a join) goes first: under load this did not lower throughput on 2
- * cores (benchmarks/RESULTS.md). {@value #PROPERTY} sets the window in microseconds, 0 for
- * none.
+ * <p><b>What it costs.</b> At most the window's CPU after each burst of queries, none while
+ * nothing is asked. Each empty poll yields the CPU ({@code sched_yield}), so a thread runnable
+ * on the same CPU (the containers' own work, a join) goes first: under load this did not lower
+ * throughput on 2 cores (benchmarks/RESULTS.md). {@value #PROPERTY} sets the window in
+ * microseconds, 0 for none.
  *
  * <p>Used by the loop's thread only.
  */
@@ -45,8 +47,8 @@ final class SpinAfterActivity implements SelectStrategy {
         return new SpinAfterActivity(Long.getLong(PROPERTY, DEFAULT_MICROS), System::nanoTime);
     }
 
-    /** The loop answered something now: the window starts again. */
-    void answered() {
+    /** The loop read queries now: the window starts again. */
+    void queriesRead() {
         if (windowNanos > 0) {
             lastActive = clock.getAsLong();
             active = true;

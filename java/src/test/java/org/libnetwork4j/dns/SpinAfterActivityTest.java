@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The resolver loop's way of waiting, on a clock of the test's: it sleeps (SELECT) unless it
- * answered within the window, polls (and passes on what the poll found) inside it, and always
+ * read queries within the window, polls (and passes on what the poll found) inside it, and always
  * polls when tasks wait.
  */
 class SpinAfterActivityTest {
@@ -29,7 +29,7 @@ class SpinAfterActivityTest {
         assertEquals(SelectStrategy.SELECT, s.calculateStrategy(poll, false), "nothing answered yet");
         assertEquals(0, polls.get());
 
-        s.answered();
+        s.queriesRead();
         now.addAndGet(10_000);
         assertEquals(0, s.calculateStrategy(poll, false), "inside the window: an empty poll, then round again");
         ready = 3;
@@ -41,7 +41,7 @@ class SpinAfterActivityTest {
         assertEquals(SelectStrategy.SELECT, s.calculateStrategy(poll, false), "the window is over");
         assertEquals(2, polls.get());
 
-        s.answered(); // a new answer opens a new window
+        s.queriesRead(); // a new batch opens a new window
         now.addAndGet(49_000);
         assertEquals(3, s.calculateStrategy(poll, false));
     }
@@ -57,7 +57,7 @@ class SpinAfterActivityTest {
     @Test
     void aWindowOfZeroAlwaysSleeps() throws Exception {
         SpinAfterActivity s = new SpinAfterActivity(0, now::get);
-        s.answered();
+        s.queriesRead();
         assertEquals(SelectStrategy.SELECT, s.calculateStrategy(poll, false));
         assertEquals(0, polls.get());
     }
