@@ -141,12 +141,7 @@ class DaemonTest {
             // that JVM, finding the lock taken, hands the command to the client once the socket
             // is there, instead of waiting for a lock the daemon keeps
             Files.deleteIfExists(socket);
-            List<String> ownJvm = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
-            ownJvm.addAll(CliTest.jvm(ns));
-            ownJvm.addAll(List.of("network", "ls"));
-            ProcessBuilder started = new ProcessBuilder(ownJvm);
-            started.environment().put("LNW_CLIENT", clientPath().toString()); // as the launcher exports them
-            started.environment().put("LNW_LAUNCHER", "/bin/false"); // the client's fallback, not wanted here
+            ProcessBuilder started = ownJvm(ns, "network", "ls");
             reachesTheListenerOnceTheLockIsTaken(ns, socket, started);
 
             client(ns, ns.host(), "sandbox", "rm", "a", "b").ok();
@@ -200,13 +195,8 @@ class DaemonTest {
         Path state = ns.dir().resolve("state");
         Files.createDirectories(state);
         Path socket = state.resolve("lnw.sock");
-        List<String> ownJvm = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
-        ownJvm.addAll(CliTest.jvm(ns));
-        ownJvm.addAll(List.of("network", "ls"));
-        ProcessBuilder started = new ProcessBuilder(ownJvm).redirectErrorStream(true)
+        ProcessBuilder started = ownJvm(ns, "network", "ls").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        started.environment().put("LNW_CLIENT", clientPath().toString());
-        started.environment().put("LNW_LAUNCHER", "/bin/false");
         List<SocketChannel> open = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(state.resolve("lock"),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
@@ -406,6 +396,20 @@ class DaemonTest {
     /** The client, run in where, sending args to the daemon; the in-process JVM as fallback. */
     static Run client(Namespaces ns, TestNs where, String... args) {
         return CliTest.run(clientCommand(ns, where, List.of(args)), args);
+    }
+
+    /**
+     * An lnw command in a JVM of its own in the fake host, started as the launcher starts one
+     * when it finds no daemon: told where the client is, so that it may hand the command over.
+     */
+    private static ProcessBuilder ownJvm(Namespaces ns, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns.host().path()));
+        cmd.addAll(CliTest.jvm(ns));
+        cmd.addAll(List.of(command));
+        ProcessBuilder b = new ProcessBuilder(cmd);
+        b.environment().put("LNW_CLIENT", clientPath().toString()); // as the launcher exports them
+        b.environment().put("LNW_LAUNCHER", "/bin/false"); // the client's fallback, not wanted here
+        return b;
     }
 
     private static Path clientPath() {
