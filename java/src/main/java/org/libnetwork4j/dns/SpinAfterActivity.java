@@ -35,7 +35,7 @@ final class SpinAfterActivity implements SelectStrategy {
     private final long windowNanos;
     private final LongSupplier clock;
     private long lastActive;
-    private boolean active; // anything answered yet
+    private boolean active; // queries read within the window
 
     SpinAfterActivity(long windowMicros, LongSupplier clock) {
         this.windowNanos = Math.max(0, windowMicros) * 1000;
