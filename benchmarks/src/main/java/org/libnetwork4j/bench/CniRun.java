@@ -11,10 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.cni.CniPlugin;
-import org.libnetwork4j.kernel.Netlink;
 import org.libnetwork4j.kernel.Netns;
 
 /**
@@ -40,16 +38,11 @@ public final class CniRun {
         Path root = Files.createTempDirectory(Path.of(a[2]), "lnw-cnirun-");
         PrintWriter csv = a.length > 3 ? new PrintWriter(Files.newBufferedWriter(Path.of(a[3]),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) : null;
-        Netns host = Netns.createAt(root, "host");
+        Netns host = Bench.fakeHost(root);
         List<Long> add = new ArrayList<>();
         List<Long> del = new ArrayList<>();
         try {
-            try (Netlink nl = Netlink.open(host)) {
-                nl.setUp(nl.link("lo").index());
-            }
-            try (NetworkController c = NetworkController.create(ControllerConfig.builder()
-                    .hostNamespace(host.path().orElseThrow()).stateDir(root.resolve("state"))
-                    .runDir(root.resolve("run")).build())) {
+            try (NetworkController c = NetworkController.create(Bench.controllerConfig(root, host).build())) {
                 NetworkController kept = unclosable(c);
                 for (int i = 0; i < warmup + n; i++) {
                     Netns ctr = Netns.createAt(root, "c" + i);

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 
-import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
@@ -29,12 +28,8 @@ final class ControllerWorld implements AutoCloseable {
         Netns made = null;
         NetworkController c = null;
         try {
-            made = Netns.createAt(root, "host");
-            try (Netlink nl = Netlink.open(made)) {
-                nl.setUp(nl.link("lo").index());
-            }
-            c = NetworkController.create(ControllerConfig.builder().hostNamespace(made.path().orElseThrow())
-                    .stateDir(root.resolve("state")).runDir(root.resolve("run")).build());
+            made = Bench.fakeHost(root);
+            c = NetworkController.create(Bench.controllerConfig(root, made).build());
             network = c.newNetwork("bridge", "bench", NetworkOptions.builder().subnet("10.201.0.0/16").build());
         } catch (RuntimeException e) {
             // a failed trial gets no teardown from JMH: nothing it made may stay (the fake host's

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 
-import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
@@ -42,24 +41,19 @@ public final class PeerRun {
         Path root = Files.createTempDirectory(Path.of(a[3]), "lnwp-java-");
         String system = port ? "lnw4j-port" : macvlan ? "lnw4j-macvlan" : "lnw4j";
         EndpointOptions opts = port ? EndpointOptions.builder().publish("8080:80").build() : EndpointOptions.defaults();
-        Netns host = Netns.createAt(root, "host");
+        Netns host = Bench.fakeHost(root);
         Netns lan = macvlan ? Netns.createAt(root, "lan") : null;
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(Path.of(a[4]), StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND))) {
-            try (Netlink nl = Netlink.open(host)) {
-                nl.setUp(nl.link("lo").index());
-                if (macvlan) {
-                    try (Netlink l = Netlink.open(lan)) {
-                        var p = nl.createVeth(org.libnetwork4j.kernel.VethSpec.of("lnwpar", "eth0").peerIn(l).up());
-                        l.addAddr(org.libnetwork4j.kernel.Addr.of(p.peer().index(), "10.204.0.1/16"));
-                        l.setUp(p.peer().index());
-                    }
+            if (macvlan) {
+                try (Netlink nl = Netlink.open(host); Netlink l = Netlink.open(lan)) {
+                    var p = nl.createVeth(org.libnetwork4j.kernel.VethSpec.of("lnwpar", "eth0").peerIn(l).up());
+                    l.addAddr(org.libnetwork4j.kernel.Addr.of(p.peer().index(), "10.204.0.1/16"));
+                    l.setUp(p.peer().index());
                 }
             }
             long c0 = System.nanoTime();
-            try (NetworkController c = NetworkController.create(ControllerConfig.builder()
-                    .hostNamespace(host.path().orElseThrow()).stateDir(root.resolve("state"))
-                    .runDir(root.resolve("run")).build())) {
+            try (NetworkController c = NetworkController.create(Bench.controllerConfig(root, host).build())) {
                 Network net = macvlan
                         ? c.newNetwork("macvlan", "bench", NetworkOptions.builder()
                                 .ipam(org.libnetwork4j.IpamConfig.builder().subnet("10.204.0.0/16").gateway("10.204.0.1")

@@ -55,12 +55,8 @@ public final class ScaleRun {
         Netns host = null;
         Throwable first = null;
         try {
-            host = Netns.createAt(root, "host");
-            try (Netlink nl = Netlink.open(host)) {
-                nl.setUp(nl.link("lo").index());
-            }
-            ControllerConfig config = ControllerConfig.builder().hostNamespace(host.path().orElseThrow())
-                    .stateDir(root.resolve("state")).runDir(root.resolve("run")).build();
+            host = Bench.fakeHost(root);
+            ControllerConfig config = Bench.controllerConfig(root, host).build();
             current = NetworkController.create(config);
             run(current, config, total, perBridge, host);
         } catch (Throwable t) {
