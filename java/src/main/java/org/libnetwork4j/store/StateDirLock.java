@@ -41,7 +41,7 @@ public final class StateDirLock implements AutoCloseable {
 
     /**
      * Takes the lock of dir, waiting up to {@code wait} (zero: try once) for a holder to let
-     * go; fails with a {@link ForbiddenException} that names the holder's pid.
+     * go; fails with a {@link StateDirectoryInUseException} that names the holder's pid.
      *
      * @param stateDir the state directory, made if missing
      * @param wait     how long to wait for the holder, polling every 50 ms

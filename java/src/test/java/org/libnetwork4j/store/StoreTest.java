@@ -26,6 +26,7 @@ import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.PortMapping;
 import org.libnetwork4j.Protocol;
 import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.StateDirectoryInUseException;
 
 /** The store on its own: no root, no kernel. */
 class StoreTest {
@@ -241,7 +242,7 @@ class StoreTest {
     void oneWriterPerStateDirectory(@TempDir Path dir) {
         try (StateDirLock first = StateDirLock.acquire(dir, Duration.ZERO)) {
             long t0 = System.nanoTime();
-            var e = assertThrows(org.libnetwork4j.StateDirectoryInUseException.class,
+            var e = assertThrows(StateDirectoryInUseException.class,
                     () -> StateDirLock.acquire(dir, Duration.ofMillis(200)));
             long waited = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e.getMessage().contains("in use by this process (pid " + ProcessHandle.current().pid()), e.getMessage());
