@@ -1,6 +1,7 @@
 package org.libnetwork4j.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.NsRef;
@@ -144,7 +146,10 @@ class DockerCliTest {
 
             // rm, prune
             assertEquals("n1\n", ok("network", "rm", "n1"));
-            assertTrue(Oracle.link(ns.host(), "dapi0").isEmpty(), "n1's bridge is gone");
+            // down at once, and gone as soon as the kernel's background delete ends
+            assertFalse(Oracle.upLinkNames(ns.host()).contains("dapi0"), "n1's bridge is down");
+            assertEquals(Boolean.FALSE, Eventually.settled(() -> Oracle.link(ns.host(), "dapi0").isPresent(), false),
+                    "n1's bridge is gone");
             Oracle.Result rmMissing = docker("network", "rm", "nope");
             assertEquals(1, rmMissing.exitCode());
             // the daemon's message, or the 20.10 CLI's own words for a 404
@@ -154,8 +159,8 @@ class DockerCliTest {
             assertEquals("Deleted Networks:\nn2\n\n", ok("network", "prune", "-f", "--filter", "label!=keep"));
             assertEquals("Deleted Networks:\nn4\n\n", ok("network", "prune", "-f"));
             assertEquals("", ok("network", "ls", "-q"));
-            assertTrue(Oracle.linkNames(ns.host()).stream().noneMatch(l -> l.startsWith("br-") || l.startsWith("veth")),
-                    "no bridge or veth left: " + Oracle.linkNames(ns.host()));
+            assertEquals(List.of(), Eventually.settled(() -> Oracle.linkNames(ns.host()).stream()
+                    .filter(l -> l.startsWith("br-") || l.startsWith("veth")).toList(), List.of()), "no bridge or veth left");
 
             // docker events: what happened, as dockerd's network events
             List<String> events = ok("events", "--since", Long.toString(start.getEpochSecond()), "--until",

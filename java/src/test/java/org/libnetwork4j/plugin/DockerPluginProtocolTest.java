@@ -24,6 +24,7 @@ import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.http.Request;
 import org.libnetwork4j.http.Response;
+import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.Oracle;
@@ -109,7 +110,10 @@ class DockerPluginProtocolTest {
         ok(p, "/IpamDriver.ReleaseAddress", "{\"PoolID\":\"" + poolId + "\",\"Address\":\"10.66.0.2\"}");
         ok(p, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"" + NET + "\"}");
         ok(p, "/IpamDriver.ReleasePool", "{\"PoolID\":\"" + poolId + "\"}");
-        assertTrue(Oracle.link(ns.host(), "lnwt-dbr").isEmpty(), "the bridge is gone");
+        // down at once, and gone as soon as the kernel's background delete ends
+        assertFalse(Oracle.upLinkNames(ns.host()).contains("lnwt-dbr"), "the bridge is down");
+        assertEquals(Boolean.FALSE, Eventually.settled(() -> Oracle.link(ns.host(), "lnwt-dbr").isPresent(), false),
+                "the bridge is gone");
         assertFalse(Oracle.out(ns.host(), "nft", "list", "ruleset").contains("8086"), "and the port's rules");
         assertTrue(c.networks().isEmpty());
     }

@@ -120,6 +120,15 @@ public final class Oracle {
         return names;
     }
 
+    /** The names of the links in ns that are administratively up. */
+    public static List<String> upLinkNames(NsRef ns) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode l : ip(ns, "link", "show", "up")) {
+            names.add(l.path("ifname").asText());
+        }
+        return names;
+    }
+
     /** "ADDR/LEN" of every address of the given family ("inet"/"inet6") on dev in ns. */
     public static List<String> addrs(NsRef ns, String dev, String family) {
         List<String> out = new ArrayList<>();
