@@ -24,9 +24,16 @@ final class Join {
 
     /**
      * The names an endpoint brings to the resolver, as Docker's: the container's name, the
-     * endpoint's aliases, the first 12 digits of the sandbox's id.
+     * endpoint's aliases, the first 12 digits of the sandbox's id. None for a sandbox's way
+     * out through docker_gwbridge, an anonymous endpoint in libnetwork: every overlay
+     * container of the host is on that network, and its names there would let a container
+     * find those of overlay networks it is not on, at addresses it cannot reach (ICC is off).
+     * Its sandbox still asks through it (the resolver knows the asker by that address).
      */
     static List<String> dnsNames(SandboxImpl sb, EndpointImpl ep) {
+        if (GatewayBridge.isWayOut(ep, sb)) {
+            return List.of();
+        }
         List<String> l = new ArrayList<>();
         l.add(sb.containerId());
         l.addAll(ep.aliases());

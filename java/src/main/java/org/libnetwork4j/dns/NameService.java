@@ -73,7 +73,7 @@ public interface NameService extends AutoCloseable {
      * @param endpointId the endpoint
      * @param sandboxId  the sandbox it joined
      * @param names      the names it brings (the container's name first), matched without
-     *                   regard to case
+     *                   regard to case; none for an endpoint its sandbox only asks through
      * @param ipv4       its IPv4 address, or null
      * @param ipv6       its IPv6 address, or null
      */

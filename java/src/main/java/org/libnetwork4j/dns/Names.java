@@ -138,7 +138,11 @@ final class Names {
         return sandboxes.get(id);
     }
 
-    /** Registers a joined endpoint of a served network (of any other network: nothing to do). */
+    /**
+     * Registers a joined endpoint of a served network (of any other network: nothing to do).
+     * With no names, it is known only as an asker: its sandbox asks through it, and no name or
+     * reverse lookup finds it.
+     */
     void join(String networkId, String endpointId, String sandboxId, List<String> names, InetAddress ipv4,
             InetAddress ipv6) {
         Net n = nets.get(networkId);
@@ -152,15 +156,14 @@ final class Names {
                 lower.add(l);
             }
         }
-        if (lower.isEmpty()) {
-            return;
-        }
         Entry e = new Entry(endpointId, sandboxId, List.copyOf(lower), ipv4, ipv6);
         leave(networkId, endpointId); // a second join of the same endpoint replaces the first
         n.byEndpoint.put(endpointId, e);
         for (InetAddress a : addresses(e)) {
             n.byAddress.put(a, e);
-            n.byReverse.put(ReverseMap.fromAddress(a), e);
+            if (!e.names().isEmpty()) {
+                n.byReverse.put(ReverseMap.fromAddress(a), e);
+            }
         }
         for (String name : e.names()) {
             n.byName.compute(name, (k, list) -> {

@@ -250,10 +250,25 @@ class OverlayClusterTest {
         assertTrue(lnwOut(1, "network", "ls", "--format", "json").contains("\"docker_gwbridge\""),
                 "a controller with a cluster store keeps the way out");
         lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.93.0.0/24", "ov3");
-        NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c1").strip()));
+        // its upstream a neighbour with no DNS server: a name forwarded fails inside the lab
+        NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "--dns", "192.168.77.100", "c1").strip()));
         lnw(1, "network", "connect", "-p", "8087:80", "ov3", "c1");
         assertEquals(List.of("10.93.0.2/24"), Oracle.addrs(c1, "eth0", "inet"), "the overlay's interface");
         assertEquals(1, Oracle.addrs(c1, "eth1", "inet").size(), "and one on docker_gwbridge");
+
+        // The way out is anonymous, as libnetwork's: c4, on another overlay network of this
+        // host, shares only docker_gwbridge with c1, and c1 finds it under no name
+        lnw(1, "network", "create", "-d", "overlay", "--subnet", "10.95.0.0/24", "ov4");
+        NsRef c4 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "c4").strip()));
+        lnw(1, "network", "connect", "ov4", "c4");
+        String c4Out = Oracle.addrs(c4, "eth1", "inet").get(0).split("/")[0];
+        assertEquals("10.93.0.2", dig(1, "c1", "c1"), "c1's own name, on the network it joined first");
+        assertEquals("", dig(1, "c1", "c4"), "not c4's address on docker_gwbridge, nor any other");
+        assertEquals("", dig(1, "c1", "-x", c4Out), "no name for c4's address on docker_gwbridge either");
+        assertEquals("10.95.0.2", dig(1, "c4", "c4"), "c4 asks through its own way out");
+        lnw(1, "network", "disconnect", "ov4", "c4");
+        lnw(1, "sandbox", "rm", "c4");
+        lnw(1, "network", "rm", "ov4");
         assertTrue(Oracle.out(c1, "ip", "route", "show", "default").contains("dev eth1"),
                 "the default route goes out through docker_gwbridge");
         TestNs neighbour = lab.etcdHost();
@@ -410,6 +425,15 @@ class OverlayClusterTest {
             m.put(l.get(i).substring(prefix.length()), l.get(i + 1));
         }
         return m;
+    }
+
+    /** What dig +short prints for ARGS asked from inside sandbox of host, one try of 2 s. */
+    private String dig(int host, String sandbox, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("exec", sandbox, "--", "dig", "+short", "+time=2", "+tries=1"));
+        cmd.addAll(List.of(args));
+        Oracle.Result r = lnwRun(host, cmd.toArray(String[]::new));
+        // a failed lookup prints why on stdout with +short too (";; ..."), and nothing else
+        return r.out().lines().filter(l -> !l.startsWith(";;")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     private void eventually(String what, BooleanSupplier check) throws InterruptedException {

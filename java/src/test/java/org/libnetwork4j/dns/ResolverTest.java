@@ -65,6 +65,31 @@ class ResolverTest {
     }
 
     @Test
+    void anEndpointWithoutNamesAsksAndIsFoundUnderNone() throws Exception {
+        // as an overlay container's way out: s3 asks through e4, which brings no name; e5's
+        // sandbox shares only that network with it
+        names.addNetwork("gw", "docker_gwbridge", false);
+        names.addSandbox("s3", List.of(), null);
+        names.join("n2", "e6", "s3", List.of("ov"), ip("10.2.0.9"), null);
+        InetAddress way = ip("172.18.0.2");
+        names.join("gw", "e4", "s3", List.of(), way, null);
+        names.join("gw", "e5", "s1", List.of(), ip("172.18.0.3"), null);
+        Message own = new Message(assertInstanceOf(Resolver.Reply.class,
+                resolver.answer("gw", way, query("ov", Type.A), false)).wire());
+        assertEquals(Set.of("10.2.0.9"), addresses(own), "it asks, and its own network answers");
+        Resolver.Outcome other = resolver.answer("gw", way, query("web", Type.A), false);
+        assertInstanceOf(Resolver.Reply.class, other);
+        assertEquals(Rcode.SERVFAIL, new Message(((Resolver.Reply) other).wire()).getRcode(),
+                "s1's name is not found through the network they share (and s3 has no upstream)");
+        Message ptr = new Message(assertInstanceOf(Resolver.Reply.class, resolver.answer("gw", way,
+                query(ReverseMap.fromAddress("172.18.0.3").toString(), Type.PTR), false)).wire());
+        assertEquals(Rcode.SERVFAIL, ptr.getRcode(), "nor its address");
+        names.leave("gw", "e4");
+        assertInstanceOf(Resolver.Drop.class, resolver.answer("gw", way, query("ov", Type.A), false),
+                "gone, it is nobody's to answer");
+    }
+
+    @Test
     void answersWithEveryAddressOfTheNameInTheFirstNetworkThatKnowsIt() throws Exception {
         Message r = ask(a1, query("db", Type.A));
         assertEquals(Rcode.NOERROR, r.getRcode());
