@@ -31,10 +31,13 @@ import org.xbill.DNS.Type;
  *
  * <p>Semantics are those of Docker 20.10's embedded resolver, scoped by the asker: the query's
  * source address, on the network whose listener got it, names the asking endpoint, and so its
- * sandbox; the names in scope are those of the sandbox's networks, searched in the order it
- * joined them, and the first network that knows a name decides the answer (as in Docker).
+ * sandbox; the names in scope are those of the sandbox's networks, and the first of them that
+ * has the name with an address of the asked family answers (as in Docker).
  * {@code NAME.NETWORK} looks in that network only. Differences, and why:
  * <ul>
+ *   <li>the networks are searched in the order the sandbox joined them; Docker sorts its
+ *       endpoints (by priority, then docker_gwbridge and internal networks last, then by
+ *       network name), which differs only for a name known on two of the asker's networks;</li>
  *   <li>a known name asked for a type other than A or AAAA gets an empty NOERROR rather than a
  *       forward: a container's name is never sent to an outside server;</li>
  *   <li>a query from a source that is not a joined endpoint of that network gets no answer at
@@ -146,39 +149,42 @@ final class Resolver {
         return new Forward(q, sb, maxSize);
     }
 
-    /** A or AAAA (or another type) for a name in scope; null if no network knows the name. */
+    /**
+     * A or AAAA (or another type) for a name in scope; null if no network knows the name. The
+     * first network that has the name with an address of the asked family answers (as
+     * Docker's, which goes on to the asker's next network for an AAAA the first cannot give);
+     * if the name is known but none has such an address, the answer is empty.
+     */
     private Local lookup(Message q, Record question, List<Names.Net> scope, int maxSize) {
         String name = question.getName().toString(true).toLowerCase(Locale.ROOT);
-        List<Names.Entry> found = null;
+        int type = question.getType();
+        boolean known = false;
+        List<Record> answers = new ArrayList<>();
         for (Names.Net n : scope) {
-            found = n.byName.get(name);
+            List<Names.Entry> found = n.byName.get(name);
             if (found != null) {
-                break;
+                known = true;
+                if (addRecords(answers, question, found, type)) {
+                    break;
+                }
             }
         }
-        if (found == null) {
+        if (answers.isEmpty()) {
             for (Names.Net n : scope) {
                 if (name.length() > n.name.length() + 1 && name.endsWith(n.name)
                         && name.charAt(name.length() - n.name.length() - 1) == '.') {
-                    found = n.byName.get(name.substring(0, name.length() - n.name.length() - 1));
+                    List<Names.Entry> found = n.byName.get(name.substring(0, name.length() - n.name.length() - 1));
                     if (found != null) {
-                        break;
+                        known = true;
+                        if (addRecords(answers, question, found, type)) {
+                            break;
+                        }
                     }
                 }
             }
         }
-        if (found == null) {
+        if (!known) {
             return null;
-        }
-        int type = question.getType();
-        List<Record> answers = new ArrayList<>();
-        for (Names.Entry e : found) {
-            if ((type == Type.A || type == Type.ANY) && e.ipv4() != null) {
-                answers.add(new ARecord(question.getName(), DClass.IN, TTL, e.ipv4()));
-            }
-            if ((type == Type.AAAA || type == Type.ANY) && e.ipv6() != null) {
-                answers.add(new AAAARecord(question.getName(), DClass.IN, TTL, e.ipv6()));
-            }
         }
         Collections.shuffle(answers, ThreadLocalRandom.current()); // round robin
         if (answers.size() > AnswerCache.MAX_VARIANTS) { // a fresh shuffle per answer: not kept
@@ -194,19 +200,41 @@ final class Resolver {
         return new Local(variants, true);
     }
 
-    /** PTR for an address of an endpoint in scope: NAME.NETWORK.; null if none has it. */
+    /** Adds found's records of the asked type to answers; true if there was one. */
+    private static boolean addRecords(List<Record> answers, Record question, List<Names.Entry> found, int type) {
+        int before = answers.size();
+        for (Names.Entry e : found) {
+            if ((type == Type.A || type == Type.ANY) && e.ipv4() != null) {
+                answers.add(new ARecord(question.getName(), DClass.IN, TTL, e.ipv4()));
+            }
+            if ((type == Type.AAAA || type == Type.ANY) && e.ipv6() != null) {
+                answers.add(new AAAARecord(question.getName(), DClass.IN, TTL, e.ipv6()));
+            }
+        }
+        return answers.size() > before;
+    }
+
+    /**
+     * PTR for an address of an endpoint in scope: NAME.NETWORK.; null if none has it. NAME is
+     * the first of the endpoint's names that makes a valid domain name: the container's, unless
+     * it cannot be a label (a runtime's 64-digit id, as CNI gives, is one over the 63 allowed),
+     * then an alias or the sandbox id's first 12 digits.
+     */
     private Local reverse(Message q, Record question, List<Names.Net> scope, int maxSize) {
         for (Names.Net n : scope) {
             Names.Entry e = n.byReverse.get(question.getName());
             if (e != null) {
-                try {
-                    Name target = Name.fromString(e.primary() + "." + n.name + ".");
-                    return new Local(reply(q, Rcode.NOERROR,
-                            List.of(new PTRRecord(question.getName(), DClass.IN, TTL, target)), maxSize, true)
-                            .wire(), true);
-                } catch (TextParseException notAName) {
-                    return new Local(reply(q, Rcode.SERVFAIL, List.of(), maxSize, false).wire(), false);
+                for (String name : e.names()) {
+                    try {
+                        Name target = Name.fromString(name + "." + n.name + ".");
+                        return new Local(reply(q, Rcode.NOERROR,
+                                List.of(new PTRRecord(question.getName(), DClass.IN, TTL, target)), maxSize, true)
+                                .wire(), true);
+                    } catch (TextParseException notAName) {
+                        // the next one
+                    }
                 }
+                return new Local(reply(q, Rcode.SERVFAIL, List.of(), maxSize, false).wire(), false);
             }
         }
         return null;

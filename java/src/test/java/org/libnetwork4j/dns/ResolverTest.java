@@ -113,6 +113,35 @@ class ResolverTest {
     }
 
     @Test
+    void anAddressTheFirstNetworkCannotGiveComesFromTheNext() throws Exception {
+        // s4 joined n2 first: "db" there has no IPv6, n1's has
+        names.addSandbox("s4", List.of(), null);
+        InetAddress s4 = ip("10.2.0.7");
+        names.join("n2", "e7", "s4", List.of("c4"), s4, null);
+        names.join("n1", "e8", "s4", List.of("c4b"), ip("10.1.0.8"), null);
+        Message v4 = new Message(((Resolver.Reply) resolver.answer("n2", s4, query("db", Type.A), false)).wire());
+        assertEquals(Set.of("10.2.0.3"), addresses(v4), "n2 first");
+        Message v6 = new Message(((Resolver.Reply) resolver.answer("n2", s4, query("db", Type.AAAA), false)).wire());
+        assertEquals(Set.of("fd00:0:0:0:0:0:0:3"), addresses(v6), "n2 has no IPv6 for it: n1's");
+        Message none = new Message(((Resolver.Reply) resolver.answer("n2", s4, query("cache", Type.AAAA), false))
+                .wire());
+        assertEquals(Rcode.NOERROR, none.getRcode(), "no network has one: empty");
+        assertTrue(none.getSection(Section.ANSWER).isEmpty());
+    }
+
+    @Test
+    void ptrTakesTheFirstNameThatIsALabel() throws Exception {
+        // a CNI container's id is 64 digits, one over a label's 63
+        String cniId = "0123456789abcdef".repeat(4);
+        InetAddress a = ip("10.1.0.9");
+        names.join("n1", "e9", "s2", List.of(cniId, "0123456789ab"), a, null);
+        Message r = ask(a1, Message.newQuery(Record.newRecord(ReverseMap.fromAddress(a), Type.PTR, DClass.IN))
+                .toWire());
+        assertEquals(List.of("0123456789ab.front."), r.getSection(Section.ANSWER).stream()
+                .map(Record::rdataToString).toList());
+    }
+
+    @Test
     void ptrAnswersNameDotNetwork() throws Exception {
         Message r = ask(a1, Message.newQuery(Record.newRecord(ReverseMap.fromAddress(a2), Type.PTR, DClass.IN))
                 .toWire());
