@@ -10,8 +10,9 @@ import org.libnetwork4j.IpAddresses;
 /**
  * The aliases of endpoints in the hosts files of the other sandboxes on their networks, as
  * Docker's legacy links did: what serves names where no resolver runs (a controller opened for
- * one command); the embedded resolver answers them too. Runs with no lock held: the peers are read
- * first (network and endpoint state), then each sandbox takes only its own lock to write.
+ * one command). A sandbox whose resolv.conf names the embedded resolver keeps them out of its
+ * file ({@link SandboxFiles}): the resolver answers them. Runs with no lock held: the peers are
+ * read first (network and endpoint state), then each sandbox takes only its own lock to write.
  */
 final class HostsPeers {
     private HostsPeers() {

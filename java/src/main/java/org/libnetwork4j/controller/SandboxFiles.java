@@ -25,6 +25,8 @@ final class SandboxFiles {
     private String hostsContent;
     private List<String> peerLines = List.of();
     private List<InetAddress> resolvers = List.of();
+    /** The sandbox's own addresses, as the hosts file was last written with. */
+    private List<InetAddress> own = List.of();
 
     private SandboxFiles(Path dir, SandboxOptions options, ResolvConf hostResolvConf) {
         this.dir = dir;
@@ -64,7 +66,20 @@ final class SandboxFiles {
     void writeResolvConf(List<InetAddress> now) {
         if (!now.equals(resolvers)) {
             EtcFiles.write(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
-            resolvers = List.copyOf(now);
+            setResolvers(now);
+        }
+    }
+
+    /**
+     * The peers' alias lines are the names' fallback where no resolver answers: with one, they
+     * go from the hosts file (the C library would read them before it asks DNS, and always
+     * get an alias shared by several containers in the file's order), and come back without.
+     */
+    private void setResolvers(List<InetAddress> now) {
+        boolean had = !resolvers.isEmpty();
+        resolvers = List.copyOf(now);
+        if (had != !resolvers.isEmpty() && !peerLines.isEmpty() && hostsContent != null) {
+            writeHosts(own);
         }
     }
 
@@ -76,7 +91,7 @@ final class SandboxFiles {
         if (!asWritten) {
             writeIfDifferent(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
         }
-        resolvers = List.copyOf(now);
+        setResolvers(now);
     }
 
     private static void writeIfDifferent(Path file, String content) {
@@ -101,6 +116,7 @@ final class SandboxFiles {
 
     /** Rewrites the hosts file if its content changes (without a hostname, joins do not). */
     void writeHosts(List<InetAddress> own) {
+        this.own = List.copyOf(own);
         String content = content(own);
         if (!content.equals(hostsContent)) {
             EtcFiles.write(hosts(), content);
@@ -113,6 +129,7 @@ final class SandboxFiles {
      * taken as written (not read) after a clean close, which left it as the last change wrote it.
      */
     void restoreHosts(List<InetAddress> own, boolean asWritten) {
+        this.own = List.copyOf(own);
         String content = content(own);
         if (!asWritten) {
             writeIfDifferent(hosts(), content);
@@ -134,7 +151,8 @@ final class SandboxFiles {
     }
 
     private String content(List<InetAddress> own) {
-        return EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(), own, peerLines);
+        return EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(), own,
+                resolvers.isEmpty() ? peerLines : List.of());
     }
 
     /**

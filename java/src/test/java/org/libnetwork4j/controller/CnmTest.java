@@ -120,9 +120,15 @@ class CnmTest {
                 "the subnet itself is reachable");
     }
 
+    /** A controller with no resolver: the hosts files are how aliases resolve. */
+    private static NetworkController withoutResolver(Namespaces ns) {
+        return ns.controller(org.libnetwork4j.ControllerConfig.builder().hostResolvConf(ns.fakeResolvConf("192.0.2.53"))
+                .embeddedDns(false));
+    }
+
     @Test
-    void aliasesGoIntoThePeersHostsFilesWhileJoined(Namespaces ns) throws Exception {
-        NetworkController c = ns.controller();
+    void aliasesGoIntoThePeersHostsFilesWhereNoResolverAnswers(Namespaces ns) throws Exception {
+        NetworkController c = withoutResolver(ns);
         Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.12.0.0/24").build());
         Network other = c.newNetwork("bridge", "n2", NetworkOptions.builder().subnet("10.13.0.0/24").build());
         Sandbox peer = n.createEndpoint("peer").join("peer");
@@ -154,6 +160,29 @@ class CnmTest {
         assertFalse(java.nio.file.Files.readString(late.hostsPath()).contains("pg"));
         assertThrows(org.libnetwork4j.InvalidParameterException.class,
                 () -> org.libnetwork4j.EndpointOptions.builder().alias("no spaces").build());
+    }
+
+    @Test
+    void whereTheResolverAnswersThePeersAliasesStayOutOfTheHostsFiles(Namespaces ns) throws Exception {
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.12.0.0/24").build());
+        Sandbox peer = n.createEndpoint("peer").join("peer");
+        n.createEndpoint("web", org.libnetwork4j.EndpointOptions.builder().alias("www").build()).join("web");
+        String line = "10.12.0.3\twww";
+        // the C library would read such a line before it asks DNS: an alias shared by several
+        // containers would always give the file's first
+        assertFalse(java.nio.file.Files.readString(peer.hostsPath()).contains("www"), "no line for the resolver's names");
+        assertEquals("10.12.0.3\n", Oracle.out(NsRef.of(peer), "dig", "+short", "+time=2", "+tries=1", "@10.12.0.1",
+                "www"), "the resolver answers it");
+        c.close();
+        // reopened without a resolver (lnw without its daemon), the file is the fallback again;
+        // with one, the line goes again
+        c = withoutResolver(ns);
+        assertTrue(java.nio.file.Files.readString(peer.hostsPath()).contains(line), "the fallback");
+        c.close();
+        c = ns.controller();
+        assertFalse(java.nio.file.Files.readString(peer.hostsPath()).contains("www"), "left to the resolver again");
+        c.close();
     }
 
     @Test
