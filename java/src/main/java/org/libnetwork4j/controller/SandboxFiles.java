@@ -76,10 +76,15 @@ final class SandboxFiles {
      * get an alias shared by several containers in the file's order), and come back without.
      */
     private void setResolvers(List<InetAddress> now) {
-        boolean had = !resolvers.isEmpty();
+        List<InetAddress> was = resolvers;
         resolvers = List.copyOf(now);
-        if (had != !resolvers.isEmpty() && !peerLines.isEmpty() && hostsContent != null) {
-            writeHosts(own);
+        if (was.isEmpty() != resolvers.isEmpty() && !peerLines.isEmpty() && hostsContent != null) {
+            try {
+                writeHosts(own);
+            } catch (RuntimeException e) {
+                resolvers = was; // as the file still is: the next write tries again
+                throw e;
+            }
         }
     }
 
@@ -127,6 +132,9 @@ final class SandboxFiles {
     /**
      * The same after a restart: compared with what is on disk, written only if it differs;
      * taken as written (not read) after a clean close, which left it as the last change wrote it.
+     * The resolvers are not known yet: the peers' alias lines, as the controller before wrote
+     * them (with a resolver or without), are put right by the restart's refresh and then by
+     * {@link #restoreResolvConf} (a sandbox with aliased peers may be written twice).
      */
     void restoreHosts(List<InetAddress> own, boolean asWritten) {
         this.own = List.copyOf(own);

@@ -169,7 +169,7 @@ final class Resolver {
                 }
             }
         }
-        if (answers.isEmpty()) {
+        if (!known) { // a name known as it is is never split into NAME.NETWORK
             for (Names.Net n : scope) {
                 if (name.length() > n.name.length() + 1 && name.endsWith(n.name)
                         && name.charAt(name.length() - n.name.length() - 1) == '.') {

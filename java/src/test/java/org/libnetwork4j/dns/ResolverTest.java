@@ -127,6 +127,13 @@ class ResolverTest {
                 .wire());
         assertEquals(Rcode.NOERROR, none.getRcode(), "no network has one: empty");
         assertTrue(none.getSection(Section.ANSWER).isEmpty());
+        // a name with a dot, known as it is: never split into NAME.NETWORK to find another
+        // container's address of the other family
+        names.join("n1", "e10", "s1", List.of("api.back"), ip("10.1.0.10"), null);
+        names.join("n2", "e11", "s1", List.of("api"), ip("10.2.0.11"), ip("fd00::11"));
+        Message split = ask(a2, query("api.back", Type.AAAA));
+        assertEquals(Rcode.NOERROR, split.getRcode());
+        assertTrue(split.getSection(Section.ANSWER).isEmpty(), split.toString());
     }
 
     @Test
