@@ -118,12 +118,12 @@ final class Join {
                 attached.add(a);
                 undo.push(() -> {
                     attached.remove(a);
-                    sb.files().writeHosts(attached.ownAddresses());
                     sb.files().writeResolvConf(attached.resolvers());
+                    sb.files().writeHosts(attached.ownAddresses());
                 });
                 attached.elect(leads ? a : null);
+                sb.files().writeResolvConf(attached.resolvers()); // first: the hosts file follows it
                 sb.files().writeHosts(attached.ownAddresses());
-                sb.files().writeResolvConf(attached.resolvers());
                 Records.sync(ctx, sb.id(), attached.all(), List.of());
                 // last, as it cannot fail: the name resolves once this returns
                 ctx.names().join(n.id(), ep.id(), sb.id(), dnsNames(sb, ep), address(ep.ipv4()),

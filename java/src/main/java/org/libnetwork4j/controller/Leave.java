@@ -86,8 +86,8 @@ final class Leave {
             }
             Teardown after = new Teardown();
             after.step(() -> attached.elect(null));
+            after.step(() -> sb.files().writeResolvConf(attached.resolvers())); // the hosts file follows it
             after.step(() -> sb.files().writeHosts(attached.ownAddresses()));
-            after.step(() -> sb.files().writeResolvConf(attached.resolvers()));
             after.step(() -> Records.sync(ctx, sb.id(), attached.all(), List.of(ep)));
             return after.first();
         } finally {

@@ -25,8 +25,6 @@ final class SandboxFiles {
     private String hostsContent;
     private List<String> peerLines = List.of();
     private List<InetAddress> resolvers = List.of();
-    /** The sandbox's own addresses, as the hosts file was last written with. */
-    private List<InetAddress> own = List.of();
 
     private SandboxFiles(Path dir, SandboxOptions options, ResolvConf hostResolvConf) {
         this.dir = dir;
@@ -61,42 +59,31 @@ final class SandboxFiles {
     /**
      * Rewrites resolv.conf when the resolver addresses of the sandbox's networks change (the
      * first join to a network with DNS, the last leave): they become its nameservers, or the
-     * host's come back.
+     * host's come back. The hosts file is written after it: its peers' lines follow the
+     * resolvers ({@link #content}).
      */
     void writeResolvConf(List<InetAddress> now) {
         if (!now.equals(resolvers)) {
             EtcFiles.write(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
-            setResolvers(now);
-        }
-    }
-
-    /**
-     * The peers' alias lines are the names' fallback where no resolver answers: with one, they
-     * go from the hosts file (the C library would read them before it asks DNS, and always
-     * get an alias shared by several containers in the file's order), and come back without.
-     */
-    private void setResolvers(List<InetAddress> now) {
-        List<InetAddress> was = resolvers;
-        resolvers = List.copyOf(now);
-        if (was.isEmpty() != resolvers.isEmpty() && !peerLines.isEmpty() && hostsContent != null) {
-            try {
-                writeHosts(own);
-            } catch (RuntimeException e) {
-                resolvers = was; // as the file still is: the next write tries again
-                throw e;
-            }
+            resolvers = List.copyOf(now);
         }
     }
 
     /**
      * The same after a restart: written only if what is on disk differs; taken as written
-     * (not read) when nothing it derives from can have changed since it was written.
+     * (not read) when nothing it derives from can have changed since it was written. The
+     * hosts file, restored before with no resolver known (own its addresses), loses its peers'
+     * lines if the sandbox now has one.
      */
-    void restoreResolvConf(List<InetAddress> now, boolean asWritten) {
+    void restoreResolvConf(List<InetAddress> now, boolean asWritten, List<InetAddress> own) {
         if (!asWritten) {
             writeIfDifferent(resolvConf(), EtcFiles.resolvConf(hostResolvConf, options, now));
         }
-        setResolvers(now);
+        boolean changed = resolvers.isEmpty() != now.isEmpty();
+        resolvers = List.copyOf(now);
+        if (changed && !peerLines.isEmpty()) {
+            writeHosts(own);
+        }
     }
 
     private static void writeIfDifferent(Path file, String content) {
@@ -121,7 +108,6 @@ final class SandboxFiles {
 
     /** Rewrites the hosts file if its content changes (without a hostname, joins do not). */
     void writeHosts(List<InetAddress> own) {
-        this.own = List.copyOf(own);
         String content = content(own);
         if (!content.equals(hostsContent)) {
             EtcFiles.write(hosts(), content);
@@ -137,7 +123,6 @@ final class SandboxFiles {
      * {@link #restoreResolvConf} (a sandbox with aliased peers may be written twice).
      */
     void restoreHosts(List<InetAddress> own, boolean asWritten) {
-        this.own = List.copyOf(own);
         String content = content(own);
         if (!asWritten) {
             writeIfDifferent(hosts(), content);
@@ -158,6 +143,11 @@ final class SandboxFiles {
         return true;
     }
 
+    /**
+     * The peers' alias lines are the names' fallback where no resolver answers: with one, they
+     * stay out (the C library would read them before it asks DNS, and always get an alias
+     * shared by several containers in the file's order).
+     */
     private String content(List<InetAddress> own) {
         return EtcFiles.hosts(options.hostname(), options.domainname(), options.extraHosts(), own,
                 resolvers.isEmpty() ? peerLines : List.of());

@@ -135,7 +135,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             }
             List<InetAddress> resolvers = attachments.resolvers();
             if (!resolvers.isEmpty()) {
-                files.restoreResolvConf(resolvers, resolvConfAsWritten);
+                files.restoreResolvConf(resolvers, resolvConfAsWritten, attachments.ownAddresses());
             }
         } finally {
             lock.unlock();

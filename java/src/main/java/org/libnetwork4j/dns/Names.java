@@ -29,9 +29,6 @@ final class Names {
 
     /** One joined endpoint: its names (the container name first) and addresses. */
     record Entry(String endpointId, String sandboxId, List<String> names, InetAddress ipv4, InetAddress ipv6) {
-        String primary() {
-            return names.get(0);
-        }
     }
 
     /** A served network. */

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -157,33 +158,10 @@ final class Resolver {
      */
     private Local lookup(Message q, Record question, List<Names.Net> scope, int maxSize) {
         String name = question.getName().toString(true).toLowerCase(Locale.ROOT);
-        int type = question.getType();
-        boolean known = false;
         List<Record> answers = new ArrayList<>();
-        for (Names.Net n : scope) {
-            List<Names.Entry> found = n.byName.get(name);
-            if (found != null) {
-                known = true;
-                if (addRecords(answers, question, found, type)) {
-                    break;
-                }
-            }
-        }
-        if (!known) { // a name known as it is is never split into NAME.NETWORK
-            for (Names.Net n : scope) {
-                if (name.length() > n.name.length() + 1 && name.endsWith(n.name)
-                        && name.charAt(name.length() - n.name.length() - 1) == '.') {
-                    List<Names.Entry> found = n.byName.get(name.substring(0, name.length() - n.name.length() - 1));
-                    if (found != null) {
-                        known = true;
-                        if (addRecords(answers, question, found, type)) {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        if (!known) {
+        // a name known as it is is never split into NAME.NETWORK
+        if (!search(scope, n -> n.byName.get(name), question, answers)
+                && !search(scope, n -> inNetwork(n, name), question, answers)) {
             return null;
         }
         Collections.shuffle(answers, ThreadLocalRandom.current()); // round robin
@@ -200,8 +178,35 @@ final class Resolver {
         return new Local(variants, true);
     }
 
+    /**
+     * Looks the name up with find in each network of scope, in turn; the first that gives
+     * records of the asked type puts them in answers. Returns whether any network knew it.
+     */
+    private static boolean search(List<Names.Net> scope, Function<Names.Net, List<Names.Entry>> find,
+            Record question, List<Record> answers) {
+        boolean known = false;
+        for (Names.Net n : scope) {
+            List<Names.Entry> found = find.apply(n);
+            if (found != null) {
+                known = true;
+                if (addRecords(answers, question, found)) {
+                    break;
+                }
+            }
+        }
+        return known;
+    }
+
+    /** NAME of a name NAME.NETWORK for n's name, looked up in n; null if it is not such a name. */
+    private static List<Names.Entry> inNetwork(Names.Net n, String name) {
+        int cut = name.length() - n.name.length() - 1;
+        return cut > 0 && name.endsWith(n.name) && name.charAt(cut) == '.' ? n.byName.get(name.substring(0, cut))
+                : null;
+    }
+
     /** Adds found's records of the asked type to answers; true if there was one. */
-    private static boolean addRecords(List<Record> answers, Record question, List<Names.Entry> found, int type) {
+    private static boolean addRecords(List<Record> answers, Record question, List<Names.Entry> found) {
+        int type = question.getType();
         int before = answers.size();
         for (Names.Entry e : found) {
             if ((type == Type.A || type == Type.ANY) && e.ipv4() != null) {

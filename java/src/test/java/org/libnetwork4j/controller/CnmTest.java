@@ -182,6 +182,15 @@ class CnmTest {
         c.close();
         c = ns.controller();
         assertFalse(java.nio.file.Files.readString(peer.hostsPath()).contains("www"), "left to the resolver again");
+        // on Docker's default bridge (no resolver) the line is there, until the sandbox joins a
+        // network that gives it one
+        Network b0 = c.newNetwork("bridge", "b0", NetworkOptions.builder().subnet("10.14.0.0/24")
+                .option(org.libnetwork4j.Labels.DEFAULT_BRIDGE, "true").build());
+        Sandbox plain = b0.createEndpoint("plain").join("plain");
+        b0.createEndpoint("db", org.libnetwork4j.EndpointOptions.builder().alias("pg").build()).join("db");
+        assertTrue(java.nio.file.Files.readString(plain.hostsPath()).contains("10.14.0.3\tpg"), "no resolver there");
+        c.networkByName("n1").createEndpoint("plain-n1").join(plain);
+        assertFalse(java.nio.file.Files.readString(plain.hostsPath()).contains("pg"), "its join brought one");
         c.close();
     }
 
