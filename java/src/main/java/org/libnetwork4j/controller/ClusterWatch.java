@@ -67,7 +67,6 @@ final class ClusterWatch {
      * networks they share. Told on the cluster store's watch thread, one change at a time.
      */
     private final class RemoteNames implements Shared.NameWatcher {
-        private static final String REMOTE = "remote"; // the sandbox such names belong to here
         // by "network/endpoint": kept also for a network not taken up here yet, whose names
         // are told to the resolver once it is (networkUp)
         private final Map<String, Shared.RemoteName> known = new java.util.concurrent.ConcurrentHashMap<>();
@@ -90,7 +89,7 @@ final class ClusterWatch {
         @Override
         public void up(Shared.RemoteName n) {
             known.put(n.networkId() + "/" + n.endpointId(), n);
-            ctx.names().join(n.networkId(), n.endpointId(), REMOTE, n.names(), n.ipv4(), n.ipv6());
+            ctx.names().join(n.networkId(), n.endpointId(), null, n.names(), n.ipv4(), n.ipv6()); // no asker here
         }
 
         @Override
@@ -103,7 +102,7 @@ final class ClusterWatch {
         /** A network taken up here: the resolver learns the names it already has elsewhere. */
         void networkUp(String networkId) {
             known.values().stream().filter(n -> n.networkId().equals(networkId)).forEach(n ->
-                    ctx.names().join(n.networkId(), n.endpointId(), REMOTE, n.names(), n.ipv4(), n.ipv6()));
+                    ctx.names().join(n.networkId(), n.endpointId(), null, n.names(), n.ipv4(), n.ipv6()));
         }
     }
 

@@ -27,7 +27,10 @@ import org.xbill.DNS.ReverseMap;
  */
 final class Names {
 
-    /** One joined endpoint: its names (the container name first) and addresses. */
+    /**
+     * One joined endpoint: its names (the container name first) and addresses; its sandbox
+     * null for another host's endpoint.
+     */
     record Entry(String endpointId, String sandboxId, List<String> names, InetAddress ipv4, InetAddress ipv6) {
     }
 
@@ -101,7 +104,7 @@ final class Names {
         Net n = nets.remove(id);
         if (n != null) {
             for (Entry e : n.byEndpoint.values()) {
-                Sandbox sb = sandboxes.get(e.sandboxId());
+                Sandbox sb = e.sandboxId() == null ? null : sandboxes.get(e.sandboxId());
                 if (sb != null) {
                     sb.memberships.removeIf(m -> m.net() == n);
                 }
@@ -169,8 +172,10 @@ final class Names {
                 return List.copyOf(l);
             });
         }
-        sandboxes.computeIfAbsent(sandboxId, id -> new Sandbox(id, List.of(), null)).memberships
-                .add(new Membership(n, endpointId));
+        if (sandboxId != null) { // not another host's endpoint
+            sandboxes.computeIfAbsent(sandboxId, id -> new Sandbox(id, List.of(), null)).memberships
+                    .add(new Membership(n, endpointId));
+        }
         changed();
     }
 
@@ -194,7 +199,7 @@ final class Names {
                 return l.isEmpty() ? null : List.copyOf(l);
             });
         }
-        Sandbox sb = sandboxes.get(e.sandboxId());
+        Sandbox sb = e.sandboxId() == null ? null : sandboxes.get(e.sandboxId());
         if (sb != null) {
             sb.memberships.removeIf(m -> m.net() == n && m.endpointId().equals(endpointId));
         }

@@ -103,7 +103,7 @@ final class Resolver {
         long generation = names.generation();
         Names.Net net = names.network(networkId);
         Names.Entry asker = net == null ? null : net.byAddress.get(source);
-        if (asker == null) {
+        if (asker == null || asker.sandboxId() == null) { // not ours, or another host's container
             return Drop.INSTANCE;
         }
         if (wire.length > 12) {

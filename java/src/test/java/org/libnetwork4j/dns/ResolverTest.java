@@ -90,6 +90,18 @@ class ResolverTest {
     }
 
     @Test
+    void anotherHostsContainerIsFoundByNameButNeverAnswered() throws Exception {
+        InetAddress remote = ip("10.1.0.9");
+        names.join("n1", "r1", null, List.of("far"), remote, null); // as the cluster's watch tells it
+        assertEquals(Set.of("10.1.0.9"), addresses(ask(a1, query("far", Type.A))), "found from here");
+        assertInstanceOf(Resolver.Drop.class, resolver.answer("n1", remote, query("web", Type.A), false),
+                "its own host's resolver is the one it asks; one that reached this one gets nothing");
+        names.leave("n1", "r1");
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, query("far", Type.A), false),
+                "gone from the cluster: unknown here");
+    }
+
+    @Test
     void answersWithEveryAddressOfTheNameInTheFirstNetworkThatKnowsIt() throws Exception {
         Message r = ask(a1, query("db", Type.A));
         assertEquals(Rcode.NOERROR, r.getRcode());
