@@ -78,6 +78,7 @@ final class Join {
                     sb.askInterfaceName(null);
                 }
                 undo.push(() -> driver.leave(n.id(), ep.id(), false));
+                n.listenOnceReady(); // an overlay's resolver, in its namespace made by this host's first join
 
                 int index = 0;
                 String name = null;

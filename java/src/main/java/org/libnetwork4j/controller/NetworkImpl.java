@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.libnetwork4j.Endpoint;
@@ -24,6 +25,7 @@ import org.libnetwork4j.driver.EndpointRequest;
 import org.libnetwork4j.driver.EndpointSetup;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
+import org.libnetwork4j.driver.ResolverSite;
 import org.libnetwork4j.driver.RestorableDriver;
 import org.libnetwork4j.store.EndpointRecord;
 import org.libnetwork4j.store.NetworkRecord;
@@ -52,6 +54,8 @@ final class NetworkImpl implements Network {
     private final Registry<EndpointImpl> endpoints;
     private final AtomicInteger aliased = new AtomicInteger();
     private volatile List<InetAddress> resolvers = List.of();
+    /** The driver has named no resolver site yet: asked again after each join. */
+    private volatile boolean siteAwaited;
 
     /** What the controller read from a create request or a stored record. */
     record Spec(String id, String name, String type, NetworkOptions options, NetworkSettings settings, boolean internal,
@@ -127,22 +131,50 @@ final class NetworkImpl implements Network {
     }
 
     /**
-     * Starts the embedded resolver's listeners for this network, where its driver offers
-     * addresses (a bridge's gateways), and remembers them: its sandboxes' resolv.conf names
-     * them.
+     * Makes this network's names known to the embedded resolver, and starts its listeners
+     * where the driver offers a site (a bridge's gateways); its sandboxes' resolv.conf names
+     * them. A driver that has no site yet (an overlay network before this host's first join)
+     * is asked again after each join ({@link #listenOnceReady}).
      */
-    void serveNames() {
-        try {
-            resolvers = ctx.names().addNetwork(id, name, internal, driver.resolverAddresses(id));
-        } catch (RuntimeException e) { // as when port 53 is taken: the network works, without names
-            resolvers = List.of();
-            LOG.warn("no embedded DNS for network {}: {}; its containers keep the host's nameservers", name,
-                    e.getMessage());
+    synchronized void serveNames() {
+        ctx.names().addNetwork(id, name, internal);
+        resolvers = List.of();
+        siteAwaited = true;
+        listenOnceReady();
+    }
+
+    /**
+     * Starts the listeners if the driver has named its site since it was last asked. Cheap
+     * once it has: one volatile read per join.
+     */
+    void listenOnceReady() {
+        if (!siteAwaited) {
+            return;
+        }
+        synchronized (this) {
+            if (!siteAwaited) {
+                return;
+            }
+            Optional<ResolverSite> site = driver.resolverSite(id);
+            if (site.isEmpty()) {
+                return;
+            }
+            siteAwaited = false;
+            if (site.get().addresses().isEmpty()) {
+                return;
+            }
+            try {
+                resolvers = ctx.names().listen(id, site.get().namespace(), site.get().addresses());
+            } catch (RuntimeException e) { // as when port 53 is taken: the network works, without a listener
+                LOG.warn("no embedded DNS for network {}: {}; its containers keep the host's nameservers", name,
+                        e.getMessage());
+            }
         }
     }
 
-    void stopNames() {
+    synchronized void stopNames() {
         resolvers = List.of();
+        siteAwaited = false;
         ctx.names().removeNetwork(id);
     }
 
@@ -312,6 +344,8 @@ final class NetworkImpl implements Network {
         // From here the network is gone, in the kernel and here: its subnets and its name are
         // free. The record says DELETING until it goes: if its removal fails (or a kill comes
         // first) the next start finishes the delete, before anything claims those subnets.
+        // Listeners in a namespace the driver removed (an overlay's) keep it alive until here:
+        // a moment, and harmless, as its VXLAN devices, which hold the host's UDP port, are gone.
         stopNames();
         addresses.releaseAll();
         registry.remove(this);

@@ -43,8 +43,10 @@ import org.xbill.DNS.Rcode;
 
 /**
  * The controller's DNS resolver: one listener per served network, on the network's gateway
- * address(es) in the host namespace, port 53, UDP and TCP, all served by one event loop
- * thread (aardvark-dns's layout rather than Docker's 127.0.0.11 in every sandbox).
+ * address(es), port 53, UDP and TCP, all served by one event loop thread (aardvark-dns's
+ * layout rather than Docker's 127.0.0.11 in every sandbox). A bridge's gateways are in the
+ * host namespace; an overlay network's are in its own namespace on each host, where the
+ * listeners are made once that namespace exists.
  *
  * <p><b>Why on the gateway.</b> A listener per network costs two sockets whatever the number
  * of containers, and a join costs nothing but a map update: Docker's layout costs a socket
@@ -55,9 +57,9 @@ import org.xbill.DNS.Rcode;
  * that are joined endpoints of N (an outsider, or a container of another network, gets
  * nothing; the firewall already drops what reaches a gateway from outside the host).
  *
- * <p><b>Sockets in namespaces.</b> The sockets are made by the C core inside the host's (or,
- * for a forward, the asking sandbox's) namespace and adopted by Netty's epoll channels: no
- * JVM thread enters a namespace.
+ * <p><b>Sockets in namespaces.</b> The sockets are made by the C core inside the host's (or
+ * the overlay network's; for a forward, the asking sandbox's) namespace and adopted by
+ * Netty's epoll channels: no JVM thread enters a namespace.
  *
  * <p><b>Forwarding.</b> Names not in scope go to the sandbox's upstreams in order, each
  * within {@link #FORWARD_TIMEOUT_MILLIS}; SERVFAIL, REFUSED or a timeout move on to the next.
@@ -137,32 +139,36 @@ public final class EmbeddedDns implements NameService {
     // ---- what the controller tells it ----
 
     @Override
-    public List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses) {
+    public void addNetwork(String id, String name, boolean internal) {
         removeNetwork(id);
-        if (closed) {
-            return List.of();
+        if (!closed) {
+            names.addNetwork(id, name, internal);
         }
-        // Known even without a listener of its own (an overlay network, whose containers ask
-        // through their way out's resolver): its names are in scope for its containers there.
-        names.addNetwork(id, name, internal);
-        if (addresses.isEmpty()) {
+    }
+
+    @Override
+    public List<InetAddress> listen(String id, Netns namespace, List<InetAddress> addresses) {
+        Names.Net net = names.network(id);
+        if (closed || addresses.isEmpty() || net == null) {
             return List.of();
         }
         List<Channel> opened = new ArrayList<>();
         try {
             for (InetAddress a : addresses) {
-                opened.add(register(listener(ServiceSockets.udp(host, a, PORT)), new UdpQueries(id)));
-                opened.add(register(new EpollServerSocketChannel(ServiceSockets.tcpListener(host, a, PORT, 128)),
+                opened.add(register(listener(ServiceSockets.udp(namespace, a, PORT)), new UdpQueries(id)));
+                opened.add(register(new EpollServerSocketChannel(ServiceSockets.tcpListener(namespace, a, PORT, 128)),
                         new TcpAcceptor(id)));
             }
         } catch (RuntimeException e) {
             opened.forEach(EmbeddedDns::closeNow);
-            names.removeNetwork(id);
-            LOG.warn("no embedded DNS for network {}: {}; its containers keep the host's nameservers", name,
-                    e.getMessage());
+            LOG.warn("no embedded DNS listener for network {}: {}; its containers keep the host's nameservers",
+                    net.name, e.getMessage());
             return List.of();
         }
-        listeners.put(id, opened);
+        List<Channel> before = listeners.put(id, opened);
+        if (before != null) { // listened twice: the newest wins
+            before.forEach(EmbeddedDns::closeNow);
+        }
         return List.copyOf(addresses);
     }
 

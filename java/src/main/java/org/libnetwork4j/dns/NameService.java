@@ -11,28 +11,37 @@ import org.libnetwork4j.kernel.Netns;
  * addresses, which sandboxes exist (where their forwarded queries leave from), and which
  * names each joined endpoint brings. Every call takes effect before it returns: a name
  * resolves as soon as the join that registered it returns, and stops as soon as the leave
- * does. None of them touches the kernel except {@link #addNetwork} (its listening sockets)
- * and {@link #removeNetwork} (closing them). Thread-safe.
+ * does. None of them touches the kernel except {@link #listen} (its listening sockets) and
+ * {@link #removeNetwork} (closing them). Thread-safe.
  */
 public interface NameService extends AutoCloseable {
 
     /**
-     * Serves the names of network id to its containers on addresses (port 53, UDP and TCP).
-     * Returns the addresses it listens on: empty when it could not (port 53 taken there), in
-     * which case the network's containers keep the host's nameservers. Adding a network
-     * twice replaces it.
+     * Knows network id: the names its endpoints bring are in scope for its containers,
+     * wherever they ask (on this network's listeners once {@link #listen} has opened them, or
+     * on another network's they are on). Adding a network twice replaces it, without its
+     * listeners.
      *
-     * @param id        the network's id
-     * @param name      its name: a container's name qualified with it ({@code web.mynet})
-     *                  resolves too
-     * @param internal  whether it is internal: queries of a sandbox whose networks are all
-     *                  internal are never forwarded upstream
-     * @param addresses where to listen, in the host namespace (the driver's
-     *                  {@link org.libnetwork4j.driver.Driver#resolverAddresses}); empty for
-     *                  nowhere
+     * @param id       the network's id
+     * @param name     its name: a container's name qualified with it ({@code web.mynet})
+     *                 resolves too
+     * @param internal whether it is internal: queries of a sandbox whose networks are all
+     *                 internal are never forwarded upstream
+     */
+    void addNetwork(String id, String name, boolean internal);
+
+    /**
+     * Serves network id's containers on addresses in namespace (port 53, UDP and TCP).
+     * Returns the addresses it listens on: empty when it could not (port 53 taken there), in
+     * which case the network's containers keep the host's nameservers.
+     *
+     * @param id        a network added before
+     * @param namespace where the sockets are made (borrowed: needed only during the call); the
+     *                  driver's {@link org.libnetwork4j.driver.Driver#resolverSite}
+     * @param addresses where to listen, local in namespace
      * @return the addresses listened on: all of the given ones, or none
      */
-    List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses);
+    List<InetAddress> listen(String id, Netns namespace, List<InetAddress> addresses);
 
     /**
      * Stops serving network id. Removing what is gone succeeds.
@@ -71,7 +80,9 @@ public interface NameService extends AutoCloseable {
      *
      * @param networkId  the endpoint's network
      * @param endpointId the endpoint
-     * @param sandboxId  the sandbox it joined
+     * @param sandboxId  the sandbox it joined; null for an endpoint of another host, whose
+     *                   names resolve here and whose queries never reach this resolver (any
+     *                   that did would get nothing)
      * @param names      the names it brings (the container's name first), matched without
      *                   regard to case; none for an endpoint its sandbox only asks through
      * @param ipv4       its IPv4 address, or null
@@ -128,7 +139,11 @@ public interface NameService extends AutoCloseable {
             }
 
             @Override
-            public List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses) {
+            public void addNetwork(String id, String name, boolean internal) {
+            }
+
+            @Override
+            public List<InetAddress> listen(String id, Netns namespace, List<InetAddress> addresses) {
                 return List.of();
             }
 

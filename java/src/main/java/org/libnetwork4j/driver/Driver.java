@@ -1,8 +1,8 @@
 package org.libnetwork4j.driver;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.libnetwork4j.InvalidParameterException;
 
@@ -113,16 +113,20 @@ public interface Driver {
     void deleteNetwork(String networkId);
 
     /**
-     * Where, in the host's namespace, the containers of a network reach a resolver the
-     * controller runs for them: for a bridge, its gateway addresses. Empty (the default): the
-     * network gets no embedded DNS, and its containers keep the host's nameservers. Asked once
-     * the network is made, and once a restarted controller has taken it up.
+     * Where the containers of a network reach a resolver the controller runs for them: for a
+     * bridge, its gateway addresses in the host namespace. Asked once the network is made, once
+     * a restarted controller has taken it up, and after each join for as long as the answer is
+     * empty: a driver whose namespace for the network comes with this host's first join (an
+     * overlay network's) names the site then.
      *
      * @param networkId a network this driver made or took up
-     * @return the addresses the resolver listens on for this network, possibly empty
+     * @return the site; {@link ResolverSite#NONE} for a network without one (the containers
+     *         keep the host's nameservers); empty while it is not known yet (the default: the
+     *         controller asks again after every join, which a driver that never has one should
+     *         spare it by answering NONE)
      */
-    default List<InetAddress> resolverAddresses(String networkId) {
-        return List.of();
+    default Optional<ResolverSite> resolverSite(String networkId) {
+        return Optional.of(ResolverSite.NONE);
     }
 
     /**

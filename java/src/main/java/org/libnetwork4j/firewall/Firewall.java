@@ -64,6 +64,22 @@ public final class Firewall implements AutoCloseable {
     }
 
     /**
+     * Puts the embedded resolver's restart rules into a namespace that holds only its
+     * listeners and containers' ports (an overlay network's, see
+     * {@link Ruleset#resolverNamespace}): while no resolver listens, a container's query there
+     * gets no refusal and is asked again at the client's retry, as on a bridge. The table goes
+     * with the namespace.
+     *
+     * @param ns the namespace; it need not stay open afterwards
+     * @throws NetworkException if nftables refuses; nothing is changed then
+     */
+    public static void guardResolverNamespace(Netns ns) {
+        try (Nftables nft = Nftables.open(ns)) {
+            nft.apply(Ruleset.resolverNamespace());
+        }
+    }
+
+    /**
      * Adds a bridge network's rules: its bridge, subnets and gateways as elements of the sets
      * its settings call for (masquerade or SNAT, internal, resolver).
      *

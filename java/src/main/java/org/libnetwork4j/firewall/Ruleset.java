@@ -51,8 +51,33 @@ public final class Ruleset {
     public static final String BRIDGE_TABLE = "bridge libnetwork4j";
     /** The administrator's table: made with ours the first time, never flushed or deleted by us. */
     public static final String USER_TABLE = "inet libnetwork4j-user";
+    private static final String QUERY_WAITS =
+            "while the resolver restarts, a query waits for the client's retry instead of failing";
+    private static final String CONNECTION_WAITS =
+            "while the resolver restarts, a connection waits for the client's retry instead of failing";
 
     private Ruleset() {
+    }
+
+    /**
+     * The embedded resolver's restart rules in a namespace of its own, one that holds nothing
+     * but its listeners and the containers' ports (an overlay network's): every ICMP port
+     * unreachable or TCP reset about port 53 sent from there is the resolver's, so none needs
+     * a set. Replaces the table if it is there (a namespace taken up after a restart).
+     */
+    static String resolverNamespace() {
+        return """
+                table %1$s
+                delete table %1$s
+                table %1$s {
+                	chain output {
+                		type filter hook output priority filter; policy accept;
+                		icmp type destination-unreachable icmp code port-unreachable @th,240,16 53 drop comment "%2$s"
+                		icmpv6 type destination-unreachable icmpv6 code port-unreachable @th,400,16 53 drop comment "%2$s"
+                		tcp flags rst tcp sport 53 drop comment "%3$s"
+                	}
+                }
+                """.formatted(TABLE, QUERY_WAITS, CONNECTION_WAITS);
     }
 
     /** The administrator's table: its forward chain is evaluated before libnetwork4j's. */

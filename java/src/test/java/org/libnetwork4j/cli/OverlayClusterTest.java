@@ -265,7 +265,12 @@ class OverlayClusterTest {
         assertEquals("10.93.0.2", dig(1, "c1", "c1"), "c1's own name, on the network it joined first");
         assertEquals("", dig(1, "c1", "c4"), "not c4's address on docker_gwbridge, nor any other");
         assertEquals("", dig(1, "c1", "-x", c4Out), "no name for c4's address on docker_gwbridge either");
-        assertEquals("10.95.0.2", dig(1, "c4", "c4"), "c4 asks through its own way out");
+        assertEquals("10.95.0.2", dig(1, "c4", "c4"), "c4 asks its own network's resolver");
+        List<String> servers = lnwOut(1, "exec", "c1", "--", "grep", "^nameserver", "/etc/resolv.conf").lines().toList();
+        String gwbridge = Oracle.parse(lnwOut(1, "network", "inspect", "docker_gwbridge")).get(0).path("IPAM")
+                .path("Config").get(0).path("Gateway").asText();
+        assertEquals(List.of("nameserver 10.93.0.1", "nameserver " + gwbridge), servers,
+                "the overlay's gateway first (in its namespace), then the way out's");
         lnw(1, "network", "disconnect", "ov4", "c4");
         lnw(1, "sandbox", "rm", "c4");
         lnw(1, "network", "rm", "ov4");
@@ -314,6 +319,64 @@ class OverlayClusterTest {
         assertEquals(0, gwContainers(), "and its way out");
         lnw(1, "sandbox", "rm", "c1");
         lnw(1, "network", "rm", "ov3");
+    }
+
+    /**
+     * A container whose only network is an internal overlay (no way out, so no resolver on
+     * docker_gwbridge) asks the one on the overlay's gateway, in the network's namespace on
+     * its own host: it finds a container of another host by name, gets no forward, and a
+     * query sent while its host's daemon is killed and restarted is answered at a retry.
+     */
+    @Test
+    void aContainerOnlyOnAnInternalOverlayFindsOthersByName(Namespaces namespaces) throws Exception {
+        startLab(namespaces, 2);
+        lnw(1, "network", "create", "-d", "overlay", "--internal", "--subnet", "10.96.0.0/24", "ovi");
+        eventually("h2 has ovi", () -> lnwOut(2, "network", "ls", "--format", "json").contains("\"ovi\""));
+        // its upstream a neighbour with no DNS server: were a name forwarded, it would fail too
+        NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "--dns", "192.168.77.100", "c1").strip()));
+        lnw(1, "network", "connect", "ovi", "c1");
+        NsRef c2 = NsRef.of(Path.of(lnwOut(2, "sandbox", "create", "c2").strip()));
+        lnw(2, "network", "connect", "ovi", "c2");
+        String ip1 = Oracle.addrs(c1, "eth0", "inet").get(0).split("/")[0];
+        String ip2 = Oracle.addrs(c2, "eth0", "inet").get(0).split("/")[0];
+        assertEquals(List.of("lo", "eth0"), Oracle.linkNames(c1), "no way out on an internal network");
+        assertEquals(0, gwContainers());
+        assertEquals("nameserver 10.96.0.1", lnwOut(1, "exec", "c1", "--", "grep", "^nameserver", "/etc/resolv.conf")
+                .strip(), "the overlay's gateway, and nothing else");
+
+        eventually("c1 resolves c2, of h2", () -> dig(1, "c1", "c2").equals(ip2));
+        eventually("c2 resolves c1, of h1", () -> dig(2, "c2", "c1").equals(ip1));
+        assertEquals("c1.ovi.", dig(2, "c2", "-x", ip1), "PTR, from the other host");
+        String unknown = lnwOut(1, "exec", "c1", "--", "dig", "+time=2", "+tries=1", "example.org");
+        assertTrue(unknown.contains("status: SERVFAIL"), "an internal network forwards nothing: " + unknown);
+
+        // kill -9 and a restart: the query waits in the namespace (no refusal) for a retry
+        daemons.get("h1").destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Process query = new ProcessBuilder("nsenter", "--net=" + c1.path(), "dig", "+short", "+time=2", "+tries=10",
+                "@10.96.0.1", "c2").redirectErrorStream(true).start();
+        try {
+            Thread.sleep(300); // its first try is out, to nobody
+            assertTrue(query.isAlive(), "not refused while no resolver listens");
+            startDaemon(1);
+            assertTrue(query.waitFor(20, TimeUnit.SECONDS), "answered within its tries");
+            String out = new String(query.getInputStream().readAllBytes());
+            // the tries that went unanswered say so (";; ... timed out"); a refusal would too
+            assertFalse(out.contains("refused"), out);
+            assertEquals(ip2, out.lines().filter(l -> !l.startsWith(";;")).collect(
+                    java.util.stream.Collectors.joining("\n")), "answered once the daemon is back: " + out);
+        } finally {
+            query.destroyForcibly();
+        }
+
+        lnw(1, "network", "disconnect", "ovi", "c1");
+        lnw(1, "sandbox", "rm", "c1");
+        lnw(2, "network", "disconnect", "ovi", "c2");
+        lnw(2, "sandbox", "rm", "c2");
+        lnw(1, "network", "rm", "ovi");
+        for (int i = 1; i <= 2; i++) {
+            int h = i;
+            eventually("h" + h + " has no overlay namespace", () -> overlayDir(h).isEmpty());
+        }
     }
 
     /**

@@ -370,9 +370,30 @@ class ControllerLogicTest {
         w.names.refuse = true;
         Network n = net("fake", "n1", "10.9.1.0/24");
         Sandbox sb = c.newSandbox("c1");
-        n.createEndpoint("e1").join(sb);
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
         assertEquals("nameserver 192.0.2.53\n", java.nio.file.Files.readString(sb.resolvConfPath()));
-        assertTrue(w.names.joined.isEmpty());
+        assertEquals(List.of("c1", sb.id().substring(0, 12)), w.names.joined.get(e.id()),
+                "its names are still known, for a container also on a network that has a listener");
+    }
+
+    @Test
+    void aResolverThatComesWithTheNetworksFirstJoinServesThatJoinsSandbox() throws Exception {
+        w.fake.siteOnceJoined = true; // as an overlay's, in the namespace its first join here makes
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        assertEquals(List.of(), w.names.networks.get(n.id()), "known, but no listener before a join");
+        Sandbox sb = c.newSandbox("c1");
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
+        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()),
+                "listened on from the first join");
+        assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()),
+                "the first join's own sandbox names it");
+        assertEquals(List.of("c1", sb.id().substring(0, 12)), w.names.joined.get(e.id()));
+        Sandbox sb2 = c.newSandbox("c2");
+        n.createEndpoint("e2").join(sb2);
+        assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb2.resolvConfPath()));
+        assertEquals(List.of(n.id()), w.names.listened, "listeners opened once, at the first join");
     }
 
     // ---- recovery's decisions ----

@@ -19,6 +19,7 @@ import org.libnetwork4j.driver.JoinRequest;
 import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
+import org.libnetwork4j.driver.ResolverSite;
 import org.libnetwork4j.driver.RestorableDriver;
 
 /**
@@ -45,6 +46,9 @@ final class FakeDriver implements RestorableDriver {
     private final Map<String, EndpointRequest> endpoints = new HashMap<>();
     private final Map<String, List<PortMapping>> published = new HashMap<>();
     private final InetAddress gateway = IpAddresses.parse("10.9.0.1");
+    /** Set: the resolver site is named only once a network has had a join (an overlay's). */
+    volatile boolean siteOnceJoined;
+    private final Set<String> joinedNetworks = new HashSet<>();
 
     FakeDriver(String type, FakeKernel kernel, State state, boolean labelled, boolean toMove) {
         this.type = type;
@@ -79,10 +83,19 @@ final class FakeDriver implements RestorableDriver {
         state.networks.add(request.id());
     }
 
-    /** The gateway, as a bridge's: its networks get the embedded resolver there. */
+    /**
+     * The gateway, as a bridge's: its networks get the embedded resolver there. With
+     * {@link #siteOnceJoined}, as an overlay's: not known before the network's first join.
+     */
     @Override
-    public List<InetAddress> resolverAddresses(String networkId) {
-        return state.networks.contains(networkId) ? List.of(gateway) : List.of();
+    public Optional<ResolverSite> resolverSite(String networkId) {
+        if (!state.networks.contains(networkId)) {
+            return Optional.of(ResolverSite.NONE);
+        }
+        if (siteOnceJoined && !joinedNetworks.contains(networkId)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResolverSite(null, List.of(gateway))); // the fake kernel has no namespaces to name
     }
 
     @Override
@@ -126,6 +139,7 @@ final class FakeDriver implements RestorableDriver {
         }
         state.ifaces.put(r.endpointId(), index);
         state.sandboxOf.put(r.endpointId(), r.sandbox().id());
+        joinedNetworks.add(r.networkId());
         if (labelled) {
             state.labels.put(r.endpointId(), r.label());
         }

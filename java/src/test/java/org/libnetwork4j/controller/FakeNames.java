@@ -11,7 +11,8 @@ import org.libnetwork4j.dns.NameService;
 import org.libnetwork4j.kernel.Netns;
 
 /**
- * A resolver that only remembers what it was told: served networks with their addresses,
+ * A resolver that only remembers what it was told: known networks with the addresses they are
+ * listened on (none yet, or none at all),
  * sandboxes with their upstreams, and each joined endpoint's names, as a test reads them.
  */
 final class FakeNames implements NameService {
@@ -20,15 +21,23 @@ final class FakeNames implements NameService {
     /** endpoint id to its names, while joined */
     final Map<String, List<String>> joined = new ConcurrentHashMap<>();
     final Set<String> closed = ConcurrentHashMap.newKeySet();
+    /** The network of each listen that succeeded, in order. */
+    final List<String> listened = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Set: the next networks cannot be served (port 53 taken on their address, say). */
     volatile boolean refuse;
 
     @Override
-    public List<InetAddress> addNetwork(String id, String name, boolean internal, List<InetAddress> addresses) {
-        if (refuse) {
+    public void addNetwork(String id, String name, boolean internal) {
+        networks.put(id, List.of());
+    }
+
+    @Override
+    public List<InetAddress> listen(String id, Netns namespace, List<InetAddress> addresses) {
+        if (refuse || !networks.containsKey(id)) {
             return List.of();
         }
         networks.put(id, List.copyOf(addresses));
+        listened.add(id);
         return List.copyOf(addresses);
     }
 

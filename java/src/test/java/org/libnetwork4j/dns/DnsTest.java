@@ -427,6 +427,45 @@ class DnsTest {
         assertTrue(held.contains("0.0.0.0:53") && held.contains("10.66.0.1:53"), held);
     }
 
+    /**
+     * Port 53 held on a network's gateway by another program: that network gets no listener
+     * and its containers keep the host's nameservers, but its names stay known, so a
+     * container also on a network that has one finds that network's peers through it.
+     */
+    @Test
+    void aNetworkWithoutAListenerIsStillSearchedThroughAnother(Namespaces ns) throws Exception {
+        // bound before the gateway address exists (IP_FREEBIND): ours then finds it taken
+        Process squatter = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), "python3", "-c", """
+                import socket, sys, time
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.setsockopt(socket.SOL_IP, 15, 1)
+                s.bind(("10.61.1.1", 53))
+                print("bound", flush=True)
+                time.sleep(60)
+                """).redirectErrorStream(true).start();
+        try {
+            assertEquals("bound", new java.io.BufferedReader(new java.io.InputStreamReader(squatter.getInputStream()))
+                    .readLine());
+            NetworkController c = controller(ns);
+            Network served = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.61.0.0/24").build());
+            Network taken = c.newNetwork("bridge", "n2", NetworkOptions.builder().subnet("10.61.1.0/24").build());
+            Sandbox a = served.createEndpoint("a").join("a");
+            taken.createEndpoint("a2").join(a);
+            Endpoint b = taken.createEndpoint("b", EndpointOptions.builder().alias("db").build());
+            Sandbox bs = b.join("b");
+            String bResolv = Files.readString(bs.resolvConfPath());
+            assertFalse(bResolv.contains("10.61.1.1") || bResolv.contains("ndots"),
+                    "b's only network has no listener: the host's nameservers (Docker's fallback here) " + bResolv);
+            assertEquals("nameserver 10.61.0.1\nsearch example.test\noptions ndots:0\n",
+                    Files.readString(a.resolvConfPath()));
+            assertEquals(List.of(ip(b)), answer(NsRef.of(a), "10.61.0.1", "db"), "n2's alias, asked on n1");
+            assertEquals(List.of(ip(b)), answer(NsRef.of(a), "10.61.0.1", "b.n2"));
+            assertFalse(Files.readString(a.hostsPath()).contains("db"), "so no hosts-file line is needed for it");
+        } finally {
+            squatter.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aNameResolvesWhenItsJoinReturnsAndStopsWhenItsLeaveReturns(Namespaces ns) throws Exception {
         NetworkController c = controller(ns);

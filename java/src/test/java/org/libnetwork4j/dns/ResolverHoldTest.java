@@ -44,7 +44,8 @@ class ResolverHoldTest {
         try (Netns host = Netns.open(ns.host().path()); Netns sandbox = Netns.open(c1.path());
                 NameService dns = EmbeddedDns.open(host)) {
             dns.hold();
-            assertEquals(List.of(SERVER), dns.addNetwork("n1", "n1", false, List.of(SERVER)));
+            dns.addNetwork("n1", "n1", false);
+            assertEquals(List.of(SERVER), dns.listen("n1", host, List.of(SERVER)));
             Process held = dig(c1, 5);
             Thread.sleep(500); // dig has sent its one query by now: it waits in the listener's socket
             assertTrue(held.isAlive(), "no answer while held");
@@ -58,7 +59,8 @@ class ResolverHoldTest {
             dns.leave("n1", "ep1");
             dns.removeSandbox("sb1");
             dns.removeNetwork("n1");
-            assertEquals(List.of(SERVER), dns.addNetwork("n1", "n1", false, List.of(SERVER)));
+            dns.addNetwork("n1", "n1", false);
+            assertEquals(List.of(SERVER), dns.listen("n1", host, List.of(SERVER)));
             Process early = dig(c1, 1);
             Thread.sleep(500);
             dns.addSandbox("sb1", List.of(), sandbox);

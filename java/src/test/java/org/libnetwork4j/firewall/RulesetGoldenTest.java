@@ -45,6 +45,11 @@ class RulesetGoldenTest {
     }
 
     @Test
+    void resolverNamespaceTable() throws IOException {
+        check("resolver-namespace.nft", Ruleset.resolverNamespace());
+    }
+
+    @Test
     void removalsUndoAdditionsElementForElement() {
         NetworkRules a = Scenarios.plainA();
         List<String> added = keys(Ruleset.addNetwork(a), "add element ");

@@ -22,6 +22,7 @@ import org.libnetwork4j.driver.JoinRequest;
 import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
+import org.libnetwork4j.driver.ResolverSite;
 import org.libnetwork4j.driver.RestorableDriver;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeEndpoint;
 import org.libnetwork4j.driver.bridge.BridgeState.BridgeNetwork;
@@ -138,10 +139,10 @@ public final class BridgeDriver implements RestorableDriver {
      * as Docker's default bridge, which has no DNS in Docker either.
      */
     @Override
-    public List<InetAddress> resolverAddresses(String networkId) {
+    public Optional<ResolverSite> resolverSite(String networkId) {
         BridgeNetwork n = networks.get(networkId);
         if (n == null || n.settings.defaultBridge()) {
-            return List.of();
+            return Optional.of(ResolverSite.NONE);
         }
         List<InetAddress> l = new ArrayList<>(2);
         if (n.gatewayV4 != null) {
@@ -150,7 +151,7 @@ public final class BridgeDriver implements RestorableDriver {
         if (n.gatewayV6 != null) {
             l.add(n.gatewayV6);
         }
-        return l;
+        return Optional.of(new ResolverSite(host.namespace(), l));
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.driver.HostContext;
 import org.libnetwork4j.driver.Subnet;
+import org.libnetwork4j.firewall.Firewall;
 import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.Arp;
 import org.libnetwork4j.kernel.BridgeSpec;
@@ -58,6 +59,11 @@ final class NetworkPlane {
     /** The handle of the network's namespace, open while the plane is. */
     Netlink netlink() {
         return netlink;
+    }
+
+    /** The network's namespace, open while the plane is. */
+    Netns netns() {
+        return netns;
     }
 
     int bridgeIndex(int vni) {
@@ -115,6 +121,8 @@ final class NetworkPlane {
                 p.makeSegment(host, n, s, local, first ? n.v6 : List.of());
                 first = false;
             }
+            // the controller's resolver listens on the gateways here (OverlayDriver.resolverSite)
+            Firewall.guardResolverNamespace(ns);
             return p;
         } catch (RuntimeException e) {
             try {
@@ -195,6 +203,13 @@ final class NetworkPlane {
             }
             p.bridges.put(s.vni(), br.get().index());
             p.vxlans.put(s.vni(), vx.get().index());
+        }
+        try {
+            Firewall.guardResolverNamespace(ns); // again: one made by an older version has none
+        } catch (RuntimeException e) {
+            // traffic goes on; only a query during the resolver's next restart may be refused
+            LOG.warn("overlay network {}: the resolver's restart rules could not be put in its namespace: {}",
+                    n.name, e.getMessage());
         }
         return Optional.of(p);
     }

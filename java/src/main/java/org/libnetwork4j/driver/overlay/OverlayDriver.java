@@ -2,6 +2,7 @@ package org.libnetwork4j.driver.overlay;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import org.libnetwork4j.driver.JoinRequest;
 import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.NetworkSettings;
+import org.libnetwork4j.driver.ResolverSite;
 import org.libnetwork4j.driver.RestorableDriver;
 
 /**
@@ -132,6 +134,27 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
     @Override
     public Map<String, String> networkInfo(String networkId) {
         return setup.networkInfo(networkId);
+    }
+
+    /**
+     * The gateways, on the bridges in the network's namespace, once this host has that
+     * namespace (from its first join on): each host's containers ask their own host, at the
+     * same addresses on every host. Until then, not known yet.
+     */
+    @Override
+    public Optional<ResolverSite> resolverSite(String networkId) {
+        OverlayNetwork n = networks.get(networkId);
+        if (n == null) {
+            return Optional.of(ResolverSite.NONE);
+        }
+        NetworkPlane p = n.plane();
+        if (p == null) {
+            return Optional.empty();
+        }
+        List<InetAddress> l = new ArrayList<>();
+        n.segments.forEach(s -> l.add(s.subnet().gateway()));
+        n.v6.forEach(s -> l.add(s.gateway()));
+        return Optional.of(new ResolverSite(p.netns(), l));
     }
 
     // ---- endpoints ----

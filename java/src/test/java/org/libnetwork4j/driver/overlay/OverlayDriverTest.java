@@ -20,6 +20,7 @@ import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.JoinRequest;
 import org.libnetwork4j.driver.JoinResult;
+import org.libnetwork4j.driver.ResolverSite;
 import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
@@ -130,6 +131,44 @@ class OverlayDriverTest {
             assertEquals(257, Oracle.link(TwoHosts.overlayNs(w.run1, NET_B), "vx-000101").orElseThrow()
                     .path("linkinfo").path("info_data").path("id").asInt());
         }
+    }
+
+    /**
+     * The controller's resolver listens on the gateways in the network's namespace, which
+     * exists from the first join on. While none listens there (a restart), the namespace's
+     * own table keeps the kernel's refusals in: a query waits for the client's retry.
+     */
+    @Test
+    void theGatewaysAreTheResolverSiteAndTheNamespaceRefusesNoQuery(Namespaces ns) {
+        try (TwoHosts w = new TwoHosts(ns)) {
+            w.createOnBoth(NET, "10.77.0.0/24", "fd77::/64", VNI_256);
+            assertEquals(Optional.empty(), w.d1.resolverSite(NET), "no namespace yet: not known yet");
+            TestSandbox c1 = new TestSandbox("c1", ns.container("c1"));
+            w.join(w.d1, NET, TwoHosts.id('1'), "10.77.0.2", "fd77::2", null, c1);
+            ResolverSite site = w.d1.resolverSite(NET).orElseThrow();
+            assertEquals(List.of(IpAddresses.parse("10.77.0.1"), IpAddresses.parse("fd77::1")), site.addresses());
+            NsRef ov1 = TwoHosts.overlayNs(w.run1, NET);
+            assertEquals(Optional.of(ov1.path()), site.namespace().path(), "in the network's namespace");
+            assertTrue(Oracle.addrs(ov1, "ov-000100", "inet").contains("10.77.0.1/24"), "a local address there");
+            assertTrue(Oracle.out(ov1, "nft", "list", "table", "inet", "libnetwork4j").contains("port-unreachable"));
+
+            assertTrue(digFails(c1, "10.77.0.1").contains("timed out"), "UDP: no refusal");
+            assertTrue(digFails(c1, "10.77.0.1", "+tcp").contains("timed out"), "TCP: no reset");
+            assertTrue(digFails(c1, "fd77::1").contains("timed out"), "IPv6: no refusal");
+            // the control: without the table, the kernel refuses at once
+            Oracle.out(ov1, "nft", "delete", "table", "inet", "libnetwork4j");
+            assertTrue(digFails(c1, "10.77.0.1").contains("refused"), "the kernel's refusal, unless kept in");
+        }
+    }
+
+    /** dig's complaint about one try of 1 s at server, which must not answer. */
+    private static String digFails(TestSandbox sb, String server, String... options) {
+        List<String> argv = new java.util.ArrayList<>(List.of("dig", "+tries=1", "+time=1", "@" + server));
+        argv.addAll(List.of(options));
+        argv.add("c2");
+        Oracle.Result r = Oracle.exec(sb.ns(), argv.toArray(String[]::new));
+        assertTrue(r.exitCode() != 0 || r.out().contains("no servers could be reached"), "no answer: " + r);
+        return r.out() + r.err();
     }
 
     @Test
