@@ -159,17 +159,35 @@ final class NetworkImpl implements Network {
             if (site.isEmpty()) {
                 return;
             }
-            siteAwaited = false;
-            if (site.get().addresses().isEmpty()) {
-                return;
-            }
             try {
-                resolvers = ctx.names().listen(id, site.get().namespace(), site.get().addresses());
+                if (!site.get().addresses().isEmpty()) {
+                    resolvers = ctx.names().listen(id, site.get().namespace(), site.get().addresses());
+                }
             } catch (RuntimeException e) { // as when port 53 is taken: the network works, without a listener
                 LOG.warn("no embedded DNS for network {}: {}; its containers keep the host's nameservers", name,
                         e.getMessage());
+            } finally {
+                // after resolvers: a join that reads this unlocked, false, must find them set
+                siteAwaited = false;
             }
         }
+    }
+
+    /**
+     * Closes the listeners ahead of the driver's delete (the network has no endpoint, nobody
+     * asks): those in a namespace of the driver's (an overlay's) would keep it alive, with
+     * what the delete could not remove, for as long as they are open. The names stay.
+     */
+    private synchronized void stopListening() {
+        resolvers = List.of();
+        siteAwaited = false;
+        ctx.names().listen(id, null, List.of());
+    }
+
+    /** The delete failed: the network serves again, at once or from its next join. */
+    private synchronized void listenAgain() {
+        siteAwaited = true;
+        listenOnceReady();
     }
 
     synchronized void stopNames() {
@@ -334,18 +352,22 @@ final class NetworkImpl implements Network {
                 throw e.withContext(context);
             }
         }
+        boolean stopped = false;
         try {
             ctx.store().put(record(State.DELETING, driverState()));
+            stopListening();
+            stopped = true;
             driver.deleteNetwork(id);
         } catch (NetworkException e) {
+            if (stopped) {
+                listenAgain();
+            }
             endpoints.unseal();
             throw e.withContext(context);
         }
         // From here the network is gone, in the kernel and here: its subnets and its name are
         // free. The record says DELETING until it goes: if its removal fails (or a kill comes
         // first) the next start finishes the delete, before anything claims those subnets.
-        // Listeners in a namespace the driver removed (an overlay's) keep it alive until here:
-        // a moment, and harmless, as its VXLAN devices, which hold the host's UDP port, are gone.
         stopNames();
         addresses.releaseAll();
         registry.remove(this);

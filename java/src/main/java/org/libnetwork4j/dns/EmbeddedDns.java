@@ -148,6 +148,10 @@ public final class EmbeddedDns implements NameService {
 
     @Override
     public List<InetAddress> listen(String id, Netns namespace, List<InetAddress> addresses) {
+        List<Channel> before = listeners.remove(id);
+        if (before != null) { // closed first: the new ones may want the same address and port
+            before.forEach(EmbeddedDns::closeNow);
+        }
         Names.Net net = names.network(id);
         if (closed || addresses.isEmpty() || net == null) {
             return List.of();
@@ -165,10 +169,7 @@ public final class EmbeddedDns implements NameService {
                     net.name, e.getMessage());
             return List.of();
         }
-        List<Channel> before = listeners.put(id, opened);
-        if (before != null) { // listened twice: the newest wins
-            before.forEach(EmbeddedDns::closeNow);
-        }
+        listeners.put(id, opened);
         return List.copyOf(addresses);
     }
 

@@ -31,14 +31,16 @@ public interface NameService extends AutoCloseable {
     void addNetwork(String id, String name, boolean internal);
 
     /**
-     * Serves network id's containers on addresses in namespace (port 53, UDP and TCP).
-     * Returns the addresses it listens on: empty when it could not (port 53 taken there), in
-     * which case the network's containers keep the host's nameservers.
+     * Serves network id's containers on addresses in namespace (port 53, UDP and TCP), in
+     * place of the listeners it had; with no addresses, it has none from now on (its names
+     * stay known). Returns the addresses it listens on: empty when it could not (port 53
+     * taken there), in which case the network's containers keep the host's nameservers.
      *
      * @param id        a network added before
      * @param namespace where the sockets are made (borrowed: needed only during the call); the
-     *                  driver's {@link org.libnetwork4j.driver.Driver#resolverSite}
-     * @param addresses where to listen, local in namespace
+     *                  driver's {@link org.libnetwork4j.driver.Driver#resolverSite}; unused
+     *                  without addresses
+     * @param addresses where to listen, local in namespace; empty for nowhere
      * @return the addresses listened on: all of the given ones, or none
      */
     List<InetAddress> listen(String id, Netns namespace, List<InetAddress> addresses);

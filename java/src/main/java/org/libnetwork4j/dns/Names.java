@@ -160,7 +160,11 @@ final class Names {
         leave(networkId, endpointId); // a second join of the same endpoint replaces the first
         n.byEndpoint.put(endpointId, e);
         for (InetAddress a : addresses(e)) {
-            n.byAddress.put(a, e);
+            if (sandboxId != null) {
+                // only askers: another host's endpoint asks its own host, and a stale report of
+                // one must never displace the local endpoint that has its address now
+                n.byAddress.put(a, e);
+            }
             if (!e.names().isEmpty()) {
                 n.byReverse.put(ReverseMap.fromAddress(a), e);
             }

@@ -121,9 +121,8 @@ public interface Driver {
      *
      * @param networkId a network this driver made or took up
      * @return the site; {@link ResolverSite#NONE} for a network without one (the containers
-     *         keep the host's nameservers); empty while it is not known yet (the default: the
-     *         controller asks again after every join, which a driver that never has one should
-     *         spare it by answering NONE)
+     *         keep the host's nameservers; the default); empty while it is not known yet (the
+     *         controller then asks again after every join)
      */
     default Optional<ResolverSite> resolverSite(String networkId) {
         return Optional.of(ResolverSite.NONE);

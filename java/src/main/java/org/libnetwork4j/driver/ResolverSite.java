@@ -18,6 +18,12 @@ public record ResolverSite(Netns namespace, List<InetAddress> addresses) {
     /** A network whose containers get no resolver (Docker's default bridge). */
     public static final ResolverSite NONE = new ResolverSite(null, List.of());
 
+    /**
+     * A site.
+     *
+     * @param namespace where the listeners' sockets are made
+     * @param addresses the addresses, copied
+     */
     public ResolverSite {
         addresses = List.copyOf(addresses);
     }

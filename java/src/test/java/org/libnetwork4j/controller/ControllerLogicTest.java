@@ -396,6 +396,39 @@ class ControllerLogicTest {
         assertEquals(List.of(n.id()), w.names.listened, "listeners opened once, at the first join");
     }
 
+    @Test
+    void aDeleteTheDriverRefusesLeavesTheNetworkServed() throws Exception {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        w.kernel.failOn("driver:deleteNetwork");
+        assertThrows(NetworkException.class, n::delete);
+        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()));
+        assertEquals(List.of(n.id(), n.id()), w.names.listened, "closed for the delete, opened again after it");
+        Sandbox sb = c.newSandbox("c1");
+        n.createEndpoint("e1").join(sb);
+        assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()));
+    }
+
+    @Test
+    void resolvConfFilesAnOlderVersionWroteAreCheckedAtTheFirstRestart() throws Exception {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox sb = c.newSandbox("c1");
+        n.createEndpoint("e1").join(sb);
+        java.nio.file.Path file = sb.resolvConfPath();
+        java.nio.file.Path state = w.dir.resolve("resolv-conf-state");
+        c.close();
+        java.nio.file.Files.writeString(file, "nameserver 192.0.2.53\n"); // as if a version before had written it
+        c = w.controller();
+        assertEquals("nameserver 192.0.2.53\n", java.nio.file.Files.readString(file),
+                "the same inputs and rules after a clean close: taken as written, not read");
+        c.close();
+        String now = java.nio.file.Files.readString(state);
+        assertTrue(now.startsWith("rules=" + ResolvConfState.RULES + " "), now);
+        java.nio.file.Files.writeString(state, now.substring(now.indexOf(' ') + 1)); // an older version's record
+        c = w.controller();
+        assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(file),
+                "older rules: checked, and rewritten");
+    }
+
     // ---- recovery's decisions ----
 
     /** The process dies: nothing more reaches the store; the kernel stays as it is. */

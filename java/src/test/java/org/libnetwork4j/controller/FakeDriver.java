@@ -48,6 +48,8 @@ final class FakeDriver implements RestorableDriver {
     private final InetAddress gateway = IpAddresses.parse("10.9.0.1");
     /** Set: the resolver site is named only once a network has had a join (an overlay's). */
     volatile boolean siteOnceJoined;
+    /** Set: the resolver's addresses, in place of the gateway (an overlay's, one per subnet). */
+    volatile List<InetAddress> siteAddresses;
     private final Set<String> joinedNetworks = new HashSet<>();
 
     FakeDriver(String type, FakeKernel kernel, State state, boolean labelled, boolean toMove) {
@@ -95,7 +97,8 @@ final class FakeDriver implements RestorableDriver {
         if (siteOnceJoined && !joinedNetworks.contains(networkId)) {
             return Optional.empty();
         }
-        return Optional.of(new ResolverSite(null, List.of(gateway))); // the fake kernel has no namespaces to name
+        // the fake kernel has no namespaces to name
+        return Optional.of(new ResolverSite(null, siteAddresses != null ? siteAddresses : List.of(gateway)));
     }
 
     @Override

@@ -37,7 +37,9 @@ final class FakeNames implements NameService {
             return List.of();
         }
         networks.put(id, List.copyOf(addresses));
-        listened.add(id);
+        if (!addresses.isEmpty()) {
+            listened.add(id);
+        }
         return List.copyOf(addresses);
     }
 

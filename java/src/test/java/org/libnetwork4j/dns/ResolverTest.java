@@ -99,6 +99,10 @@ class ResolverTest {
         names.leave("n1", "r1");
         assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, query("far", Type.A), false),
                 "gone from the cluster: unknown here");
+        names.join("n1", "r2", null, List.of("stale"), a1, null); // a late report of a1's address
+        assertEquals(Set.of("10.1.0.3"), addresses(ask(a1, query("db", Type.A))), "a1 still asks as itself");
+        names.leave("n1", "r2");
+        assertEquals(Set.of("10.1.0.3"), addresses(ask(a1, query("db", Type.A))), "also once that report goes");
     }
 
     @Test
