@@ -134,13 +134,19 @@ final class Attachments {
 
     /**
      * The embedded resolver's addresses on the networks joined, IPv4 ones first, in join
-     * order, at most 3 (what the C library reads of resolv.conf).
+     * order, at most 3 (what the C library reads of resolv.conf). Of a network's addresses,
+     * those in the endpoint's own subnets, if any: an overlay network with several subnets
+     * has a gateway in each, and the others are not on the container's link (it would ask
+     * them through its default route, and wait out a timeout for each).
      */
     List<InetAddress> resolvers() {
         List<InetAddress> v4 = new ArrayList<>();
         List<InetAddress> v6 = new ArrayList<>();
         for (Attachment a : all) {
-            for (InetAddress r : a.endpoint().network().resolvers()) {
+            List<InetAddress> all = a.endpoint().network().resolvers();
+            List<InetAddress> own = all.stream().filter(r -> a.ipv4() != null && a.ipv4().contains(r)
+                    || a.ipv6() != null && a.ipv6().contains(r)).toList();
+            for (InetAddress r : own.isEmpty() ? all : own) {
                 (r instanceof Inet4Address ? v4 : v6).add(r);
             }
         }

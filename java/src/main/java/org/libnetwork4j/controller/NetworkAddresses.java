@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.libnetwork4j.AlreadyExistsException;
+import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.InvalidParameterException;
 import org.libnetwork4j.IpamConfig;
 import org.libnetwork4j.NotFoundException;
+import org.libnetwork4j.PoolExhaustedException;
 import org.libnetwork4j.driver.Capabilities;
 import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.driver.Subnet;
@@ -165,9 +168,46 @@ final class NetworkAddresses {
         return a.ipRange() != null ? a.ipRange() : a.subnet();
     }
 
-    /** An address of the family's subnet: {@code preferred}, or the next free one. */
+    /**
+     * An address of one of the family's subnets, as libnetwork's: {@code preferred}, from the
+     * subnet that holds it; or the next free one of the first subnet that has one left.
+     *
+     * @throws InvalidParameterException if preferred is in none of them
+     * @throws PoolExhaustedException if every one of them is full
+     */
     IpPrefix request(boolean ipv4, InetAddress preferred) {
-        Allocation a = of(ipv4);
+        if (preferred != null) {
+            return requestIn(holding(ipv4, preferred), preferred);
+        }
+        PoolExhaustedException full = null;
+        for (Allocation a : allocations) {
+            if (a.subnet().isIpv4() == ipv4) {
+                try {
+                    return requestIn(a, null);
+                } catch (PoolExhaustedException e) { // the next subnet, if any
+                    if (full != null) {
+                        e.addSuppressed(full);
+                    }
+                    full = e;
+                }
+            }
+        }
+        throw full;
+    }
+
+    /** The allocation of the family whose subnet holds addr. */
+    private Allocation holding(boolean ipv4, InetAddress addr) {
+        for (Allocation a : allocations) {
+            if (a.subnet().isIpv4() == ipv4 && a.subnet().contains(addr)) {
+                return a;
+            }
+        }
+        throw new InvalidParameterException("address " + IpAddresses.format(addr)
+                + " is in no subnet of the network (" + subnets(ipv4).stream().map(s -> s.prefix().toString())
+                        .collect(Collectors.joining(", ")) + ")");
+    }
+
+    private IpPrefix requestIn(Allocation a, InetAddress preferred) {
         if (shared == null) {
             return new IpPrefix(ipam.requestAddress(a.poolId(), preferred), a.subnet().length());
         }
@@ -221,30 +261,29 @@ final class NetworkAddresses {
 
     /** Reserves an address held before a restart (an IPAM plugin holds it still: nothing). */
     void reserve(IpPrefix addr) {
-        Allocation a = of(addr.isIpv4());
-        if (a == null) {
+        if (of(addr.isIpv4()) == null) {
             throw new NotFoundException("no " + (addr.isIpv4() ? "IPv4" : "IPv6") + " subnet");
         }
         if (!ipam.replaysAtRestart()) {
             return;
         }
-        ipam.requestAddress(a.poolId(), addr.address());
+        ipam.requestAddress(holding(addr.isIpv4(), addr.address()).poolId(), addr.address());
     }
 
     /** Releases endpoint addresses (null ones skipped); releasing twice does nothing. */
     void release(IpPrefix ip4, IpPrefix ip6) {
         if (ip4 != null) {
-            ipam.releaseAddress(of(true).poolId(), ip4.address());
+            ipam.releaseAddress(holding(true, ip4.address()).poolId(), ip4.address());
         }
         if (ip6 != null) {
-            ipam.releaseAddress(of(false).poolId(), ip6.address());
+            ipam.releaseAddress(holding(false, ip6.address()).poolId(), ip6.address());
         }
         if (shared != null) { // after the local release, which cannot fail: the cluster's may
             if (ip4 != null) {
-                shared.give(networkId, range(of(true)), ip4.address());
+                shared.give(networkId, range(holding(true, ip4.address())), ip4.address());
             }
             if (ip6 != null) {
-                shared.give(networkId, range(of(false)), ip6.address());
+                shared.give(networkId, range(holding(false, ip6.address())), ip6.address());
             }
         }
     }

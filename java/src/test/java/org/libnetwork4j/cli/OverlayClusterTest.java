@@ -325,24 +325,29 @@ class OverlayClusterTest {
      * A container whose only network is an internal overlay (no way out, so no resolver on
      * docker_gwbridge) asks the one on the overlay's gateway, in the network's namespace on
      * its own host: it finds a container of another host by name, gets no forward, and a
-     * query sent while its host's daemon is killed and restarted is answered at a retry.
+     * query sent while its host's daemon is killed and restarted is answered at a retry. The
+     * network has two subnets: each container is told the gateway of its own.
      */
     @Test
     void aContainerOnlyOnAnInternalOverlayFindsOthersByName(Namespaces namespaces) throws Exception {
         startLab(namespaces, 2);
-        lnw(1, "network", "create", "-d", "overlay", "--internal", "--subnet", "10.96.0.0/24", "ovi");
+        lnw(1, "network", "create", "-d", "overlay", "--internal", "--subnet", "10.96.0.0/24", "--subnet", "10.97.0.0/24",
+                "-o", "com.docker.network.driver.overlay.vxlanid_list=4196,4197", "ovi");
         eventually("h2 has ovi", () -> lnwOut(2, "network", "ls", "--format", "json").contains("\"ovi\""));
         // its upstream a neighbour with no DNS server: were a name forwarded, it would fail too
         NsRef c1 = NsRef.of(Path.of(lnwOut(1, "sandbox", "create", "--dns", "192.168.77.100", "c1").strip()));
         lnw(1, "network", "connect", "ovi", "c1");
         NsRef c2 = NsRef.of(Path.of(lnwOut(2, "sandbox", "create", "c2").strip()));
-        lnw(2, "network", "connect", "ovi", "c2");
+        lnw(2, "network", "connect", "--ip", "10.97.0.5", "ovi", "c2");
         String ip1 = Oracle.addrs(c1, "eth0", "inet").get(0).split("/")[0];
         String ip2 = Oracle.addrs(c2, "eth0", "inet").get(0).split("/")[0];
         assertEquals(List.of("lo", "eth0"), Oracle.linkNames(c1), "no way out on an internal network");
         assertEquals(0, gwContainers());
         assertEquals("nameserver 10.96.0.1", lnwOut(1, "exec", "c1", "--", "grep", "^nameserver", "/etc/resolv.conf")
-                .strip(), "the overlay's gateway, and nothing else");
+                .strip(), "the overlay's gateway on its subnet, and nothing else");
+        assertEquals("10.97.0.5", ip2, "from the subnet that holds the address asked for");
+        assertEquals("nameserver 10.97.0.1", lnwOut(2, "exec", "c2", "--", "grep", "^nameserver", "/etc/resolv.conf")
+                .strip(), "c2's on its own subnet");
 
         eventually("c1 resolves c2, of h2", () -> dig(1, "c1", "c2").equals(ip2));
         eventually("c2 resolves c1, of h1", () -> dig(2, "c2", "c1").equals(ip1));

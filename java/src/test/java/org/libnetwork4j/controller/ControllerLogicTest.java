@@ -397,6 +397,51 @@ class ControllerLogicTest {
     }
 
     @Test
+    void aContainerIsToldOnlyTheResolversOnItsOwnSubnet() throws Exception {
+        java.net.InetAddress gw1 = java.net.InetAddress.getByName("10.9.1.1");
+        java.net.InetAddress gw2 = java.net.InetAddress.getByName("10.9.2.1");
+        w.fake.siteAddresses = List.of(gw1, gw2); // as an overlay with two subnets: a gateway in each
+        Network n = c.newNetwork("fake", "n1", NetworkOptions.builder().subnet("10.9.1.0/24").subnet("10.9.2.0/24")
+                .build());
+        Sandbox sb = c.newSandbox("c1");
+        n.createEndpoint("e1", EndpointOptions.builder().ipv4("10.9.2.5").build()).join(sb);
+        assertEquals("nameserver 10.9.2.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()),
+                "not 10.9.1.1, which is not on its link");
+        w.fake.siteAddresses = List.of(java.net.InetAddress.getByName("10.9.0.1"));
+        Network m = net("fake", "n2", "10.9.3.0/24");
+        Sandbox sb2 = c.newSandbox("c2");
+        m.createEndpoint("e2").join(sb2);
+        assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb2.resolvConfPath()),
+                "none on its subnet: the network's, as they are");
+    }
+
+    @Test
+    void aNetworkOfTwoSubnetsGivesAddressesFromTheSecondOnceTheFirstIsFull() {
+        // a /30 has two host addresses; the gateway takes one
+        Network n = c.newNetwork("fake", "n1", NetworkOptions.builder().subnet("10.9.1.0/30").subnet("10.9.2.0/24")
+                .build());
+        assertEquals("10.9.1.2", n.createEndpoint("e1").info().ipv4().address().getHostAddress());
+        Endpoint e2 = n.createEndpoint("e2");
+        assertEquals("10.9.2.2", e2.info().ipv4().address().getHostAddress(), "the first is full: the second's");
+        assertEquals("10.9.2.9", n.createEndpoint("e3", EndpointOptions.builder().ipv4("10.9.2.9")
+                .build()).info().ipv4().address().getHostAddress(), "asked for: from the subnet that holds it");
+        var none = assertThrows(org.libnetwork4j.InvalidParameterException.class, () -> n.createEndpoint("e4",
+                EndpointOptions.builder().ipv4("10.9.3.9").build()));
+        assertTrue(none.getMessage().endsWith("address 10.9.3.9 is in no subnet of the network (10.9.1.0/30,"
+                + " 10.9.2.0/24)"), none.getMessage());
+        assertEquals(3, allocated("10.9.2.0/24"), "gateway, e2, e3");
+        e2.delete();
+        assertEquals(2, allocated("10.9.2.0/24"), "e2's address back to its own subnet's pool");
+        assertEquals(2, allocated("10.9.1.0/30"));
+        Network tiny = c.newNetwork("fake", "n2", NetworkOptions.builder().subnet("10.9.4.0/30").subnet("10.9.5.0/30")
+                .build());
+        tiny.createEndpoint("a");
+        tiny.createEndpoint("b");
+        var full = assertThrows(org.libnetwork4j.PoolExhaustedException.class, () -> tiny.createEndpoint("c"));
+        assertTrue(full.getMessage().endsWith("no available IPv4 address in 10.9.5.0/30"), full.getMessage());
+    }
+
+    @Test
     void aDeleteTheDriverRefusesLeavesTheNetworkServed() throws Exception {
         Network n = net("fake", "n1", "10.9.1.0/24");
         w.kernel.failOn("driver:deleteNetwork");

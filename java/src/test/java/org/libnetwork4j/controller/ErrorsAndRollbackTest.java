@@ -82,6 +82,11 @@ class ErrorsAndRollbackTest {
                 () -> c.newNetwork("bridge", "n2", NetworkOptions.builder().subnet("10.50.0.0/16").build()));
         assertTrue(overlap.getMessage().contains("overlaps with subnet 10.50.0.0/24"), overlap.getMessage());
         assertThrows(InvalidParameterException.class, () -> c.newNetwork("bridge", "bad name!"));
+        var twoSubnets = assertThrows(ForbiddenException.class, () -> c.newNetwork("bridge", "n3",
+                NetworkOptions.builder().subnet("10.55.0.0/24").subnet("10.56.0.0/24").build()));
+        assertEquals("create network \"n3\": bridge network n3: bridge driver doesn't support multiple subnets"
+                + " (subnet: 2 IPv4)", twoSubnets.getMessage());
+        c.newNetwork("bridge", "n3", NetworkOptions.builder().subnet("10.56.0.0/24").build()).delete(); // all freed
         assertThrows(InvalidParameterException.class, () -> n.createEndpoint("e2",
                 EndpointOptions.builder().ipv4("10.99.0.5").build()));
         assertThrows(AlreadyExistsException.class, () -> n.createEndpoint("e3",

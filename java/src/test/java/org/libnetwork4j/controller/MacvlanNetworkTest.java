@@ -137,6 +137,29 @@ class MacvlanNetworkTest {
                 () -> n.createEndpoint("again", EndpointOptions.builder().ipv4("10.77.0.50").build()));
     }
 
+    /**
+     * A LAN with two subnets, the router in both: a container of the second routes by the
+     * second's gateway (as libnetwork's, the gateway of the subnet that holds its address).
+     */
+    @Test
+    void aContainerOfASecondSubnetRoutesByThatSubnetsGateway(Namespaces ns) {
+        TestNs lan = lan(ns);
+        Oracle.out(lan, "ip", "addr", "add", "10.78.0.1/24", "dev", "eth0");
+        NetworkController c = ns.controller();
+        Network n = c.newNetwork("macvlan", "mv", NetworkOptions.builder()
+                .ipam(IpamConfig.builder().subnet("10.77.0.0/24").gateway(ROUTER).build())
+                .ipam(IpamConfig.builder().subnet("10.78.0.0/24").gateway("10.78.0.1").build())
+                .option("parent", "lnwt-par").build());
+        Sandbox first = joined(c, n, "first");
+        Sandbox second = c.newSandbox("second");
+        n.createEndpoint("second", EndpointOptions.builder().ipv4("10.78.0.50").build()).join(second);
+        assertEquals("default via " + ROUTER + " dev eth0", Oracle.out(NsRef.of(first), "ip", "route", "show",
+                "default").strip());
+        assertEquals("default via 10.78.0.1 dev eth0", Oracle.out(NsRef.of(second), "ip", "route", "show",
+                "default").strip());
+        assertTrue(Oracle.ping(lan, "10.78.0.50"), "the LAN reaches it on the second subnet");
+    }
+
     @Test
     void privateModeKeepsSiblingsApartButNotFromTheLan(Namespaces ns) {
         lan(ns);

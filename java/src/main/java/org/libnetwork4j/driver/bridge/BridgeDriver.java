@@ -90,6 +90,12 @@ public final class BridgeDriver implements RestorableDriver {
 
     @Override
     public void createNetwork(NetworkRequest req) {
+        if (req.v4().size() > 1 || req.v6().size() > 1) {
+            // as Docker's: one gateway per family on the bridge, which every container routes by
+            throw new ForbiddenException("bridge network " + req.name() + ": bridge driver doesn't support multiple"
+                    + " subnets (subnet: " + (req.v4().size() > 1 ? req.v4().size() + " IPv4" : req.v6().size()
+                            + " IPv6") + ")");
+        }
         BridgeNetwork n = new BridgeNetwork(req, BridgeState.bridgeName(req));
         synchronized (networks) {
             for (BridgeNetwork other : networks.values()) {

@@ -1,6 +1,7 @@
 package org.libnetwork4j.driver.macvlan;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.libnetwork4j.ForbiddenException;
 import org.libnetwork4j.InvalidParameterException;
+import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.NotFoundException;
 import org.libnetwork4j.PortMapping;
@@ -23,6 +25,7 @@ import org.libnetwork4j.driver.JoinResult;
 import org.libnetwork4j.driver.NetworkRequest;
 import org.libnetwork4j.driver.RestorableDriver;
 import org.libnetwork4j.driver.SandboxContext;
+import org.libnetwork4j.driver.Subnet;
 import org.libnetwork4j.kernel.BridgeSpec;
 import org.libnetwork4j.kernel.Link;
 import org.libnetwork4j.kernel.LinkChange;
@@ -60,39 +63,60 @@ abstract class SubInterfaceDriver implements RestorableDriver {
     private final HostContext host;
     private final Map<String, SubNetwork> networks = new ConcurrentHashMap<>();
 
-    /** A network: its parent and whether we made it, its endpoints. */
+    /**
+     * A network: its parent and whether we made it, its subnets (none where it gives no way
+     * out), its endpoints.
+     */
     static final class SubNetwork {
         final String id;
         final SubSettings settings;
         final int parentIndex;
         final String parentName;
         final boolean madeParent;
-        final InetAddress gatewayV4;
-        final InetAddress gatewayV6;
+        final List<Subnet> routed;
         final Map<String, SubEndpoint> endpoints = new ConcurrentHashMap<>();
 
         SubNetwork(String id, SubSettings settings, int parentIndex, String parentName, boolean madeParent,
-                InetAddress gatewayV4, InetAddress gatewayV6) {
+                List<Subnet> routed) {
             this.id = id;
             this.settings = settings;
             this.parentIndex = parentIndex;
             this.parentName = parentName;
             this.madeParent = madeParent;
-            this.gatewayV4 = gatewayV4;
-            this.gatewayV6 = gatewayV6;
+            this.routed = List.copyOf(routed);
+        }
+
+        /** The gateway of the subnet that holds addr, as libnetwork's; null for none. */
+        InetAddress gatewayFor(IpPrefix addr) {
+            if (addr != null) {
+                for (Subnet s : routed) {
+                    if (s.prefix().contains(addr.address())) {
+                        return s.gateway();
+                    }
+                }
+            }
+            return null;
+        }
+
+        JoinResult joined(int index, String name, SubEndpoint ep) {
+            return JoinResult.inSandbox(index, name, gatewayFor(ep.ipv4), gatewayFor(ep.ipv6), null, false);
         }
     }
 
-    /** An endpoint, and once joined where its device is. */
+    /** An endpoint, its addresses, and once joined where its device is. */
     static final class SubEndpoint {
         final MacAddress mac;
         final boolean macAskedFor;
+        final IpPrefix ipv4;
+        final IpPrefix ipv6;
         volatile SandboxContext sandbox;
         volatile int index;
 
-        SubEndpoint(MacAddress mac, boolean macAskedFor) {
+        SubEndpoint(MacAddress mac, boolean macAskedFor, IpPrefix ipv4, IpPrefix ipv6) {
             this.mac = mac;
             this.macAskedFor = macAskedFor;
+            this.ipv4 = ipv4;
+            this.ipv6 = ipv6;
         }
     }
 
@@ -182,9 +206,12 @@ abstract class SubInterfaceDriver implements RestorableDriver {
     private static SubNetwork network(NetworkRequest req, SubSettings s, Parent p) {
         // no parent: an island, whatever the request said (as Docker's dummy parent)
         boolean internal = req.internal() || s.parent() == null;
-        InetAddress gw4 = internal || req.v4().isEmpty() ? null : req.v4().get(0).gateway();
-        InetAddress gw6 = internal || req.v6().isEmpty() ? null : req.v6().get(0).gateway();
-        return new SubNetwork(req.id(), s, p.index, p.name, p.made, gw4, gw6);
+        List<Subnet> routed = new ArrayList<>();
+        if (!internal) {
+            routed.addAll(req.v4());
+            routed.addAll(req.v6());
+        }
+        return new SubNetwork(req.id(), s, p.index, p.name, p.made, routed);
     }
 
     /** A parent link found or made, and how to take back what was made. */
@@ -251,7 +278,7 @@ abstract class SubInterfaceDriver implements RestorableDriver {
                     + " connect to its address)");
         }
         MacAddress mac = ownMac() ? (req.mac() != null ? req.mac() : MacAddress.random()) : null;
-        n.endpoints.put(req.endpointId(), new SubEndpoint(mac, req.mac() != null));
+        n.endpoints.put(req.endpointId(), new SubEndpoint(mac, req.mac() != null, req.ipv4(), req.ipv6()));
         return new EndpointSetup(mac);
     }
 
@@ -290,7 +317,7 @@ abstract class SubInterfaceDriver implements RestorableDriver {
         }
         ep.sandbox = req.sandbox();
         ep.index = dev.index();
-        return JoinResult.inSandbox(dev.index(), name, n.gatewayV4, n.gatewayV6, null, false);
+        return n.joined(dev.index(), name, ep);
     }
 
     @Override
@@ -378,7 +405,7 @@ abstract class SubInterfaceDriver implements RestorableDriver {
             if ((ALIAS + req.endpointId()).equals(l.alias())) {
                 ep.sandbox = req.sandbox();
                 ep.index = l.index();
-                return Optional.of(JoinResult.inSandbox(l.index(), l.name(), n.gatewayV4, n.gatewayV6, null, false));
+                return Optional.of(n.joined(l.index(), l.name(), ep));
             }
         }
         return Optional.empty();
