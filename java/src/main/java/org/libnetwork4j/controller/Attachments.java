@@ -143,15 +143,23 @@ final class Attachments {
         List<InetAddress> v4 = new ArrayList<>();
         List<InetAddress> v6 = new ArrayList<>();
         for (Attachment a : all) {
-            List<InetAddress> all = a.endpoint().network().resolvers();
-            List<InetAddress> own = all.stream().filter(r -> a.ipv4() != null && a.ipv4().contains(r)
-                    || a.ipv6() != null && a.ipv6().contains(r)).toList();
-            for (InetAddress r : own.isEmpty() ? all : own) {
-                (r instanceof Inet4Address ? v4 : v6).add(r);
+            List<InetAddress> network = a.endpoint().network().resolvers();
+            boolean anyOwn = false;
+            for (InetAddress r : network) {
+                anyOwn |= onLink(a, r);
+            }
+            for (InetAddress r : network) {
+                if (!anyOwn || onLink(a, r)) {
+                    (r instanceof Inet4Address ? v4 : v6).add(r);
+                }
             }
         }
         v4.addAll(v6);
         return v4.size() > 3 ? List.copyOf(v4.subList(0, 3)) : v4;
+    }
+
+    private static boolean onLink(Attachment a, InetAddress r) {
+        return a.ipv4() != null && a.ipv4().contains(r) || a.ipv6() != null && a.ipv6().contains(r);
     }
 
     List<InetAddress> ownAddresses() {
