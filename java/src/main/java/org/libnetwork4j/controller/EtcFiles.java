@@ -102,8 +102,8 @@ final class EtcFiles {
             // a lone "." means: no search domains at all (Docker's --dns-search .)
             search = o.dnsSearch().equals(List.of(".")) ? List.of() : o.dnsSearch();
         }
-        List<String> options = o.dnsOptions().isEmpty() ? host.options() : o.dnsOptions();
-        if (!resolvers.isEmpty() && options.stream().noneMatch(x -> x.startsWith("ndots:"))) {
+        List<String> options = options(host, o);
+        if (!resolvers.isEmpty() && !ndotsSet(host, o)) {
             options = new ArrayList<>(options);
             options.add("ndots:0");
         }
@@ -118,6 +118,16 @@ final class EtcFiles {
             sb.append("options ").append(String.join(" ", options)).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The options line: the sandbox's own, else the host's. */
+    private static List<String> options(ResolvConf host, SandboxOptions o) {
+        return o.dnsOptions().isEmpty() ? host.options() : o.dnsOptions();
+    }
+
+    /** Whether the options line has an ndots option that is not the resolver's own ndots:0. */
+    static boolean ndotsSet(ResolvConf host, SandboxOptions o) {
+        return options(host, o).stream().anyMatch(x -> x.startsWith("ndots:"));
     }
 
     /**

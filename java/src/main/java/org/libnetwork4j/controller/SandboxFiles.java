@@ -56,6 +56,11 @@ final class SandboxFiles {
         return EtcFiles.upstreams(hostResolvConf, options);
     }
 
+    /** Whether resolv.conf carries an ndots option of the user's or the host's. */
+    boolean ndotsSet() {
+        return EtcFiles.ndotsSet(hostResolvConf, options);
+    }
+
     /**
      * Rewrites resolv.conf when the resolver addresses of the sandbox's networks change (the
      * first join to a network with DNS, the last leave): they become its nameservers, or the

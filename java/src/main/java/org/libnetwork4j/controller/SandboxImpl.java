@@ -81,7 +81,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
             SandboxFiles files = SandboxFiles.create(filesDir, o, ctx.paths().hostResolvConf());
             SandboxImpl sb = new SandboxImpl(ctx, registry, id, containerId, o, os, files);
             ctx.store().put(sb.record(State.READY));
-            ctx.names().addSandbox(id, files.upstreams(), os.netns());
+            ctx.names().addSandbox(id, files.upstreams(), files.ndotsSet(), os.netns());
             return sb;
         } catch (RuntimeException e) {
             undo.runReversed(e);
@@ -123,7 +123,7 @@ final class SandboxImpl implements Sandbox, SandboxContext {
     void restoreNames(boolean resolvConfAsWritten) {
         lock.lock();
         try {
-            ctx.names().addSandbox(id, files.upstreams(), os.netns());
+            ctx.names().addSandbox(id, files.upstreams(), files.ndotsSet(), os.netns());
             for (Attachment a : attachments.all()) {
                 EndpointImpl ep = a.endpoint();
                 ctx.names().join(a.networkId(), ep.id(), id, Join.dnsNames(this, ep), Join.address(ep.ipv4()),

@@ -62,7 +62,7 @@ final class SetKey {
             t.step(() -> ctx.store().put(sb.record(State.READY)));
             t.step(() -> {
                 ctx.names().removeSandbox(sb.id());
-                ctx.names().addSandbox(sb.id(), sb.files().upstreams(), next.netns());
+                ctx.names().addSandbox(sb.id(), sb.files().upstreams(), sb.files().ndotsSet(), next.netns());
             });
             t.step(old::delete);
             for (Attachment a : joined) {

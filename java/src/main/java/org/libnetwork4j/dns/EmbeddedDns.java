@@ -206,9 +206,9 @@ public final class EmbeddedDns implements NameService {
     }
 
     @Override
-    public void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+    public void addSandbox(String id, List<InetSocketAddress> upstreams, boolean ndotsSet, Netns namespace) {
         names.addSandbox(id, upstreams.size() > MAX_UPSTREAMS ? upstreams.subList(0, MAX_UPSTREAMS) : upstreams,
-                namespace);
+                ndotsSet, namespace);
     }
 
     @Override

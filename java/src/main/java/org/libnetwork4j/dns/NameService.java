@@ -61,10 +61,14 @@ public interface NameService extends AutoCloseable {
      * @param upstreams where its queries for names not ours go, in order (at most 3 are
      *                  tried); loopback ones are dialled from the host's namespace, the others
      *                  from the sandbox's own
+     * @param ndotsSet  whether its resolv.conf has an ndots option of the user's or the
+     *                  host's (rather than the resolver's ndots:0): then a name of one label
+     *                  that no network knows is answered empty, not forwarded, and the client
+     *                  goes on with its search domains (Docker's rule)
      * @param namespace the sandbox's namespace (borrowed; null where there is none to dial
      *                  from, which makes every forward from it fail)
      */
-    void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace);
+    void addSandbox(String id, List<InetSocketAddress> upstreams, boolean ndotsSet, Netns namespace);
 
     /**
      * The sandbox is gone: no query is forwarded for it any more. The controller calls it
@@ -154,7 +158,7 @@ public interface NameService extends AutoCloseable {
             }
 
             @Override
-            public void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+            public void addSandbox(String id, List<InetSocketAddress> upstreams, boolean ndotsSet, Netns namespace) {
             }
 
             @Override

@@ -55,12 +55,14 @@ final class Names {
     static final class Sandbox {
         final String id;
         final List<InetSocketAddress> upstreams;
+        final boolean ndotsSet;
         final Netns namespace;
         final List<Membership> memberships = new CopyOnWriteArrayList<>();
 
-        Sandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+        Sandbox(String id, List<InetSocketAddress> upstreams, boolean ndotsSet, Netns namespace) {
             this.id = id;
             this.upstreams = List.copyOf(upstreams);
+            this.ndotsSet = ndotsSet;
             this.namespace = namespace;
         }
 
@@ -118,9 +120,9 @@ final class Names {
     }
 
     /** Adding it again (or after a join made it bare) keeps its memberships. */
-    void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+    void addSandbox(String id, List<InetSocketAddress> upstreams, boolean ndotsSet, Netns namespace) {
         sandboxes.compute(id, (k, old) -> {
-            Sandbox sb = new Sandbox(id, upstreams, namespace);
+            Sandbox sb = new Sandbox(id, upstreams, ndotsSet, namespace);
             if (old != null) {
                 sb.memberships.addAll(old.memberships);
             }
@@ -177,7 +179,7 @@ final class Names {
             });
         }
         if (sandboxId != null) { // not another host's endpoint
-            sandboxes.computeIfAbsent(sandboxId, id -> new Sandbox(id, List.of(), null)).memberships
+            sandboxes.computeIfAbsent(sandboxId, id -> new Sandbox(id, List.of(), false, null)).memberships
                     .add(new Membership(n, endpointId));
         }
         changed();

@@ -144,7 +144,16 @@ final class Resolver {
                 return new Reply(local.variants()[0]);
             }
         }
-        if (sb == null || sb.upstreams.isEmpty() || !sb.mayForward()) {
+        if (sb == null || !sb.mayForward()) {
+            return reply(q, Rcode.SERVFAIL, List.of(), maxSize, false);
+        }
+        if (sb.ndotsSet && (question.getType() == Type.A || question.getType() == Type.AAAA)
+                && question.getName().labels() <= 2) { // one label and the root
+            // not forwarded: the client, told nothing is there, goes on with its search
+            // domains, and a bare name does not leave the host (Docker's rule)
+            return reply(q, Rcode.NOERROR, List.of(), maxSize, false);
+        }
+        if (sb.upstreams.isEmpty()) {
             return reply(q, Rcode.SERVFAIL, List.of(), maxSize, false);
         }
         return new Forward(q, sb, maxSize);

@@ -49,7 +49,7 @@ final class FakeNames implements NameService {
     }
 
     @Override
-    public void addSandbox(String id, List<InetSocketAddress> upstreams, Netns namespace) {
+    public void addSandbox(String id, List<InetSocketAddress> upstreams, boolean ndotsSet, Netns namespace) {
         sandboxes.put(id, List.copyOf(upstreams));
     }
 

@@ -400,6 +400,40 @@ class DnsTest {
         }
     }
 
+    /**
+     * Docker's rule for a sandbox whose resolv.conf has an ndots option of its own: a name of
+     * one label that no network knows is answered empty, never forwarded, so that the C
+     * library goes on with the search domains; other names are forwarded as ever.
+     */
+    @Test
+    void withItsOwnNdotsABareUnknownNameIsNotForwarded(Namespaces ns) throws Exception {
+        NsRef up = upstreamNamespace(ns, "10.99.0.4");
+        Path log = Files.createTempFile(ns.dir(), "servfail", ".log");
+        Process upstream = servfail(up, "10.99.0.4", log);
+        try {
+            NetworkController c = ns.controller(org.libnetwork4j.ControllerConfig.builder()
+                    .hostResolvConf(ns.fakeResolvConf("10.99.0.4")));
+            Network n = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.85.0.0/24").build());
+            Sandbox own = c.newSandbox("own", org.libnetwork4j.SandboxOptions.builder().dnsOption("ndots:2").build());
+            n.createEndpoint("own").join(own);
+            Sandbox plain = n.createEndpoint("plain").join("plain");
+            assertTrue(Files.readString(own.resolvConfPath()).contains("options ndots:2\n"));
+
+            assertEquals("NOERROR", status(NsRef.of(own), "10.85.0.1", "printer"));
+            assertEquals("NOERROR", status(NsRef.of(own), "10.85.0.1", "printer", "AAAA"));
+            assertEquals(List.of(), Files.readAllLines(log), "nothing forwarded");
+            assertEquals(List.of(ip(plain.endpoints().get(0))), answer(NsRef.of(own), "10.85.0.1", "plain"),
+                    "a known bare name answers as ever");
+            assertEquals("SERVFAIL", status(NsRef.of(own), "10.85.0.1", "printer.test"), "two labels: forwarded");
+            assertEquals(List.of("udp"), Files.readAllLines(log));
+            assertEquals("SERVFAIL", status(NsRef.of(plain), "10.85.0.1", "printer"),
+                    "the resolver's own ndots:0: forwarded");
+            assertEquals(List.of("udp", "udp"), Files.readAllLines(log));
+        } finally {
+            stop(upstream);
+        }
+    }
+
     static List<String> answerWithin(NsRef from, String server, int seconds, String name) {
         Oracle.Result r = Oracle.exec(from, "dig", "+time=" + seconds, "+tries=1", "+short", "@" + server, name);
         assertEquals(0, r.exitCode(), r.out() + r.err());

@@ -22,8 +22,8 @@ class ResolverFuzzTest {
     static {
         Names names = new Names();
         names.addNetwork("net1", "n1", false);
-        names.addSandbox("sb1", List.of(), null);
-        names.addSandbox("sb2", List.of(), null);
+        names.addSandbox("sb1", List.of(), false, null);
+        names.addSandbox("sb2", List.of(), false, null);
         try {
             names.join("net1", "ep1", "sb1", List.of("c1", "web", "sb1"), InetAddress.getByName("10.0.0.2"),
                     InetAddress.getByName("fd00::2"));

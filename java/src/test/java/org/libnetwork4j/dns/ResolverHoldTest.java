@@ -49,7 +49,7 @@ class ResolverHoldTest {
             Process held = dig(c1, 5);
             Thread.sleep(500); // dig has sent its one query by now: it waits in the listener's socket
             assertTrue(held.isAlive(), "no answer while held");
-            dns.addSandbox("sb1", List.of(), sandbox);
+            dns.addSandbox("sb1", List.of(), false, sandbox);
             dns.join("n1", "ep1", "sb1", List.of("web"), CLIENT, null);
             dns.release();
             assertTrue(held.waitFor(10, TimeUnit.SECONDS));
@@ -63,7 +63,7 @@ class ResolverHoldTest {
             assertEquals(List.of(SERVER), dns.listen("n1", host, List.of(SERVER)));
             Process early = dig(c1, 1);
             Thread.sleep(500);
-            dns.addSandbox("sb1", List.of(), sandbox);
+            dns.addSandbox("sb1", List.of(), false, sandbox);
             dns.join("n1", "ep1", "sb1", List.of("web"), CLIENT, null);
             assertTrue(early.waitFor(10, TimeUnit.SECONDS));
             assertNotEquals(0, early.exitValue(), "read before its sender was known: no answer");

@@ -39,8 +39,8 @@ class ResolverTest {
     ResolverTest() {
         names.addNetwork("n1", "Front", false);
         names.addNetwork("n2", "back", true);
-        names.addSandbox("s1", List.of(new InetSocketAddress("192.0.2.1", 53)), null);
-        names.addSandbox("s2", List.of(), null);
+        names.addSandbox("s1", List.of(new InetSocketAddress("192.0.2.1", 53)), false, null);
+        names.addSandbox("s2", List.of(), false, null);
         names.join("n1", "e1", "s1", List.of("web", "www"), a1, null);
         names.join("n1", "e2", "s2", List.of("DB"), a2, ip("fd00::3"));
         names.join("n2", "e3", "s2", List.of("db", "cache"), ip("10.2.0.3"), null);
@@ -69,7 +69,7 @@ class ResolverTest {
         // as an overlay container's way out: s3 asks through e4, which brings no name; e5's
         // sandbox shares only that network with it
         names.addNetwork("gw", "docker_gwbridge", false);
-        names.addSandbox("s3", List.of(), null);
+        names.addSandbox("s3", List.of(), false, null);
         names.join("n2", "e6", "s3", List.of("ov"), ip("10.2.0.9"), null);
         InetAddress way = ip("172.18.0.2");
         names.join("gw", "e4", "s3", List.of(), way, null);
@@ -129,9 +129,30 @@ class ResolverTest {
     }
 
     @Test
+    void withNdotsSetABareUnknownNameIsAnsweredEmptyNotForwarded() throws Exception {
+        names.addSandbox("s5", List.of(new InetSocketAddress("192.0.2.1", 53)), true, null);
+        InetAddress s5 = ip("10.1.0.5");
+        names.join("n1", "e12", "s5", List.of("c5"), s5, null);
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            Message r = new Message(assertInstanceOf(Resolver.Reply.class,
+                    resolver.answer("n1", s5, query("printer", type), false)).wire());
+            assertEquals(Rcode.NOERROR, r.getRcode(), "the client goes on with its search domains");
+            assertTrue(r.getSection(Section.ANSWER).isEmpty());
+        }
+        assertEquals(Set.of("10.1.0.3"), addresses(new Message(assertInstanceOf(Resolver.Reply.class,
+                resolver.answer("n1", s5, query("db", Type.A), false)).wire())), "a known one still answers");
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", s5, query("printer.example", Type.A), false),
+                "two labels: forwarded");
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", s5, query("printer", Type.MX), false),
+                "neither A nor AAAA: forwarded");
+        assertInstanceOf(Resolver.Forward.class, resolver.answer("n1", a1, query("printer", Type.A), false),
+                "s1 has no ndots of its own: forwarded");
+    }
+
+    @Test
     void anAddressTheFirstNetworkCannotGiveComesFromTheNext() throws Exception {
         // s4 joined n2 first: "db" there has no IPv6, n1's has
-        names.addSandbox("s4", List.of(), null);
+        names.addSandbox("s4", List.of(), false, null);
         InetAddress s4 = ip("10.2.0.7");
         names.join("n2", "e7", "s4", List.of("c4"), s4, null);
         names.join("n1", "e8", "s4", List.of("c4b"), ip("10.1.0.8"), null);
