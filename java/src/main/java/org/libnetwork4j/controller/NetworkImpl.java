@@ -358,12 +358,12 @@ final class NetworkImpl implements Network {
             stopListening();
             stopped = true;
             driver.deleteNetwork(id);
-        } catch (NetworkException e) {
+        } catch (RuntimeException e) { // a driver's bug too: the network stays usable, and deletable
             if (stopped) {
                 listenAgain();
             }
             endpoints.unseal();
-            throw e.withContext(context);
+            throw e instanceof NetworkException ne ? ne.withContext(context) : e;
         }
         // From here the network is gone, in the kernel and here: its subnets and its name are
         // free. The record says DELETING until it goes: if its removal fails (or a kill comes

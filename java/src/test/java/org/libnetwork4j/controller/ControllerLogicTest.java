@@ -449,8 +449,23 @@ class ControllerLogicTest {
         assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()));
         assertEquals(List.of(n.id(), n.id()), w.names.listened, "closed for the delete, opened again after it");
         Sandbox sb = c.newSandbox("c1");
-        n.createEndpoint("e1").join(sb);
+        Endpoint e = n.createEndpoint("e1");
+        e.join(sb);
         assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()));
+        e.leave(sb);
+        e.delete();
+        // a driver's bug rather than a refusal: the same, and the exception as it is
+        w.kernel.observer = op -> {
+            if (op.equals("driver:deleteNetwork")) {
+                throw new IllegalStateException("a driver's bug");
+            }
+        };
+        assertThrows(IllegalStateException.class, n::delete);
+        w.kernel.observer = op -> { };
+        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()));
+        n.createEndpoint("e2").delete(); // not sealed
+        n.delete();
+        assertNull(w.names.networks.get(n.id()));
     }
 
     @Test
