@@ -145,8 +145,10 @@ final class Attachments {
         for (Attachment a : all) {
             List<InetAddress> network = a.endpoint().network().resolvers();
             boolean anyOwn = false;
-            for (InetAddress r : network) {
-                anyOwn |= onLink(a, r);
+            if (network.size() > 1) { // one: nothing to choose, and no test on the join's path
+                for (InetAddress r : network) {
+                    anyOwn |= onLink(a, r);
+                }
             }
             for (InetAddress r : network) {
                 if (!anyOwn || onLink(a, r)) {

@@ -179,6 +179,9 @@ final class NetworkAddresses {
         if (preferred != null) {
             return requestIn(holding(ipv4, preferred), preferred);
         }
+        if (of(ipv4) == null) {
+            throw new NotFoundException("no " + (ipv4 ? "IPv4" : "IPv6") + " subnet");
+        }
         PoolExhaustedException full = null;
         for (Allocation a : allocations) {
             if (a.subnet().isIpv4() == ipv4) {
