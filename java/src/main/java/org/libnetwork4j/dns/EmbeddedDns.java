@@ -3,6 +3,7 @@ package org.libnetwork4j.dns;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
@@ -37,7 +39,6 @@ import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.ServiceSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -58,15 +59,16 @@ import org.xbill.DNS.Rcode;
  * nothing; the firewall already drops what reaches a gateway from outside the host).
  *
  * <p><b>Sockets in namespaces.</b> The sockets are made by the C core inside the host's (or
- * the overlay network's; for a forward, the asking sandbox's) namespace and adopted by
- * Netty's epoll channels: no JVM thread enters a namespace.
+ * the overlay network's; for a forward, the asking sandbox's) namespace and handed to the
+ * event loop (the listeners as Netty's epoll channels, a forward's as a bare epoll handle,
+ * {@link UpstreamQuery}): no JVM thread enters a namespace.
  *
  * <p><b>Forwarding.</b> Names not in scope go to the sandbox's upstreams in order, each
  * within {@link #FORWARD_TIMEOUT_MILLIS}; SERVFAIL, REFUSED or a timeout move on to the next.
  * A loopback upstream (the host's 127.0.0.53, say) is dialled from the host's namespace, any
  * other from the sandbox's, so that the container's own routes and firewall apply. Each
  * forward uses a fresh socket (a random source port per query), made ahead of time off the
- * loop ({@link ForwardSockets}). At most
+ * loop ({@link ForwardSockets}) and connected to the upstream it asks. At most
  * {@link #MAX_FORWARDS} are in flight, and at most {@link #MAX_FORWARDS_PER_SANDBOX} for one
  * sandbox, so that one container flooding unknown names leaves room for the others.
  *
@@ -94,6 +96,10 @@ public final class EmbeddedDns implements NameService {
     private final Resolver resolver = new Resolver(names);
     private final SpinAfterActivity spin = SpinAfterActivity.fromProperty(); // the loop's thread's
     private final EventLoopGroup loop;
+    /** The loop's one thread, where forwards register their sockets. */
+    private final IoEventLoop ioLoop;
+    /** Where the loop's thread writes forwarded queries and reads upstreams' answers. */
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(65536);
     private final ExecutorService dialer;
     private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perSandbox = new ConcurrentHashMap<>();
@@ -109,6 +115,7 @@ public final class EmbeddedDns implements NameService {
         this.host = host;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lnw-dns", true),
                 EpollIoHandler.newFactory(0, () -> spin));
+        this.ioLoop = (IoEventLoop) loop.next();
         // TCP forwards connect with a blocking call (bounded by the forward timeout): never on
         // the event loop. They are rare (an upstream's truncated answer, asked again over TCP).
         ThreadPoolExecutor d = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
@@ -534,15 +541,17 @@ public final class EmbeddedDns implements NameService {
         }
 
         private void sendUdp(int fd, InetSocketAddress up, int attempt) {
-            EpollDatagramChannel ch = new EpollDatagramChannel(fd);
-            ask(ch, attempt, new SimpleChannelInboundHandler<DatagramPacket>() {
+            UpstreamQuery.send(ioLoop, fd, up, wire, scratch, FORWARD_TIMEOUT_MILLIS, new UpstreamQuery.Listener() {
                 @Override
-                protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-                    if (p.sender().equals(up)) {
-                        received(ch, attempt, ByteBufUtil.getBytes(p.content()));
-                    }
+                public boolean answer(byte[] answer) {
+                    return received(attempt, answer);
                 }
-            }, new DatagramPacket(Unpooled.wrappedBuffer(wire), up));
+
+                @Override
+                public void failed() {
+                    Attempts.this.failed(attempt);
+                }
+            });
         }
 
         private void dialTcp(Netns from, InetSocketAddress up, int attempt) {
@@ -560,7 +569,9 @@ public final class EmbeddedDns implements NameService {
                     ask(ch, attempt, new SimpleChannelInboundHandler<ByteBuf>() {
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-                            received(ch, attempt, ByteBufUtil.getBytes(frame));
+                            if (received(attempt, ByteBufUtil.getBytes(frame))) {
+                                ch.close();
+                            }
                         }
                     }, framed(wire));
                 });
@@ -607,28 +618,33 @@ public final class EmbeddedDns implements NameService {
             ch.closeFuture().addListener(c -> t.cancel(false));
         }
 
-        private void received(Channel ch, int attempt, byte[] answer) {
+        /**
+         * An upstream's datagram for this query's attempt; true if it ends that attempt's wait
+         * (the answer, or one that came too late to matter), false to keep waiting (not the
+         * answer to this query: spoofed, or late from an earlier one).
+         */
+        private boolean received(int attempt, byte[] answer) {
             if (finished || attempt != index) {
-                ch.close();
-                return;
+                return true;
             }
-            Message m;
-            try {
-                m = new Message(answer);
-            } catch (java.io.IOException | RuntimeException garbage) {
-                return; // not an answer: keep waiting for one until the timeout
+            int rcode = UpstreamQuery.rcodeIfAnswers(answer, f.query());
+            if (rcode < 0) {
+                return false;
             }
-            if (m.getHeader().getID() != f.query().getHeader().getID() || !m.getHeader().getFlag(Flags.QR)
-                    || m.getQuestion() == null || !m.getQuestion().equals(f.query().getQuestion())) {
-                return; // not the answer to this query (spoofed, or late): keep waiting
-            }
-            ch.close();
-            int rcode = m.getRcode();
             if (rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) {
                 next();
-                return;
+                return true;
             }
-            finish(answer.length <= f.maxSize() ? answer : m.toWire(f.maxSize()));
+            if (answer.length <= f.maxSize()) {
+                finish(answer);
+                return true;
+            }
+            try {
+                finish(new Message(answer).toWire(f.maxSize()));
+            } catch (java.io.IOException | RuntimeException garbage) {
+                return false; // a header and question that parse, records that do not: keep waiting
+            }
+            return true;
         }
 
         private void failed(int attempt) {

@@ -15,8 +15,8 @@ import org.libnetwork4j.kernel.ServiceSockets;
 /**
  * The unbound UDP sockets forwards leave from, made ahead of time in the forwarding owner's
  * namespace, a few at a time, on a worker thread. Each forward still takes a socket of its own
- * (a fresh random source port per query: the port is chosen at its first send, not when it is
- * made).
+ * (a fresh random source port per query: the port is chosen when the forward connects it to
+ * its upstream, not when it is made).
  *
  * <p>Why a small queue per owner, filled in batches: making a socket in a namespace means
  * entering it on a private native thread (a thread's creation and a setns: a hundred

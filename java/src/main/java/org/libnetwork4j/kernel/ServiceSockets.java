@@ -113,6 +113,25 @@ public final class ServiceSockets {
     }
 
     /**
+     * Connects fd, a UDP socket of this class, to peer: its sends go there, and the kernel
+     * hands it datagrams from there only (an answer forged from another address or port
+     * never reaches it). Does not block.
+     *
+     * @param fd   an unbound or bound UDP socket
+     * @param peer the address and port it talks to
+     * @throws RuntimeException typed as for {@link #tcpConnect} (no route from the socket's
+     *         namespace to peer, say)
+     */
+    public static void connectUdp(int fd, InetSocketAddress peer) {
+        InetAddress ip = peer.getAddress();
+        byte[] a = ip.getAddress();
+        LnwErr err = new LnwErr();
+        if (LnwNative.lnw_sock_connect(fd, family(ip), a, a.length, peer.getPort(), 0, err) < 0) {
+            throw Errors.of(err, peer.toString());
+        }
+    }
+
+    /**
      * Closes an fd that was not handed over. A failure of close is ignored.
      *
      * @param fd a socket returned by this class, closed by nothing else
