@@ -5,7 +5,9 @@
 #   cnm     createEndpoint + join / sandbox.delete() through the public API (CnmBenchmark);
 #           attachPort/detachPort: the same with one published port (-p 8080:80).
 # Containers follow each other back to back, as in ../shared/PEERS.md: each attach shares the
-# kernel with the previous container's asynchronous teardown.
+# kernel with the previous container's asynchronous teardown. The JMH forks touch their heap at
+# start (-XX:+AlwaysPreTouch; Bench.PRE_TOUCH says why): the Java rows are a long-running
+# controller's, not a fresh JVM's first pass through its heap.
 #
 #   sudo benchmarks/run-attach.sh [ROUNDS]        (default 3)
 #
@@ -34,7 +36,7 @@ for r in $(seq 1 "$rounds"); do
   "$cfloor" 2000 200 "$runroot/c" | sed "s/^/c round=$r /" >>"$raw"
   echo "round $r/$rounds: Java, kernel facade and CNM API (JMH)" >&2
   java --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main 'AttachBenchmark|CnmBenchmark' \
-       -jvmArgsAppend "-Dlnw.bench.runRoot=$runroot" -rf json -rff "$raw.json" >/dev/null
+       -jvmArgsAppend "-XX:+AlwaysPreTouch -Dlnw.bench.runRoot=$runroot" -rf json -rff "$raw.json" >/dev/null
   python3 benchmarks/summary.py jmh "$raw.json" "$r" AttachBenchmark=kernel CnmBenchmark=cnm >>"$raw"
 done
 
@@ -43,6 +45,7 @@ import sys
 from summary import Raw
 raw = Raw(sys.argv[1])
 raw.header("attach/detach: plain C, Java kernel facade, CNM API")
+print("# JMH forks: -XX:+AlwaysPreTouch (a long-running JVM's heap; before 2026-12-06 23:40 UTC they ran without it)")
 print(f"{'phase':<10} {'system':<7} {'median':>8} {'p90':>8} {'ratio':>6}")
 for phase in ("attach", "detach"):
     cm = raw.med("c", phase)

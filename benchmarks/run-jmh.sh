@@ -17,4 +17,4 @@ root=$(mktemp -d /dev/shm/lnw-jmh-XXXXXX)
 trap 'rmdir "$root" 2>/dev/null || true' EXIT
 java --enable-native-access=ALL-UNNAMED -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   org.openjdk.jmh.Main 'NetworkBenchmark|EndpointBenchmark|IpamBenchmark|StoreBenchmark' "${short[@]}" \
-  -jvmArgsAppend "-Dlnw.bench.runRoot=$root"
+  -jvmArgsAppend "-XX:+AlwaysPreTouch -Dlnw.bench.runRoot=$root"

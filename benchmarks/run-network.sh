@@ -30,7 +30,7 @@ for r in $(seq 1 "$rounds"); do
   "$cfloor" 200 20 | sed "s/^/c round=$r /" >>"$raw"
   echo "round $r/$rounds: Java (JMH NetworkBenchmark)" >&2
   java --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main NetworkBenchmark \
-       -jvmArgsAppend "-Dlnw.bench.runRoot=$runroot" -rf json -rff "$raw.json" >/dev/null
+       -jvmArgsAppend "-XX:+AlwaysPreTouch -Dlnw.bench.runRoot=$runroot" -rf json -rff "$raw.json" >/dev/null
   python3 benchmarks/summary.py jmh "$raw.json" "$r" >>"$raw"
 done
 

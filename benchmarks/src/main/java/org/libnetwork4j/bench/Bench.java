@@ -11,6 +11,21 @@ final class Bench {
     private Bench() {
     }
 
+    /** Lets the JNI binding load without a warning (JDK 17 only warns; later ones require it). */
+    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    /**
+     * Every JMH fork's heap is touched at start. A fresh JVM's eden is some hundred megabytes
+     * of pages never touched, and G1 reuses none of them before it first fills: through a
+     * whole trial each allocation faulted in new pages, one fault per 4 KiB. On the AMD EPYC
+     * VM (a PVM guest) a fault is an exit to the hypervisor, ~20 us: it put 40% on a CNM
+     * attach's median (737 against 524 us, 2026-12-06). A long-running controller went
+     * through its eden long ago and keeps the pages: this measures that state, as the JIT's
+     * warm-up does. The scripts that pass their own -jvmArgsAppend (which replaces these)
+     * pass it too.
+     */
+    static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
+
     /**
      * Where benchmarks put their namespaces and sandbox files: {@code -Dlnw.bench.runRoot},
      * default /run. run-attach.sh passes a tmpfs directory, because /run is tmpfs on a

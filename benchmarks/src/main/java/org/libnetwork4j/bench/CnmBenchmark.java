@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 // the measurement (the sample mean fell from 1.6 ms to 0.7 ms over the first 15 iterations)
 @Warmup(iterations = 15, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {Bench.NATIVE_ACCESS, Bench.PRE_TOUCH})
 public class CnmBenchmark {
 
     /** A controller bound to a fake host, with one bridge network, for the whole trial. */

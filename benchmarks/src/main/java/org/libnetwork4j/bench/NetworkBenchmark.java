@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 // falling to a steady 2.3 ms from the fifth 3 s iteration on)
 @Warmup(iterations = 8, time = 3)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {Bench.NATIVE_ACCESS, Bench.PRE_TOUCH})
 public class NetworkBenchmark {
 
     @State(Scope.Thread)

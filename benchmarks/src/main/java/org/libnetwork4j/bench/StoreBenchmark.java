@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = Bench.PRE_TOUCH)
 @org.openjdk.jmh.annotations.State(Scope.Thread)
 public class StoreBenchmark {
     private Path dir;

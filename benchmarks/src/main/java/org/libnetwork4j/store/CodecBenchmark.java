@@ -50,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-XX:+AlwaysPreTouch") // as org.libnetwork4j.bench.Bench.PRE_TOUCH says why
 @org.openjdk.jmh.annotations.State(Scope.Thread)
 public class CodecBenchmark {
     private static final ObjectMapper DATABIND = databind();
