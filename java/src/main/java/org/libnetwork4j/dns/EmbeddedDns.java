@@ -39,6 +39,7 @@ import org.libnetwork4j.kernel.Netns;
 import org.libnetwork4j.kernel.ServiceSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -528,7 +529,12 @@ public final class EmbeddedDns implements NameService {
                                 ServiceSockets.close(fd);
                                 return;
                             }
-                            sendUdp(fd, up, attempt);
+                            try {
+                                sendUdp(fd, up, attempt);
+                            } catch (RuntimeException e) { // no route from there, say: the fd is closed
+                                LOG.debug("dns forward to {}: {}", up, e.getMessage());
+                                failed(attempt);
+                            }
                         });
                     } catch (RejectedExecutionException closing) {
                         ServiceSockets.close(fd);
@@ -627,23 +633,24 @@ public final class EmbeddedDns implements NameService {
             if (finished || attempt != index) {
                 return true;
             }
-            int rcode = UpstreamQuery.rcodeIfAnswers(answer, f.query());
-            if (rcode < 0) {
-                return false;
+            // Parsed whole, not only its header and question: an answer whose records do not
+            // parse is never handed on to a container (Docker's resolver unpacks it too).
+            Message m;
+            try {
+                m = new Message(answer);
+            } catch (java.io.IOException | RuntimeException garbage) {
+                return false; // not an answer: keep waiting for one until the timeout
             }
+            if (m.getHeader().getID() != f.query().getHeader().getID() || !m.getHeader().getFlag(Flags.QR)
+                    || m.getQuestion() == null || !m.getQuestion().equals(f.query().getQuestion())) {
+                return false; // not the answer to this query (late from an earlier one): keep waiting
+            }
+            int rcode = m.getRcode();
             if (rcode == Rcode.SERVFAIL || rcode == Rcode.REFUSED) {
                 next();
                 return true;
             }
-            if (answer.length <= f.maxSize()) {
-                finish(answer);
-                return true;
-            }
-            try {
-                finish(new Message(answer).toWire(f.maxSize()));
-            } catch (java.io.IOException | RuntimeException garbage) {
-                return false; // a header and question that parse, records that do not: keep waiting
-            }
+            finish(answer.length <= f.maxSize() ? answer : m.toWire(f.maxSize()));
             return true;
         }
 

@@ -15,13 +15,8 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.libnetwork4j.kernel.ServiceSockets;
-import org.xbill.DNS.DNSInput;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Header;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One forwarded query over UDP: a fresh socket, connected to the upstream, watched by the event
@@ -33,8 +28,8 @@ import org.xbill.DNS.Section;
  * and reads once more after it closed), a pipeline, promises, and an exception with a full stack
  * trace when the read loop found the channel closed under it. On a virtual machine where a
  * system call costs 1.5 us and a page fault far more, that was most of a forward's own time.
- * Here a forward costs connect, two epoll_ctl (Netty registers for errors, then for input),
- * write, read and close.
+ * Here a forward costs connect, one epoll_ctl (Netty adds the fd to epoll when input is first
+ * asked for), write, read and close.
  *
  * <p><b>Why connected.</b> The kernel then delivers datagrams from the upstream's address and
  * port only: an answer forged from anywhere else never reaches the socket, and an ICMP port
@@ -44,6 +39,8 @@ import org.xbill.DNS.Section;
  * <p>Runs on the event loop's thread only, which owns the scratch buffer passed in.
  */
 final class UpstreamQuery implements EpollIoHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamQuery.class);
+
     /** What the attempt hears: an answer (true if it ends the wait) or that the socket failed. */
     interface Listener {
         /** A datagram from the upstream; returns true if it was the answer (the socket then closes). */
@@ -77,6 +74,10 @@ final class UpstreamQuery implements EpollIoHandle {
      */
     static void send(IoEventLoop loop, int fd, InetSocketAddress upstream, byte[] query, ByteBuffer scratch,
             long timeoutMillis, Listener listener) {
+        if (!loop.inEventLoop()) { // elsewhere the registration would complete later, on a closed fd maybe
+            ServiceSockets.close(fd);
+            throw new IllegalStateException("an upstream query is sent from the event loop only");
+        }
         UpstreamQuery q = new UpstreamQuery(fd, scratch, listener);
         try {
             ServiceSockets.connectUdp(fd, upstream);
@@ -115,7 +116,7 @@ final class UpstreamQuery implements EpollIoHandle {
             n = fd.read(scratch, 0, scratch.capacity());
         } catch (IOException refused) { // an ICMP error queued on the socket (port unreachable)
             finish();
-            listener.failed();
+            tell(null);
             return;
         }
         if (n <= 0) {
@@ -123,15 +124,33 @@ final class UpstreamQuery implements EpollIoHandle {
         }
         byte[] wire = new byte[n];
         scratch.get(0, wire);
-        if (listener.answer(wire)) {
+        if (tell(wire)) {
             finish();
+        }
+    }
+
+    /**
+     * Tells the listener of an answer (or, with null, of a failure); true if the wait is over.
+     * Nothing it throws reaches Netty's loop, which would sleep a second over it and skip the
+     * other events of its batch: the query then ends here.
+     */
+    private boolean tell(byte[] wire) {
+        try {
+            if (wire == null) {
+                listener.failed();
+                return true;
+            }
+            return listener.answer(wire);
+        } catch (RuntimeException e) {
+            LOG.warn("dns forward: {}", e.toString());
+            return true;
         }
     }
 
     private void expire() {
         if (!done) {
             finish();
-            listener.failed();
+            tell(null);
         }
     }
 
@@ -159,30 +178,6 @@ final class UpstreamQuery implements EpollIoHandle {
             fd.close();
         } catch (IOException ignored) {
             // as in finish
-        }
-    }
-
-    /**
-     * wire's response code if it is the answer to query: its id, the response flag, and its one
-     * question the query's (the name compared as DNS does, without regard to case); -1 if it is
-     * not. Only the header and the question are decoded, by the codec: the records are parsed
-     * only if the answer has to be cut to the client's size.
-     */
-    static int rcodeIfAnswers(byte[] wire, Message query) {
-        Record q = query.getQuestion();
-        try {
-            Header h = new Header(wire);
-            if (q == null || h.getID() != query.getHeader().getID() || !h.getFlag(Flags.QR)
-                    || h.getCount(Section.QUESTION) != 1) {
-                return -1;
-            }
-            DNSInput in = new DNSInput(wire);
-            in.jump(Header.LENGTH);
-            boolean same = new Name(in).equals(q.getName()) && in.readU16() == q.getType()
-                    && in.readU16() == q.getDClass();
-            return same ? h.getRcode() : -1;
-        } catch (IOException | RuntimeException garbage) {
-            return -1;
         }
     }
 }

@@ -292,6 +292,14 @@ class DnsTest {
             // cannot reach the upstream (from the host's namespace it still could)
             Oracle.out(NsRef.of(a), "ip", "route", "del", "default");
             assertEquals("SERVFAIL", status(NsRef.of(a), "10.64.0.1", "upstream.test"));
+            // the same at a sandbox's first forward, whose socket is made for it then (no spare
+            // yet): each upstream is given up at once, none is waited for
+            Sandbox lost = n.createEndpoint("lost").join("lost");
+            Oracle.out(NsRef.of(lost), "ip", "route", "del", "default");
+            long t1 = System.nanoTime();
+            assertEquals("SERVFAIL", status(NsRef.of(lost), "10.64.0.1", "upstream.test"));
+            long lostMs = (System.nanoTime() - t1) / 1_000_000;
+            assertTrue(lostMs < EmbeddedDns.FORWARD_TIMEOUT_MILLIS, "no upstream was waited for: " + lostMs + " ms");
             // a sandbox's own dns servers replace the host's; a loopback one is the host's loopback
             Sandbox b = c.newSandbox("b", org.libnetwork4j.SandboxOptions.builder().dns("127.0.0.53").build());
             n.createEndpoint("b").join(b);
