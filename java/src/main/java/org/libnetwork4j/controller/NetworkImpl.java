@@ -352,9 +352,11 @@ final class NetworkImpl implements Network {
                 throw e.withContext(context);
             }
         }
+        boolean marked = false;
         boolean stopped = false;
         try {
             ctx.store().put(record(State.DELETING, driverState()));
+            marked = true;
             stopListening();
             stopped = true;
             driver.deleteNetwork(id);
@@ -362,6 +364,7 @@ final class NetworkImpl implements Network {
             if (stopped) {
                 listenAgain();
             }
+            undoDeleting(e, marked, cluster && isGlobal());
             endpoints.unseal();
             throw e instanceof NetworkException ne ? ne.withContext(context) : e;
         }
@@ -377,6 +380,28 @@ final class NetworkImpl implements Network {
             ctx.store().delete(record(State.DELETING, Map.of()));
         } catch (NetworkException e) {
             throw e.withContext(context);
+        }
+    }
+
+    /**
+     * A delete the driver refused: the network lives on, so its record says so again (left
+     * DELETING, the next start would finish the delete of a network its user still has) and a
+     * global network is in the cluster again. What fails here is added to the driver's error.
+     */
+    private void undoDeleting(RuntimeException cause, boolean marked, boolean unpublished) {
+        if (marked) {
+            try {
+                ctx.store().put(record(State.READY, driverState()));
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        if (unpublished) {
+            try {
+                ctx.shared().publish(record(State.READY, Map.of()));
+            } catch (RuntimeException e) { // the store gone, or the name taken meanwhile elsewhere
+                cause.addSuppressed(e);
+            }
         }
     }
 

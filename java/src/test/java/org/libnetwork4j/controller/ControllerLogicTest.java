@@ -464,8 +464,17 @@ class ControllerLogicTest {
         w.kernel.observer = op -> { };
         assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()));
         n.createEndpoint("e2").delete(); // not sealed
+        // its record says it lives: a restart keeps it, rather than finishing the refused delete
+        String id = n.id();
+        c.close();
+        c = w.controller();
+        n = c.networkByName("n1");
+        assertEquals(id, n.id(), "the network outlives a restart after its refused delete");
         n.delete();
         assertNull(w.names.networks.get(n.id()));
+        c.close();
+        c = w.controller();
+        assertEquals(List.of(), c.networks().stream().filter(x -> x.name().equals("n1")).toList());
     }
 
     @Test
