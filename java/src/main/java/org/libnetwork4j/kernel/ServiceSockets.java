@@ -52,7 +52,7 @@ public final class ServiceSockets {
     }
 
     /**
-     * An unbound UDP socket of ns: its first send takes an ephemeral port there.
+     * An unbound UDP socket of ns: its first send (or its connect) takes an ephemeral port there.
      *
      * @param ns   the namespace the socket is made in
      * @param ipv6 true for an IPv6 socket, false for IPv4
@@ -65,7 +65,7 @@ public final class ServiceSockets {
     /**
      * n unbound UDP sockets of ns, made in one entry into it: the entry (a thread's creation and
      * a setns, a hundred microseconds or more) is what making one costs, a socket itself a few
-     * microseconds. Each takes an ephemeral port of ns at its first send.
+     * microseconds. Each takes an ephemeral port of ns at its first send or its connect.
      *
      * @param ns   the namespace the sockets are made in
      * @param ipv6 true for IPv6 sockets, false for IPv4
