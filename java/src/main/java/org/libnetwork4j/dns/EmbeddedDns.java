@@ -587,9 +587,9 @@ public final class EmbeddedDns implements NameService {
         }
 
         /**
-         * Registers ch, an upstream's channel whose answers reader hands to received, and sends
-         * it the query; an error on it (the upstream's port unreachable, say) or a failed
-         * registration moves on to the next upstream at once.
+         * Registers ch, a TCP connection to an upstream whose answers reader hands to received,
+         * and sends it the query; an error on it (a reset, say) or a failed registration moves
+         * on to the next upstream at once. (UDP forwards are {@link UpstreamQuery}s.)
          */
         private void ask(Channel ch, int attempt, io.netty.channel.ChannelInboundHandler reader, Object query) {
             ch.pipeline().addLast(reader, new ChannelInboundHandlerAdapter() {

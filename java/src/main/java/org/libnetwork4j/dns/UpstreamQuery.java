@@ -160,11 +160,7 @@ final class UpstreamQuery implements EpollIoHandle {
         if (deadline != null) {
             deadline.cancel(false);
         }
-        try {
-            fd.close();
-        } catch (IOException ignored) {
-            // Linux closes the descriptor even when close reports an error
-        }
+        closeFd();
         if (registration != null) {
             registration.cancel(); // the fd is closed: no epoll_ctl, only Netty's own map entry
         }
@@ -174,10 +170,14 @@ final class UpstreamQuery implements EpollIoHandle {
     @Override
     public void close() {
         done = true;
+        closeFd();
+    }
+
+    private void closeFd() {
         try {
-            fd.close();
+            fd.close(); // a second call does nothing
         } catch (IOException ignored) {
-            // as in finish
+            // Linux closes the descriptor even when close reports an error
         }
     }
 }
