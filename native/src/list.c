@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <netlink/msg.h>
 
@@ -47,8 +48,30 @@ void lnw_list_free(struct lnw_list *list)
 
 /* A dump the kernel marks as interrupted (NLM_F_DUMP_INTR: the table changed while it was
  * being read; libnl reports NLE_DUMP_INTR, here EINTR) may lack or repeat entries. Asked again,
- * it is consistent unless the table changed again: a few attempts, not an unbounded loop. */
-#define DUMP_ATTEMPTS 10
+ * it is consistent unless the table changed again. Changes come in bursts (a runtime starting
+ * many containers), and back-to-back attempts tend to fall into the same burst: after a few
+ * immediate ones, each waits a little longer (0.1 ms doubling to 10 ms, jittered so as not to
+ * keep step with a periodic writer). Bounded: at most ~105 ms of waiting in all, then EINTR. */
+#define DUMP_ATTEMPTS 20
+#define DUMP_IMMEDIATE 3
+
+static void dump_backoff(int attempt)
+{
+	int doublings = attempt - DUMP_IMMEDIATE - 1;
+	long us;
+	struct timespec now, wait;
+
+	if (attempt <= DUMP_IMMEDIATE)
+		return;
+	us = 100L << (doublings < 7 ? doublings : 7);
+	if (us > 10000)
+		us = 10000;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = us / 2 + (long)((unsigned long)now.tv_nsec % (unsigned long)(us / 2 + 1));
+	wait.tv_sec = 0;
+	wait.tv_nsec = us * 1000;
+	nanosleep(&wait, NULL); /* woken early by a signal: only a shorter wait */
+}
 
 struct lnw_list *lnw_list_dump(struct lnw_nl *nl, struct nl_msg *msg, struct lnw_err *err,
                                const char *op)
@@ -66,8 +89,10 @@ struct lnw_list *lnw_list_dump(struct lnw_nl *nl, struct nl_msg *msg, struct lnw
 		}
 		if (lnw_nl_transact(nl, copy, collect, list, err, op, "dump") < 0) {
 			lnw_list_free(list);
-			if (err->code == EINTR && attempt < DUMP_ATTEMPTS)
+			if (err->code == EINTR && attempt < DUMP_ATTEMPTS) {
+				dump_backoff(attempt);
 				continue;
+			}
 			nlmsg_free(msg);
 			return NULL;
 		}
