@@ -53,6 +53,10 @@ public final class Ruleset {
     public static final String USER_TABLE = "inet libnetwork4j-user";
     private static final String QUERY_WAITS =
             "while the resolver restarts, a query waits for the client's retry instead of failing";
+    // Only the reset a closed port sends to a SYN: the kernel gives it sequence number 0
+    // (RFC 793: there is no ACK in the segment it answers). A reset of a connection that was
+    // established carries the connection's own sequence number and passes: its client must
+    // not wait for a timeout over a connection that is gone (DnsTest).
     private static final String CONNECTION_WAITS =
             "while the resolver restarts, a connection waits for the client's retry instead of failing";
 
@@ -74,7 +78,7 @@ public final class Ruleset {
                 		type filter hook output priority filter; policy accept;
                 		icmp type destination-unreachable icmp code port-unreachable @th,240,16 53 drop comment "%2$s"
                 		icmpv6 type destination-unreachable icmpv6 code port-unreachable @th,400,16 53 drop comment "%2$s"
-                		tcp flags rst tcp sport 53 drop comment "%3$s"
+                		tcp flags rst tcp sequence 0 tcp sport 53 drop comment "%3$s"
                 	}
                 }
                 """.formatted(TABLE, QUERY_WAITS, CONNECTION_WAITS);
@@ -324,8 +328,8 @@ public final class Ruleset {
             		oifname "veth*" icmpv6 type nd-router-advert drop comment "containers obey no router advertisement (CVE-2020-13401)"
             		icmp type destination-unreachable icmp code port-unreachable ip saddr @resolvers4 @th,240,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
             		icmpv6 type destination-unreachable icmpv6 code port-unreachable ip6 saddr @resolvers6 @th,400,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
-            		tcp flags rst tcp sport 53 ip saddr @resolvers4 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
-            		tcp flags rst tcp sport 53 ip6 saddr @resolvers6 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
+            		tcp flags rst tcp sequence 0 tcp sport 53 ip saddr @resolvers4 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
+            		tcp flags rst tcp sequence 0 tcp sport 53 ip6 saddr @resolvers6 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
             	}
             }
             """;

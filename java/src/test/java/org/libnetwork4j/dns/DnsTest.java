@@ -598,6 +598,62 @@ class DnsTest {
         assertEquals(1, c2.networks().stream().filter(x -> x.name().equals("n1")).count());
     }
 
+    /**
+     * While no resolver listens, a TCP connection to it is not refused: the kernel's reset
+     * to the SYN is held back, and the client's SYN retransmission (1 s later) finds the next
+     * controller. A reset of a connection that was established is a real one and reaches the
+     * client: it must not wait for its timeout over a connection that is gone.
+     */
+    @Test
+    void whileNoResolverListensAConnectionWaitsButAnAbortIsSeen(Namespaces ns) throws Exception {
+        NetworkController c = controller(ns);
+        Sandbox a = pair(c, "10.86.0.0/24").a();
+        c.close();
+        String connect = """
+                import socket, sys
+                s = socket.socket()
+                s.settimeout(float(sys.argv[1]))
+                try:
+                    s.connect(("10.86.0.1", 53))
+                    print("connected", flush=True)
+                    print("read", s.recv(10), flush=True)
+                except socket.timeout:
+                    print("timed out")
+                except ConnectionRefusedError:
+                    print("refused")
+                except ConnectionResetError:
+                    print("reset")
+                """;
+        // no listener: the reset to the SYN is held back, so the client sees no refusal
+        assertEquals("timed out", Oracle.exec(NsRef.of(a), "python3", "-c", connect, "0.5").out().strip());
+
+        // a listener in the resolver's place that aborts its one connection (SO_LINGER 0)
+        String abort = """
+                import socket, struct
+                l = socket.socket()
+                l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(("10.86.0.1", 53))
+                l.listen(1)
+                l.settimeout(20)
+                print("listening", flush=True)
+                s, _ = l.accept()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.close()
+                """;
+        Process server = new ProcessBuilder("nsenter", "--net=" + ns.host().path(), "python3", "-c", abort)
+                .redirectErrorStream(true).start();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream()));
+            assertEquals("listening", out.readLine());
+            Oracle.Result r = Oracle.exec(NsRef.of(a), "python3", "-c", connect, "5");
+            assertEquals(List.of("connected", "reset"), r.out().lines().toList(), r.err());
+            assertTrue(server.waitFor(5, TimeUnit.SECONDS));
+        } finally {
+            server.destroyForcibly();
+            server.waitFor();
+        }
+    }
+
     @Test
     void badInputAndAFloodLeaveTheOthersAnswered(Namespaces ns) throws Exception {
         NetworkController c = ns.controller(); // forwards to 192.0.2.53, which never answers
