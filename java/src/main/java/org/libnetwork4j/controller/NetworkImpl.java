@@ -56,6 +56,13 @@ final class NetworkImpl implements Network {
     private volatile List<InetAddress> resolvers = List.of();
     /** The driver has named no resolver site yet: asked again after each join. */
     private volatile boolean siteAwaited;
+    /**
+     * Set when a delete its driver refused could not publish the network in the cluster again
+     * (the store away, or its name taken there meanwhile): the cluster then holds none of its
+     * addresses, not even its gateways', so it can give out no more here. It serves the
+     * endpoints it has, and can be deleted.
+     */
+    private volatile String outOfCluster;
 
     /** What the controller read from a create request or a stored record. */
     record Spec(String id, String name, String type, NetworkOptions options, NetworkSettings settings, boolean internal,
@@ -231,6 +238,10 @@ final class NetworkImpl implements Network {
     public Endpoint createEndpoint(String epName, EndpointOptions opts) {
         try {
             Ids.checkName(epName, "endpoint");
+            if (outOfCluster != null) {
+                throw new ForbiddenException("network " + name + " is no longer in the cluster store (" + outOfCluster
+                        + "): it takes no new endpoints; delete it and create it again");
+            }
             EndpointImpl ep = endpoints.create(epName, all -> { }, () -> newEndpoint(epName, opts));
             if (!ep.aliases().isEmpty()) {
                 aliased.incrementAndGet();
@@ -400,6 +411,8 @@ final class NetworkImpl implements Network {
             try {
                 ctx.shared().publish(record(State.READY, Map.of()));
             } catch (RuntimeException e) { // the store gone, or the name taken meanwhile elsewhere
+                outOfCluster = "published again after a refused delete: " + e.getMessage();
+                LOG.warn("{} is no longer in the cluster store: {}", this, e.getMessage());
                 cause.addSuppressed(e);
             }
         }

@@ -477,6 +477,50 @@ class ControllerLogicTest {
         assertEquals(List.of(), c.networks().stream().filter(x -> x.name().equals("n1")).toList());
     }
 
+    /**
+     * A network that spans hosts leaves the cluster before its driver deletes it (no other
+     * host may join it meanwhile); if the driver refuses, it is published again, as it was.
+     * If that fails too (the name taken elsewhere meanwhile), the caller hears it with the
+     * driver's refusal; the network then takes no new endpoints, and can still be deleted.
+     */
+    @Test
+    void aGlobalNetworkWhoseDeleteTheDriverRefusesIsInTheClusterAgain() throws Exception {
+        FakeShared cluster = new FakeShared();
+        w.shared = cluster;
+        c.close();
+        c = w.controller();
+        Network n = net("global", "g1", "10.9.5.0/24");
+        assertEquals(List.of("publish g1"), cluster.calls);
+
+        w.kernel.failOn("driver:deleteNetwork");
+        assertThrows(NetworkException.class, n::delete);
+        assertEquals(List.of("publish g1", "unpublish g1", "publish g1"), cluster.calls);
+        assertEquals(n.id(), cluster.records.get("g1").id());
+        assertEquals(State.READY, cluster.records.get("g1").state());
+        assertEquals(State.READY, ((org.libnetwork4j.store.NetworkRecord) w.store.get(StoredObject.Kind.NETWORK, n.id()))
+                .state(), "its local record, as before");
+
+        cluster.onPublish = r -> {
+            throw new AlreadyExistsException("network g1 was taken by another host meanwhile");
+        };
+        w.kernel.failOn("driver:deleteNetwork");
+        NetworkException refused = assertThrows(NetworkException.class, n::delete);
+        // on the driver's error, which is the cause of the one with the operation's context
+        assertTrue(java.util.Arrays.stream(refused.getCause().getSuppressed())
+                .anyMatch(s -> s.getMessage().contains("taken by another host")), refused::toString);
+        assertNull(cluster.records.get("g1"));
+        // the cluster holds none of its addresses now, not even the gateway's: it cannot give
+        // out more, and says why rather than offering the gateway's address
+        ForbiddenException none = assertThrows(ForbiddenException.class, () -> n.createEndpoint("e1"));
+        assertTrue(none.getMessage().contains("no longer in the cluster store"), none::getMessage);
+        assertEquals(null, cluster.taken.get(n.id()), "no address taken for it");
+
+        cluster.onPublish = r -> { };
+        n.delete();
+        assertEquals(List.of(), c.networks().stream().filter(x -> x.name().equals("g1")).toList());
+        assertNull(w.store.get(StoredObject.Kind.NETWORK, n.id()));
+    }
+
     @Test
     void resolvConfFilesAnOlderVersionWroteAreCheckedAtTheFirstRestart() throws Exception {
         Network n = net("fake", "n1", "10.9.1.0/24");

@@ -51,6 +51,7 @@ final class FakeDriver implements RestorableDriver {
     /** Set: the resolver's addresses, in place of the gateway (an overlay's, one per subnet). */
     volatile List<InetAddress> siteAddresses;
     private final Set<String> joinedNetworks = new HashSet<>();
+    private Capabilities capabilities = Capabilities.local();
 
     FakeDriver(String type, FakeKernel kernel, State state, boolean labelled, boolean toMove) {
         this.type = type;
@@ -58,6 +59,12 @@ final class FakeDriver implements RestorableDriver {
         this.state = state;
         this.labelled = labelled;
         this.toMove = toMove;
+    }
+
+    /** This driver's networks span hosts (an overlay's scope): they go through the cluster store. */
+    FakeDriver spanningHosts() {
+        capabilities = new Capabilities(Capabilities.Scope.GLOBAL, Capabilities.Scope.GLOBAL, false, true, false);
+        return this;
     }
 
     private void call(String op) {
@@ -71,7 +78,7 @@ final class FakeDriver implements RestorableDriver {
 
     @Override
     public Capabilities capabilities() {
-        return Capabilities.local();
+        return capabilities;
     }
 
     @Override
