@@ -18,7 +18,13 @@ import org.libnetwork4j.store.NetworkRecord;
 interface Shared extends AutoCloseable {
 
     /** No cluster store. */
-    Shared NONE = new Shared() {
+    Shared NONE = new NoCluster();
+
+    /**
+     * What {@link #NONE} does: global networks refused, nothing shared, nothing watched. Not
+     * final: a test's cluster in memory takes the watches and names from it.
+     */
+    class NoCluster implements Shared {
         @Override
         public List<Driver> drivers() {
             return List.of();
@@ -74,7 +80,7 @@ interface Shared extends AutoCloseable {
         @Override
         public void close() {
         }
-    };
+    }
 
     /** The drivers that need the cluster (overlay), to register beside the local ones. */
     List<Driver> drivers();

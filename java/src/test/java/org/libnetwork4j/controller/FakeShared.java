@@ -15,25 +15,19 @@ import java.util.function.Predicate;
 import org.libnetwork4j.AlreadyExistsException;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.PoolExhaustedException;
-import org.libnetwork4j.driver.Driver;
 import org.libnetwork4j.store.NetworkRecord;
 
 /**
  * A cluster store in memory, for one host: the networks published by name, the addresses taken
  * per network, and every publish and unpublish in {@link #calls}. {@link #onPublish} can make
  * the next publications fail (another host took the name meanwhile, the store went away).
- * Watches see nothing of other hosts: there are none.
+ * Watches see nothing of other hosts: there are none (as with no cluster store).
  */
-final class FakeShared implements Shared {
+final class FakeShared extends Shared.NoCluster {
     final Map<String, NetworkRecord> records = new LinkedHashMap<>(); // by name
     final Map<String, Set<InetAddress>> taken = new LinkedHashMap<>(); // by network id
     final List<String> calls = new ArrayList<>();
     volatile Consumer<NetworkRecord> onPublish = r -> { };
-
-    @Override
-    public List<Driver> drivers() {
-        return List.of();
-    }
 
     @Override
     public synchronized void publish(NetworkRecord r) {
@@ -89,41 +83,10 @@ final class FakeShared implements Shared {
     }
 
     @Override
-    public void settle(String networkId, InetAddress a) {
-    }
-
-    @Override
     public synchronized void give(String networkId, IpPrefix range, InetAddress a) {
         Set<InetAddress> used = taken.get(networkId);
         if (used != null) {
             used.remove(a);
         }
-    }
-
-    @Override
-    public boolean othersHold(String networkId) {
-        return false;
-    }
-
-    @Override
-    public Subscription watch(Watcher w) {
-        return () -> { };
-    }
-
-    @Override
-    public void publishNames(RemoteName n) {
-    }
-
-    @Override
-    public void withdrawNames(String networkId, String endpointId) {
-    }
-
-    @Override
-    public Subscription watchNames(NameWatcher w) {
-        return () -> { };
-    }
-
-    @Override
-    public void close() {
     }
 }
