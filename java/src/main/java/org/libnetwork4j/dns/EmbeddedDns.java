@@ -449,8 +449,11 @@ public final class EmbeddedDns implements NameService {
     }
 
     /**
-     * One forwarded query, tried on each upstream in turn. Its state changes on the event
-     * loop only (a TCP dial, which blocks, hands its result back to the loop).
+     * One forwarded query, tried on each upstream in turn. Each attempt has one deadline,
+     * {@link #FORWARD_TIMEOUT_MILLIS} from its start, whatever it waits for: a socket being
+     * made in a namespace, a TCP connection, the answer. Its state changes on the event loop
+     * only (a socket made or a connection dialled on a dialer thread, which blocks, is handed
+     * back to the loop, and dropped there if its attempt is over by then).
      */
     private final class Attempts {
         private final Resolver.Forward f;
@@ -460,6 +463,8 @@ public final class EmbeddedDns implements NameService {
         private final Runnable release;
         private int index = -1;
         private boolean finished;
+        private ScheduledFuture<?> deadline; // the current attempt's
+        private Runnable abandon = () -> { }; // drops the current attempt's socket or connection
 
         Attempts(Resolver.Forward f, byte[] wire, boolean tcp, Consumer<byte[]> respond,
                 Runnable release) {
@@ -471,6 +476,7 @@ public final class EmbeddedDns implements NameService {
         }
 
         void next() {
+            endAttempt();
             List<InetSocketAddress> ups = f.sandbox().upstreams;
             while (++index < ups.size()) {
                 InetSocketAddress up = ups.get(index);
@@ -479,53 +485,64 @@ public final class EmbeddedDns implements NameService {
                 if (from == null || closed) {
                     continue;
                 }
+                int attempt = index;
+                deadline = loop.schedule(() -> failed(attempt), FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
                 try {
                     boolean ipv6 = up.getAddress() instanceof Inet6Address;
                     String owner = fromHost ? HOST : f.sandbox().id;
                     int spare;
                     if (tcp) {
-                        dialTcp(from, up, index);
+                        dialTcp(from, up, attempt);
                     } else if ((spare = forwardSockets.take(owner, from, ipv6)) >= 0) {
-                        sendUdp(spare, up, index);
+                        sendUdp(spare, up, attempt);
                     } else {
-                        sendUdpFromNewSocket(owner, from, ipv6, up, index);
+                        sendUdpFromNewSocket(owner, from, ipv6, up, attempt);
                     }
                     return;
                 } catch (RuntimeException e) {
+                    endAttempt();
                     LOG.debug("dns forward to {}: {}", up, e.getMessage()); // this upstream is out: the next
                 }
             }
             finish(Resolver.reply(f.query(), Rcode.SERVFAIL, List.of(), f.maxSize(), false).wire());
         }
 
+        /** The current attempt is over: its deadline goes, and its socket or connection. */
+        private void endAttempt() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+            Runnable drop = abandon;
+            abandon = () -> { };
+            drop.run();
+        }
+
+        /** Whether attempt is the one under way: a socket or connection of another is late. */
+        private boolean current(int attempt) {
+            return !finished && attempt == index;
+        }
+
         /**
          * With no spare socket (an owner's first forward, or a flood that uses them up faster
          * than they are made), one is made on a dialer thread, with spares for the next
          * forwards in the same entry into the namespace: entering takes milliseconds on a busy
-         * machine, and the loop, which answers every other query, must not wait for it. The
-         * upstream's timeout runs from now.
+         * machine, and the loop, which answers every other query, must not wait for it.
          */
         private void sendUdpFromNewSocket(String owner, Netns from, boolean ipv6, InetSocketAddress up,
                 int attempt) {
-            ScheduledFuture<?> deadline = loop.schedule(() -> failed(attempt), FORWARD_TIMEOUT_MILLIS,
-                    TimeUnit.MILLISECONDS);
             try {
                 dialer.execute(() -> {
                     int fd;
                     try {
                         fd = forwardSockets.make(owner, from, ipv6);
                     } catch (RuntimeException e) {
-                        loop.execute(() -> {
-                            if (deadline.cancel(false)) {
-                                failed(attempt);
-                            }
-                        });
+                        loop.execute(() -> failed(attempt));
                         return;
                     }
                     try {
                         loop.execute(() -> {
-                            // a deadline that already ran has moved this query on: the socket is late
-                            if (!deadline.cancel(false) || finished || attempt != index) {
+                            if (!current(attempt)) { // its deadline has moved this query on
                                 ServiceSockets.close(fd);
                                 return;
                             }
@@ -541,13 +558,12 @@ public final class EmbeddedDns implements NameService {
                     }
                 });
             } catch (RejectedExecutionException busy) {
-                deadline.cancel(false);
                 throw new IllegalStateException("too many forward sockets waiting to be made");
             }
         }
 
         private void sendUdp(int fd, InetSocketAddress up, int attempt) {
-            UpstreamQuery.send(ioLoop, fd, up, wire, scratch, FORWARD_TIMEOUT_MILLIS, new UpstreamQuery.Listener() {
+            UpstreamQuery q = UpstreamQuery.send(ioLoop, fd, up, wire, scratch, new UpstreamQuery.Listener() {
                 @Override
                 public boolean answer(byte[] answer) {
                     return received(attempt, answer);
@@ -558,6 +574,7 @@ public final class EmbeddedDns implements NameService {
                     Attempts.this.failed(attempt);
                 }
             });
+            abandon = q::cancel;
         }
 
         private void dialTcp(Netns from, InetSocketAddress up, int attempt) {
@@ -588,8 +605,9 @@ public final class EmbeddedDns implements NameService {
 
         /**
          * Registers ch, a TCP connection to an upstream whose answers reader hands to received,
-         * and sends it the query; an error on it (a reset, say) or a failed registration moves
-         * on to the next upstream at once. (UDP forwards are {@link UpstreamQuery}s.)
+         * and sends it the query, unless its attempt is over by then; an error on it (a reset,
+         * say), its end, or a failed registration moves on to the next upstream at once. (UDP
+         * forwards are {@link UpstreamQuery}s.)
          */
         private void ask(Channel ch, int attempt, io.netty.channel.ChannelInboundHandler reader, Object query) {
             ch.pipeline().addLast(reader, new ChannelInboundHandlerAdapter() {
@@ -598,6 +616,11 @@ public final class EmbeddedDns implements NameService {
                     ch.close();
                     failed(attempt);
                 }
+
+                @Override
+                public void channelInactive(ChannelHandlerContext ctx) {
+                    failed(attempt); // closed with no answer (an answer has ended the attempt)
+                }
             });
             loop.register(ch).addListener(r -> {
                 if (!r.isSuccess()) {
@@ -605,7 +628,11 @@ public final class EmbeddedDns implements NameService {
                     failed(attempt);
                     return;
                 }
-                watch(ch, attempt);
+                if (!current(attempt)) { // dialled after its deadline
+                    ch.close();
+                    return;
+                }
+                abandon = ch::close;
                 ch.writeAndFlush(query).addListener(w -> {
                     if (!w.isSuccess()) { // no route to it from there, say: the next one, now
                         ch.close();
@@ -615,22 +642,13 @@ public final class EmbeddedDns implements NameService {
             });
         }
 
-        /** Closes ch after the timeout, moving on to the next upstream if it had no answer. */
-        private void watch(Channel ch, int attempt) {
-            ScheduledFuture<?> t = ch.eventLoop().schedule(() -> {
-                ch.close();
-                failed(attempt);
-            }, FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            ch.closeFuture().addListener(c -> t.cancel(false));
-        }
-
         /**
          * An upstream's datagram for this query's attempt; true if it ends that attempt's wait
          * (the answer, or one that came too late to matter), false to keep waiting (not the
          * answer to this query: spoofed, or late from an earlier one).
          */
         private boolean received(int attempt, byte[] answer) {
-            if (finished || attempt != index) {
+            if (!current(attempt)) {
                 return true;
             }
             // Parsed whole, not only its header and question: an answer whose records do not
@@ -655,7 +673,7 @@ public final class EmbeddedDns implements NameService {
         }
 
         private void failed(int attempt) {
-            if (!finished && attempt == index) {
+            if (current(attempt)) {
                 next();
             }
         }
@@ -665,6 +683,7 @@ public final class EmbeddedDns implements NameService {
                 return;
             }
             finished = true;
+            endAttempt();
             release.run();
             respond.accept(answer);
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
@@ -13,14 +12,14 @@ import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.libnetwork4j.kernel.ServiceSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One forwarded query over UDP: a fresh socket, connected to the upstream, watched by the event
- * loop as a bare epoll handle until an answer comes, the socket fails, or the time is up.
+ * loop as a bare epoll handle until an answer comes, the socket fails, or its attempt is given
+ * up ({@link #cancel}: the caller's deadline, which also covers the socket's making).
  *
  * <p><b>Why not a Netty channel.</b> A forward used to adopt its socket into an
  * {@code EpollDatagramChannel}: thirteen system calls per forward (the channel asks the socket
@@ -54,7 +53,6 @@ final class UpstreamQuery implements EpollIoHandle {
     private final ByteBuffer scratch;
     private final Listener listener;
     private IoRegistration registration;
-    private ScheduledFuture<?> deadline;
     private boolean done;
 
     private UpstreamQuery(int fd, ByteBuffer scratch, Listener listener) {
@@ -65,15 +63,16 @@ final class UpstreamQuery implements EpollIoHandle {
 
     /**
      * Sends query to upstream from fd (a fresh UDP socket, now owned here) and waits for the
-     * answer on loop, timeoutMillis at most; the listener hears how it ends, later, never
-     * from within this call.
+     * answer on loop until it comes, the socket fails, or {@link #cancel}; the listener hears
+     * how it ends, later, never from within this call.
      *
      * @param scratch a direct buffer of the loop's, large enough for any datagram (64 KiB)
+     * @return the query under way, to cancel when its attempt is over
      * @throws RuntimeException if the query could not be sent (no route from the socket's
      *         namespace, say); the socket is closed then and the listener hears nothing
      */
-    static void send(IoEventLoop loop, int fd, InetSocketAddress upstream, byte[] query, ByteBuffer scratch,
-            long timeoutMillis, Listener listener) {
+    static UpstreamQuery send(IoEventLoop loop, int fd, InetSocketAddress upstream, byte[] query,
+            ByteBuffer scratch, Listener listener) {
         if (!loop.inEventLoop()) { // elsewhere the registration would complete later, on a closed fd maybe
             ServiceSockets.close(fd);
             throw new IllegalStateException("an upstream query is sent from the event loop only");
@@ -98,7 +97,17 @@ final class UpstreamQuery implements EpollIoHandle {
             q.finish();
             throw e;
         }
-        q.deadline = loop.schedule(q::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+        return q;
+    }
+
+    /**
+     * Stops waiting, without a word to the listener: its attempt is over (timed out, or
+     * answered). The socket closes. Nothing happens if the wait has already ended.
+     */
+    void cancel() {
+        if (!done) {
+            finish();
+        }
     }
 
     @Override
@@ -124,7 +133,7 @@ final class UpstreamQuery implements EpollIoHandle {
         }
         byte[] wire = new byte[n];
         scratch.get(0, wire);
-        if (tell(wire)) {
+        if (tell(wire) && !done) { // the listener may have cancelled meanwhile
             finish();
         }
     }
@@ -147,19 +156,9 @@ final class UpstreamQuery implements EpollIoHandle {
         }
     }
 
-    private void expire() {
-        if (!done) {
-            finish();
-            tell(null);
-        }
-    }
-
     /** Closes the socket (which takes it out of epoll) and forgets the registration. */
     private void finish() {
         done = true;
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
         closeFd();
         if (registration != null) {
             registration.cancel(); // the fd is closed: no epoll_ctl, only Netty's own map entry

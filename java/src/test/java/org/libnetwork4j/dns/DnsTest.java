@@ -414,6 +414,59 @@ class DnsTest {
     }
 
     /**
+     * Over TCP, an upstream that accepts and says nothing is given up at its attempt's
+     * deadline, once; one that hangs up without an answer is given up at once.
+     */
+    @Test
+    void aTcpUpstreamThatSaysNothingIsGivenUpOnTimeAndOneThatHangsUpAtOnce(Namespaces ns) throws Exception {
+        NsRef up = upstreamNamespace(ns, "10.99.0.2", "10.99.0.5", "10.99.0.6");
+        String script = """
+                import socket, sys, time
+                t = socket.socket()
+                t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                t.bind((sys.argv[1], 53))
+                t.listen(8)
+                print('ready', flush=True)
+                held = []
+                for _ in range(100):
+                    c, _ = t.accept()
+                    if sys.argv[2] == 'silent':
+                        held.append(c)
+                    else:  # reads the query, then an orderly close (FIN, not a reset)
+                        c.recv(4096)
+                        c.close()
+                time.sleep(60)
+                """;
+        List<Process> servers = new ArrayList<>();
+        try {
+            for (String[] s : new String[][] {{"10.99.0.5", "silent"}, {"10.99.0.6", "hangs-up"}}) {
+                Process p = new ProcessBuilder("nsenter", "--net=" + up.path(), "python3", "-c", script, s[0], s[1])
+                        .redirectErrorStream(true).start();
+                servers.add(p);
+                assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))
+                        .readLine(), "the TCP server on " + s[0]);
+            }
+            servers.add(dnsmasq(up, "10.99.0.2", true));
+            NetworkController c = ns.controller(org.libnetwork4j.ControllerConfig.builder()
+                    .hostResolvConf(ns.fakeResolvConf("10.99.0.6", "10.99.0.5", "10.99.0.2")));
+            Sandbox a = c.newNetwork("bridge", "n1", NetworkOptions.builder().subnet("10.87.0.0/24").build())
+                    .createEndpoint("a").join("a");
+            long t0 = System.nanoTime();
+            Oracle.Result r = Oracle.exec(NsRef.of(a), "dig", "+tcp", "+time=5", "+tries=1", "+short",
+                    "@10.87.0.1", "upstream.test");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(List.of("10.99.0.99"), r.out().lines().filter(l -> !l.isBlank()).toList(), r.err());
+            // the one that hangs up costs nothing; the silent one its deadline, once
+            assertTrue(ms >= EmbeddedDns.FORWARD_TIMEOUT_MILLIS, "the silent upstream was waited for: " + ms + " ms");
+            assertTrue(ms < EmbeddedDns.FORWARD_TIMEOUT_MILLIS + 1000, "and only once: " + ms + " ms");
+        } finally {
+            for (Process p : servers) {
+                stop(p);
+            }
+        }
+    }
+
+    /**
      * Docker's rule for a sandbox whose resolv.conf has an ndots option of its own: a name of
      * one label that no network knows is answered empty, never forwarded, so that the C
      * library goes on with the search domains; other names are forwarded as ever.
