@@ -49,19 +49,19 @@ void lnw_list_free(struct lnw_list *list)
 /* A dump the kernel marks as interrupted (NLM_F_DUMP_INTR: the table changed while it was
  * being read; libnl reports NLE_DUMP_INTR, here EINTR) may lack or repeat entries. Asked again,
  * it is consistent unless the table changed again. Changes come in bursts (a runtime starting
- * many containers), and back-to-back attempts tend to fall into the same burst: after a few
+ * many containers), and back-to-back attempts tend to fall into the same burst: after three
  * immediate ones, each waits a little longer (0.1 ms doubling to 10 ms, jittered so as not to
- * keep step with a periodic writer). Bounded: at most ~105 ms of waiting in all, then EINTR. */
+ * keep step with a periodic writer). Bounded: at most ~115 ms of waiting in all, then EINTR. */
 #define DUMP_ATTEMPTS 20
 #define DUMP_IMMEDIATE 3
 
 static void dump_backoff(int attempt)
 {
-	int doublings = attempt - DUMP_IMMEDIATE - 1;
+	int doublings = attempt - DUMP_IMMEDIATE;
 	long us;
 	struct timespec now, wait;
 
-	if (attempt <= DUMP_IMMEDIATE)
+	if (attempt < DUMP_IMMEDIATE)
 		return;
 	us = 100L << (doublings < 7 ? doublings : 7);
 	if (us > 10000)

@@ -59,8 +59,8 @@ final class NetworkImpl implements Network {
     /**
      * Set when a delete its driver refused could not publish the network in the cluster again
      * (the store away, or its name taken there meanwhile): the cluster then holds none of its
-     * addresses, not even its gateways', so it can give out no more here. It serves the
-     * endpoints it has, and can be deleted.
+     * addresses, not even its gateways', so it can give out no more here; it can be deleted,
+     * and a later refused delete that publishes it again clears this.
      */
     private volatile String outOfCluster;
 
@@ -410,6 +410,7 @@ final class NetworkImpl implements Network {
         if (unpublished) {
             try {
                 ctx.shared().publish(record(State.READY, Map.of()));
+                outOfCluster = null; // back, with its gateways: it gives out addresses again
             } catch (RuntimeException e) { // the store gone, or the name taken meanwhile elsewhere
                 outOfCluster = "published again after a refused delete: " + e.getMessage();
                 LOG.warn("{} is no longer in the cluster store: {}", this, e.getMessage());

@@ -464,6 +464,7 @@ public final class EmbeddedDns implements NameService {
         private int index = -1;
         private boolean finished;
         private ScheduledFuture<?> deadline; // the current attempt's
+        private long deadlineNanos; // when it runs out, by System.nanoTime
         private Runnable abandon = () -> { }; // drops the current attempt's socket or connection
 
         Attempts(Resolver.Forward f, byte[] wire, boolean tcp, Consumer<byte[]> respond,
@@ -486,6 +487,7 @@ public final class EmbeddedDns implements NameService {
                     continue;
                 }
                 int attempt = index;
+                deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORWARD_TIMEOUT_MILLIS);
                 deadline = loop.schedule(() -> failed(attempt), FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
                 try {
                     boolean ipv6 = up.getAddress() instanceof Inet6Address;
@@ -577,12 +579,22 @@ public final class EmbeddedDns implements NameService {
             abandon = q::cancel;
         }
 
+        /**
+         * Dials on a dialer thread, within what is left of the attempt's time when the thread
+         * takes it up (it may have queued behind other dials): a dial to an upstream that
+         * drops packets holds the thread no longer than its attempt lasts.
+         */
         private void dialTcp(Netns from, InetSocketAddress up, int attempt) {
+            long until = deadlineNanos;
             try {
                 dialer.execute(() -> {
+                    long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+                    if (left <= 0) {
+                        return; // the attempt's deadline has moved the query on already
+                    }
                     int fd;
                     try {
-                        fd = ServiceSockets.tcpConnect(from, up, FORWARD_TIMEOUT_MILLIS);
+                        fd = ServiceSockets.tcpConnect(from, up, (int) left);
                     } catch (RuntimeException e) {
                         loop.execute(() -> failed(attempt));
                         return;

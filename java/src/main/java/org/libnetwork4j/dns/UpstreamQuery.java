@@ -45,7 +45,10 @@ final class UpstreamQuery implements EpollIoHandle {
         /** A datagram from the upstream; returns true if it was the answer (the socket then closes). */
         boolean answer(byte[] wire);
 
-        /** The upstream could not be asked, did not answer in time, or refused (ICMP). */
+        /**
+         * The socket failed: the upstream refused (an ICMP port unreachable). A query that could
+         * not be sent throws from {@link #send} instead, and a wait cancelled hears nothing.
+         */
         void failed();
     }
 

@@ -66,8 +66,9 @@ public final class Ruleset {
     /**
      * The embedded resolver's restart rules in a namespace of its own, one that holds nothing
      * but its listeners and the containers' ports (an overlay network's): every ICMP port
-     * unreachable or TCP reset about port 53 sent from there is the resolver's, so none needs
-     * a set. Replaces the table if it is there (a namespace taken up after a restart).
+     * unreachable about port 53, and every reset to a SYN for port 53, sent from there is the
+     * resolver's, so none needs a set. Replaces the table if it is there (a namespace taken up
+     * after a restart).
      */
     static String resolverNamespace() {
         return """

@@ -481,7 +481,8 @@ class ControllerLogicTest {
      * A network that spans hosts leaves the cluster before its driver deletes it (no other
      * host may join it meanwhile); if the driver refuses, it is published again, as it was.
      * If that fails too (the name taken elsewhere meanwhile), the caller hears it with the
-     * driver's refusal; the network then takes no new endpoints, and can still be deleted.
+     * driver's refusal; the network then takes no new endpoints (the cluster holds none of its
+     * addresses, not even its gateway's) until it is published again, and can be deleted.
      */
     @Test
     void aGlobalNetworkWhoseDeleteTheDriverRefusesIsInTheClusterAgain() throws Exception {
@@ -499,6 +500,11 @@ class ControllerLogicTest {
         assertEquals(State.READY, cluster.records.get("g1").state());
         assertEquals(State.READY, ((org.libnetwork4j.store.NetworkRecord) w.store.get(StoredObject.Kind.NETWORK, n.id()))
                 .state(), "its local record, as before");
+        java.net.InetAddress gateway = java.net.InetAddress.getByName("10.9.5.1");
+        assertTrue(cluster.taken.get(n.id()).contains(gateway), "its gateway taken again with it");
+        Endpoint e0 = n.createEndpoint("e0");
+        assertTrue(cluster.taken.get(n.id()).contains(e0.info().ipv4().address()));
+        e0.delete();
 
         cluster.onPublish = r -> {
             throw new AlreadyExistsException("network g1 was taken by another host meanwhile");
@@ -511,11 +517,17 @@ class ControllerLogicTest {
         assertNull(cluster.records.get("g1"));
         // the cluster holds none of its addresses now, not even the gateway's: it cannot give
         // out more, and says why rather than offering the gateway's address
+        assertTrue(cluster.taken.getOrDefault(n.id(), java.util.Set.of()).isEmpty(), "not even its gateway");
         ForbiddenException none = assertThrows(ForbiddenException.class, () -> n.createEndpoint("e1"));
         assertTrue(none.getMessage().contains("no longer in the cluster store"), none::getMessage);
-        assertEquals(null, cluster.taken.get(n.id()), "no address taken for it");
 
+        // published again (a later refused delete): it gives out addresses again
         cluster.onPublish = r -> { };
+        w.kernel.failOn("driver:deleteNetwork");
+        assertThrows(NetworkException.class, n::delete);
+        assertEquals(n.id(), cluster.records.get("g1").id());
+        n.createEndpoint("e2").delete();
+
         n.delete();
         assertEquals(List.of(), c.networks().stream().filter(x -> x.name().equals("g1")).toList());
         assertNull(w.store.get(StoredObject.Kind.NETWORK, n.id()));

@@ -19,7 +19,8 @@ import org.libnetwork4j.store.NetworkRecord;
 
 /**
  * A cluster store in memory, for one host: the networks published by name, the addresses taken
- * per network, and every publish and unpublish in {@link #calls}. {@link #onPublish} can make
+ * per network (its gateways from its publication on), and every publish and unpublish in
+ * {@link #calls}. {@link #onPublish} can make
  * the next publications fail (another host took the name meanwhile, the store went away).
  * Watches see nothing of other hosts: there are none (as with no cluster store).
  */
@@ -38,6 +39,13 @@ final class FakeShared extends Shared.NoCluster {
             throw new AlreadyExistsException("network " + r.name() + " exists in the cluster");
         }
         records.put(r.name(), r);
+        Set<InetAddress> used = taken.computeIfAbsent(r.id(), k -> new HashSet<>());
+        for (NetworkRecord.Allocation a : r.allocations()) { // as ClusterShared: its gateways are taken
+            if (a.gateway() != null) {
+                used.add(a.gateway());
+            }
+            used.addAll(a.aux().values());
+        }
     }
 
     @Override
