@@ -51,6 +51,11 @@ public final class Ruleset {
     public static final String BRIDGE_TABLE = "bridge libnetwork4j";
     /** The administrator's table: made with ours the first time, never flushed or deleted by us. */
     public static final String USER_TABLE = "inet libnetwork4j-user";
+    // The port is read in the datagram the ICMP error quotes, at a fixed offset from the ICMP
+    // header (8 bytes): after an IPv4 header of 20 bytes, which holds only if it has no
+    // options (first byte 0x45), or an IPv6 header of 40 whose next header is UDP (17). A
+    // quoted query with options or extension headers, which no resolver client sends, is let
+    // through: its sender learns at once that nobody listens, as without these rules.
     private static final String QUERY_WAITS =
             "while the resolver restarts, a query waits for the client's retry instead of failing";
     // Only the reset a closed port sends to a SYN: the kernel gives it sequence number 0
@@ -77,8 +82,8 @@ public final class Ruleset {
                 table %1$s {
                 	chain output {
                 		type filter hook output priority filter; policy accept;
-                		icmp type destination-unreachable icmp code port-unreachable @th,240,16 53 drop comment "%2$s"
-                		icmpv6 type destination-unreachable icmpv6 code port-unreachable @th,400,16 53 drop comment "%2$s"
+                		icmp type destination-unreachable icmp code port-unreachable @th,64,8 0x45 @th,240,16 53 drop comment "%2$s"
+                		icmpv6 type destination-unreachable icmpv6 code port-unreachable @th,112,8 17 @th,400,16 53 drop comment "%2$s"
                 		tcp flags rst tcp sequence 0 tcp sport 53 drop comment "%3$s"
                 	}
                 }
@@ -327,8 +332,8 @@ public final class Ruleset {
             	chain output {
             		type filter hook output priority filter; policy accept;
             		oifname "veth*" icmpv6 type nd-router-advert drop comment "containers obey no router advertisement (CVE-2020-13401)"
-            		icmp type destination-unreachable icmp code port-unreachable ip saddr @resolvers4 @th,240,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
-            		icmpv6 type destination-unreachable icmpv6 code port-unreachable ip6 saddr @resolvers6 @th,400,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
+            		icmp type destination-unreachable icmp code port-unreachable ip saddr @resolvers4 @th,64,8 0x45 @th,240,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
+            		icmpv6 type destination-unreachable icmpv6 code port-unreachable ip6 saddr @resolvers6 @th,112,8 17 @th,400,16 53 drop comment "while the resolver restarts, a query waits for the client's retry instead of failing"
             		tcp flags rst tcp sequence 0 tcp sport 53 ip saddr @resolvers4 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
             		tcp flags rst tcp sequence 0 tcp sport 53 ip6 saddr @resolvers6 drop comment "while the resolver restarts, a connection waits for the client's retry instead of failing"
             	}
