@@ -4,6 +4,9 @@
 #   kernel  the same steps through the Java kernel facade (AttachBenchmark, JMH);
 #   cnm     createEndpoint + join / sandbox.delete() through the public API (CnmBenchmark);
 #           attachPort/detachPort: the same with one published port (-p 8080:80).
+# Then LNW_ATTACH_SETS (default 12) sets of 200 attaches of each of the three, in blocks a few
+# seconds apart (bench/AttachPairs.java): the ratio to the C floor taken within each set, which
+# the VM's drift from minute to minute does not move as it moves the rounds' ratio.
 # Containers follow each other back to back, as in ../shared/PEERS.md: each attach shares the
 # kernel with the previous container's asynchronous teardown. The JMH forks touch their heap at
 # start (-XX:+AlwaysPreTouch; Bench.PRE_TOUCH says why): the Java rows are a long-running
@@ -40,6 +43,13 @@ for r in $(seq 1 "$rounds"); do
   python3 benchmarks/summary.py jmh "$raw.json" "$r" AttachBenchmark=kernel CnmBenchmark=cnm >>"$raw"
 done
 
+# Then the same three in sets of short blocks a few seconds apart (AttachPairs says why): the
+# ratio taken within each set, so that the VM's drift from minute to minute cancels.
+sets=${LNW_ATTACH_SETS:-12}
+echo "paired: $sets sets of C, kernel facade and CNM blocks" >&2
+java --enable-native-access=ALL-UNNAMED -XX:+AlwaysPreTouch -Dlnw.bench.runRoot="$runroot" -cp "$cp" \
+     org.libnetwork4j.bench.AttachPairs "$sets" 200 "$cfloor" "$runroot" | sed 's/^/pairs /' >>"$raw"
+
 PYTHONPATH=benchmarks python3 - "$raw" <<'PY' | tee "$out"
 import sys
 from summary import Raw
@@ -54,6 +64,16 @@ for phase in ("attach", "detach"):
         print(f"{ph:<10} {system:<7} {m:>8.3f} {p:>8.3f} {m/cm:>6.2f}")
 for phase in ("attach", "detach"):
     print(f"# {phase}: one published port / none = {raw.med('cnm', phase + 'Port') / raw.med('cnm', phase):.2f}")
+sets = [r for r in raw.rows if r[:2] == ["pairs", "set"]]
+if sets:
+    import statistics
+    def spread(col):
+        v = sorted(float(r[col]) for r in sets)
+        q = statistics.quantiles(v, n=4) if len(v) > 1 else [v[0]] * 3
+        return f"{statistics.median(v):.2f} (quartiles {q[0]:.2f}-{q[2]:.2f})"
+    print(f"# paired, {len(sets)} sets of 200 attaches each (C, kernel facade, CNM a few seconds apart),"
+          " median of the per-set ratios:")
+    print(f"#   kernel / C {spread(6)}; CNM / C {spread(7)}")
 raw.footer()
 PY
 echo "written to $out" >&2
