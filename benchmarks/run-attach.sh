@@ -4,7 +4,7 @@
 #   kernel  the same steps through the Java kernel facade (AttachBenchmark, JMH);
 #   cnm     createEndpoint + join / sandbox.delete() through the public API (CnmBenchmark);
 #           attachPort/detachPort: the same with one published port (-p 8080:80).
-# Then LNW_ATTACH_SETS (default 12) sets of 200 attaches of each of the three, in blocks a few
+# Then LNW_ATTACH_SETS (default 12; a multiple of 3 keeps the order balanced) sets of 200 attaches of each of the three, in blocks a few
 # seconds apart (bench/AttachPairs.java): the ratio to the C floor taken within each set, which
 # the VM's drift from minute to minute does not move as it moves the rounds' ratio.
 # Containers follow each other back to back, as in ../shared/PEERS.md: each attach shares the
@@ -47,8 +47,10 @@ done
 # ratio taken within each set, so that the VM's drift from minute to minute cancels.
 sets=${LNW_ATTACH_SETS:-12}
 echo "paired: $sets sets of C, kernel facade and CNM blocks" >&2
+# (a failure here costs only this phase: the rounds above are still written)
 java --enable-native-access=ALL-UNNAMED -XX:+AlwaysPreTouch -Dlnw.bench.runRoot="$runroot" -cp "$cp" \
-     org.libnetwork4j.bench.AttachPairs "$sets" 200 "$cfloor" "$runroot" | sed 's/^/pairs /' >>"$raw"
+     org.libnetwork4j.bench.AttachPairs "$sets" 200 "$cfloor" "$runroot" | sed 's/^/pairs /' >>"$raw" ||
+  echo "paired phase failed: its sets are missing from the table" >&2
 
 PYTHONPATH=benchmarks python3 - "$raw" <<'PY' | tee "$out"
 import sys

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
@@ -42,7 +43,9 @@ import org.libnetwork4j.Sandbox;
  * namespace is torn down by the kernel in the background, and without the pause the last
  * block's teardowns ran into the next block's attaches (ratios spread over 1.23-1.68x
  * instead of 1.38-1.52x in one trial). Before the first set the JVM attaches through the CNM
- * for 15 s and through the facade for 10, so that its JIT is done, as JMH's warm-up does.
+ * for 15 s and through the facade for 15, as long as the JMH suites warm each up; unlike
+ * them, one JVM runs both. With a number of sets that is a multiple of three, each block
+ * comes first, second and third equally often.
  *
  * <p>Prints one line per set, {@code set N c_ms kernel_ms cnm_ms kernel/c cnm/c}; everything
  * it made is removed at the end.
@@ -66,7 +69,7 @@ public final class AttachPairs {
         Path runRoot = Path.of(args[3]);
         try (ControllerWorld w = new ControllerWorld("pairs"); FakeHost host = new FakeHost()) {
             warm(() -> cnmAttach(w), 15); // as CnmBenchmark's JMH warm-up
-            warm(() -> kernelAttach(host), 10);
+            warm(() -> kernelAttach(host), 15); // as AttachBenchmark's
             for (int s = 1; s <= sets; s++) {
                 double[] ms = new double[3]; // c, kernel, cnm
                 for (int k = 0; k < 3; k++) {
@@ -78,7 +81,7 @@ public final class AttachPairs {
                         default -> median(block, () -> cnmAttach(w));
                     };
                 }
-                System.out.printf("set %d %.4f %.4f %.4f %.3f %.3f%n", s, ms[0], ms[1], ms[2], ms[1] / ms[0],
+                System.out.printf(Locale.ROOT, "set %d %.4f %.4f %.4f %.3f %.3f%n", s, ms[0], ms[1], ms[2], ms[1] / ms[0],
                         ms[2] / ms[0]);
             }
         }
@@ -124,32 +127,64 @@ public final class AttachPairs {
             ms[i] = attach.getAsDouble();
         }
         Arrays.sort(ms);
-        return block % 2 == 1 ? ms[block / 2] : (ms[block / 2 - 1] + ms[block / 2]) / 2;
+        return ms[block / 2]; // as the C floor takes its median (bench.h)
     }
 
-    /** The C floor's attach median for block containers, from its "attach n=N median_ms=M ..." line. */
+    /**
+     * The C floor's attach median for block containers, from its "attach n=N median_ms=M ..."
+     * line. A floor that fails or hangs (killed after 120 s) leaves its namespaces mounted in
+     * dir: they are deleted here, and the failure reported with what the cleanup met.
+     */
     private static double cFloor(String cfloor, int block, Path dir) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cfloor, Integer.toString(block), Integer.toString(WARMUP), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // read on a thread of its own: readLine blocks until the floor exits, which the
+        // timeout below must not wait for
+        java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                StringBuilder all = new StringBuilder();
+                for (String line; (line = r.readLine()) != null; ) {
+                    all.append(line).append('\n');
+                }
+                return all.toString();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
         Double median = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
+        if (exited && p.exitValue() == 0) {
+            for (String line : out.join().split("\n")) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length >= 3 && f[0].equals("attach") && f[2].startsWith("median_ms=")) {
                     median = Double.parseDouble(f[2].substring("median_ms=".length()));
                 }
             }
-        } finally {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
+        }
+        if (median != null) {
+            Files.deleteIfExists(dir); // the floor removed what it made
+            return median;
+        }
+        IllegalStateException failed = new IllegalStateException(cfloor + (exited ? " failed (exit "
+                + p.exitValue() + ") or printed no attach line" : " did not finish in 120 s"));
+        if (Files.isDirectory(dir)) {
+            try (var left = Files.list(dir)) {
+                for (Path ns : left.toList()) {
+                    try {
+                        org.libnetwork4j.kernel.Netns.delete(ns); // unmounts and unlinks
+                    } catch (RuntimeException e) {
+                        failed.addSuppressed(e);
+                        Files.deleteIfExists(ns);
+                    }
+                }
             }
-            Files.deleteIfExists(dir); // the program removes it; one it left (killed) is empty
+            Files.deleteIfExists(dir);
         }
-        if (p.exitValue() != 0 || median == null) {
-            throw new IllegalStateException(cfloor + " failed (exit " + p.exitValue() + ") or printed no attach line");
-        }
-        return median;
+        throw failed;
     }
 }
