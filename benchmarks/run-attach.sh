@@ -4,9 +4,10 @@
 #   kernel  the same steps through the Java kernel facade (AttachBenchmark, JMH);
 #   cnm     createEndpoint + join / sandbox.delete() through the public API (CnmBenchmark);
 #           attachPort/detachPort: the same with one published port (-p 8080:80).
-# Then LNW_ATTACH_SETS (default 12; a multiple of 3 keeps the order balanced) sets of 200 attaches of each of the three, in blocks a few
-# seconds apart (bench/AttachPairs.java): the ratio to the C floor taken within each set, which
-# the VM's drift from minute to minute does not move as it moves the rounds' ratio.
+# Then LNW_ATTACH_SETS sets (default 12; a multiple of 3 keeps the order balanced) of 200
+# attaches of each of the three, in blocks a few seconds apart (bench/AttachPairs.java): the
+# ratio to the C floor taken within each set, which the VM's drift from minute to minute does
+# not move as it moves the rounds' ratio.
 # Containers follow each other back to back, as in ../shared/PEERS.md: each attach shares the
 # kernel with the previous container's asynchronous teardown. The JMH forks touch their heap at
 # start (-XX:+AlwaysPreTouch; Bench.PRE_TOUCH says why): the Java rows are a long-running

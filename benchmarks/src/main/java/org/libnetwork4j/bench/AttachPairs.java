@@ -81,8 +81,8 @@ public final class AttachPairs {
                         default -> median(block, () -> cnmAttach(w));
                     };
                 }
-                System.out.printf(Locale.ROOT, "set %d %.4f %.4f %.4f %.3f %.3f%n", s, ms[0], ms[1], ms[2], ms[1] / ms[0],
-                        ms[2] / ms[0]);
+                System.out.printf(Locale.ROOT, "set %d %.4f %.4f %.4f %.3f %.3f%n", s, ms[0], ms[1], ms[2],
+                        ms[1] / ms[0], ms[2] / ms[0]);
             }
         }
     }

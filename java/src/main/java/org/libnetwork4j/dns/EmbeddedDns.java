@@ -464,7 +464,6 @@ public final class EmbeddedDns implements NameService {
         private int index = -1;
         private boolean finished;
         private ScheduledFuture<?> deadline; // the current attempt's
-        private long deadlineNanos; // when it runs out, by System.nanoTime
         private Runnable abandon = () -> { }; // drops the current attempt's socket or connection
 
         Attempts(Resolver.Forward f, byte[] wire, boolean tcp, Consumer<byte[]> respond,
@@ -487,7 +486,6 @@ public final class EmbeddedDns implements NameService {
                     continue;
                 }
                 int attempt = index;
-                deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORWARD_TIMEOUT_MILLIS);
                 deadline = loop.schedule(() -> failed(attempt), FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
                 try {
                     boolean ipv6 = up.getAddress() instanceof Inet6Address;
@@ -585,10 +583,10 @@ public final class EmbeddedDns implements NameService {
          * drops packets holds the thread no longer than its attempt lasts.
          */
         private void dialTcp(Netns from, InetSocketAddress up, int attempt) {
-            long until = deadlineNanos;
+            ScheduledFuture<?> until = deadline; // read on the dialer: its delay is the time left
             try {
                 dialer.execute(() -> {
-                    long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+                    long left = until.getDelay(TimeUnit.MILLISECONDS);
                     if (left <= 0) {
                         return; // the attempt's deadline has moved the query on already
                     }
@@ -625,13 +623,13 @@ public final class EmbeddedDns implements NameService {
             ch.pipeline().addLast(reader, new ChannelInboundHandlerAdapter() {
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    ch.close();
-                    failed(attempt);
+                    ch.close(); // and its end moves the query on
                 }
 
                 @Override
                 public void channelInactive(ChannelHandlerContext ctx) {
-                    failed(attempt); // closed with no answer (an answer has ended the attempt)
+                    // however it ended with no answer (an answer has ended the attempt already)
+                    failed(attempt);
                 }
             });
             loop.register(ch).addListener(r -> {
@@ -648,7 +646,6 @@ public final class EmbeddedDns implements NameService {
                 ch.writeAndFlush(query).addListener(w -> {
                     if (!w.isSuccess()) { // no route to it from there, say: the next one, now
                         ch.close();
-                        failed(attempt);
                     }
                 });
             });

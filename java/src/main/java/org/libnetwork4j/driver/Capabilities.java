@@ -41,4 +41,14 @@ public record Capabilities(Scope scope, Scope connectivityScope, boolean singleI
     public static Capabilities local() {
         return new Capabilities(Scope.LOCAL, Scope.LOCAL, false, true, false);
     }
+
+    /**
+     * A driver whose networks span hosts, with subnets allocated across them: overlay.
+     *
+     * @return global scope and connectivity, any number of networks, subnets from IPAM,
+     *         endpoints in sandboxes rather than the host's namespace
+     */
+    public static Capabilities global() {
+        return new Capabilities(Scope.GLOBAL, Scope.GLOBAL, false, true, false);
+    }
 }

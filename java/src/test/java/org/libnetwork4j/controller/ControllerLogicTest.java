@@ -498,8 +498,8 @@ class ControllerLogicTest {
         assertEquals(List.of("publish g1", "unpublish g1", "publish g1"), cluster.calls);
         assertEquals(n.id(), cluster.records.get("g1").id());
         assertEquals(State.READY, cluster.records.get("g1").state());
-        assertEquals(State.READY, ((org.libnetwork4j.store.NetworkRecord) w.store.get(StoredObject.Kind.NETWORK, n.id()))
-                .state(), "its local record, as before");
+        var local = (org.libnetwork4j.store.NetworkRecord) w.store.get(StoredObject.Kind.NETWORK, n.id());
+        assertEquals(State.READY, local.state(), "its local record, as before");
         java.net.InetAddress gateway = java.net.InetAddress.getByName("10.9.5.1");
         assertTrue(cluster.taken.get(n.id()).contains(gateway), "its gateway taken again with it");
         Endpoint e0 = n.createEndpoint("e0");

@@ -63,7 +63,7 @@ final class FakeDriver implements RestorableDriver {
 
     /** This driver's networks span hosts (an overlay's scope): they go through the cluster store. */
     FakeDriver spanningHosts() {
-        capabilities = new Capabilities(Capabilities.Scope.GLOBAL, Capabilities.Scope.GLOBAL, false, true, false);
+        capabilities = Capabilities.global();
         return this;
     }
 

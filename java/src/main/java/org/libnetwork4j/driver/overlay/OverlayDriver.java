@@ -71,8 +71,7 @@ public final class OverlayDriver implements RestorableDriver, AutoCloseable {
     /** What VXLAN over IPv4 adds to a frame: outer IPv4 (20), UDP (8), VXLAN (8), Ethernet (14). */
     public static final int VXLAN_OVERHEAD = 50;
 
-    private static final Capabilities CAPABILITIES = new Capabilities(Capabilities.Scope.GLOBAL,
-            Capabilities.Scope.GLOBAL, false, true, false);
+    private static final Capabilities CAPABILITIES = Capabilities.global();
 
     private final Map<String, OverlayNetwork> networks = new ConcurrentHashMap<>();
     private final OverlayContext ctx;
