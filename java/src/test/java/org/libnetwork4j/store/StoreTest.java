@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libnetwork4j.EndpointOptions;
+import org.libnetwork4j.InternalException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.IpamConfig;
@@ -96,6 +97,31 @@ class StoreTest {
             s.delete(endpoint());
             assertCopy(dir, s, "4", List.of(network()), List.of(), List.of());
             s.put(endpoint()); // and the store goes on after the copies
+        }
+    }
+
+    /**
+     * A write of several records is one transaction: when its second statement fails (a record
+     * with no id, which the table refuses), the first is not kept either, and the store takes
+     * the next write (no transaction is left open behind the failure).
+     */
+    @Test
+    void aWriteOfSeveralThatFailsPartWayKeepsNoneOfThem(@TempDir Path dir) {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            s.put(network());
+            NetworkRecord n = network();
+            NetworkRecord noId = new NetworkRecord(null, n.name(), n.type(), n.state(), n.created(), n.options(),
+                    n.internal(), n.enableIpv6(), n.interfacePrefix(), n.allocations(), n.driverState());
+            InternalException e = assertThrows(InternalException.class,
+                    () -> s.update(List.of(endpoint(), noId), List.of(network())));
+            assertTrue(e.getMessage().startsWith("write store "), e.getMessage());
+            Store.Snapshot snap = s.load();
+            assertEquals(List.of(network()), snap.networks());
+            assertEquals(List.of(), snap.endpoints());
+            s.put(endpoint(), sandbox());
+            snap = s.load();
+            assertEquals(List.of(endpoint()), snap.endpoints());
+            assertEquals(List.of(sandbox()), snap.sandboxes());
         }
     }
 
