@@ -67,6 +67,12 @@ int lnw_netns_ident(int nsfd, uint64_t *out, struct lnw_err *err);
 /* Closes an fd returned by this library. */
 int lnw_fd_close(int fd, struct lnw_err *err);
 
+/* Writes len bytes of data over the file at path (made 0644 if missing) from its start, and
+ * cuts off what is left of its old content beyond them: the same inode, for a file a runtime
+ * bind-mounts (a sandbox's hosts and resolv.conf). Not atomic: a reader may see the old
+ * content's tail for a moment. */
+int lnw_file_rewrite(const char *path, const unsigned char *data, int len, struct lnw_err *err);
+
 /* Moves the CALLING thread into the network namespace nsfd refers to, for good (`setns`).
  * For one use only: the dedicated thread of a lab sandbox (Java's lab package), which enters
  * once, serves that sandbox alone and dies with it. Every other caller must use lnw_ns_run's

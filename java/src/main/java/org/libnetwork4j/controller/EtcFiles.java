@@ -1,20 +1,16 @@
 package org.libnetwork4j.controller;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.libnetwork4j.InternalException;
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.SandboxOptions;
+import org.libnetwork4j.kernel.InPlaceFile;
 
 /**
  * The hosts and resolv.conf files of a sandbox, as Docker writes them. Pure text functions
@@ -86,15 +82,27 @@ final class EtcFiles {
      * any search domain is tried (Docker does the same).
      */
     static String resolvConf(ResolvConf host, SandboxOptions o, List<InetAddress> resolvers) {
-        List<String> ns;
+        // plain loops, no streams: this runs in every join that changes the resolvers
+        StringBuilder sb = new StringBuilder(128);
         if (!resolvers.isEmpty()) {
-            ns = resolvers.stream().map(IpAddresses::format).toList();
+            for (InetAddress a : resolvers) {
+                nameserver(sb, IpAddresses.format(a));
+            }
         } else if (!o.dns().isEmpty()) {
-            ns = o.dns().stream().map(IpAddresses::format).toList();
+            for (InetAddress a : o.dns()) {
+                nameserver(sb, IpAddresses.format(a));
+            }
         } else {
-            ns = host.nameservers().stream().filter(n -> !isLoopback(n)).toList();
-            if (ns.isEmpty()) {
-                ns = FALLBACK_NAMESERVERS;
+            int before = sb.length();
+            for (String n : host.nameservers()) {
+                if (!isLoopback(n)) {
+                    nameserver(sb, n);
+                }
+            }
+            if (sb.length() == before) {
+                for (String n : FALLBACK_NAMESERVERS) {
+                    nameserver(sb, n);
+                }
             }
         }
         List<String> search = host.search();
@@ -102,22 +110,31 @@ final class EtcFiles {
             // a lone "." means: no search domains at all (Docker's --dns-search .)
             search = o.dnsSearch().equals(List.of(".")) ? List.of() : o.dnsSearch();
         }
-        List<String> options = options(host, o);
-        if (!resolvers.isEmpty() && !ndotsSet(host, o)) {
-            options = new ArrayList<>(options);
-            options.add("ndots:0");
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String n : ns) {
-            sb.append("nameserver ").append(n).append('\n');
-        }
         if (!search.isEmpty()) {
-            sb.append("search ").append(String.join(" ", search)).append('\n');
+            line(sb, "search", search, null);
         }
-        if (!options.isEmpty()) {
-            sb.append("options ").append(String.join(" ", options)).append('\n');
+        List<String> options = options(host, o);
+        String ndots = !resolvers.isEmpty() && !ndotsSet(host, o) ? "ndots:0" : null;
+        if (!options.isEmpty() || ndots != null) {
+            line(sb, "options", options, ndots);
         }
         return sb.toString();
+    }
+
+    private static void nameserver(StringBuilder sb, String address) {
+        sb.append("nameserver ").append(address).append('\n');
+    }
+
+    /** "KEYWORD word word ... [last]". */
+    private static void line(StringBuilder sb, String keyword, List<String> words, String last) {
+        sb.append(keyword);
+        for (String w : words) {
+            sb.append(' ').append(w);
+        }
+        if (last != null) {
+            sb.append(' ').append(last);
+        }
+        sb.append('\n');
     }
 
     /** The options line: the sandbox's own, else the host's. */
@@ -127,7 +144,12 @@ final class EtcFiles {
 
     /** Whether the options line has an ndots option that is not the resolver's own ndots:0. */
     static boolean ndotsSet(ResolvConf host, SandboxOptions o) {
-        return options(host, o).stream().anyMatch(x -> x.startsWith("ndots:"));
+        for (String x : options(host, o)) {
+            if (x.startsWith("ndots:")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -158,24 +180,11 @@ final class EtcFiles {
     }
 
     /**
-     * Rewrites file in place: the same inode, never a replacement, because a runtime
-     * bind-mounts these files into the container and a rename would leave the mount on the old
-     * one. And never truncated to zero first: on ext4 a truncate-then-write costs ~120 us (the
-     * truncation, and the flush ext4 forces at close after one) against ~2 us for an overwrite
-     * that trims only what the new content no longer covers.
+     * Rewrites file in place (see {@link InPlaceFile#rewrite}): the same inode, never a
+     * replacement, because a runtime bind-mounts these files into the container and a rename
+     * would leave the mount on the old one.
      */
     static void write(Path file, String content) {
-        byte[] b = content.getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
-            for (long pos = 0; buf.hasRemaining(); ) { // bounded: each round writes at least a byte
-                pos += ch.write(buf, pos);
-            }
-            if (ch.size() > b.length) {
-                ch.truncate(b.length);
-            }
-        } catch (IOException e) {
-            throw new InternalException("write " + file + ": " + e.getMessage(), 0, "write", file.toString(), e);
-        }
+        InPlaceFile.rewrite(file, content.getBytes(StandardCharsets.UTF_8));
     }
 }

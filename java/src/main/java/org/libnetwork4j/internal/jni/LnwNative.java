@@ -129,6 +129,11 @@ public final class LnwNative {
 
     public static final native int lnw_fd_close(int fd, @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_file_rewrite(
+            @JniArg(cast = "const char *") String path,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] data, int len,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     public static final native int lnw_netns_enter_thread(int nsfd, @JniArg(flags = {NO_IN}) LnwErr err);
 
     // ---- rtnetlink handle ----
