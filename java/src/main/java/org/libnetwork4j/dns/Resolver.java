@@ -235,8 +235,12 @@ final class Resolver {
      * then an alias or the sandbox id's first 12 digits.
      */
     private Local reverse(Message q, Record question, List<Names.Net> scope, int maxSize) {
+        InetAddress address = Names.fromReverse(question.getName());
+        if (address == null) {
+            return null;
+        }
         for (Names.Net n : scope) {
-            Names.Entry e = n.byReverse.get(question.getName());
+            Names.Entry e = n.byReverse.get(address);
             if (e != null) {
                 for (String name : e.names()) {
                     try {

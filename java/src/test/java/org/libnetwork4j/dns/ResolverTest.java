@@ -185,6 +185,29 @@ class ResolverTest {
                 .map(Record::rdataToString).toList());
     }
 
+    /**
+     * A PTR question's name is read back to the address it stands for: every name ReverseMap
+     * makes, in any case; nothing else (partial names, leading zeros, labels that are not
+     * digits, the wrong count of nibbles, a relative name).
+     */
+    @Test
+    void reverseNamesAreReadBackToTheirAddressesAndNothingElseIs() throws Exception {
+        for (String a : List.of("10.1.0.9", "0.0.0.0", "255.255.255.255", "172.18.0.3", "fd00:1::5", "2001:db8::1",
+                "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe80::a:b0:c")) {
+            InetAddress ip = ip(a);
+            assertEquals(ip, Names.fromReverse(ReverseMap.fromAddress(ip)), a);
+        }
+        assertEquals(ip("10.1.0.9"), Names.fromReverse(Name.fromString("9.0.1.10.IN-ADDR.Arpa.")));
+        assertEquals(ip("fd00:1::ab"), Names.fromReverse(Name.fromString(
+                ReverseMap.fromAddress(ip("fd00:1::ab")).toString().toUpperCase(java.util.Locale.ROOT))));
+        String nibbles31 = ReverseMap.fromAddress(ip("fd00::1")).toString().substring(2);
+        for (String bad : List.of("0.1.10.in-addr.arpa.", "09.0.1.10.in-addr.arpa.", "256.0.1.10.in-addr.arpa.",
+                "x.0.1.10.in-addr.arpa.", "9.0.1.10.example.org.", "1.9.0.1.10.in-addr.arpa.", "in-addr.arpa.",
+                "9.0.1.10.in-addr.arpa", nibbles31, "ab." + nibbles31, "g." + nibbles31, "web.")) {
+            org.junit.jupiter.api.Assertions.assertNull(Names.fromReverse(Name.fromString(bad)), bad);
+        }
+    }
+
     @Test
     void ptrAnswersNameDotNetwork() throws Exception {
         Message r = ask(a1, Message.newQuery(Record.newRecord(ReverseMap.fromAddress(a2), Type.PTR, DClass.IN))
