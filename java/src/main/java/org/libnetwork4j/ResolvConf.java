@@ -18,6 +18,9 @@ import java.util.List;
  */
 public record ResolvConf(List<String> nameservers, List<String> search, List<String> options) {
     private static final java.util.regex.Pattern LEADING_SPACE = java.util.regex.Pattern.compile("^\\s+");
+    // compiled once: String.split compiles a pattern of more than one character at every call,
+    // and the host's file is read for every sandbox made
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
     /**
      * Parses resolv.conf text. Comments ({@code #} or {@code ;} first), blank lines and other
@@ -38,7 +41,7 @@ public record ResolvConf(List<String> nameservers, List<String> search, List<Str
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
                 continue;
             }
-            String[] f = line.split("\\s+");
+            String[] f = SPACES.split(line);
             switch (f[0]) {
                 case "nameserver" -> {
                     if (f.length > 1) {

@@ -40,7 +40,14 @@ public final class DeferredWrites implements AutoCloseable {
     private final Store store;
     /** Transactions one at a time, in the order they take the pending records. */
     private final ReentrantLock writing = new ReentrantLock();
-    private final Map<String, Supplier<StoredObject>> pending = new LinkedHashMap<>(); // guarded by itself
+    private final Map<Key, Supplier<StoredObject>> pending = new LinkedHashMap<>(); // guarded by itself
+
+    /**
+     * A pending record's object: its id's hash is the String's own, kept, where a "kind/id"
+     * text would be built and hashed anew in every join.
+     */
+    private record Key(StoredObject.Kind kind, String id) {
+    }
     private final ScheduledExecutorService flusher;
     private volatile boolean closed;
 
@@ -146,7 +153,7 @@ public final class DeferredWrites implements AutoCloseable {
             return;
         }
         synchronized (pending) {
-            pending.put(kind + "/" + id, record);
+            pending.put(new Key(kind, id), record);
         }
     }
 
@@ -198,10 +205,10 @@ public final class DeferredWrites implements AutoCloseable {
     /** Puts back the records of a failed write, unless a newer one of the object came meanwhile. */
     private void requeue(List<StoredObject> drained) {
         synchronized (pending) {
-            Map<String, Supplier<StoredObject>> newer = new LinkedHashMap<>(pending);
+            Map<Key, Supplier<StoredObject>> newer = new LinkedHashMap<>(pending);
             pending.clear();
             for (StoredObject o : drained) {
-                pending.put(o.kind() + "/" + o.id(), () -> o);
+                pending.put(new Key(o.kind(), o.id()), () -> o);
             }
             pending.putAll(newer);
         }
