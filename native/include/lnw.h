@@ -67,10 +67,10 @@ int lnw_netns_ident(int nsfd, uint64_t *out, struct lnw_err *err);
 /* Closes an fd returned by this library. */
 int lnw_fd_close(int fd, struct lnw_err *err);
 
-/* Writes len bytes of data over the file at path (made 0644 if missing) from its start, and
- * cuts off what is left of its old content beyond them: the same inode, for a file a runtime
- * bind-mounts (a sandbox's hosts and resolv.conf). Not atomic: a reader may see the old
- * content's tail for a moment. */
+/* Writes len bytes of data over the file at path from its start (making it, mode 0666 less
+ * the umask, if missing), and cuts off what is left of its old content beyond them: the same
+ * inode, for a file a runtime bind-mounts (a sandbox's hosts and resolv.conf). Not atomic: a
+ * reader may see the old content's tail for a moment. */
 int lnw_file_rewrite(const char *path, const unsigned char *data, int len, struct lnw_err *err);
 
 /* Moves the CALLING thread into the network namespace nsfd refers to, for good (`setns`).

@@ -16,7 +16,9 @@
 #include "lnw_internal.h"
 
 /* A write of a regular file is cut short or interrupted only by a signal or a full disk;
- * this many rounds cannot be needed for a few kilobytes unless something is wrong. */
+ * this many rounds cannot be needed for a few kilobytes unless something is wrong. The
+ * same bound holds for the open, fstat and ftruncate, which a signal can interrupt too on
+ * a network or FUSE file system (as the JDK's calls we replace, they are then asked again). */
 #define REWRITE_ROUNDS 64
 
 int lnw_file_rewrite(const char *path, const unsigned char *data, int len, struct lnw_err *err)
@@ -28,9 +30,10 @@ int lnw_file_rewrite(const char *path, const unsigned char *data, int len, struc
 
 	if (!path || !*path || len < 0 || (len > 0 && !data))
 		return lnw_err_set(err, EINVAL, op, "\"%s\": no path or content", path ? path : "");
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return lnw_err_set(err, errno, op, "%s", path);
+	/* 0666 less the umask, as a file made through the JDK: the mode the files had before */
+	for (int round = 0; (fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0; round++)
+		if (errno != EINTR || round == REWRITE_ROUNDS)
+			return lnw_err_set(err, errno, op, "%s", path);
 	for (int round = 0; off < len; round++) {
 		ssize_t n;
 
@@ -48,11 +51,15 @@ int lnw_file_rewrite(const char *path, const unsigned char *data, int len, struc
 		}
 		off += n;
 	}
-	if (fstat(fd, &st) < 0)
-		goto fail;
-	if (st.st_size > len && ftruncate(fd, len) < 0)
-		goto fail;
-	if (close(fd) < 0)
+	for (int round = 0; fstat(fd, &st) < 0; round++)
+		if (errno != EINTR || round == REWRITE_ROUNDS)
+			goto fail;
+	for (int round = 0; st.st_size > len && ftruncate(fd, len) < 0; round++)
+		if (errno != EINTR || round == REWRITE_ROUNDS)
+			goto fail;
+	/* Linux releases the fd even when close is interrupted, and the content is written:
+	 * EINTR is no failure (as lnw_fd_close has it) */
+	if (close(fd) < 0 && errno != EINTR)
 		return lnw_err_set(err, errno, op, "%s", path);
 	return 0;
 fail:

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.libnetwork4j.InternalException;
 import org.libnetwork4j.IpAddresses;
+import org.libnetwork4j.NetworkException;
 import org.libnetwork4j.ResolvConf;
 import org.libnetwork4j.SandboxOptions;
 import org.libnetwork4j.kernel.InPlaceFile;
@@ -182,9 +184,15 @@ final class EtcFiles {
     /**
      * Rewrites file in place (see {@link InPlaceFile#rewrite}): the same inode, never a
      * replacement, because a runtime bind-mounts these files into the container and a rename
-     * would leave the mount on the old one.
+     * would leave the mount on the old one. A failure is the library's own (an
+     * InternalException), whatever the errno: a missing sandbox directory is not a missing
+     * network or container, as a NotFoundException would tell an API client.
      */
     static void write(Path file, String content) {
-        InPlaceFile.rewrite(file, content.getBytes(StandardCharsets.UTF_8));
+        try {
+            InPlaceFile.rewrite(file, content.getBytes(StandardCharsets.UTF_8));
+        } catch (NetworkException e) {
+            throw new InternalException(e.getMessage(), e.errno(), "write", file.toString(), e);
+        }
     }
 }

@@ -23,7 +23,8 @@ public final class InPlaceFile {
 
     /**
      * Writes content over file from its start, and cuts off what is left of the old content
-     * beyond it; makes the file (mode 0644, less the umask) if it is missing. Never truncates
+     * beyond it; makes the file (mode 0666 less the umask, as the JDK would) if it is missing.
+     * System calls a signal interrupts are asked again, as the JDK's are. Never truncates
      * to zero first (on ext4 that costs ~120 us against ~2). Not atomic: a reader may see the
      * old content's tail for a moment.
      *
