@@ -125,6 +125,28 @@ class StoreTest {
         }
     }
 
+    /**
+     * The same when the failure is no SQL error but an exception from building the second
+     * row (a network record without a subnet): the first row is rolled back too, not left in
+     * an open transaction for the next write to commit.
+     */
+    @Test
+    void aWriteThatThrowsPartWayKeepsNoneOfItAndLeavesNoTransactionOpen(@TempDir Path dir) {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            NetworkRecord n = network();
+            NetworkRecord noSubnet = new NetworkRecord("f".repeat(64), "n10", n.type(), n.state(), n.created(),
+                    n.options(), false, false, "eth",
+                    List.of(new NetworkRecord.Allocation(null, null, IpAddresses.parse("10.10.0.1"), Map.of())), Map.of());
+            assertThrows(NullPointerException.class, () -> s.update(List.of(endpoint(), noSubnet), List.of()));
+            assertEquals(List.of(), s.load().endpoints());
+            s.put(sandbox());
+            Store.Snapshot snap = s.load();
+            assertEquals(List.of(), snap.endpoints());
+            assertEquals(List.of(), snap.networks());
+            assertEquals(List.of(sandbox()), snap.sandboxes());
+        }
+    }
+
     private static void assertCopy(Path dir, SqliteStore live, String name, List<NetworkRecord> networks,
             List<EndpointRecord> endpoints, List<SandboxRecord> sandboxes) throws Exception {
         Path copy = java.nio.file.Files.createDirectories(dir.resolve("copy-" + name));
