@@ -59,9 +59,7 @@ final class FakeHost implements AutoCloseable {
                 (byte) host});
             var pair = hostNl.createVeth(VethSpec.of("lnwb-v" + n, "eth0")
                     .peerIn(nl).master(bridge.index()).up().peerMac(mac));
-            String id = zeroPadded(n);
-            hostNl.change(pair.host().index(), LinkChange.NONE.alias("lnw4j endpoint=" + id + " sandbox=" + id
-                    + " priority=0").ipv6LinkLocal(false));
+            hostNl.change(pair.host().index(), LinkChange.NONE.alias(label(n)).ipv6LinkLocal(false));
             int eth0 = pair.peer().index();
             nl.setIpv6LinkLocal(eth0, false); // as the controller: no link-local before up
             // the address as bytes, as the controller has it from IPAM: not parsed from text
@@ -73,22 +71,24 @@ final class FakeHost implements AutoCloseable {
             hostNl.settle(bridge.name());
         }
 
-        /**
-         * n in 64 digits, as an id stands in the label. Not String.format: its formatter (a
-         * locale's digits looked up, the pattern parsed) cost ~9 % of this attach in a profile,
-         * which the library's own label (JoinLabel) does not pay.
-         */
-        private static String zeroPadded(int n) {
-            String digits = Integer.toString(n);
-            return "0".repeat(64 - digits.length()) + digits;
-        }
-
         /** The detach: the kernel takes the pair away with the namespace. */
         @Override
         public void close() {
             nl.close();
             ns.delete();
         }
+    }
+
+    /**
+     * The host end's label of attach n, as long as the controller's (two 64-digit ids and the
+     * join's priority). Not String.format: its formatter (a locale's digits looked up, the
+     * pattern parsed) cost ~9 % of the facade's attach in a profile, which the controller's own
+     * label (JoinLabel) does not pay.
+     */
+    static String label(int n) {
+        String digits = Integer.toString(n);
+        String id = "0".repeat(64 - digits.length()) + digits;
+        return "lnw4j endpoint=" + id + " sandbox=" + id + " priority=0";
     }
 
     Sandbox newSandbox() {

