@@ -62,9 +62,7 @@ final class FakeHost implements AutoCloseable {
             hostNl.change(pair.host().index(), LinkChange.NONE.alias(label(n)).ipv6LinkLocal(false));
             int eth0 = pair.peer().index();
             nl.setIpv6LinkLocal(eth0, false); // as the controller: no link-local before up
-            // the address as bytes, as the controller has it from IPAM: not parsed from text
-            nl.addAddr(Addr.of(eth0, new org.libnetwork4j.IpPrefix(IpAddresses.of(new byte[] {10, (byte) 200,
-                (byte) (host >> 8), (byte) host}), 16)));
+            nl.addAddr(Addr.of(eth0, address(200, host)));
             nl.setUp(eth0);
             nl.addRoute(Route.defaultVia(GATEWAY_IP, eth0));
             hostNl.settle("lnwb-v" + n);
@@ -89,6 +87,15 @@ final class FakeHost implements AutoCloseable {
         String digits = Integer.toString(n);
         String id = "0".repeat(64 - digits.length()) + digits;
         return "lnw4j endpoint=" + id + " sandbox=" + id + " priority=0";
+    }
+
+    /**
+     * 10.second.(n / 256).(n % 256)/16, built from bytes as the controller has its addresses
+     * from IPAM: not parsed from text inside a timed attach.
+     */
+    static org.libnetwork4j.IpPrefix address(int second, int n) {
+        return new org.libnetwork4j.IpPrefix(IpAddresses.of(new byte[] {10, (byte) second, (byte) (n >> 8),
+            (byte) n}), 16);
     }
 
     Sandbox newSandbox() {

@@ -263,8 +263,7 @@ public final class ScaleRun {
             double[][] t = new double[STEPS.length][STEP_PROBES];
             List<Netns> made = new ArrayList<>();
             try {
-                // text parsed and formatted outside the timed steps, as the controller has
-                // its addresses from IPAM as bytes
+                // parsed outside the timed steps, as the controller has its addresses as bytes
                 java.net.InetAddress gateway = org.libnetwork4j.IpAddresses.parse("10.147.0.1");
                 for (int i = 0; i < STEP_PROBES; i++) {
                     int n = ++seq;
@@ -284,8 +283,7 @@ public final class ScaleRun {
                         long t3 = System.nanoTime();
                         int eth0 = pair.peer().index();
                         c.setIpv6LinkLocal(eth0, false);
-                        c.addAddr(org.libnetwork4j.kernel.Addr.of(eth0, new org.libnetwork4j.IpPrefix(
-                                org.libnetwork4j.IpAddresses.of(new byte[] {10, (byte) 147, (byte) (n >> 8), (byte) n}), 16)));
+                        c.addAddr(org.libnetwork4j.kernel.Addr.of(eth0, FakeHost.address(147, n)));
                         long t4 = System.nanoTime();
                         c.setUp(eth0);
                         long t5 = System.nanoTime();

@@ -41,6 +41,8 @@ public final class DeferredWrites implements AutoCloseable {
     /** Transactions one at a time, in the order they take the pending records. */
     private final ReentrantLock writing = new ReentrantLock();
     private final Map<Key, Supplier<StoredObject>> pending = new LinkedHashMap<>(); // guarded by itself
+    private final ScheduledExecutorService flusher;
+    private volatile boolean closed;
 
     /**
      * A pending record's object: its id's hash is the String's own, kept, where a "kind/id"
@@ -48,8 +50,6 @@ public final class DeferredWrites implements AutoCloseable {
      */
     private record Key(StoredObject.Kind kind, String id) {
     }
-    private final ScheduledExecutorService flusher;
-    private volatile boolean closed;
 
     /**
      * Deferred records written within {@link #FLUSH_MILLIS} ms by a thread of its own.

@@ -80,24 +80,23 @@ public final class SqliteStore implements Store {
      */
     private <T> T transaction(String op, boolean alone, Work<T> work) {
         check();
+        boolean done = false;
         try {
-            if (alone) {
-                return work.run();
+            if (!alone) {
+                begin.executeUpdate();
             }
-            begin.executeUpdate();
             T r = work.run();
-            commit.executeUpdate();
+            if (!alone) {
+                commit.executeUpdate();
+            }
+            done = true;
             return r;
         } catch (SQLException e) {
-            if (!alone) {
-                rollbackQuietly();
-            }
             throw failure(op, file, e);
-        } catch (RuntimeException | Error e) {
-            if (!alone) {
-                rollbackQuietly(); // or the next BEGIN would find this transaction still open
+        } finally {
+            if (!done && !alone) {
+                rollbackQuietly(); // whatever failed: or the next BEGIN would find this one open
             }
-            throw e;
         }
     }
 

@@ -2,18 +2,21 @@ package org.libnetwork4j.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.libnetwork4j.InternalException;
 import org.libnetwork4j.SandboxOptions;
 
-/** A sandbox's files on disk: made, and removed whatever else lies beside them (no root needed). */
+/** A sandbox's files on disk: made, rewritten, and removed whatever else lies beside them (no root needed). */
 class SandboxFilesTest {
     @TempDir
     Path tmp;
@@ -36,6 +39,23 @@ class SandboxFilesTest {
         assertFalse(Files.exists(dir));
         f.delete();
         assertFalse(Files.exists(dir));
+    }
+
+    /**
+     * A write that fails (the directory gone under the sandbox) is the library's internal
+     * error naming the file, not a "not found" an API client would take for its network or
+     * container.
+     */
+    @Test
+    void aFailedWriteIsAnInternalErrorNamingTheFile() throws IOException {
+        Path dir = tmp.resolve("sb3");
+        SandboxFiles f = make(dir);
+        f.delete();
+        InternalException e = assertThrows(InternalException.class,
+                () -> f.writeResolvConf(List.of(InetAddress.getByName("10.1.0.1"))));
+        assertTrue(e.getMessage().contains(f.resolvConf().toString()), e.getMessage());
+        assertEquals(f.resolvConf().toString(), e.object());
+        assertFalse(Files.exists(dir), "nothing made again");
     }
 
     @Test

@@ -131,7 +131,7 @@ class StoreTest {
      * an open transaction for the next write to commit.
      */
     @Test
-    void aWriteThatThrowsPartWayKeepsNoneOfItAndLeavesNoTransactionOpen(@TempDir Path dir) {
+    void aWriteThatThrowsPartWayKeepsNoneOfItAndLeavesNoTransactionOpen(@TempDir Path dir) throws Exception {
         try (SqliteStore s = SqliteStore.open(dir)) {
             NetworkRecord n = network();
             NetworkRecord noSubnet = new NetworkRecord("f".repeat(64), "n10", n.type(), n.state(), n.created(),
@@ -144,6 +144,13 @@ class StoreTest {
             assertEquals(List.of(), snap.endpoints());
             assertEquals(List.of(), snap.networks());
             assertEquals(List.of(sandbox()), snap.sandboxes());
+        }
+        // and the file itself, read without the store once it is closed: the sandbox alone
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+                Statement st = c.createStatement(); var r = st.executeQuery("SELECT kind FROM objects")) {
+            assertTrue(r.next());
+            assertEquals("SANDBOX", r.getString(1));
+            assertFalse(r.next(), "one row only");
         }
     }
 
