@@ -2,6 +2,8 @@ package org.libnetwork4j.controller;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.libnetwork4j.NetworkEvent;
 import org.libnetwork4j.NetworkException;
@@ -18,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
+    /** How long the controller's open waits for the other hosts' names, the resolver held. */
+    private static final long FIRST_NAMES_MS = 5_000;
 
     private final Context ctx;
     private final Networks networks;
@@ -43,6 +47,7 @@ final class ClusterWatch {
         Shared.Subscription names;
         try {
             names = ctx.shared().watchNames(remoteNames);
+            remoteNames.awaitFirst();
         } catch (NetworkException e) {
             LOG.warn("cluster store: the other hosts' names are not known here: {}", e.getMessage());
             names = () -> { };
@@ -70,20 +75,42 @@ final class ClusterWatch {
         // by "network/endpoint": kept also for a network not taken up here yet, whose names
         // are told to the resolver once it is (networkUp)
         private final Map<String, Shared.RemoteName> known = new java.util.concurrent.ConcurrentHashMap<>();
+        private final CountDownLatch first = new CountDownLatch(1);
+
+        /**
+         * Waits until the first snapshot is told, at most FIRST_NAMES_MS: the store read it
+         * before the watch started, and hands it over on its watch thread (behind the
+         * networks' snapshot, which may take networks up). Past the wait the names come
+         * later, as after any break of the watch.
+         */
+        void awaitFirst() {
+            try {
+                if (!first.await(FIRST_NAMES_MS, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("cluster store: the other hosts' names not told within {} ms; they come once told",
+                            FIRST_NAMES_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
 
         @Override
         public void all(List<Shared.RemoteName> names) {
-            java.util.Set<String> now = new java.util.HashSet<>();
-            for (Shared.RemoteName n : names) {
-                now.add(n.networkId() + "/" + n.endpointId());
-            }
-            for (String k : List.copyOf(known.keySet())) {
-                if (!now.contains(k)) {
-                    String[] p = k.split("/");
-                    gone(p[0], p[1]);
+            try {
+                java.util.Set<String> now = new java.util.HashSet<>();
+                for (Shared.RemoteName n : names) {
+                    now.add(n.networkId() + "/" + n.endpointId());
                 }
+                for (String k : List.copyOf(known.keySet())) {
+                    if (!now.contains(k)) {
+                        String[] p = k.split("/");
+                        gone(p[0], p[1]);
+                    }
+                }
+                names.forEach(this::up);
+            } finally {
+                first.countDown();
             }
-            names.forEach(this::up);
         }
 
         @Override

@@ -58,19 +58,30 @@ public final class DefaultController implements NetworkController {
         this.resources = resources;
         this.sandboxes = new Sandboxes(ctx);
         this.networks = new Networks(ctx, sandboxes);
+        // The resolver's listeners open held as each network is taken up, and start reading
+        // once every name is back: this host's joins (recovery), and the other hosts' on the
+        // cluster's networks (the names' first snapshot). A query sent meanwhile waits in its
+        // socket and is answered then; read before, it would get "no such name" for a
+        // container that exists, an answer the client keeps. One sent before its listener
+        // opens is left to the client's retry: the firewall keeps the kernel from refusing it.
+        ctx.names().hold();
         try {
-            this.recovery = new Recovery(ctx, networks.registry, sandboxes).run(ctx.store().store().load());
-        } catch (RuntimeException e) {
-            sandboxes.registry.all().forEach(SandboxImpl::close);
-            throw e;
+            try {
+                this.recovery = new Recovery(ctx, networks.registry, sandboxes).run(ctx.store().store().load());
+            } catch (RuntimeException e) {
+                sandboxes.registry.all().forEach(SandboxImpl::close);
+                throw e;
+            }
+            if (!recovery.clean()) {
+                LOG.info("recovery: {}", recovery);
+            }
+            if (ctx.shared() != Shared.NONE) {
+                GatewayBridge.ensure(networks);
+            }
+            this.cluster = new ClusterWatch(ctx, networks);
+        } finally {
+            ctx.names().release();
         }
-        if (!recovery.clean()) {
-            LOG.info("recovery: {}", recovery);
-        }
-        if (ctx.shared() != Shared.NONE) {
-            GatewayBridge.ensure(networks);
-        }
-        this.cluster = new ClusterWatch(ctx, networks);
     }
 
     /**

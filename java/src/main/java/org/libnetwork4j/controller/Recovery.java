@@ -86,22 +86,10 @@ final class Recovery {
     }
 
     /**
-     * The resolver's listeners open held as each network is taken up, and start reading once
-     * every join's names are back: a query sent during the rest of the recovery waits in its
-     * socket and is answered then, where one read before its sender was known would get no
-     * answer (the client's retry, ~1 s, would). One sent before its listener opens is left to
-     * the retry: the firewall keeps the kernel from refusing it meanwhile.
+     * Reconciles snap with the kernel. The caller holds the resolver's listeners
+     * ({@link org.libnetwork4j.dns.NameService#hold}) until the names are all back.
      */
     RecoveryReport run(Store.Snapshot snap) {
-        ctx.names().hold();
-        try {
-            return restore(snap);
-        } finally {
-            ctx.names().release();
-        }
-    }
-
-    private RecoveryReport restore(Store.Snapshot snap) {
         ctx.host().restoreFirewall(() -> {
             reserveQuarantined(snap.quarantined());
             snap.networks().stream().sorted(Comparator.comparing(NetworkRecord::created)).forEach(this::network);

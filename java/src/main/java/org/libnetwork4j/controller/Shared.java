@@ -74,6 +74,7 @@ interface Shared extends AutoCloseable {
 
         @Override
         public Subscription watchNames(NameWatcher w) {
+            w.all(List.of()); // the first snapshot, which a caller may wait for: no names
             return () -> { };
         }
 
@@ -186,7 +187,10 @@ interface Shared extends AutoCloseable {
         void gone(String networkId, String endpointId);
     }
 
-    /** Watches the other hosts' names, on the cluster store's watch thread. */
+    /**
+     * Watches the other hosts' names, on the cluster store's watch thread: a snapshot
+     * ({@link NameWatcher#all}) first, then each change.
+     */
     Subscription watchNames(NameWatcher w);
 
     @Override

@@ -533,6 +533,34 @@ class ControllerLogicTest {
         assertNull(w.store.get(StoredObject.Kind.NETWORK, n.id()));
     }
 
+    /**
+     * A restart holds the resolver until the other hosts' names are back too, not only this
+     * host's joins: a query that waited in its socket during the restart would otherwise be
+     * answered "no such name" for a container of another host. The store's watch tells the
+     * names on a thread of its own, here 300 ms after it starts.
+     */
+    @Test
+    void aRestartHoldsTheResolverUntilTheOtherHostsNamesAreBack() throws Exception {
+        FakeShared cluster = new FakeShared();
+        w.shared = cluster;
+        c.close();
+        c = w.controller();
+        Network g = net("global", "g1", "10.9.6.0/24");
+        g.createEndpoint("e1").join(c.newSandbox("c1"));
+        c.close();
+        cluster.otherHosts = List.of(new Shared.RemoteName(g.id(), "remote-ep", List.of("c2"),
+                java.net.InetAddress.getByName("10.9.6.200"), null));
+        cluster.namesDelayMs = 300;
+        c = w.controller();
+        List<String> order = List.copyOf(w.names.order);
+        assertEquals("hold", order.get(0), order::toString);
+        assertTrue(order.indexOf("join remote-ep") > 0 && order.indexOf("join remote-ep") < order.indexOf("release"),
+                "the other host's name before the release: " + order);
+        assertTrue(order.indexOf("release") > order.indexOf("join " + c.sandboxByContainerId("c1").endpoints().get(0)
+                .id()), "and this host's join: " + order);
+        assertEquals(List.of("c2"), w.names.joined.get("remote-ep"));
+    }
+
     @Test
     void resolvConfFilesAnOlderVersionWroteAreCheckedAtTheFirstRestart() throws Exception {
         Network n = net("fake", "n1", "10.9.1.0/24");

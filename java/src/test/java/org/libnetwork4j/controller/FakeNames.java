@@ -25,6 +25,18 @@ final class FakeNames implements NameService {
     final List<String> listened = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Set: the next networks cannot be served (port 53 taken on their address, say). */
     volatile boolean refuse;
+    /** "hold", "release" and "join ENDPOINT" (of served networks), in the order they came. */
+    final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void hold() {
+        order.add("hold");
+    }
+
+    @Override
+    public void release() {
+        order.add("release");
+    }
 
     @Override
     public void addNetwork(String id, String name, boolean internal) {
@@ -63,6 +75,7 @@ final class FakeNames implements NameService {
             InetAddress ipv6) {
         if (networks.containsKey(networkId)) {
             joined.put(endpointId, List.copyOf(names));
+            order.add("join " + endpointId);
         }
     }
 

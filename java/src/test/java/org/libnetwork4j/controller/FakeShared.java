@@ -22,13 +22,32 @@ import org.libnetwork4j.store.NetworkRecord;
  * per network (its gateways from its publication on), and every publish and unpublish in
  * {@link #calls}. {@link #onPublish} can make
  * the next publications fail (another host took the name meanwhile, the store went away).
- * Watches see nothing of other hosts: there are none (as with no cluster store).
+ * Watches see no other host's networks; the names of other hosts are {@link #otherHosts}.
  */
 final class FakeShared extends Shared.NoCluster {
     final Map<String, NetworkRecord> records = new LinkedHashMap<>(); // by name
     final Map<String, Set<InetAddress>> taken = new LinkedHashMap<>(); // by network id
     final List<String> calls = new ArrayList<>();
     volatile Consumer<NetworkRecord> onPublish = r -> { };
+    /** The other hosts' names, which a watch tells namesDelayMs after it starts, as a store's watch thread would. */
+    volatile List<Shared.RemoteName> otherHosts = List.of();
+    volatile long namesDelayMs;
+
+    @Override
+    public Subscription watchNames(NameWatcher w) {
+        List<Shared.RemoteName> names = otherHosts;
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(namesDelayMs);
+            } catch (InterruptedException e) {
+                return; // unwatched
+            }
+            w.all(names);
+        }, "fake-names-watch");
+        t.setDaemon(true);
+        t.start();
+        return t::interrupt;
+    }
 
     @Override
     public synchronized void publish(NetworkRecord r) {
