@@ -10,20 +10,22 @@
  * /run/lnw-bench-<pid>) like the Java facade's sandboxes.
  *   sandbox (timed apart): create the named namespace, open a netlink handle in it, bring
  *           loopback up (a sandbox needs it; its kernel side effects overlap the attach,
- *           as they do for a real sandbox);
+ *           as they do for a real sandbox); its directory with a hosts file and a resolv.conf
+ *           naming the host's nameserver, as the controller makes them;
  *   attach: veth pair with the host end on the bridge and up and the peer born in the
  *           container as eth0 with its MAC (both ends re-read); the host end's alias (its
  *           owner, as the bridge driver names it) and no IPv6 link-local on it, in one request;
  *           no IPv6 link-local on eth0, the IPv4 address, eth0 up, the default route via the
- *           gateway; the host end and the bridge settled - exactly the kernel work of the
- *           Java benchmarks;
+ *           gateway; the host end and the bridge settled; resolv.conf rewritten in place to
+ *           name the network's resolver (the hosts file does not change: no hostname) -
+ *           exactly the kernel work of the Java benchmarks;
  *   detach: close the handle, unmount and unlink the namespace (the kernel removes the
- *           pair with it, asynchronously).
+ *           pair with it, asynchronously); the files and their directory removed.
  * Prints one line per phase: name, N, median, p90 (milliseconds).
  *
  * Two knobs, for taking the floor apart (benchmarks/RESULTS.md, issue 13):
  *   LNW_BENCH_STEPS=1      also a line per step of the attach (veth, host end, sandbox's
- *                          end, settle);
+ *                          end, settle, files);
  *   LNW_BENCH_EVICT_KB=K   before each attach, write one byte in every cache line of a K KiB
  *                          buffer: the cache a library's own work leaves the kernel, which the
  *                          floor's attach otherwise finds warm from the sandbox just made.
@@ -40,13 +42,23 @@
 
 #include "bench.h"
 
+#define STEPS 5
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 200;
 	int warmup = argc > 2 ? atoi(argv[2]) : 0;
-	char rundir[128], name[32], path[192];
-	double *t_sandbox, *t_attach, *t_detach, *t_step[4];
-	static const char *const step_names[4] = { "a.veth", "a.hostend", "a.sandbox", "a.settle" };
+	char rundir[128], name[32], path[192], dir[200], hosts[224], resolv[224];
+	double *t_sandbox, *t_attach, *t_detach, *t_step[STEPS];
+	static const char *const step_names[STEPS] = { "a.veth", "a.hostend", "a.sandbox", "a.settle",
+						       "a.files" };
+	/* the controller's: the host's nameserver at the sandbox's birth, the network's resolver
+	 * (its gateway) once joined; and the hosts file it writes without a hostname */
+	static const char host_resolv[] = "nameserver 192.0.2.53\n";
+	static const char net_resolv[] = "nameserver 10.200.0.1\noptions ndots:0\n";
+	static const char hosts_file[] = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+					 "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n"
+					 "ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
 	int steps = getenv("LNW_BENCH_STEPS") && !strcmp(getenv("LNW_BENCH_STEPS"), "1");
 	size_t evict = getenv("LNW_BENCH_EVICT_KB") ? (size_t)atol(getenv("LNW_BENCH_EVICT_KB")) << 10 : 0;
 	volatile unsigned char *evict_buf = NULL;
@@ -70,7 +82,7 @@ int main(int argc, char **argv)
 	t_sandbox = calloc((size_t)n, sizeof(double));
 	t_attach = calloc((size_t)n, sizeof(double));
 	t_detach = calloc((size_t)n, sizeof(double));
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < STEPS; k++)
 		t_step[k] = calloc((size_t)n, sizeof(double));
 	if (evict && !(evict_buf = calloc(evict, 1))) {
 		fprintf(stderr, "LNW_BENCH_EVICT_KB: out of memory\n");
@@ -98,12 +110,15 @@ int main(int argc, char **argv)
 		char vname[16], alias[192];
 		unsigned char mac[6] = { 0x02, 0x42, 10, 200, 0, 0 };
 		struct lnw_nl *c;
-		double t0, t1, t2, t_evicted, ts[4];
+		double t0, t1, t2, t_evicted, ts[STEPS];
 		int ns;
 
 		snprintf(name, sizeof(name), "lnwb-%d", i);
 		snprintf(vname, sizeof(vname), "lnwb-v%d", i);
 		snprintf(path, sizeof(path), "%s/%s", rundir, name);
+		snprintf(dir, sizeof(dir), "%s.d", path);
+		snprintf(hosts, sizeof(hosts), "%s/hosts", dir);
+		snprintf(resolv, sizeof(resolv), "%s/resolv.conf", dir);
 
 		t0 = now_ms();
 		ns = lnw_netns_create_at(rundir, name, NULL, &err);
@@ -114,6 +129,15 @@ int main(int argc, char **argv)
 			die("sandbox handle", &err);
 		if (lnw_link_set_up(c, 1 /* lo: always ifindex 1 in a new namespace */, &err) < 0)
 			die("loopback", &err);
+		if (mkdir(dir, 0755) < 0) {
+			perror(dir);
+			return 1;
+		}
+		if (lnw_file_rewrite(hosts, (const unsigned char *)hosts_file, sizeof(hosts_file) - 1,
+				     &err) < 0 ||
+		    lnw_file_rewrite(resolv, (const unsigned char *)host_resolv, sizeof(host_resolv) - 1,
+				     &err) < 0)
+			die("sandbox files", &err);
 		t1 = now_ms();
 		if (evict) {
 			/* between the phases, in neither one's time */
@@ -154,12 +178,17 @@ int main(int argc, char **argv)
 		 * not by the kernel's link-watch worker later (see lnw_link_settle) */
 		if (lnw_link_settle(h, vname, &err) < 0 || lnw_link_settle(h, "lnwb-br0", &err) < 0)
 			die("settle", &err);
+		ts[3] = now_ms();
+		/* as the controller's join: after the interface, the network's resolver named */
+		if (lnw_file_rewrite(resolv, (const unsigned char *)net_resolv, sizeof(net_resolv) - 1,
+				     &err) < 0)
+			die("resolv.conf", &err);
 		t2 = now_ms();
 		if (i >= warmup) {
 			t_sandbox[i - warmup] = t1 - t0;
 			t_attach[i - warmup] = t2 - t_evicted;
-			ts[3] = t2;
-			for (int k = 0; k < 4; k++)
+			ts[4] = t2;
+			for (int k = 0; k < STEPS; k++)
 				t_step[k][i - warmup] = ts[k] - (k ? ts[k - 1] : t_evicted);
 		}
 
@@ -168,6 +197,10 @@ int main(int argc, char **argv)
 		if (lnw_netns_delete(path, &err) < 0)
 			die("detach", &err);
 		lnw_fd_close(ns, &err);
+		if (unlink(hosts) < 0 || unlink(resolv) < 0 || rmdir(dir) < 0) {
+			perror(dir);
+			return 1;
+		}
 		if (i >= warmup)
 			t_detach[i - warmup] = now_ms() - t0;
 	}
@@ -185,7 +218,7 @@ int main(int argc, char **argv)
 		fclose(raw);
 	}
 	if (steps)
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < STEPS; k++)
 			report(step_names[k], t_step[k], n);
 	report("sandbox", t_sandbox, n);
 	report("attach", t_attach, n);
@@ -200,7 +233,7 @@ int main(int argc, char **argv)
 	free(t_sandbox);
 	free(t_attach);
 	free(t_detach);
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < STEPS; k++)
 		free(t_step[k]);
 	free((void *)evict_buf);
 	return status;

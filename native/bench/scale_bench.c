@@ -15,8 +15,9 @@
  * Everything happens in namespaces this program makes: a fake host (anonymous, loopback up)
  * holding ceil(TOTAL / PER_BRIDGE) bridges lnws-br<b> with their gateways 10.(150+b).0.1/16,
  * and the containers, each a namespace bind-mounted under RUNDIR like the Java facade's
- * sandboxes. Container i goes on bridge i / PER_BRIDGE; its attach is attach_bench.c's, step
- * for step, each step timed:
+ * sandboxes. Container i goes on bridge i / PER_BRIDGE; its attach is attach_bench.c's kernel
+ * steps for the interface, each step timed (attach_bench.c's last step, the sandbox's
+ * resolv.conf rewritten, is left out here: the controller's figures at scale include it):
  *   sandbox  create the named namespace, open a netlink handle in it, loopback up;
  *   veth     the pair, host end lnwsv<hex> on the bridge and up, the peer born in the
  *            container as eth0 with its MAC (02:42 and the IPv4 address);
@@ -182,7 +183,7 @@ static int sandbox_open(struct bench *b, const char *name, const char *who, int 
 	return 0;
 }
 
-/* attach_bench.c's attach of container i (index j on bridge br), with t (NULL: unmeasured)
+/* attach_bench.c's attach (without its files) of container i (index j on bridge br), with t (NULL: unmeasured)
  * getting each step; the sandbox is left open for the caller to close or delete. */
 static int attach(struct bench *b, const char *name, const char *vname, const char *who, int i,
 		  struct bridge *br, int j, double *t)

@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Attach and detach through the Java kernel facade, one container at a time: the same steps as
- * native/bench/attach_bench.c (see {@link FakeHost}). Sampled per invocation; creating the
- * sandbox (namespace and handle) happens outside the measurement, as in the C program.
+ * native/bench/attach_bench.c (see {@link FakeHost}), its resolv.conf rewrite included. Sampled
+ * per invocation; creating the sandbox (namespace, handle and files) happens outside the
+ * measurement, as in the C program.
  *
  * <p>Run with benchmarks/run-attach.sh, which also runs the C floor in the same session.
  * (Shared state lives in {@link Host}, reached only through the per-invocation states: JMH

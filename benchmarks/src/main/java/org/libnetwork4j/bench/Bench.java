@@ -1,5 +1,6 @@
 package org.libnetwork4j.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.libnetwork4j.ControllerConfig;
@@ -55,9 +56,20 @@ final class Bench {
         return host;
     }
 
-    /** A controller bound to host, its state and run directories under root. */
+    /**
+     * A controller bound to host, its state and run directories under root, and the host's
+     * resolv.conf a file of its own there (one nameserver, as the C floor's sandboxes have):
+     * the sandboxes' files then have the same size on every machine, whatever its own
+     * resolv.conf holds.
+     */
     static ControllerConfig.Builder controllerConfig(Path root, Netns host) {
+        Path resolvConf = root.resolve("host-resolv.conf");
+        try {
+            Files.writeString(resolvConf, "nameserver 192.0.2.53\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return ControllerConfig.builder().hostNamespace(host.path().orElseThrow()).stateDir(root.resolve("state"))
-                .runDir(root.resolve("run"));
+                .runDir(root.resolve("run")).hostResolvConf(resolvConf);
     }
 }

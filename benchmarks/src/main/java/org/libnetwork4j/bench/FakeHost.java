@@ -1,12 +1,14 @@
 package org.libnetwork4j.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.libnetwork4j.IpAddresses;
 import org.libnetwork4j.kernel.Addr;
 import org.libnetwork4j.kernel.BridgeSpec;
+import org.libnetwork4j.kernel.InPlaceFile;
 import org.libnetwork4j.kernel.Link;
 import org.libnetwork4j.kernel.LinkChange;
 import org.libnetwork4j.kernel.Netlink;
@@ -17,12 +19,20 @@ import org.libnetwork4j.kernel.VethSpec;
 /**
  * What the attach benchmarks share with native/bench/attach_bench.c, step for step: an
  * anonymous fake host with a bridge and the gateway 10.200.0.1/16, and sandboxes (namespace,
- * handle, loopback up) named under a private run directory ({@link Bench#runRoot}). Nothing
- * touches the machine's own namespace.
+ * handle, loopback up, a directory with a hosts file and a resolv.conf) named under a private
+ * run directory ({@link Bench#runRoot}). Nothing touches the machine's own namespace.
  */
 final class FakeHost implements AutoCloseable {
     static final String GATEWAY = "10.200.0.1";
     private static final java.net.InetAddress GATEWAY_IP = IpAddresses.parse(GATEWAY);
+    // the controller's files, as attach_bench.c has them: the host's nameserver at the
+    // sandbox's birth, the network's resolver once joined; the hosts file without a hostname
+    private static final byte[] HOST_RESOLV = "nameserver 192.0.2.53\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NET_RESOLV = ("nameserver " + GATEWAY + "\noptions ndots:0\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOSTS = ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+            + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")
+            .getBytes(StandardCharsets.US_ASCII);
 
     final Path runDir = Bench.runRoot().resolve("lnw-bench-" + ProcessHandle.current().pid());
     final Netns host = Netns.create();
@@ -42,16 +52,30 @@ final class FakeHost implements AutoCloseable {
         final int n = seq++;
         final Netns ns = Netns.createAt(runDir, "lnwb-" + n);
         final Netlink nl = Netlink.open(ns);
+        final Path dir = runDir.resolve("lnwb-" + n + ".d");
+        final Path resolvConf = dir.resolve("resolv.conf");
 
         Sandbox() {
-            nl.setUp(1); // lo is ifindex 1 in a new namespace
+            try {
+                nl.setUp(1); // lo is ifindex 1 in a new namespace
+                Files.createDirectory(dir);
+                InPlaceFile.rewrite(dir.resolve("hosts"), HOSTS);
+                InPlaceFile.rewrite(resolvConf, HOST_RESOLV);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    close();
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+            }
         }
 
         /**
          * The attach: veth into the sandbox as eth0 (with its MAC) on the bridge, the host end's
          * alias and no IPv6 link-local on it, none on eth0 either, address, up, route, and the
          * host end and the bridge settled (their queues attached now, as the bridge driver and
-         * the C floor do).
+         * the C floor do), then resolv.conf rewritten to name the network's resolver.
          */
         void attach() {
             int host = n + 2;
@@ -67,13 +91,24 @@ final class FakeHost implements AutoCloseable {
             nl.addRoute(Route.defaultVia(GATEWAY_IP, eth0));
             hostNl.settle("lnwb-v" + n);
             hostNl.settle(bridge.name());
+            InPlaceFile.rewrite(resolvConf, NET_RESOLV);
         }
 
-        /** The detach: the kernel takes the pair away with the namespace. */
+        /** The detach: the kernel takes the pair away with the namespace; the files go. */
         @Override
         public void close() {
-            nl.close();
-            ns.delete();
+            try {
+                nl.close();
+                ns.delete();
+            } finally {
+                try {
+                    Files.deleteIfExists(dir.resolve("hosts"));
+                    Files.deleteIfExists(resolvConf);
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
     }
 
