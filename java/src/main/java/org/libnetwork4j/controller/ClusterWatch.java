@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
-    /** How long the controller's open waits for the other hosts' names, the resolver held. */
+    /**
+     * How long the controller's open waits for the other hosts' names to be told, the resolver
+     * held, once the watch has started (which may itself take up to the store's call timeout
+     * when etcd is slow). Past it the resolver answers without them until they come.
+     */
     private static final long FIRST_NAMES_MS = 5_000;
 
     private final Context ctx;

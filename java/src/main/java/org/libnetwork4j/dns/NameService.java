@@ -109,12 +109,13 @@ public interface NameService extends AutoCloseable {
     void close();
 
     /**
-     * Until {@link #release}, the listeners {@link #addNetwork} opens take no query: what comes
-     * waits in their sockets. A restart opens them before it has the joins back (their
+     * Until {@link #release}, the listeners {@link #listen} opens take no query: what comes
+     * waits in their sockets. A restart opens them before it has the names back (their
      * addresses go into the sandboxes' resolv.conf), and a query read before its sender's
-     * sandbox is known would go unanswered until the client's retry; held, it is answered as
-     * soon as the joins are back. One holder at a time (the controller's recovery): the first
-     * release ends the hold.
+     * sandbox, or the name it asks for, is known would go unanswered, or be told there is no
+     * such name; held, it is answered as soon as the names are back. One holder at a time (the
+     * controller's open: its recovery, then the other hosts' names): the first release ends
+     * the hold.
      */
     default void hold() {
     }
