@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.HostState;
@@ -30,6 +31,9 @@ import org.libnetwork4j.testing.Oracle;
  * the test's directory. Results are read back through ip, nft and real traffic.
  */
 @ExtendWith(NetnsExtension.class)
+// whole JVMs one after another (a test of CliTest starts ~30): the default 60 s is ~3x what
+// they take on a 2-core VM
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CliTest {
 
     record Run(int exit, String out, String err) {

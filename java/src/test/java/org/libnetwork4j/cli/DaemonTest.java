@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.libnetwork4j.ControllerConfig;
 import org.libnetwork4j.NetworkController;
@@ -37,6 +38,9 @@ import org.libnetwork4j.testing.TestNs;
  * stopped (the state stays) and killed (the client falls back to a JVM of its own).
  */
 @ExtendWith(NetnsExtension.class)
+// whole JVMs one after another (a test of CliTest starts ~30): the default 60 s is ~3x what
+// they take on a 2-core VM
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DaemonTest {
     /** The daemon's deadline for a client's request or answer, short here to test it. */
     private static final long IO_DEADLINE_MS = 1500;
@@ -311,6 +315,49 @@ class DaemonTest {
         }
     }
 
+    /** The lines a process prints, as they come, read by a thread of their own. */
+    private static java.util.concurrent.BlockingQueue<String> lines(Process p) {
+        java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                for (String l; (l = in.readLine()) != null;) {
+                    got.add(l);
+                }
+            } catch (java.io.IOException ended) {
+                // the client went away
+            }
+        }, "events-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return got;
+    }
+
+    /**
+     * Waits until an event stream (JSON lines in got) shows a change made after it started: a
+     * network made and removed again until its removal shows, at most 20 times, a second
+     * each; then forgets what the stream showed so far. A client just started may not have
+     * subscribed yet, and what happens before it has is not shown to it.
+     */
+    private static void awaitStream(Namespaces ns, java.util.concurrent.BlockingQueue<String> got, int tag)
+            throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String name = "probe" + tag + "-" + i;
+            String id = client(ns, ns.host(), "network", "create", "--subnet", "10.56." + (tag * 20 + i) + ".0/24",
+                    name).ok().out().strip();
+            client(ns, ns.host(), "network", "rm", name).ok();
+            for (String l; (l = got.poll(1, TimeUnit.SECONDS)) != null;) {
+                JsonNode e = Oracle.parse(l);
+                if (id.equals(e.path("Actor").path("ID").asText()) && "destroy".equals(e.path("Action").asText())) {
+                    got.clear();
+                    return;
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.fail("the event stream showed none of 20 changes made after it started");
+    }
+
     /** lnw daemon in the fake host, ready when its socket is. */
     @Test
     void eventsStreamFromTheDaemonAsTheyHappenUntilTheClientGoes(Namespaces ns) throws Exception {
@@ -323,21 +370,8 @@ class DaemonTest {
             assertTrue(client(ns, ns.host(), "events", "--filter", "colour=red").fails(2).contains("invalid filter"));
             events = new ProcessBuilder(clientCommand(ns, ns.host(),
                     List.of("events", "--format", "json", "--filter", "type=network"))).start();
-            java.io.BufferedReader lines = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(events.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-            java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    for (String l; (l = lines.readLine()) != null;) {
-                        got.add(l);
-                    }
-                } catch (java.io.IOException ended) {
-                    // the client went away
-                }
-            }, "events-reader");
-            reader.setDaemon(true);
-            reader.start();
-            Thread.sleep(300); // the stream is set up before the first change (bounded: one wait)
+            java.util.concurrent.BlockingQueue<String> got = lines(events);
+            awaitStream(ns, got, 0); // the stream is set up before the first change
             String id = client(ns, ns.host(), "network", "create", "--subnet", "10.58.0.0/24", "ev").ok().out().strip();
             JsonNode created = Oracle.parse(got.poll(10, TimeUnit.SECONDS));
             assertEquals("network", created.path("Type").asText());
@@ -358,8 +392,8 @@ class DaemonTest {
             client(ns, ns.host(), "network", "rm", "ev").ok();
             client(ns, ns.host(), "network", "ls").ok(); // the daemon serves on after its stream's client went
             // a stream still open when the daemon stops ends with exit code 0
-            events = new ProcessBuilder(clientCommand(ns, ns.host(), List.of("events"))).start();
-            Thread.sleep(300);
+            events = new ProcessBuilder(clientCommand(ns, ns.host(), List.of("events", "--format", "json"))).start();
+            awaitStream(ns, lines(events), 1);
             daemon.destroy();
             assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon stops with a stream open");
             assertTrue(events.waitFor(10, TimeUnit.SECONDS));

@@ -161,7 +161,8 @@ class GlobalAllocatorTest {
                     assertEquals("step", out.readLine());
                 }
                 assertTrue(ms[0] >= 4_000, "the first waits out the call's deadline: " + ms[0] + " ms");
-                assertTrue(ms[1] < 2_000 && ms[2] < 2_000, "the next ones do not: " + java.util.Arrays.toString(ms));
+                // half a second's wait, with a round trip to another JVM: well under the deadline
+                assertTrue(ms[1] < 3_000 && ms[2] < 3_000, "the next ones do not: " + java.util.Arrays.toString(ms));
             } finally {
                 a.destroyForcibly();
                 a.waitFor(10, TimeUnit.SECONDS);

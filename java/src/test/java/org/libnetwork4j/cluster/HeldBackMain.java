@@ -47,8 +47,13 @@ public final class HeldBackMain {
             outcome("made", store.replaceIfLater(p + "made", utf8("B"), utf8("C")));
             // no write comes: sent alone by the timer, before it is awaited
             store.replaceIfLater(p + "alone", utf8("B"), utf8("C"));
-            Thread.sleep(500);
-            say("alone " + new String(store.get(p + "alone").orElseThrow(), StandardCharsets.UTF_8));
+            // the timer's 20 ms and one transaction; looked at until made (bounded: 10 s)
+            String alone = "B";
+            for (long end = System.nanoTime() + 10_000_000_000L; !alone.equals("C") && System.nanoTime() < end; ) {
+                Thread.sleep(20);
+                alone = new String(store.get(p + "alone").orElseThrow(), StandardCharsets.UTF_8);
+            }
+            say("alone " + alone);
             // conditional deletes, with a delete of the caller's; one taken back before it went
             store.put(p + "gone", utf8("D"), false);
             store.put(p + "carrier", utf8("Y"), false);

@@ -31,6 +31,7 @@ import org.libnetwork4j.testing.Oracle;
 @ExtendWith(NetnsExtension.class)
 class DescriptorTest {
     private static final int SANDBOXES = 60;
+    private static final int SLACK = 3;
 
     @Test
     void aLiveSandboxHoldsAtMostOneDescriptor(Namespaces ns) throws IOException {
@@ -47,7 +48,9 @@ class DescriptorTest {
         double perSandbox = (during - before.size()) / (double) SANDBOXES;
         System.out.printf("descriptors: %d before, %d with %d live sandboxes (%.2f each)%n", before.size(), during,
                 SANDBOXES, perSandbox);
-        assertTrue(perSandbox <= 1.0, perSandbox + " descriptors per live sandbox");
+        // one each, and at most SLACK that other threads of the test JVM hold through the
+        // readings: two each would be SANDBOXES more
+        assertTrue(during - before.size() <= SANDBOXES + SLACK, perSandbox + " descriptors per live sandbox");
         // still usable after their handles were let go: the namespace is opened by its path
         Sandbox last = live.get(SANDBOXES - 1);
         assertTrue(Oracle.ping(NsRef.of(last), "10.58.0.1"));

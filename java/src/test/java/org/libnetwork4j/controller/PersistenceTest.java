@@ -264,9 +264,9 @@ class PersistenceTest {
                 assertTrue(new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8))
                         .readLine().startsWith("ready"));
                 victim.destroyForcibly().waitFor();
-                long t1 = System.nanoTime();
+                // no wait for the lock (lockWait is zero here): were it still held, the open
+                // would fail at once with ForbiddenException
                 ns.controller().close();
-                assertTrue((System.nanoTime() - t1) / 1_000_000 < 1000);
             } finally {
                 victim.destroyForcibly();
             }

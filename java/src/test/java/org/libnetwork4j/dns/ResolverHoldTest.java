@@ -46,8 +46,9 @@ class ResolverHoldTest {
             dns.hold();
             dns.addNetwork("n1", "n1", false);
             assertEquals(List.of(SERVER), dns.listen("n1", host, List.of(SERVER)));
+            long before = counter(ns.host(), "Ip:", "InDelivers");
             Process held = dig(c1, 5);
-            Thread.sleep(500); // dig has sent its one query by now: it waits in the listener's socket
+            awaitCounter(ns.host(), "Ip:", "InDelivers", before); // its one query waits in the listener's socket
             assertTrue(held.isAlive(), "no answer while held");
             dns.addSandbox("sb1", List.of(), false, sandbox);
             dns.join("n1", "ep1", "sb1", List.of("web"), CLIENT, null);
@@ -61,14 +62,46 @@ class ResolverHoldTest {
             dns.removeNetwork("n1");
             dns.addNetwork("n1", "n1", false);
             assertEquals(List.of(SERVER), dns.listen("n1", host, List.of(SERVER)));
+            before = counter(ns.host(), "Udp:", "InDatagrams");
             Process early = dig(c1, 1);
-            Thread.sleep(500);
+            awaitCounter(ns.host(), "Udp:", "InDatagrams", before); // read, its sender unknown
             dns.addSandbox("sb1", List.of(), false, sandbox);
             dns.join("n1", "ep1", "sb1", List.of("web"), CLIENT, null);
             assertTrue(early.waitFor(10, TimeUnit.SECONDS));
             assertNotEquals(0, early.exitValue(), "read before its sender was known: no answer");
             assertEquals("10.79.0.2", output(dig(c1, 5)), "and the next query is answered");
         }
+    }
+
+    /**
+     * A counter of the host namespace's /proc/net/snmp, the kernel's own: Ip InDelivers counts
+     * a datagram once it is handed to UDP, whether a socket has read it yet or not; Udp
+     * InDatagrams once a socket has read it. In these tests the only IPv4 traffic to the host
+     * is dig's query (ARP and IPv6 are counted apart).
+     */
+    private static long counter(TestNs host, String protocol, String name) {
+        List<String> rows = Oracle.out(host, "cat", "/proc/net/snmp").lines().filter(l -> l.startsWith(protocol))
+                .toList();
+        String[] names = rows.get(0).trim().split("\\s+");
+        String[] values = rows.get(1).trim().split("\\s+");
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return Long.parseLong(values[i]);
+            }
+        }
+        throw new IllegalStateException("no " + name + " in " + rows);
+    }
+
+    /** Waits until the counter has moved past before (bounded: 10 s), rather than guessing a time. */
+    private static void awaitCounter(TestNs host, String protocol, String name, long before)
+            throws InterruptedException {
+        for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; ) {
+            if (counter(host, protocol, name) > before) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(protocol + " " + name + " did not move in 10 s: dig's query did not get there");
     }
 
     /** dig from c1 for "web": one try, waiting up to seconds; +short. */
