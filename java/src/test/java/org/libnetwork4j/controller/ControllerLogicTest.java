@@ -477,6 +477,15 @@ class ControllerLogicTest {
         assertEquals(List.of(), c.networks().stream().filter(x -> x.name().equals("n1")).toList());
     }
 
+    /** The controller opened again on a cluster store in memory, which is returned. */
+    private FakeShared onFakeCluster() {
+        FakeShared cluster = new FakeShared();
+        w.shared = cluster;
+        c.close();
+        c = w.controller();
+        return cluster;
+    }
+
     /**
      * A network that spans hosts leaves the cluster before its driver deletes it (no other
      * host may join it meanwhile); if the driver refuses, it is published again, as it was.
@@ -486,10 +495,7 @@ class ControllerLogicTest {
      */
     @Test
     void aGlobalNetworkWhoseDeleteTheDriverRefusesIsInTheClusterAgain() throws Exception {
-        FakeShared cluster = new FakeShared();
-        w.shared = cluster;
-        c.close();
-        c = w.controller();
+        FakeShared cluster = onFakeCluster();
         Network n = net("global", "g1", "10.9.5.0/24");
         assertEquals(List.of("publish g1"), cluster.calls);
 
@@ -541,10 +547,7 @@ class ControllerLogicTest {
      */
     @Test
     void aRestartHoldsTheResolverUntilTheOtherHostsNamesAreBack() throws Exception {
-        FakeShared cluster = new FakeShared();
-        w.shared = cluster;
-        c.close();
-        c = w.controller();
+        FakeShared cluster = onFakeCluster();
         Network g = net("global", "g1", "10.9.6.0/24");
         g.createEndpoint("e1").join(c.newSandbox("c1"));
         c.close();
