@@ -305,26 +305,38 @@ class FirewallTest {
         String bridgeName = n.info().driverInfo().get("bridge");
         java.nio.file.Path flag = java.nio.file.Files.createFile(ns.dir().resolve("flooding"));
         java.nio.file.Path seen = ns.dir().resolve("capture.log");
-        // AF_PACKET on the bridge: "EPOCH-SECONDS ip|arp" for each frame to, or asking for, ip
+        // AF_PACKET on the bridge: "EPOCH-SECONDS ip|arp" for each frame to, or asking for, ip,
+        // stamped by the kernel when the frame arrived (SO_TIMESTAMPNS), not when this reads it:
+        // a capture that falls behind the flood would otherwise date frames from before the
+        // delete after it. The kernel turns its receive stamps on a moment after the option is
+        // set (a deferred switch), hence the pause before "ready".
         String capture = """
-                import os, socket, time
+                import os, socket, struct, time
+                SO_TIMESTAMPNS = 35
                 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
                 s.bind(("%s", 0))
+                s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
                 s.settimeout(0.2)
                 target = socket.inet_aton("%s")
+                time.sleep(0.2)
                 t0 = time.time()
                 with open("%s", "w", buffering=1) as out:
                     out.write("ready\\n")
                     while os.path.exists("%s") and time.time() - t0 < 60:
                         try:
-                            f = s.recv(2048)
+                            f, anc, _, _ = s.recvmsg(2048, 64)
                         except socket.timeout:
                             continue
+                        at = time.time()
+                        for level, kind, data in anc:
+                            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                                sec, nsec = struct.unpack("qq", data[:16])
+                                at = sec + nsec / 1e9
                         kind = f[12:14]
                         if kind == b"\\x08\\x00" and f[30:34] == target:
-                            out.write("%%.6f ip\\n" %% time.time())
+                            out.write("%%.6f ip\\n" %% at)
                         elif kind == b"\\x08\\x06" and f[38:42] == target:
-                            out.write("%%.6f arp\\n" %% time.time())
+                            out.write("%%.6f arp\\n" %% at)
                 """.formatted(bridgeName, ip, seen, flag);
         String flood = """
                 import os, socket, time
