@@ -183,8 +183,9 @@ static int sandbox_open(struct bench *b, const char *name, const char *who, int 
 	return 0;
 }
 
-/* attach_bench.c's attach (without its files) of container i (index j on bridge br), with t (NULL: unmeasured)
- * getting each step; the sandbox is left open for the caller to close or delete. */
+/* attach_bench.c's attach (without its files) of container i (index j on bridge br), with t
+ * (NULL: unmeasured) getting each step; the sandbox is left open for the caller to close or
+ * delete. */
 static int attach(struct bench *b, const char *name, const char *vname, const char *who, int i,
 		  struct bridge *br, int j, double *t)
 {

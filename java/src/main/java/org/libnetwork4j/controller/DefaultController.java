@@ -66,12 +66,7 @@ public final class DefaultController implements NetworkController {
         // opens is left to the client's retry: the firewall keeps the kernel from refusing it.
         ctx.names().hold();
         try {
-            try {
-                this.recovery = new Recovery(ctx, networks.registry, sandboxes).run(ctx.store().store().load());
-            } catch (RuntimeException e) {
-                sandboxes.registry.all().forEach(SandboxImpl::close);
-                throw e;
-            }
+            this.recovery = new Recovery(ctx, networks.registry, sandboxes).run(ctx.store().store().load());
             if (!recovery.clean()) {
                 LOG.info("recovery: {}", recovery);
             }
@@ -79,6 +74,9 @@ public final class DefaultController implements NetworkController {
                 GatewayBridge.ensure(networks);
             }
             this.cluster = new ClusterWatch(ctx, networks);
+        } catch (RuntimeException e) {
+            sandboxes.registry.all().forEach(SandboxImpl::close); // no controller to close them
+            throw e;
         } finally {
             ctx.names().release();
         }

@@ -38,8 +38,8 @@ import org.libnetwork4j.testing.TestNs;
  * stopped (the state stays) and killed (the client falls back to a JVM of its own).
  */
 @ExtendWith(NetnsExtension.class)
-// whole JVMs one after another (a test of CliTest starts ~30): the default 60 s is ~3x what
-// they take on a 2-core VM
+// daemons and clients, whole JVMs one after another: room over the default 60 s on a loaded
+// 2-core VM
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DaemonTest {
     /** The daemon's deadline for a client's request or answer, short here to test it. */

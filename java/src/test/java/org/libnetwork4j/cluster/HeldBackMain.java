@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.libnetwork4j.NetworkException;
+import org.libnetwork4j.testing.Eventually;
 
 /**
  * HeldBackTest's client, in a JVM of its own in a host's namespace: {@code HeldBackMain
@@ -48,12 +49,8 @@ public final class HeldBackMain {
             // no write comes: sent alone by the timer, before it is awaited
             store.replaceIfLater(p + "alone", utf8("B"), utf8("C"));
             // the timer's 20 ms and one transaction; looked at until made (bounded: 10 s)
-            String alone = "B";
-            for (long end = System.nanoTime() + 10_000_000_000L; !alone.equals("C") && System.nanoTime() < end; ) {
-                Thread.sleep(20);
-                alone = new String(store.get(p + "alone").orElseThrow(), StandardCharsets.UTF_8);
-            }
-            say("alone " + alone);
+            say("alone " + Eventually.settled(() -> new String(store.get(p + "alone").orElseThrow(),
+                    StandardCharsets.UTF_8), "C"));
             // conditional deletes, with a delete of the caller's; one taken back before it went
             store.put(p + "gone", utf8("D"), false);
             store.put(p + "carrier", utf8("Y"), false);

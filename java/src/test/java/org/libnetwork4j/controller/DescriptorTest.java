@@ -18,6 +18,7 @@ import org.libnetwork4j.Network;
 import org.libnetwork4j.NetworkController;
 import org.libnetwork4j.NetworkOptions;
 import org.libnetwork4j.Sandbox;
+import org.libnetwork4j.testing.Eventually;
 import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.NsRef;
@@ -61,20 +62,14 @@ class DescriptorTest {
             sb.delete();
         }
         // A leak stays; what another thread of the JVM holds a while goes: looked at again
-        // until none is left over, for at most AFTER_MS
+        // until none is left over (bounded)
+        Eventually.settled(() -> descriptors().size() <= before.size(), true);
         Map<String, String> after = descriptors();
-        for (long end = System.nanoTime() + AFTER_MS * 1_000_000; after.size() > before.size()
-                && System.nanoTime() < end; ) {
-            sleep(50);
-            after = descriptors();
-        }
         List<String> added = new ArrayList<>(after.values());
         before.values().forEach(added::remove);
         assertTrue(after.size() <= before.size(), after.size() + " descriptors after delete, " + before.size()
                 + " before; not there before: " + added);
     }
-
-    private static final long AFTER_MS = 3_000;
 
     @Test
     void sandboxesTakenUpAfterARestartHoldNoneUntilUsed(Namespaces ns) throws IOException {
@@ -104,7 +99,7 @@ class DescriptorTest {
      * reconnect, the store's writer, a process reaper) may hold one for a moment, which would
      * count in one reading and offset a leak in the comparison; a leaked one is in them all.
      */
-    private static Map<String, String> descriptors() throws IOException {
+    private static Map<String, String> descriptors() {
         Map<String, String> steady = read();
         for (int i = 1; i < READINGS; i++) {
             sleep(10);
@@ -115,11 +110,11 @@ class DescriptorTest {
 
     private static final int READINGS = 10;
 
-    private static Map<String, String> read() throws IOException {
+    private static Map<String, String> read() {
         Map<String, String> fds = new TreeMap<>();
         Path dir = Path.of("/proc/self/fd");
-        String listing = dir.toRealPath().toString(); // /proc/PID/fd, as /proc counts the PID
         try (Stream<Path> s = Files.list(dir)) {
+            String listing = dir.toRealPath().toString(); // /proc/PID/fd, as /proc counts the PID
             for (Path fd : (Iterable<Path>) s::iterator) {
                 try {
                     String what = Files.readSymbolicLink(fd).toString();
@@ -130,6 +125,8 @@ class DescriptorTest {
                     // gone between the listing and its link: not held
                 }
             }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return fds;
     }
