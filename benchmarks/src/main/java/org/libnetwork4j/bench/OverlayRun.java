@@ -140,7 +140,8 @@ public final class OverlayRun {
         // machine's CPUs, so the other hosts' reaction to each publication (their watches, their
         // neighbour entries) runs beside A's attach; on real hosts it runs on theirs. Without
         // them the attach is A's own work and its etcd round trips, nothing else.
-        boolean alone = System.getenv("LNW_OVERLAY_ALONE") != null;
+        // set and not empty, as run-overlay.sh reads it: LNW_OVERLAY_ALONE= must not stop the daemons
+        boolean alone = !System.getenv().getOrDefault("LNW_OVERLAY_ALONE", "").isEmpty();
         if (alone && !System.getenv().getOrDefault("LNW_OVERLAY_PARTS", "123").equals("1")) {
             throw new IllegalStateException("LNW_OVERLAY_ALONE is for part 1 alone (LNW_OVERLAY_PARTS=1)");
         }
