@@ -62,13 +62,19 @@ class DescriptorTest {
             sb.delete();
         }
         // A leak stays; what another thread of the JVM holds a while goes: looked at again
-        // until none is left over (bounded)
-        Eventually.settled(() -> descriptors().size() <= before.size(), true);
+        // until none is left over (bounded). The verdict is the reading that settled, not a
+        // later one, which a passing descriptor could fail again; read once more only to say
+        // what was left
+        assertTrue(Eventually.settled(() -> descriptors().size() <= before.size(), true),
+                () -> leftOver(before));
+    }
+
+    /** What a reading now holds that before did not, for a failure's message. */
+    private static String leftOver(Map<String, String> before) {
         Map<String, String> after = descriptors();
         List<String> added = new ArrayList<>(after.values());
         before.values().forEach(added::remove);
-        assertTrue(after.size() <= before.size(), after.size() + " descriptors after delete, " + before.size()
-                + " before; not there before: " + added);
+        return after.size() + " descriptors after delete, " + before.size() + " before; not there before: " + added;
     }
 
     @Test
