@@ -48,6 +48,9 @@ public final class Wiring implements ControllerProvider {
             undo.push(lock::close);
             SqliteStore store = SqliteStore.open(config.stateDir());
             undo.push(store::close);
+            // before anything reads the store: what a killed controller had journaled goes into it
+            DeferredWrites writes = new DeferredWrites(store, config.stateDir(), DeferredWrites.FLUSH_MILLIS);
+            undo.push(writes::close);
             Path sandboxFiles = config.runDir().resolve("sandboxes");
             createDirectories(sandboxFiles);
             KernelHost host = new KernelHost(config.hostNamespace(), config.runDir().resolve("netns"));
@@ -65,8 +68,6 @@ public final class Wiring implements ControllerProvider {
                     new MacvlanDriver(host.namespace), new IpvlanDriver(host.namespace)));
             local.addAll(shared.drivers());
             DriverRegistry drivers = new DriverRegistry(local, plugins(config));
-            DeferredWrites writes = new DeferredWrites(store);
-            undo.push(writes::close);
             NameService names = config.embeddedDns() ? EmbeddedDns.open(host.namespace.namespace())
                     : NameService.none();
             undo.push(names::close);

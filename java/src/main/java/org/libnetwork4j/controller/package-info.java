@@ -33,20 +33,24 @@
  *
  * <h2>Store protocol</h2>
  * Once a call returns, a kill -9 loses nothing it did; a call cut short is finished or undone
- * at recovery; nothing leaks and no address is given twice. Kernel objects name their owner,
- * so what recovery can read from the kernel need not be written before the call returns:
+ * at recovery; nothing leaks and no address is given twice. What must be durable when a call
+ * returns, records and deletes alike, is appended to the store's journal, one write, and
+ * reaches SQLite with the next transaction; the next open writes what the journal holds past
+ * SQLite's mark before anything reads the store ({@code DeferredWrites}).
+ * Kernel objects name their owner, so what recovery can read from the kernel need not be
+ * written before the call returns:
  * <ul>
  * <li>network create: an intent, then the record; delete: an intent, then the record goes
  * (the bridge, down and marked deleted in its alias, is removed by the kernel in the
  * background; a restart finishes what it finds marked);
- * <li>sandbox create: one record, after its namespace exists (a namespace no record claims is
- * removed at recovery); delete: one transaction removes it and its endpoints;
- * <li>endpoint create and delete: one transaction each;
- * <li>join: none before it returns when the driver labels the join on its kernel object (the
- * bridge driver's host-end alias names the endpoint, the sandbox and the priority) and it has
- * no published ports: its record follows within milliseconds with the next transaction;
+ * <li>sandbox create: one record, journaled, after its namespace exists (a namespace no record
+ * claims is removed at recovery); delete: one journal entry removes it and its endpoints;
+ * <li>endpoint create and delete: one journal entry each;
+ * <li>join: nothing before it returns when the driver labels the join on its kernel object
+ * (the bridge driver's host-end alias names the endpoint, the sandbox and the priority) and it
+ * has no published ports: its record follows within milliseconds with the next transaction;
  * otherwise (ports, whose host ports must come back as they were; host and null networks,
- * where nothing in the kernel tells of the join) one transaction. Leave likewise.
+ * where nothing in the kernel tells of the join) one record, journaled. Leave likewise.
  * </ul>
  * A controller that closes cleanly (every deferred write done, no delete pending) marks its
  * store; the next load reads the mark and clears it in the same transaction. Recovery after a

@@ -47,6 +47,7 @@ public final class SqliteStore implements Store {
     // prepared once: compiling the statement is a good part of a small transaction's cost
     private final PreparedStatement upsert;
     private final PreparedStatement remove;
+    private final PreparedStatement setMark;
     // The connection stays in auto-commit mode, and a transaction of several statements is
     // opened and closed by these, compiled once: out of it, the driver's commit() runs
     // "commit;" and then "begin;" as SQL text, each compiled anew (~1.5 % of an attach). A
@@ -64,6 +65,7 @@ public final class SqliteStore implements Store {
         this.upsert = db.prepareStatement("INSERT OR REPLACE INTO objects(kind, id, parent, addresses, doc)"
                 + " VALUES (?, ?, ?, ?, ?)");
         this.remove = db.prepareStatement("DELETE FROM objects WHERE kind = ? AND id = ?");
+        this.setMark = db.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES ('journal', ?)");
         this.begin = db.prepareStatement("BEGIN");
         this.commit = db.prepareStatement("COMMIT");
         this.rollback = db.prepareStatement("ROLLBACK");
@@ -330,8 +332,13 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public synchronized void update(List<StoredObject> put, List<StoredObject> delete) {
-        transaction("write store", put.size() + delete.size() == 1, () -> {
+    public void update(List<StoredObject> put, List<StoredObject> delete) {
+        update(put, delete, -1);
+    }
+
+    @Override
+    public synchronized void update(List<StoredObject> put, List<StoredObject> delete, long mark) {
+        transaction("write store", put.size() + delete.size() == 1 && mark < 0, () -> {
             for (StoredObject o : put) {
                 upsert.setString(1, o.kind().name());
                 upsert.setString(2, o.id());
@@ -345,7 +352,23 @@ public final class SqliteStore implements Store {
                 remove.setString(2, o.id());
                 remove.executeUpdate();
             }
+            if (mark >= 0) {
+                setMark.setString(1, Long.toString(mark));
+                setMark.executeUpdate();
+            }
             return null;
+        });
+    }
+
+    @Override
+    public synchronized long journalMark() {
+        return transaction("read store", true, () -> {
+            try (Statement s = db.createStatement();
+                    ResultSet r = s.executeQuery("SELECT value FROM meta WHERE key = 'journal'")) {
+                return r.next() ? Long.parseLong(r.getString(1)) : 0L;
+            } catch (NumberFormatException e) {
+                throw new SQLException("the journal mark in meta is not a number: " + e.getMessage(), e);
+            }
         });
     }
 
@@ -370,9 +393,9 @@ public final class SqliteStore implements Store {
     @Override
     public long sizeOnDisk() {
         long total = 0;
-        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        for (String name : new String[] {FILE, FILE + "-wal", FILE + "-shm", Journal.FILE}) {
             try {
-                total += Files.size(file.resolveSibling(file.getFileName() + suffix));
+                total += Files.size(file.resolveSibling(name));
             } catch (IOException absent) {
                 // no journal at the moment
             }

@@ -40,6 +40,29 @@ public interface Store extends AutoCloseable {
     void update(List<StoredObject> put, List<StoredObject> delete);
 
     /**
+     * As {@link #update(List, List)}, and records mark as the {@link #journalMark} in the same
+     * transaction.
+     *
+     * @param put    the records to insert or replace
+     * @param delete the records to remove, by kind and id; absent ones are no error
+     * @param mark   the sequence number of the last journal entry whose records this
+     *               transaction holds (or which were written before it)
+     * @throws org.libnetwork4j.NetworkException if the transaction fails; nothing of it is
+     *         stored, the mark included
+     */
+    void update(List<StoredObject> put, List<StoredObject> delete, long mark);
+
+    /**
+     * The sequence number of the last journal entry ({@link DeferredWrites}) whose records the
+     * store holds, or which a later write of the store replaced: entries up to it must not be
+     * written again (an older record would undo a delete).
+     *
+     * @return the mark last stored with {@link #update(List, List, long)}; 0 if none
+     * @throws org.libnetwork4j.NetworkException if the store cannot be read
+     */
+    long journalMark();
+
+    /**
      * Removes these, in one transaction; absent ones are no error.
      *
      * @param objects the records to remove, by kind and id
@@ -57,7 +80,8 @@ public interface Store extends AutoCloseable {
     void markClean();
 
     /**
-     * Bytes on disk (database and journal), to check that the store stays bounded.
+     * Bytes on disk (database, its write-ahead log, and the journal of {@link DeferredWrites}),
+     * to check that the store stays bounded.
      *
      * @return the size in bytes; 0 for a store that keeps nothing on disk
      */

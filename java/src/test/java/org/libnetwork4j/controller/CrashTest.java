@@ -7,7 +7,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -145,9 +150,17 @@ class CrashTest {
             c.newNetwork("bridge", "kn", NetworkOptions.builder().subnet("10.47.0.0/24").build());
         }
         HostState empty = HostState.of(ns.host(), run);
-        Process p = ControllerProcess.start(List.of("-Dlnw.store.deferredFlushMillis=3600000"), ns.host().path(),
-                state, run, "join", "kn", Boolean.toString(leave));
+        List<String> jvm = leave ? List.of("-Dlnw.store.deferredFlushMillis=3600000", "-Dlnw.store.journalLimit=0")
+                : List.of("-Dlnw.store.deferredFlushMillis=3600000");
+        Process p = ControllerProcess.start(jvm, ns.host().path(), state, run, "join", "kn", Boolean.toString(leave));
         killAfter(p, "joined", state);
+        if (!leave) {
+            // the sandbox's and the endpoint's records were put, durable when the calls
+            // returned, but only in the journal: the transactions that would store them were
+            // held back, so the next controller must read them from there
+            assertTrue(Files.size(state.resolve("state.journal")) > 0, "the journal holds the records");
+            assertEquals(0, rows(state, "ENDPOINT") + rows(state, "SANDBOX"), "rows in state.db");
+        }
         try (NetworkController c = ns.controller()) {
             RecoveryReport r = c.recoveryReport();
             Network n = c.networkByName("kn");
@@ -216,6 +229,18 @@ class CrashTest {
             made.add(e);
         }
         return made;
+    }
+
+    /** The rows of kind in the store of state, read by a connection of its own. */
+    private static int rows(Path state, String kind) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("state.db"));
+                PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM objects WHERE kind = ?")) {
+            ps.setString(1, kind);
+            try (ResultSet r = ps.executeQuery()) {
+                assertTrue(r.next());
+                return r.getInt(1);
+            }
+        }
     }
 
     /** Kills the child (SIGKILL) the moment it has said line, after its "ready". */

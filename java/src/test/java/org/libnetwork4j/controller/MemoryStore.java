@@ -22,6 +22,7 @@ final class MemoryStore implements Store {
     private int failAt;     // the nth next transaction fails; 0: none
     private boolean dead;
     private boolean clean;
+    private long journalMark;
 
     @Override
     public synchronized Snapshot load() {
@@ -65,6 +66,19 @@ final class MemoryStore implements Store {
         transactions++;
         put.forEach(o -> objects.put(key(o), o));
         delete.forEach(o -> objects.remove(key(o)));
+    }
+
+    @Override
+    public synchronized void update(List<StoredObject> put, List<StoredObject> delete, long mark) {
+        update(put, delete);
+        if (!dead) {
+            journalMark = mark;
+        }
+    }
+
+    @Override
+    public synchronized long journalMark() {
+        return journalMark;
     }
 
     @Override
