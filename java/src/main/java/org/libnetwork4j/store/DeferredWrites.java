@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * and the database reach the disk in no fixed order, and a power cut must leave a store that
  * lost only its last writes, never a delete and not the put after it. When the store holds
  * every entry, the journal is cut back to nothing; a write that finds it over
- * {@link #JOURNAL_LIMIT} bytes makes a transaction instead, so that it is. At open, the
+ * {@link #JOURNAL_LIMIT} bytes makes a transaction instead, which lets it be cut. At open, the
  * entries that follow the store's mark without a gap are written to the store before anyone
  * reads it.
  *
@@ -179,8 +179,7 @@ public final class DeferredWrites implements AutoCloseable {
                         j.file(), e.seq(), next - 1);
                 break;
             }
-            e.put().forEach(o -> batch.put(Key.of(o), Pending.put(o)));
-            e.delete().forEach(o -> batch.put(Key.of(o), Pending.delete(o)));
+            enter(batch, e.put(), e.delete());
             next++;
         }
         long last = next - 1;
@@ -257,8 +256,7 @@ public final class DeferredWrites implements AutoCloseable {
             Taken taken = take(true);
             Map<Key, Pending> batch = new LinkedHashMap<>(taken.records());
             try {
-                put.forEach(o -> batch.put(Key.of(o), Pending.put(o)));
-                delete.forEach(o -> batch.put(Key.of(o), Pending.delete(o)));
+                enter(batch, put, delete);
             } catch (RuntimeException e) {
                 requeue(taken.records());
                 throw e;
@@ -291,10 +289,15 @@ public final class DeferredWrites implements AutoCloseable {
                 return false;
             }
             appended++;
-            put.forEach(o -> pending.put(Key.of(o), Pending.put(o)));
-            delete.forEach(o -> pending.put(Key.of(o), Pending.delete(o)));
+            enter(pending, put, delete);
             return true;
         }
+    }
+
+    /** Enters the records put and deleted into records, each replacing what it had of its object. */
+    private static void enter(Map<Key, Pending> records, List<StoredObject> put, List<StoredObject> delete) {
+        put.forEach(o -> records.put(Key.of(o), Pending.put(o)));
+        delete.forEach(o -> records.put(Key.of(o), Pending.delete(o)));
     }
 
     /**

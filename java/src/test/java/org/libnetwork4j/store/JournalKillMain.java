@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import org.libnetwork4j.testing.KilledJvm;
+
 /**
  * A JVM of its own for {@link JournalTest}, killed with SIGKILL once it says "ready": opens
  * the store in args[0] with its journal and no deferred writer, so that nothing it puts
@@ -47,7 +49,7 @@ public final class JournalKillMain {
             }
             default -> throw new IllegalArgumentException(a[1]);
         }
-        System.out.println("ready");
+        System.out.println(KilledJvm.READY);
         System.out.flush();
         Thread.sleep(60_000); // killed long before
     }

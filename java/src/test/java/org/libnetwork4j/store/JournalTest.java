@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +33,7 @@ import org.libnetwork4j.EndpointOptions;
 import org.libnetwork4j.InternalException;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.MacAddress;
+import org.libnetwork4j.testing.KilledJvm;
 
 /**
  * The journal of {@link DeferredWrites}: a put is durable when it returns, though only the
@@ -300,21 +299,8 @@ class JournalTest {
 
     /** Runs {@link JournalKillMain} with dir and args, and kills it (SIGKILL) once it is ready. */
     private static void killedAfter(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                JournalKillMain.class.getName(), dir.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> said = new ArrayList<>();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            for (String l = out.readLine(); l != null && !l.equals("ready"); l = out.readLine()) {
-                said.add(l);
-            }
-        } finally {
-            p.destroyForcibly();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        }
-        assertEquals(137, p.exitValue(), "killed, not finished or failed; it said " + said);
+        List<String> all = new ArrayList<>(List.of(dir.toString()));
+        all.addAll(List.of(args));
+        KilledJvm.runAndKill(List.of(), JournalKillMain.class, all.toArray(String[]::new));
     }
 }

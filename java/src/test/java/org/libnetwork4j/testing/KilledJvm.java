@@ -31,9 +31,23 @@ public final class KilledJvm {
      * printed before {@link #READY}; kills it and asserts that tmp is empty afterwards.
      */
     public static List<String> runKillAndCheckEmpty(Path tmp, Class<?> main, String... args) throws Exception {
+        List<String> lines = runAndKill(List.of("-Djava.io.tmpdir=" + tmp), main, args);
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "left in the killed JVM's temporary directory (it said " + lines + ")");
+        }
+        return lines;
+    }
+
+    /**
+     * Runs main (with args) in a child JVM with this one's class path and the options jvm,
+     * kills it (SIGKILL) once it has said {@link #READY}, and asserts that the kill is what
+     * ended it (not a failure before, or an exit); returns the lines it printed before.
+     */
+    public static List<String> runAndKill(List<String> jvm, Class<?> main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp, "-cp",
-                System.getProperty("java.class.path"), main.getName()));
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
@@ -46,9 +60,7 @@ public final class KilledJvm {
             p.destroyForcibly(); // SIGKILL
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
-        try (var left = Files.list(tmp)) {
-            assertEquals(List.of(), left.toList(), "left in the killed JVM's temporary directory (it said " + lines + ")");
-        }
+        assertEquals(128 + 9, p.exitValue(), "killed, not ended otherwise; it said " + lines);
         return lines;
     }
 
