@@ -58,6 +58,8 @@ public final class EtcdStore implements AutoCloseable {
     private static final Duration AWAY = Duration.ofMillis(500);
     /** How long calls wait AWAY only before one waits CALL again. */
     private static final Duration PROBE = Duration.ofSeconds(10);
+    /** How long a close waits for the changes it sends (a store away must not hold it up). */
+    private static final long CLOSE_WAIT_MS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
 
     private final String name;
@@ -709,6 +711,10 @@ public final class EtcdStore implements AutoCloseable {
      */
     @Override
     public void close() {
+        // Changes held back for the next write (a spare given back, names withdrawn) have no
+        // next write now, and the timer that would send them alone stops here: sent first,
+        // or etcd would keep an address as this host's endpoint's after a clean close.
+        heldBack.sendAllNow(CLOSE_WAIT_MS);
         closed = true;
         retries.shutdownNow();
         watchers.shutdownNow();

@@ -119,8 +119,8 @@ final class HeldBack {
             try {
                 timer.schedule(() -> sendAloneIf(since), WAIT_MS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
-                // the store is closing: a write or a replace's await takes it along, else it
-                // is dropped with the connection
+                // the store is closing: a write or a replace's await takes it along, else
+                // close sends it (sendAllNow)
             }
         }
         return c;
@@ -164,6 +164,27 @@ final class HeldBack {
                 emptied++;
             }
             return l;
+        }
+    }
+
+    /**
+     * Sends what is held back now, each change alone, and waits for etcd's answers up to
+     * timeoutMillis in all: a store that closes has no next write to take them along, and
+     * its timer no longer runs. What is not answered by then goes with the connection.
+     */
+    void sendAllNow(long timeoutMillis) {
+        List<Change> l = takeAll();
+        sendEach(l);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Change c : l) {
+            try {
+                c.result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("cluster store: a change held back was not made at close: {}", e.toString());
+            }
         }
     }
 
