@@ -142,6 +142,18 @@ public final class SqliteStore implements Store {
                 s.execute("CREATE TABLE IF NOT EXISTS quarantine(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
                         + " kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT, addresses TEXT NOT NULL, doc TEXT,"
                         + " reason TEXT NOT NULL, at TEXT NOT NULL)");
+                boolean fresh;
+                try (ResultSet r = s.executeQuery("SELECT 1 FROM meta WHERE key = 'schema'")) {
+                    fresh = !r.next();
+                }
+                if (fresh) {
+                    // A new database numbers its journal's entries from a random base, not 1:
+                    // a journal that is not its own (a state.db deleted or replaced beside
+                    // it) then cannot follow its mark, and is dropped as a gap instead of
+                    // written into it. Before the schema row: killed in between, the next
+                    // open finds the database new still and keeps the base.
+                    s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('journal', '" + journalBase() + "')");
+                }
                 s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA + "')");
             }
             int schema = schema(c);
@@ -358,6 +370,11 @@ public final class SqliteStore implements Store {
             }
             return null;
         });
+    }
+
+    /** In [2^40, 2^40 + 2^60): far from any other database's numbers, and from overflow. */
+    static long journalBase() {
+        return (1L << 40) + (new java.security.SecureRandom().nextLong() >>> 4);
     }
 
     @Override

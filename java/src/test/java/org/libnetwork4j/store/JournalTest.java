@@ -57,13 +57,14 @@ class JournalTest {
     void whatAPutReturnedFromIsThereAfterAKill(@TempDir Path dir) throws Exception {
         killedAfter(dir, "put", "0", "50");
         assertEquals(0, rows(dir), "endpoint rows in state.db: the puts are only in the journal");
+        long base = storedMark(dir);
         assertTrue(Files.size(dir.resolve(Journal.FILE)) > 0);
         Files.copy(dir.resolve(Journal.FILE), dir.resolve("journal.at-kill"));
 
         try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
             assertEquals(expected(0, 50, State.READY), byId(s.load().endpoints()));
             assertEquals(0, Files.size(dir.resolve(Journal.FILE)), "cut back once the store holds it");
-            assertEquals(50, s.journalMark());
+            assertEquals(base + 50, s.journalMark());
             w.put(endpoint(7, State.JOINED)); // a newer record of one of them: entry 51
         }
         // The replay's transaction done, the cut not: the old entries are back, under the
@@ -73,7 +74,7 @@ class JournalTest {
             Map<String, EndpointRecord> want = expected(0, 50, State.READY);
             want.put(endpoint(7, State.JOINED).id(), endpoint(7, State.JOINED));
             assertEquals(want, byId(s.load().endpoints()));
-            assertEquals(51, s.journalMark());
+            assertEquals(base + 51, s.journalMark());
         }
     }
 
@@ -81,12 +82,13 @@ class JournalTest {
     @Timeout(60)
     void aTornLastEntryIsDroppedAndTheJournalGoesOnAfterIt(@TempDir Path dir) throws Exception {
         killedAfter(dir, "put", "0", "3");
+        long base = storedMark(dir);
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve(Journal.FILE).toFile(), "rw")) {
             f.setLength(f.length() - 7); // the last write cut short between its pages
         }
         try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
             assertEquals(expected(0, 2, State.READY), byId(s.load().endpoints()));
-            assertEquals(2, s.journalMark());
+            assertEquals(base + 2, s.journalMark());
             assertEquals(0, Files.size(dir.resolve(Journal.FILE)), "the torn end is cut away with the rest");
         }
         // and the journal goes on
@@ -118,20 +120,21 @@ class JournalTest {
 
     @Test
     void entriesUnderTheMarkAreSkippedAndTheOnesAfterItWritten(@TempDir Path dir) throws Exception {
-        // killed after a transaction that took entries 1 and 2, with entry 3 appended since
+        // killed after a transaction that took entries m+1 and m+2, with m+3 appended since
+        long m = newStore(dir);
         try (Journal j = Journal.open(dir)) {
-            j.append(1, List.of(endpoint(0, State.READY)), List.of());
-            j.append(2, List.of(endpoint(1, State.READY)), List.of());
-            j.append(3, List.of(endpoint(2, State.READY)), List.of(endpoint(0, State.READY)));
+            j.append(m + 1, List.of(endpoint(0, State.READY)), List.of());
+            j.append(m + 2, List.of(endpoint(1, State.READY)), List.of());
+            j.append(m + 3, List.of(endpoint(2, State.READY)), List.of(endpoint(0, State.READY)));
         }
         try (SqliteStore s = SqliteStore.open(dir)) {
-            s.update(List.of(endpoint(0, State.READY), endpoint(1, State.JOINED)), List.of(), 2);
+            s.update(List.of(endpoint(0, State.READY), endpoint(1, State.JOINED)), List.of(), m + 2);
         }
         try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
             Map<String, EndpointRecord> want = expected(2, 1, State.READY);
-            want.putAll(expected(1, 1, State.JOINED)); // as the store had it, not as entry 2 did
+            want.putAll(expected(1, 1, State.JOINED)); // as the store had it, not as entry m+2 did
             assertEquals(want, byId(s.load().endpoints()));
-            assertEquals(3, s.journalMark());
+            assertEquals(m + 3, s.journalMark());
         }
     }
 
@@ -139,38 +142,62 @@ class JournalTest {
     void theMarkMovesPastEntriesThatHoldNothing(@TempDir Path dir) throws Exception {
         // else the next process's entries would start past a mark the store never got, and a
         // third open would take them for a gap
+        long m = newStore(dir);
         try (Journal j = Journal.open(dir)) {
-            j.append(1, List.of(), List.of());
+            j.append(m + 1, List.of(), List.of());
         }
         try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
-            assertEquals(1, s.journalMark());
+            assertEquals(m + 1, s.journalMark());
         }
     }
 
     @Test
     void entriesAfterAGapAreDropped(@TempDir Path dir) throws Exception {
         // what a power cut can leave: the database lost a transaction, the journal kept later
-        // entries (entry 3 went to the database, and is gone with it)
+        // entries (entry m+3 went to the database, and is gone with it)
+        long m = newStore(dir);
         try (Journal j = Journal.open(dir)) {
-            j.append(1, List.of(endpoint(0, State.READY)), List.of());
-            j.append(2, List.of(endpoint(1, State.READY)), List.of());
-            j.append(4, List.of(endpoint(3, State.READY)), List.of(endpoint(0, State.READY)));
+            j.append(m + 1, List.of(endpoint(0, State.READY)), List.of());
+            j.append(m + 2, List.of(endpoint(1, State.READY)), List.of());
+            j.append(m + 4, List.of(endpoint(3, State.READY)), List.of(endpoint(0, State.READY)));
         }
         try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
             assertEquals(expected(0, 2, State.READY), byId(s.load().endpoints()));
-            assertEquals(2, s.journalMark());
+            assertEquals(m + 2, s.journalMark());
+        }
+    }
+
+    /**
+     * A state.db deleted (or replaced) beside its journal: the new database numbers its
+     * entries from a base of its own, the old journal's do not follow its mark, and nothing
+     * of them is written into it.
+     */
+    @Test
+    void aJournalLeftBesideAnotherDatabaseIsNotWrittenIntoIt(@TempDir Path dir) throws Exception {
+        long m = newStore(dir);
+        try (Journal j = Journal.open(dir)) {
+            j.append(m + 1, List.of(endpoint(0, State.READY)), List.of());
+        }
+        for (String f : new String[] {SqliteStore.FILE, SqliteStore.FILE + "-wal", SqliteStore.FILE + "-shm"}) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+        try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
+            assertEquals(List.of(), s.load().endpoints());
+            assertTrue(s.journalMark() != m, "each database has a base of its own");
+            assertEquals(0, Files.size(dir.resolve(Journal.FILE)), "the other database's journal is cut");
         }
     }
 
     @Test
     void anEntryThatDoesNotDecodeStopsTheOpenAndIsKept(@TempDir Path dir) throws Exception {
+        long m = newStore(dir);
         try (Journal j = Journal.open(dir)) {
-            j.append(1, List.of(endpoint(0, State.READY)), List.of());
+            j.append(m + 1, List.of(endpoint(0, State.READY)), List.of());
         }
-        // entry 2, whole and checksummed, holding what this version cannot read
+        // entry m+2, whole and checksummed, holding what this version cannot read
         byte[] doc = "{\"id\": 7}".getBytes(StandardCharsets.UTF_8);
         ByteBuffer body = ByteBuffer.allocate(8 + 2 + 1 + 1 + 8 + 4 + doc.length);
-        body.putLong(2).putShort((short) 1).put((byte) 0).put((byte) 8).put("ENDPOINT".getBytes(StandardCharsets.US_ASCII))
+        body.putLong(m + 2).putShort((short) 1).put((byte) 0).put((byte) 8).put("ENDPOINT".getBytes(StandardCharsets.US_ASCII))
                 .putInt(doc.length).put(doc);
         CRC32C crc = new CRC32C();
         crc.update(body.array());
@@ -181,7 +208,7 @@ class JournalTest {
         try (SqliteStore s = SqliteStore.open(dir)) {
             InternalException e = assertThrows(InternalException.class, () -> new DeferredWrites(s, dir, 0));
             assertTrue(e.getMessage().contains(dir.resolve(Journal.FILE).toString())
-                    && e.getMessage().contains("entry 2"), e.getMessage());
+                    && e.getMessage().contains("entry " + (m + 2)), e.getMessage());
             assertEquals(List.of(), s.load().endpoints(), "nothing written from a journal that was refused");
         }
         assertEquals(size, Files.size(dir.resolve(Journal.FILE)), "the journal is kept as it was");
@@ -285,6 +312,25 @@ class JournalTest {
         records.forEach(r -> m.put(r.id(), r));
         assertEquals(records.size(), m.size(), "ids given twice");
         return m;
+    }
+
+    /** Makes the store in dir; returns its journal mark, a new database's base. */
+    private static long newStore(Path dir) {
+        try (SqliteStore s = SqliteStore.open(dir)) {
+            long m = s.journalMark();
+            assertTrue(m >= 1L << 40, "a new database's base: " + m);
+            return m;
+        }
+    }
+
+    /** The journal mark in state.db, read by a connection of its own (the store is closed). */
+    private static long storedMark(Path dir) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE));
+                Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT value FROM meta WHERE key = 'journal'")) {
+            assertTrue(r.next());
+            return Long.parseLong(r.getString(1));
+        }
     }
 
     /** Endpoint rows in state.db, read by a connection of its own (the store is closed). */
