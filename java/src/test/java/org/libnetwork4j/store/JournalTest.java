@@ -183,8 +183,27 @@ class JournalTest {
         }
         try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
             assertEquals(List.of(), s.load().endpoints());
-            assertTrue(s.journalMark() != m, "each database has a base of its own");
+            long base = s.journalMark();
+            assertTrue(base >= 1L << 40 && base != m, "a base of its own: " + base);
             assertEquals(0, Files.size(dir.resolve(Journal.FILE)), "the other database's journal is cut");
+        }
+    }
+
+    /** A database an earlier version made has no base: its journal's entries follow 0, and are written. */
+    @Test
+    void aDatabaseWithoutABaseTakesTheEntriesAfterZero(@TempDir Path dir) throws Exception {
+        newStore(dir);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE));
+                Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM meta WHERE key = 'journal'"); // as an earlier version left it
+        }
+        try (Journal j = Journal.open(dir)) {
+            j.append(1, List.of(endpoint(0, State.READY)), List.of());
+            j.append(2, List.of(endpoint(1, State.READY)), List.of());
+        }
+        try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
+            assertEquals(expected(0, 2, State.READY), byId(s.load().endpoints()));
+            assertEquals(2, s.journalMark());
         }
     }
 
