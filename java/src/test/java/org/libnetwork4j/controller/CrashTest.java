@@ -9,10 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +35,7 @@ import org.libnetwork4j.testing.Namespaces;
 import org.libnetwork4j.testing.NetnsExtension;
 import org.libnetwork4j.testing.NsRef;
 import org.libnetwork4j.testing.Oracle;
+import org.libnetwork4j.testing.StateDb;
 
 /**
  * A controller in another JVM is killed with SIGKILL at random points while it creates 100
@@ -159,7 +156,7 @@ class CrashTest {
             // returned, but only in the journal: the transactions that would store them were
             // held back, so the next controller must read them from there
             assertTrue(Files.size(state.resolve("state.journal")) > 0, "the journal holds the records");
-            assertEquals(0, rows(state, "ENDPOINT") + rows(state, "SANDBOX"), "rows in state.db");
+            assertEquals(0, StateDb.rows(state, "ENDPOINT") + StateDb.rows(state, "SANDBOX"), "rows in state.db");
         }
         try (NetworkController c = ns.controller()) {
             RecoveryReport r = c.recoveryReport();
@@ -229,18 +226,6 @@ class CrashTest {
             made.add(e);
         }
         return made;
-    }
-
-    /** The rows of kind in the store of state, read by a connection of its own. */
-    private static int rows(Path state, String kind) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("state.db"));
-                PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM objects WHERE kind = ?")) {
-            ps.setString(1, kind);
-            try (ResultSet r = ps.executeQuery()) {
-                assertTrue(r.next());
-                return r.getInt(1);
-            }
-        }
     }
 
     /** Kills the child (SIGKILL) the moment it has said line, after its "ready". */

@@ -11,10 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +30,7 @@ import org.libnetwork4j.InternalException;
 import org.libnetwork4j.IpPrefix;
 import org.libnetwork4j.MacAddress;
 import org.libnetwork4j.testing.KilledJvm;
+import org.libnetwork4j.testing.StateDb;
 
 /**
  * The journal of {@link DeferredWrites}: a put is durable when it returns, though only the
@@ -56,8 +53,8 @@ class JournalTest {
     @Timeout(60)
     void whatAPutReturnedFromIsThereAfterAKill(@TempDir Path dir) throws Exception {
         killedAfter(dir, "put", "0", "50");
-        assertEquals(0, rows(dir), "endpoint rows in state.db: the puts are only in the journal");
-        long base = storedMark(dir);
+        assertEquals(0, StateDb.rows(dir, "ENDPOINT"), "endpoint rows in state.db: the puts are only in the journal");
+        long base = Long.parseLong(StateDb.value(dir, "SELECT value FROM meta WHERE key = 'journal'"));
         assertTrue(Files.size(dir.resolve(Journal.FILE)) > 0);
         Files.copy(dir.resolve(Journal.FILE), dir.resolve("journal.at-kill"));
 
@@ -82,7 +79,7 @@ class JournalTest {
     @Timeout(60)
     void aTornLastEntryIsDroppedAndTheJournalGoesOnAfterIt(@TempDir Path dir) throws Exception {
         killedAfter(dir, "put", "0", "3");
-        long base = storedMark(dir);
+        long base = Long.parseLong(StateDb.value(dir, "SELECT value FROM meta WHERE key = 'journal'"));
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve(Journal.FILE).toFile(), "rw")) {
             f.setLength(f.length() - 7); // the last write cut short between its pages
         }
@@ -102,7 +99,8 @@ class JournalTest {
     @Timeout(60)
     void aDeleteReturnedFromIsThereAfterAKill(@TempDir Path dir) throws Exception {
         killedAfter(dir, "delete");
-        assertEquals(0, rows(dir), "endpoint rows in state.db: the puts and the delete are only in the journal");
+        assertEquals(0, StateDb.rows(dir, "ENDPOINT"),
+                "endpoint rows in state.db: the puts and the delete are only in the journal");
         Map<String, EndpointRecord> want = expected(0, 1, State.READY);
         want.putAll(expected(2, 1, State.READY));
         assertEquals(want, reopened(dir));
@@ -193,10 +191,7 @@ class JournalTest {
     @Test
     void aDatabaseWithoutABaseTakesTheEntriesAfterZero(@TempDir Path dir) throws Exception {
         newStore(dir);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE));
-                Statement st = c.createStatement()) {
-            st.executeUpdate("DELETE FROM meta WHERE key = 'journal'"); // as an earlier version left it
-        }
+        StateDb.execute(dir, "DELETE FROM meta WHERE key = 'journal'"); // as an earlier version left it
         try (Journal j = Journal.open(dir)) {
             j.append(1, List.of(endpoint(0, State.READY)), List.of());
             j.append(2, List.of(endpoint(1, State.READY)), List.of());
@@ -339,26 +334,6 @@ class JournalTest {
             long m = s.journalMark();
             assertTrue(m >= 1L << 40, "a new database's base: " + m);
             return m;
-        }
-    }
-
-    /** The journal mark in state.db, read by a connection of its own (the store is closed). */
-    private static long storedMark(Path dir) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE));
-                Statement st = c.createStatement();
-                ResultSet r = st.executeQuery("SELECT value FROM meta WHERE key = 'journal'")) {
-            assertTrue(r.next());
-            return Long.parseLong(r.getString(1));
-        }
-    }
-
-    /** Endpoint rows in state.db, read by a connection of its own (the store is closed). */
-    private static int rows(Path dir) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.FILE));
-                Statement st = c.createStatement();
-                ResultSet r = st.executeQuery("SELECT count(*) FROM objects WHERE kind = 'ENDPOINT'")) {
-            assertTrue(r.next());
-            return r.getInt(1);
         }
     }
 
