@@ -160,7 +160,8 @@ public final class DeferredWrites implements AutoCloseable {
      * it: the database lost writes the journal had passed on to it (a power cut), and the
      * journal's later ones would not fit what it holds.
      *
-     * @return the last sequence number taken: the mark, or the last entry written
+     * @return the last sequence number taken: the mark, the last entry written, or the base an
+     *         earlier version's database takes
      */
     private static long replay(Store store, Journal j) throws IOException {
         long mark = store.journalMark();
@@ -170,8 +171,10 @@ public final class DeferredWrites implements AutoCloseable {
         }
         Map<Key, Pending> batch = new LinkedHashMap<>();
         long next = mark + 1;
+        boolean older = false;
         for (Journal.Entry e : c.entries()) {
             if (e.seq() <= mark) {
+                older |= e.seq() < Journal.BASE_MIN && mark >= Journal.BASE_MIN;
                 continue;
             }
             if (e.seq() != next) {
@@ -181,6 +184,13 @@ public final class DeferredWrites implements AutoCloseable {
             }
             enter(batch, e.put(), e.delete());
             next++;
+        }
+        if (older) {
+            // under the mark as this database's own written entries are, but numbered as only an
+            // earlier version numbers, where the mark is a base taken after the journal was cut
+            // (below): another database's journal
+            LOG.warn("journal {}: entries numbered as an earlier version numbers them, under the store's mark {}:"
+                    + " not this database's, dropped", j.file(), mark);
         }
         long last = next - 1;
         if (last > mark) {
@@ -193,6 +203,17 @@ public final class DeferredWrites implements AutoCloseable {
         // Not cut, the open fails: what follows a torn end or a gap must not stay in front of
         // the entries to come
         j.cut();
+        if (last < Journal.BASE_MIN) {
+            // A database an earlier version made numbers from 0, as every other such database
+            // does: its journal now empty, it takes a base of its own, as a new one has from its
+            // birth, so that from here on a journal not its own falls under its mark or after a
+            // gap. Killed before this transaction, the next open finds the journal empty and the
+            // old mark, and does it; only after it can entries of an earlier version's numbering
+            // be under a mark of this one's (the warning above).
+            last = Journal.newBase();
+            store.update(List.of(), List.of(), last);
+            LOG.info("journal {}: numbered from {} from now on", j.file(), last);
+        }
         return last;
     }
 

@@ -41,6 +41,8 @@ final class Journal implements AutoCloseable {
     private static final int HEADER = 8;
     private static final byte PUT = 0;
     private static final byte DELETE = 1;
+    /** Where the bases of {@link #newBase} start; a mark under it is an earlier version's numbering. */
+    static final long BASE_MIN = 1L << 40;
 
     private final Path file;
     private final RandomAccessFile out;
@@ -69,6 +71,16 @@ final class Journal implements AutoCloseable {
             f.close();
             throw e;
         }
+    }
+
+    /**
+     * A base for a database's marks: in [2^40, 2^40 + 2^60), at random, far from any other
+     * database's numbers and from overflow. Taken by a new database, and by one an earlier
+     * version made (numbered from 0) at its first open. Another database's journal left beside
+     * it then falls under its mark or after a gap, and is dropped (see DeferredWrites' replay).
+     */
+    static long newBase() {
+        return BASE_MIN + (new java.security.SecureRandom().nextLong() >>> 4);
     }
 
     Path file() {

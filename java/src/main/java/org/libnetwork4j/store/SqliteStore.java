@@ -149,10 +149,10 @@ public final class SqliteStore implements Store {
                 if (fresh) {
                     // A new database numbers its journal's entries from a random base, not 1:
                     // a journal that is not its own (a state.db deleted or replaced beside
-                    // it) then cannot follow its mark, and is dropped as a gap instead of
+                    // it) then falls under its mark or after a gap, and is dropped instead of
                     // written into it. Before the schema row: killed in between, the next
                     // open finds the database new still and keeps the base.
-                    s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('journal', '" + journalBase() + "')");
+                    s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('journal', '" + Journal.newBase() + "')");
                 }
                 s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA + "')");
             }
@@ -370,11 +370,6 @@ public final class SqliteStore implements Store {
             }
             return null;
         });
-    }
-
-    /** In [2^40, 2^40 + 2^60): far from any other database's numbers, and from overflow. */
-    static long journalBase() {
-        return (1L << 40) + (new java.security.SecureRandom().nextLong() >>> 4);
     }
 
     @Override

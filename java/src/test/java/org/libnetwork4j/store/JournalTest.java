@@ -187,19 +187,35 @@ class JournalTest {
         }
     }
 
-    /** A database an earlier version made has no base: its journal's entries follow 0, and are written. */
+    /**
+     * A database an earlier version made has no base: its journal's entries follow 0 and are
+     * written; it then takes a base of its own, and from there on a journal not its own, even
+     * one numbered as its own went on, is dropped as beside a new database.
+     */
     @Test
-    void aDatabaseWithoutABaseTakesTheEntriesAfterZero(@TempDir Path dir) throws Exception {
+    void aDatabaseWithoutABaseTakesTheEntriesAfterZeroThenABase(@TempDir Path dir) throws Exception {
         newStore(dir);
         StateDb.execute(dir, "DELETE FROM meta WHERE key = 'journal'"); // as an earlier version left it
         try (Journal j = Journal.open(dir)) {
             j.append(1, List.of(endpoint(0, State.READY)), List.of());
             j.append(2, List.of(endpoint(1, State.READY)), List.of());
         }
+        long base;
         try (SqliteStore s = SqliteStore.open(dir); DeferredWrites w = new DeferredWrites(s, dir, 0)) {
             assertEquals(expected(0, 2, State.READY), byId(s.load().endpoints()));
-            assertEquals(2, s.journalMark());
+            base = s.journalMark();
+            assertTrue(base >= 1L << 40, "a base of its own once its journal is written: " + base);
+            w.put(endpoint(2, State.READY));
         }
+        assertEquals(String.valueOf(base + 1), StateDb.value(dir, "SELECT value FROM meta WHERE key = 'journal'"),
+                "the entries after it follow the base");
+        // a journal this database would have gone on with had it kept numbering from 0 (entry 3
+        // was the put above), as an older copy of it put back would write
+        try (Journal j = Journal.open(dir)) {
+            j.append(4, List.of(endpoint(7, State.READY)), List.of());
+        }
+        assertEquals(expected(0, 3, State.READY), reopened(dir));
+        assertEquals(3, StateDb.rows(dir, "ENDPOINT"), "endpoint rows in state.db");
     }
 
     @Test
