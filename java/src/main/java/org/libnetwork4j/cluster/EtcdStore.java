@@ -16,6 +16,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
@@ -82,6 +84,7 @@ public final class EtcdStore implements AutoCloseable {
                 return t;
             });
     private volatile long lease;
+    private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile CloseableClient keepAlive;
     private volatile boolean closed;
     private volatile long awaySince; // 0 while etcd answers
@@ -113,9 +116,17 @@ public final class EtcdStore implements AutoCloseable {
                 }
             }
 
+            // jetcd reports a broken keep-alive stream to every lease's observer and keeps the
+            // leases, sending again on a new stream half a second later: that is no loss, and
+            // taking a new lease for it rewrote everything this host published, once per
+            // report while etcd was away. Lost is what jetcd gives up on: a lease etcd says it
+            // does not know (an error, not found), or one not renewed within its time to live
+            // (the end of the stream, from jetcd's deadline check).
             @Override
             public void onError(Throwable t) {
-                lost(id);
+                if (t instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND) {
+                    lost(id);
+                }
             }
 
             @Override
@@ -126,8 +137,8 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     private void lost(long id) {
-        if (closed || lease != id) {
-            return;
+        if (closed || lease != id || !renewing.compareAndSet(false, true)) {
+            return; // one renewal at a time, each retried until etcd grants a lease
         }
         LOG.warn("cluster store {}: this host's lease {} is lost: taking a new one", name, id);
         retries.schedule(this::renew, 1, TimeUnit.SECONDS);
@@ -145,6 +156,7 @@ public final class EtcdStore implements AutoCloseable {
             retries.schedule(this::renew, 1, TimeUnit.SECONDS); // etcd still away
             return;
         }
+        renewing.set(false); // the new lease's loss, from here on, is a loss again
         LOG.info("cluster store {}: new lease {}: publishing again", name, lease);
         // each publisher on its own: one that fails must not cost the others, nor another lease
         for (Runnable hook : onNewLease) {
@@ -579,6 +591,14 @@ public final class EtcdStore implements AutoCloseable {
         private final Watcher watcher;
         private volatile Watch.Watcher current;
         private volatile boolean stopped;
+        // Which watch is current: jetcd tells a watch's listener of its end when it is closed,
+        // and the resync closes the broken one once the new one is made; taken for a break,
+        // that end made the next resync, which closed the watch before it, and so on, once a
+        // second for as long as the store was open. Only the current watch's breaks count.
+        private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+        // one resync at a time: a watch that breaks for good reports an error, then its end
+        private final java.util.concurrent.atomic.AtomicBoolean resyncing =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         Resyncing(String prefix, Watcher watcher) {
             this.prefix = prefix;
@@ -594,6 +614,7 @@ public final class EtcdStore implements AutoCloseable {
             }
             deliver(() -> watcher.snapshot(all));
             long next = now.getHeader().getRevision() + 1;
+            long mine = generation.incrementAndGet();
             current = client.getWatchClient().watch(bytes(prefix),
                     WatchOption.builder().isPrefix(true).withRevision(next).build(), Watch.listener(response -> {
                         for (WatchEvent e : response.getEvents()) {
@@ -606,7 +627,13 @@ public final class EtcdStore implements AutoCloseable {
                                 deliver(() -> watcher.put(key, value));
                             }
                         }
-                    }, error -> again(), this::again));
+                    }, error -> brokeIf(mine), () -> brokeIf(mine)));
+        }
+
+        private void brokeIf(long which) {
+            if (which == generation.get()) {
+                again();
+            }
         }
 
         private void deliver(Runnable r) {
@@ -626,10 +653,11 @@ public final class EtcdStore implements AutoCloseable {
         }
 
         private void again() {
-            if (stopped || closed) {
+            if (stopped || closed || !resyncing.compareAndSet(false, true)) {
                 return;
             }
             retries.schedule(() -> {
+                resyncing.set(false); // a break from here on is the new watch's, or this one's failure
                 if (stopped || closed) {
                     return;
                 }
