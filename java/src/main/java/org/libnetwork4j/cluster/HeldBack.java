@@ -277,14 +277,33 @@ final class HeldBack {
         }
         // What fails the transaction whole (not a condition: a held change's lease gone, say)
         // is not the write's: each change and the write are then sent alone, as when a
-        // condition is false, and each gets its own answer (or failure).
-        return f.handle((r, e) -> e == null && r.isSucceeded() ? r : null).thenCompose(r -> {
-            if (r != null) {
+        // condition is false, and each gets its own answer (or failure). Hung on the
+        // transaction, not on what the caller gets: a caller that gives up on its write (a
+        // timeout cancels it) must not take the changes' answers with it; its write alone is
+        // then not sent behind its back.
+        CompletableFuture<TxnResponse> result = new CompletableFuture<>();
+        f.whenComplete((r, e) -> {
+            if (e == null && r.isSucceeded()) {
                 along.forEach(c -> c.decide(null));
-                return CompletableFuture.completedFuture(r);
+                result.complete(r);
+                return;
             }
             sendEach(along);
-            return alone.get();
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                alone.get().whenComplete((r2, e2) -> {
+                    if (e2 != null) {
+                        result.completeExceptionally(e2);
+                    } else {
+                        result.complete(r2);
+                    }
+                });
+            } catch (RuntimeException closing) { // the client refuses
+                result.completeExceptionally(closing);
+            }
         });
+        return result;
     }
 }

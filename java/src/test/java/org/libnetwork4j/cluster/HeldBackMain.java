@@ -19,6 +19,9 @@ import org.libnetwork4j.testing.Eventually;
  * so that a timer set for one batch can be fired after that batch went with a write and a
  * new change is held: it must leave the new change to the next write. Prints what each
  * timer sent and "done"; the test reads which transaction wrote what from etcd's revisions.
+ *
+ * <p>{@code HeldBackMain ENDPOINT PREFIX cancelled}: a held change that goes with a write whose
+ * caller gives up at once; prints "given up true", what became of the change and "done".
  */
 public final class HeldBackMain {
     private HeldBackMain() {
@@ -28,6 +31,10 @@ public final class HeldBackMain {
         String p = a[1];
         if (a.length > 2 && a[2].equals("timers")) {
             timers(a[0], p);
+            return;
+        }
+        if (a.length > 2 && a[2].equals("cancelled")) {
+            cancelled(a[0], p);
             return;
         }
         try (EtcdStore store = EtcdStore.connect(List.of(URI.create(a[0])), Duration.ofSeconds(5))) {
@@ -106,6 +113,39 @@ public final class HeldBackMain {
             write(held, p + "w2");
             say("second " + second.result.get(10, java.util.concurrent.TimeUnit.SECONDS));
             timer.set.get(1).run(); // the second's: nothing held, nothing sent
+        } finally {
+            timer.shutdownNow();
+        }
+        say("done");
+        System.exit(0);
+    }
+
+    /**
+     * A change held back on a key that moved on goes with a write whose caller gives up at once
+     * (as a timeout cancels it): the transaction fails on the change's condition, and the
+     * change must still be sent alone and answered; the write is not sent alone.
+     */
+    private static void cancelled(String endpoint, String p) throws Exception {
+        java.net.URI u = java.net.URI.create(endpoint);
+        HandTimer timer = new HandTimer();
+        try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder()
+                .endpoints("http://" + u.getHost() + ":" + u.getPort()).build()) {
+            io.etcd.jetcd.KV kv = client.getKVClient();
+            kv.put(EtcdStore.bytes(p + "moved"), EtcdStore.bytes("A")).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            HeldBack held = new HeldBack(kv, timer);
+            HeldBack.Change moved = held.hold(EtcdStore.bytes(p + "moved"), EtcdStore.bytes("B"),
+                    EtcdStore.bytes("C"), io.etcd.jetcd.options.PutOption.DEFAULT);
+            io.etcd.jetcd.op.Op put = io.etcd.jetcd.op.Op.put(EtcdStore.bytes(p + "write"), EtcdStore.bytes("w"),
+                    io.etcd.jetcd.options.PutOption.DEFAULT);
+            java.util.concurrent.CompletableFuture<?> w = held.commitWith(new io.etcd.jetcd.op.Op[] {put},
+                    List.of(EtcdStore.bytes(p + "write")));
+            say("given up " + w.cancel(true));
+            try {
+                say("moved " + moved.result.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                say("moved not answered");
+            }
+            Thread.sleep(300); // a write sent alone would be in etcd by now
         } finally {
             timer.shutdownNow();
         }

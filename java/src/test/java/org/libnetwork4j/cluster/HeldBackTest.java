@@ -60,6 +60,22 @@ class HeldBackTest {
     }
 
     /**
+     * A write that took a held change along, given up by its caller before etcd answered (an
+     * await's timeout cancels it), and failed on the change's condition: the change is still
+     * sent alone and answered (its key moved on: not made), and the write is not sent alone
+     * behind the caller's back.
+     */
+    @Test
+    void aChangeThatWentWithAWriteGivenUpIsStillAnswered(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 1)) {
+            String out = client(lab, EtcdLab.ENDPOINT, "/libnetwork4j/c/", "cancelled");
+            assertEquals(List.of("given up true", "moved false", "done"), out.lines().toList());
+            assertEquals(List.of("/libnetwork4j/c/moved", "A"), lab.etcdctl("get", "--prefix", "/libnetwork4j/c/")
+                    .out().lines().filter(l -> !l.isBlank()).toList(), "what etcd holds");
+        }
+    }
+
+    /**
      * A timer set for changes that a write took along since, firing late, sends nothing: the
      * change held after them waits for the next write, and goes in its transaction (etcd's
      * revisions say which transaction wrote each key).
