@@ -41,12 +41,26 @@ public final class EtcdPeerDirectory implements PeerDirectory {
         this.store = store;
         store.onNewLease(() -> published.forEach(p -> {
             try {
-                write(p);
+                publishAgain(p);
             } catch (RuntimeException e) { // the next lease, or the peer's next publish, writes it
                 LOG.warn("cluster store: peer {} of network {} not published again: {}", p.ip(), p.networkId(),
                         e.getMessage());
             }
         }));
+    }
+
+    /**
+     * A peer written again under a new lease. The lease's hook read it among the published,
+     * but a withdrawal (a leave, a failed publication's cleanup) may have taken it out and
+     * deleted its key since, before this put landed: the put would bring it back, under a live
+     * lease that nothing withdraws. Checked after the put: a withdrawal that took it out later
+     * deletes after the put.
+     */
+    void publishAgain(Peer p) {
+        write(p);
+        if (!published.contains(p)) {
+            store.deleteIf(key(p), encode(p));
+        }
     }
 
     private static String prefix(String networkId) {

@@ -59,6 +59,29 @@ class ClusterStoreRacesTest {
     }
 
     /**
+     * A peer withdrawn while a new lease's hook writes it again (the hook read it before the
+     * withdrawal) is not brought back: etcd holds nothing under its network afterwards.
+     */
+    @Test
+    void aPeerWithdrawnIsNotBroughtBackByTheNewLeasesHook(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 1)) {
+            Process p = new ProcessBuilder("nsenter", "--net=" + lab.hosts().get(0).path(),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), PeerRepublishMain.class.getName(), EtcdLab.ENDPOINT,
+                    "n1").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(List.of("done"), out.lines().toList());
+                assertEquals("", lab.etcdctl("get", "--prefix", "/libnetwork4j/peers/n1/").out().strip(),
+                        "what etcd holds of the network's peers");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
      * A lease outlives a short restart of etcd: the keep-alive stream breaks and jetcd sends on
      * a new one, and the host keeps its one lease, its key under it (no new lease per report of
      * the break, each of which dropped what was published without a hook to write it again).
