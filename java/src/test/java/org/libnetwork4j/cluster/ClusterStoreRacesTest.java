@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -38,10 +37,7 @@ class ClusterStoreRacesTest {
     @Test
     void aWatchBrokenByARestartIsMadeAnewOnce(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 1)) {
-            Process p = new ProcessBuilder("nsenter", "--net=" + lab.hosts().get(0).path(),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), WatchResyncMain.class.getName(), EtcdLab.ENDPOINT,
-                    "/libnetwork4j/w/").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = lab.java(0, WatchResyncMain.class, EtcdLab.ENDPOINT, "/libnetwork4j/w/");
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                     Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
                 assertEquals("ready", out.readLine());
@@ -65,10 +61,7 @@ class ClusterStoreRacesTest {
     @Test
     void aPeerWithdrawnIsNotBroughtBackByTheNewLeasesHook(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 1)) {
-            Process p = new ProcessBuilder("nsenter", "--net=" + lab.hosts().get(0).path(),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), PeerRepublishMain.class.getName(), EtcdLab.ENDPOINT,
-                    "n1").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = lab.java(0, PeerRepublishMain.class, EtcdLab.ENDPOINT, "n1");
             try {
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -89,10 +82,7 @@ class ClusterStoreRacesTest {
     @Test
     void aLeaseOutlivesAShortRestartOfEtcd(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 1)) {
-            Process p = new ProcessBuilder("nsenter", "--net=" + lab.hosts().get(0).path(),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), LeaseKeptMain.class.getName(), EtcdLab.ENDPOINT,
-                    "/libnetwork4j/l/k").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = lab.java(0, LeaseKeptMain.class, EtcdLab.ENDPOINT, "/libnetwork4j/l/k");
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                     Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
                 assertEquals("ready", out.readLine());

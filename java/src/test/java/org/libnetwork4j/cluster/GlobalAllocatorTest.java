@@ -34,12 +34,10 @@ class GlobalAllocatorTest {
     /** Runs AllocatorMain on every host at once; returns every line they printed. */
     private static List<String> onEveryHost(EtcdLab lab, String... args) throws Exception {
         List<Process> ps = new ArrayList<>();
-        for (TestNs h : lab.hosts()) {
-            List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + h.path(),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), AllocatorMain.class.getName(), EtcdLab.ENDPOINT));
-            cmd.addAll(List.of(args));
-            ps.add(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        for (int h = 0; h < lab.hosts().size(); h++) {
+            List<String> all = new ArrayList<>(List.of(EtcdLab.ENDPOINT));
+            all.addAll(List.of(args));
+            ps.add(lab.java(h, AllocatorMain.class, all.toArray(String[]::new)));
         }
         List<String> lines = new ArrayList<>();
         try {
@@ -88,11 +86,8 @@ class GlobalAllocatorTest {
 
     /** Starts AllocatorMain steps on host h; its output, read a line at a time. */
     private static Process stepper(EtcdLab lab, int h, String network, int steps) throws Exception {
-        return new ProcessBuilder("nsenter", "--net=" + lab.hosts().get(h).path(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), AllocatorMain.class.getName(), EtcdLab.ENDPOINT,
-                network, "10.84.0.0/24", "1", Integer.toString(steps), "steps")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return lab.java(h, AllocatorMain.class, EtcdLab.ENDPOINT, network, "10.84.0.0/24", "1",
+                Integer.toString(steps), "steps");
     }
 
     /** One step of a stepper: the address it took. */
@@ -245,17 +240,12 @@ class GlobalAllocatorTest {
             List<Process> ps = new ArrayList<>();
             List<String> lines = new ArrayList<>();
             try {
-                int h = 0;
-                for (TestNs host : lab.hosts()) {
-                    h++;
+                for (int h = 1; h <= lab.hosts().size(); h++) {
+                    TestNs host = lab.hosts().get(h - 1);
                     Path dir = ns.dir().resolve("c" + h);
-                    ps.add(new ProcessBuilder("nsenter", "--net=" + host.path(),
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                            "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                            "-cp", System.getProperty("java.class.path"), ClusterControllerMain.class.getName(),
-                            host.path().toString(), dir.resolve("state").toString(), dir.resolve("run").toString(),
-                            EtcdLab.ENDPOINT, "192.168.77." + h, "ovc", "16", "5")
-                            .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                    ps.add(lab.java(h - 1, ClusterControllerMain.class, host.path().toString(),
+                            dir.resolve("state").toString(), dir.resolve("run").toString(), EtcdLab.ENDPOINT,
+                            "192.168.77." + h, "ovc", "16", "5"));
                 }
                 List<java.io.BufferedReader> outs = new ArrayList<>();
                 for (Process p : ps) {

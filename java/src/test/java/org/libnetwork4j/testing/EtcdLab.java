@@ -101,6 +101,26 @@ public final class EtcdLab implements AutoCloseable {
     }
 
     /**
+     * Starts main in a JVM of its own, on the tests' class path, in host h's namespace, as a
+     * real host runs its controller: a process of its own on the underlay. Its error output
+     * is the test's.
+     *
+     * @param h    the host's index in {@link #hosts}
+     * @param main the class whose main runs
+     * @param args its arguments
+     * @return the process, started
+     * @throws java.io.IOException if it cannot be started
+     */
+    public Process java(int h, Class<?> main, String... args) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + hosts.get(h).path(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /**
      * etcd's namespace: a neighbour of the hosts on the underlay (192.168.77.100).
      *
      * @return its namespace
