@@ -628,6 +628,11 @@ public final class EtcdStore implements AutoCloseable {
                             }
                         }
                     }, error -> brokeIf(mine), () -> brokeIf(mine)));
+            if (stopped) {
+                // closed while this one was being made: close() closed the one before it (or
+                // none), and this one would stay open, unheard, until the store closes
+                current.close();
+            }
         }
 
         private void brokeIf(long which) {
