@@ -114,13 +114,47 @@ int lnw_sockaddr_check(int family, const unsigned char *addr, int addr_len, int 
 	return 0;
 }
 
+/* Options, bind and listen for a socket of a service on addr:port (addr NULL: any address);
+ * closes fd if any of them fails. */
+static int serve_on(int fd, int family, int type, const unsigned char *addr, int port, int backlog,
+		    struct lnw_err *err)
+{
+	struct sockaddr_storage ss;
+	char ip[INET6_ADDRSTRLEN] = "*";
+	int rc, one = 1;
+
+	if (addr)
+		inet_ntop(family, addr, ip, sizeof(ip));
+	/* SO_REUSEADDR: a restarted server binds again at once, whatever TIME_WAIT its
+	 * predecessor left. SO_REUSEPORT on LNW_SHARED_PORT: see lnw.h. FREEBIND: an IPv6
+	 * gateway address is still tentative (duplicate address detection) for a moment after
+	 * the bridge gets it; the socket must not care. */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (port == LNW_SHARED_PORT && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) ||
+	    (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    setsockopt(fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		       family == AF_INET ? IP_FREEBIND : IPV6_FREEBIND, &one, sizeof(one)) < 0) {
+		rc = lnw_err_set(err, errno, "open socket", "socket options for %s port %d", ip, port);
+		close(fd);
+		return rc;
+	}
+	socklen_t len = lnw_sockaddr(&ss, family, addr, port);
+
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
+	    (type == SOCK_STREAM && backlog > 0 && listen(fd, backlog) < 0)) {
+		rc = lnw_err_set(err, errno, "open socket", "%s %s port %d", type == SOCK_STREAM ? "tcp" : "udp", ip,
+				 port);
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int addr_len, int port,
 		  int backlog, struct lnw_err *err)
 {
 	struct open_job job = { .family = family, .type = type, .fd = -1 };
-	struct sockaddr_storage ss;
-	char ip[INET6_ADDRSTRLEN] = "*";
-	int rc, one = 1;
+	int rc;
 
 	lnw_err_clear(err);
 	if ((rc = lnw_sockaddr_check(family, addr, addr_len, port, "open socket", err)) < 0)
@@ -131,31 +165,59 @@ int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int
 		return rc;
 	if (!addr && port == 0)
 		return job.fd; /* sends bind it to an ephemeral port of its own namespace */
-	if (addr)
-		inet_ntop(family, addr, ip, sizeof(ip));
-	/* SO_REUSEADDR: a restarted server binds again at once, whatever TIME_WAIT its
-	 * predecessor left. SO_REUSEPORT on LNW_SHARED_PORT: see lnw.h. FREEBIND: an IPv6
-	 * gateway address is still tentative (duplicate address detection) for a moment after
-	 * the bridge gets it; the socket must not care. */
-	if (setsockopt(job.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    (port == LNW_SHARED_PORT && setsockopt(job.fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) ||
-	    (family == AF_INET6 && setsockopt(job.fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
-	    setsockopt(job.fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
-		       family == AF_INET ? IP_FREEBIND : IPV6_FREEBIND, &one, sizeof(one)) < 0) {
-		rc = lnw_err_set(err, errno, "open socket", "socket options for %s port %d", ip, port);
-		close(job.fd);
-		return rc;
-	}
-	socklen_t len = lnw_sockaddr(&ss, family, addr, port);
+	return serve_on(job.fd, family, type, addr, port, backlog, err);
+}
 
-	if (bind(job.fd, (struct sockaddr *)&ss, len) < 0 ||
-	    (type == SOCK_STREAM && backlog > 0 && listen(job.fd, backlog) < 0)) {
-		rc = lnw_err_set(err, errno, "open socket", "%s %s port %d", type == SOCK_STREAM ? "tcp" : "udp", ip,
-				 port);
-		close(job.fd);
+struct open_service_job {
+	int family;
+	int fds[2];
+};
+
+static int open_service_in_ns(void *arg, struct lnw_err *err)
+{
+	struct open_service_job *job = arg;
+
+	job->fds[0] = socket(job->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (job->fds[0] < 0)
+		return lnw_err_set(err, errno, "open socket", "udp socket");
+	job->fds[1] = socket(job->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (job->fds[1] < 0) {
+		int rc = lnw_err_set(err, errno, "open socket", "tcp socket");
+
+		close(job->fds[0]);
+		job->fds[0] = -1;
 		return rc;
 	}
-	return job.fd;
+	return 0;
+}
+
+int lnw_sock_open_service(int nsfd, int family, const unsigned char *addr, int addr_len, int port, int backlog,
+			  int *fds, struct lnw_err *err)
+{
+	struct open_service_job job = { .family = family, .fds = { -1, -1 } };
+	int rc;
+
+	lnw_err_clear(err);
+	if (!fds)
+		return lnw_err_set(err, EINVAL, "open sockets", "no room for the two fds");
+	fds[0] = fds[1] = -1;
+	if ((rc = lnw_sockaddr_check(family, addr, addr_len, port, "open socket", err)) < 0)
+		return rc;
+	if (!addr && port == 0)
+		return lnw_err_set(err, EINVAL, "open sockets", "a service needs an address or a port");
+	if ((rc = lnw_ns_run(nsfd, open_service_in_ns, &job, err)) < 0)
+		return rc;
+	if ((rc = serve_on(job.fds[0], family, SOCK_DGRAM, addr, port, 0, err)) < 0) {
+		close(job.fds[1]);
+		return rc;
+	}
+	if ((rc = serve_on(job.fds[1], family, SOCK_STREAM, addr, port, backlog, err)) < 0) {
+		close(job.fds[0]);
+		return rc;
+	}
+	fds[0] = job.fds[0];
+	fds[1] = job.fds[1];
+	return 2;
 }
 
 int lnw_sock_connect(int fd, int family, const unsigned char *addr, int addr_len, int port, int timeout_ms,

@@ -79,6 +79,39 @@ static void many(int ns, int other)
 	close(notns);
 }
 
+/* lnw_sock_open_service: a UDP socket and a TCP listener on one address and port of ns, in
+ * one entry; a port taken fails it whole, naming the socket, and leaves neither open. */
+static void service(int ns, int other)
+{
+	struct lnw_err err;
+	unsigned char lo4[4] = { 127, 0, 0, 1 }, lo6[16] = { [15] = 1 };
+	int fds[2] = { -1, -1 }, again[2] = { -1, -1 }, six[2] = { -1, -1 }, before;
+
+	CHECK(OK(lnw_sock_open_service(ns, AF_INET, lo4, 4, 5355, 16, fds, &err), &err) == 2);
+	CHECK(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
+	CHECK(fcntl(fds[1], F_GETFD) & FD_CLOEXEC);
+	CHECK(t_oracle_has(ns, "ss -Hlun", "127.0.0.1:5355"));
+	CHECK(t_oracle_has(ns, "ss -Hltn", "127.0.0.1:5355"));
+	CHECK(t_oracle_lacks(other, "ss -Hltn", "127.0.0.1:5355"));
+	CHECK(OK(lnw_sock_open_service(ns, AF_INET6, lo6, 16, 5355, 16, six, &err), &err) == 2);
+	CHECK(t_oracle_has(ns, "ss -Hltn", "[::1]:5355"));
+	/* the TCP port taken (the UDP one free): refused whole, nothing left open */
+	close(fds[0]);
+	before = open_fds();
+	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 4, 5355, 16, again, &err), EADDRINUSE, &err);
+	CHECK(strstr(err.msg, "tcp 127.0.0.1 port 5355") != NULL);
+	CHECK(again[0] == -1 && again[1] == -1);
+	CHECK(open_fds() == before);
+	CHECK(t_oracle_lacks(ns, "ss -Hlun", "127.0.0.1:5355"));
+	/* bad arguments */
+	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 3, 53, 16, again, &err), EINVAL, &err);
+	FAILS(lnw_sock_open_service(ns, AF_INET, NULL, 0, 0, 16, again, &err), EINVAL, &err);
+	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 4, 53, 16, NULL, &err), EINVAL, &err);
+	close(fds[1]);
+	close(six[0]);
+	close(six[1]);
+}
+
 int main(void)
 {
 	struct lnw_err err;
@@ -123,6 +156,7 @@ int main(void)
 	FAILS(lnw_sock_open(ns, 99, SOCK_DGRAM, NULL, 0, 53, 0, &err), EAFNOSUPPORT, &err);
 
 	many(ns, other);
+	service(ns, other);
 
 	close(u);
 	close(t);

@@ -167,9 +167,28 @@ public final class EmbeddedDns implements NameService {
         List<Channel> opened = new ArrayList<>();
         try {
             for (InetAddress a : addresses) {
-                opened.add(register(listener(ServiceSockets.udp(namespace, a, PORT)), new UdpQueries(id)));
-                opened.add(register(new EpollServerSocketChannel(ServiceSockets.tcpListener(namespace, a, PORT, 128)),
-                        new TcpAcceptor(id)));
+                // both in one entry into the namespace, and registered with the loop before
+                // either is waited for: on a host that is not the JVM's own namespace, each
+                // socket alone cost a thread, and each registration a wake-up of the loop
+                // waited out in turn, half of a network's create (benchmarks/RESULTS.md)
+                int[] fds = ServiceSockets.udpAndTcp(namespace, a, PORT, 128);
+                Channel udp;
+                Channel tcp;
+                try {
+                    udp = listener(fds[0]);
+                } catch (RuntimeException e) {
+                    ServiceSockets.close(fds[0]);
+                    ServiceSockets.close(fds[1]);
+                    throw e;
+                }
+                try {
+                    tcp = new EpollServerSocketChannel(fds[1]);
+                } catch (RuntimeException e) {
+                    udp.unsafe().closeForcibly(); // not registered: its fd closed here
+                    ServiceSockets.close(fds[1]);
+                    throw e;
+                }
+                register(List.of(udp, tcp), List.of(new UdpQueries(id), new TcpAcceptor(id)), opened);
             }
         } catch (RuntimeException e) {
             opened.forEach(EmbeddedDns::closeNow);
@@ -265,34 +284,53 @@ public final class EmbeddedDns implements NameService {
         return ch;
     }
 
-    /** Registers a channel that adopted an fd; if that fails, the fd is closed with it. */
-    private Channel register(Channel ch, io.netty.channel.ChannelHandler handler) {
-        ch.pipeline().addLast(handler);
+    /**
+     * Registers channels that adopted fds, each with its handler, all before waiting for any;
+     * those registered go to opened. If one fails, every channel of the call is closed (with
+     * its fd), opened keeps none of them, and this throws.
+     */
+    private void register(List<Channel> channels, List<io.netty.channel.ChannelHandler> handlers,
+            List<Channel> opened) {
         boolean paused;
         synchronized (held) {
             paused = holding;
         }
-        if (paused) {
-            ch.config().setAutoRead(false); // before the loop registers it: not one read or accept
+        List<io.netty.channel.ChannelFuture> registered = new ArrayList<>(channels.size());
+        Throwable failed = null;
+        try {
+            for (int i = 0; i < channels.size(); i++) {
+                Channel ch = channels.get(i);
+                ch.pipeline().addLast(handlers.get(i));
+                if (paused) {
+                    ch.config().setAutoRead(false); // before the loop registers it: not one read or accept
+                }
+                registered.add(loop.register(ch));
+            }
+        } catch (RuntimeException e) { // the loop refused (shut down): what it took is closed below
+            failed = e;
         }
-        var f = loop.register(ch).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            closeNow(ch);
-            throw new IllegalStateException("register " + ch + ": " + f.cause());
+        for (io.netty.channel.ChannelFuture f : registered) {
+            if (!f.awaitUninterruptibly().isSuccess() && failed == null) {
+                failed = f.cause();
+            }
+        }
+        if (failed != null) {
+            channels.forEach(EmbeddedDns::closeNow);
+            throw new IllegalStateException("register " + channels + ": " + failed);
         }
         if (paused) {
-            // listed only once registered (release reads from it then); released meanwhile: read now
+            // listed only once registered (release reads from them then); released meanwhile: read now
             synchronized (held) {
                 paused = holding;
                 if (paused) {
-                    held.add(ch);
+                    held.addAll(channels);
                 }
             }
             if (!paused) {
-                ch.config().setAutoRead(true);
+                channels.forEach(ch -> ch.config().setAutoRead(true));
             }
         }
-        return ch;
+        opened.addAll(channels);
     }
 
     private static void closeNow(Channel ch) {

@@ -20,35 +20,34 @@ public final class ServiceSockets {
     }
 
     /**
-     * A UDP socket bound to address:port in ns (SO_REUSEADDR; on port 53 also SO_REUSEPORT,
-     * shared with the host-port reservation of a container that publishes DNS).
+     * A service's UDP socket and TCP listener on address:port in ns, both with SO_REUSEADDR (on
+     * port 53 also SO_REUSEPORT, shared with the host-port reservation of a container that
+     * publishes DNS), made in one entry into ns: entering is what making a socket costs (a
+     * thread's creation and a setns, a hundred microseconds or more, where ns is not the
+     * caller's own namespace).
      *
-     * @param ns      the namespace the socket is made in
-     * @param address the local address, IPv4 or IPv6 (an IPv6 socket is IPv6-only); it may be
+     * @param ns      the namespace the sockets are made in
+     * @param address the local address, IPv4 or IPv6 (IPv6 sockets are IPv6-only); it may be
      *                one not assigned yet (FREEBIND), e.g. a gateway still in duplicate
      *                address detection
-     * @param port    the local port, 0 for an ephemeral one of ns
-     * @return the socket's fd, which the caller owns
+     * @param port    the local port
+     * @param backlog the TCP listener's queue of connections not yet accepted (0 or less: bound,
+     *                not listening)
+     * @return the UDP socket's fd and the TCP listener's, which the caller owns; on failure
+     *         neither is left open
      * @throws org.libnetwork4j.AlreadyExistsException if address:port is taken (EADDRINUSE)
      * @throws org.libnetwork4j.InvalidParameterException if port is not in 0..65535
      */
-    public static int udp(Netns ns, InetAddress address, int port) {
-        return open(ns, family(address), LnwNative.SOCK_DGRAM, address, port, 0);
-    }
-
-    /**
-     * A TCP socket listening on address:port in ns, with the socket options of {@link #udp}.
-     *
-     * @param ns      the namespace the socket is made in
-     * @param address the local address, IPv4 or IPv6, assigned or not (as for {@link #udp})
-     * @param port    the local port, 0 for an ephemeral one of ns
-     * @param backlog the length of the queue of connections not yet accepted; 0 or less leaves
-     *                the socket bound but not listening
-     * @return the socket's fd, which the caller owns
-     * @throws org.libnetwork4j.AlreadyExistsException if address:port is taken (EADDRINUSE)
-     */
-    public static int tcpListener(Netns ns, InetAddress address, int port, int backlog) {
-        return open(ns, family(address), LnwNative.SOCK_STREAM, address, port, backlog);
+    public static int[] udpAndTcp(Netns ns, InetAddress address, int port, int backlog) {
+        byte[] a = address.getAddress();
+        int[] fds = new int[2];
+        LnwErr err = new LnwErr();
+        int rc = ns.withFd("open sockets", nsfd -> LnwNative.lnw_sock_open_service(nsfd, family(address), a,
+                a.length, port, backlog, fds, err));
+        if (rc < 0) {
+            throw Errors.of(err, address.getHostAddress() + " port " + port);
+        }
+        return fds;
     }
 
     /**

@@ -483,6 +483,13 @@ public final class LnwNative {
             int port, int backlog,
             @JniArg(flags = {NO_IN}) LnwErr err);
 
+    public static final native int lnw_sock_open_service(
+            int nsfd, int family,
+            @JniArg(cast = "const unsigned char *", flags = {NO_OUT}) byte[] addr, int addrLen,
+            int port, int backlog,
+            @JniArg(cast = "int *", flags = {NO_IN}) int[] fds,
+            @JniArg(flags = {NO_IN}) LnwErr err);
+
     public static final native int lnw_sock_open_many(
             int nsfd, int family, int type, int n,
             @JniArg(cast = "int *", flags = {NO_IN}) int[] fds,
