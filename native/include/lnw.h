@@ -414,10 +414,11 @@ int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int
 #define LNW_SOCK_MANY_MAX 64
 int lnw_sock_open_many(int nsfd, int family, int type, int n, int *fds, struct lnw_err *err);
 
-/* A service's two sockets on addr:port in the namespace nsfd refers to, made in one entry
- * into it (one thread, where lnw_sock_open twice costs two): fds[0] a UDP socket bound there,
- * fds[1] a TCP socket bound there and listening with backlog, each as lnw_sock_open makes
- * them. Returns 2, the caller owning both; on failure returns -errno with neither left open. */
+/* A service's two sockets on addr:port (port 1 to 65535; addr NULL: any address) in the
+ * namespace nsfd refers to, made in one entry into it (one thread, where lnw_sock_open twice
+ * costs two): fds[0] a UDP socket bound there, fds[1] a TCP socket bound there and, with
+ * backlog > 0, listening; each as lnw_sock_open makes them. Returns 2, the caller owning
+ * both; on failure returns -errno with neither left open. */
 int lnw_sock_open_service(int nsfd, int family, const unsigned char *addr, int addr_len, int port, int backlog,
                           int *fds, struct lnw_err *err);
 

@@ -203,8 +203,8 @@ int lnw_sock_open_service(int nsfd, int family, const unsigned char *addr, int a
 	fds[0] = fds[1] = -1;
 	if ((rc = lnw_sockaddr_check(family, addr, addr_len, port, "open socket", err)) < 0)
 		return rc;
-	if (!addr && port == 0)
-		return lnw_err_set(err, EINVAL, "open sockets", "a service needs an address or a port");
+	if (port == 0) /* an ephemeral port each: two ports, neither of them known to the caller */
+		return lnw_err_set(err, EINVAL, "open sockets", "a service needs a port");
 	if ((rc = lnw_ns_run(nsfd, open_service_in_ns, &job, err)) < 0)
 		return rc;
 	if ((rc = serve_on(job.fds[0], family, SOCK_DGRAM, addr, port, 0, err)) < 0) {

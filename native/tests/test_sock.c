@@ -106,6 +106,8 @@ static void service(int ns, int other)
 	/* bad arguments */
 	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 3, 53, 16, again, &err), EINVAL, &err);
 	FAILS(lnw_sock_open_service(ns, AF_INET, NULL, 0, 0, 16, again, &err), EINVAL, &err);
+	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 4, 0, 16, again, &err), EINVAL, &err);
+	CHECK(open_fds() == before);
 	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 4, 53, 16, NULL, &err), EINVAL, &err);
 	close(fds[1]);
 	close(six[0]);

@@ -306,7 +306,7 @@ public final class EmbeddedDns implements NameService {
                 }
                 registered.add(loop.register(ch));
             }
-        } catch (RuntimeException e) { // the loop refused (shut down): what it took is closed below
+        } catch (RuntimeException e) { // a handler or the loop refused: closed below, taken or not
             failed = e;
         }
         for (io.netty.channel.ChannelFuture f : registered) {
@@ -315,7 +315,15 @@ public final class EmbeddedDns implements NameService {
             }
         }
         if (failed != null) {
-            channels.forEach(EmbeddedDns::closeNow);
+            for (Channel ch : channels) {
+                if (ch.isRegistered()) {
+                    closeNow(ch);
+                } else {
+                    // no loop to close it through (close() would throw, the fd left open);
+                    // one whose registration failed was closed so already, and its fd once
+                    ch.unsafe().closeForcibly();
+                }
+            }
             throw new IllegalStateException("register " + channels + ": " + failed);
         }
         if (paused) {

@@ -30,13 +30,13 @@ public final class ServiceSockets {
      * @param address the local address, IPv4 or IPv6 (IPv6 sockets are IPv6-only); it may be
      *                one not assigned yet (FREEBIND), e.g. a gateway still in duplicate
      *                address detection
-     * @param port    the local port
+     * @param port    the local port, 1 to 65535
      * @param backlog the TCP listener's queue of connections not yet accepted (0 or less: bound,
      *                not listening)
      * @return the UDP socket's fd and the TCP listener's, which the caller owns; on failure
      *         neither is left open
      * @throws org.libnetwork4j.AlreadyExistsException if address:port is taken (EADDRINUSE)
-     * @throws org.libnetwork4j.InvalidParameterException if port is not in 0..65535
+     * @throws org.libnetwork4j.InvalidParameterException if port is not in 1..65535
      */
     public static int[] udpAndTcp(Netns ns, InetAddress address, int port, int backlog) {
         byte[] a = address.getAddress();
