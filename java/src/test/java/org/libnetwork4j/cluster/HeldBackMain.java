@@ -93,10 +93,8 @@ public final class HeldBackMain {
     }
 
     private static void timers(String endpoint, String p) throws Exception {
-        java.net.URI u = java.net.URI.create(endpoint);
         HandTimer timer = new HandTimer();
-        try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder()
-                .endpoints("http://" + u.getHost() + ":" + u.getPort()).build()) {
+        try (io.etcd.jetcd.Client client = jetcd(endpoint)) {
             io.etcd.jetcd.KV kv = client.getKVClient();
             HeldBack held = new HeldBack(kv, timer);
             HeldBack.Change first = held.hold(EtcdStore.bytes(p + "first"), null, EtcdStore.bytes("1"),
@@ -126,10 +124,8 @@ public final class HeldBackMain {
      * change must still be sent alone and answered; the write is not sent alone.
      */
     private static void cancelled(String endpoint, String p) throws Exception {
-        java.net.URI u = java.net.URI.create(endpoint);
         HandTimer timer = new HandTimer();
-        try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder()
-                .endpoints("http://" + u.getHost() + ":" + u.getPort()).build()) {
+        try (io.etcd.jetcd.Client client = jetcd(endpoint)) {
             io.etcd.jetcd.KV kv = client.getKVClient();
             kv.put(EtcdStore.bytes(p + "moved"), EtcdStore.bytes("A")).get(10, java.util.concurrent.TimeUnit.SECONDS);
             HeldBack held = new HeldBack(kv, timer);
@@ -151,6 +147,12 @@ public final class HeldBackMain {
         }
         say("done");
         System.exit(0);
+    }
+
+    /** A plain jetcd client of etcd://HOST:PORT, for a HeldBack of the test's own. */
+    private static io.etcd.jetcd.Client jetcd(String endpoint) {
+        java.net.URI u = java.net.URI.create(endpoint);
+        return io.etcd.jetcd.Client.builder().endpoints("http://" + u.getHost() + ":" + u.getPort()).build();
     }
 
     /** A write of the caller's, a put of key, with what is held back. */
