@@ -78,7 +78,7 @@ final class Join {
                     sb.askInterfaceName(null);
                 }
                 undo.push(() -> driver.leave(n.id(), ep.id(), false));
-                n.listenOnceReady(); // an overlay's resolver, in its namespace made by this host's first join
+                n.listenOnceReady(); // at the network's first join here (an overlay's in the namespace it made)
 
                 int index = 0;
                 String name = null;

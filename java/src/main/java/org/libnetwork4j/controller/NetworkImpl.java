@@ -138,16 +138,24 @@ final class NetworkImpl implements Network {
     }
 
     /**
-     * Makes this network's names known to the embedded resolver, and starts its listeners
-     * where the driver offers a site (a bridge's gateways); its sandboxes' resolv.conf names
-     * them. A driver that has no site yet (an overlay network before this host's first join)
-     * is asked again after each join ({@link #listenOnceReady}).
+     * Makes this network's names known to the embedded resolver; its listeners start where the
+     * driver offers a site (a bridge's gateways), now or at the network's next join, and its
+     * sandboxes' resolv.conf names them. A driver that has no site yet (an overlay network
+     * before this host's first join) is asked again after each join ({@link #listenOnceReady}).
+     *
+     * @param now whether to start them now: a network taken up at a restart has containers
+     *            asking already; a new one has none until its first join, which starts them
+     *            (as Docker starts a container's resolver with its sandbox). Until then the
+     *            network holds no socket, and its create does no work for a resolver it may
+     *            never need: the listeners were 40% of a create (benchmarks/RESULTS.md)
      */
-    synchronized void serveNames() {
+    synchronized void serveNames(boolean now) {
         ctx.names().addNetwork(id, name, internal);
         resolvers = List.of();
         siteAwaited = true;
-        listenOnceReady();
+        if (now) {
+            listenOnceReady();
+        }
     }
 
     /**
@@ -191,10 +199,12 @@ final class NetworkImpl implements Network {
         ctx.names().listen(id, null, List.of());
     }
 
-    /** The delete failed: the network serves again, at once or from its next join. */
+    /**
+     * The delete failed: the network serves again from its next join, as a new one does (it
+     * has no endpoint: nobody asks until then).
+     */
     private synchronized void listenAgain() {
         siteAwaited = true;
-        listenOnceReady();
     }
 
     synchronized void stopNames() {

@@ -117,7 +117,7 @@ final class Networks {
             undo.push(() -> ctx.store().delete(n.record(State.CREATING, Map.of())));
             driver.createNetwork(n.request());
             undo.push(() -> driver.deleteNetwork(spec.id()));
-            n.serveNames();
+            n.serveNames(false); // no container asks before the first join, which starts the listeners
             undo.push(n::stopNames);
             ctx.store().put(n.record(State.READY, n.driverState()));
             return n;

@@ -248,7 +248,7 @@ final class Recovery {
                     }
                     networks.put(n.id(), n);
                     networkRegistry.add(n);
-                    n.serveNames(); // held until every join's names are back (run)
+                    n.serveNames(true); // held until every join's names are back (run)
                     var state = n.driverState();
                     if (!state.equals(r.driverState())) {
                         ctx.store().put(n.record(State.READY, state)); // made again after a reboot, say

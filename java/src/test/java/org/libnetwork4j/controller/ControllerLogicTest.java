@@ -338,8 +338,7 @@ class ControllerLogicTest {
     @Test
     void theResolverLearnsEachJoinBeforeItReturnsAndForgetsEachLeave() throws Exception {
         Network n = net("fake", "n1", "10.9.1.0/24");
-        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()),
-                "served on the driver's address");
+        assertEquals(List.of(), w.names.networks.get(n.id()), "known, with no listener before its first join");
         Sandbox sb = c.newSandbox("c1", org.libnetwork4j.SandboxOptions.builder().dns("192.0.2.9").build());
         assertEquals(List.of(new java.net.InetSocketAddress("192.0.2.9", 53)), w.names.sandboxes.get(sb.id()),
                 "its own dns server is where its unknown names go");
@@ -347,10 +346,13 @@ class ControllerLogicTest {
                 "no resolver before a join");
         Endpoint e = n.createEndpoint("e1", org.libnetwork4j.EndpointOptions.builder().alias("db").build());
         e.join(sb);
+        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()),
+                "served on the driver's address from the first join");
         assertEquals(List.of("c1", "db", sb.id().substring(0, 12)), w.names.joined.get(e.id()));
         assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()));
-        // a restart: the names come back without a join
+        // a restart: the names come back without a join, and the listeners at once
         kill();
+        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()));
         assertEquals(List.of("c1", "db", sb.id().substring(0, 12)), w.names.joined.get(e.id()));
         Sandbox again = c.sandboxById(sb.id());
         Endpoint e2 = c.networkById(n.id()).endpointById(e.id());
@@ -444,13 +446,17 @@ class ControllerLogicTest {
     @Test
     void aDeleteTheDriverRefusesLeavesTheNetworkServed() throws Exception {
         Network n = net("fake", "n1", "10.9.1.0/24");
-        w.kernel.failOn("driver:deleteNetwork");
-        assertThrows(NetworkException.class, n::delete);
-        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()));
-        assertEquals(List.of(n.id(), n.id()), w.names.listened, "closed for the delete, opened again after it");
         Sandbox sb = c.newSandbox("c1");
         Endpoint e = n.createEndpoint("e1");
         e.join(sb);
+        e.leave(sb);
+        e.delete();
+        w.kernel.failOn("driver:deleteNetwork");
+        assertThrows(NetworkException.class, n::delete);
+        assertEquals(List.of(), w.names.networks.get(n.id()), "its names still known; its listeners closed");
+        e = n.createEndpoint("e1");
+        e.join(sb);
+        assertEquals(List.of(n.id(), n.id()), w.names.listened, "closed for the delete, opened again at a join");
         assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()));
         e.leave(sb);
         e.delete();
@@ -462,7 +468,7 @@ class ControllerLogicTest {
         };
         assertThrows(IllegalStateException.class, n::delete);
         w.kernel.observer = op -> { };
-        assertEquals(List.of(java.net.InetAddress.getByName("10.9.0.1")), w.names.networks.get(n.id()));
+        assertEquals(List.of(), w.names.networks.get(n.id()));
         n.createEndpoint("e2").delete(); // not sealed
         // its record says it lives: a restart keeps it, rather than finishing the refused delete
         String id = n.id();

@@ -583,15 +583,27 @@ class DnsTest {
             sb.delete();
             assertEquals(List.of(), answer(a, "10.67.0.1", "t" + i));
         }
-        // a deleted network's resolver is gone with it, and its address can be served again
+        // a network's resolver listens from its first join; a deleted network's is gone with it,
+        // and its address can be served again
         Network gone = c.newNetwork("bridge", "gone", NetworkOptions.builder().subnet("10.68.0.0/24").build());
-        assertTrue(Oracle.exec(ns.host(), "ss", "-Hlun", "sport = :53").out().contains("10.68.0.1"));
+        assertEquals("", listening(ns, "10.68.0.1"), "no socket before the first join");
+        Endpoint first = gone.createEndpoint("first");
+        Sandbox firstSb = first.join("first");
+        assertEquals(2, listening(ns, "10.68.0.1").lines().count(), "UDP and TCP from the first join");
+        firstSb.delete();
+        first.delete();
         gone.delete();
-        assertFalse(Oracle.exec(ns.host(), "ss", "-Hlun", "sport = :53").out().contains("10.68.0.1"));
+        assertEquals("", listening(ns, "10.68.0.1"));
         Network again = c.newNetwork("bridge", "again", NetworkOptions.builder().subnet("10.68.0.0/24").build());
         Endpoint x = again.createEndpoint("x");
         x.join("x");
         assertEquals(List.of(ip(x)), answer(NsRef.of(again.createEndpoint("y").join("y")), "10.68.0.1", "x"));
+    }
+
+    /** The host's sockets listening on address, port 53 (UDP and TCP), one line each, as ss says. */
+    private static String listening(Namespaces ns, String address) throws Exception {
+        return Oracle.exec(ns.host(), "ss", "-Hlntu", "sport = :53").out().lines()
+                .filter(l -> l.contains(address + ":53")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @Test
