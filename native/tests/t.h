@@ -139,6 +139,20 @@ static inline int t_oracle_lacks(int nsfd, const char *cmd, const char *needle)
 	return absent;
 }
 
+/* How many times does `cmd` inside the namespace print `needle`? */
+static inline int t_oracle_count(int nsfd, const char *cmd, const char *needle)
+{
+	char *out = t_oracle(nsfd, cmd);
+	int n = 0;
+
+	for (const char *at = out; at && (at = strstr(at, needle)) != NULL; at += strlen(needle))
+		n++;
+	if (!n)
+		fprintf(stderr, "oracle `%s` lacks \"%s\":\n%s\n", cmd, needle, out ? out : "");
+	free(out);
+	return n;
+}
+
 static inline int t_done(const char *name)
 {
 	if (t_failures) {

@@ -103,6 +103,44 @@ static void service(int ns, int other)
 	CHECK(again[0] == -1 && again[1] == -1);
 	CHECK(open_fds() == before);
 	CHECK(t_oracle_lacks(ns, "ss -Hlun", "127.0.0.1:5355"));
+	/* the UDP port taken by a socket that shares nothing (the TCP one free): refused at the
+	 * first bind, the TCP socket made for it closed too */
+	int squat[1];
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(5356),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	CHECK(OK(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, 1, squat, &err), &err) == 1);
+	CHECK(bind(squat[0], (struct sockaddr *)&at, sizeof(at)) == 0);
+	before = open_fds();
+	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 4, 5356, 16, again, &err), EADDRINUSE, &err);
+	CHECK(strstr(err.msg, "udp 127.0.0.1 port 5356") != NULL);
+	CHECK(again[0] == -1 && again[1] == -1);
+	CHECK(open_fds() == before);
+	CHECK(t_oracle_lacks(ns, "ss -Hltn", "127.0.0.1:5356"));
+	/* port 53 is shared (SO_REUSEPORT): a second pair binds beside the first, as a restarted
+	 * controller's does while the old one's are still open; one that shares nothing keeps it */
+	int first53[2], second53[2];
+	unsigned char lo4b[4] = { 127, 0, 0, 2 };
+
+	CHECK(OK(lnw_sock_open_service(ns, AF_INET, lo4, 4, 53, 16, first53, &err), &err) == 2);
+	CHECK(OK(lnw_sock_open_service(ns, AF_INET, lo4, 4, 53, 16, second53, &err), &err) == 2);
+	CHECK(t_oracle_count(ns, "ss -Hlun", "127.0.0.1:53 ") == 2);
+	CHECK(t_oracle_count(ns, "ss -Hltn", "127.0.0.1:53 ") == 2);
+	at.sin_port = htons(53);
+	at.sin_addr.s_addr = htonl(0x7f000002);
+	close(squat[0]);
+	CHECK(OK(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, 1, squat, &err), &err) == 1);
+	CHECK(bind(squat[0], (struct sockaddr *)&at, sizeof(at)) == 0);
+	before = open_fds();
+	FAILS(lnw_sock_open_service(ns, AF_INET, lo4b, 4, 53, 16, again, &err), EADDRINUSE, &err);
+	CHECK(strstr(err.msg, "udp 127.0.0.2 port 53") != NULL);
+	CHECK(open_fds() == before);
+	close(squat[0]);
+	for (int i = 0; i < 2; i++) {
+		close(first53[i]);
+		close(second53[i]);
+	}
+	before = open_fds();
 	/* bad arguments */
 	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 3, 53, 16, again, &err), EINVAL, &err);
 	FAILS(lnw_sock_open_service(ns, AF_INET, NULL, 0, 0, 16, again, &err), EINVAL, &err);
