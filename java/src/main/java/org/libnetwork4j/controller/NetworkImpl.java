@@ -54,8 +54,16 @@ final class NetworkImpl implements Network {
     private final Registry<EndpointImpl> endpoints;
     private final AtomicInteger aliased = new AtomicInteger();
     private volatile List<InetAddress> resolvers = List.of();
-    /** The driver has named no resolver site yet: asked again after each join. */
+    /**
+     * The listeners are not started yet: the driver is asked for its site at the next join (it
+     * may have named none yet, or the network not been joined, or a listen failed).
+     */
     private volatile boolean siteAwaited;
+    /** A listen failed (port 53 taken): when, in nanoTime. Guarded by this. */
+    private long failedAt;
+    private boolean retrying; // guarded by this
+    /** How long after a failed listen joins leave the port alone; tests shorten it. */
+    static volatile long listenRetryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     /**
      * Set when a delete its driver refused could not publish the network in the cluster again
      * (the store away, or its name taken there meanwhile): the cluster then holds none of its
@@ -147,43 +155,58 @@ final class NetworkImpl implements Network {
      *            asking already; a new one has none until its first join, which starts them
      *            (as Docker starts a container's resolver with its sandbox). Until then the
      *            network holds no socket, and its create does no work for a resolver it may
-     *            never need: the listeners were 40% of a create (benchmarks/RESULTS.md)
+     *            never need: the listeners were 43% of a create (benchmarks/RESULTS.md)
      */
     synchronized void serveNames(boolean now) {
         ctx.names().addNetwork(id, name, internal);
         resolvers = List.of();
         siteAwaited = true;
+        retrying = false;
         if (now) {
             listenOnceReady();
         }
     }
 
     /**
-     * Starts the listeners if the driver has named its site since it was last asked. Cheap
-     * once it has: one volatile read per join.
+     * Starts the listeners if they are not yet and the driver names its site. Cheap once they
+     * are: one volatile read per join.
+     *
+     * <p>A listen that fails (port 53 taken on the gateway by a program that shares nothing)
+     * is tried again by a join at most every {@link #listenRetryNanos}: the program may go, and
+     * since the listeners start at the first join rather than at the create, it had longer to
+     * come. Meanwhile the network's containers keep the host's nameservers; those that joined
+     * before a retry succeeds keep them until their sandbox's files are next written.
      */
     void listenOnceReady() {
         if (!siteAwaited) {
             return;
         }
         synchronized (this) {
-            if (!siteAwaited) {
+            if (!siteAwaited || retrying && System.nanoTime() - failedAt < listenRetryNanos) {
                 return;
             }
             Optional<ResolverSite> site = driver.resolverSite(id);
             if (site.isEmpty()) {
                 return;
             }
+            boolean failed = false;
             try {
                 if (!site.get().addresses().isEmpty()) {
                     resolvers = ctx.names().listen(id, site.get().namespace(), site.get().addresses());
+                    failed = resolvers.isEmpty() && ctx.names().serves();
                 }
             } catch (RuntimeException e) { // as when port 53 is taken: the network works, without a listener
                 LOG.warn("no embedded DNS for network {}: {}; its containers keep the host's nameservers", name,
                         e.getMessage());
+                failed = true;
             } finally {
-                // after resolvers: a join that reads this unlocked, false, must find them set
-                siteAwaited = false;
+                retrying = failed;
+                if (failed) {
+                    failedAt = System.nanoTime();
+                } else {
+                    // after resolvers: a join that reads this unlocked, false, must find them set
+                    siteAwaited = false;
+                }
             }
         }
     }
@@ -196,6 +219,7 @@ final class NetworkImpl implements Network {
     private synchronized void stopListening() {
         resolvers = List.of();
         siteAwaited = false;
+        retrying = false;
         ctx.names().listen(id, null, List.of());
     }
 
@@ -205,6 +229,7 @@ final class NetworkImpl implements Network {
      */
     private synchronized void listenAgain() {
         siteAwaited = true;
+        retrying = false;
     }
 
     synchronized void stopNames() {

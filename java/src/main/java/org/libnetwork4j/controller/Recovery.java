@@ -62,6 +62,12 @@ final class Recovery {
     private final Map<String, SandboxImpl> sandboxes = new LinkedHashMap<>();
     private final Set<String> droppedSandboxes = new HashSet<>();
     private final Set<String> unknownNetworks = new HashSet<>();
+    /**
+     * Networks with an endpoint, whose containers may ask their resolver already. Any endpoint,
+     * not only those recorded as joined: a join's record may lag behind its kernel label,
+     * which is what the takeover goes by, but its endpoint was recorded before it was made.
+     */
+    private final Set<String> servedNetworks = new HashSet<>();
     private final Map<String, NetworkException> unavailableDrivers = new HashMap<>();
     private final Set<String> keptSandboxes = new HashSet<>(); // ids whose namespace and files stay
     private final Takeover takeover;
@@ -92,6 +98,7 @@ final class Recovery {
     RecoveryReport run(Store.Snapshot snap) {
         ctx.host().restoreFirewall(() -> {
             reserveQuarantined(snap.quarantined());
+            snap.endpoints().forEach(e -> servedNetworks.add(e.networkId()));
             snap.networks().stream().sorted(Comparator.comparing(NetworkRecord::created)).forEach(this::network);
             reserveQuarantinedEndpoints(snap.quarantined());
             // Their namespaces found (a stat each, see Netns#atPath) on every core first:
@@ -248,7 +255,9 @@ final class Recovery {
                     }
                     networks.put(n.id(), n);
                     networkRegistry.add(n);
-                    n.serveNames(true); // held until every join's names are back (run)
+                    // at once where containers ask (held until every join's names are back, in run);
+                    // the others, as a new network, from their first join
+                    n.serveNames(servedNetworks.contains(n.id()));
                     var state = n.driverState();
                     if (!state.equals(r.driverState())) {
                         ctx.store().put(n.record(State.READY, state)); // made again after a reboot, say

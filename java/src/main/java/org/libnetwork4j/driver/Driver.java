@@ -114,10 +114,11 @@ public interface Driver {
 
     /**
      * Where the containers of a network reach a resolver the controller runs for them: for a
-     * bridge, its gateway addresses in the host namespace. Asked once the network is made, once
-     * a restarted controller has taken it up, and after each join for as long as the answer is
-     * empty: a driver whose namespace for the network comes with this host's first join (an
-     * overlay network's) names the site then.
+     * bridge, its gateway addresses in the host namespace. Asked at the network's first join on
+     * this host (the controller's resolver listens from then on), once a restarted controller
+     * has taken the network up, and after each join for as long as the answer is empty: a
+     * driver whose namespace for the network comes with this host's first join (an overlay
+     * network's) names the site then.
      *
      * @param networkId a network this driver made or took up
      * @return the site; {@link ResolverSite#NONE} for a network without one (the containers

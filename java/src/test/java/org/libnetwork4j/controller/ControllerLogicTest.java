@@ -377,6 +377,83 @@ class ControllerLogicTest {
         assertEquals("nameserver 192.0.2.53\n", java.nio.file.Files.readString(sb.resolvConfPath()));
         assertEquals(List.of("c1", sb.id().substring(0, 12)), w.names.joined.get(e.id()),
                 "its names are still known, for a container also on a network that has a listener");
+        // the port free again: a join tries once the retry interval has passed, not before
+        w.names.refuse = false;
+        Sandbox sb2 = c.newSandbox("c2");
+        n.createEndpoint("e2").join(sb2);
+        assertEquals("nameserver 192.0.2.53\n", java.nio.file.Files.readString(sb2.resolvConfPath()),
+                "within the interval: not tried");
+        assertEquals(List.of(), w.names.listened);
+        long interval = NetworkImpl.listenRetryNanos;
+        NetworkImpl.listenRetryNanos = 0;
+        try {
+            Sandbox sb3 = c.newSandbox("c3");
+            n.createEndpoint("e3").join(sb3);
+            assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb3.resolvConfPath()));
+            assertEquals(List.of(n.id()), w.names.listened);
+            Sandbox sb4 = c.newSandbox("c4");
+            n.createEndpoint("e4").join(sb4);
+            assertEquals(List.of(n.id()), w.names.listened, "listening: not opened again");
+        } finally {
+            NetworkImpl.listenRetryNanos = interval;
+        }
+    }
+
+    @Test
+    void twoFirstJoinsAtOnceBothNameTheResolverThatOneOfThemStarted() throws Exception {
+        Network n = net("fake", "n1", "10.9.1.0/24");
+        Sandbox s1 = c.newSandbox("c1");
+        Sandbox s2 = c.newSandbox("c2");
+        Endpoint e1 = n.createEndpoint("e1");
+        Endpoint e2 = n.createEndpoint("e2");
+        java.util.concurrent.CountDownLatch inListen = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        w.names.listenGate = () -> {
+            inListen.countDown();
+            try {
+                go.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> e1.join(s1));
+            assertTrue(inListen.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            var second = pool.submit(() -> e2.join(s2));
+            Thread.sleep(100); // the second join is held at the network's listeners, not past them
+            assertFalse(second.isDone());
+            go.countDown();
+            first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            go.countDown();
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(n.id()), w.names.listened, "one listen");
+        for (Sandbox sb : List.of(s1, s2)) {
+            assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(sb.resolvConfPath()));
+        }
+    }
+
+    @Test
+    void aRestartListensAtOnceOnlyWhereContainersAsk() throws Exception {
+        Network joined = net("fake", "n1", "10.9.1.0/24");
+        Network idle = net("fake", "n2", "10.9.2.0/24");
+        Network made = net("fake", "n3", "10.9.3.0/24");
+        made.createEndpoint("not-joined"); // its join may be known only from the kernel: served
+        joined.createEndpoint("e1").join(c.newSandbox("c1"));
+        assertEquals(List.of(joined.id()), w.names.listened);
+        kill();
+        // a new process, a new resolver: what it was told since
+        assertEquals(java.util.Set.of(joined.id(), made.id()), java.util.Set.copyOf(w.names.listened),
+                "at once where a network has endpoints");
+        assertEquals(2, w.names.listened.size(), "no other");
+        assertEquals(List.of(), w.names.networks.get(idle.id()), "known, no listener");
+        Sandbox s2 = c.newSandbox("c2");
+        c.networkById(idle.id()).createEndpoint("e2").join(s2);
+        assertEquals(idle.id(), w.names.listened.get(2), "from its first join");
+        assertEquals("nameserver 10.9.0.1\noptions ndots:0\n", java.nio.file.Files.readString(s2.resolvConfPath()));
     }
 
     @Test

@@ -43,8 +43,15 @@ final class FakeNames implements NameService {
         networks.put(id, List.of());
     }
 
+    /** Set: each listen with addresses runs it first (a test holds a listen there). */
+    volatile Runnable listenGate;
+
     @Override
     public List<InetAddress> listen(String id, Netns namespace, List<InetAddress> addresses) {
+        Runnable gate = listenGate;
+        if (gate != null && !addresses.isEmpty()) {
+            gate.run();
+        }
         if (refuse || !networks.containsKey(id)) {
             return List.of();
         }

@@ -509,7 +509,9 @@ class DnsTest {
 
     @Test
     void aContainerPublishingPort53DoesNotTakeTheResolver(Namespaces ns) throws Exception {
-        Pair p = pair(controller(ns), "10.66.0.0/24");
+        NetworkController c = controller(ns);
+        Network later = c.newNetwork("bridge", "later", NetworkOptions.builder().subnet("10.66.1.0/24").build());
+        Pair p = pair(c, "10.66.0.0/24");
         Network n = p.n();
         Sandbox a = p.a();
         Endpoint eb = p.b();
@@ -521,11 +523,22 @@ class DnsTest {
             assertEquals(List.of(ip(eb)), answer(NsRef.of(a), "10.66.0.1", "+tcp", "b"));
         }
         // the firewall's part, as nft lists it: the resolver's address, with the network's comment
-        assertEquals(List.of(new Oracle.NftElement("10.66.0.1", null, "network " + n.id())),
-                Oracle.nftElements(ns.host(), "inet libnetwork4j", "resolvers4"));
+        assertEquals(List.of(new Oracle.NftElement("10.66.0.1", null, "network " + n.id()),
+                new Oracle.NftElement("10.66.1.1", null, "network " + later.id())),
+                Oracle.nftElements(ns.host(), "inet libnetwork4j", "resolvers4").stream()
+                        .sorted(java.util.Comparator.comparing(Oracle.NftElement::toString)).toList());
         // both hold port 53: the publish's reservation on every address, the resolver on the gateway
         String held = Oracle.out(ns.host(), "ss", "-Hlun", "sport = :53");
         assertTrue(held.contains("0.0.0.0:53") && held.contains("10.66.0.1:53"), held);
+        // the other order: a network made before the publish, first joined after it, listens
+        // beside the reservation all the same
+        assertEquals("", listening(ns, "10.66.1.1"));
+        Sandbox x = later.createEndpoint("x").join("x");
+        Endpoint y = later.createEndpoint("y");
+        y.join("y");
+        assertEquals(2, listening(ns, "10.66.1.1").lines().count());
+        assertEquals(List.of(ip(y)), answer(NsRef.of(x), "10.66.1.1", "y"));
+        assertEquals(List.of(ip(y)), answer(NsRef.of(x), "10.66.1.1", "+tcp", "y"));
     }
 
     /**
