@@ -722,12 +722,41 @@ public final class EtcdStore implements AutoCloseable {
         } catch (java.util.concurrent.CancellationException e) {
             throw new RetryableException("cluster store " + name + ": " + what + ": given up");
         } catch (ExecutionException e) {
-            away(!shortWait);
+            if (answered(e.getCause())) {
+                awaySince = 0; // etcd is there: it said no
+            } else {
+                away(!shortWait);
+            }
             throw new RetryableException("cluster store " + name + ": " + what + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetryableException("cluster store " + name + ": " + what + ": interrupted");
         }
+    }
+
+    /**
+     * Whether a call's failure is etcd's own answer (a request too large, a lease it does not
+     * know, a revision compacted, ...) rather than no answer: one that says etcd is there, so
+     * that the calls after it are not cut to {@link #AWAY} as if it were away.
+     */
+    static boolean answered(Throwable t) {
+        // jetcd hands some failures on as its own exception, others as gRPC's; the codes are
+        // gRPC's in both
+        String code;
+        if (t instanceof EtcdException e) {
+            code = e.getErrorCode().name();
+        } else if (t instanceof io.grpc.StatusRuntimeException e) {
+            code = e.getStatus().getCode().name();
+        } else if (t instanceof io.grpc.StatusException e) {
+            code = e.getStatus().getCode().name();
+        } else {
+            return false;
+        }
+        return switch (code) {
+            case "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+                    "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "UNAUTHENTICATED" -> true;
+            default -> false; // UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, UNKNOWN, INTERNAL, ...
+        };
     }
 
     /** A call failed: etcd is away from now, or still, after a call that waited it out. */

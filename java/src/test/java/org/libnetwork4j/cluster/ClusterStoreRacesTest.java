@@ -55,6 +55,37 @@ class ClusterStoreRacesTest {
     }
 
     /**
+     * An error etcd answers (a request too large) does not make the store believe etcd away:
+     * the next call still waits its whole deadline for a slow answer (etcd frozen for 1.5 s),
+     * where one after no answer at all would give up at 500 ms.
+     */
+    @Test
+    void anErrorEtcdAnswersIsNoSignThatItIsAway(Namespaces ns) throws Exception {
+        try (EtcdLab lab = EtcdLab.start(ns, 1)) {
+            Process p = lab.java(0, AnsweredErrorMain.class, EtcdLab.ENDPOINT, "/libnetwork4j/big");
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                    Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+                assertEquals("refused", out.readLine());
+                lab.freezeEtcd(true);
+                try {
+                    in.write("go\n");
+                    in.flush();
+                    Thread.sleep(1500);
+                } finally {
+                    lab.freezeEtcd(false);
+                }
+                String read = out.readLine();
+                assertTrue(read != null && read.startsWith("read after "), read);
+                assertTrue(Long.parseLong(read.split(" ")[2]) >= 1000, read + ": it waited for etcd to thaw");
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            } finally {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
      * A peer withdrawn while a new lease's hook writes it again (the hook read it before the
      * withdrawal) is not brought back: etcd holds nothing under its network afterwards.
      */

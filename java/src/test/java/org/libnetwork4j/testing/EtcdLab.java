@@ -171,6 +171,22 @@ public final class EtcdLab implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes etcd (SIGSTOP) or thaws it (SIGCONT): a store that takes long to answer, with
+     * its connections open. {@link #close} thaws it first.
+     *
+     * @param frozen true to freeze, false to thaw
+     * @throws Exception if kill fails
+     */
+    public void freezeEtcd(boolean frozen) throws Exception {
+        if (etcd != null && etcd.isAlive()) {
+            Process k = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(etcd.pid())).start();
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new IllegalStateException("kill " + (frozen ? "-STOP " : "-CONT ") + etcd.pid() + " failed");
+            }
+        }
+    }
+
     /** Starts etcd again on the same data. */
     public void restartEtcd() throws Exception {
         stopEtcd();
@@ -179,6 +195,11 @@ public final class EtcdLab implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            freezeEtcd(false); // a frozen process takes no SIGTERM
+        } catch (Exception e) {
+            // stopEtcd's SIGKILL still ends it
+        }
         stopEtcd();
     }
 }
