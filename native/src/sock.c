@@ -24,33 +24,26 @@
 #define IPV6_FREEBIND 78
 #endif
 
+/* Sockets made on a private thread inside a namespace: n of them, socket i of types[i]
+ * (types NULL: all of type). The caller sets the fds to -1 first; on failure they are all -1
+ * again and none is left open. */
 struct open_job {
-	int family, type, fd;
+	int family, type, n;
+	const int *types;
+	int *fds;
 };
 
 static int open_in_ns(void *arg, struct lnw_err *err)
 {
 	struct open_job *job = arg;
 
-	job->fd = socket(job->family, job->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (job->fd < 0)
-		return lnw_err_set(err, errno, "open socket", "socket");
-	return 0;
-}
-
-struct open_many_job {
-	int family, type, n;
-	int *fds;
-};
-
-static int open_many_in_ns(void *arg, struct lnw_err *err)
-{
-	struct open_many_job *job = arg;
-
 	for (int i = 0; i < job->n; i++) {
-		job->fds[i] = socket(job->family, job->type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		int type = job->types ? job->types[i] : job->type;
+
+		job->fds[i] = socket(job->family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (job->fds[i] < 0) {
-			int rc = lnw_err_set(err, errno, "open socket", "socket %d of %d", i + 1, job->n);
+			int rc = lnw_err_set(err, errno, "open socket", "%s socket %d of %d",
+					     type == SOCK_STREAM ? "tcp" : "udp", i + 1, job->n);
 
 			while (i-- > 0) {
 				close(job->fds[i]);
@@ -64,7 +57,7 @@ static int open_many_in_ns(void *arg, struct lnw_err *err)
 
 int lnw_sock_open_many(int nsfd, int family, int type, int n, int *fds, struct lnw_err *err)
 {
-	struct open_many_job job = { .family = family, .type = type, .n = n, .fds = fds };
+	struct open_job job = { .family = family, .type = type, .n = n, .fds = fds };
 	int rc;
 
 	lnw_err_clear(err);
@@ -76,7 +69,7 @@ int lnw_sock_open_many(int nsfd, int family, int type, int n, int *fds, struct l
 		return lnw_err_set(err, EINVAL, "open sockets", "%d sockets (1 to %d)", n, LNW_SOCK_MANY_MAX);
 	for (int i = 0; i < n; i++)
 		fds[i] = -1;
-	if ((rc = lnw_ns_run(nsfd, open_many_in_ns, &job, err)) < 0)
+	if ((rc = lnw_ns_run(nsfd, open_in_ns, &job, err)) < 0)
 		return rc;
 	return n;
 }
@@ -153,8 +146,8 @@ static int serve_on(int fd, int family, int type, const unsigned char *addr, int
 int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int addr_len, int port,
 		  int backlog, struct lnw_err *err)
 {
-	struct open_job job = { .family = family, .type = type, .fd = -1 };
-	int rc;
+	int fd = -1, rc;
+	struct open_job job = { .family = family, .type = type, .n = 1, .fds = &fd };
 
 	lnw_err_clear(err);
 	if ((rc = lnw_sockaddr_check(family, addr, addr_len, port, "open socket", err)) < 0)
@@ -164,38 +157,16 @@ int lnw_sock_open(int nsfd, int family, int type, const unsigned char *addr, int
 	if ((rc = lnw_ns_run(nsfd, open_in_ns, &job, err)) < 0)
 		return rc;
 	if (!addr && port == 0)
-		return job.fd; /* sends bind it to an ephemeral port of its own namespace */
-	return serve_on(job.fd, family, type, addr, port, backlog, err);
-}
-
-struct open_service_job {
-	int family;
-	int fds[2];
-};
-
-static int open_service_in_ns(void *arg, struct lnw_err *err)
-{
-	struct open_service_job *job = arg;
-
-	job->fds[0] = socket(job->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (job->fds[0] < 0)
-		return lnw_err_set(err, errno, "open socket", "udp socket");
-	job->fds[1] = socket(job->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (job->fds[1] < 0) {
-		int rc = lnw_err_set(err, errno, "open socket", "tcp socket");
-
-		close(job->fds[0]);
-		job->fds[0] = -1;
-		return rc;
-	}
-	return 0;
+		return fd; /* sends bind it to an ephemeral port of its own namespace */
+	return serve_on(fd, family, type, addr, port, backlog, err);
 }
 
 int lnw_sock_open_service(int nsfd, int family, const unsigned char *addr, int addr_len, int port, int backlog,
 			  int *fds, struct lnw_err *err)
 {
-	struct open_service_job job = { .family = family, .fds = { -1, -1 } };
-	int rc;
+	static const int types[2] = { SOCK_DGRAM, SOCK_STREAM };
+	int made[2] = { -1, -1 }, rc;
+	struct open_job job = { .family = family, .n = 2, .types = types, .fds = made };
 
 	lnw_err_clear(err);
 	if (!fds)
@@ -205,18 +176,18 @@ int lnw_sock_open_service(int nsfd, int family, const unsigned char *addr, int a
 		return rc;
 	if (port == 0) /* an ephemeral port each: two ports, neither of them known to the caller */
 		return lnw_err_set(err, EINVAL, "open sockets", "a service needs a port");
-	if ((rc = lnw_ns_run(nsfd, open_service_in_ns, &job, err)) < 0)
+	if ((rc = lnw_ns_run(nsfd, open_in_ns, &job, err)) < 0)
 		return rc;
-	if ((rc = serve_on(job.fds[0], family, SOCK_DGRAM, addr, port, 0, err)) < 0) {
-		close(job.fds[1]);
-		return rc;
-	}
-	if ((rc = serve_on(job.fds[1], family, SOCK_STREAM, addr, port, backlog, err)) < 0) {
-		close(job.fds[0]);
+	if ((rc = serve_on(made[0], family, SOCK_DGRAM, addr, port, 0, err)) < 0) {
+		close(made[1]);
 		return rc;
 	}
-	fds[0] = job.fds[0];
-	fds[1] = job.fds[1];
+	if ((rc = serve_on(made[1], family, SOCK_STREAM, addr, port, backlog, err)) < 0) {
+		close(made[0]);
+		return rc;
+	}
+	fds[0] = made[0];
+	fds[1] = made[1];
 	return 2;
 }
 

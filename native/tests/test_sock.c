@@ -79,6 +79,33 @@ static void many(int ns, int other)
 	close(notns);
 }
 
+/* A UDP socket of ns bound to the IPv4 address ip:port without SO_REUSEADDR or SO_REUSEPORT:
+ * another program's, which shares nothing. */
+static int squat_udp(int ns, uint32_t ip, int port)
+{
+	struct lnw_err err;
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(ip) };
+	int fd[1] = { -1 };
+
+	CHECK(OK(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, 1, fd, &err), &err) == 1);
+	CHECK(bind(fd[0], (struct sockaddr *)&at, sizeof(at)) == 0);
+	return fd[0];
+}
+
+/* lnw_sock_open_service on addr:port fails with EADDRINUSE naming `named` (the socket whose
+ * bind failed), returns no fd and leaves no fd open. */
+static void refused_whole(int ns, const unsigned char *addr, int port, const char *named)
+{
+	struct lnw_err err;
+	int fds[2] = { 7, 7 }, before = open_fds();
+
+	FAILS(lnw_sock_open_service(ns, AF_INET, addr, 4, port, 16, fds, &err), EADDRINUSE, &err);
+	CHECK(strstr(err.msg, named) != NULL);
+	CHECK(fds[0] == -1 && fds[1] == -1);
+	CHECK(open_fds() == before);
+}
+
 /* lnw_sock_open_service: a UDP socket and a TCP listener on one address and port of ns, in
  * one entry; a port taken fails it whole, naming the socket, and leaves neither open. */
 static void service(int ns, int other)
@@ -97,26 +124,15 @@ static void service(int ns, int other)
 	CHECK(t_oracle_has(ns, "ss -Hltn", "[::1]:5355"));
 	/* the TCP port taken (the UDP one free): refused whole, nothing left open */
 	close(fds[0]);
-	before = open_fds();
-	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 4, 5355, 16, again, &err), EADDRINUSE, &err);
-	CHECK(strstr(err.msg, "tcp 127.0.0.1 port 5355") != NULL);
-	CHECK(again[0] == -1 && again[1] == -1);
-	CHECK(open_fds() == before);
+	refused_whole(ns, lo4, 5355, "tcp 127.0.0.1 port 5355");
 	CHECK(t_oracle_lacks(ns, "ss -Hlun", "127.0.0.1:5355"));
 	/* the UDP port taken by a socket that shares nothing (the TCP one free): refused at the
 	 * first bind, the TCP socket made for it closed too */
-	int squat[1];
-	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(5356),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int squat = squat_udp(ns, 0x7f000001, 5356);
 
-	CHECK(OK(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, 1, squat, &err), &err) == 1);
-	CHECK(bind(squat[0], (struct sockaddr *)&at, sizeof(at)) == 0);
-	before = open_fds();
-	FAILS(lnw_sock_open_service(ns, AF_INET, lo4, 4, 5356, 16, again, &err), EADDRINUSE, &err);
-	CHECK(strstr(err.msg, "udp 127.0.0.1 port 5356") != NULL);
-	CHECK(again[0] == -1 && again[1] == -1);
-	CHECK(open_fds() == before);
+	refused_whole(ns, lo4, 5356, "udp 127.0.0.1 port 5356");
 	CHECK(t_oracle_lacks(ns, "ss -Hltn", "127.0.0.1:5356"));
+	close(squat);
 	/* port 53 is shared (SO_REUSEPORT): a second pair binds beside the first, as a restarted
 	 * controller's does while the old one's are still open; one that shares nothing keeps it */
 	int first53[2], second53[2];
@@ -126,16 +142,9 @@ static void service(int ns, int other)
 	CHECK(OK(lnw_sock_open_service(ns, AF_INET, lo4, 4, 53, 16, second53, &err), &err) == 2);
 	CHECK(t_oracle_count(ns, "ss -Hlun", "127.0.0.1:53 ") == 2);
 	CHECK(t_oracle_count(ns, "ss -Hltn", "127.0.0.1:53 ") == 2);
-	at.sin_port = htons(53);
-	at.sin_addr.s_addr = htonl(0x7f000002);
-	close(squat[0]);
-	CHECK(OK(lnw_sock_open_many(ns, AF_INET, SOCK_DGRAM, 1, squat, &err), &err) == 1);
-	CHECK(bind(squat[0], (struct sockaddr *)&at, sizeof(at)) == 0);
-	before = open_fds();
-	FAILS(lnw_sock_open_service(ns, AF_INET, lo4b, 4, 53, 16, again, &err), EADDRINUSE, &err);
-	CHECK(strstr(err.msg, "udp 127.0.0.2 port 53") != NULL);
-	CHECK(open_fds() == before);
-	close(squat[0]);
+	squat = squat_udp(ns, 0x7f000002, 53);
+	refused_whole(ns, lo4b, 53, "udp 127.0.0.2 port 53");
+	close(squat);
 	for (int i = 0; i < 2; i++) {
 		close(first53[i]);
 		close(second53[i]);

@@ -170,7 +170,8 @@ public final class EmbeddedDns implements NameService {
                 // both in one entry into the namespace, and registered with the loop before
                 // either is waited for: on a host that is not the JVM's own namespace, each
                 // socket alone cost a thread, and each registration a wake-up of the loop
-                // waited out in turn, half of a network's create (benchmarks/RESULTS.md)
+                // waited out in turn; half of a network's create when its listeners opened
+                // there, a network's first join now (benchmarks/RESULTS.md)
                 int[] fds = ServiceSockets.udpAndTcp(namespace, a, PORT, 128);
                 Channel udp;
                 Channel tcp;

@@ -58,7 +58,7 @@ public final class ServiceSockets {
      * @return the socket's fd, which the caller owns
      */
     public static int udpUnbound(Netns ns, boolean ipv6) {
-        return open(ns, ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET, LnwNative.SOCK_DGRAM, null, 0, 0);
+        return unbound(ns, ipv6 ? LnwNative.AF_INET6 : LnwNative.AF_INET, LnwNative.SOCK_DGRAM);
     }
 
     /**
@@ -101,7 +101,7 @@ public final class ServiceSockets {
      */
     public static int tcpConnect(Netns ns, InetSocketAddress peer, int timeoutMillis) {
         InetAddress ip = peer.getAddress();
-        int fd = open(ns, family(ip), LnwNative.SOCK_STREAM, null, 0, 0);
+        int fd = unbound(ns, family(ip), LnwNative.SOCK_STREAM);
         byte[] a = ip.getAddress();
         LnwErr err = new LnwErr();
         if (LnwNative.lnw_sock_connect(fd, family(ip), a, a.length, peer.getPort(), timeoutMillis, err) < 0) {
@@ -139,14 +139,12 @@ public final class ServiceSockets {
         LnwNative.lnw_fd_close(fd, new LnwErr());
     }
 
-    /** Made in ns; bound to address:port unless address is null (then unbound). */
-    private static int open(Netns ns, int family, int type, InetAddress address, int port, int backlog) {
-        byte[] a = address == null ? null : address.getAddress();
+    /** Made in ns, unbound (a send or a connect binds it to an ephemeral port there). */
+    private static int unbound(Netns ns, int family, int type) {
         LnwErr err = new LnwErr();
-        int fd = ns.withFd("open socket", nsfd -> LnwNative.lnw_sock_open(nsfd, family, type, a,
-                a == null ? 0 : a.length, port, backlog, err));
+        int fd = ns.withFd("open socket", nsfd -> LnwNative.lnw_sock_open(nsfd, family, type, null, 0, 0, 0, err));
         if (fd < 0) {
-            throw Errors.of(err, address == null ? ns.toString() : address.getHostAddress() + " port " + port);
+            throw Errors.of(err, ns.toString());
         }
         return fd;
     }

@@ -37,19 +37,12 @@ class ClusterStoreRacesTest {
     @Test
     void aWatchBrokenByARestartIsMadeAnewOnce(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 1)) {
-            Process p = lab.java(0, WatchResyncMain.class, EtcdLab.ENDPOINT, "/libnetwork4j/w/");
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                    Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-                assertEquals("ready", out.readLine());
+            try (Client c = new Client(lab, WatchResyncMain.class, "/libnetwork4j/w/")) {
+                assertEquals("ready", c.line());
                 lab.restartEtcd();
-                in.write("restarted\n");
-                in.flush();
-                assertEquals(List.of("resync", "snapshots after it 0"), List.of(out.readLine(), out.readLine()));
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-                assertEquals(0, p.exitValue());
-            } finally {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
+                c.say("restarted");
+                assertEquals(List.of("resync", "snapshots after it 0"), List.of(c.line(), c.line()));
+                assertEquals(0, c.exit());
             }
         }
     }
@@ -62,25 +55,19 @@ class ClusterStoreRacesTest {
     @Test
     void anErrorEtcdAnswersIsNoSignThatItIsAway(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 1)) {
-            Process p = lab.java(0, AnsweredErrorMain.class, EtcdLab.ENDPOINT, "/libnetwork4j/big");
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                    Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-                assertEquals("refused", out.readLine());
+            try (Client c = new Client(lab, AnsweredErrorMain.class, "/libnetwork4j/big")) {
+                assertEquals("refused", c.line());
                 lab.freezeEtcd(true);
                 try {
-                    in.write("go\n");
-                    in.flush();
+                    c.say("go");
                     Thread.sleep(1500);
                 } finally {
                     lab.freezeEtcd(false);
                 }
-                String read = out.readLine();
+                String read = c.line();
                 assertTrue(read != null && read.startsWith("read after "), read);
                 assertTrue(Long.parseLong(read.split(" ")[2]) >= 1000, read + ": it waited for etcd to thaw");
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            } finally {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
+                assertEquals(0, c.exit());
             }
         }
     }
@@ -113,10 +100,8 @@ class ClusterStoreRacesTest {
     @Test
     void aLeaseOutlivesAShortRestartOfEtcd(Namespaces ns) throws Exception {
         try (EtcdLab lab = EtcdLab.start(ns, 1)) {
-            Process p = lab.java(0, LeaseKeptMain.class, EtcdLab.ENDPOINT, "/libnetwork4j/l/k");
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                    Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-                assertEquals("ready", out.readLine());
+            try (Client c = new Client(lab, LeaseKeptMain.class, "/libnetwork4j/l/k")) {
+                assertEquals("ready", c.line());
                 List<String> before = leases(lab);
                 assertEquals(1, before.size(), "leases: " + before);
                 lab.restartEtcd();
@@ -125,14 +110,47 @@ class ClusterStoreRacesTest {
                 JsonNode kv = new ObjectMapper().readTree(lab.etcdctl("get", "/libnetwork4j/l/k", "-w", "json").out())
                         .path("kvs").path(0);
                 assertEquals(before.get(0), Long.toHexString(kv.path("lease").asLong()), "the key's lease");
-                in.write("stop\n");
-                in.flush();
-                assertEquals("done", out.readLine());
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            } finally {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
+                c.say("stop");
+                assertEquals("done", c.line());
+                assertEquals(0, c.exit());
             }
+        }
+    }
+
+    /**
+     * A client main in a JVM of its own in the lab's host 0, given the endpoint and an argument:
+     * its output read a line at a time, lines written to its input; ended when closed.
+     */
+    private static final class Client implements AutoCloseable {
+        private final Process p;
+        private final BufferedReader out;
+        private final Writer in;
+
+        Client(EtcdLab lab, Class<?> main, String arg) throws java.io.IOException {
+            p = lab.java(0, main, EtcdLab.ENDPOINT, arg);
+            out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        String line() throws java.io.IOException {
+            return out.readLine();
+        }
+
+        void say(String line) throws java.io.IOException {
+            in.write(line + "\n");
+            in.flush();
+        }
+
+        /** Its exit status, once it has ended by itself (within 30 s). */
+        int exit() throws InterruptedException {
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the client ends by itself");
+            return p.exitValue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
